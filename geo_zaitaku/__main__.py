@@ -1,0 +1,5 @@
+"""``python -m geo_zaitaku`` runs the CLI."""
+
+from geo_zaitaku.cli import main
+
+main()

@@ -1,0 +1,224 @@
+"""Reading users' tables and writing outputs safely.
+
+- Text tables are read as text (codes keep their leading zeros) with the encoding
+  detected among UTF-8, UTF-8 with BOM and cp932 (Shift_JIS), and every row keeps the
+  line number it had in the file, so that messages can point at it.
+- Outputs are written under a temporary name in the target directory and moved into
+  place, so a failed run never leaves a half-written file where a good one was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from geo_zaitaku._errors import InputError
+
+#: Encodings tried in order. UTF-8 is strict, so cp932 text never passes as UTF-8.
+ENCODINGS = ("utf-8-sig", "cp932")
+#: Column holding the 1-based line number of each row in its source file.
+LINE = "_line"
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A table read from a delimited text file.
+
+    Attributes
+    ----------
+    frame
+        All cells as text (``None`` for empty cells); column ``_line`` holds the line
+        number of the row in the file (the header is line ``header_line``).
+    path
+        The file read.
+    encoding
+        ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with BOM) or ``"cp932"``.
+    header_line
+        Line number of the header row.
+    """
+
+    frame: pd.DataFrame
+    path: Path
+    encoding: str
+    header_line: int
+
+
+def decode_text(path: Path, *, what: str) -> tuple[str, str]:
+    """Read a text file and decode it as UTF-8 (with or without BOM) or cp932.
+
+    Parameters
+    ----------
+    path
+        File to read.
+    what
+        What the file is, in Japanese, for messages (e.g. ``"施設CSV"``).
+
+    Returns
+    -------
+    (text, encoding)
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty, or in neither encoding.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{what}が見つかりません。パスを確認してください。 / file not found.", path=path)
+    if path.is_dir():
+        raise InputError(
+            f"{what}にフォルダが指定されました。ファイルを指定してください。 / is a directory.", path=path
+        )
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(f"{what}が空です。 / the file is empty.", path=path)
+    for enc in ENCODINGS:
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
+            enc = "utf-8"
+        return text, enc
+    raise InputError(
+        f"{what}の文字コードを判別できません（UTF-8・Shift_JIS のどちらでもありません）。"
+        "UTF-8 で保存し直してください。 / encoding is neither UTF-8 nor Shift_JIS (cp932); "
+        "save the file as UTF-8.",
+        path=path,
+    )
+
+
+def read_text_table(
+    path: str | Path,
+    *,
+    what: str,
+    header_hint: tuple[str, ...] = (),
+) -> TextTable:
+    """Read a CSV (or TSV) file as text, keeping line numbers.
+
+    Blank lines are skipped. Leading rows before the header (a title line that some
+    offices put above the table) are skipped when ``header_hint`` is given: the header
+    is the first row with a cell in ``header_hint``; otherwise it is the first non-blank
+    row.
+
+    Parameters
+    ----------
+    path
+        File to read.
+    what
+        What the file is, in Japanese, for messages.
+    header_hint
+        Column names (already normalised with :func:`clean_header`) of which at least
+        one appears in the header row.
+
+    Returns
+    -------
+    TextTable
+
+    Raises
+    ------
+    InputError
+        Missing, empty or undecodable file, or a file with a header but no rows.
+    """
+    path = Path(path)
+    text, encoding = decode_text(path, what=what)
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise InputError(
+            f"CSVとして読めません: {exc} / not a readable CSV.", path=path, where=f"行 {reader.line_num}"
+        ) from exc
+    if not rows:
+        raise InputError(f"{what}にデータがありません。 / no rows.", path=path)
+    header_index = 0
+    if header_hint:
+        hints = set(header_hint)
+        for i, (_, row) in enumerate(rows[:20]):
+            if hints & {clean_header(c) for c in row}:
+                header_index = i
+                break
+    header_line, header = rows[header_index]
+    names = _unique_names([clean_header(c) for c in header])
+    body = rows[header_index + 1 :]
+    if not body:
+        raise InputError(
+            f"{what}に見出し行しかなく、データがありません。 / header only, no rows.",
+            path=path,
+            where=f"行 {header_line}",
+        )
+    width = len(names)
+    records = []
+    lines = []
+    for line, row in body:
+        cells = [c.strip() if c.strip() else None for c in row[:width]]
+        cells += [None] * (width - len(cells))
+        records.append(cells)
+        lines.append(line)
+    frame = pd.DataFrame(records, columns=names, dtype=object)
+    frame[LINE] = lines
+    return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line)
+
+
+def clean_header(name: str) -> str:
+    """Normalise a header cell: strip spaces and BOM remnants, NFKC, lower-case ASCII."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", name).strip().strip("\ufeff").lower()
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        base = name or f"column_{i + 1}"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append(base if n == 0 else f"{base}.{n}")
+    return out
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it onto ``target`` on success.
+
+    On an exception the temporary file is removed and ``target`` is left as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text(target: str | Path, text: str, *, bom: bool = False) -> Path:
+    """Write text atomically as UTF-8 (with a BOM when ``bom``, for Excel)."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    return Path(target)
+
+
+def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
+    """Write a frame as an Excel-friendly CSV: UTF-8 with BOM, codes kept as text."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\r\n")
+    return write_text(target, buffer.getvalue(), bom=True)

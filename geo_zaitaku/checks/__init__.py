@@ -1,0 +1,193 @@
+"""Plan checks: each rule is a small function of a :class:`CheckContext` returning
+:class:`Finding` objects; :func:`run_checks` runs them all and collects a
+:class:`Report` (every problem is listed, none stops the others).
+
+To add a rule, write ``def check_x(ctx) -> list[Finding]`` in a module here and add
+it to :data:`RULES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import geopandas as gpd
+
+from geo_zaitaku.checks._base import SEVERITY_ORDER, CheckContext, Finding, Rule, finding
+from geo_zaitaku.checks.completeness import check_completeness
+from geo_zaitaku.checks.contiguity import check_contiguity
+from geo_zaitaku.checks.density import check_hub_density
+from geo_zaitaku.checks.functions import check_functions
+from geo_zaitaku.checks.inputs import check_inputs
+from geo_zaitaku.checks.institutions import check_hubs, check_key_institutions
+from geo_zaitaku.checks.reach import check_reach
+from geo_zaitaku.checks.reference import check_reference
+from geo_zaitaku.checks.summary import AreaSummary, summarize
+from geo_zaitaku.facilities import FacilityImport, ImportLog, empty_facilities
+from geo_zaitaku.plan import Plan
+from geo_zaitaku.population import PopulationImport
+
+__all__ = [
+    "RULES",
+    "AreaSummary",
+    "CheckContext",
+    "Finding",
+    "Report",
+    "Rule",
+    "finding",
+    "run_checks",
+]
+
+#: The rules, in report order.
+RULES: tuple[Rule, ...] = (
+    check_completeness,
+    check_contiguity,
+    check_key_institutions,
+    check_hubs,
+    check_hub_density,
+    check_reach,
+    check_functions,
+    check_reference,
+    check_inputs,
+)
+_RULE_ORDER = {
+    r: i
+    for i, r in enumerate(
+        (
+            "completeness",
+            "contiguity",
+            "key_institution",
+            "hub",
+            "hub_density",
+            "reach",
+            "functions",
+            "reference",
+            "inputs",
+        )
+    )
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of checking a plan.
+
+    Attributes
+    ----------
+    plan
+        Plan name.
+    level
+        Unit level (``"municipality"`` or ``"ward"``).
+    areas
+        One :class:`AreaSummary` per area, in plan order.
+    findings
+        All findings, errors first, then by rule and area.
+    inputs
+        What was read (sources, counts, import logs), JSON-ready.
+    settings
+        Thresholds used.
+    """
+
+    plan: str
+    level: str
+    areas: tuple[AreaSummary, ...]
+    findings: tuple[Finding, ...]
+    inputs: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    settings: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Findings of severity error."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Findings of severity warning."""
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan has no error finding."""
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per severity."""
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_ORDER}
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (the content of ``report.json``)."""
+        return {
+            "plan": self.plan,
+            "level": self.level,
+            "ok": self.ok,
+            "counts": self.counts(),
+            "settings": dict(self.settings),
+            "inputs": dict(self.inputs),
+            "areas": [a.to_dict() for a in self.areas],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def run_checks(
+    plan: Plan,
+    facilities: FacilityImport | gpd.GeoDataFrame | None = None,
+    *,
+    population: PopulationImport | None = None,
+    rules: Sequence[Rule] = RULES,
+) -> Report:
+    """Check a plan and collect every finding.
+
+    Parameters
+    ----------
+    plan
+        The plan (units with population columns when population is known).
+    facilities
+        Facilities placed in the plan's units (a :class:`FacilityImport` keeps its
+        import logs in the report).
+    population
+        The population import, to report rows skipped and units missing.
+    rules
+        Rules to run (default :data:`RULES`).
+
+    Returns
+    -------
+    Report
+    """
+    logs: tuple[ImportLog, ...] = ()
+    if isinstance(facilities, FacilityImport):
+        logs = facilities.logs
+        frame = facilities.frame
+    else:
+        frame = facilities if facilities is not None else empty_facilities()
+    ctx = CheckContext(plan=plan, facilities=frame, facility_logs=logs, population=population)
+    findings = [f for rule in rules for f in rule(ctx)]
+    area_order = {a: i for i, a in enumerate(plan.areas)}
+    findings.sort(
+        key=lambda f: (SEVERITY_ORDER[f.severity], _RULE_ORDER.get(f.rule, 99), area_order.get(f.area, -1))
+    )
+    units = plan.units
+    inputs = {
+        "units": {
+            "sources": list(units.attrs.get("sources", [])),
+            "level": units.attrs.get("level", plan.spec.level),
+            "count": len(units),
+            "set_aside": list(units.attrs.get("set_aside", [])),
+        },
+        "facilities": [log.to_dict() for log in logs],
+        "facilities_placed": len(frame),
+        "population": population.to_dict() if population is not None else None,
+        "reference": plan.reference.attrs.get("source") if plan.reference is not None else None,
+        "plan_file": str(plan.spec.source) if plan.spec.source else None,
+        "links": [vars(link) for link in plan.links],
+    }
+    cfg = plan.config
+    settings = {k: getattr(cfg, k) for k in cfg.__dataclass_fields__}
+    return Report(
+        plan=plan.name,
+        level=plan.spec.level,
+        areas=summarize(ctx),
+        findings=tuple(findings),
+        inputs=MappingProxyType(inputs),
+        settings=MappingProxyType(settings),
+    )

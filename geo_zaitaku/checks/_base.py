@@ -1,0 +1,202 @@
+"""What every rule shares: the :class:`Finding` it returns and the :class:`CheckContext`
+it reads (the plan, the facilities, and tables derived from them once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from geo_zaitaku import crs, labels
+from geo_zaitaku.config import CheckConfig
+from geo_zaitaku.facilities import ImportLog, empty_facilities
+from geo_zaitaku.graph import contiguity_view
+from geo_zaitaku.plan import Plan
+from geo_zaitaku.population import PopulationImport
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a check.
+
+    Attributes
+    ----------
+    rule
+        Rule id (a key of :data:`geo_zaitaku.labels.RULES`).
+    severity
+        ``"error"``, ``"warning"`` or ``"info"``.
+    code
+        Message id (a key of :data:`geo_zaitaku.labels.MESSAGES`).
+    message
+        Japanese message.
+    message_en
+        English message.
+    area
+        Area concerned, if any.
+    units
+        Unit codes concerned.
+    facilities
+        Facility ids concerned.
+    value
+        A number behind the finding (km, people per hub), when there is one.
+    """
+
+    rule: str
+    severity: str
+    code: str
+    message: str
+    message_en: str
+    area: str | None = None
+    units: tuple[str, ...] = ()
+    facilities: tuple[str, ...] = ()
+    value: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "code": self.code,
+            "area": self.area,
+            "message": self.message,
+            "message_en": self.message_en,
+            "units": list(self.units),
+            "facilities": list(self.facilities),
+            "value": self.value,
+        }
+
+
+def finding(
+    rule: str,
+    severity: str,
+    code: str,
+    *,
+    area: str | None = None,
+    units: Iterable[str] = (),
+    facilities: Iterable[str] = (),
+    value: float | None = None,
+    **fmt: object,
+) -> Finding:
+    """Build a :class:`Finding` with its message taken from :mod:`geo_zaitaku.labels`."""
+    ja, en = labels.message(code, area=area, **fmt)
+    return Finding(rule, severity, code, ja, en, area, tuple(units), tuple(facilities), value)
+
+
+@dataclass(frozen=True, eq=False)
+class CheckContext:
+    """The inputs of the checks and the tables derived from them (computed once).
+
+    Attributes
+    ----------
+    plan
+        The plan.
+    facilities
+        Facilities frame (may be empty).
+    facility_logs
+        Import logs of the facility files.
+    population
+        The population import, when one was given.
+    """
+
+    plan: Plan
+    facilities: gpd.GeoDataFrame = field(default_factory=empty_facilities)
+    facility_logs: tuple[ImportLog, ...] = ()
+    population: PopulationImport | None = None
+
+    @property
+    def config(self) -> CheckConfig:
+        """The plan's check configuration."""
+        return self.plan.config
+
+    @cached_property
+    def facility_area(self) -> pd.Series:
+        """Area of each facility (by its unit), ``None`` when its unit is in no area."""
+        assignment = self.plan.assignment
+        return self.facilities["unit"].map(lambda u: assignment.get(u))
+
+    @cached_property
+    def by_area(self) -> Mapping[str, pd.DataFrame]:
+        """Facilities of each area (every area present, possibly empty)."""
+        groups = {a: f for a, f in self.facilities.groupby(self.facility_area, sort=False)}
+        empty = self.facilities.iloc[0:0]
+        return {a: groups.get(a, empty) for a in self.plan.areas}
+
+    @cached_property
+    def components(self) -> Mapping[str, tuple[tuple[str, ...], ...]]:
+        """Connected pieces of each area (largest first, codes sorted)."""
+        view = contiguity_view(self.plan.graph, point_contact=self.config.point_contact)
+        out = {}
+        for area, codes in self.plan.areas.items():
+            present = [c for c in codes if c in view]
+            pieces = [tuple(sorted(p)) for p in nx.connected_components(view.subgraph(present))]
+            pieces.sort(key=lambda p: (-len(p), p))
+            out[area] = tuple(pieces)
+        return out
+
+    @property
+    def has_facility_data(self) -> bool:
+        """Whether any facility file was read or any facility given."""
+        return bool(self.facility_logs) or len(self.facilities) > 0
+
+    @cached_property
+    def has_population(self) -> bool:
+        """Whether the units carry a population column with any value."""
+        return "population" in self.plan.units.columns and self.plan.units["population"].notna().any()
+
+    @cached_property
+    def reach(self) -> pd.DataFrame:
+        """Distance from every assigned unit to the nearest key institution of its area.
+
+        Index = unit code; columns ``area``, ``km`` (NaN when the area has no key
+        institution), ``facility`` (id), ``facility_name``, ``origin``
+        (``"population"`` when the population centroid was used, else ``"centroid"``).
+        """
+        units = self.plan.units
+        has_pop = {"pop_lon", "pop_lat"} <= set(units.columns)
+        ox = units["lon"].to_numpy(dtype=float).copy()
+        oy = units["lat"].to_numpy(dtype=float).copy()
+        origin = np.full(len(units), "centroid", dtype=object)
+        if has_pop:
+            px = units["pop_lon"].to_numpy(dtype=float)
+            py = units["pop_lat"].to_numpy(dtype=float)
+            ok = ~(np.isnan(px) | np.isnan(py))
+            ox[ok], oy[ok] = px[ok], py[ok]
+            origin[ok] = "population"
+        pos = {c: i for i, c in enumerate(units.index)}
+        rows = []
+        for area, codes in self.plan.areas.items():
+            key = self.by_area[area]
+            key = key[key["key_institution"].fillna(False).astype(bool)]
+            idx = np.array([pos[c] for c in codes if c in pos], dtype=int)
+            if len(key) == 0:
+                for i in idx:
+                    rows.append((units.index[i], area, np.nan, None, None, origin[i]))
+                continue
+            kx = key["lon"].to_numpy(dtype=float).copy()
+            ky = key["lat"].to_numpy(dtype=float).copy()
+            nopt = np.isnan(kx) | np.isnan(ky)
+            if nopt.any():  # placed by code only: use its unit's centroid
+                ku = key["unit"].to_numpy()[nopt]
+                kx[nopt] = [units.at[u, "lon"] for u in ku]
+                ky[nopt] = [units.at[u, "lat"] for u in ku]
+            d = crs.haversine_km(ox[idx][:, None], oy[idx][:, None], kx[None, :], ky[None, :])
+            best = d.argmin(axis=1)
+            ids = key["id"].to_numpy()
+            names = key["name"].to_numpy()
+            for k, i in enumerate(idx):
+                rows.append(
+                    (units.index[i], area, float(d[k, best[k]]), ids[best[k]], names[best[k]], origin[i])
+                )
+        frame = pd.DataFrame(rows, columns=["code", "area", "km", "facility", "facility_name", "origin"])
+        return frame.set_index("code")
+
+
+#: A rule: a function of the context returning findings.
+Rule = Callable[[CheckContext], list[Finding]]

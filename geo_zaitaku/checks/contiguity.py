@@ -1,0 +1,62 @@
+"""Contiguity: each area is one connected piece of the units graph.
+
+Shared borders of positive length and declared links ([[links]]: bridges, ferries)
+connect units; touching at a single point does not, unless ``point_contact`` is set.
+"""
+
+from __future__ import annotations
+
+from geo_zaitaku.checks._base import CheckContext, Finding, finding
+from geo_zaitaku.graph import POINT, islands
+
+RULE = "contiguity"
+
+
+def check_contiguity(ctx: CheckContext) -> list[Finding]:
+    """Report areas in several pieces (error), listing the pieces by name; point
+    contacts that would join two pieces and units with no neighbour at all (info)."""
+    plan = ctx.plan
+    out: list[Finding] = []
+    for area, pieces in ctx.components.items():
+        if len(pieces) <= 1:
+            continue
+        names = ["・".join(plan.unit_name(c) for c in piece) for piece in pieces]
+        out.append(
+            finding(
+                RULE,
+                "error",
+                "not_contiguous",
+                area=area,
+                units=tuple(c for piece in pieces[1:] for c in piece),
+                n=len(pieces),
+                pieces=" / ".join(names),
+                pieces_en=" | ".join(names),
+            )
+        )
+        if not ctx.config.point_contact:
+            piece_of = {c: i for i, piece in enumerate(pieces) for c in piece}
+            for a, b, data in plan.graph.edges(data=True):
+                if data["kind"] == POINT and a in piece_of and b in piece_of and piece_of[a] != piece_of[b]:
+                    out.append(
+                        finding(
+                            RULE,
+                            "info",
+                            "point_contact",
+                            area=area,
+                            units=(a, b),
+                            a=plan.unit_name(a),
+                            b=plan.unit_name(b),
+                        )
+                    )
+    for code in islands(plan.graph, point_contact=ctx.config.point_contact):
+        out.append(
+            finding(
+                RULE,
+                "info",
+                "island_unit",
+                area=plan.assignment.get(code),
+                units=(code,),
+                unit=plan.unit_name(code),
+            )
+        )
+    return out

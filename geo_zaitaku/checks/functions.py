@@ -1,0 +1,40 @@
+"""The four care functions: discharge support, daily care, sudden deterioration,
+end-of-life care. Each area needs some facility providing each function."""
+
+from __future__ import annotations
+
+from geo_zaitaku import labels
+from geo_zaitaku.checks._base import CheckContext, Finding, finding
+
+RULE = "functions"
+
+
+def check_functions(ctx: CheckContext) -> list[Finding]:
+    """Flag each function no facility of an area provides.
+
+    A function whose column is empty in every facility row is not judged (the data
+    do not say), and one info finding says so.
+    """
+    out = []
+    facilities = ctx.facilities
+    for function, (ja, en) in labels.FUNCTIONS.items():
+        if facilities[function].isna().all():
+            if len(facilities):
+                out.append(finding(RULE, "info", "function_unknown", function=ja, function_en=en))
+            continue
+        for area, group in ctx.by_area.items():
+            if not ctx.plan.areas[area]:
+                continue
+            if not group[function].fillna(False).astype(bool).any():
+                out.append(
+                    finding(
+                        RULE,
+                        ctx.config.functions_severity,
+                        "function_missing",
+                        area=area,
+                        units=ctx.plan.areas[area],
+                        function=ja,
+                        function_en=en,
+                    )
+                )
+    return out

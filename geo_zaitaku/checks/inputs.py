@@ -1,0 +1,71 @@
+"""Findings about the inputs: rows set aside or corrected, units without population."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from geo_zaitaku.checks._base import CheckContext, Finding, finding
+from geo_zaitaku.units import set_aside
+
+RULE = "inputs"
+
+
+def check_inputs(ctx: CheckContext) -> list[Finding]:
+    """Warnings for facility rows that could not be placed and units lacking population;
+    info for boundary features set aside and rows read with corrections."""
+    out = []
+    for log in ctx.facility_logs:
+        name = Path(log.source).name
+        if log.rejected:
+            out.append(
+                finding(
+                    RULE,
+                    "warning",
+                    "facilities_rejected",
+                    n=len(log.rejected),
+                    file=name,
+                    value=len(log.rejected),
+                )
+            )
+        if log.notes:
+            out.append(
+                finding(RULE, "info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes))
+            )
+    aside = set_aside(ctx.plan.units)
+    if aside:
+        reasons = "、".join(
+            f"{r}: {n}" for r, n in Counter(str(a["reason"]).split(" / ")[0] for a in aside).items()
+        )
+        out.append(finding(RULE, "info", "set_aside", n=len(aside), reasons=reasons, value=len(aside)))
+    if ctx.population is not None:
+        if ctx.population.missing:
+            names = "・".join(ctx.plan.unit_name(c) for c in ctx.population.missing[:20])
+            if len(ctx.population.missing) > 20:
+                names += " …"
+            out.append(
+                finding(
+                    RULE,
+                    "warning",
+                    "population_missing",
+                    units=ctx.population.missing,
+                    n=len(ctx.population.missing),
+                    names=names,
+                )
+            )
+        if ctx.population.skipped:
+            out.append(
+                finding(
+                    RULE,
+                    "info",
+                    "population_skipped",
+                    n=len(ctx.population.skipped),
+                    file=Path(ctx.population.source).name,
+                )
+            )
+    ref = ctx.plan.reference
+    if ref is not None and ref.attrs.get("unmatched"):
+        unmatched = ref.attrs["unmatched"]
+        lines = ", ".join(str(u["line"]) for u in unmatched[:10]) + (" …" if len(unmatched) > 10 else "")
+        out.append(finding(RULE, "warning", "reference_unmatched", n=len(unmatched), lines=lines))
+    return out

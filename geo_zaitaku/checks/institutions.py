@@ -1,0 +1,44 @@
+"""Each area has a key institution (24-hour) and a coordination hub (guideline minimum)."""
+
+from __future__ import annotations
+
+from geo_zaitaku.checks._base import CheckContext, Finding, finding
+
+
+def check_key_institutions(ctx: CheckContext) -> list[Finding]:
+    """Error for each area with fewer key institutions than ``min_key_institutions``.
+
+    Without any facility data, one warning says that facilities were not checked.
+    """
+    if not ctx.has_facility_data:
+        return [finding("key_institution", "warning", "no_facility_data")]
+    return _minimum(ctx, "key_institution", "no_key_institution", ctx.config.min_key_institutions)
+
+
+def check_hubs(ctx: CheckContext) -> list[Finding]:
+    """Error for each area with fewer coordination hubs than ``min_hubs``."""
+    if not ctx.has_facility_data:
+        return []
+    return _minimum(ctx, "hub", "no_hub", ctx.config.min_hubs)
+
+
+def _minimum(ctx: CheckContext, column: str, code: str, minimum: int) -> list[Finding]:
+    out = []
+    for area, facilities in ctx.by_area.items():
+        if not ctx.plan.areas[area]:
+            continue
+        ids = facilities.loc[facilities[column].fillna(False).astype(bool), "id"]
+        if len(ids) < minimum:
+            out.append(
+                finding(
+                    column,
+                    "error",
+                    code,
+                    area=area,
+                    units=ctx.plan.areas[area],
+                    facilities=tuple(ids),
+                    n=len(ids),
+                    min=minimum,
+                )
+            )
+    return out

@@ -1,0 +1,150 @@
+"""Per-area figures for the report and the plan documents."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from geo_zaitaku import labels
+from geo_zaitaku.checks._base import CheckContext
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """Figures of one home-care area.
+
+    Attributes
+    ----------
+    name
+        Area name.
+    units, unit_names
+        Codes and display names of its units, in plan order.
+    population, pop_65over, pop_75over
+        Sums over its units (``None`` when unknown).
+    area_km2
+        Land area.
+    contiguous
+        Whether the area is one connected piece.
+    components
+        Its pieces (codes), largest first.
+    key_institutions, hubs
+        Facility ids.
+    key_institution_names, hub_names
+        Their names.
+    n_facilities
+        Facilities placed in its units.
+    functions
+        Function id -> number of facilities providing it.
+    people_per_hub
+        Population / hubs (``None`` without population or hubs).
+    max_reach_km
+        Largest distance from one of its units to the nearest key institution.
+    reference
+        Layer -> reference regions its units belong to.
+    """
+
+    name: str
+    units: tuple[str, ...]
+    unit_names: tuple[str, ...]
+    population: float | None
+    pop_65over: float | None
+    pop_75over: float | None
+    area_km2: float
+    contiguous: bool
+    components: tuple[tuple[str, ...], ...]
+    key_institutions: tuple[str, ...]
+    key_institution_names: tuple[str, ...]
+    hubs: tuple[str, ...]
+    hub_names: tuple[str, ...]
+    n_facilities: int
+    functions: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    people_per_hub: float | None = None
+    max_reach_km: float | None = None
+    reference: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "name": self.name,
+            "units": list(self.units),
+            "unit_names": list(self.unit_names),
+            "population": self.population,
+            "pop_65over": self.pop_65over,
+            "pop_75over": self.pop_75over,
+            "area_km2": round(self.area_km2, 2),
+            "contiguous": self.contiguous,
+            "components": [list(c) for c in self.components],
+            "key_institutions": list(self.key_institutions),
+            "key_institution_names": list(self.key_institution_names),
+            "hubs": list(self.hubs),
+            "hub_names": list(self.hub_names),
+            "n_facilities": self.n_facilities,
+            "functions": dict(self.functions),
+            "people_per_hub": self.people_per_hub,
+            "max_reach_km": self.max_reach_km,
+            "reference": {k: list(v) for k, v in self.reference.items()},
+        }
+
+
+def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
+    """Compute an :class:`AreaSummary` for every area of the plan, in plan order."""
+    units = ctx.plan.units
+    reach = ctx.reach
+    out = []
+    for area, codes in ctx.plan.areas.items():
+        sub = units.loc[list(codes)]
+        fac = ctx.by_area[area]
+        key = fac[fac["key_institution"].fillna(False).astype(bool)]
+        hubs = fac[fac["hub"].fillna(False).astype(bool)]
+        pop = _sum(sub, "population")
+        functions = {f: int(fac[f].fillna(False).astype(bool).sum()) for f in labels.FUNCTIONS}
+        km = reach.loc[reach["area"] == area, "km"].to_numpy(dtype=float)
+        km = km[~np.isnan(km)]
+        ref = {}
+        if ctx.plan.reference is not None:
+            for layer in ctx.plan.reference.columns:
+                seen: list[str] = []
+                for c in codes:
+                    v = ctx.plan.reference.at[c, layer] if c in ctx.plan.reference.index else None
+                    if isinstance(v, str) and v not in seen:
+                        seen.append(v)
+                ref[layer] = tuple(seen)
+        pieces = ctx.components[area]
+        out.append(
+            AreaSummary(
+                name=area,
+                units=tuple(codes),
+                unit_names=tuple(ctx.plan.unit_name(c) for c in codes),
+                population=pop,
+                pop_65over=_sum(sub, "pop_65over"),
+                pop_75over=_sum(sub, "pop_75over"),
+                area_km2=float(sub["area_km2"].sum()),
+                contiguous=len(pieces) <= 1,
+                components=pieces,
+                key_institutions=tuple(key["id"]),
+                key_institution_names=tuple(key["name"]),
+                hubs=tuple(hubs["id"]),
+                hub_names=tuple(hubs["name"]),
+                n_facilities=len(fac),
+                functions=MappingProxyType(functions),
+                people_per_hub=round(pop / len(hubs)) if pop is not None and len(hubs) else None,
+                max_reach_km=round(float(km.max()), 2) if len(km) else None,
+                reference=MappingProxyType(ref),
+            )
+        )
+    return tuple(out)
+
+
+def _sum(frame: pd.DataFrame, column: str) -> float | None:
+    if column not in frame.columns:
+        return None
+    values = frame[column].to_numpy(dtype=float)
+    if np.isnan(values).all():
+        return None
+    total = float(np.nansum(values))
+    return total if not math.isnan(total) else None

@@ -1,0 +1,200 @@
+"""The adjacency graph of units (networkx).
+
+Nodes are unit codes with ``name``, ``area_km2``, ``population`` (when the units
+carry one) and ``centroid`` (lon, lat). An edge joins two units whose boundaries share
+a line of positive length (``kind="border"``, with ``shared_km`` and the centroid
+distance ``distance_km``). Units that touch at a single point get an edge of
+``kind="point"`` that contiguity ignores unless asked. Declared links (bridges,
+ferries, roads across a zero-length boundary) are added with their own kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo_zaitaku import crs
+
+#: Edge kinds that come from geometry.
+BORDER = "border"
+POINT = "point"
+#: Kinds a declared link may have.
+LINK_KINDS: tuple[str, ...] = ("bridge", "ferry", "road", "tunnel", "other")
+EDGE_COLUMNS = ("a", "b", "shared_km", "distance_km", "kind")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A declared connection between two units that counts for contiguity.
+
+    Attributes
+    ----------
+    a, b
+        Unit codes.
+    kind
+        One of :data:`LINK_KINDS` (``"bridge"``, ``"ferry"``, ``"road"``, ...).
+    note
+        Free text (the bridge's or ferry route's name).
+    """
+
+    a: str
+    b: str
+    kind: str = "bridge"
+    note: str = ""
+
+
+def adjacency(units: gpd.GeoDataFrame, *, cache: bool | None = None) -> pd.DataFrame:
+    """Find neighbouring units and measure their shared borders.
+
+    Candidate pairs come from a shapely STRtree query; the shared length of a pair
+    is the length of the part of one unit's boundary that lies in the other, measured
+    in the JGD2011 UTM zone of the first unit. This also works for data whose
+    neighbours overlap slightly (files simplified separately).
+
+    Parameters
+    ----------
+    units
+        Units as returned by :func:`geo_zaitaku.units.load_units`.
+    cache
+        Use the units cache (default ``settings.use_cache``); only units loaded from
+        files have a cache key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``a``, ``b`` (codes, ``a < b``), ``shared_km``, ``distance_km``,
+        ``kind`` (``"border"`` or ``"point"``), sorted by ``a``, ``b``.
+    """
+    from geo_zaitaku import cache as cache_mod
+    from geo_zaitaku import settings
+
+    key = units.attrs.get("cache_key")
+    use_cache = (settings.use_cache if cache is None else cache) and key
+    if use_cache:
+        cached = cache_mod.read_edges(key)
+        if cached is not None:
+            return cached
+    edges = _adjacency(units)
+    if use_cache:
+        cache_mod.write_edges(key, edges)
+    return edges
+
+
+def _adjacency(units: gpd.GeoDataFrame) -> pd.DataFrame:
+    geoms = units.geometry.values
+    codes = units.index.to_numpy()
+    tree = shapely.STRtree(geoms)
+    i, j = tree.query(geoms, predicate="intersects")
+    keep = i < j
+    i, j = i[keep], j[keep]
+    if len(i) == 0:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(EDGE_COLUMNS, (object, float, float, float, object), strict=True)
+            }
+        )
+    shared = shapely.intersection(shapely.boundary(geoms[i]), geoms[j])
+    zone = units["zone"].to_numpy()[i]
+    shared_km = np.zeros(len(i))
+    for z in np.unique(zone):
+        mask = zone == z
+        projected = gpd.GeoSeries(shared[mask], crs=crs.GEOGRAPHIC).to_crs(epsg=crs.UTM_EPSG[int(z)])
+        shared_km[mask] = projected.length.to_numpy() / 1000.0
+    lon = units["lon"].to_numpy()
+    lat = units["lat"].to_numpy()
+    distance = crs.haversine_km(lon[i], lat[i], lon[j], lat[j])
+    a, b = codes[i], codes[j]
+    swap = a > b
+    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    edges = pd.DataFrame(
+        {
+            "a": a.astype(object),
+            "b": b.astype(object),
+            "shared_km": shared_km,
+            "distance_km": distance,
+            "kind": np.where(shared_km > 0, BORDER, POINT).astype(object),
+        }
+    )
+    return edges.sort_values(["a", "b"], ignore_index=True)
+
+
+def build_graph(
+    units: gpd.GeoDataFrame,
+    *,
+    edges: pd.DataFrame | None = None,
+    links: Iterable[Link] = (),
+) -> nx.Graph:
+    """Build the units graph.
+
+    Parameters
+    ----------
+    units
+        Units frame (index = code). A ``population`` column, when present, becomes a
+        node attribute.
+    edges
+        Adjacency from :func:`adjacency` (computed when omitted).
+    links
+        Declared links to add (their ``kind`` becomes the edge kind; a link between
+        units that already share a border leaves the border edge as it is).
+
+    Returns
+    -------
+    networkx.Graph
+    """
+    if edges is None:
+        edges = adjacency(units)
+    graph = nx.Graph()
+    population = units["population"] if "population" in units.columns else None
+    for code, name, area, lon, lat in zip(
+        units.index, units["name"], units["area_km2"], units["lon"], units["lat"], strict=True
+    ):
+        graph.add_node(code, name=name, area_km2=float(area), centroid=(float(lon), float(lat)))
+    if population is not None:
+        for code, pop in population.items():
+            graph.nodes[code]["population"] = None if pd.isna(pop) else float(pop)
+    graph.add_edges_from(
+        (a, b, {"shared_km": float(s), "distance_km": float(d), "kind": k})
+        for a, b, s, d, k in zip(
+            edges["a"], edges["b"], edges["shared_km"], edges["distance_km"], edges["kind"], strict=True
+        )
+    )
+    for link in links:
+        if link.a not in graph or link.b not in graph:
+            continue
+        data = graph.get_edge_data(link.a, link.b)
+        if data is not None and data["kind"] == BORDER:
+            continue
+        (lon1, lat1), (lon2, lat2) = graph.nodes[link.a]["centroid"], graph.nodes[link.b]["centroid"]
+        graph.add_edge(
+            link.a,
+            link.b,
+            shared_km=0.0,
+            kind=link.kind,
+            note=link.note,
+            distance_km=float(crs.haversine_km(lon1, lat1, lon2, lat2)),
+        )
+    return graph
+
+
+def contiguity_view(graph: nx.Graph, *, point_contact: bool = False) -> nx.Graph:
+    """Return a view of ``graph`` with only the edges that count for contiguity.
+
+    Border edges and declared links always count; point contacts only when
+    ``point_contact`` is true.
+    """
+    if point_contact:
+        return graph
+    return nx.subgraph_view(graph, filter_edge=lambda a, b: graph.edges[a, b]["kind"] != POINT)
+
+
+def islands(graph: nx.Graph, *, point_contact: bool = False) -> list[str]:
+    """Return the units with no neighbour that counts for contiguity, sorted by code."""
+    view = contiguity_view(graph, point_contact=point_contact)
+    return sorted(n for n in view.nodes if view.degree(n) == 0)

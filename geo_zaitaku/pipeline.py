@@ -1,0 +1,128 @@
+"""The whole job in one call: read a plan and its inputs, check it, return everything.
+
+:func:`check_plan` is what ``geo-zaitaku check`` runs; it is also the shortest way to
+use the library from Python::
+
+    from geo_zaitaku import check_plan
+    run = check_plan("boundaries/43_kumamoto/plan_health_center.toml",
+                     units="N03-20240101_43_GML.zip", facilities=["facilities.csv"])
+    run.report.ok, run.report.errors
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from geo_zaitaku._errors import InputError
+from geo_zaitaku.checks import Report, run_checks
+from geo_zaitaku.config import CheckConfig
+from geo_zaitaku.facilities import FacilityImport, empty_facilities, load_facilities
+from geo_zaitaku.graph import adjacency
+from geo_zaitaku.plan import Plan, PlanSpec, read_plan
+from geo_zaitaku.population import PopulationImport, attach_population, load_population
+from geo_zaitaku.reference import load_reference
+from geo_zaitaku.units import load_units
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True, eq=False)
+class CheckRun:
+    """Everything a check run read and found.
+
+    Attributes
+    ----------
+    plan
+        The plan resolved over the units (population attached when given).
+    facilities
+        Facilities with their import logs.
+    population
+        The population import, if any.
+    report
+        The findings and area figures.
+    """
+
+    plan: Plan
+    facilities: FacilityImport
+    population: PopulationImport | None
+    report: Report
+
+
+def check_plan(
+    plan: PathLike | PlanSpec,
+    *,
+    units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None = None,
+    facilities: Sequence[PathLike] | None = None,
+    population: PathLike | None = None,
+    reference: PathLike | None = None,
+    settings: Mapping[str, Any] | None = None,
+    cache: bool | None = None,
+) -> CheckRun:
+    """Read a plan and its inputs and check it.
+
+    Inputs not given here fall back to those named in the plan's ``[plan]`` table
+    (``boundaries``, ``facilities``, ``population``, ``reference``).
+
+    Parameters
+    ----------
+    plan
+        Plan file or parsed :class:`PlanSpec`.
+    units
+        N03 boundary files or folders, or units already loaded.
+    facilities
+        Facility CSV files.
+    population
+        Population CSV.
+    reference
+        Reference-layer CSV.
+    settings
+        Threshold overrides (names of :class:`CheckConfig`), applied after the
+        plan's ``[checks]``.
+    cache
+        Use the units cache (default: ``settings.use_cache``).
+
+    Returns
+    -------
+    CheckRun
+
+    Raises
+    ------
+    InputError
+        Any input is unusable (the message names the file and row or key).
+    """
+    spec = plan if isinstance(plan, PlanSpec) else read_plan(plan)
+    if isinstance(units, gpd.GeoDataFrame):
+        unit_frame = units
+    else:
+        sources = units if units is not None else spec.inputs.get("boundaries")
+        if not sources:
+            raise InputError(
+                "境界データが指定されていません。--units に N03 のファイル（zip・shp・geojson 等）を指定するか、"
+                '計画ファイルの [plan] に boundaries = "..." を書いてください。 / no boundaries: pass --units.',
+                path=spec.source,
+            )
+        unit_frame = load_units(sources, level=spec.level, cache=cache)
+    edges = adjacency(unit_frame, cache=cache)
+    pop_path = population if population is not None else _one(spec.inputs.get("population"))
+    pop = load_population(pop_path, unit_frame) if pop_path else None
+    if pop is not None:
+        unit_frame = attach_population(unit_frame, pop)
+    ref_path = reference if reference is not None else spec.reference
+    ref = load_reference(ref_path, unit_frame) if ref_path else None
+    config = spec.config(CheckConfig.from_settings())
+    if settings:
+        config = config.updated(settings)
+    resolved = Plan.from_spec(spec, unit_frame, edges=edges, reference=ref, config=config)
+    fac_paths = list(facilities) if facilities is not None else list(spec.inputs.get("facilities", ()))
+    fac = load_facilities(fac_paths, unit_frame) if fac_paths else FacilityImport(empty_facilities(), ())
+    report = run_checks(resolved, fac, population=pop)
+    return CheckRun(plan=resolved, facilities=fac, population=pop, report=report)
+
+
+def _one(paths: Sequence[Path] | None) -> Path | None:
+    return paths[0] if paths else None

@@ -1,0 +1,515 @@
+"""Home-care area plans: what a planner writes (TOML) and its resolution over units.
+
+A plan file (``boundaries/<pref>/*.toml``) names its areas and lists each area's
+municipalities by code or name::
+
+    [plan]
+    name = "熊本県 在宅医療圏（保健所圏域）"
+    units = "municipality"          # or "ward"
+    reference = "reference.csv"     # optional: reference layers, relative to this file
+
+    [areas]                          # area name -> municipality codes or names
+    "有明" = ["43204", "玉名市", "43364", "43367", "43368", "43369"]
+
+    [[links]]                        # optional extra adjacency (bridges, ferries ...)
+    a = "42211"
+    b = "42411"
+    kind = "ferry"
+
+    [checks]                         # optional thresholds (see CheckConfig)
+    reach_km = 16
+
+:func:`read_plan` parses and validates the file into a :class:`PlanSpec` (unusable
+files raise :class:`~geo_zaitaku.InputError`). :meth:`Plan.from_spec` resolves it
+against units: like a GerryChain ``Partition``, a :class:`Plan` is an assignment of
+the units of a graph to areas. Entries that match no unit, or units listed in two
+areas, do not stop resolution; they are kept as :class:`EntryProblem` for the
+completeness check to report.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+
+from geo_zaitaku import graph as graph_mod
+from geo_zaitaku._errors import InputError
+from geo_zaitaku.config import CheckConfig
+from geo_zaitaku.lookup import UnitLookup
+from geo_zaitaku.units import LEVELS
+
+_PLAN_KEYS = {
+    "name",
+    "units",
+    "reference",
+    "description",
+    "prefecture",
+    "boundaries",
+    "facilities",
+    "population",
+}
+_AREA_KEYS = {"units", "note"}
+_LINK_KEYS = {"a", "b", "kind", "note"}
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    """One area as written: its name, the entries listed, and an optional note."""
+
+    name: str
+    entries: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """A declared link as written (endpoints as codes or names)."""
+
+    a: str
+    b: str
+    kind: str = "bridge"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """A plan file, parsed and validated but not yet matched to units.
+
+    Attributes
+    ----------
+    name
+        Plan name (``[plan] name``).
+    level
+        ``"municipality"`` or ``"ward"``.
+    areas
+        Areas in file order.
+    links
+        Declared links.
+    checks
+        Raw ``[checks]`` table (validated against :class:`CheckConfig`).
+    reference
+        Reference-layer CSV path (absolute, resolved against the plan's folder).
+    inputs
+        Optional default inputs named in ``[plan]`` (``boundaries``, ``facilities``,
+        ``population``), as absolute paths.
+    source
+        The plan file.
+    """
+
+    name: str
+    level: str
+    areas: tuple[AreaSpec, ...]
+    links: tuple[LinkSpec, ...] = ()
+    checks: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    reference: Path | None = None
+    inputs: Mapping[str, tuple[Path, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    description: str = ""
+    source: Path | None = None
+
+    def config(self, base: CheckConfig | None = None) -> CheckConfig:
+        """The check configuration: ``base`` (defaults) updated by ``[checks]``."""
+        return (base or CheckConfig.from_settings()).updated(self.checks, path=self.source)
+
+
+def read_plan(path: str | Path) -> PlanSpec:
+    """Read and validate a plan TOML file.
+
+    Parameters
+    ----------
+    path
+        The plan file.
+
+    Returns
+    -------
+    PlanSpec
+
+    Raises
+    ------
+    InputError
+        Missing or empty file, malformed TOML (with line and column), no ``[areas]``
+        table, or a key or value of the wrong shape.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(
+            "計画ファイルが見つかりません。パスを確認してください。 / plan file not found.", path=path
+        )
+    if path.is_dir():
+        raise InputError("計画ファイルにフォルダが指定されました。 / the plan path is a folder.", path=path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "計画ファイルは UTF-8 で保存してください。 / save the plan file as UTF-8.", path=path
+        ) from exc
+    if not text.strip():
+        raise InputError(
+            "計画ファイルが空です。[plan] と [areas] を書いてください。 / the plan file is empty.", path=path
+        )
+    return parse_plan(text, source=path)
+
+
+def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
+    """Parse plan TOML text (see :func:`read_plan`)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(
+            f"TOML の書き方に誤りがあります: {exc}。引用符・括弧・カンマを確認してください。 / malformed TOML.",
+            path=source,
+        ) from exc
+    base = source.parent if source is not None else Path.cwd()
+    unknown = set(data) - {"plan", "areas", "links", "checks"}
+    if unknown:
+        raise InputError(
+            f"未知の表 {sorted(unknown)} があります。使える表: [plan] [areas] [[links]] [checks] / unknown tables.",
+            path=source,
+            where=", ".join(sorted(unknown)),
+        )
+    plan = _table(data.get("plan", {}), "[plan]", source)
+    bad = set(plan) - _PLAN_KEYS
+    if bad:
+        raise InputError(
+            f"未知のキーです。使えるキー: {', '.join(sorted(_PLAN_KEYS))} / unknown key.",
+            path=source,
+            where=f"[plan] {sorted(bad)[0]}",
+        )
+    level = plan.get("units", "municipality")
+    if level not in LEVELS:
+        raise InputError(
+            f'units は "municipality"（市町村）か "ward"（行政区）です（指定値: {level!r}）。 / units must be municipality or ward.',
+            path=source,
+            where="[plan] units",
+        )
+    if "areas" not in data:
+        raise InputError(
+            "[areas] 表がありません。圏域名 = [市区町村コードまたは名称, ...] の形で書いてください。 / no [areas] table.",
+            path=source,
+            where="[areas]",
+        )
+    areas_table = _table(data["areas"], "[areas]", source)
+    if not areas_table:
+        raise InputError("[areas] に圏域がありません。 / [areas] is empty.", path=source, where="[areas]")
+    areas = tuple(_area(name, value, source) for name, value in areas_table.items())
+    links_raw = data.get("links", [])
+    if not isinstance(links_raw, list):
+        raise InputError(
+            "links は [[links]] の形（表の配列）で書いてください。 / links must be an array of tables.",
+            path=source,
+            where="[[links]]",
+        )
+    links = tuple(_link(i, item, source) for i, item in enumerate(links_raw, start=1))
+    checks = _table(data.get("checks", {}), "[checks]", source)
+    CheckConfig().updated(checks, path=source)  # validate now, at the door
+    reference = plan.get("reference")
+    inputs = {}
+    for key in ("boundaries", "facilities", "population"):
+        if key in plan:
+            value = plan[key]
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+                raise InputError(
+                    "パス（文字列）か、その配列を指定してください。 / must be a path or a list of paths.",
+                    path=source,
+                    where=f"[plan] {key}",
+                )
+            inputs[key] = tuple((base / v).resolve() for v in items)
+    if reference is not None and not isinstance(reference, str):
+        raise InputError(
+            "reference にはCSVのパスを文字列で指定してください。 / reference must be a path.",
+            path=source,
+            where="[plan] reference",
+        )
+    name = plan.get("name") or (source.stem if source else "plan")
+    return PlanSpec(
+        name=str(name),
+        level=level,
+        areas=areas,
+        links=links,
+        checks=MappingProxyType(dict(checks)),
+        reference=(base / reference).resolve() if reference else None,
+        inputs=MappingProxyType(inputs),
+        description=str(plan.get("description", "")),
+        source=source,
+    )
+
+
+def _table(value: Any, where: str, source: Path | None) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(
+            f"{where} は表（key = value の並び）で書いてください。 / must be a table.",
+            path=source,
+            where=where,
+        )
+    return value
+
+
+def _area(name: str, value: Any, source: Path | None) -> AreaSpec:
+    where = f'[areas] "{name}"'
+    note = ""
+    if isinstance(value, dict):
+        bad = set(value) - _AREA_KEYS
+        if bad:
+            raise InputError(
+                f"未知のキー {sorted(bad)} です。使えるキー: units, note / unknown key.",
+                path=source,
+                where=where,
+            )
+        note = str(value.get("note", ""))
+        value = value.get("units")
+    if not isinstance(value, list):
+        raise InputError(
+            '圏域には市区町村コードまたは名称の配列を指定してください（例: ["43204", "玉名市"]）。 / an area must be a list of codes or names.',
+            path=source,
+            where=where,
+        )
+    entries = []
+    for i, item in enumerate(value, start=1):
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            raise InputError(
+                f"{i}番目の要素はコードか名称（文字列）にしてください（値: {item!r}）。 / entries must be strings.",
+                path=source,
+                where=where,
+            )
+        text = f"{item:05d}" if isinstance(item, int) else item.strip()
+        if not text:
+            raise InputError(f"{i}番目の要素が空です。 / empty entry.", path=source, where=where)
+        entries.append(text)
+    return AreaSpec(name=name, entries=tuple(entries), note=note)
+
+
+def _link(i: int, item: Any, source: Path | None) -> LinkSpec:
+    where = f"[[links]] {i}番目"
+    if not isinstance(item, dict):
+        raise InputError("連結は表で書いてください。 / a link must be a table.", path=source, where=where)
+    bad = set(item) - _LINK_KEYS
+    if bad:
+        raise InputError(
+            f"未知のキー {sorted(bad)} です。使えるキー: a, b, kind, note / unknown key.",
+            path=source,
+            where=where,
+        )
+    for key in ("a", "b"):
+        if not isinstance(item.get(key), str | int) or isinstance(item.get(key), bool):
+            raise InputError(
+                f"{key} に市区町村コードか名称を指定してください。 / missing '{key}'.",
+                path=source,
+                where=where,
+            )
+    kind = item.get("kind", "bridge")
+    if kind not in graph_mod.LINK_KINDS:
+        raise InputError(
+            f"kind は {', '.join(graph_mod.LINK_KINDS)} のいずれかです（指定値: {kind!r}）。 / unknown link kind.",
+            path=source,
+            where=where,
+        )
+    a, b = (f"{item[k]:05d}" if isinstance(item[k], int) else str(item[k]).strip() for k in ("a", "b"))
+    return LinkSpec(a=a, b=b, kind=kind, note=str(item.get("note", "")))
+
+
+@dataclass(frozen=True)
+class EntryProblem:
+    """A plan entry that could not be used as written.
+
+    Attributes
+    ----------
+    kind
+        ``"unknown"``, ``"ambiguous"``, ``"ward_to_city"`` (informational),
+        ``"duplicate"`` (unit in several areas), ``"unknown_link"``, ``"empty_area"``.
+    area
+        The area concerned (``None`` for links).
+    entry
+        The entry as written.
+    units
+        Units concerned.
+    candidates
+        Close names (unknown), matches (ambiguous), or the areas (duplicate).
+    detail
+        The link's kind (``unknown_link``).
+    """
+
+    kind: str
+    area: str | None
+    entry: str
+    units: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """An assignment of the units of a graph to home-care areas.
+
+    Build with :meth:`from_spec` (or :func:`load_plan`); :meth:`reassign` returns a
+    new plan rather than changing this one.
+
+    Attributes
+    ----------
+    name
+        Plan name.
+    units
+        The units frame (index = code), with population columns when known.
+    graph
+        The units graph including the plan's declared links.
+    areas
+        Area name -> unit codes, in the plan's order.
+    problems
+        Entries that could not be used as written (see :class:`EntryProblem`).
+    links
+        Declared links, resolved to codes.
+    reference
+        Reference layers (index = unit code, one column per layer) or ``None``.
+    config
+        Check thresholds.
+    spec
+        The plan as written.
+    """
+
+    name: str
+    units: gpd.GeoDataFrame
+    graph: nx.Graph
+    areas: Mapping[str, tuple[str, ...]]
+    problems: tuple[EntryProblem, ...]
+    links: tuple[graph_mod.Link, ...]
+    reference: pd.DataFrame | None
+    config: CheckConfig
+    spec: PlanSpec
+
+    @classmethod
+    def from_spec(
+        cls,
+        spec: PlanSpec,
+        units: gpd.GeoDataFrame,
+        *,
+        edges: pd.DataFrame | None = None,
+        reference: pd.DataFrame | None = None,
+        config: CheckConfig | None = None,
+    ) -> Plan:
+        """Resolve a plan spec against units.
+
+        Parameters
+        ----------
+        spec
+            The parsed plan.
+        units
+            Units at the plan's level (``spec.level``).
+        edges
+            Adjacency (computed when omitted).
+        reference
+            Reference layers indexed by unit code.
+        config
+            Thresholds to use (default: the settings defaults updated by the plan's
+            ``[checks]``).
+
+        Raises
+        ------
+        InputError
+            The units are at another level than the plan asks.
+        """
+        level = units.attrs.get("level")
+        if level is not None and level != spec.level:
+            raise InputError(
+                f'計画は units = "{spec.level}" ですが、境界は {level} 単位で読み込まれています。 / '
+                "the plan's unit level differs from the loaded units.",
+                path=spec.source,
+                where="[plan] units",
+            )
+        lookup = UnitLookup(units)
+        problems: list[EntryProblem] = []
+        areas: dict[str, tuple[str, ...]] = {}
+        owner: dict[str, list[str]] = {}
+        for area in spec.areas:
+            codes: list[str] = []
+            for entry in area.entries:
+                res = lookup.resolve(entry)
+                if res.status in ("unknown", "ambiguous"):
+                    problems.append(EntryProblem(res.status, area.name, entry, candidates=res.candidates))
+                    continue
+                if res.status == "ward_to_city":
+                    problems.append(EntryProblem("ward_to_city", area.name, entry, res.codes, res.candidates))
+                for code in res.codes:
+                    if code not in codes:
+                        codes.append(code)
+            areas[area.name] = tuple(codes)
+            if not codes:
+                problems.append(EntryProblem("empty_area", area.name, ""))
+            for code in codes:
+                owner.setdefault(code, []).append(area.name)
+        for code, names in owner.items():
+            if len(names) > 1:
+                problems.append(EntryProblem("duplicate", names[0], code, (code,), tuple(names)))
+        links = []
+        for link in spec.links:
+            ends = []
+            for entry in (link.a, link.b):
+                res = lookup.resolve(entry)
+                if len(res.codes) != 1:
+                    problems.append(
+                        EntryProblem("unknown_link", None, entry, candidates=res.candidates, detail=link.kind)
+                    )
+                else:
+                    ends.append(res.codes[0])
+            if len(ends) == 2:
+                links.append(graph_mod.Link(ends[0], ends[1], link.kind, link.note))
+        g = graph_mod.build_graph(units, edges=edges, links=links)
+        return cls(
+            name=spec.name,
+            units=units,
+            graph=g,
+            areas=MappingProxyType(areas),
+            problems=tuple(problems),
+            links=tuple(links),
+            reference=reference,
+            config=config if config is not None else spec.config(),
+            spec=spec,
+        )
+
+    @property
+    def assignment(self) -> Mapping[str, str]:
+        """Unit code -> area name (a unit listed in several areas maps to the first)."""
+        out: dict[str, str] = {}
+        for area, codes in self.areas.items():
+            for code in codes:
+                out.setdefault(code, area)
+        return MappingProxyType(out)
+
+    def unit_name(self, code: str) -> str:
+        """Display name of a unit (``熊本市``, ``熊本市中央区``), the code when unknown."""
+        return str(self.units.at[code, "name"]) if code in self.units.index else code
+
+    def reassign(self, changes: Mapping[str, str]) -> Plan:
+        """Return a new plan with units moved to other (possibly new) areas.
+
+        Parameters
+        ----------
+        changes
+            Unit code -> area name.
+        """
+        areas = {a: [c for c in codes if c not in changes] for a, codes in self.areas.items()}
+        for code, area in changes.items():
+            if code not in self.units.index:
+                raise KeyError(code)
+            areas.setdefault(area, []).append(code)
+        kept = [
+            p for p in self.problems if p.kind not in ("duplicate", "empty_area") or p.entry not in changes
+        ]
+        return Plan(
+            name=self.name,
+            units=self.units,
+            graph=self.graph,
+            areas=MappingProxyType({a: tuple(c) for a, c in areas.items() if c}),
+            problems=tuple(kept),
+            links=self.links,
+            reference=self.reference,
+            config=self.config,
+            spec=self.spec,
+        )

@@ -1,0 +1,131 @@
+"""Reference layers: secondary medical areas, health-center areas, ... per unit.
+
+A reference CSV has one row per municipality (or ward) keyed by its code, and one
+column per layer, e.g. ``boundaries/43_kumamoto/reference.csv``::
+
+    n03_code,municipality,ward,municipality_code,secondary_medical_area,health_center
+    43101,熊本市,中央区,43100,熊本・上益城,熊本市保健所
+
+The key column is the first of ``n03_code``, ``code``, ``municipality_code``
+(or Japanese 市区町村コード / 団体コード) that is present. Name columns
+(``municipality``, ``ward``, ``name``) are ignored; every other column is a layer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo_zaitaku import codes
+from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import LINE, read_text_table
+
+KEY_COLUMNS = ("n03_code", "code", "municipality_code", "市区町村コード", "団体コード")
+NAME_COLUMNS = {
+    "municipality",
+    "ward",
+    "name",
+    "市区町村",
+    "市区町村名",
+    "区",
+    "名称",
+    "n03_code",
+    "code",
+    "municipality_code",
+    "市区町村コード",
+    "団体コード",
+}
+
+
+def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Load reference layers and align them to the units.
+
+    Rows keyed by ward codes are folded into their city when the units are
+    municipalities (the city takes the layer value its wards share; wards that
+    disagree give ``"A・B"``).
+
+    Parameters
+    ----------
+    path
+        The reference CSV.
+    units
+        Units frame (index = code).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = unit code (every unit, in the units' order; ``None`` where the CSV has
+        no row), one column per layer. ``attrs["unmatched"]`` lists rows whose code
+        matches no unit (line, code).
+
+    Raises
+    ------
+    InputError
+        No key column, no layer column, or a malformed code (with its line).
+    """
+    path = Path(path)
+    table = read_text_table(path, what="参照レイヤCSV", header_hint=KEY_COLUMNS)
+    frame = table.frame
+    key = next((k for k in KEY_COLUMNS if k in frame.columns), None)
+    if key is None:
+        raise InputError(
+            f"コード列（{', '.join(KEY_COLUMNS)} のいずれか）がありません。 / no code column.",
+            path=path,
+            where="1行目",
+        )
+    layers = [c for c in frame.columns if c not in NAME_COLUMNS and c != LINE]
+    if not layers:
+        raise InputError(
+            "レイヤの列（例: secondary_medical_area, health_center）がありません。 / no layer column.",
+            path=path,
+        )
+    targets = unit_targets(units)
+    rows: dict[str, list[dict[str, str | None]]] = {}
+    unmatched = []
+    for record in frame.to_dict("records"):
+        code = codes.normalize_code(record[key])
+        if code is None:
+            raise InputError(
+                f"コード {record[key]!r} を読めません。5桁（または検査数字付き6桁）で書いてください。 / malformed code.",
+                path=path,
+                where=f"行 {record[LINE]}",
+            )
+        found = targets.get(code)
+        if not found and "municipality_code" in frame.columns:
+            found = targets.get(codes.normalize_code(record["municipality_code"]) or "")
+        if not found:
+            unmatched.append({"line": int(record[LINE]), "code": code})
+            continue
+        for unit in found:
+            rows.setdefault(unit, []).append({layer: record[layer] for layer in layers})
+    out = pd.DataFrame(index=units.index.copy(), columns=layers, dtype=object)
+    for unit, values in rows.items():
+        for layer in layers:
+            seen: list[str] = []
+            for v in values:
+                if v[layer] and v[layer] not in seen:
+                    seen.append(v[layer])
+            out.at[unit, layer] = "・".join(seen) if seen else None
+    out.attrs["unmatched"] = unmatched
+    out.attrs["source"] = str(path)
+    return out
+
+
+def unit_targets(units: gpd.GeoDataFrame) -> dict[str, tuple[str, ...]]:
+    """Map every code a table may use to the unit codes it stands for.
+
+    A unit's own code maps to itself; a ward code maps to its merged city
+    (municipality-level units); a designated city's code maps to its wards
+    (ward-level units).
+    """
+    targets: dict[str, tuple[str, ...]] = {code: (code,) for code in units.index}
+    for code, wcodes in zip(units.index, units["ward_codes"], strict=True):
+        if isinstance(wcodes, str) and wcodes:
+            for w in wcodes.split("・"):
+                targets.setdefault(w, (code,))
+    wards = units[units["ward"].notna()]
+    for mcode, group in wards.groupby("municipality_code"):
+        targets.setdefault(str(mcode), tuple(group.index))
+    return targets

@@ -1,0 +1,223 @@
+"""Write a check :class:`~geo_zaitaku.checks.Report` as files for the plan documents.
+
+``report.json`` (everything, machine-readable), ``report.md`` (readable, Japanese),
+``areas.csv`` and ``findings.csv`` (UTF-8 with BOM for Excel, codes as text) and
+``facilities_rejected.csv`` (every facility row that could not be placed or was read
+with a correction). Every file is written under a temporary name and moved into place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from geo_zaitaku import labels
+from geo_zaitaku._io import write_csv, write_text
+from geo_zaitaku.checks import Report
+
+REPORT_FILES = ("report.json", "report.md", "areas.csv", "findings.csv", "facilities_rejected.csv")
+
+
+def areas_frame(report: Report) -> pd.DataFrame:
+    """One row per area with Japanese column headers (the table of ``areas.csv``)."""
+    c = labels.COLUMNS
+    rows = []
+    for a in report.areas:
+        missing = [labels.FUNCTIONS[f][0] for f, n in a.functions.items() if n == 0]
+        errors = sum(1 for f in report.findings if f.area == a.name and f.severity == "error")
+        warnings = sum(1 for f in report.findings if f.area == a.name and f.severity == "warning")
+        row = {
+            c["area"]: a.name,
+            c["n_units"]: len(a.units),
+            c["unit_names"]: "・".join(a.unit_names),
+            c["units"]: " ".join(a.units),
+            c["population"]: _int(a.population),
+            c["pop_65over"]: _int(a.pop_65over),
+            c["pop_75over"]: _int(a.pop_75over),
+            c["area_km2"]: round(a.area_km2, 1),
+            c["contiguous"]: labels.TEXT["yes"] if a.contiguous else labels.TEXT["no"],
+            c["components"]: len(a.components),
+            c["n_key_institutions"]: len(a.key_institutions),
+            c["key_institutions"]: "・".join(a.key_institution_names),
+            c["n_hubs"]: len(a.hubs),
+            c["hubs"]: "・".join(a.hub_names),
+            c["n_facilities"]: a.n_facilities,
+            c["people_per_hub"]: _int(a.people_per_hub),
+            c["max_reach_km"]: a.max_reach_km,
+            c["functions_missing"]: "・".join(missing),
+        }
+        for layer, regions in a.reference.items():
+            row[labels.LAYERS.get(layer, (layer,))[0]] = "・".join(regions)
+        row[c["errors"]] = errors
+        row[c["warnings"]] = warnings
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def findings_frame(report: Report) -> pd.DataFrame:
+    """One row per finding with Japanese column headers."""
+    return pd.DataFrame(
+        [
+            {
+                labels.COLUMNS["severity"]: labels.SEVERITY[f.severity],
+                labels.COLUMNS["rule"]: labels.RULES[f.rule][0],
+                labels.COLUMNS["area"]: f.area or "",
+                labels.COLUMNS["message"]: f.message,
+                "message_en": f.message_en,
+                "severity": f.severity,
+                "rule": f.rule,
+                "code": f.code,
+                "units": " ".join(f.units),
+                "facilities": " ".join(f.facilities),
+            }
+            for f in report.findings
+        ],
+        columns=[
+            labels.COLUMNS["severity"],
+            labels.COLUMNS["rule"],
+            labels.COLUMNS["area"],
+            labels.COLUMNS["message"],
+            "message_en",
+            "severity",
+            "rule",
+            "code",
+            "units",
+            "facilities",
+        ],
+    )
+
+
+def rejected_frame(report: Report) -> pd.DataFrame:
+    """Every facility row rejected or corrected, with file, line and reason."""
+    rows = []
+    for log in report.inputs.get("facilities", []):
+        for status, items in (("rejected", log["rejected"]), ("corrected", log["notes"])):
+            for r in items:
+                rows.append(
+                    {
+                        "file": log["source"],
+                        "line": r["line"],
+                        "status": status,
+                        "reason": r["reason"],
+                        "message": r["message"],
+                        "name": r["name"],
+                    }
+                )
+    return pd.DataFrame(rows, columns=["file", "line", "status", "reason", "message", "name"])
+
+
+def to_markdown(report: Report) -> str:
+    """The report as Japanese Markdown (``report.md``)."""
+    t = labels.TEXT
+    counts = report.counts()
+    lines = [f"# {t['report_title']}: {_md(report.plan)}", ""]
+    verdict = t["plan_ok"] if report.ok else t["plan_errors"].format(n=counts["error"])
+    lines += [
+        f"**{verdict}**（{t['summary'].format(errors=counts['error'], warnings=counts['warning'], infos=counts['info'])}）",
+        "",
+    ]
+    lines += [f"## {t['areas_title']}", ""]
+    frame = areas_frame(report).drop(columns=[labels.COLUMNS["units"]])
+    lines += _md_table(frame)
+    lines += ["", f"## {t['findings_title']}", ""]
+    if report.findings:
+        f = findings_frame(report)[
+            [
+                labels.COLUMNS["severity"],
+                labels.COLUMNS["rule"],
+                labels.COLUMNS["area"],
+                labels.COLUMNS["message"],
+            ]
+        ]
+        lines += _md_table(f)
+    else:
+        lines.append(t["none"])
+    lines += ["", f"## {t['inputs_title']}", ""]
+    units = report.inputs.get("units", {})
+    lines.append(
+        f"- 境界: {', '.join(_md(s) for s in units.get('sources', []))}（{units.get('count')}単位・{units.get('level')}）"
+    )
+    for s in units.get("set_aside", []):
+        lines.append(f"  - 除外: {_md(s['file'])} 地物 {s['feature']} {_md(s['name'])}: {s['reason']}")
+    for log in report.inputs.get("facilities", []):
+        placed = "・".join(f"{labels.PLACED_BY[k]} {v}" for k, v in log["placed"].items() if v)
+        lines.append(
+            f"- 施設: {_md(log['source'])}（{log['encoding']}）{log['rows']}行 → 配置 {placed}・不採用 {len(log['rejected'])}"
+        )
+        for r in log["rejected"][:50]:
+            lines.append(f"  - 行 {r['line']} {_md(r['name'])}: {r['message']}")
+        if len(log["rejected"]) > 50:
+            lines.append(f"  - … ほか {len(log['rejected']) - 50} 行（facilities_rejected.csv）")
+    pop = report.inputs.get("population")
+    if pop:
+        lines.append(
+            f"- 人口: {_md(pop['source'])} {pop['rows']}行（使用 {pop['used']}・不使用 {len(pop['skipped'])}）"
+        )
+    if report.inputs.get("reference"):
+        lines.append(f"- 参照レイヤ: {_md(report.inputs['reference'])}")
+    s = report.settings
+    lines += [
+        "",
+        "## 点検の設定",
+        "",
+        f"- 積極的医療機関: 各圏域 {s.get('min_key_institutions')} か所以上",
+        f"- 連携拠点: 各圏域 {s.get('min_hubs')} か所以上、拠点あたり人口 {s.get('people_per_hub'):,} 人以下",
+        f"- 積極的医療機関までの距離: {s.get('reach_km')} km 以内",
+        "",
+        labels.N03_CREDIT,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(report: Report, out_dir: str | Path) -> list[Path]:
+    """Write the report files into ``out_dir`` (created when missing).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (:data:`REPORT_FILES`).
+    """
+    out = Path(out_dir)
+    written = [
+        write_text(
+            out / "report.json",
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_default) + "\n",
+        ),
+        write_text(out / "report.md", to_markdown(report)),
+        write_csv(out / "areas.csv", areas_frame(report)),
+        write_csv(out / "findings.csv", findings_frame(report)),
+        write_csv(out / "facilities_rejected.csv", rejected_frame(report)),
+    ]
+    return written
+
+
+def _json_default(value: object) -> object:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, Path | set | frozenset | tuple):
+        return str(value) if isinstance(value, Path) else list(value)
+    raise TypeError(type(value).__name__)
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def _md(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(frame: pd.DataFrame) -> list[str]:
+    header = "| " + " | ".join(_md(c) for c in frame.columns) + " |"
+    sep = "|" + "|".join("---" for _ in frame.columns) + "|"
+    rows = [
+        "| "
+        + " | ".join("" if v is None or (isinstance(v, float) and v != v) else _md(v) for v in row)
+        + " |"
+        for row in frame.itertuples(index=False)
+    ]
+    return [header, sep, *rows]

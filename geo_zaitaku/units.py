@@ -1,0 +1,414 @@
+"""Municipality units from MLIT N03 (国土数値情報 行政区域).
+
+:func:`load_units` reads the boundary files users actually have (the official zip
+with a Shapefile set and/or a GeoJSON inside, ``.shp``, ``.geojson``/``.json``,
+``.gpkg``, ``.parquet``, or a folder of them), dissolves polygon parts by code
+(``N03_007``), sets aside features without a code (所属未定地) and merges the wards of a
+designated city into the city unless ward-level units are asked for.
+
+The result is a GeoDataFrame in JGD2011 lon/lat (EPSG:6668) indexed by the
+five-digit code, one row per unit, with columns
+
+``pref_code``, ``pref``, ``municipality``, ``ward`` (ward-level units of a designated
+city), ``name`` (display name, e.g. 熊本市 or 熊本市中央区), ``municipality_code``,
+``ward_codes`` and ``ward_names`` (a merged designated city's wards, joined by ``・``),
+``area_km2``, ``lon``, ``lat`` (centroid), ``zone`` (JGD2011 UTM zone used to measure),
+``geometry``.
+
+Metadata in ``frame.attrs``: ``level``, ``sources``, ``set_aside`` (list of dicts:
+file, feature, name, reason) and ``cache_key``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo_zaitaku import codes, crs, labels
+from geo_zaitaku._errors import GeometryError, InputError
+
+Level = Literal["municipality", "ward"]
+LEVELS: tuple[str, ...] = ("municipality", "ward")
+
+#: Extensions read as boundary files.
+VECTOR_EXTENSIONS = (".geojson", ".json", ".shp", ".gpkg", ".parquet", ".zip")
+#: Columns of the unit frame, in order (the index is ``code``).
+UNIT_COLUMNS = (
+    "pref_code", "pref", "municipality", "ward", "name", "municipality_code",
+    "ward_codes", "ward_names", "area_km2", "lon", "lat", "zone", "geometry",
+)  # fmt: skip
+#: Separator of the ward lists kept on a merged designated city.
+WARD_SEP = "・"
+_CACHE_VERSION = "units-1"
+
+
+def load_units(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    level: Level = "municipality",
+    cache: bool | None = None,
+) -> gpd.GeoDataFrame:
+    """Load N03 municipality boundaries as units.
+
+    Parameters
+    ----------
+    paths
+        One or more files or folders: an official N03 zip, ``.shp`` (cp932 or UTF-8
+        DBF), ``.geojson``/``.json``, ``.gpkg`` or ``.parquet``. A folder contributes
+        every such file inside it (a GeoJSON is preferred to a Shapefile of the same
+        data, and the ``*_prefecture`` outline files of recent editions are ignored).
+    level
+        ``"municipality"`` (default): one unit per municipality, the wards of a
+        designated city merged (熊本市 43101-43105 -> 43100). ``"ward"``: wards kept.
+    cache
+        Read and write the GeoParquet cache keyed by the source files' paths, sizes
+        and modification times (default: ``settings.use_cache``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per unit indexed by code; see the module docstring for columns.
+
+    Raises
+    ------
+    InputError
+        A path does not exist, holds no boundary file, cannot be read, lacks the
+        ``N03_007`` code column, or holds no feature with a code.
+    """
+    from geo_zaitaku import cache as cache_mod
+    from geo_zaitaku import settings
+
+    if level not in LEVELS:
+        raise InputError(
+            f"units は municipality か ward を指定してください（指定値: {level!r}）。 / units must be 'municipality' or 'ward'."
+        )
+    files = _expand_paths(paths)
+    use_cache = settings.use_cache if cache is None else cache
+    key = _cache_key(files, level)
+    if use_cache:
+        cached = cache_mod.read_units(key)
+        if cached is not None:
+            return cached
+    frames = [_read_one(f) for f in files]
+    raw = pd.concat(frames, ignore_index=True)
+    units = _build_units(gpd.GeoDataFrame(raw, geometry="geometry", crs=crs.GEOGRAPHIC), level)
+    units.attrs["level"] = level
+    units.attrs["sources"] = list(dict.fromkeys(raw["_source"]))
+    units.attrs["set_aside"] = _set_aside_records(raw)
+    units.attrs["cache_key"] = key
+    if use_cache:
+        cache_mod.write_units(key, units)
+    return units
+
+
+def set_aside(units: gpd.GeoDataFrame) -> list[dict[str, object]]:
+    """Return the features that were set aside when loading (e.g. 所属未定地 with no code)."""
+    return list(units.attrs.get("set_aside", []))
+
+
+def units_from_frame(
+    frame: gpd.GeoDataFrame, *, level: Level = "municipality", source: str = "<frame>"
+) -> gpd.GeoDataFrame:
+    """Build units from an N03-like GeoDataFrame already in memory.
+
+    Parameters
+    ----------
+    frame
+        Must have ``N03_007`` and (for names) ``N03_001``, ``N03_003``, ``N03_004``
+        and optionally ``N03_005``; any lon/lat or projected CRS.
+    level
+        ``"municipality"`` or ``"ward"``.
+    source
+        Name recorded as the source in ``attrs``.
+    """
+    _require_code_column(frame, Path(source))
+    frame = frame.to_crs(crs.GEOGRAPHIC) if frame.crs is not None else frame.set_crs(crs.GEOGRAPHIC)
+    raw = pd.DataFrame(frame).assign(_source=source, _feature=np.arange(len(frame)))
+    units = _build_units(gpd.GeoDataFrame(raw, geometry="geometry", crs=crs.GEOGRAPHIC), level)
+    units.attrs["level"] = level
+    units.attrs["sources"] = [source]
+    units.attrs["set_aside"] = _set_aside_records(raw)
+    units.attrs["cache_key"] = None
+    return units
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    if not items:
+        raise InputError("境界ファイルが指定されていません（--units）。 / no boundary file given (--units).")
+    out: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if not p.exists():
+            raise InputError(
+                "境界ファイルが見つかりません。パスを確認してください。 / boundary file not found.", path=p
+            )
+        if p.is_dir():
+            found = _boundary_files_in(sorted(x for x in p.rglob("*") if x.is_file()))
+            if not found:
+                raise InputError(
+                    "フォルダに境界ファイル（.zip .shp .geojson .json .gpkg .parquet）がありません。 / "
+                    "the folder holds no boundary file.",
+                    path=p,
+                )
+            out.extend(found)
+        else:
+            if p.suffix.lower() not in VECTOR_EXTENSIONS:
+                raise InputError(
+                    f"境界ファイルの形式 {p.suffix!r} は読めません。N03 の zip・.shp・.geojson・.gpkg・.parquet を指定してください。 / "
+                    "unsupported boundary format.",
+                    path=p,
+                )
+            out.append(p)
+    return out
+
+
+def _boundary_files_in(names: Iterable[Path]) -> list[Path]:
+    """Pick the boundary files among a folder's (or zip's) files, by extension."""
+    names = [n for n in names if "prefecture" not in n.stem.lower()]
+    by_ext: dict[str, list[Path]] = {}
+    for n in names:
+        by_ext.setdefault(n.suffix.lower(), []).append(n)
+    for group in ((".geojson", ".json"), (".parquet",), (".gpkg",), (".shp",), (".zip",)):
+        chosen = [n for ext in group for n in by_ext.get(ext, [])]
+        if chosen:
+            return sorted(chosen)
+    return []
+
+
+def _read_one(path: Path) -> pd.DataFrame:
+    """Read one boundary file (or every boundary member of a zip) as raw N03 rows."""
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = [Path(n) for n in zf.namelist() if not n.endswith("/")]
+        except zipfile.BadZipFile as exc:
+            raise InputError(
+                "zip ファイルとして読めません（壊れているか途中までしかありません）。ダウンロードし直してください。 / not a valid zip file.",
+                path=path,
+            ) from exc
+        chosen = _boundary_files_in(m for m in members if m.suffix.lower() != ".zip")
+        if not chosen:
+            raise InputError(
+                "zip の中に境界ファイル（.shp または .geojson）がありません。 / no .shp or .geojson inside the zip.",
+                path=path,
+            )
+        frames = [
+            _read_vector(f"/vsizip/{path.resolve()}/{m.as_posix()}", path, m.as_posix()) for m in chosen
+        ]
+        return pd.concat(frames, ignore_index=True)
+    return _read_vector(str(path), path, None)
+
+
+def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
+    label = f"{path}!{member}" if member else str(path)
+    try:
+        if uri.lower().endswith(".parquet"):
+            frame = gpd.read_parquet(uri)
+        else:
+            frame = pyogrio.read_dataframe(uri)
+            if uri.lower().endswith(".shp") and not _names_look_right(frame):
+                for enc in ("cp932", "utf-8"):
+                    retry = pyogrio.read_dataframe(uri, encoding=enc)
+                    if _names_look_right(retry):
+                        frame = retry
+                        break
+    except InputError:
+        raise
+    except Exception as exc:  # pyogrio / arrow raise many types for unreadable files
+        raise InputError(
+            f"境界ファイルを読めません（{type(exc).__name__}: {exc}）。N03 のファイルか確認してください。 / cannot read the boundary file.",
+            path=label,
+        ) from exc
+    if len(frame) == 0:
+        raise InputError("境界ファイルに地物がありません。 / the boundary file has no features.", path=label)
+    _require_code_column(frame, Path(label))
+    if frame.crs is None:
+        frame = frame.set_crs(crs.GEOGRAPHIC)
+    elif not frame.crs.is_geographic or frame.crs.to_epsg() not in (6668, 4326, 4612):
+        frame = frame.to_crs(crs.GEOGRAPHIC)
+    out = pd.DataFrame(frame)
+    out["_source"] = label
+    out["_feature"] = np.arange(len(out)) + 1
+    return out
+
+
+def _names_look_right(frame: pd.DataFrame) -> bool:
+    if "N03_001" not in frame.columns:
+        return True
+    values = frame["N03_001"].dropna().astype(str).unique()[:5]
+    known = set(codes.PREFECTURES.values())
+    return len(values) == 0 or any(v in known or v.endswith(("県", "都", "府", "道")) for v in values)
+
+
+def _require_code_column(frame: pd.DataFrame, path: Path) -> None:
+    if "N03_007" not in frame.columns:
+        cols = ", ".join(str(c) for c in frame.columns if c != "geometry")
+        raise GeometryError(
+            "市区町村コードの列 N03_007 がありません。国土数値情報 N03（行政区域）のファイルを指定してください。"
+            f"（見つかった列: {cols}） / no N03_007 code column; give an MLIT N03 file.",
+            path=path,
+        )
+
+
+# --- building ----------------------------------------------------------------------
+
+
+def _text(frame: pd.DataFrame, column: str) -> list[str | None]:
+    """Column values as stripped strings, ``None`` for missing or blank (a plain list:
+    pandas turns ``None`` into NaN, which is truthy)."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    return [v.strip() or None if isinstance(v, str) else None for v in frame[column].tolist()]
+
+
+def _build_units(raw: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
+    code = raw["N03_007"].map(codes.normalize_code)
+    keep = code.notna() & raw.geometry.notna() & ~raw.geometry.is_empty
+    if not keep.any():
+        raise InputError(
+            "市区町村コード（N03_007）のある地物が1つもありません。 / no feature has a municipality code (N03_007).",
+            path=str(raw["_source"].iloc[0]),
+        )
+    df = raw.loc[keep].copy()
+    df["code"] = code[keep]
+    cols = {c: _text(df, c) for c in ("N03_001", "N03_003", "N03_004", "N03_005")}
+    df["pref_code"] = df["code"].str[:2]
+    df["pref"] = [
+        p or codes.PREFECTURES.get(pc) for p, pc in zip(cols["N03_001"], df["pref_code"], strict=True)
+    ]
+    city_codes = []
+    municipality = []
+    ward = []
+    for pc, n3, n4, n5, c in zip(
+        df["pref_code"], cols["N03_003"], cols["N03_004"], cols["N03_005"], df["code"], strict=True
+    ):
+        if n5:  # recent editions: N03_004 city, N03_005 ward
+            city, w = n4, n5
+        elif codes.designated_city_code(pc, n3):  # older editions: N03_003 city, N03_004 ward
+            city, w = n3, n4
+        else:
+            city, w = n4, None
+        dc = codes.designated_city_code(pc, city) if w else None
+        if w and dc is None:
+            dc = c[:3] + "00"  # a designated city missing from the table: fall back on the code
+        municipality.append(city or n4 or c)
+        ward.append(w)
+        city_codes.append(dc if w else c)
+    df["municipality"] = municipality
+    df["ward"] = ward
+    df["municipality_code"] = city_codes
+    invalid = ~df.geometry.is_valid
+    if invalid.any():
+        df.loc[invalid, "geometry"] = shapely.make_valid(df.geometry.values[invalid.to_numpy()])
+    key = "code" if level == "ward" else "municipality_code"
+    attrs = df.groupby(key, sort=True).agg(
+        pref_code=("pref_code", "first"),
+        pref=("pref", "first"),
+        municipality=("municipality", "first"),
+        ward=("ward", "first"),
+        municipality_code=("municipality_code", "first"),
+    )
+    attrs["ward_codes"] = None
+    attrs["ward_names"] = None
+    if level != "ward":
+        attrs["ward"] = None
+        wards = df[df["ward"].notna()].drop_duplicates("code").sort_values("code")
+        for mcode, group in wards.groupby("municipality_code"):
+            attrs.loc[mcode, "ward_codes"] = WARD_SEP.join(group["code"])
+            attrs.loc[mcode, "ward_names"] = WARD_SEP.join(group["ward"])
+    geoms = _union_by(df.geometry.values, df[key].to_numpy(), attrs.index.to_numpy())
+    units = gpd.GeoDataFrame(attrs, geometry=geoms, crs=crs.GEOGRAPHIC)
+    units.index.name = "code"
+    for column in ("ward", "ward_codes", "ward_names"):
+        units[column] = pd.Series(
+            [v if isinstance(v, str) and v else None for v in units[column]], index=units.index, dtype=object
+        )
+    units["name"] = [f"{m}{w}" if w else m for m, w in zip(units["municipality"], units["ward"], strict=True)]
+    _measure(units)
+    return units[list(UNIT_COLUMNS)]
+
+
+def _union_by(geoms: np.ndarray, keys: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Union polygon parts per key (coverage union, falling back to a full union)."""
+    out = np.empty(len(order), dtype=object)
+    position = {k: i for i, k in enumerate(order)}
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    for k, idx in groups.items():
+        parts = geoms[idx]
+        if len(parts) == 1:
+            g = parts[0]
+        else:
+            try:
+                g = shapely.coverage_union_all(parts)
+                if not g.is_valid or g.is_empty:
+                    raise ValueError
+            except Exception:
+                g = shapely.union_all(parts)
+        out[position[k]] = g
+    return out
+
+
+def _measure(units: gpd.GeoDataFrame) -> None:
+    """Add area (km²), centroid lon/lat and UTM zone, measuring each unit in its own zone."""
+    rough = shapely.centroid(units.geometry.values)
+    zone = crs.utm_zone(shapely.get_x(rough))
+    area = np.zeros(len(units))
+    lon = np.zeros(len(units))
+    lat = np.zeros(len(units))
+    for z in np.unique(zone):
+        mask = zone == z
+        projected = units.geometry[mask].to_crs(epsg=crs.UTM_EPSG[int(z)])
+        area[mask] = projected.area.to_numpy() / 1e6
+        centroids = gpd.GeoSeries(projected.centroid, crs=projected.crs).to_crs(crs.GEOGRAPHIC)
+        lon[mask] = centroids.x.to_numpy()
+        lat[mask] = centroids.y.to_numpy()
+    units["area_km2"] = area
+    units["lon"] = lon
+    units["lat"] = lat
+    units["zone"] = zone
+
+
+def _set_aside_records(raw: pd.DataFrame) -> list[dict[str, object]]:
+    code = raw["N03_007"].map(codes.normalize_code)
+    bad = code.isna() | raw["geometry"].isna()
+    records = []
+    for index, row in raw.loc[bad].iterrows():
+        name = " ".join(
+            str(row[c]) for c in ("N03_001", "N03_003", "N03_004") if c in row and isinstance(row[c], str)
+        )
+        reason = labels.REASONS["no_code"] if pd.isna(code[index]) else labels.REASONS["no_geometry"]
+        records.append(
+            {
+                "file": row["_source"],
+                "feature": int(row["_feature"]),
+                "name": name,
+                "code": None if pd.isna(row["N03_007"]) else str(row["N03_007"]),
+                "reason": reason,
+            }
+        )
+    return records
+
+
+def _cache_key(files: Sequence[Path], level: str) -> str:
+    stat = []
+    for f in files:
+        s = f.stat()
+        stat.append([str(f.resolve()), s.st_size, s.st_mtime_ns])
+    blob = json.dumps({"v": _CACHE_VERSION, "files": stat, "level": level}, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]

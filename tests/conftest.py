@@ -1,0 +1,104 @@
+"""Shared fixtures: small grids the tests build themselves, the built-in sample, and
+an isolated cache directory per test (no test touches the user's cache or network)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from geo_zaitaku import settings
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+KUMAMOTO_N03 = SHARED_DATA / "n03_2021_simplified" / "pref_1pct" / "N03-21_43_210101.json"
+ORIGIN = (500_000.0, 3_500_000.0)  # JGD2011 / UTM 53N (EPSG:6690), near 135E 31.6N
+
+
+def make_grid(
+    nx: int = 3,
+    ny: int = 3,
+    *,
+    size_km: float = 10.0,
+    pref: str = "99",
+    first: int = 201,
+    skip: tuple[int, ...] = (),
+) -> gpd.GeoDataFrame:
+    """An N03-like grid of square municipalities (lon/lat, EPSG:6668).
+
+    Cell ``k`` (row-major from the south-west corner) has code ``pref + (first + k)``
+    and name ``町{k}``; squares are ``size_km`` wide in UTM 53N, so each has an area of
+    ``size_km**2`` km² and neighbours share ``size_km`` of border.
+    """
+    rows = []
+    s = size_km * 1000
+    for k in range(nx * ny):
+        if k in skip:
+            continue
+        r, c = divmod(k, nx)
+        x0, y0 = ORIGIN[0] + c * s, ORIGIN[1] + r * s
+        rows.append(
+            {
+                "N03_001": "テスト県",
+                "N03_002": None,
+                "N03_003": None,
+                "N03_004": f"町{k}",
+                "N03_005": None,
+                "N03_007": f"{pref}{first + k:03d}",
+                "geometry": box(x0, y0, x0 + s, y0 + s),
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=6690).to_crs(6668)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "cache_dir", tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if host not in ("127.0.0.1", "::1", "localhost") and not str(host).startswith("/"):
+            raise OSError(f"network access blocked in tests: {address}")
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def grid_file(tmp_path: Path) -> Path:
+    """A 3x3 grid written as GeoJSON."""
+    path = tmp_path / "grid.geojson"
+    make_grid().to_file(path, driver="GeoJSON")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_files(tmp_path_factory: pytest.TempPathFactory):
+    """The built-in sample written once per session."""
+    from geo_zaitaku.sample import write_sample
+
+    return write_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def sample_run(sample_files):
+    """The sample plan checked once per session."""
+    from geo_zaitaku.pipeline import check_plan
+
+    return check_plan(sample_files.plan, cache=False)
+
+
+def write_plan(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def requires_kumamoto() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not KUMAMOTO_N03.exists(), reason=f"real data not found: {KUMAMOTO_N03}")

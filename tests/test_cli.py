@@ -1,0 +1,162 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import make_grid, write_plan
+
+from geo_zaitaku.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(map(str, args)))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_demo_writes_reports_and_exits_zero(tmp_path, capsys):
+    code, out, err = run(capsys, "demo", "--out", tmp_path / "demo")
+    assert code == 0
+    assert "連携を担う拠点がありません" in out
+    assert "計画にエラーが1件あります" in out
+    for name in (
+        "report.json",
+        "report.md",
+        "areas.csv",
+        "findings.csv",
+        "facilities_rejected.csv",
+        "input/plan.toml",
+        "input/units.geojson",
+        "input/facilities.csv",
+    ):
+        assert (tmp_path / "demo" / name).exists(), name
+    assert "意図的な誤り" in err
+
+
+def test_check_exit_codes_and_outputs(tmp_path, capsys, grid_file):
+    lat_lon = "31.66,135.05"  # inside cell 0 of the grid
+    fac = tmp_path / "f.csv"
+    fac.write_text(f"name,lat,lon,key_institution,hub\n甲,{lat_lon},1,1\n", encoding="utf-8")
+    good = write_plan(
+        tmp_path / "good.toml",
+        '[plan]\nname = "良い計画"\n[areas]\n"全域" = ["99201","99202","99203","99204","99205","99206","99207","99208","99209"]\n',
+    )
+    code, out, _ = run(
+        capsys,
+        "check",
+        good,
+        "--units",
+        grid_file,
+        "--facilities",
+        fac,
+        "--out",
+        tmp_path / "o1",
+        "--reach-km",
+        "40",
+    )
+    assert code == 0, out
+    assert "計画にエラーはありません" in out
+    report = json.loads((tmp_path / "o1" / "report.json").read_text(encoding="utf-8"))
+    (area,) = report["areas"]
+    assert area["name"] == "全域"
+    assert area["units"] == [f"99{k}" for k in range(201, 210)]
+    assert area["contiguous"] is True
+    assert area["components"] == [area["units"]]
+    assert area["key_institutions"] == ["f:2"] and area["hubs"] == ["f:2"]
+    assert report["settings"]["reach_km"] == 40.0
+    bad = write_plan(tmp_path / "bad.toml", '[plan]\nname = "x"\n[areas]\n"A" = ["99201", "99209"]\n')
+    code, out, _ = run(
+        capsys, "check", bad, "--units", grid_file, "--facilities", fac, "--out", tmp_path / "o2"
+    )
+    assert code == 1
+    assert "飛び地" in out and "町1（99202）がどの圏域にも含まれていません" in out
+    findings = json.loads((tmp_path / "o2" / "report.json").read_text(encoding="utf-8"))["findings"]
+    assert {"rule", "severity", "area", "message"} <= set(findings[0])
+
+
+@pytest.mark.parametrize(
+    ("plan_text", "extra", "needle"),
+    [
+        ('[plan]\nname = "x"\n[areas\n', [], "TOML"),
+        ('[plan]\nname = "x"\n', [], "[areas]"),
+        ('[areas]\n"A" = ["99201"]\n', ["--facilities", "missing.csv"], "missing.csv"),
+        ('[areas]\n"A" = ["99201"]\n', ["--population", "missing.csv"], "missing.csv"),
+    ],
+)
+def test_check_bad_input_exit_2_without_traceback(tmp_path, capsys, grid_file, plan_text, extra, needle):
+    plan = write_plan(tmp_path / "p.toml", plan_text)
+    code, out, err = run(capsys, "check", plan, "--units", grid_file, *extra, "--out", tmp_path / "o")
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in err + out
+    assert not (tmp_path / "o").exists()
+
+
+def test_check_without_units(tmp_path, capsys):
+    plan = write_plan(tmp_path / "p.toml", '[areas]\n"A" = ["99201"]\n')
+    code, _, err = run(capsys, "check", plan)
+    assert code == 2
+    assert "--units" in err
+
+
+def test_check_facility_file_without_coordinates(tmp_path, capsys, grid_file):
+    plan = write_plan(tmp_path / "p.toml", '[areas]\n"A" = ["99201"]\n')
+    fac = tmp_path / "f.csv"
+    fac.write_text("名称,住所\n甲,どこか\n", encoding="cp932")
+    code, _, err = run(capsys, "check", plan, "--units", grid_file, "--facilities", fac)
+    assert code == 2
+    assert "f.csv" in err and "緯度" in err
+
+
+def test_boundary_without_code_column(tmp_path, capsys):
+    g = make_grid(2, 1).drop(columns=["N03_007"])
+    g.to_file(tmp_path / "b.geojson")
+    plan = write_plan(tmp_path / "p.toml", '[areas]\n"A" = ["99201"]\n')
+    code, _, err = run(capsys, "check", plan, "--units", tmp_path / "b.geojson")
+    assert code == 2
+    assert "N03_007" in err and "b.geojson" in err
+
+
+def test_unknown_code_is_a_plan_error_exit_1(tmp_path, capsys, grid_file):
+    plan = write_plan(
+        tmp_path / "p.toml",
+        '[areas]\n"A" = ["99201","99202","99203","99204","99205","99206","99207","99208","99209","99999"]\n',
+    )
+    code, out, _ = run(capsys, "check", plan, "--units", grid_file, "--out", tmp_path / "o")
+    assert code == 1
+    assert "「99999」に一致する市区町村がありません" in out
+
+
+def test_outputs_replace_old_files_atomically(tmp_path, capsys, grid_file):
+    plan = write_plan(
+        tmp_path / "p.toml",
+        '[areas]\n"A" = ["99201","99202","99203","99204","99205","99206","99207","99208","99209"]\n',
+    )
+    out_dir = tmp_path / "o"
+    out_dir.mkdir()
+    (out_dir / "report.json").write_text("old", encoding="utf-8")
+    run(capsys, "check", plan, "--units", grid_file, "--out", out_dir)
+    assert json.loads((out_dir / "report.json").read_text(encoding="utf-8"))["plan"] == "p"
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+        ["report.json", "report.md", "areas.csv", "findings.csv", "facilities_rejected.csv"]
+    )
+
+
+def test_sample_command(tmp_path, capsys):
+    code, _, err = run(capsys, "sample", tmp_path / "s")
+    assert code == 0
+    assert (tmp_path / "s" / "plan.toml").exists()
+    assert "plan.toml" in err
+
+
+def test_console_script_bad_input_has_no_traceback(tmp_path):
+    plan = write_plan(tmp_path / "p.toml", "[areas\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo_zaitaku", "check", str(plan)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "TOML" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "geo_zaitaku", "check"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "PLAN" in proc.stderr

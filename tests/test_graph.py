@@ -1,0 +1,79 @@
+import math
+
+import pytest
+from conftest import make_grid
+
+from geo_zaitaku.graph import Link, adjacency, build_graph, contiguity_view, islands
+from geo_zaitaku.units import units_from_frame
+
+
+@pytest.fixture
+def grid():
+    return units_from_frame(make_grid(3, 3))
+
+
+def test_grid_adjacency_rook_and_point_contacts(grid):
+    edges = adjacency(grid)
+    border = edges[edges["kind"] == "border"]
+    point = edges[edges["kind"] == "point"]
+    # 3x3 grid: 12 shared edges, 8 diagonal corner contacts
+    assert len(border) == 12
+    assert len(point) == 8
+    assert border["shared_km"].to_numpy() == pytest.approx([10.0] * 12, rel=1e-6)
+    assert (point["shared_km"] == 0).all()
+    assert list(border[["a", "b"]].itertuples(index=False, name=None))[:3] == [
+        ("99201", "99202"),
+        ("99201", "99204"),
+        ("99202", "99203"),
+    ]
+    # centroids 10 km apart for edge neighbours, 10*sqrt(2) for diagonals (within 0.5 %)
+    assert border["distance_km"].to_numpy() == pytest.approx([10.0] * 12, rel=5e-3)
+    assert point["distance_km"].to_numpy() == pytest.approx([10 * math.sqrt(2)] * 8, rel=5e-3)
+
+
+def test_graph_nodes_and_views(grid):
+    g = build_graph(grid)
+    assert g.number_of_nodes() == 9
+    assert g.number_of_edges() == 20
+    assert g.nodes["99205"]["name"] == "町4"
+    assert g.nodes["99205"]["area_km2"] == pytest.approx(100.0, rel=1e-9)
+    assert contiguity_view(g).number_of_edges() == 12
+    assert contiguity_view(g, point_contact=True).number_of_edges() == 20
+    assert islands(g) == []
+
+
+def test_islands_and_links():
+    # cells 0, 1 and a detached cell 8 (corner-touching nothing)
+    u = units_from_frame(make_grid(3, 3, skip=(2, 3, 4, 5, 6, 7)))
+    g = build_graph(u)
+    assert islands(g) == ["99209"]
+    linked = build_graph(u, links=[Link("99202", "99209", "ferry", "テスト航路")])
+    assert islands(linked) == []
+    data = linked.edges["99202", "99209"]
+    assert data["kind"] == "ferry"
+    assert data["note"] == "テスト航路"
+    assert data["distance_km"] == pytest.approx(math.hypot(10, 20), rel=5e-3)
+
+
+def test_point_contact_only_counts_when_asked():
+    u = units_from_frame(make_grid(2, 2, skip=(1, 2)))  # cells 0 and 3 touch at a corner
+    g = build_graph(u)
+    assert g.edges["99201", "99204"]["kind"] == "point"
+    assert islands(g) == ["99201", "99204"]
+    assert islands(g, point_contact=True) == []
+
+
+def test_link_does_not_replace_a_border(grid):
+    g = build_graph(grid, links=[Link("99201", "99202", "bridge")])
+    assert g.edges["99201", "99202"]["kind"] == "border"
+
+
+def test_overlapping_neighbours_still_adjacent():
+    # two squares overlapping by 100 m (as files simplified separately do)
+    g = make_grid(2, 1)
+    from shapely.affinity import translate
+
+    g.loc[1, "geometry"] = translate(g.geometry.iloc[1], xoff=-0.001)
+    edges = adjacency(units_from_frame(g))
+    assert list(edges["kind"]) == ["border"]
+    assert edges["shared_km"].iloc[0] == pytest.approx(10.0, rel=0.01)

@@ -1,0 +1,168 @@
+import pytest
+from conftest import make_grid, write_plan
+from test_units import _city_grid
+
+from geo_zaitaku._errors import InputError
+from geo_zaitaku.plan import Plan, parse_plan, read_plan
+from geo_zaitaku.units import units_from_frame
+
+HEADER = '[plan]\nname = "テスト"\n'
+
+
+@pytest.fixture
+def grid():
+    return units_from_frame(make_grid(3, 3))
+
+
+def plan_of(text, units):
+    return Plan.from_spec(parse_plan(text), units)
+
+
+def test_minimal_plan(grid):
+    spec = parse_plan(HEADER + '[areas]\n"A" = ["99201", "町1", 99203]\n"B" = ["992046", "町 4", "町５"]\n')
+    assert spec.name == "テスト"
+    assert spec.level == "municipality"
+    assert [a.entries for a in spec.areas] == [("99201", "町1", "99203"), ("992046", "町 4", "町５")]
+    plan = Plan.from_spec(spec, grid)
+    assert dict(plan.areas) == {"A": ("99201", "99202", "99203"), "B": ("99204", "99205", "99206")}
+    assert plan.problems == ()
+    assert plan.assignment["99205"] == "B"
+
+
+def test_extended_area_tables_links_and_checks(grid):
+    text = HEADER + (
+        '[areas.A]\nunits = ["99201"]\nnote = "メモ"\n[areas.B]\nunits = ["99209"]\n'
+        '[[links]]\na = "町0"\nb = "99209"\nkind = "ferry"\nnote = "航路"\n'
+        "[checks]\nreach_km = 20\nmin_hubs = 2\n"
+    )
+    spec = parse_plan(text)
+    assert spec.areas[0].note == "メモ"
+    plan = Plan.from_spec(spec, grid)
+    assert plan.links[0].a == "99201" and plan.links[0].b == "99209" and plan.links[0].kind == "ferry"
+    assert plan.graph.edges["99201", "99209"]["kind"] == "ferry"
+    assert plan.config.reach_km == 20.0
+    assert plan.config.min_hubs == 2
+
+
+def test_resolution_problems_are_kept_for_the_checks(grid):
+    plan = plan_of(
+        HEADER
+        + '[areas]\n"A" = ["99201", "町１０", "99299"]\n"B" = ["99201", "町2"]\n"C" = ["存在しない村"]\n',
+        grid,
+    )
+    kinds = [(p.kind, p.area, p.entry) for p in plan.problems]
+    assert ("unknown", "A", "町１０") in kinds
+    assert ("unknown", "A", "99299") in kinds
+    assert ("unknown", "C", "存在しない村") in kinds
+    assert ("empty_area", "C", "") in kinds
+    assert ("duplicate", "A", "99201") in kinds
+    dup = next(p for p in plan.problems if p.kind == "duplicate")
+    assert dup.candidates == ("A", "B")
+    unknown = next(p for p in plan.problems if p.entry == "町１０")
+    assert unknown.candidates[0] == "町1"  # closest name offered
+
+
+def test_ward_level_names_and_city(tmp_path):
+    g = _city_grid("old")
+    wards = units_from_frame(g, level="ward")
+    plan = plan_of(
+        '[plan]\nunits = "ward"\n[areas]\n"市" = ["熊本市"]\n"他" = ["熊本県玉名市", "43364"]\n', wards
+    )
+    assert plan.areas["市"] == ("43101", "43102")
+    plan = plan_of(
+        '[plan]\nunits = "ward"\n[areas]\n"中" = ["中央区"]\n"東" = ["熊本市東区", "431028"]\n"他" = ["玉名市", "玉東町"]\n',
+        wards,
+    )
+    assert plan.areas["中"] == ("43101",)
+    assert plan.areas["東"] == ("43102",)
+    assert plan.problems == ()
+
+
+def test_ward_entries_in_municipality_plan_read_as_city():
+    units = units_from_frame(_city_grid("new"))
+    plan = plan_of(HEADER + '[areas]\n"A" = ["43101", "熊本市東区", "玉名市"]\n"B" = ["玉東町"]\n', units)
+    assert plan.areas["A"] == ("43100", "43206")
+    notes = [p for p in plan.problems if p.kind == "ward_to_city"]
+    assert [p.entry for p in notes] == ["43101", "熊本市東区"]
+
+
+def test_ambiguous_names():
+    g = make_grid(2, 1)
+    g["N03_004"] = "同名町"
+    units = units_from_frame(g)
+    plan = plan_of(HEADER + '[areas]\n"A" = ["同名町"]\n', units)
+    (p, empty) = plan.problems
+    assert p.kind == "ambiguous"
+    assert p.candidates == ("同名町（99201）", "同名町（99202）")
+    assert empty.kind == "empty_area"
+
+
+def test_level_mismatch_is_an_input_error(grid):
+    with pytest.raises(InputError, match="ward"):
+        plan_of('[plan]\nunits = "ward"\n[areas]\n"A" = ["99201"]\n', grid)
+
+
+def test_reassign_returns_a_new_plan(grid):
+    plan = plan_of(HEADER + '[areas]\n"A" = ["99201", "99202"]\n"B" = ["99203"]\n', grid)
+    moved = plan.reassign({"99202": "B", "99209": "C"})
+    assert dict(moved.areas) == {"A": ("99201",), "B": ("99203", "99202"), "C": ("99209",)}
+    assert dict(plan.areas) == {"A": ("99201", "99202"), "B": ("99203",)}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "needle"),
+    [
+        ('[plan]\nname = "x"\n[areas\n', None, "TOML"),
+        ('[plan]\nname = "x"\n', "[areas]", "[areas]"),
+        ("[plan]\n[areas]\n", "[areas]", "圏域がありません"),
+        ('[plan]\nunits = "prefecture"\n[areas]\n"A"=["1"]\n', "[plan] units", "municipality"),
+        ('[plan]\ncolour = 1\n[areas]\n"A"=["1"]\n', "[plan] colour", "未知のキー"),
+        ('[areas]\n"A" = "99201"\n', '[areas] "A"', "配列"),
+        ('[areas]\n"A" = [true]\n', '[areas] "A"', "1番目"),
+        ('[areas]\n"A" = ["99201"]\n[[links]]\na = "99201"\nkind = "bridge"\n', "[[links]] 1番目", "b"),
+        (
+            '[areas]\n"A" = ["99201"]\n[[links]]\na = "1"\nb = "2"\nkind = "tunnelx"\n',
+            "[[links]] 1番目",
+            "kind",
+        ),
+        ('[areas]\n"A" = ["99201"]\n[checks]\nreach = 3\n', "[checks] reach", "未知の設定"),
+        ('[areas]\n"A" = ["99201"]\n[checks]\nreach_km = "far"\n', "[checks] reach_km", "数値"),
+        (
+            '[areas]\n"A" = ["99201"]\n[checks]\nfunctions_severity = "fatal"\n',
+            "[checks] functions_severity",
+            "error",
+        ),
+        ('[areas]\n"A" = ["99201"]\n[zones]\n', "zones", "未知の表"),
+    ],
+)
+def test_malformed_plans(tmp_path, text, where, needle):
+    path = write_plan(tmp_path / "plan.toml", text)
+    with pytest.raises(InputError) as e:
+        read_plan(path)
+    assert str(path) in str(e.value)
+    assert needle in str(e.value)
+    if where:
+        assert e.value.where == where
+
+
+def test_plan_file_problems(tmp_path):
+    with pytest.raises(InputError, match="見つかりません"):
+        read_plan(tmp_path / "none.toml")
+    empty = write_plan(tmp_path / "empty.toml", "  \n")
+    with pytest.raises(InputError, match="空"):
+        read_plan(empty)
+    sjis = tmp_path / "sjis.toml"
+    sjis.write_bytes('[areas]\n"圏域" = ["99201"]\n'.encode("cp932"))
+    with pytest.raises(InputError, match="UTF-8"):
+        read_plan(sjis)
+
+
+def test_paths_in_plan_are_relative_to_the_plan(tmp_path):
+    path = write_plan(
+        tmp_path / "p.toml",
+        '[plan]\nboundaries = "n03.zip"\nreference = "ref.csv"\nfacilities = ["a.csv", "b.csv"]\n[areas]\n"A"=["1"]\n',
+    )
+    spec = read_plan(path)
+    assert spec.inputs["boundaries"] == (tmp_path / "n03.zip",)
+    assert spec.inputs["facilities"] == (tmp_path / "a.csv", tmp_path / "b.csv")
+    assert spec.reference == tmp_path / "ref.csv"

@@ -1,0 +1,220 @@
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from conftest import make_grid
+from shapely.geometry import box
+
+from geo_zaitaku import units as units_mod
+from geo_zaitaku._errors import GeometryError, InputError
+from geo_zaitaku.units import load_units, set_aside
+
+
+def test_grid_units(grid_file):
+    u = load_units(grid_file)
+    assert list(u.index) == [f"99{k}" for k in range(201, 210)]
+    assert u.index.name == "code"
+    assert list(u["name"]) == [f"町{k}" for k in range(9)]
+    assert u["area_km2"].to_numpy() == pytest.approx([100.0] * 9, rel=1e-9)
+    assert set(u["zone"]) == {53}
+    assert u.crs.to_epsg() == 6668
+    assert u.attrs["level"] == "municipality"
+    assert set_aside(u) == []
+
+
+def test_polygon_parts_dissolve_by_code(tmp_path):
+    g = make_grid(2, 1)
+    g.loc[1, "N03_007"] = g.loc[0, "N03_007"]
+    g.to_file(tmp_path / "parts.geojson")
+    u = load_units(tmp_path / "parts.geojson")
+    assert list(u.index) == ["99201"]
+    assert u["area_km2"].iloc[0] == pytest.approx(200.0, rel=1e-9)
+    assert u.geometry.iloc[0].geom_type == "Polygon"
+
+
+def test_null_code_is_set_aside_and_listed(tmp_path):
+    g = make_grid(3, 1)
+    g.loc[2, "N03_007"] = None
+    g.loc[2, "N03_004"] = "所属未定地"
+    g.to_file(tmp_path / "g.geojson")
+    u = load_units(tmp_path / "g.geojson")
+    assert list(u.index) == ["99201", "99202"]
+    aside = set_aside(u)
+    assert len(aside) == 1
+    assert aside[0]["feature"] == 3
+    assert "所属未定地" in aside[0]["name"]
+    assert "N03_007" in aside[0]["reason"]
+
+
+def _city_grid(layout: str) -> gpd.GeoDataFrame:
+    """2x2 grid: cells 0 and 1 are wards of a designated city."""
+    g = make_grid(2, 2, pref="43", first=101)
+    g["N03_001"] = "熊本県"
+    g.loc[2, ["N03_004", "N03_007"]] = ["玉名市", "43206"]
+    g.loc[3, ["N03_003", "N03_004", "N03_007"]] = ["玉名郡", "玉東町", "43364"]
+    for i, ward in ((0, "中央区"), (1, "東区")):
+        if layout == "old":  # 2021 and earlier: N03_003 city, N03_004 ward
+            g.loc[i, ["N03_003", "N03_004"]] = ["熊本市", ward]
+        else:  # recent editions: N03_004 city, N03_005 ward
+            g.loc[i, ["N03_003", "N03_004", "N03_005"]] = ["熊本市", "熊本市", ward]
+    return g
+
+
+@pytest.mark.parametrize("layout", ["old", "new"])
+def test_designated_city_wards_merged_or_kept(tmp_path, layout):
+    path = tmp_path / f"{layout}.geojson"
+    _city_grid(layout).to_file(path)
+    m = load_units(path)
+    assert list(m.index) == ["43100", "43206", "43364"]
+    assert m.loc["43100", "name"] == "熊本市"
+    assert m.loc["43100", "area_km2"] == pytest.approx(200.0, rel=1e-9)
+    assert m.loc["43100", "ward_codes"] == "43101・43102"
+    assert m.loc["43100", "ward_names"] == "中央区・東区"
+    w = load_units(path, level="ward")
+    assert list(w.index) == ["43101", "43102", "43206", "43364"]
+    assert list(w["name"]) == ["熊本市中央区", "熊本市東区", "玉名市", "玉東町"]
+    assert list(w["municipality_code"]) == ["43100", "43100", "43206", "43364"]
+
+
+def _write_cp932_shapefile(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """A Shapefile whose DBF is cp932 and which, like N03, has no .cpg file."""
+    pyogrio.write_dataframe(frame, path, encoding="cp932")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+
+
+def test_cp932_shapefile_without_cpg(tmp_path):
+    g = _city_grid("old")
+    _write_cp932_shapefile(g, tmp_path / "n03.shp")
+    raw = (tmp_path / "n03.dbf").read_bytes()
+    assert "熊本県".encode("cp932") in raw
+    u = load_units(tmp_path / "n03.shp")
+    assert list(u["name"]) == ["熊本市", "玉名市", "玉東町"]
+    assert set(u["pref"]) == {"熊本県"}
+
+
+def test_official_zip_prefers_geojson_and_reads_shapefile_alone(tmp_path):
+    g = _city_grid("new")
+    folder = tmp_path / "N03-20240101_43_GML"
+    folder.mkdir()
+    _write_cp932_shapefile(g, folder / "N03-20240101_43.shp")
+    g.to_file(folder / "N03-20240101_43.geojson")
+    _write_cp932_shapefile(g.dissolve(), folder / "N03-20240101_43_prefecture.shp")
+    both = tmp_path / "both.zip"
+    shp_only = tmp_path / "shp.zip"
+    with zipfile.ZipFile(both, "w") as zb, zipfile.ZipFile(shp_only, "w") as zs:
+        for f in sorted(folder.iterdir()):
+            zb.write(f, f"{folder.name}/{f.name}")
+            if f.suffix != ".geojson":
+                zs.write(f, f"{folder.name}/{f.name}")
+    for path in (both, shp_only, folder):
+        u = load_units(path, cache=False)
+        assert list(u.index) == ["43100", "43206", "43364"], path
+        assert list(u["name"]) == ["熊本市", "玉名市", "玉東町"], path
+        assert u.attrs["sources"] == [
+            str(path / "N03-20240101_43.geojson")
+            if path.is_dir()
+            else f"{path}!N03-20240101_43_GML/N03-20240101_43.{'shp' if path == shp_only else 'geojson'}"
+        ]
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".parquet", ".json"])
+def test_other_formats(tmp_path, suffix):
+    g = make_grid(2, 2)
+    path = tmp_path / f"units{suffix}"
+    if suffix == ".parquet":
+        g.to_parquet(path)
+    elif suffix == ".gpkg":
+        g.to_file(path, driver="GPKG")
+    else:
+        g.to_file(path, driver="GeoJSON")
+    u = load_units(path)
+    assert list(u.index) == ["99201", "99202", "99203", "99204"]
+
+
+def test_projected_input_is_converted(tmp_path):
+    make_grid(2, 1).to_crs(6690).to_file(tmp_path / "utm.gpkg", driver="GPKG")
+    u = load_units(tmp_path / "utm.gpkg")
+    assert u.crs.to_epsg() == 6668
+    assert u["area_km2"].to_numpy() == pytest.approx([100.0, 100.0], rel=1e-9)
+
+
+def test_several_files_and_folders(tmp_path):
+    make_grid(2, 1).to_file(tmp_path / "a.geojson")
+    make_grid(2, 1, first=301).to_file(tmp_path / "b.geojson")
+    u = load_units([tmp_path / "a.geojson", tmp_path / "b.geojson"])
+    assert list(u.index) == ["99201", "99202", "99301", "99302"]
+    assert list(load_units(tmp_path).index) == list(u.index)
+
+
+def test_missing_code_column_is_a_clear_error(tmp_path):
+    g = make_grid(2, 1).drop(columns=["N03_007"])
+    g.to_file(tmp_path / "nocode.geojson")
+    with pytest.raises(GeometryError) as e:
+        load_units(tmp_path / "nocode.geojson")
+    assert "N03_007" in str(e.value)
+    assert "nocode.geojson" in str(e.value)
+    assert "N03_004" in str(e.value)  # lists the columns found
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("empty.geojson", b"", "読めません"),
+        ("broken.zip", b"PK\x03\x04 truncated", "zip"),
+        ("table.csv", b"a,b\n1,2\n", "形式"),
+        ("nothing.geojson", b'{"type": "FeatureCollection", "features": []}', ""),
+    ],
+)
+def test_unusable_files(tmp_path, name, content, needle):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as e:
+        load_units(path)
+    assert str(path) in str(e.value)
+    assert needle in str(e.value)
+
+
+def test_missing_path_and_empty_folder(tmp_path):
+    with pytest.raises(InputError, match="見つかりません"):
+        load_units(tmp_path / "nope.zip")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="ありません"):
+        load_units(tmp_path / "empty")
+    with pytest.raises(InputError):
+        load_units(tmp_path / "nope.zip", level="prefecture")
+
+
+def test_second_load_comes_from_the_cache(grid_file, monkeypatch):
+    first = load_units(grid_file)
+
+    def fail(*_a, **_k):
+        raise AssertionError("source read again")
+
+    monkeypatch.setattr(units_mod, "_read_one", fail)
+    second = load_units(grid_file)
+    assert list(second.index) == list(first.index)
+    assert second.attrs["level"] == "municipality"
+    with pytest.raises(AssertionError):
+        load_units(grid_file, cache=False)
+
+
+def test_touching_file_invalidates_cache(grid_file):
+    load_units(grid_file)
+    g = make_grid(2, 1)
+    g.to_file(grid_file, driver="GeoJSON")
+    assert len(load_units(grid_file)) == 2
+
+
+def test_invalid_polygon_is_repaired(tmp_path):
+    g = make_grid(2, 1)
+    x0, y0, x1, y1 = g.geometry.iloc[1].bounds
+    from shapely.geometry import Polygon
+
+    g.loc[1, "geometry"] = Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])  # bow-tie
+    g.to_file(tmp_path / "bad.geojson")
+    u = load_units(tmp_path / "bad.geojson")
+    assert u.geometry.is_valid.all()
+    assert len(u) == 2
+    assert box(0, 0, 1, 1).is_valid
