@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo_zaitaku._errors import InputError
@@ -136,7 +137,7 @@ def read_text_table(
     rows: list[tuple[int, list[str]]] = []
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
+            if "".join(row).strip():
                 rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise InputError(
@@ -161,15 +162,16 @@ def read_text_table(
             where=f"行 {header_line}",
         )
     width = len(names)
-    records = []
-    lines = []
-    for line, row in body:
-        cells = [c.strip() if c.strip() else None for c in row[:width]]
-        cells += [None] * (width - len(cells))
-        records.append(cells)
-        lines.append(line)
-    frame = pd.DataFrame(records, columns=names, dtype=object)
-    frame[LINE] = lines
+    flat: list[str] = []
+    for _, row in body:
+        flat.extend(row[:width])
+        if len(row) < width:
+            flat.extend([""] * (width - len(row)))
+    cells = np.strings.strip(np.array(flat, dtype=np.dtypes.StringDType())).reshape(-1, width)
+    values = cells.astype(object)
+    values[cells == ""] = None
+    frame = pd.DataFrame(values, columns=names, dtype=object)
+    frame[LINE] = [line for line, _ in body]
     return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line)
 
 

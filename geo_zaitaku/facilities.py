@@ -245,21 +245,21 @@ def _load_one(
     for f in ("phone", "address", "url"):
         out[f] = get[f]
     for f in BOOLEAN_FIELDS:
-        values = []
-        for line, v, name in zip(lines, get[f], get["name"], strict=True):
-            b = parse_bool(v)
+        parsed = {v: parse_bool(v) for v in set(get[f])}
+        values = [parsed[v] for v in get[f]]
+        for i, b in enumerate(values):
             if b is _BAD:
+                v = get[f][i]
                 notes.append(
                     RowIssue(
                         source,
-                        int(line),
+                        int(lines[i]),
                         "bad_boolean",
                         f"{found[f]}={v!r}: {labels.REASONS['bad_boolean']}",
-                        name or "",
+                        get["name"][i] or "",
                     )
                 )
-                b = None
-            values.append(b)
+                values[i] = None
         out[f] = pd.array(values, dtype="boolean")
     lat = _numbers(get["lat"])
     lon = _numbers(get["lon"])
@@ -421,14 +421,23 @@ def _kind(value: str | None) -> str | None:
 
 
 def _numbers(values: list[str | None]) -> np.ndarray:
+    """Parse numbers (full-width digits and thousands separators allowed); NaN when unreadable."""
+    cache: dict[str, float] = {}
     out = np.full(len(values), np.nan)
     for i, v in enumerate(values):
         if v is None:
             continue
-        try:
-            out[i] = float(unicodedata.normalize("NFKC", v).replace(",", "").strip())
-        except ValueError:
-            continue
+        number = cache.get(v)
+        if number is None:
+            try:
+                number = float(v)
+            except ValueError:
+                try:
+                    number = float(unicodedata.normalize("NFKC", v).replace(",", "").strip())
+                except ValueError:
+                    number = np.nan
+            cache[v] = number
+        out[i] = number
     out[~np.isfinite(out)] = np.nan
     return out
 

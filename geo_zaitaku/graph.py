@@ -196,5 +196,7 @@ def contiguity_view(graph: nx.Graph, *, point_contact: bool = False) -> nx.Graph
 
 def islands(graph: nx.Graph, *, point_contact: bool = False) -> list[str]:
     """Return the units with no neighbour that counts for contiguity, sorted by code."""
-    view = contiguity_view(graph, point_contact=point_contact)
-    return sorted(n for n in view.nodes if view.degree(n) == 0)
+    connected = {
+        n for a, b, kind in graph.edges(data="kind") if point_contact or kind != POINT for n in (a, b)
+    }
+    return sorted(n for n in graph.nodes if n not in connected)

@@ -169,7 +169,7 @@ MESSAGES = MappingProxyType(
         ),
         "empty_area": ("圏域「{area}」に市区町村がありません", "area '{area}' has no unit"),
         "not_contiguous": (
-            "飛び地: 圏域「{area}」が{n}つに分かれています（{pieces}）",
+            "飛び地: 圏域「{area}」が{n}か所に分かれています（{pieces}）",
             "area '{area}' is in {n} pieces ({pieces_en})",
         ),
         "point_contact": (
@@ -209,11 +209,11 @@ MESSAGES = MappingProxyType(
             "no facility provides {function_en}",
         ),
         "splits_reference": (
-            "{layer}「{ref}」を{n}つの圏域（{areas}）に分けています",
+            "{layer}「{ref}」を{n}圏域（{areas}）に分けています",
             "{layer_en} '{ref}' is split across {n} areas ({areas})",
         ),
         "merges_reference": (
-            "圏域「{area}」は{layer}{n}つ（{refs}）をまとめています",
+            "圏域「{area}」は{layer}の{n}圏域（{refs}）をまとめています",
             "area '{area}' merges {n} {layer_en}s ({refs})",
         ),
         "reference_missing": (
@@ -262,6 +262,7 @@ TEXT = MappingProxyType(
         "no": "×",
         "demo_note": "サンプル（架空の県）の計画には、点検の様子を示すため意図的な誤りが1件あります。",
         "written": "出力しました",
+        "and_more": "ほか{n}市区町村",
     }
 )
 

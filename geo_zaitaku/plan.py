@@ -32,6 +32,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -473,7 +474,7 @@ class Plan:
             spec=spec,
         )
 
-    @property
+    @cached_property
     def assignment(self) -> Mapping[str, str]:
         """Unit code -> area name (a unit listed in several areas maps to the first)."""
         out: dict[str, str] = {}
@@ -484,7 +485,8 @@ class Plan:
 
     def unit_name(self, code: str) -> str:
         """Display name of a unit (``熊本市``, ``熊本市中央区``), the code when unknown."""
-        return str(self.units.at[code, "name"]) if code in self.units.index else code
+        node = self.graph.nodes.get(code)
+        return node["name"] if node is not None else code
 
     def reassign(self, changes: Mapping[str, str]) -> Plan:
         """Return a new plan with units moved to other (possibly new) areas.

@@ -86,7 +86,7 @@ def test_contiguity_pieces_links_and_point_contact(tmp_path, grid):
     report = run_checks(split, fac)
     (f,) = [f for f in report.findings if f.code == "not_contiguous"]
     assert f.area == "A" and f.severity == "error"
-    assert f.message == "飛び地: 圏域「A」が2つに分かれています（町0 / 町8）"
+    assert f.message == "飛び地: 圏域「A」が2か所に分かれています（町0 / 町8）"
     assert f.units == ("99209",)
     assert report.areas[0].components == (("99201",), ("99209",))
     linked = make_plan(
@@ -233,9 +233,9 @@ def test_reference_splits_and_merges(tmp_path, grid):
     report = run_checks(plan, fac)
     assert [(f.code, f.severity, f.message) for f in report.findings] == [
         ("reference_missing", "warning", "参照レイヤ（二次医療圏）にない市区町村があります: 町8"),
-        ("splits_reference", "info", "二次医療圏「X」を2つの圏域（A・B）に分けています"),
-        ("splits_reference", "info", "二次医療圏「Y」を2つの圏域（B・C）に分けています"),
-        ("merges_reference", "info", "圏域「B」は二次医療圏2つ（X・Y）をまとめています"),
+        ("splits_reference", "info", "二次医療圏「X」を2圏域（A・B）に分けています"),
+        ("splits_reference", "info", "二次医療圏「Y」を2圏域（B・C）に分けています"),
+        ("merges_reference", "info", "圏域「B」は二次医療圏の2圏域（X・Y）をまとめています"),
     ]
     assert dict(report.areas[1].reference) == {"secondary_medical_area": ("X", "Y")}
     assert dict(report.areas[2].reference) == {"secondary_medical_area": ("Y",)}
@@ -250,3 +250,13 @@ def test_findings_are_sorted_errors_first(tmp_path, grid):
     sev = [f.severity for f in report.findings]
     assert sev == sorted(sev, key=["error", "warning", "info"].index)
     assert codes_of(report, "error") == ["not_contiguous", "no_hub"]
+
+
+def test_long_pieces_are_shortened_in_messages(tmp_path):
+    units = units_from_frame(make_grid(4, 3))
+    main = ["99201", "99202", "99203", "99204", "99205", "99206"]
+    rest = ["99207", "99208", "99209", "99210", "99211"]
+    plan = make_plan(units, {"A": [*main, "99212"], "B": rest})
+    fac = facilities_csv(tmp_path, units, [("99202", "甲", 1, 1), ("99209", "乙", 1, 1)])
+    (f,) = [f for f in run_checks(plan, fac).findings if f.code == "not_contiguous"]
+    assert f.message == "飛び地: 圏域「A」が2か所に分かれています（町0・町1・町2ほか3市区町村 / 町11）"

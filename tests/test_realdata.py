@@ -43,7 +43,7 @@ def test_health_center_plan_is_complete_and_contiguous():
     assert [f for f in report.findings if f.rule in ("completeness", "contiguity")] == []
     splits = [f for f in report.findings if f.code == "splits_reference"]
     assert [(f.message) for f in splits] == [
-        "二次医療圏「熊本・上益城」を2つの圏域（熊本市・上益城）に分けています"
+        "二次医療圏「熊本・上益城」を2圏域（熊本市・上益城）に分けています"
     ]
 
 
@@ -51,7 +51,7 @@ def test_secondary_plan_merges_two_health_centers():
     report = check_plan(PLANS / "plan_secondary.toml", units=KUMAMOTO_N03).report
     assert len(report.areas) == 10
     merges = [f.message for f in report.findings if f.code == "merges_reference"]
-    assert merges == ["圏域「熊本・上益城」は保健所圏域2つ（熊本市保健所・御船保健所）をまとめています"]
+    assert merges == ["圏域「熊本・上益城」は保健所圏域の2圏域（熊本市保健所・御船保健所）をまとめています"]
 
 
 def test_health_center_plan_at_ward_level(tmp_path):

@@ -67,7 +67,7 @@ def test_island_needs_its_bridge(sample_files):
     assert (
         "not_contiguous",
         "南部",
-        "飛び地: 圏域「南部」が2つに分かれています（南岬市・若葉町・潮見町・磯辺町 / 浮島町）",
+        "飛び地: 圏域「南部」が2か所に分かれています（南岬市・若葉町・潮見町・磯辺町 / 浮島町）",
     ) in errors
     assert [f.units for f in report.findings if f.code == "island_unit"] == [("99381",)]
 

@@ -116,17 +116,37 @@ class CheckContext:
         return self.plan.config
 
     @cached_property
-    def facility_area(self) -> pd.Series:
-        """Area of each facility (by its unit), ``None`` when its unit is in no area."""
+    def table(self) -> pd.DataFrame:
+        """The facilities as a plain frame (no geometry) with their ``area``; the
+        ``key_institution`` and ``hub`` flags as plain booleans (unknown = no)."""
         assignment = self.plan.assignment
-        return self.facilities["unit"].map(lambda u: assignment.get(u))
+        table = pd.DataFrame(self.facilities.drop(columns="geometry"))
+        table["area"] = [assignment.get(u) for u in table["unit"]]
+        for column in ("key_institution", "hub"):
+            table[column] = table[column].fillna(False).astype(bool)
+        return table
 
     @cached_property
     def by_area(self) -> Mapping[str, pd.DataFrame]:
         """Facilities of each area (every area present, possibly empty)."""
-        groups = {a: f for a, f in self.facilities.groupby(self.facility_area, sort=False)}
-        empty = self.facilities.iloc[0:0]
+        groups = dict(iter(self.table.groupby("area", sort=False)))
+        empty = self.table.iloc[0:0]
         return {a: groups.get(a, empty) for a in self.plan.areas}
+
+    @cached_property
+    def key_by_area(self) -> Mapping[str, pd.DataFrame]:
+        """Key institutions of each area (every area present, possibly empty)."""
+        return self._flagged("key_institution")
+
+    @cached_property
+    def hubs_by_area(self) -> Mapping[str, pd.DataFrame]:
+        """Coordination hubs of each area (every area present, possibly empty)."""
+        return self._flagged("hub")
+
+    def _flagged(self, column: str) -> Mapping[str, pd.DataFrame]:
+        table = self.table[self.table[column]]
+        groups = dict(iter(table.groupby("area", sort=False)))
+        return {a: groups.get(a, table.iloc[0:0]) for a in self.plan.areas}
 
     @cached_property
     def components(self) -> Mapping[str, tuple[tuple[str, ...], ...]]:
@@ -172,8 +192,7 @@ class CheckContext:
         pos = {c: i for i, c in enumerate(units.index)}
         rows = []
         for area, codes in self.plan.areas.items():
-            key = self.by_area[area]
-            key = key[key["key_institution"].fillna(False).astype(bool)]
+            key = self.key_by_area[area]
             idx = np.array([pos[c] for c in codes if c in pos], dtype=int)
             if len(key) == 0:
                 for i in idx:

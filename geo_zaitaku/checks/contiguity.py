@@ -6,8 +6,10 @@ connect units; touching at a single point does not, unless ``point_contact`` is 
 
 from __future__ import annotations
 
+from geo_zaitaku import labels
 from geo_zaitaku.checks._base import CheckContext, Finding, finding
 from geo_zaitaku.graph import POINT, islands
+from geo_zaitaku.plan import Plan
 
 RULE = "contiguity"
 
@@ -17,10 +19,11 @@ def check_contiguity(ctx: CheckContext) -> list[Finding]:
     contacts that would join two pieces and units with no neighbour at all (info)."""
     plan = ctx.plan
     out: list[Finding] = []
+    point_edges = [(a, b) for a, b, kind in plan.graph.edges(data="kind") if kind == POINT]
     for area, pieces in ctx.components.items():
         if len(pieces) <= 1:
             continue
-        names = ["・".join(plan.unit_name(c) for c in piece) for piece in pieces]
+        names = [_piece_names(plan, piece) for piece in pieces]
         out.append(
             finding(
                 RULE,
@@ -35,8 +38,8 @@ def check_contiguity(ctx: CheckContext) -> list[Finding]:
         )
         if not ctx.config.point_contact:
             piece_of = {c: i for i, piece in enumerate(pieces) for c in piece}
-            for a, b, data in plan.graph.edges(data=True):
-                if data["kind"] == POINT and a in piece_of and b in piece_of and piece_of[a] != piece_of[b]:
+            for a, b in point_edges:
+                if a in piece_of and b in piece_of and piece_of[a] != piece_of[b]:
                     out.append(
                         finding(
                             RULE,
@@ -60,3 +63,11 @@ def check_contiguity(ctx: CheckContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _piece_names(plan: Plan, piece: tuple[str, ...], limit: int = 5) -> str:
+    """Names of a piece's units; a long piece is shortened to its first three names."""
+    names = [plan.unit_name(c) for c in piece]
+    if len(names) <= limit:
+        return "・".join(names)
+    return "・".join(names[:3]) + labels.TEXT["and_more"].format(n=len(names) - 3)

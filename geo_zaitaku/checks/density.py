@@ -19,7 +19,7 @@ def check_hub_density(ctx: CheckContext) -> list[Finding]:
     out = []
     for area, codes in ctx.plan.areas.items():
         facilities = ctx.by_area[area]
-        hubs = int(facilities["hub"].fillna(False).astype(bool).sum())
+        hubs = int(facilities["hub"].sum())
         pop = float(population.reindex(list(codes)).sum())
         if hubs == 0 or limit <= 0:
             continue

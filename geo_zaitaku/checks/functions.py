@@ -25,7 +25,7 @@ def check_functions(ctx: CheckContext) -> list[Finding]:
         for area, group in ctx.by_area.items():
             if not ctx.plan.areas[area]:
                 continue
-            if not group[function].fillna(False).astype(bool).any():
+            if not group[function].any():
                 out.append(
                     finding(
                         RULE,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import pandas as pd
+
 from geo_zaitaku.checks._base import CheckContext, Finding, finding
 
 
@@ -12,26 +16,30 @@ def check_key_institutions(ctx: CheckContext) -> list[Finding]:
     """
     if not ctx.has_facility_data:
         return [finding("key_institution", "warning", "no_facility_data")]
-    return _minimum(ctx, "key_institution", "no_key_institution", ctx.config.min_key_institutions)
+    return _minimum(
+        ctx, ctx.key_by_area, "key_institution", "no_key_institution", ctx.config.min_key_institutions
+    )
 
 
 def check_hubs(ctx: CheckContext) -> list[Finding]:
     """Error for each area with fewer coordination hubs than ``min_hubs``."""
     if not ctx.has_facility_data:
         return []
-    return _minimum(ctx, "hub", "no_hub", ctx.config.min_hubs)
+    return _minimum(ctx, ctx.hubs_by_area, "hub", "no_hub", ctx.config.min_hubs)
 
 
-def _minimum(ctx: CheckContext, column: str, code: str, minimum: int) -> list[Finding]:
+def _minimum(
+    ctx: CheckContext, by_area: Mapping[str, pd.DataFrame], rule: str, code: str, minimum: int
+) -> list[Finding]:
     out = []
-    for area, facilities in ctx.by_area.items():
+    for area, facilities in by_area.items():
         if not ctx.plan.areas[area]:
             continue
-        ids = facilities.loc[facilities[column].fillna(False).astype(bool), "id"]
+        ids = facilities["id"]
         if len(ids) < minimum:
             out.append(
                 finding(
-                    column,
+                    rule,
                     "error",
                     code,
                     area=area,

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
-import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku.checks._base import CheckContext
@@ -94,36 +93,42 @@ class AreaSummary:
 def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
     """Compute an :class:`AreaSummary` for every area of the plan, in plan order."""
     units = ctx.plan.units
+    columns = {
+        c: dict(zip(units.index, units[c].to_numpy(dtype=float), strict=True))
+        for c in ("population", "pop_65over", "pop_75over", "area_km2")
+        if c in units.columns
+    }
     reach = ctx.reach
+    max_km = reach.groupby("area")["km"].max().to_dict() if len(reach) else {}
+    layers = {}
+    if ctx.plan.reference is not None:
+        layers = {layer: ctx.plan.reference[layer].to_dict() for layer in ctx.plan.reference.columns}
     out = []
     for area, codes in ctx.plan.areas.items():
-        sub = units.loc[list(codes)]
         fac = ctx.by_area[area]
-        key = fac[fac["key_institution"].fillna(False).astype(bool)]
-        hubs = fac[fac["hub"].fillna(False).astype(bool)]
-        pop = _sum(sub, "population")
-        functions = {f: int(fac[f].fillna(False).astype(bool).sum()) for f in labels.FUNCTIONS}
-        km = reach.loc[reach["area"] == area, "km"].to_numpy(dtype=float)
-        km = km[~np.isnan(km)]
+        key = ctx.key_by_area[area]
+        hubs = ctx.hubs_by_area[area]
+        pop = _sum(columns, "population", codes)
+        functions = {f: int(fac[f].sum()) for f in labels.FUNCTIONS}
         ref = {}
-        if ctx.plan.reference is not None:
-            for layer in ctx.plan.reference.columns:
-                seen: list[str] = []
-                for c in codes:
-                    v = ctx.plan.reference.at[c, layer] if c in ctx.plan.reference.index else None
-                    if isinstance(v, str) and v not in seen:
-                        seen.append(v)
-                ref[layer] = tuple(seen)
+        for layer, values in layers.items():
+            seen: list[str] = []
+            for c in codes:
+                v = values.get(c)
+                if isinstance(v, str) and v not in seen:
+                    seen.append(v)
+            ref[layer] = tuple(seen)
         pieces = ctx.components[area]
+        km = max_km.get(area)
         out.append(
             AreaSummary(
                 name=area,
                 units=tuple(codes),
                 unit_names=tuple(ctx.plan.unit_name(c) for c in codes),
                 population=pop,
-                pop_65over=_sum(sub, "pop_65over"),
-                pop_75over=_sum(sub, "pop_75over"),
-                area_km2=float(sub["area_km2"].sum()),
+                pop_65over=_sum(columns, "pop_65over", codes),
+                pop_75over=_sum(columns, "pop_75over", codes),
+                area_km2=_sum(columns, "area_km2", codes) or 0.0,
                 contiguous=len(pieces) <= 1,
                 components=pieces,
                 key_institutions=tuple(key["id"]),
@@ -133,18 +138,18 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 n_facilities=len(fac),
                 functions=MappingProxyType(functions),
                 people_per_hub=round(pop / len(hubs)) if pop is not None and len(hubs) else None,
-                max_reach_km=round(float(km.max()), 2) if len(km) else None,
+                max_reach_km=round(float(km), 2) if km is not None and not math.isnan(km) else None,
                 reference=MappingProxyType(ref),
             )
         )
     return tuple(out)
 
 
-def _sum(frame: pd.DataFrame, column: str) -> float | None:
-    if column not in frame.columns:
+def _sum(columns: dict[str, dict[str, float]], column: str, codes: tuple[str, ...]) -> float | None:
+    """Sum of a unit column over codes; ``None`` when the column is absent or all unknown."""
+    if column not in columns:
         return None
-    values = frame[column].to_numpy(dtype=float)
-    if np.isnan(values).all():
+    values = np.array([columns[column].get(c, np.nan) for c in codes], dtype=float)
+    if len(values) == 0 or np.isnan(values).all():
         return None
-    total = float(np.nansum(values))
-    return total if not math.isnan(total) else None
+    return float(np.nansum(values))
