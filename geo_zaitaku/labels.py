@@ -114,8 +114,16 @@ COLUMNS = MappingProxyType(
         "message": "内容",
         "secondary_medical_area": "二次医療圏",
         "health_center": "保健所圏域",
+        "code": "市区町村コード",
+        "unit_name": "市区町村",
+        "reach_km": "積極的医療機関までの距離(km)",
+        "nearest_key_institution": "最寄りの積極的医療機関",
+        "origin": "距離の起点",
     }
 )
+
+#: Where reach distances are measured from.
+ORIGINS = MappingProxyType({"population": "人口重心", "centroid": "区域の重心"})
 
 #: Short column headers for the console table (full names in :data:`COLUMNS`).
 SHORT = MappingProxyType(

@@ -17,7 +17,14 @@ from geo_zaitaku import labels
 from geo_zaitaku._io import write_csv, write_text
 from geo_zaitaku.checks import Report
 
-REPORT_FILES = ("report.json", "report.md", "areas.csv", "findings.csv", "facilities_rejected.csv")
+REPORT_FILES = (
+    "report.json",
+    "report.md",
+    "areas.csv",
+    "units.csv",
+    "findings.csv",
+    "facilities_rejected.csv",
+)
 
 
 def areas_frame(report: Report) -> pd.DataFrame:
@@ -54,6 +61,39 @@ def areas_frame(report: Report) -> pd.DataFrame:
         row[c["warnings"]] = warnings
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def units_frame(report: Report) -> pd.DataFrame:
+    """One row per unit: area, population and distance to the nearest key institution."""
+    c = labels.COLUMNS
+    return pd.DataFrame(
+        [
+            {
+                c["code"]: u.code,
+                c["unit_name"]: u.name,
+                c["area"]: u.area or "",
+                c["population"]: _int(u.population),
+                c["pop_65over"]: _int(u.pop_65over),
+                c["reach_km"]: u.reach_km,
+                c["nearest_key_institution"]: u.nearest_key_institution_name or "",
+                c["origin"]: labels.ORIGINS[u.origin],
+            }
+            for u in report.units
+        ],
+        columns=[
+            c[k]
+            for k in (
+                "code",
+                "unit_name",
+                "area",
+                "population",
+                "pop_65over",
+                "reach_km",
+                "nearest_key_institution",
+                "origin",
+            )
+        ],
+    )
 
 
 def findings_frame(report: Report) -> pd.DataFrame:
@@ -188,6 +228,7 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
         ),
         write_text(out / "report.md", to_markdown(report)),
         write_csv(out / "areas.csv", areas_frame(report)),
+        write_csv(out / "units.csv", units_frame(report)),
         write_csv(out / "findings.csv", findings_frame(report)),
         write_csv(out / "facilities_rejected.csv", rejected_frame(report)),
     ]

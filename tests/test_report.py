@@ -10,6 +10,7 @@ def test_report_files(sample_run, tmp_path):
         "report.json",
         "report.md",
         "areas.csv",
+        "units.csv",
         "findings.csv",
         "facilities_rejected.csv",
     ]
@@ -52,3 +53,16 @@ def test_areas_frame_columns(sample_run):
     assert list(frame.columns[:4]) == ["圏域", "市区町村数", "構成市区町村", "構成市区町村コード"]
     assert "二次医療圏" in frame.columns and "保健所圏域" in frame.columns
     assert frame["二次医療圏"].tolist() == ["中央", "中央", "北部", "西南", "西南"]
+
+
+def test_units_table(sample_run, tmp_path):
+    write_report(sample_run.report, tmp_path)
+    rows = list(csv.DictReader((tmp_path / "units.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 26
+    by_code = {r["市区町村コード"]: r for r in rows}
+    assert by_code["99100"]["圏域"] == "さくら市"
+    assert by_code["99344"]["市区町村"] == "霧ヶ峰村"
+    assert float(by_code["99344"]["積極的医療機関までの距離(km)"]) > 16
+    assert by_code["99344"]["距離の起点"] == "人口重心"
+    units = {u.code: u for u in sample_run.report.units}
+    assert units["99344"].reach_km == max(u.reach_km for u in sample_run.report.units if u.area == "北部")

@@ -23,7 +23,7 @@ from geo_zaitaku.checks.inputs import check_inputs
 from geo_zaitaku.checks.institutions import check_hubs, check_key_institutions
 from geo_zaitaku.checks.reach import check_reach
 from geo_zaitaku.checks.reference import check_reference
-from geo_zaitaku.checks.summary import AreaSummary, summarize
+from geo_zaitaku.checks.summary import AreaSummary, UnitSummary, summarize, summarize_units
 from geo_zaitaku.facilities import FacilityImport, ImportLog, empty_facilities
 from geo_zaitaku.plan import Plan
 from geo_zaitaku.population import PopulationImport
@@ -35,6 +35,7 @@ __all__ = [
     "Finding",
     "Report",
     "Rule",
+    "UnitSummary",
     "finding",
     "run_checks",
 ]
@@ -83,6 +84,8 @@ class Report:
         One :class:`AreaSummary` per area, in plan order.
     findings
         All findings, errors first, then by rule and area.
+    units
+        One :class:`UnitSummary` per unit (area, population, reach).
     inputs
         What was read (sources, counts, import logs), JSON-ready.
     settings
@@ -93,6 +96,7 @@ class Report:
     level: str
     areas: tuple[AreaSummary, ...]
     findings: tuple[Finding, ...]
+    units: tuple[UnitSummary, ...] = ()
     inputs: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     settings: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -126,6 +130,7 @@ class Report:
             "inputs": dict(self.inputs),
             "areas": [a.to_dict() for a in self.areas],
             "findings": [f.to_dict() for f in self.findings],
+            "units": [u.to_dict() for u in self.units],
         }
 
 
@@ -188,6 +193,7 @@ def run_checks(
         level=plan.spec.level,
         areas=summarize(ctx),
         findings=tuple(findings),
+        units=summarize_units(ctx),
         inputs=MappingProxyType(inputs),
         settings=MappingProxyType(settings),
     )

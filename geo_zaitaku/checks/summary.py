@@ -90,6 +90,89 @@ class AreaSummary:
         }
 
 
+@dataclass(frozen=True)
+class UnitSummary:
+    """Figures of one unit: its area, population and reach.
+
+    Attributes
+    ----------
+    code, name
+        The unit.
+    area
+        Home-care area it is assigned to (``None`` when unassigned).
+    population, pop_65over
+        Population figures (``None`` when unknown).
+    reach_km
+        Distance to the nearest key institution of its area (``None`` without one).
+    nearest_key_institution, nearest_key_institution_name
+        That institution.
+    origin
+        Where distance is measured from: ``"population"`` (population centroid) or
+        ``"centroid"``.
+    """
+
+    code: str
+    name: str
+    area: str | None
+    population: float | None
+    pop_65over: float | None
+    reach_km: float | None
+    nearest_key_institution: str | None
+    nearest_key_institution_name: str | None
+    origin: str
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return dict(vars(self))
+
+
+def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
+    """A :class:`UnitSummary` for every unit, in the units' order."""
+    units = ctx.plan.units
+    reach = ctx.reach
+    assignment = ctx.plan.assignment
+    pop = units["population"].to_dict() if "population" in units.columns else {}
+    p65 = units["pop_65over"].to_dict() if "pop_65over" in units.columns else {}
+    rows = {
+        code: {"km": km, "facility": fid, "facility_name": fname, "origin": origin}
+        for code, area, km, fid, fname, origin in zip(
+            reach.index,
+            reach["area"],
+            reach["km"],
+            reach["facility"],
+            reach["facility_name"],
+            reach["origin"],
+            strict=True,
+        )
+        if assignment.get(code) == area
+    }
+    out = []
+    for code in units.index:
+        r = rows.get(code, {})
+        km = r.get("km")
+        out.append(
+            UnitSummary(
+                code=code,
+                name=ctx.plan.unit_name(code),
+                area=assignment.get(code),
+                population=_number(pop.get(code)),
+                pop_65over=_number(p65.get(code)),
+                reach_km=None if km is None or math.isnan(km) else round(float(km), 2),
+                nearest_key_institution=r.get("facility"),
+                nearest_key_institution_name=r.get("facility_name"),
+                origin=r.get("origin", "centroid"),
+            )
+        )
+    return tuple(out)
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
 def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
     """Compute an :class:`AreaSummary` for every area of the plan, in plan order."""
     units = ctx.plan.units
