@@ -27,13 +27,20 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    from geo_zaitaku.cli.check import check
-    from geo_zaitaku.cli.demo import demo
-    from geo_zaitaku.cli.sample import sample
+#: Command modules under geo_zaitaku/cli/, each defining a click command of the same name.
+COMMANDS: tuple[str, ...] = (
+    "check",
+    "demo",
+    "sample",
+)
 
-    for command in (check, demo, sample):
-        cli.add_command(command)
+
+def _register() -> None:
+    import importlib
+
+    for name in COMMANDS:
+        module = importlib.import_module(f"geo_zaitaku.cli.{name}")
+        cli.add_command(getattr(module, name))
 
 
 _register()
