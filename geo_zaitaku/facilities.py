@@ -1,4 +1,4 @@
-"""Facilities: read a facility CSV, normalise it, and place every row in a unit.
+"""Facilities: read facility files, normalise them, and place every row in a unit.
 
 The canonical CSV (UTF-8, UTF-8 with BOM or cp932; comma or tab separated)::
 
@@ -10,15 +10,30 @@ unknown. ``kind`` is an id or Japanese label of :data:`geo_zaitaku.labels.KINDS`
 (other text is kept as written). Japanese headers (名称, 緯度, 経度, 市区町村コード,
 種別, 住所, 電話番号, ...) are accepted for the canonical fields.
 
-Placement: a row with coordinates is placed in the unit containing the point; a row
-with only a code by the code; a point outside every unit falls back to the code when
-there is one, and lat/lon written the wrong way round are swapped when that puts the
-point in a unit. Rows that cannot be placed are rejected with their line number and
-reason; nothing is dropped silently (see :class:`ImportLog`).
+Other layouts are read through a :class:`~geo_zaitaku.presets.Preset` (医療情報ネット,
+介護サービス情報公表システム, municipal open data, or a user's TOML); without one, the
+preset is chosen from each file's header and name (canonical when none fits), and the
+import log says which. Files may be CSV/TSV, Excel ``.xlsx`` or a zip holding one CSV.
+
+Placement, row by row:
+
+1. a row whose municipality code (or prefecture code, or the prefecture at the start
+   of its address) names a prefecture the units do not cover is set aside
+   (``other_prefecture``);
+2. ``0, 0`` coordinates mean none; latitude and longitude written the wrong way round
+   are swapped when only the swapped point lies in Japan;
+3. a point is placed in the unit containing it (``point`` / ``swapped``);
+4. otherwise (no point, or a point outside every unit) by the municipality code
+   (``code``), then by the municipality named at the start of the address
+   (``address``: 「熊本県玉名郡長洲町…」「玉名市…」「熊本市中央区…」).
+
+Rows that cannot be placed are rejected with their line number and reason, rows
+read with a correction are noted; nothing is dropped silently (see :class:`ImportLog`).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,44 +45,32 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo_zaitaku import codes, crs, labels
+from geo_zaitaku import codes, crs, labels, presets
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, read_text_table
+from geo_zaitaku._io import LINE
+from geo_zaitaku.address import AddressMatcher
+from geo_zaitaku.presets import Preset
 from geo_zaitaku.reference import unit_targets
+from geo_zaitaku.tabular import read_table
 
 FUNCTION_FIELDS = tuple(labels.FUNCTIONS)
 BOOLEAN_FIELDS = ("key_institution", "hub", "is_24h", *FUNCTION_FIELDS)
 TEXT_FIELDS = ("id", "name", "kind", "phone", "address", "url")
-#: Canonical field -> accepted header spellings (normalised: NFKC, lower case).
-CANONICAL_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "id": ("id", "施設id", "施設番号", "医療機関コード", "事業所番号"),
-        "name": ("name", "名称", "施設名", "正式名称", "施設名称", "医療機関名", "事業所名"),
-        "kind": ("kind", "種別", "施設種別", "種類"),
-        "lat": ("lat", "latitude", "緯度", "y"),
-        "lon": ("lon", "lng", "long", "longitude", "経度", "x"),
-        "municipality_code": ("municipality_code", "code", "市区町村コード", "団体コード", "自治体コード"),
-        "key_institution": ("key_institution", "積極的医療機関", "積極的役割"),
-        "hub": ("hub", "連携拠点", "拠点"),
-        "is_24h": ("is_24h", "24h", "24時間", "24時間対応"),
-        "discharge": ("discharge", "退院支援"),
-        "daily": ("daily", "日常の療養支援", "日常療養支援"),
-        "emergency": ("emergency", "急変時の対応", "急変時対応"),
-        "end_of_life": ("end_of_life", "看取り"),
-        "phone": ("phone", "tel", "電話番号", "電話"),
-        "address": ("address", "住所", "所在地"),
-        "url": ("url", "website", "ホームページ", "ウェブサイト"),
-    }
-)
+#: Canonical field -> accepted header spellings (normalised: NFKC, lower case); the
+#: ``[columns]`` of the built-in ``canonical`` preset.
+CANONICAL_COLUMNS: Mapping[str, tuple[str, ...]] = presets.builtin(presets.DEFAULT).columns
 #: Columns of the facilities frame, in order.
 FACILITY_COLUMNS = (
     "id", "name", "kind", *BOOLEAN_FIELDS, "phone", "address", "url", "municipality_code",
     "unit", "placed_by", "source", "line", "lon", "lat", "geometry",
 )  # fmt: skip
+#: Bounding box of Japan (lon_min, lat_min, lon_max, lat_max), for swapped lat/lon.
+JAPAN_BOUNDS = (122.0, 20.0, 154.0, 46.0)
 
 _TRUE = {"1", "true", "t", "yes", "y", "○", "◯", "〇", "●", "◎", "有", "あり", "はい", "可", "対応"}
 _FALSE = {"0", "false", "f", "no", "n", "×", "✕", "✖", "無", "なし", "いいえ", "不可", "-", "ー", "－", "―"}
 _KIND_BY_LABEL = {unicodedata.normalize("NFKC", ja): k for k, (ja, _en) in labels.KINDS.items()}
+_POINT_SPLIT = re.compile(r"[\s,、/;]+")
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,9 @@ class RowIssue:
 class ImportLog:
     """What happened to every row of one facility file.
 
-    ``rows == sum(placed.values()) + len(rejected)`` always holds.
+    ``rows == sum(placed.values()) + len(rejected)`` always holds. ``placed`` has the
+    keys ``point``, ``code`` and ``swapped``, and ``address`` when some row was placed
+    by its address.
     """
 
     source: str
@@ -108,12 +113,20 @@ class ImportLog:
     placed: Mapping[str, int]
     rejected: tuple[RowIssue, ...] = ()
     notes: tuple[RowIssue, ...] = ()
+    #: The preset used (name, plus the columns given on the command line).
+    preset: str = ""
+    #: Whether the preset was chosen from the file's header and name.
+    preset_detected: bool = False
+    #: Source credit line of the preset (licence terms), if any.
+    credit: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         return {
             "source": self.source,
             "encoding": self.encoding,
+            "preset": self.preset,
+            "preset_detected": self.preset_detected,
             "rows": self.rows,
             "placed": dict(self.placed),
             "rejected": [vars(r) for r in self.rejected],
@@ -129,7 +142,7 @@ class FacilityImport:
     ----------
     frame
         GeoDataFrame (EPSG:6668) with :data:`FACILITY_COLUMNS`; points may be empty
-        for rows placed by code only.
+        for rows placed by code or address only.
     logs
         One :class:`ImportLog` per file read.
     """
@@ -154,18 +167,24 @@ def load_facilities(
     units: gpd.GeoDataFrame,
     *,
     columns: Mapping[str, Sequence[str]] | None = None,
+    preset: str | Path | Preset | None = None,
 ) -> FacilityImport:
-    """Read facility CSVs and place every row in a unit.
+    """Read facility files and place every row in a unit.
 
     Parameters
     ----------
     paths
-        One or more CSV files.
+        One or more files: CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx``, or a
+        zip holding one CSV.
     units
         Units frame (index = code) to place facilities in.
     columns
-        Canonical field -> header spellings to accept (default
-        :data:`CANONICAL_COLUMNS`).
+        Canonical field -> header spellings to accept (a one-off preset; kept for
+        callers of earlier versions).
+    preset
+        A :class:`~geo_zaitaku.presets.Preset`, a built-in preset's name or a preset
+        TOML file, used for every file. ``None`` (default): chosen per file from its
+        header and name (see :func:`geo_zaitaku.presets.detect_preset`).
 
     Returns
     -------
@@ -175,14 +194,22 @@ def load_facilities(
     ------
     InputError
         A file is missing, empty or undecodable, has no name column, or has neither
-        lat/lon nor municipality-code columns.
+        lat/lon nor municipality-code columns; an unknown or invalid preset.
     """
     items = [paths] if isinstance(paths, str | Path) else list(paths)
+    chosen = presets.resolve_preset(preset)
+    if columns is not None and chosen is None:
+        chosen = Preset(
+            name="custom",
+            columns=MappingProxyType({f: tuple(v) for f, v in columns.items()}),
+            source="columns",
+        )
+    placer = _Placer(units)
     frames = []
     logs = []
     seen_ids: set[str] = set()
     for p in items:
-        frame, log = _load_one(Path(p), units, columns or CANONICAL_COLUMNS, seen_ids)
+        frame, log = _load_one(Path(p), placer, chosen, seen_ids)
         frames.append(frame)
         logs.append(log)
     if not frames:
@@ -191,40 +218,191 @@ def load_facilities(
     return FacilityImport(gpd.GeoDataFrame(frame, geometry="geometry", crs=crs.GEOGRAPHIC), tuple(logs))
 
 
+def header_hints() -> tuple[str, ...]:
+    """Every header name of every built-in preset (to find the header row)."""
+    return tuple(dict.fromkeys(n for p in presets.builtin_presets() for n in p.header_names()))
+
+
+# --- one file ------------------------------------------------------------------------
+
+
 def _load_one(
-    path: Path, units: gpd.GeoDataFrame, columns: Mapping[str, Sequence[str]], seen_ids: set[str]
+    path: Path, placer: _Placer, chosen: Preset | None, seen_ids: set[str]
 ) -> tuple[gpd.GeoDataFrame, ImportLog]:
-    all_names = tuple(n for names in columns.values() for n in names)
-    table = read_text_table(path, what="施設CSV", header_hint=all_names)
+    hints = chosen.header_names() if chosen is not None else header_hints()
+    table = read_table(path, what="施設CSV", header_hint=hints)
     raw = table.frame
-    source = path.name
-    found = {f: next((n for n in names if n in raw.columns), None) for f, names in columns.items()}
-    if found["name"] is None:
-        raise InputError(
-            f"名称の列（{', '.join(columns['name'])}）がありません。見つかった列: {_cols(raw)} / no name column.",
-            path=path,
-            where=f"行 {table.header_line}",
-        )
-    has_xy = found["lat"] is not None and found["lon"] is not None
-    if not has_xy and found["municipality_code"] is None:
-        raise InputError(
-            "位置を表す列がありません。緯度・経度の列（lat, lon / 緯度, 経度）か市区町村コードの列"
-            f"（municipality_code / 市区町村コード）が必要です。見つかった列: {_cols(raw)} / "
-            "no usable coordinate columns (lat/lon) and no municipality_code column.",
-            path=path,
-            where=f"行 {table.header_line}",
-        )
+    source = Path(table.path).name
+    preset = chosen if chosen is not None else presets.detect_preset(raw.columns, path.name)
+    found = _find_columns(raw, preset, table.path, table.header_line)
     n = len(raw)
     lines = raw[LINE].to_numpy()
     get = {f: (raw[c].tolist() if c is not None else [None] * n) for f, c in found.items()}
+    for f, mapping in preset.values.items():
+        get[f] = [None if v is None else mapping.get(presets.value_key(v), v) for v in get[f]]
+    for f, value in preset.constants.items():
+        get[f] = [value if v is None else v for v in get[f]]
+    names = [v or "" for v in get["name"]]
     notes: list[RowIssue] = []
     rejected: list[RowIssue] = []
     out = pd.DataFrame({"line": lines})
     out["source"] = source
     out["name"] = get["name"]
+    out["id"] = _ids(get["id"], lines, path.stem, source, seen_ids, notes)
+    out["kind"] = [_kind(v) for v in get["kind"]]
+    for f in ("phone", "address", "url"):
+        out[f] = get[f]
+    for f in BOOLEAN_FIELDS:
+        parsed = {v: parse_bool(v) for v in set(get[f])}
+        values = [parsed[v] for v in get[f]]
+        for i, b in enumerate(values):
+            if b is _BAD:
+                column = found[f] or f
+                notes.append(
+                    RowIssue(
+                        source,
+                        int(lines[i]),
+                        "bad_boolean",
+                        f"{column}={get[f][i]!r}: {labels.REASONS['bad_boolean']}",
+                        names[i],
+                    )
+                )
+                values[i] = None
+        out[f] = pd.array(values, dtype="boolean")
+    x, y, bad_xy = _coordinates(get, found, preset)
+    mcode, row_pref, bad_code, pref_level = _codes(get["municipality_code"], get["prefecture_code"])
+    out["municipality_code"] = mcode
+    placed = placer.place(x, y, preset.crs, mcode, row_pref, get["address"], names)
+    reasons: list[str | None] = []
+    for i in range(n):
+        if not names[i]:
+            reasons.append("no_name")
+        elif placed.other_pref[i] is not None:
+            reasons.append("other_prefecture")
+        elif placed.unit[i] is not None:
+            reasons.append(None)
+        elif bad_xy[i]:
+            reasons.append("bad_coordinates")
+        elif not np.isnan(placed.lat[i]):
+            reasons.append("outside")
+        elif bad_code[i]:
+            reasons.append("bad_code")
+        elif mcode[i] is not None:
+            reasons.append("ambiguous_code" if placed.code_ambiguous[i] else "unknown_code")
+        elif placed.address_status[i] == "ambiguous":
+            reasons.append("address_ambiguous")
+        elif pref_level[i]:
+            reasons.append("unknown_code")
+        else:
+            reasons.append("no_location")
+    for i, r in enumerate(reasons):
+        line = int(lines[i])
+        if r is not None:
+            detail = _detail(r, i, get, placed, mcode)
+            rejected.append(RowIssue(source, line, r, _with_detail(labels.REASONS[r], detail), names[i]))
+            continue
+        how = placed.placed_by[i]
+        if how in ("code", "address") and (bad_xy[i] or not np.isnan(placed.lat[i])):
+            key = "bad_coordinates" if bad_xy[i] else "outside"
+            by = labels.PLACED_BY[how]
+            notes.append(
+                RowIssue(source, line, key, _with_detail(labels.REASONS[key], f"（{by}で配置）"), names[i])
+            )
+        elif how == "address" and (bad_code[i] or mcode[i] is not None):
+            key = (
+                "bad_code"
+                if bad_code[i]
+                else ("ambiguous_code" if placed.code_ambiguous[i] else "unknown_code")
+            )
+            detail = _detail(key, i, get, placed, mcode) + f"（{labels.PLACED_BY['address']}で配置）"
+            notes.append(RowIssue(source, line, key, _with_detail(labels.REASONS[key], detail), names[i]))
+        elif how == "swapped":
+            notes.append(
+                RowIssue(
+                    source,
+                    line,
+                    "swapped",
+                    "緯度と経度が入れ替わっていたため入れ替えました / lat and lon were swapped",
+                    names[i],
+                )
+            )
+    out["unit"] = placed.unit
+    out["placed_by"] = placed.placed_by
+    out["lon"] = placed.lon
+    out["lat"] = placed.lat
+    keep = np.array([r is None for r in reasons], dtype=bool)
+    out = out.loc[keep].reset_index(drop=True)
+    has_point = ~np.isnan(out["lat"].to_numpy(dtype=float))
+    geometry = np.full(len(out), None, dtype=object)
+    geometry[has_point] = shapely.points(
+        out["lon"].to_numpy(dtype=float)[has_point], out["lat"].to_numpy(dtype=float)[has_point]
+    )
+    frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, crs=crs.GEOGRAPHIC), crs=crs.GEOGRAPHIC)
+    frame = frame[list(FACILITY_COLUMNS)]
+    counts = {k: int((out["placed_by"] == k).sum()) for k in labels.PLACED_BY}
+    placed_counts = {k: v for k, v in counts.items() if k != "address" or v}
+    log = ImportLog(
+        source=str(table.path),
+        encoding=table.encoding,
+        rows=n,
+        placed=MappingProxyType(placed_counts),
+        rejected=tuple(rejected),
+        notes=tuple(sorted(notes, key=lambda r: r.line)),
+        preset=preset.label,
+        preset_detected=chosen is None,
+        credit=preset.credit,
+    )
+    return frame, log
+
+
+def _find_columns(raw: pd.DataFrame, preset: Preset, path: Path, header_line: int) -> dict[str, str | None]:
+    """Field -> the header used (``None`` when the file has none of its spellings)."""
+    found = {
+        f: next((n for n in preset.columns.get(f, ()) if n in raw.columns), None) for f in presets.FIELDS
+    }
+    where = f"行 {header_line}"
+    for f in preset.required:
+        if found[f] is None:
+            header = preset.columns[f][0]
+            raise InputError(
+                f"指定された列「{header}」（{f}）がありません。見つかった列: {_cols(raw)} / column {header!r} not found.",
+                path=path,
+                where=where,
+            )
+    if found["name"] is None:
+        raise InputError(
+            f"名称の列（{', '.join(preset.columns.get('name', ()))}）がありません。見つかった列: {_cols(raw)}。"
+            "列名が違うときは --name-col で指定してください。 / no name column (use --name-col).",
+            path=path,
+            where=where,
+        )
+    has_xy = (found["lat"] is not None and found["lon"] is not None) or found["point"] is not None
+    has_address = found["address"] is not None and preset.address_only
+    if not has_xy and found["municipality_code"] is None and not has_address:
+        hint = ""
+        if found["address"] is not None:
+            hint = f"住所の列「{found['address']}」だけで配置するには --address-col {found['address']} を指定してください。"
+        raise InputError(
+            "位置を表す列がありません。緯度・経度の列（lat, lon / 緯度, 経度）か市区町村コードの列"
+            f"（municipality_code / 市区町村コード）が必要です（列名が違うときは --lat-col・--lon-col・--code-col）。{hint}"
+            f"見つかった列: {_cols(raw)} / no usable coordinate columns (lat/lon) and no municipality_code column.",
+            path=path,
+            where=where,
+        )
+    return found
+
+
+def _ids(
+    values: list[str | None],
+    lines: np.ndarray,
+    stem: str,
+    source: str,
+    seen_ids: set[str],
+    notes: list[RowIssue],
+) -> list[str]:
     ids = []
-    for line, value in zip(lines, get["id"], strict=True):
-        fid = value if value else f"{path.stem}:{line}"
+    for line, value in zip(lines, values, strict=True):
+        fid = value if value else f"{stem}:{line}"
         base, k = fid, 1
         while fid in seen_ids:
             k += 1
@@ -240,158 +418,239 @@ def _load_one(
             )
         seen_ids.add(fid)
         ids.append(fid)
-    out["id"] = ids
-    out["kind"] = [_kind(v) for v in get["kind"]]
-    for f in ("phone", "address", "url"):
-        out[f] = get[f]
-    for f in BOOLEAN_FIELDS:
-        parsed = {v: parse_bool(v) for v in set(get[f])}
-        values = [parsed[v] for v in get[f]]
-        for i, b in enumerate(values):
-            if b is _BAD:
-                v = get[f][i]
-                notes.append(
-                    RowIssue(
-                        source,
-                        int(lines[i]),
-                        "bad_boolean",
-                        f"{found[f]}={v!r}: {labels.REASONS['bad_boolean']}",
-                        get["name"][i] or "",
-                    )
-                )
-                values[i] = None
-        out[f] = pd.array(values, dtype="boolean")
-    lat = _numbers(get["lat"])
-    lon = _numbers(get["lon"])
-    bad_xy = np.array(
-        [(a is not None or b is not None) for a, b in zip(get["lat"], get["lon"], strict=True)]
-    ) & (np.isnan(lat) | np.isnan(lon))
-    zero = (lat == 0) & (lon == 0)
-    lat[zero] = np.nan
-    lon[zero] = np.nan
-    mcode = [codes.normalize_code(v) for v in get["municipality_code"]]
-    out["municipality_code"] = mcode
-    unit, placed_by, lon, lat = _place(units, lon, lat, mcode, get["municipality_code"])
-    reasons = []
-    for i in range(n):
-        name = get["name"][i]
-        if not name:
-            reasons.append("no_name")
-        elif unit[i] is not None:
-            reasons.append(None)
-        elif bad_xy[i]:
-            reasons.append("bad_coordinates")
-        elif not np.isnan(lat[i]):
-            reasons.append("outside")
-        elif get["municipality_code"][i] and mcode[i] is None:
-            reasons.append("bad_code")
-        elif mcode[i] is not None:
-            reasons.append("unknown_code")
-        else:
-            reasons.append("no_location")
-    for i, r in enumerate(reasons):
-        if r is not None:
-            rejected.append(RowIssue(source, int(lines[i]), r, labels.REASONS[r], get["name"][i] or ""))
-        elif placed_by[i] == "code" and bad_xy[i]:
-            notes.append(
-                RowIssue(
-                    source,
-                    int(lines[i]),
-                    "bad_coordinates",
-                    labels.REASONS["bad_coordinates"] + "（市区町村コードで配置）",
-                    get["name"][i] or "",
-                )
-            )
-        elif placed_by[i] == "code" and not np.isnan(lat[i]):
-            notes.append(
-                RowIssue(
-                    source,
-                    int(lines[i]),
-                    "outside",
-                    labels.REASONS["outside"] + "（市区町村コードで配置）",
-                    get["name"][i] or "",
-                )
-            )
-        elif placed_by[i] == "swapped":
-            notes.append(
-                RowIssue(
-                    source,
-                    int(lines[i]),
-                    "swapped",
-                    "緯度と経度が入れ替わっていたため入れ替えました / lat and lon were swapped",
-                    get["name"][i] or "",
-                )
-            )
-    out["unit"] = unit
-    out["placed_by"] = placed_by
-    out["lon"] = lon
-    out["lat"] = lat
-    keep = np.array([r is None for r in reasons], dtype=bool)
-    out = out.loc[keep].reset_index(drop=True)
-    has_point = ~np.isnan(out["lat"].to_numpy(dtype=float))
-    geometry = np.full(len(out), None, dtype=object)
-    geometry[has_point] = shapely.points(
-        out["lon"].to_numpy(dtype=float)[has_point], out["lat"].to_numpy(dtype=float)[has_point]
-    )
-    frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, crs=crs.GEOGRAPHIC), crs=crs.GEOGRAPHIC)
-    frame = frame[list(FACILITY_COLUMNS)]
-    placed = {k: int((out["placed_by"] == k).sum()) for k in labels.PLACED_BY}
-    log = ImportLog(
-        source=str(path),
-        encoding=table.encoding,
-        rows=n,
-        placed=MappingProxyType(placed),
-        rejected=tuple(rejected),
-        notes=tuple(sorted(notes, key=lambda r: r.line)),
-    )
-    return frame, log
+    return ids
 
 
-def _place(
-    units: gpd.GeoDataFrame,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    mcode: list[str | None],
-    raw_code: list[str | None],
-) -> tuple[list[str | None], list[str | None], np.ndarray, np.ndarray]:
-    """Assign units: by point, then swapped point, then code."""
-    n = len(lon)
-    unit: list[str | None] = [None] * n
-    placed_by: list[str | None] = [None] * n
-    lon = lon.copy()
-    lat = lat.copy()
-    index = units.index.to_numpy()
-    tree = shapely.STRtree(units.geometry.values)
+def _coordinates(
+    get: Mapping[str, list[str | None]], found: Mapping[str, str | None], preset: Preset
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source x (longitude or easting) and y, NaN when missing; and which rows had
+    coordinates that could not be read."""
+    if found["lat"] is not None and found["lon"] is not None:
+        y = _numbers(get["lat"])
+        x = _numbers(get["lon"])
+        given = np.array(
+            [(a is not None or b is not None) for a, b in zip(get["lat"], get["lon"], strict=True)]
+        )
+    elif found["point"] is not None:
+        y, x = _points(get["point"], preset.order)
+        given = np.array([v is not None for v in get["point"]], dtype=bool)
+    else:
+        n = len(get["name"])
+        return np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
+    bad = given & (np.isnan(x) | np.isnan(y))
+    if preset.zero_is_missing:
+        zero = (x == 0) & (y == 0)
+        x[zero] = np.nan
+        y[zero] = np.nan
+    return x, y, bad
 
-    def locate(x: np.ndarray, y: np.ndarray, rows: np.ndarray) -> dict[int, str]:
+
+def _points(values: list[str | None], order: str) -> tuple[np.ndarray, np.ndarray]:
+    """Parse ``"33.1,130.7"`` cells into (lat, lon) arrays (NaN when unreadable)."""
+    lat = np.full(len(values), np.nan)
+    lon = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        parts = [p for p in _POINT_SPLIT.split(unicodedata.normalize("NFKC", v).strip()) if p]
+        if len(parts) != 2:
+            continue
+        a, b = _numbers(parts)
+        lat[i], lon[i] = (a, b) if order == "latlon" else (b, a)
+    return lat, lon
+
+
+def _codes(
+    municipality: list[str | None], prefecture: list[str | None]
+) -> tuple[list[str | None], list[str | None], list[bool], list[bool]]:
+    """Municipality codes (5 digits), prefecture codes, malformed and prefecture-level flags.
+
+    A 1-3 digit municipality code is joined with the row's prefecture code (医療情報ネット
+    writes 都道府県コード ``43`` and 市区町村コード ``204``); a code ending in ``000`` is a
+    prefecture's own code and names no municipality.
+    """
+    mcodes: list[str | None] = []
+    prefs: list[str | None] = []
+    bad: list[bool] = []
+    pref_level: list[bool] = []
+    cache: dict[tuple[str | None, str | None], tuple[str | None, str | None, bool, bool]] = {}
+    for m, p in zip(municipality, prefecture, strict=True):
+        key = (m, p)
+        hit = cache.get(key)
+        if hit is None:
+            hit = _one_code(m, p)
+            cache[key] = hit
+        mcodes.append(hit[0])
+        prefs.append(hit[1])
+        bad.append(hit[2])
+        pref_level.append(hit[3])
+    return mcodes, prefs, bad, pref_level
+
+
+def _one_code(m: str | None, p: str | None) -> tuple[str | None, str | None, bool, bool]:
+    pref = None
+    if p is not None:
+        ptext = unicodedata.normalize("NFKC", p).strip().removesuffix(".0")
+        if ptext.isdigit() and 1 <= len(ptext) <= 2 and int(ptext) >= 1:
+            pref = ptext.zfill(2)
+    if m is None:
+        return None, pref, False, False
+    text = unicodedata.normalize("NFKC", m).strip().removesuffix(".0")
+    if text.isdigit() and len(text) <= 3 and pref is not None:
+        code = codes.normalize_code(pref + text.zfill(3))
+    else:
+        code = codes.normalize_code(text)
+    if code is None:
+        return None, pref, True, False
+    if code.endswith("000"):
+        return None, code[:2], False, True
+    return code, code[:2], False, False
+
+
+@dataclass(frozen=True)
+class _Placement:
+    unit: list[str | None]
+    placed_by: list[str | None]
+    lon: np.ndarray
+    lat: np.ndarray
+    other_pref: list[str | None]
+    code_ambiguous: list[bool]
+    address_status: list[str | None]
+    address_candidates: list[tuple[str, ...]]
+
+
+class _Placer:
+    """Places rows in units (the spatial index, code table and address matcher are
+    built once per import)."""
+
+    def __init__(self, units: gpd.GeoDataFrame) -> None:
+        self.units = units
+        self.index = units.index.to_numpy()
+        self.tree = shapely.STRtree(units.geometry.values)
+        self.targets = unit_targets(units)
+        self.pref_codes = frozenset(str(c)[:2] for c in units.index)
+        self._address: AddressMatcher | None = None
+
+    @property
+    def address(self) -> AddressMatcher:
+        if self._address is None:
+            self._address = AddressMatcher(self.units)
+        return self._address
+
+    def locate(self, lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict[int, str]:
+        """Row -> code of the unit containing its point (the smallest code on a border)."""
         if len(rows) == 0:
             return {}
-        pts = shapely.points(x[rows], y[rows])
-        p, u = tree.query(pts, predicate="intersects")
+        pts = shapely.points(lon[rows], lat[rows])
+        p, u = self.tree.query(pts, predicate="intersects")
         hit: dict[int, str] = {}
         for pi, ui in zip(p, u, strict=True):
             row = int(rows[pi])
-            code = index[ui]
+            code = self.index[ui]
             if row not in hit or code < hit[row]:
                 hit[row] = code
         return hit
 
-    has_xy = ~(np.isnan(lon) | np.isnan(lat))
-    rows = np.flatnonzero(has_xy)
-    for row, code in locate(lon, lat, rows).items():
-        unit[row], placed_by[row] = code, "point"
-    missing = np.array([i for i in rows if unit[i] is None], dtype=int)
-    if len(missing):
-        for row, code in locate(lat, lon, missing).items():  # swapped
-            unit[row], placed_by[row] = code, "swapped"
-            lon[row], lat[row] = lat[row], lon[row]
-    targets = unit_targets(units)
-    for i in range(n):
-        if unit[i] is None and mcode[i] is not None:
-            found = targets.get(mcode[i])
-            if found and len(found) == 1:
-                unit[i], placed_by[i] = found[0], "code"
-    return unit, placed_by, lon, lat
+    def place(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        source_crs: str | None,
+        mcode: list[str | None],
+        row_pref: list[str | None],
+        address: list[str | None],
+        names: list[str],
+    ) -> _Placement:
+        n = len(x)
+        unit: list[str | None] = [None] * n
+        placed_by: list[str | None] = [None] * n
+        other: list[str | None] = [
+            p if p is not None and p not in self.pref_codes else None for p in row_pref
+        ]
+        lon, lat = _to_lonlat(x, y, source_crs)
+        alt_lon, alt_lat = _to_lonlat(y, x, source_crs)
+        has = ~(np.isnan(lon) | np.isnan(lat))
+        swap = has & ~_in_japan(lon, lat) & _in_japan(alt_lon, alt_lat)
+        lon[swap], lat[swap] = alt_lon[swap], alt_lat[swap]
+        active = np.array([o is None and bool(nm) for o, nm in zip(other, names, strict=True)], dtype=bool)
+        rows = np.flatnonzero(has & active)
+        for row, code in self.locate(lon, lat, rows).items():
+            unit[row], placed_by[row] = code, "swapped" if swap[row] else "point"
+        ambiguous = [False] * n
+        status: list[str | None] = [None] * n
+        candidates: list[tuple[str, ...]] = [()] * n
+        for i in range(n):
+            if unit[i] is not None or not active[i]:
+                continue
+            if mcode[i] is not None:
+                found = self.targets.get(mcode[i])
+                if found and len(found) == 1:
+                    unit[i], placed_by[i] = found[0], "code"
+                    continue
+                ambiguous[i] = bool(found)
+            if address[i]:
+                m = self.address.match(address[i])
+                status[i] = m.status
+                candidates[i] = m.codes
+                if m.status == "ok":
+                    unit[i], placed_by[i] = m.codes[0], "address"
+                elif m.status == "other_prefecture" and mcode[i] is None and row_pref[i] is None:
+                    other[i] = m.pref_code
+        return _Placement(unit, placed_by, lon, lat, other, ambiguous, status, candidates)
+
+
+def _to_lonlat(x: np.ndarray, y: np.ndarray, source_crs: str | None) -> tuple[np.ndarray, np.ndarray]:
+    if source_crs is None:
+        return x.copy(), y.copy()
+    import pyproj
+
+    transformer = pyproj.Transformer.from_crs(source_crs, crs.GEOGRAPHIC, always_xy=True)
+    with np.errstate(all="ignore"):
+        lon, lat = transformer.transform(x, y)
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    lon[bad] = np.nan
+    lat[bad] = np.nan
+    return lon, lat
+
+
+def _in_japan(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    x0, y0, x1, y1 = JAPAN_BOUNDS
+    with np.errstate(invalid="ignore"):
+        return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+
+
+def _detail(
+    reason: str, i: int, get: Mapping[str, list[str | None]], placed: _Placement, mcode: list[str | None]
+) -> str:
+    """The row's own values behind a rejection, appended to the reason text."""
+    if reason == "other_prefecture":
+        code = placed.other_pref[i] or ""
+        return f"（{codes.PREFECTURES.get(code, code)}）"
+    if reason == "outside":
+        return f"（緯度 {placed.lat[i]:.6f}, 経度 {placed.lon[i]:.6f}）"
+    if reason == "bad_coordinates":
+        values = [v for v in (get["lat"][i], get["lon"][i], get["point"][i]) if v is not None]
+        return f"（{', '.join(values)}）"
+    if reason in ("bad_code", "unknown_code", "ambiguous_code"):
+        raw = " ".join(v for v in (get["prefecture_code"][i], get["municipality_code"][i]) if v)
+        extra = ""
+        if reason == "unknown_code" and mcode[i] is None:
+            extra = "（都道府県のコードで、市区町村を特定できません）"
+        return f": {raw}{extra}"
+    if reason == "address_ambiguous":
+        return f": {get['address'][i]}（候補: {'・'.join(placed.address_candidates[i])}）"
+    if reason == "no_location" and placed.address_status[i] == "unknown":
+        return f"（住所「{get['address'][i]}」の先頭に市区町村名が見つかりません）"
+    return ""
+
+
+def _with_detail(text: str, detail: str) -> str:
+    """Insert ``detail`` after the Japanese half of a ``"日本語 / English"`` text."""
+    ja, sep, en = text.partition(" / ")
+    return f"{ja}{detail}{sep}{en}"
 
 
 _BAD = object()

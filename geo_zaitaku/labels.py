@@ -74,6 +74,9 @@ REASONS = MappingProxyType(
         "bad_boolean": "真偽値として読めません（1/0・true/false・yes/no・○/× を使ってください） / not a boolean",
         "bad_number": "数値として読めません / not a number",
         "duplicate_code": "同じコードの行が前にあります / duplicate code",
+        "other_prefecture": "境界データにない都道府県の施設です / facility in a prefecture the boundaries do not cover",
+        "ambiguous_code": "市区町村コードが複数の単位（区）に当たり、特定できません / municipality code stands for several units (wards)",
+        "address_ambiguous": "住所から市区町村（区）を1つに特定できません / the address names several units",
     }
 )
 
@@ -83,6 +86,7 @@ PLACED_BY = MappingProxyType(
         "point": "緯度経度（点の位置）",
         "code": "市区町村コード",
         "swapped": "緯度経度（緯度と経度を入れ替えて）",
+        "address": "住所（市区町村名）",
     }
 )
 
@@ -145,6 +149,51 @@ LAYERS = MappingProxyType(
         "secondary_medical_area": ("二次医療圏", "secondary medical area"),
         "health_center": ("保健所圏域", "health-center area"),
         "elderly_welfare_area": ("老人福祉圏域", "elderly-welfare area"),
+    }
+)
+
+#: Words on the maps.
+MAP_TEXT = MappingProxyType(
+    {
+        "legend": "凡例",
+        "areas_layer": "在宅医療圏",
+        "units_layer": "市区町村境界",
+        "labels_layer": "圏域名",
+        "errors_layer": "エラーのある圏域",
+        "reach_layer": "積極的医療機関から{km:g}km",
+        "key_layer": "積極的役割を担う医療機関",
+        "hub_layer": "連携を担う拠点",
+        "key": "積極的役割を担う医療機関",
+        "hub": "連携を担う拠点",
+        "h24": "24時間対応",
+        "phone": "電話",
+        "website": "ウェブサイト",
+        "functions": "対応",
+        "search": "施設名で検索",
+        "no_match": "該当する施設がありません",
+        "fullscreen": "全画面表示",
+        "locate": "現在地",
+        "locate_error": "現在地を取得できませんでした",
+        "area_outline": "圏域の範囲",
+        "no_location": "位置不明のため地図に表示していない施設: {n}件（一覧に掲載）",
+        "error_legend": "エラーのある圏域（赤い斜線）",
+        "other_facilities": "その他の施設（種類別）",
+        "facilities_heading": "施設",
+        "area_borders_layer": "在宅医療圏の境界",
+        "choropleth": "市区町村別: {label}",
+        "no_data": "データなし",
+        "areas_title": "在宅医療圏",
+        "resources_title": "在宅医療・介護の資源マップ",
+        "list_title": "施設一覧",
+        "printed_note": "印刷するとこの一覧が地図の後に続きます",
+        "population": "人口",
+        "pop_65over": "65歳以上人口",
+        "pop_75over": "75歳以上人口",
+        "pop_85over": "85歳以上人口",
+        "area_km2": "面積(km²)",
+        "units_count": "市区町村",
+        "errors": "エラー",
+        "ok": "エラーなし",
     }
 )
 
@@ -298,3 +347,134 @@ def kind_label(kind: str | None) -> str:
     if not kind:
         return KINDS["other"][0]
     return KINDS[kind][0] if kind in KINDS else kind
+
+
+#: Words of ``geo-zaitaku fetch`` (official boundary downloads and their cache).
+FETCH_TEXT = MappingProxyType(
+    {
+        "downloading": "ダウンロード / downloading",
+        "converting": "GeoParquet に変換中 / converting",
+        "cache_hit": "取得済みのキャッシュを使います（取り直すには --force） / already cached (use --force to download again)",
+        "resumed": "ダウンロード済みの zip から変換します / converting the zip downloaded earlier",
+        "saved": "{name}（{pref}）{year}年版: 地物 {features}件・市区町村コード {codes}件",
+        "list_title": "取得済みの境界データ（N03-年版_コード.parquet） / cached boundaries: {folder}",
+        "list_empty": "取得済みの境界データはありません / no cached boundaries ({folder})",
+        "cleared": "取得済みの境界データ {n}件を削除しました / removed {n} cached dataset(s)",
+        "pref_code": "コード",
+        "pref": "都道府県",
+        "year": "年版",
+        "features": "地物数",
+        "size": "サイズ",
+        "fetched": "取得日",
+    }
+)
+
+#: Words and column headers of the demand estimate (``geo-zaitaku demand``, demand.csv).
+DEMAND = MappingProxyType(
+    {
+        "title": "在宅医療の需要推計",
+        "area": "圏域",
+        "n_units": "市区町村数",
+        "code": "市区町村コード",
+        "name": "市区町村",
+        "period": "時点",
+        "population": "人口",
+        "pop_65over": "65歳以上人口",
+        "pop_75over": "75歳以上人口",
+        "pop_85over": "85歳以上人口",
+        "patients": "在宅医療の推計患者数",
+        "change": "推計患者数の増減",
+        "change_pct": "推計患者数の増減率(%)",
+        "total": "合計",
+        "change_row": "増減",
+        "change_caption": "増減: {a}→{b}（括弧内は増減率）",
+        "measure": "推計患者数の単位",
+        "rates": "率",
+        "source": "出典",
+        "default_rates": "既定の率（全国値・2区分の目安）を使っています。計画には都道府県の率に置き換えてください（--rates FILE）。",
+        "missing": "{period}: 人口の分からない市区町村が{n}あり、合計に含まれていません（{names}）",
+        "skipped": "{file}の{n}行を使いませんでした（{reasons}）",
+    }
+)
+
+#: Short column headers of the demand table on the console.
+DEMAND_SHORT = MappingProxyType(
+    {
+        "area": "圏域",
+        "period": "時点",
+        "population": "人口",
+        "pop_65over": "65歳以上",
+        "pop_75over": "75歳以上",
+        "pop_85over": "85歳以上",
+        "patients": "在宅医療 推計患者数",
+    }
+)
+
+#: Why a population or projection row was not used (reason key -> short Japanese label).
+POPULATION_SKIPPED = MappingProxyType(
+    {
+        "bad_code": "コードのない・読めない行",
+        "duplicate_code": "コードの重複",
+        "duplicate_row": "重複した行",
+        "city_total": "政令市全体の行（区の行を使用）",
+        "ward_row": "区の行（市全体の行を使用）",
+        "unknown_code": "どの市区町村にも一致しないコード",
+        "bad_year": "年を読めない行",
+        "relisted": "再掲の行",
+    }
+)
+
+
+#: Words of ``geo-zaitaku facilities import`` (console summary and import log).
+IMPORT_TEXT = MappingProxyType(
+    {
+        "title": "施設データの取り込み記録",
+        "summary_title": "施設データの取り込み / facility import",
+        "file": "ファイル",
+        "preset": "形式",
+        "detected": "自動判別",
+        "given": "指定",
+        "encoding": "文字コード",
+        "rows": "行数",
+        "point": "緯度経度",
+        "swapped": "入替え",
+        "code": "コード",
+        "address": "住所",
+        "rejected": "不採用",
+        "corrected": "補正",
+        "total": (
+            "合計: 読み込み {rows:,}行 → 配置 {placed:,}行（緯度経度 {point:,}・緯度経度の入替え {swapped:,}・"
+            "市区町村コード {code:,}・住所 {address:,}）・不採用 {rejected:,}行"
+        ),
+        "list": "{what}（{file}）: {n}件 → 一致 {matched}・候補が複数 {ambiguous}・一致なし {unmatched}",
+        "line": "行",
+        "name": "名称",
+        "reason": "理由",
+        "result": "結果",
+        "detail": "内容",
+        "boundaries": "境界データ",
+        "outputs": "書き出したファイル",
+        "credits": "出典",
+        "by_reason": "理由の内訳",
+        "more": "… ほか {n}行（{file} を参照）",
+    }
+)
+
+#: Encodings of users' files, as shown to them.
+ENCODING_NAMES = MappingProxyType(
+    {
+        "utf-8": "UTF-8",
+        "utf-8-sig": "UTF-8（BOM付き）",
+        "cp932": "Shift_JIS（cp932）",
+        "xlsx": "Excel（.xlsx）",
+    }
+)
+
+#: Corrections noted on rows kept (note key -> short Japanese label); other note keys
+#: are :data:`REASONS` keys.
+NOTES = MappingProxyType(
+    {
+        "swapped": "緯度と経度の入替え",
+        "duplicate_id": "IDの重複（番号を付けて区別）",
+    }
+)

@@ -25,6 +25,7 @@ from geo_zaitaku.facilities import FacilityImport, empty_facilities, load_facili
 from geo_zaitaku.graph import adjacency
 from geo_zaitaku.plan import Plan, PlanSpec, read_plan
 from geo_zaitaku.population import PopulationImport, attach_population, load_population
+from geo_zaitaku.presets import Preset
 from geo_zaitaku.reference import load_reference
 from geo_zaitaku.units import load_units
 
@@ -57,7 +58,10 @@ def check_plan(
     plan: PathLike | PlanSpec,
     *,
     units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None = None,
+    pref: int | str | None = None,
+    year: int | str | None = None,
     facilities: Sequence[PathLike] | None = None,
+    facility_preset: str | Path | Preset | None = None,
     population: PathLike | None = None,
     reference: PathLike | None = None,
     settings: Mapping[str, Any] | None = None,
@@ -74,8 +78,17 @@ def check_plan(
         Plan file or parsed :class:`PlanSpec`.
     units
         N03 boundary files or folders, or units already loaded.
+    pref
+        Use the official N03 boundaries of this prefecture (code or name) fetched
+        into the cache with ``geo-zaitaku fetch n03`` (:func:`geo_zaitaku.fetch.fetch_n03`)
+        instead of ``units``; nothing is downloaded here.
+    year
+        Edition year of those boundaries (default :data:`geo_zaitaku.fetch.DEFAULT_YEAR`).
     facilities
         Facility CSV files.
+    facility_preset
+        How to read them: a :class:`~geo_zaitaku.presets.Preset`, a built-in preset's
+        name or a preset TOML (default: chosen per file from its header).
     population
         Population CSV.
     reference
@@ -96,6 +109,8 @@ def check_plan(
         Any input is unusable (the message names the file and row or key).
     """
     spec = plan if isinstance(plan, PlanSpec) else read_plan(plan)
+    if pref is not None or year is not None:
+        units = _cached_units(units, pref, year)
     if isinstance(units, gpd.GeoDataFrame):
         unit_frame = units
     else:
@@ -119,9 +134,34 @@ def check_plan(
         config = config.updated(settings)
     resolved = Plan.from_spec(spec, unit_frame, edges=edges, reference=ref, config=config)
     fac_paths = list(facilities) if facilities is not None else list(spec.inputs.get("facilities", ()))
-    fac = load_facilities(fac_paths, unit_frame) if fac_paths else FacilityImport(empty_facilities(), ())
+    fac = (
+        load_facilities(fac_paths, unit_frame, preset=facility_preset)
+        if fac_paths
+        else FacilityImport(empty_facilities(), ())
+    )
     report = run_checks(resolved, fac, population=pop)
     return CheckRun(plan=resolved, facilities=fac, population=pop, report=report)
+
+
+def _cached_units(
+    units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None,
+    pref: int | str | None,
+    year: int | str | None,
+) -> Path:
+    from geo_zaitaku.fetch import DEFAULT_YEAR, require_cached
+
+    if units is not None:
+        raise InputError(
+            "--units と --pref は同時に指定できません。手元の境界ファイルなら --units、取得済みの公式データなら "
+            "--pref（と --year）の一方だけを指定してください。 / give either --units or --pref, not both.",
+            where="--pref",
+        )
+    if pref is None:
+        raise InputError(
+            "--year は --pref と一緒に指定してください（例: --pref 43 --year 2024）。 / --year needs --pref.",
+            where="--year",
+        )
+    return require_cached(pref, DEFAULT_YEAR if year is None else year)
 
 
 def _one(paths: Sequence[Path] | None) -> Path | None:

@@ -1,27 +1,79 @@
-"""Population by unit: totals, older age groups, and population centroids.
+"""Population by unit: totals, older age groups, age groups, and population centroids.
 
-A population CSV has one row per municipality (or ward)::
+Census population (e-Stat style)
+--------------------------------
+A population CSV has one row per municipality (or ward), in one of two wide layouts.
+
+*Totals* (as before)::
 
     code,population,pop_65over,pop_75over,pop_85over,pop_lat,pop_lon
     43100,738865,...
 
+*Age groups* (the e-Stat 国勢調査 table by 5-year age group)::
+
+    地域コード,地域,総数,0〜4歳,5〜9歳,…,95〜99歳,100歳以上
+    431001,熊本市,"738,865",...
+
 Accepted headers: ``code`` / 市区町村コード / 団体コード / 地域コード; ``population`` /
 人口 / 総人口 / 人口総数 / 総数; ``pop_65over`` / 65歳以上; ``pop_75over`` / 75歳以上;
 ``pop_85over`` / 85歳以上; ``pop_lat``/``pop_lon`` / 人口重心緯度・人口重心経度 (the
-Statistics Bureau publishes municipal population centroids). Codes may carry the
-check digit. Numbers may have thousands separators or full-width digits.
+Statistics Bureau publishes municipal population centroids). Age groups are written
+``0〜4歳``, ``5～9歳``, ``0-4``, ``0歳`` (single years), ``15歳未満``, ``85歳以上``,
+``100歳以上``, ``90+``; a ``年齢不詳`` column holds people of unknown age. Columns
+marked ``(再掲)`` or ``うち`` are re-listings and are not read as groups. Codes may
+carry the check digit. Numbers may have thousands separators or full-width digits;
+``-`` in an age-group cell means nobody (e-Stat's 「該当数字なし」), ``…``, ``x`` or an
+empty cell means unknown. Title rows above the header, blank lines, and cp932
+(Shift_JIS) files are read as they are.
 
-Rows for a designated city and for its wards may both be present (e-Stat tables list
-both): the city row is used for municipality-level units and the ward rows for
-ward-level units; the other rows are listed as skipped, with the reason. Rows whose
-code matches no unit (another prefecture, the prefecture total) are listed too.
+Age groups must run from 0 without gap or overlap and end with an open group
+(``85歳以上`` or ``100歳以上``); a header that looks like an age (a number with 歳) but
+cannot be read stops the import with an error naming the column.
+
+**How totals are derived from age groups.** ``population`` is the total column when
+there is one (it includes people of unknown age), otherwise the sum of the groups plus
+``年齢不詳``. ``pop_65over`` (``pop_75over``, ``pop_85over``) is the sum of the groups
+starting at 65 (75, 85) or older; when no group starts there it is the matching
+``65歳以上`` re-listing column if the file has one, else unknown (NaN). A sum with an
+unknown cell is unknown. The groups themselves are kept in
+:attr:`PopulationImport.ages` (labels ``0-4``, ``5-9``, …, ``100+``) for the demand
+estimate (:mod:`geo_zaitaku.demand`).
+
+Designated cities: rows for a designated city and for its wards may both be present
+(e-Stat tables list both): the city row is used for municipality-level units and the
+ward rows for ward-level units; the other rows are listed as skipped, with the
+reason. When only ward rows are given, municipality-level units sum them. Rows whose
+code matches no unit (another prefecture, the prefecture total, a footnote) are listed
+too: every row read is either used or listed in :attr:`PopulationImport.skipped`.
+
+Projections (国立社会保障・人口問題研究所「日本の地域別将来推計人口」)
+------------------------------------------------------------------
+:func:`load_projection` reads projections by municipality and age group, in either
+layout:
+
+*Wide, one row per municipality and year* (the census layout plus a year column)::
+
+    code,name,year,0-4,5-9,…,85-89,90+
+    43100,熊本市,2025,26500,...
+
+*Long, one row per municipality, year and age group*::
+
+    code,year,age_group,population
+    43100,2025,0-4,26500
+
+(year headers: ``year`` / 年 / 年次 / 推計年; age-group headers: ``age_group`` / 年齢階級
+/ 年齢; value headers: ``population`` / 人口 / 推計人口 / value). The census reader
+accepts the long layout too (without the year column). :meth:`Projection.select`
+returns, for one year, a :class:`PopulationImport` of the same shape as the census
+import, so :func:`attach_population` and the demand estimate work for any year.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -31,11 +83,13 @@ import pandas as pd
 
 from geo_zaitaku import codes
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, read_text_table
+from geo_zaitaku._io import LINE, TextTable, read_text_table
 from geo_zaitaku.facilities import RowIssue
 
 POPULATION_FIELDS = ("population", "pop_65over", "pop_75over", "pop_85over")
 CENTROID_FIELDS = ("pop_lat", "pop_lon")
+#: Age (years) at which each older-age field starts.
+OLDER_AGES: Mapping[str, int] = MappingProxyType({"pop_65over": 65, "pop_75over": 75, "pop_85over": 85})
 COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "code": (
@@ -55,6 +109,26 @@ COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "pop_lon": ("pop_lon", "人口重心経度", "人口重心_経度", "centroid_lon"),
     }
 )
+#: Headers of the year column (projections).
+YEAR_COLUMNS = ("year", "年", "年次", "推計年", "西暦", "時点")
+#: Headers of the age-group column (long layout).
+AGE_COLUMNS = ("age_group", "age", "年齢階級", "年齢", "年齢5歳階級", "年齢(5歳階級)", "年齢区分")
+#: Headers of the value column (long layout).
+VALUE_COLUMNS = ("population", "value", "人口", "推計人口", "将来推計人口", "人数", "値", "総数")
+
+#: An age group: (first age, last age), last ``None`` for an open group (``85+``).
+AgeGroup = tuple[int, int | None]
+
+_RANGE = re.compile(r"^(\d{1,3})歳?[〜~\-‐‑–—―ー−－]+(\d{1,3})歳?$")
+_OPEN = re.compile(r"^(\d{1,3})歳?(?:以上|\+|~|〜|over)$")
+_UNDER = re.compile(r"^(\d{1,3})歳?未満$")
+_SINGLE = re.compile(r"^(\d{1,3})歳$")
+_RELISTED = ("(再掲)", "再掲", "(うち)", "うち", "[再掲]")
+_UNKNOWN_AGE = ("年齢不詳", "不詳", "年齢「不詳」", "age_unknown", "unknown")
+_TOTAL_WORDS = ("総数", "合計", "計", "総人口", "total", "all", "全年齢")
+_NOT_COUNTS = ("割合", "%", "率", "平均", "比", "指数")
+_ZERO = ("-", "−", "―", "－", "‐")
+_UNKNOWN = ("", "…", "...", "x", "X", "***", "*", "不詳")
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +148,12 @@ class PopulationImport:
         Rows not used, with the reason.
     missing
         Units with no population row.
+    ages
+        Population by age group (index = unit code as in ``frame``, one column per
+        group labelled ``0-4`` … ``100+``, youngest first), or ``None`` when the file
+        gives only totals.
+    year
+        The projection year, or ``None`` for a census file.
     """
 
     frame: pd.DataFrame
@@ -81,141 +161,227 @@ class PopulationImport:
     rows: int
     skipped: tuple[RowIssue, ...]
     missing: tuple[str, ...]
+    ages: pd.DataFrame | None = None
+    year: int | None = None
+
+    @property
+    def age_groups(self) -> tuple[AgeGroup, ...]:
+        """The age groups of :attr:`ages` (empty without them)."""
+        if self.ages is None:
+            return ()
+        return tuple(g for g in (parse_age_group(c) for c in self.ages.columns) if g is not None)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready summary."""
-        return {
+        out: dict[str, object] = {
             "source": self.source,
             "rows": self.rows,
             "used": self.rows - len(self.skipped),
             "skipped": [vars(r) for r in self.skipped],
             "missing_units": list(self.missing),
         }
+        if self.ages is not None:
+            out["age_groups"] = list(self.ages.columns)
+        if self.year is not None:
+            out["year"] = self.year
+        return out
 
 
-def load_population(path: str | Path, units: gpd.GeoDataFrame) -> PopulationImport:
-    """Read a population CSV and align it to the units.
+@dataclass(frozen=True, eq=False)
+class Projection:
+    """Projected population by unit, age group and year.
+
+    Attributes
+    ----------
+    source
+        The file read.
+    years
+        Years present, ascending.
+    by_year
+        Year -> :class:`PopulationImport` of that year (rows of other years not counted).
+    skipped
+        Every row not used, of every year (rows without a readable year included).
+    rows
+        Rows read.
+    """
+
+    source: str
+    years: tuple[int, ...]
+    by_year: Mapping[int, PopulationImport]
+    skipped: tuple[RowIssue, ...] = ()
+    rows: int = 0
+
+    def select(self, year: int) -> PopulationImport:
+        """The population of one year, shaped like a census import.
+
+        Raises
+        ------
+        InputError
+            The year is not in the file.
+        """
+        return select_year(self, year)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready summary."""
+        return {
+            "source": self.source,
+            "rows": self.rows,
+            "years": list(self.years),
+            "skipped": [vars(r) for r in self.skipped],
+        }
+
+
+# --------------------------------------------------------------------------- age groups
+
+
+def parse_age_group(text: object) -> AgeGroup | None:
+    """Read an age-group label.
 
     Parameters
     ----------
-    path
-        The CSV.
-    units
-        Units frame (index = code).
+    text
+        ``"0〜4歳"``, ``"5～9歳"``, ``"0-4"``, ``"85歳以上"``, ``"100+"``, ``"15歳未満"``,
+        ``"0歳"``; re-listing marks (``(再掲)``, ``うち``) and a trailing ``人口`` are
+        ignored.
 
     Returns
     -------
-    PopulationImport
+    (first, last) or None
+        ``last`` is ``None`` for an open group; ``None`` when the text is not an age group.
 
-    Raises
-    ------
-    InputError
-        No code column, no population column, or a number that cannot be read (with
-        its line).
+    Examples
+    --------
+    >>> parse_age_group("5～9歳"), parse_age_group("100歳以上"), parse_age_group("総数")
+    ((5, 9), (100, None), None)
     """
-    path = Path(path)
-    table = read_text_table(path, what="人口CSV", header_hint=COLUMNS["code"])
-    raw = table.frame
-    found = {f: next((n for n in names if n in raw.columns), None) for f, names in COLUMNS.items()}
-    if found["code"] is None:
+    parsed = _parse_age(text)
+    return None if parsed is None else parsed[0]
+
+
+def age_group_label(group: AgeGroup) -> str:
+    """Canonical label of an age group: ``"0-4"``, ``"85+"``."""
+    lo, hi = group
+    return f"{lo}+" if hi is None else f"{lo}-{hi}"
+
+
+def age_group_ja(group: AgeGroup) -> str:
+    """Japanese label of an age group: ``"0〜4歳"``, ``"85歳以上"``."""
+    lo, hi = group
+    return f"{lo}歳以上" if hi is None else f"{lo}〜{hi}歳"
+
+
+def _parse_age(text: object) -> tuple[AgeGroup, bool] | None:
+    """(group, re-listed) or None."""
+    if text is None:
+        return None
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower().replace(" ", "").replace("\u3000", "")
+    relisted = False
+    for mark in _RELISTED:
+        if s.startswith(mark):
+            s = s[len(mark) :]
+            relisted = True
+    s = s.removesuffix("人口").removesuffix("の人口")
+    if m := _RANGE.match(s):
+        lo, hi = int(m.group(1)), int(m.group(2))
+        return ((lo, hi), relisted) if lo <= hi else None
+    if m := _OPEN.match(s):
+        return (int(m.group(1)), None), relisted
+    if m := _UNDER.match(s):
+        n = int(m.group(1))
+        return ((0, n - 1), relisted) if n > 0 else None
+    if m := _SINGLE.match(s):
+        n = int(m.group(1))
+        return (n, n), relisted
+    return None
+
+
+def _looks_like_age(text: str) -> bool:
+    """A header naming a count by age (ratios, shares and averages are not counts)."""
+    s = unicodedata.normalize("NFKC", text)
+    if any(w in s for w in _NOT_COUNTS):
+        return False
+    return "歳" in s and any(ch.isdigit() for ch in s)
+
+
+def _is_unknown_age(text: str) -> bool:
+    s = unicodedata.normalize("NFKC", text).strip().lower()
+    return s in _UNKNOWN_AGE or ("不詳" in s and "年齢" in s)
+
+
+@dataclass(frozen=True)
+class _Scheme:
+    """Age groups of a file: groups in order, and keys of re-listing columns/values."""
+
+    groups: tuple[tuple[str, AgeGroup], ...]
+    relisted: tuple[str, ...]
+
+    @property
+    def lows(self) -> set[int]:
+        return {g[0] for _, g in self.groups}
+
+    @property
+    def labels(self) -> list[str]:
+        return [age_group_label(g) for _, g in self.groups]
+
+
+def _scheme(
+    items: Sequence[tuple[str, AgeGroup, bool]], *, path: Path, where: str, shown: Mapping[str, str]
+) -> _Scheme | None:
+    """Check that the age groups run from 0 without gap or overlap to an open group.
+
+    ``items`` are (key, group, re-listed); ``shown`` maps keys to what to print.
+    Returns ``None`` when there is no closed group (a totals-only file).
+    """
+    closed = [(k, g) for k, g, r in items if not r and g[1] is not None]
+    opens = [(k, g) for k, g, r in items if not r and g[1] is None]
+    relisted = [k for k, _, r in items if r]
+    if not closed:
+        return None
+    closed.sort(key=lambda kg: kg[1][0])
+    first_key, first = closed[0]
+    if first[0] != 0:
         raise InputError(
-            f"コード列（{', '.join(COLUMNS['code'])}）がありません。 / no code column.",
+            f"年齢階級が0歳から始まっていません（最初の列: {shown[first_key]}）。0歳からのすべての年齢階級を含めてください。"
+            " / age groups must start at age 0.",
             path=path,
-            where=f"行 {table.header_line}",
+            where=where,
         )
-    if found["population"] is None:
+    ordered: list[tuple[str, AgeGroup]] = [closed[0]]
+    for key, g in closed[1:]:
+        prev_key, prev = ordered[-1]
+        assert prev[1] is not None
+        if g[0] != prev[1] + 1:
+            what = "重なっています" if g[0] <= prev[1] else "連続していません（間が抜けています）"
+            raise InputError(
+                f"年齢階級「{shown[prev_key]}」と「{shown[key]}」が{what}。"
+                f" / age groups {age_group_label(prev)} and {age_group_label(g)} overlap or leave a gap.",
+                path=path,
+                where=where,
+            )
+        ordered.append((key, g))
+    last = ordered[-1][1][1]
+    assert last is not None
+    end = last + 1
+    top = [(k, g) for k, g in opens if g[0] == end]
+    if not top:
         raise InputError(
-            f"人口の列（{', '.join(COLUMNS['population'])}）がありません。 / no population column.",
+            f"最上位の年齢階級（{end}歳以上）がありません。「{end}歳以上」の列を加えてください。"
+            f" / the open top age group ({end}+) is missing.",
             path=path,
-            where=f"行 {table.header_line}",
+            where=where,
         )
-    source = path.name
-    skipped: list[RowIssue] = []
-    records: dict[str, dict[str, float]] = {}
-    lines: dict[str, int] = {}
-    for rec in raw.to_dict("records"):
-        line = int(rec[LINE])
-        code = codes.normalize_code(rec[found["code"]])
-        if code is None:
-            skipped.append(
-                RowIssue(
-                    source, line, "bad_code", f"コード {rec[found['code']]!r} を読めません / malformed code"
-                )
-            )
-            continue
-        if code in records:
-            skipped.append(
-                RowIssue(
-                    source,
-                    line,
-                    "duplicate_code",
-                    f"{code}: 行 {lines[code]} と重複 / duplicate of line {lines[code]}",
-                )
-            )
-            continue
-        values = {}
-        for f in (*POPULATION_FIELDS, *CENTROID_FIELDS):
-            col = found[f]
-            value = _number(rec[col]) if col else np.nan
-            if value is None:
-                raise InputError(
-                    f"{col} の値 {rec[col]!r} を数値として読めません。 / not a number.",
-                    path=path,
-                    where=f"行 {line}",
-                )
-            values[f] = value
-        records[code] = values
-        lines[code] = line
-    frame, used = _align(records, units)
-    for code, line in lines.items():
-        if code not in used:
-            why = used_reason(code, units)
-            skipped.append(RowIssue(source, line, why[0], why[1]))
-    missing = tuple(c for c in units.index if c not in frame.index or np.isnan(frame.at[c, "population"]))
-    return PopulationImport(frame, str(path), len(raw), tuple(sorted(skipped, key=lambda r: r.line)), missing)
+    if len(top) > 1:
+        raise InputError(
+            f"「{end}歳以上」の列が複数あります（{', '.join(shown[k] for k, _ in top)}）。 / duplicate top age group.",
+            path=path,
+            where=where,
+        )
+    ordered.append(top[0])
+    others = [k for k, g in opens if g[0] != end]
+    return _Scheme(tuple(ordered), tuple(relisted + others))
 
 
-def used_reason(code: str, units: gpd.GeoDataFrame) -> tuple[str, str]:
-    """Why a population row was not used."""
-    if code in set(units["municipality_code"]) and code not in units.index:
-        return "city_total", f"{code}: 政令市全体の行（区ごとの行を使用） / city total; ward rows used"
-    wards = units["ward_codes"].dropna()
-    if any(code in w.split("・") for w in wards):
-        return "ward_row", f"{code}: 区の行（市全体の行を使用） / ward row; city row used"
-    return "unknown_code", f"{code}: どの市区町村にも一致しません / matches no unit"
-
-
-def _align(records: dict[str, dict[str, float]], units: gpd.GeoDataFrame) -> tuple[pd.DataFrame, set[str]]:
-    rows: dict[str, dict[str, float]] = {}
-    used: set[str] = set()
-    for code in units.index:
-        if code in records:
-            rows[code] = records[code]
-            used.add(code)
-            continue
-        wcodes = units.at[code, "ward_codes"]
-        if isinstance(wcodes, str) and wcodes:
-            parts = [records[w] for w in wcodes.split("・") if w in records]
-            if parts:
-                rows[code] = _combine(parts)
-                used.update(w for w in wcodes.split("・") if w in records)
-    cols = [*POPULATION_FIELDS, *CENTROID_FIELDS]
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=cols).astype(float)
-    frame.index.name = "code"
-    return frame, used
-
-
-def _combine(parts: list[dict[str, float]]) -> dict[str, float]:
-    out = {f: float(np.nansum([p[f] for p in parts])) for f in POPULATION_FIELDS}
-    for f in POPULATION_FIELDS:
-        if all(np.isnan(p[f]) for p in parts):
-            out[f] = np.nan
-    w = np.array([p["population"] for p in parts])
-    for f in CENTROID_FIELDS:
-        v = np.array([p[f] for p in parts])
-        ok = ~np.isnan(v) & ~np.isnan(w)
-        out[f] = float(np.average(v[ok], weights=w[ok])) if ok.all() and w[ok].sum() > 0 else np.nan
-    return out
+# --------------------------------------------------------------------------- reading
 
 
 def _number(value: str | None) -> float | None:
@@ -230,10 +396,481 @@ def _number(value: str | None) -> float | None:
         return None
 
 
+def _count(value: str | None) -> float | None:
+    """A population count in an age-group cell: ``-`` is 0, ``…``/``x``/empty unknown."""
+    if value is None:
+        return np.nan
+    text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
+    if text in _ZERO:
+        return 0.0
+    if text in _UNKNOWN:
+        return np.nan
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if np.isfinite(number) else None
+
+
+def _cell(value: str | None, *, col: str, line: int, path: Path, count: bool = False) -> float:
+    number = _count(value) if count else _number(value)
+    if number is None:
+        raise InputError(
+            f"列「{col}」の値 {value!r} を数値として読めません。数値を書き、分からない値は空欄か「…」にしてください。"
+            f" / column {col!r}: not a number.",
+            path=path,
+            where=f"行 {line}",
+        )
+    return number
+
+
+def _year(value: str | None) -> int | None:
+    if value is None:
+        return None
+    m = re.search(r"(\d{4})", unicodedata.normalize("NFKC", value))
+    return int(m.group(1)) if m else None
+
+
+def _find(columns: Sequence[str], names: Sequence[str]) -> str | None:
+    return next((n for n in names if n in columns), None)
+
+
+@dataclass
+class _Record:
+    """One municipality (and year): its first line and values."""
+
+    line: int
+    values: dict[str, float]
+    lines: list[int] = field(default_factory=list)
+
+
+def _read(
+    path: Path, *, what: str, need_year: bool
+) -> tuple[
+    TextTable, dict[int | None, dict[str, _Record]], list[tuple[int | None, RowIssue]], _Scheme | None
+]:
+    """Read a census or projection CSV into records by year and code."""
+    table = read_text_table(path, what=what, header_hint=COLUMNS["code"])
+    raw = table.frame
+    columns = [c for c in raw.columns if c != LINE]
+    where = f"行 {table.header_line}"
+    code_col = _find(columns, COLUMNS["code"])
+    if code_col is None:
+        raise InputError(
+            f"コード列（{', '.join(COLUMNS['code'])}）がありません。見つかった列: {', '.join(columns)} / no code column.",
+            path=path,
+            where=where,
+        )
+    year_col = _find(columns, YEAR_COLUMNS)
+    if need_year and year_col is None:
+        raise InputError(
+            f"年の列（{', '.join(YEAR_COLUMNS)}）がありません。将来推計人口のCSVには年の列が必要です。"
+            f"見つかった列: {', '.join(columns)} / no year column.",
+            path=path,
+            where=where,
+        )
+    age_col = _find(columns, AGE_COLUMNS)
+    if age_col is not None:
+        return (table, *_read_long(table, path, code_col, year_col if need_year else None, age_col))
+    return (table, *_read_wide(table, path, code_col, year_col if need_year else None))
+
+
+def _read_wide(
+    table: TextTable, path: Path, code_col: str, year_col: str | None
+) -> tuple[dict[int | None, dict[str, _Record]], list[tuple[int | None, RowIssue]], _Scheme | None]:
+    raw = table.frame
+    columns = [c for c in raw.columns if c != LINE]
+    where = f"行 {table.header_line}"
+    known = {n for names in COLUMNS.values() for n in names} | set(YEAR_COLUMNS)
+    items: list[tuple[str, AgeGroup, bool]] = []
+    unknown_col = None
+    for col in columns:
+        parsed = _parse_age(col)
+        if parsed is not None:
+            items.append((col, parsed[0], parsed[1]))
+        elif _is_unknown_age(col):
+            unknown_col = col
+        elif _looks_like_age(col) and col not in known:
+            raise InputError(
+                f"列「{col}」を年齢階級として読めません。「0〜4歳」「85歳以上」「100歳以上」のように書いてください。"
+                f" / unknown age-group header {col!r}.",
+                path=path,
+                where=where,
+            )
+    scheme = _scheme(items, path=path, where=where, shown={c: c for c in columns})
+    found = {f: _find(columns, names) for f, names in COLUMNS.items() if f != "code"}
+    if scheme is None and found["population"] is None:
+        raise InputError(
+            f"人口の列（{', '.join(COLUMNS['population'])}）も年齢階級の列（0〜4歳 …）もありません。"
+            f"見つかった列: {', '.join(columns)} / no population column.",
+            path=path,
+            where=where,
+        )
+    source = path.name
+    records: dict[int | None, dict[str, _Record]] = {}
+    issues: list[tuple[int | None, RowIssue]] = []
+    for rec in raw.to_dict("records"):
+        line = int(rec[LINE])
+        year = None
+        if year_col is not None:
+            year = _year(rec[year_col])
+            if year is None:
+                issues.append(
+                    (
+                        None,
+                        RowIssue(source, line, "bad_year", f"年 {rec[year_col]!r} を読めません / bad year"),
+                    )
+                )
+                continue
+        code = codes.normalize_code(rec[code_col])
+        if code is None:
+            issues.append((year, _bad_code(source, line, rec[code_col])))
+            continue
+        bucket = records.setdefault(year, {})
+        if code in bucket:
+            first = bucket[code].line
+            issues.append(
+                (
+                    year,
+                    RowIssue(
+                        source,
+                        line,
+                        "duplicate_code",
+                        f"{code}: 行 {first} と重複 / duplicate of line {first}",
+                    ),
+                )
+            )
+            continue
+        values: dict[str, float] = {}
+        for f, col in found.items():
+            values[f] = _cell(rec[col], col=col, line=line, path=path) if col else np.nan
+        if scheme is not None:
+            ages = {
+                age_group_label(g): _cell(rec[col], col=col, line=line, path=path, count=True)
+                for col, g in scheme.groups
+            }
+            unknown = (
+                _cell(rec[unknown_col], col=unknown_col, line=line, path=path, count=True)
+                if unknown_col
+                else 0.0
+            )
+            values = _derive(values, ages, scheme, unknown)
+        bucket[code] = _Record(line, values, [line])
+    return records, issues, scheme
+
+
+def _read_long(
+    table: TextTable, path: Path, code_col: str, year_col: str | None, age_col: str
+) -> tuple[dict[int | None, dict[str, _Record]], list[tuple[int | None, RowIssue]], _Scheme | None]:
+    raw = table.frame
+    columns = [c for c in raw.columns if c not in (LINE, code_col, age_col, year_col)]
+    value_col = _find(columns, VALUE_COLUMNS)
+    if value_col is None:
+        raise InputError(
+            f"人口の値の列（{', '.join(VALUE_COLUMNS)}）がありません。見つかった列: {', '.join(columns)}"
+            " / no population value column.",
+            path=path,
+            where=f"行 {table.header_line}",
+        )
+    source = path.name
+    issues: list[tuple[int | None, RowIssue]] = []
+    cells: dict[tuple[int | None, str], dict[str, tuple[int, float]]] = {}
+    kinds: dict[str, tuple[AgeGroup, bool] | str] = {}
+    for rec in raw.to_dict("records"):
+        line = int(rec[LINE])
+        year = None
+        if year_col is not None:
+            year = _year(rec[year_col])
+            if year is None:
+                issues.append(
+                    (
+                        None,
+                        RowIssue(source, line, "bad_year", f"年 {rec[year_col]!r} を読めません / bad year"),
+                    )
+                )
+                continue
+        code = codes.normalize_code(rec[code_col])
+        if code is None:
+            issues.append((year, _bad_code(source, line, rec[code_col])))
+            continue
+        text = rec[age_col] or ""
+        key = unicodedata.normalize("NFKC", text).strip()
+        if key not in kinds:
+            parsed = _parse_age(key)
+            if parsed is not None:
+                kinds[key] = parsed
+            elif _is_unknown_age(key):
+                kinds[key] = "unknown"
+            elif key.lower() in _TOTAL_WORDS:
+                kinds[key] = "total"
+            else:
+                raise InputError(
+                    f"年齢階級「{text}」を読めません。「0〜4歳」「85歳以上」「総数」のように書いてください。"
+                    f" / column {age_col!r}: unknown age group {text!r}.",
+                    path=path,
+                    where=f"行 {line}",
+                )
+        value = _cell(rec[value_col], col=value_col, line=line, path=path, count=True)
+        slot = cells.setdefault((year, code), {})
+        if key in slot:
+            first = slot[key][0]
+            issues.append(
+                (
+                    year,
+                    RowIssue(
+                        source,
+                        line,
+                        "duplicate_row",
+                        f"{code} {key}: 行 {first} と重複 / duplicate of line {first}",
+                    ),
+                )
+            )
+            continue
+        slot[key] = (line, value)
+    items = [(k, v[0], v[1]) for k, v in kinds.items() if isinstance(v, tuple)]
+    scheme = _scheme(items, path=path, where=f"列 {age_col}", shown={k: k for k in kinds})
+    if scheme is None:
+        raise InputError(
+            f"列「{age_col}」に年齢階級（0〜4歳 …）がありません。 / no age groups in column {age_col!r}.",
+            path=path,
+            where=f"行 {table.header_line}",
+        )
+    relisted = set(scheme.relisted)
+    records: dict[int | None, dict[str, _Record]] = {}
+    for (year, code), slot in cells.items():
+        lines = sorted(line for line, _ in slot.values())
+        for key, (line, _v) in slot.items():
+            if key in relisted:
+                issues.append(
+                    (
+                        year,
+                        RowIssue(
+                            source, line, "relisted", f"{code} {key}: 再掲の行（使用せず） / re-listed group"
+                        ),
+                    )
+                )
+                lines.remove(line)
+        ages = {age_group_label(g): slot[k][1] if k in slot else np.nan for k, g in scheme.groups}
+        total_key = next((k for k in slot if kinds[k] == "total"), None)
+        unknown_key = next((k for k in slot if kinds[k] == "unknown"), None)
+        base = dict.fromkeys((*POPULATION_FIELDS[1:], *CENTROID_FIELDS), np.nan)
+        base["population"] = slot[total_key][1] if total_key else np.nan
+        unknown = slot[unknown_key][1] if unknown_key else 0.0
+        records.setdefault(year, {})[code] = _Record(lines[0], _derive(base, ages, scheme, unknown), lines)
+    return records, issues, scheme
+
+
+def _bad_code(source: str, line: int, value: str | None) -> RowIssue:
+    if value is None:
+        return RowIssue(source, line, "bad_code", "コードが空です（注記・合計の行など） / no code")
+    return RowIssue(source, line, "bad_code", f"コード {value!r} を読めません / malformed code")
+
+
+def _derive(
+    values: dict[str, float], ages: dict[str, float], scheme: _Scheme, unknown: float
+) -> dict[str, float]:
+    """Totals and older-age sums from the age groups (see the module docstring)."""
+    out = dict(values)
+    groups = [g for _, g in scheme.groups]
+    vals = np.array([ages[age_group_label(g)] for g in groups], dtype=float)
+    if np.isnan(out.get("population", np.nan)):
+        out["population"] = float(vals.sum() + (0.0 if np.isnan(unknown) else unknown))
+    lows = np.array([g[0] for g in groups])
+    for f, age in OLDER_AGES.items():
+        if age in scheme.lows:
+            out[f] = float(vals[lows >= age].sum())
+    out.update(ages)
+    return out
+
+
+# --------------------------------------------------------------------------- aligning
+
+
+def load_population(path: str | Path, units: gpd.GeoDataFrame) -> PopulationImport:
+    """Read a population CSV (totals or age groups) and align it to the units.
+
+    Parameters
+    ----------
+    path
+        The CSV (layouts in the module docstring).
+    units
+        Units frame (index = code).
+
+    Returns
+    -------
+    PopulationImport
+
+    Raises
+    ------
+    InputError
+        No code column, no population or age-group column, an age-group header that
+        cannot be read, age groups with a gap or overlap, or a number that cannot be
+        read (with its line and column).
+    """
+    path = Path(path)
+    table, records, issues, scheme = _read(path, what="人口CSV", need_year=False)
+    skipped = [issue for _, issue in issues]
+    return _finish(records.get(None, {}), units, path, len(table.frame), skipped, scheme, None)
+
+
+def load_projection(path: str | Path, units: gpd.GeoDataFrame) -> Projection:
+    """Read projected population by municipality, year and age group.
+
+    Parameters
+    ----------
+    path
+        The CSV: wide (one row per municipality and year, a year column and age-group
+        columns) or long (``code,year,age_group,population``); see the module docstring.
+    units
+        Units frame (index = code).
+
+    Returns
+    -------
+    Projection
+
+    Raises
+    ------
+    InputError
+        No code or year column, no age groups, unreadable headers or numbers, or no
+        row with a readable year.
+    """
+    path = Path(path)
+    table, records, issues, scheme = _read(path, what="将来推計人口CSV", need_year=True)
+    years = sorted(y for y in records if y is not None)
+    if not years:
+        raise InputError(
+            "年を読める行がありません。年の列に 2025 のような西暦を書いてください。 / no row with a readable year.",
+            path=path,
+        )
+    lines_by_year: dict[int, int] = {}
+    for y, recs in records.items():
+        assert y is not None
+        lines_by_year[y] = sum(len(r.lines) for r in recs.values())
+    for y, _issue in issues:
+        if y is not None:
+            lines_by_year[y] = lines_by_year.get(y, 0) + 1
+    by_year: dict[int, PopulationImport] = {}
+    all_skipped = [issue for y, issue in issues if y is None]
+    for y in years:
+        own = [issue for yy, issue in issues if yy == y]
+        imp = _finish(records[y], units, path, lines_by_year[y], own, scheme, y)
+        by_year[y] = imp
+        all_skipped.extend(imp.skipped)
+    return Projection(
+        source=str(path),
+        years=tuple(years),
+        by_year=MappingProxyType(by_year),
+        skipped=tuple(sorted(all_skipped, key=lambda r: r.line)),
+        rows=len(table.frame),
+    )
+
+
+def select_year(projection: Projection, year: int) -> PopulationImport:
+    """The population of one projection year, shaped like a census import.
+
+    Raises
+    ------
+    InputError
+        The year is not in the projection file (the message lists those that are).
+    """
+    if year not in projection.by_year:
+        raise InputError(
+            f"{year}年の推計がありません（ある年: {', '.join(map(str, projection.years))}）。"
+            f" / year {year} is not in the projection file.",
+            path=projection.source,
+        )
+    return projection.by_year[year]
+
+
+def _finish(
+    records: dict[str, _Record],
+    units: gpd.GeoDataFrame,
+    path: Path,
+    rows: int,
+    skipped: list[RowIssue],
+    scheme: _Scheme | None,
+    year: int | None,
+) -> PopulationImport:
+    source = path.name
+    labels = scheme.labels if scheme is not None else []
+    frame, ages, used = _align({c: r.values for c, r in records.items()}, units, labels)
+    for code, rec in records.items():
+        if code not in used:
+            reason, message = used_reason(code, units)
+            skipped.extend(RowIssue(source, line, reason, message) for line in rec.lines)
+    missing = tuple(c for c in units.index if c not in frame.index or np.isnan(frame.at[c, "population"]))
+    return PopulationImport(
+        frame,
+        str(path),
+        rows,
+        tuple(sorted(skipped, key=lambda r: r.line)),
+        missing,
+        ages=ages if scheme is not None else None,
+        year=year,
+    )
+
+
+def used_reason(code: str, units: gpd.GeoDataFrame) -> tuple[str, str]:
+    """Why a population row was not used."""
+    if code in set(units["municipality_code"]) and code not in units.index:
+        return "city_total", f"{code}: 政令市全体の行（区ごとの行を使用） / city total; ward rows used"
+    wards = units["ward_codes"].dropna()
+    if any(code in w.split("・") for w in wards):
+        return "ward_row", f"{code}: 区の行（市全体の行を使用） / ward row; city row used"
+    return "unknown_code", f"{code}: どの市区町村にも一致しません / matches no unit"
+
+
+def _align(
+    records: dict[str, dict[str, float]], units: gpd.GeoDataFrame, age_labels: Sequence[str] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
+    rows: dict[str, dict[str, float]] = {}
+    used: set[str] = set()
+    for code in units.index:
+        if code in records:
+            rows[code] = records[code]
+            used.add(code)
+            continue
+        wcodes = units.at[code, "ward_codes"]
+        if isinstance(wcodes, str) and wcodes:
+            parts = [records[w] for w in wcodes.split("・") if w in records]
+            if parts:
+                rows[code] = _combine(parts, age_labels)
+                used.update(w for w in wcodes.split("・") if w in records)
+    cols = [*POPULATION_FIELDS, *CENTROID_FIELDS]
+    index = pd.Index(list(rows), name="code", dtype=object)
+    frame = pd.DataFrame(
+        {c: [rows[k].get(c, np.nan) for k in rows] for c in cols}, index=index, columns=cols, dtype=float
+    )
+    ages = pd.DataFrame(
+        {c: [rows[k].get(c, np.nan) for k in rows] for c in age_labels},
+        index=index.copy(),
+        columns=list(age_labels),
+        dtype=float,
+    )
+    return frame, ages, used
+
+
+def _combine(parts: list[dict[str, float]], age_labels: Sequence[str] = ()) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for f in (*POPULATION_FIELDS, *age_labels):
+        vals = [p.get(f, np.nan) for p in parts]
+        out[f] = np.nan if all(np.isnan(v) for v in vals) else float(np.nansum(vals))
+    w = np.array([p["population"] for p in parts])
+    for f in CENTROID_FIELDS:
+        v = np.array([p[f] for p in parts])
+        ok = ~np.isnan(v) & ~np.isnan(w)
+        out[f] = float(np.average(v[ok], weights=w[ok])) if ok.all() and w[ok].sum() > 0 else np.nan
+    return out
+
+
 def attach_population(
     units: gpd.GeoDataFrame, population: PopulationImport | pd.DataFrame
 ) -> gpd.GeoDataFrame:
-    """Return a copy of ``units`` with the population columns joined (NaN where unknown)."""
+    """Return a copy of ``units`` with the population columns joined (NaN where unknown).
+
+    ``population`` may be a census import, one year of a projection
+    (:meth:`Projection.select`), or a frame with the :data:`POPULATION_FIELDS` columns.
+    """
     frame = population.frame if isinstance(population, PopulationImport) else population
     out = units.drop(columns=[c for c in (*POPULATION_FIELDS, *CENTROID_FIELDS) if c in units.columns])
     out = out.join(frame.reindex(columns=[*POPULATION_FIELDS, *CENTROID_FIELDS]))

@@ -9,7 +9,8 @@ several kinds. The files are written in the formats real users load: an N03-styl
 GeoJSON (recent edition layout, with one feature of 所属未定地 without a code and one
 municipality in two polygon parts), the canonical facility CSV (with four rows that
 show how problems are reported), an e-Stat-style population CSV (city and ward rows),
-a reference-layer CSV, and a plan TOML with one area per health center.
+a projection CSV by 5-year age group for 2020-2050 (ward rows only, a title row above
+the header), a reference-layer CSV, and a plan TOML with one area per health center.
 
 The plan has one deliberate failure: the 西部 area has no coordination hub.
 The prefecture lies in open sea south of Honshu so that it cannot be mistaken for a
@@ -113,6 +114,7 @@ class SampleFiles:
     reference: Path
     facilities: Path
     population: Path
+    projection: Path | None = None
 
 
 def _lonlat(x: float, y: float) -> tuple[float, float]:
@@ -251,6 +253,65 @@ def sample_population() -> pd.DataFrame:
             "人口重心経度": round(city_xy[0] / total, 6),
         },
     )
+    return pd.DataFrame(rows)
+
+
+#: Projection years of the sample.
+PROJECTION_YEARS = (2020, 2025, 2030, 2035, 2040, 2045, 2050)
+#: Shares of the 65+ population in 65-69, 70-74, 75-79, 80-84, 85-89 and 90+ (75+ = 0.54
+#: and 85+ = 0.1944 of 65+, as in :func:`sample_population`).
+_OLD_SHARES = (0.22, 0.24, 0.18, 0.1656, 0.11, 0.0844)
+#: Relative sizes of the 5-year groups under 65.
+_YOUNG_WEIGHTS = (0.80, 0.84, 0.88, 0.90, 0.86, 0.92, 1.00, 1.06, 1.12, 1.18, 1.16, 1.10, 1.08)
+
+
+def _allocate(total: int, weights: list[float]) -> list[int]:
+    """Split an integer total in proportion to weights (largest remainder)."""
+    raw = [total * w / sum(weights) for w in weights]
+    out = [math.floor(v) for v in raw]
+    order = sorted(range(len(raw)), key=lambda i: (out[i] - raw[i], i))
+    for i in order[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def _year_factor(lo: int, t: int, rural: float) -> float:
+    """Fictional change of a 5-year group's size after ``t`` years (deterministic)."""
+    if lo < 65:
+        return (0.992 - 0.01 * rural) ** t
+    drift = (1 - 0.004 * rural) ** t
+    if lo < 75:
+        return (1 - 0.008 * t) * drift
+    if lo < 85:
+        return (1 + 0.012 * t if t <= 15 else 1.18 - 0.01 * (t - 15)) * drift
+    return (1 + 0.03 * t if t <= 20 else 1.6 - 0.012 * (t - 20)) * drift
+
+
+def sample_projection() -> pd.DataFrame:
+    """A fictional projection by 5-year age group, 2020-2050, in the wide layout.
+
+    One row per unit (the designated city by ward, no city row) and year; columns
+    市区町村コード, 市区町村名, 年, 0〜4歳 … 85〜89歳, 90歳以上. 2020 totals equal the
+    census totals of :func:`sample_population`; later years follow simple fictional
+    trends (fewer young people, more people aged 85+ until 2040).
+    """
+    groups = [(lo, lo + 4) for lo in range(0, 90, 5)] + [(90, None)]
+    headers = [f"{lo}〜{hi}歳" if hi is not None else f"{lo}歳以上" for lo, hi in groups]
+    rows = []
+    for code, muni, ward, _c, _xy, pop, share, _hc in _UNITS:
+        p65 = round(pop * share)
+        base = _allocate(pop - p65, list(_YOUNG_WEIGHTS)) + _allocate(p65, list(_OLD_SHARES))
+        rural = min(max((share - 0.24) / 0.28, 0.0), 1.0)
+        for year in PROJECTION_YEARS:
+            t = year - PROJECTION_YEARS[0]
+            row: dict[str, object] = {
+                "市区町村コード": code,
+                "市区町村名": f"{muni}{ward}" if ward else muni,
+                "年": year,
+            }
+            for (lo, _hi), head, n in zip(groups, headers, base, strict=True):
+                row[head] = round(n * _year_factor(lo, t, rural))
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -471,7 +532,7 @@ def write_sample(directory: str | Path) -> SampleFiles:
     -------
     SampleFiles
         Paths of ``units.geojson``, ``plan.toml``, ``reference.csv``,
-        ``facilities.csv`` and ``population.csv``.
+        ``facilities.csv``, ``population.csv`` and ``projection.csv``.
     """
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
@@ -487,5 +548,16 @@ def write_sample(directory: str | Path) -> SampleFiles:
         reference=write_csv(d / "reference.csv", sample_reference()),
         facilities=write_csv(d / "facilities.csv", sample_facilities(boundaries)),
         population=write_csv(d / "population.csv", sample_population()),
+        projection=_write_projection(d / "projection.csv"),
     )
     return files
+
+
+def _write_projection(path: Path) -> Path:
+    """The projection CSV, with a title row above the header as official tables have."""
+    import io
+
+    buffer = io.StringIO()
+    buffer.write("さくら県（架空）の将来推計人口（5歳階級別） — geo_zaitaku サンプル\r\n")
+    sample_projection().to_csv(buffer, index=False, lineterminator="\r\n")
+    return write_text(path, buffer.getvalue(), bom=True)

@@ -83,11 +83,33 @@ def make_inputs(data: Path, out: Path) -> tuple[Path, Path]:
         else:
             p = g.representative_point()
             x, y = p.x, p.y
-        rows.append((f"F{i:05d}", f"施設{i:05d}", round(y, 6), round(x, 6), int(rng.random() < 0.1),
-                     int(rng.random() < 0.03), *(int(v) for v in rng.random(4) < 0.5)))
+        rows.append(
+            (
+                f"F{i:05d}",
+                f"施設{i:05d}",
+                round(y, 6),
+                round(x, 6),
+                int(rng.random() < 0.1),
+                int(rng.random() < 0.03),
+                *(int(v) for v in rng.random(4) < 0.5),
+            )
+        )
     fac = out / "facilities.csv"
-    pd.DataFrame(rows, columns=["id", "name", "lat", "lon", "key_institution", "hub", "discharge", "daily",
-                                "emergency", "end_of_life"]).to_csv(fac, index=False)
+    pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "name",
+            "lat",
+            "lon",
+            "key_institution",
+            "hub",
+            "discharge",
+            "daily",
+            "emergency",
+            "end_of_life",
+        ],
+    ).to_csv(fac, index=False)
     codes = sorted(set(raw["N03_007"]))
     by_pref: dict[str, list[str]] = {}
     for c in codes:
@@ -138,7 +160,18 @@ def main() -> None:
         peer_py = tmp / "peer.py"
         peer_py.write_text(PEER, encoding="utf-8")
         env = dict(os.environ, GEO_ZAITAKU_CACHE_DIR=str(tmp / "cache"))
-        ours_cmd = [str(exe), "check", str(plan), "--units", str(args.data), "--facilities", str(fac), "--out", str(tmp / "out"), "-q"]
+        ours_cmd = [
+            str(exe),
+            "check",
+            str(plan),
+            "--units",
+            str(args.data),
+            "--facilities",
+            str(fac),
+            "--out",
+            str(tmp / "out"),
+            "-q",
+        ]
         peer_cmd = [sys.executable, str(peer_py), str(args.data), str(fac)]
         cold, status, _ = timed(ours_cmd, env)
         ours, peer = [], []

@@ -165,3 +165,522 @@ def test_input_file_is_not_modified(tmp_path, grid):
 )
 def test_parse_bool(value, expected):
     assert parse_bool(value) is expected
+
+
+# --- presets, official layouts, generic columns, robust reading -------------------------
+
+import json  # noqa: E402
+import zipfile  # noqa: E402
+
+import pandas as pd  # noqa: E402
+from conftest import KUMAMOTO_N03, requires_kumamoto  # noqa: E402
+
+from geo_zaitaku.cli import main  # noqa: E402
+from geo_zaitaku.importlog import write_import  # noqa: E402
+from geo_zaitaku.presets import preset_from_options  # noqa: E402
+
+FULL_WIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
+MHLW_FILES = {
+    "hospital": ("01-1_hospital_facility_info_20240601.csv", "正式名称", "案内用ホームページアドレス"),
+    "clinic": ("02-1_clinic_facility_info_20240601.csv", "正式名称", "案内用ホームページアドレス"),
+    "dental": ("03-1_dental_facility_info_20240601.csv", "正式名称", "案内用ホームページアドレス"),
+    "pharmacy": ("05_pharmacy_20240601.csv", "名称", "薬局のホームページアドレス"),
+}
+
+
+def official_csv(path, header, rows, *, bare=(), encoding="utf-8-sig"):
+    """Write a CSV the way MHLW does: every cell quoted except the ``bare`` columns, CRLF."""
+
+    def record(cells, unquoted):
+        return ",".join(c if i in unquoted else '"' + c.replace('"', '""') + '"' for i, c in enumerate(cells))
+
+    idx = {header.index(b) for b in bare}
+    text = "\r\n".join([record(header, set()), *(record([str(c) for c in r], idx) for r in rows)]) + "\r\n"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def mhlw_file(tmp_path, grid, kind):
+    filename, name_col, url_col = MHLW_FILES[kind]
+    lat0, lon0 = centre(grid, "99201")
+    lat1, lon1 = centre(grid, "99202")
+    header = ["ID", name_col, "フリガナ", "都道府県コード", "市区町村コード", "所在地",
+              "所在地座標（緯度）", "所在地座標（経度）", url_col]  # fmt: skip
+    rows = [
+        [
+            "0000000000001",
+            "医療法人社団　甲会　甲病院",
+            "",
+            "99",
+            "201",
+            "テスト県町0本町1-1",
+            lat0,
+            lon0,
+            "https://a",
+        ],
+        ["0000000000002", "乙", "", "99", "205", "テスト県町4栄町2", "0.0", "0.0", ""],
+        ["0000000000003", "丙", "", "99", "", "テスト県町8旭町3", "0.0", "0.0", ""],
+        ["0000000000004", "丁", "", "40", "131", "福岡県福岡市東区1", "33.6", "130.4", ""],
+        ["0000000000005", "戊", "", "99", "202", "", lon1, lat1, ""],
+        ["0000000000006", "己", "", "99", "", "", "0.0", "0.0", ""],
+    ]
+    return official_csv(tmp_path / filename, header, rows, bare=("所在地座標（緯度）", "所在地座標（経度）"))
+
+
+@pytest.mark.parametrize("kind", ["hospital", "clinic", "dental", "pharmacy"])
+def test_mhlw_open_data_detected_and_placed(tmp_path, grid, kind):
+    result = load_facilities(mhlw_file(tmp_path, grid, kind), grid)
+    f = result.frame
+    log = result.logs[0]
+    assert (log.preset, log.preset_detected, log.encoding) == (f"mhlw_{kind}", True, "utf-8-sig")
+    assert log.credit.startswith("出典：厚生労働省「医療情報ネット（ナビイ）」")
+    assert list(f["id"]) == ["0000000000001", "0000000000002", "0000000000003", "0000000000005"]
+    assert list(f["unit"]) == ["99201", "99205", "99209", "99202"]
+    assert list(f["placed_by"]) == ["point", "code", "address", "swapped"]
+    assert [None if pd.isna(c) else c for c in f["municipality_code"]] == ["99201", "99205", None, "99202"]
+    assert list(f["kind"]) == [kind] * 4
+    assert f.loc[0, "url"] == "https://a"
+    assert dict(log.placed) == {"point": 1, "code": 1, "swapped": 1, "address": 1}
+    assert [(r.line, r.reason, r.name) for r in log.rejected] == [
+        (5, "other_prefecture", "丁"),
+        (7, "no_location", "己"),
+    ]
+    assert log.rejected[0].message.startswith("境界データにない都道府県の施設です（福岡県）")
+    assert [(n.line, n.reason) for n in log.notes] == [(6, "swapped")]
+    assert log.rows == sum(log.placed.values()) + len(log.rejected)
+
+
+def test_renamed_mhlw_file_uses_the_kindless_preset_and_preset_can_be_forced(tmp_path, grid):
+    path = mhlw_file(tmp_path, grid, "clinic").rename(tmp_path / "診療所一覧.csv")
+    auto = load_facilities(path, grid)
+    assert auto.logs[0].preset == "mhlw_medical"
+    assert auto.frame["kind"].isna().all()
+    forced = load_facilities(path, grid, preset="mhlw_clinic")
+    assert (forced.logs[0].preset, forced.logs[0].preset_detected) == ("mhlw_clinic", False)
+    assert list(forced.frame["kind"]) == ["clinic"] * 4
+
+
+def test_kaigo_open_data_cp932_codes_with_check_digit_and_service_types(tmp_path, grid):
+    lat, lon = centre(grid, "99203")
+    lat6, lon6 = centre(grid, "99207")
+    header = ["都道府県コード又は市区町村コード", "NO（※システム内の固有の番号、連番）", "都道府県名", "市区町村名",
+              "事業所名", "事業所名カナ", "サービスの種類", "住所", "方書（ビル名等）", "緯度", "経度", "電話番号",
+              "事業所番号", "URL"]  # fmt: skip
+    code = f"99203{check_digit('99203')}"
+    rows = [
+        [code, "1", "テスト県", "町2", "訪問看護ステーションさくら", "", "訪問看護", "テスト県町2本町1", "", lat, lon,
+         "0990-00-0001", "9960000001", ""],
+        [code, "2", "テスト県", "町2", "ケアプランさくら", "", "居宅介護支援", "テスト県町2本町2", "", "", "",
+         "", "9960000002", ""],
+        [f"99207{check_digit('99207')}", "3", "テスト県", "町6", "デイサービスさくら", "", "通所介護", "", "",
+         str(lat6).translate(FULL_WIDTH), str(lon6).translate(FULL_WIDTH), "", "9960000003", ""],
+    ]  # fmt: skip
+    result = load_facilities(
+        official_csv(tmp_path / "jigyosho_130.csv", header, rows, encoding="cp932"), grid
+    )
+    f = result.frame
+    assert (result.logs[0].preset, result.logs[0].encoding) == ("kaigo_kohyo", "cp932")
+    assert list(f["id"]) == ["9960000001", "9960000002", "9960000003"]
+    assert list(f["kind"]) == ["visiting_nursing", "care_management", "通所介護"]
+    assert list(f["unit"]) == ["99203", "99203", "99207"]
+    assert list(f["placed_by"]) == ["point", "code", "point"]
+    assert f.loc[2, "lat"] == pytest.approx(lat6)
+    assert f.loc[0, "phone"] == "0990-00-0001"
+
+
+def test_municipal_standard_open_data_with_title_row_and_prefecture_code(tmp_path, grid):
+    lat, lon = centre(grid, "99201")
+    pref6 = f"99000{check_digit('99000')}"  # the publishing prefecture's own code
+    text = (
+        "医療機関一覧（令和6年4月1日現在）,,,,,,\n"
+        "\n"
+        "都道府県コード又は市区町村コード,NO,名称,医療機関の種類,住所,緯度,経度,,\n"
+        f"{pref6},1,さくら病院,病院,テスト県町0本町1,{lat},{lon},,\n"
+        f"{pref6},2,さくら内科,一般診療所,町3栄町2,,,,\n"
+        f"{pref6},3,どこか歯科,歯科診療所,,,,,\n"
+    )
+    result = load_facilities(write(tmp_path, text, "cp932", name="iryou.csv"), grid)
+    log = result.logs[0]
+    assert log.preset == "opendata_medical"
+    assert list(result.frame["kind"]) == ["hospital", "clinic"]
+    assert list(result.frame["unit"]) == ["99201", "99204"]
+    assert list(result.frame["placed_by"]) == ["point", "address"]
+    assert [(r.line, r.reason) for r in log.rejected] == [(6, "unknown_code")]
+    assert "都道府県のコード" in log.rejected[0].message
+
+
+def municipal_file(tmp_path, grid, encoding="cp932"):
+    """A municipal open-data list: title row, odd column names, lon/lat in named columns."""
+    lat0, lon0 = centre(grid, "99201")
+    lat1, lon1 = centre(grid, "99202")
+    text = (
+        "○○市 在宅医療資源一覧,,,,作成日 2024/04/01\n"
+        "番号,施設正式名称,種別,所在地,fX,fY\n"
+        f"1,医療法人　さくら会　さくら診療所,診療所,テスト県町0本町1,{lon0},{lat0}\n"
+        f"2,入替クリニック,診療所,,{lat1},{lon1}\n"
+        "3,住所だけ訪問看護,訪問看護ステーション,テスト県町6本町3,0.0,0.0\n"
+        "4,所在不明薬局,薬局,どこか1-2,,\n"
+        "5,大阪の病院,病院,,34.5,135.5\n"
+        "6,,診療所,テスト県町1,,\n"
+    )
+    return write(tmp_path, text, encoding, name="shiryo.csv")
+
+
+def test_generic_columns_from_the_command_line(tmp_path, grid):
+    preset = preset_from_options(None, columns={"name": "施設正式名称", "lon": "fX", "lat": "fY"})
+    result = load_facilities(municipal_file(tmp_path, grid), grid, preset=preset)
+    f = result.frame
+    log = result.logs[0]
+    assert log.preset == "canonical（列指定: name=施設正式名称, lon=fX, lat=fY）"
+    assert list(f["name"]) == ["医療法人　さくら会　さくら診療所", "入替クリニック", "住所だけ訪問看護"]
+    assert list(f["unit"]) == ["99201", "99202", "99207"]
+    assert list(f["placed_by"]) == ["point", "swapped", "address"]
+    assert list(f["kind"]) == ["clinic", "clinic", "visiting_nursing"]
+    assert [(r.line, r.reason) for r in log.rejected] == [(6, "no_location"), (7, "outside"), (8, "no_name")]
+    assert "住所「どこか1-2」の先頭に市区町村名が見つかりません" in log.rejected[0].message
+    assert "緯度 34.500000, 経度 135.500000" in log.rejected[1].message
+
+
+def test_generic_column_missing_is_an_input_error(tmp_path, grid):
+    preset = preset_from_options(None, columns={"name": "施設名称", "lon": "fX", "lat": "fY"})
+    with pytest.raises(InputError) as e:
+        load_facilities(municipal_file(tmp_path, grid), grid, preset=preset)
+    assert "「施設名称」" in str(e.value) and "施設正式名称" in str(e.value)
+
+
+def test_address_only_file_needs_the_address_option(tmp_path, grid):
+    path = write(tmp_path, "名称,住所\n甲,テスト県町5本町\n乙,町8\n丙,福岡県福岡市\n")
+    with pytest.raises(InputError) as e:
+        load_facilities(path, grid)
+    assert "--address-col 住所" in str(e.value)
+    result = load_facilities(path, grid, preset=preset_from_options(None, columns={"address": "住所"}))
+    assert list(result.frame["unit"]) == ["99206", "99209"]
+    assert dict(result.logs[0].placed) == {"point": 0, "code": 0, "swapped": 0, "address": 2}
+    assert [(r.line, r.reason) for r in result.logs[0].rejected] == [(4, "other_prefecture")]
+
+
+@pytest.fixture
+def city_grid():
+    g = make_grid(3, 1)
+    g.loc[0:1, "N03_004"] = "さくら市"
+    g.loc[0, "N03_005"] = "中央区"
+    g.loc[1, "N03_005"] = "東区"
+    return g
+
+
+def test_designated_city_wards_from_codes_and_addresses(tmp_path, city_grid):
+    text = (
+        "name,municipality_code,address\n"
+        "甲,,テスト県さくら市東区本町1\n"
+        "乙,,さくら市本町2\n"
+        "丙,,中央区本町3\n"
+        "丁,99200,\n"
+        "戊,99200,さくら市中央区本町5\n"
+    )
+    path = write(tmp_path, text)
+    munis = load_facilities(path, units_from_frame(city_grid))
+    assert list(munis.frame["unit"]) == ["99200"] * 5
+    assert list(munis.frame["placed_by"]) == ["address", "address", "address", "code", "code"]
+    wards = load_facilities(path, units_from_frame(city_grid, level="ward"))
+    assert list(wards.frame["unit"]) == ["99202", "99201", "99201"]
+    log = wards.logs[0]
+    assert [(r.line, r.reason) for r in log.rejected] == [(3, "address_ambiguous"), (5, "ambiguous_code")]
+    assert "候補: 99201・99202" in log.rejected[0].message
+    assert [(n.line, n.reason) for n in log.notes] == [(6, "ambiguous_code")]
+
+
+def test_excel_and_zipped_csv(tmp_path, grid):
+    import openpyxl
+
+    lat, lon = centre(grid, "99204")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["施設一覧"])
+    sheet.append([])
+    sheet.append(["名称", "緯度", "経度", "市区町村コード"])
+    sheet.append(["表の病院", lat, lon, 99204])
+    sheet.append(["コードだけ", None, None, 99208])
+    book.save(tmp_path / "list.xlsx")
+    result = load_facilities(tmp_path / "list.xlsx", grid)
+    assert result.logs[0].encoding == "xlsx"
+    assert list(result.frame["line"]) == [4, 5]
+    assert list(result.frame["unit"]) == ["99204", "99208"]
+    assert list(result.frame["municipality_code"]) == ["99204", "99208"]
+
+    inner = mhlw_file(tmp_path, grid, "clinic")
+    with zipfile.ZipFile(tmp_path / "02-1_clinic_facility_info_20240601.zip", "w") as zf:
+        zf.write(inner, inner.name)
+    zipped = load_facilities(tmp_path / "02-1_clinic_facility_info_20240601.zip", grid)
+    assert zipped.logs[0].source.endswith("02-1_clinic_facility_info_20240601.zip!" + inner.name)
+    assert zipped.logs[0].preset == "mhlw_clinic"
+    assert len(zipped.frame) == 4
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as zf:
+        zf.writestr("a.csv", "name,lat,lon\n")
+        zf.writestr("b.csv", "name,lat,lon\n")
+    with pytest.raises(InputError, match=r"a\.csv, b\.csv"):
+        load_facilities(tmp_path / "two.zip", grid)
+    (tmp_path / "bad.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(InputError, match="xlsx"):
+        load_facilities(tmp_path / "bad.xlsx", grid)
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputError, match=r"\.xls"):
+        load_facilities(tmp_path / "old.xls", grid)
+
+
+def test_user_preset_with_point_column_projected_crs_and_values(tmp_path, grid):
+    import pyproj
+
+    lat, lon = centre(grid, "99205")
+    x, y = pyproj.Transformer.from_crs(6668, 6690, always_xy=True).transform(lon, lat)
+    preset = tmp_path / "city.toml"
+    preset.write_text(
+        '[preset]\nname = "city"\ncredit = "出典：○○市"\n[columns]\nname = "施設"\nlon = "東"\nlat = "北"\n'
+        'kind = "区分"\n[values.kind]\n"医" = "clinic"\n[constants]\nhub = true\n'
+        '[coordinates]\ncrs = "EPSG:6690"\n',
+        encoding="utf-8",
+    )
+    path = write(tmp_path, f"施設,東,北,区分\nA,{x},{y},医\nB,{y},{x},医\n")
+    result = load_facilities(path, grid, preset=preset)
+    f = result.frame
+    assert (result.logs[0].preset, result.logs[0].credit) == ("city", "出典：○○市")
+    assert list(f["unit"]) == ["99205", "99205"]
+    assert list(f["placed_by"]) == ["point", "swapped"]
+    assert list(f["kind"]) == ["clinic", "clinic"]
+    assert f["hub"].tolist() == [True, True]
+    assert f.loc[1, "lon"] == pytest.approx(lon)
+
+    point = tmp_path / "point.toml"
+    point.write_text(
+        '[preset]\nname = "pt"\n[columns]\nname = "名称"\npoint = "位置"\n[coordinates]\norder = "lonlat"\n',
+        encoding="utf-8",
+    )
+    text = f'名称,位置\nA,"{lon},{lat}"\nB,"{lon} {lat}"\nC,壊れた\n'
+    result = load_facilities(write(tmp_path, text, name="pt.csv"), grid, preset=point)
+    assert list(result.frame["unit"]) == ["99205", "99205"]
+    assert [(r.line, r.reason) for r in result.logs[0].rejected] == [(4, "bad_coordinates")]
+
+
+def test_legacy_columns_argument(tmp_path, grid):
+    lat, lon = centre(grid, "99201")
+    path = write(tmp_path, f"施設,北緯,東経\nA,{lat},{lon}\n")
+    result = load_facilities(path, grid, columns={"name": ["施設"], "lat": ["北緯"], "lon": ["東経"]})
+    assert list(result.frame["unit"]) == ["99201"]
+    assert result.logs[0].preset == "custom"
+
+
+def test_written_canonical_csv_reads_back_the_same(tmp_path, grid):
+    result = load_facilities(mhlw_file(tmp_path, grid, "clinic"), grid)
+    files = write_import(result, tmp_path / "out", units=grid)
+    assert [p.name for p in files] == ["facilities.csv", "import_log.md", "import_issues.csv"]
+    raw = (tmp_path / "out" / "facilities.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(
+        tmp_path / "out" / "facilities.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False
+    )
+    assert list(table.columns[:16]) == [
+        "id", "name", "kind", "lat", "lon", "municipality_code", "key_institution", "hub", "is_24h",
+        "discharge", "daily", "emergency", "end_of_life", "phone", "address", "url",
+    ]  # fmt: skip
+    assert list(table["id"]) == ["0000000000001", "0000000000002", "0000000000003", "0000000000005"]
+    assert list(table["municipality_code"]) == ["99201", "99205", "99209", "99202"]
+    assert list(table["placed_by"]) == ["point", "code", "address", "swapped"]
+    again = load_facilities(tmp_path / "out" / "facilities.csv", grid, preset="canonical")
+    assert list(again.frame["id"]) == list(result.frame["id"])
+    assert list(again.frame["unit"]) == list(result.frame["unit"])
+    assert list(again.frame["placed_by"]) == ["point", "code", "code", "point"]
+    assert again.logs[0].rejected == () and again.logs[0].notes == ()
+    issues = pd.read_csv(tmp_path / "out" / "import_issues.csv", dtype=str, encoding="utf-8-sig")
+    assert list(zip(issues["line"], issues["status"], issues["reason"], strict=True)) == [
+        ("5", "rejected", "other_prefecture"),
+        ("7", "rejected", "no_location"),
+        ("6", "corrected", "swapped"),
+    ]
+    md = (tmp_path / "out" / "import_log.md").read_text(encoding="utf-8")
+    assert (
+        "合計: 読み込み 6行 → 配置 4行（緯度経度 1・緯度経度の入替え 1・市区町村コード 1・住所 1）・不採用 2行"
+        in md
+    )
+    assert "| 02-1_clinic_facility_info_20240601.csv | mhlw_clinic（自動判別） | UTF-8（BOM付き） | 6 |" in md
+    assert "出典：厚生労働省「医療情報ネット（ナビイ）」オープンデータ（PDL1.0）を加工して作成" in md
+
+
+# --- the CLI ---------------------------------------------------------------------------
+
+
+def run_cli(capsys, *args):
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_import_writes_outputs_and_summary(tmp_path, capsys, grid_file):
+    grid = units_from_frame(make_grid(3, 3))
+    fac = mhlw_file(tmp_path, grid, "clinic")
+    key = tmp_path / "在支診.csv"
+    key.write_text(
+        "医療機関名称,医療機関所在地（住所）,24時間対応\n甲病院,テスト県町0本町1-1,○\nない病院,テスト県町1,\n",
+        encoding="cp932",
+    )
+    code, out, err = run_cli(
+        capsys,
+        "facilities",
+        "import",
+        fac,
+        "--units",
+        grid_file,
+        "--key-institutions",
+        key,
+        "--out",
+        tmp_path / "o",
+    )
+    assert code == 0, err
+    assert "mhlw_clinic（自動判別）" in out
+    assert (
+        "合計: 読み込み 6行 → 配置 4行（緯度経度 1・緯度経度の入替え 1・市区町村コード 1・住所 1）・不採用 2行"
+        in out
+    )
+    assert "積極的医療機関リスト（在支診.csv）: 2件 → 一致 1・候補が複数 0・一致なし 1" in out
+    assert "行 5 丁: 境界データにない都道府県の施設です（福岡県）" in out
+    for name in ("facilities.csv", "import_log.md", "import_issues.csv"):
+        assert (tmp_path / "o" / name).exists()
+    assert "facilities.csv" in err
+    table = pd.read_csv(
+        tmp_path / "o" / "facilities.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False
+    )
+    assert list(table["key_institution"]) == ["1", "", "", ""]
+    assert list(table["is_24h"]) == ["1", "", "", ""]
+    issues = pd.read_csv(tmp_path / "o" / "import_issues.csv", dtype=str, encoding="utf-8-sig")
+    assert list(issues["status"]) == ["rejected", "rejected", "corrected", "unmatched"]
+    assert issues["file"].iloc[-1] == "在支診.csv"
+
+
+def test_cli_import_generic_columns_and_check_on_the_result(tmp_path, capsys, grid_file):
+    grid = units_from_frame(make_grid(3, 3))
+    src = municipal_file(tmp_path, grid)
+    code, out, err = run_cli(
+        capsys, "facilities", "import", src, "--units", grid_file, "--name-col", "施設正式名称",
+        "--lon-col", "fX", "--lat-col", "fY", "--out", tmp_path / "o",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "不採用 3" in out
+    plan = tmp_path / "p.toml"
+    plan.write_text(
+        '[areas]\n"全域" = ["99201","99202","99203","99204","99205","99206","99207","99208","99209"]\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(
+        capsys, "check", plan, "--units", grid_file, "--facilities", tmp_path / "o" / "facilities.csv",
+        "--out", tmp_path / "r",
+    )  # fmt: skip
+    assert code in (0, 1), err
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    (log,) = report["inputs"]["facilities"]
+    assert (log["preset"], log["rows"], log["placed"]["point"]) == ("canonical", 3, 2)
+    # check reads the municipal file itself with the same options
+    code, out, err = run_cli(
+        capsys, "check", plan, "--units", grid_file, "--facilities", src, "--name-col", "施設正式名称",
+        "--lon-col", "fX", "--lat-col", "fY", "--out", tmp_path / "r2",
+    )  # fmt: skip
+    assert code in (0, 1), err
+    report = json.loads((tmp_path / "r2" / "report.json").read_text(encoding="utf-8"))
+    assert report["inputs"]["facilities"][0]["preset"].startswith("canonical（列指定: name=施設正式名称")
+    assert report["inputs"]["facilities_placed"] == 3
+
+
+@pytest.mark.parametrize(
+    ("make", "extra", "needle"),
+    [
+        (lambda d: d / "missing.csv", [], "missing.csv"),
+        (lambda d: write(d, "施設,fX\nA,1\n"), [], "名称の列"),
+        (lambda d: write(d, "name,lat,lon\nA,1,2\n"), ["--preset", "nosuch"], "canonical"),
+        (lambda d: write(d, "name,lat,lon\nA,1,2\n"), ["--preset", "bad.toml"], "bad.toml"),
+        (lambda d: write(d, "name,lat,lon\nA,1,2\n"), ["--key-institutions", "nokey.csv"], "nokey.csv"),
+        (lambda d: write(d, "name,lat,lon\nA,1,2\n"), ["--name-col", "施設"], "「施設」"),
+        (lambda d: write(d, "name,lat,lon\nA,1,2\n"), ["--crs", "EPSG:0"], "EPSG:0"),
+    ],
+)
+def test_cli_import_bad_input_exit_2_without_traceback(tmp_path, capsys, grid_file, make, extra, needle):
+    (tmp_path / "bad.toml").write_text("[preset\n", encoding="utf-8")
+    path = make(tmp_path)
+    extra = [str(tmp_path / e) if e.endswith((".toml", ".csv")) else e for e in extra]
+    code, out, err = run_cli(
+        capsys, "facilities", "import", path, "--units", grid_file, *extra, "--out", tmp_path / "o"
+    )
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_import_without_units_and_preset_listing(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "facilities", "import", write(tmp_path, "name,lat,lon\nA,1,2\n"))
+    assert code == 2 and "--units" in err
+    code, _, err = run_cli(
+        capsys, "facilities", "import", tmp_path / "f.csv", "--pref", "43", "--year", "2024"
+    )
+    assert code == 2 and "geo-zaitaku fetch n03 --pref 43 --year 2024" in err  # nothing cached in tests
+    code, out, _ = run_cli(capsys, "facilities", "presets")
+    assert code == 0
+    for name in ("canonical", "mhlw_hospital", "mhlw_pharmacy", "kaigo_kohyo", "opendata_medical"):
+        assert name in out
+
+
+# --- real data: a municipal open-data layout on the real Kumamoto boundaries -------------
+
+
+@pytest.mark.realdata
+@requires_kumamoto()
+def test_kumamoto_municipal_layout_every_row_placed_or_explained(tmp_path, capsys):
+    from pathlib import Path
+
+    from geo_zaitaku.units import load_units
+
+    units = load_units(KUMAMOTO_N03, cache=False)
+    lines = ["熊本県 在宅医療・介護資源一覧（架空データ）,,,,,", "No.,施設正式名称,区分,所在地,fX,fY"]
+    k = 0
+    for code, geom in zip(units.index, units.geometry, strict=True):  # one fictional facility per unit
+        p = geom.representative_point()
+        k += 1
+        lines.append(f"{k},架空{units.loc[code, 'name']}診療所,診療所,,{p.x:.6f},{p.y:.6f}")
+    p = units.loc["43206"].geometry.representative_point()  # 玉名市, lat/lon swapped
+    lines.append(f"{k + 1},架空入替病院,病院,,{p.y:.6f},{p.x:.6f}")
+    lines.append(f"{k + 2},架空長洲訪問看護,訪問看護ステーション,熊本県玉名郡長洲町長洲１２３,0.0,0.0")
+    lines.append(f"{k + 3},架空玉名薬局,薬局,玉名市岩崎１－２,,")
+    lines.append(f"{k + 4},架空中央区クリニック,診療所,熊本市中央区水前寺１丁目,,")
+    lines.append(f"{k + 5},架空県外病院,病院,福岡県大牟田市不知火町１,,")
+    lines.append(f"{k + 6},架空海上診療所,診療所,,129.5,32.0")
+    src = tmp_path / "kumamoto_shigen.csv"
+    src.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
+    code, out, err = run_cli(
+        capsys, "facilities", "import", src, "--units", KUMAMOTO_N03, "--name-col", "施設正式名称",
+        "--lon-col", "fX", "--lat-col", "fY", "--kind-col", "区分", "--out", tmp_path / "o", "--no-cache",
+    )  # fmt: skip
+    assert code == 0, err
+    assert (
+        "合計: 読み込み 51行 → 配置 49行（緯度経度 45・緯度経度の入替え 1・市区町村コード 0・住所 3）・不採用 2行"
+        in out
+    )
+    issues = pd.read_csv(tmp_path / "o" / "import_issues.csv", dtype=str, encoding="utf-8-sig")
+    rejected = issues[issues["status"] == "rejected"]
+    assert list(zip(rejected["line"], rejected["reason"], strict=True)) == [
+        ("52", "other_prefecture"),
+        ("53", "outside"),
+    ]
+    table = pd.read_csv(
+        tmp_path / "o" / "facilities.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False
+    )
+    by_name = dict(zip(table["name"], table["unit"], strict=True))
+    assert by_name["架空長洲訪問看護"] == "43368"
+    assert by_name["架空玉名薬局"] == "43206"
+    assert by_name["架空中央区クリニック"] == "43100"
+    assert by_name["架空入替病院"] == "43206"
+    assert sorted(set(table["unit"])) == sorted(units.index)
+    plans = Path(__file__).resolve().parents[1] / "boundaries" / "43_kumamoto"
+    code, out, err = run_cli(
+        capsys, "check", plans / "plan_health_center.toml", "--units", KUMAMOTO_N03, "--facilities",
+        tmp_path / "o" / "facilities.csv", "--out", tmp_path / "r", "--no-cache",
+    )  # fmt: skip
+    assert code in (0, 1), err
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert report["inputs"]["facilities_placed"] == 49
+    assert report["inputs"]["facilities"][0]["rejected"] == []

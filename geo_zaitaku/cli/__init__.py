@@ -30,7 +30,11 @@ def cli() -> None:
 #: Command modules under geo_zaitaku/cli/, each defining a click command of the same name.
 COMMANDS: tuple[str, ...] = (
     "check",
+    "demand",
     "demo",
+    "facilities",
+    "fetch",
+    "maps",
     "sample",
 )
 

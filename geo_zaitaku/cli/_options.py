@@ -50,3 +50,93 @@ no_cache_opt = click.option(
     help="境界のキャッシュを使わない / do not use the boundary cache.",
 )
 quiet_opt = click.option("--quiet", "-q", is_flag=True, default=False, help="表と情報を省略 / less output.")
+pref_opt = click.option(
+    "--pref",
+    "pref",
+    metavar="CODE|NAME",
+    default=None,
+    help="都道府県コード（例: 43）または名称（例: 熊本県）。公式の N03 境界（geo-zaitaku fetch n03 で取得）"
+    "を都道府県で指定 / prefecture (code or name) of the official N03 boundaries (`geo-zaitaku fetch n03`).",
+)
+year_opt = click.option(
+    "--year",
+    "year",
+    metavar="YYYY",
+    default=None,
+    help="N03 の年版（1月1日時点。既定 2024） / N03 edition year (default 2024).",
+)
+
+
+def pref_year_opts(f: click.decorators.FC) -> click.decorators.FC:
+    """Add ``--pref`` and ``--year`` (cached official boundaries instead of ``--units``)."""
+    return pref_opt(year_opt(f))
+
+
+#: Options of the facility file layout: command-line name -> (canonical field, help).
+FACILITY_COLUMN_OPTIONS = {
+    "--name-col": ("name", "施設名の列 / header of the name column"),
+    "--lat-col": ("lat", "緯度の列 / header of the latitude column"),
+    "--lon-col": ("lon", "経度の列 / header of the longitude column"),
+    "--code-col": ("municipality_code", "市区町村コードの列 / header of the municipality code column"),
+    "--address-col": ("address", "住所の列（住所だけでも配置） / header of the address column"),
+    "--id-col": ("id", "施設IDの列 / header of the id column"),
+    "--kind-col": ("kind", "種別の列 / header of the kind column"),
+}
+
+
+def facility_format_opts(f: click.decorators.FC) -> click.decorators.FC:
+    """Add ``--preset``, the generic column options (``--name-col`` ...), ``--kind`` and
+    ``--crs``; the command receives them as one ``facility_format`` argument: a
+    :class:`geo_zaitaku.presets.Preset`, or ``None`` to choose the preset per file."""
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        from geo_zaitaku.presets import preset_from_options
+
+        columns = {field: kwargs.pop(_param(name)) for name, (field, _h) in FACILITY_COLUMN_OPTIONS.items()}
+        kwargs["facility_format"] = preset_from_options(
+            kwargs.pop("preset"),
+            columns=columns,
+            constants={"kind": kwargs.pop("kind")},
+            crs=kwargs.pop("crs"),
+        )
+        return f(*args, **kwargs)
+
+    options = [
+        click.option(
+            "--preset",
+            "preset",
+            metavar="NAME|FILE",
+            default=None,
+            help="施設ファイルの形式: 組み込みプリセット名（geo-zaitaku facilities presets で一覧）か TOML ファイル。"
+            "省略時は見出しとファイル名から自動判別 / facility file layout: built-in preset or TOML file "
+            "(default: detected per file).",
+        ),
+        *(
+            click.option(name, _param(name), metavar="見出し", default=None, help=help_text)
+            for name, (_field, help_text) in FACILITY_COLUMN_OPTIONS.items()
+        ),
+        click.option(
+            "--kind",
+            "kind",
+            metavar="KIND",
+            default=None,
+            help="種別の値（全行。例: clinic・診療所） / kind for rows without one.",
+        ),
+        click.option(
+            "--crs",
+            "crs",
+            metavar="CRS",
+            default=None,
+            help="座標の座標参照系（例: EPSG:6670 平面直角座標系II系。既定は経度緯度） / CRS of the coordinates.",
+        ),
+    ]
+    out = wrapper
+    for option in reversed(options):
+        out = option(out)
+    return out  # type: ignore[return-value]
+
+
+def _param(option: str) -> str:
+    return option.lstrip("-").replace("-", "_")

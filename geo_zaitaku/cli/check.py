@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 
+if TYPE_CHECKING:
+    from geo_zaitaku.presets import Preset
+
 
 @click.command()
 @click.argument("plan", type=click.Path(path_type=Path))
 @opt.units_opt
+@opt.pref_year_opts
 @opt.facilities_opt
+@opt.facility_format_opts
 @opt.population_opt
 @opt.reference_opt
 @opt.out_opt
@@ -29,7 +35,10 @@ from geo_zaitaku.cli import _output
 def check(
     plan: Path,
     units: tuple[Path, ...],
+    pref: str | None,
+    year: str | None,
     facilities: tuple[Path, ...],
+    facility_format: Preset | None,
     population: Path | None,
     reference: Path | None,
     out: Path | None,
@@ -62,7 +71,10 @@ def check(
     run = check_plan(
         plan,
         units=list(units) or None,
+        pref=pref,
+        year=year,
         facilities=list(facilities) or None,
+        facility_preset=facility_format,
         population=population,
         reference=reference,
         settings=settings,

@@ -24,10 +24,12 @@ def demo(out: Path, quiet: bool) -> int:
     """サンプル（架空の「さくら県」）で一通り実行する / run everything on the sample.
 
     \b
-    OUT/input/ にサンプルの入力を書き出し、計画を点検して OUT/ に報告を出力します。
+    OUT/input/ にサンプルの入力を書き出し、計画を点検して OUT/ に報告と地図
+    （areas_map.html・resources_map.html、オフラインで開けます）を出力します。
     サンプル計画には点検の様子を示すため意図的な誤り（連携拠点のない圏域）が1件あり、
     そのエラーが報告されれば正常終了（終了コード 0）です。
     """
+    from geo_zaitaku.maps import area_map, resource_map, write_resource_list
     from geo_zaitaku.pipeline import check_plan
     from geo_zaitaku.report import write_report
     from geo_zaitaku.sample import write_sample
@@ -36,6 +38,15 @@ def demo(out: Path, quiet: bool) -> int:
     _output.info(f"サンプルの入力 / sample inputs: {files.directory}")
     run = check_plan(files.plan)
     _output.print_report(run.report, quiet=quiet)
-    _output.print_written(write_report(run.report, out))
+    written = write_report(run.report, out)
+    # the fictional prefecture lies at sea: no basemap; self-contained so the maps open offline
+    written.append(
+        area_map(run, basemap=False, choropleth="pop_75over").save(
+            out / "areas_map.html", self_contained=True
+        )
+    )
+    written.append(resource_map(run, basemap=False).save(out / "resources_map.html", self_contained=True))
+    written += write_resource_list(run, out)
+    _output.print_written(written)
     _output.info(labels.TEXT["demo_note"])
     return 0

@@ -1,0 +1,177 @@
+"""``geo-zaitaku demand``: expected home-care demand per area, now and in projection years."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from geo_zaitaku import labels
+from geo_zaitaku.cli import _options as opt
+from geo_zaitaku.cli import _output
+
+if TYPE_CHECKING:
+    from geo_zaitaku.demand import DemandResult
+    from geo_zaitaku.facilities import RowIssue
+
+#: Files written by the command.
+DEMAND_FILES = ("demand.csv", "demand_units.csv")
+
+
+@click.command()
+@click.argument("plan", type=click.Path(path_type=Path))
+@opt.units_opt
+@opt.population_opt
+@click.option(
+    "--projection",
+    "projection",
+    type=click.Path(path_type=Path),
+    help="将来推計人口CSV（市区町村×年×年齢階級） / projected population CSV.",
+)
+@click.option(
+    "--year",
+    "years",
+    multiple=True,
+    type=click.IntRange(min=1900, max=2200),
+    metavar="YYYY",
+    help="推計の年（複数可。例: --year 2025 --year 2040。既定: 推計CSVのすべての年） / projection year(s).",
+)
+@click.option(
+    "--rates",
+    "rates",
+    type=click.Path(path_type=Path),
+    help="年齢階級別の需要率CSV（既定: 同梱の全国値） / age-band rate table CSV.",
+)
+@opt.out_opt
+@opt.no_cache_opt
+@opt.quiet_opt
+def demand(
+    plan: Path,
+    units: tuple[Path, ...],
+    population: Path | None,
+    projection: Path | None,
+    years: tuple[int, ...],
+    rates: Path | None,
+    out: Path | None,
+    no_cache: bool,
+    quiet: bool,
+) -> int:
+    """圏域ごとの在宅医療の需要を推計する / expected home-care demand per area.
+
+    \b
+    年齢階級別の人口 × 年齢階級別の率 で、圏域ごとの在宅医療の推計患者数を
+    現況（--population）と推計の年（--projection・--year）について求め、
+    人口・65歳以上・75歳以上・推計患者数と最初と最後の年の増減を表示します。
+    OUT（既定 ./out/<計画名>/）に demand.csv（圏域別）と demand_units.csv
+    （市区町村別）を書き出します。
+    例: geo-zaitaku demand plan.toml --population 人口.csv --projection 推計.csv --year 2025 --year 2040
+    """
+    from geo_zaitaku._io import write_csv
+    from geo_zaitaku.demand import estimate_demand
+
+    run = estimate_demand(
+        plan,
+        units=list(units) or None,
+        population=population,
+        projection=projection,
+        years=years,
+        rates=rates,
+        cache=False if no_cache else None,
+    )
+    result = run.result
+    print_demand(result, quiet=quiet)
+    for imp in [run.census, *(run.projection.by_year.values() if run.projection else [])]:
+        if imp is not None and imp.skipped and not quiet:
+            _print_skipped(imp.source, imp.skipped, imp.year)
+    out_dir = out if out is not None else Path("out") / plan.stem
+    written = [
+        write_csv(out_dir / DEMAND_FILES[0], result.area_table()),
+        write_csv(out_dir / DEMAND_FILES[1], result.unit_table()),
+    ]
+    _output.print_written(written)
+    return 0
+
+
+def print_demand(result: DemandResult, *, quiet: bool = False) -> None:
+    """Print the demand table (areas × periods, with a change row) and its notes."""
+    s = labels.DEMAND_SHORT
+    d = labels.DEMAND
+    fields = ("population", "pop_65over", "pop_75over", "patients")
+    caption = None
+    if result.change is not None:
+        caption = escape(d["change_caption"].format(a=result.change[0], b=result.change[1]))
+    table = Table(
+        title=escape(f"{d['title']} — {result.plan}"),
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+    )
+    table.add_column(s["area"], no_wrap=True)
+    table.add_column(s["period"], no_wrap=True)
+    for f in fields:
+        table.add_column(s[f], justify="right")
+    areas = list(dict.fromkeys(result.areas["area"]))
+    for area in areas:
+        for i, period in enumerate(result.periods):
+            v = result.area_values(area, period)
+            row = [escape(area) if i == 0 else "", escape(period)]
+            row += [_fmt(v[f], f) for f in fields]
+            table.add_row(*row, style="bold" if area == d["total"] else None)
+        if result.change is not None:
+            a, b = result.change
+            va, vb = result.area_values(area, a), result.area_values(area, b)
+            row = ["", d["change_row"]]
+            row += [_change(va[f], vb[f], f) for f in fields]
+            table.add_row(*row, end_section=True)
+        else:
+            table.rows[-1].end_section = True
+    _output.console.print(table)
+    rates = result.rates
+    if rates.measure:
+        _output.console.print(f"{d['measure']}: {escape(rates.measure)}", soft_wrap=True)
+    if not quiet and rates.meta.get("source"):
+        _output.console.print(f"{d['source']}: {escape(rates.meta['source'])}", soft_wrap=True)
+    if rates.default:
+        _output.console.print(f"[yellow]{escape(d['default_rates'])}[/]", soft_wrap=True)
+    else:
+        _output.info(f"{d['rates']}: {rates.source}")
+    for period, codes in result.missing.items():
+        if codes:
+            names = result.units.drop_duplicates("code").set_index("code").loc[list(codes[:10]), "name"]
+            more = labels.TEXT["and_more"].format(n=len(codes) - 10) if len(codes) > 10 else ""
+            text = d["missing"].format(period=period, n=len(codes), names="・".join(names) + more)
+            _output.console.print(f"[yellow]{escape(text)}[/]", soft_wrap=True)
+
+
+def _fmt(value: float, f: str) -> str:
+    if value != value:  # NaN
+        return "-"
+    return f"{value:,.1f}" if f == "patients" else f"{value:,.0f}"
+
+
+def _change(a: float, b: float, f: str) -> str:
+    if a != a or b != b:  # NaN
+        return "-"
+    diff = b - a
+    text = f"{diff:+,.1f}" if f == "patients" else f"{diff:+,.0f}"
+    if a > 0:
+        pct = diff / a * 100
+        text += f" ({pct:+.1f}%)"
+    style = "green" if diff < 0 else ("red" if diff > 0 else "")
+    return f"[{style}]{text}[/]" if style and f == "patients" else text
+
+
+def _print_skipped(source: str, skipped: tuple[RowIssue, ...], year: int | None) -> None:
+    from collections import Counter
+
+    counts = Counter(r.reason for r in skipped)
+    reasons = "、".join(f"{labels.POPULATION_SKIPPED.get(k, k)} {n}行" for k, n in counts.items())
+    name = Path(source).name + (f"（{year}年）" if year is not None else "")
+    _output.info(labels.DEMAND["skipped"].format(file=name, n=len(skipped), reasons=reasons))
+    for r in skipped[:10]:
+        _output.info(f"  行 {r.line}: {r.message}")
+    if len(skipped) > 10:
+        _output.info(f"  … ほか {len(skipped) - 10}行")

@@ -1,0 +1,197 @@
+"""``geo-zaitaku facilities``: import facility files into the canonical CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+
+from geo_zaitaku import labels
+from geo_zaitaku.cli import _options as opt
+from geo_zaitaku.cli import _output
+
+if TYPE_CHECKING:
+    from geo_zaitaku.facilities import FacilityImport
+    from geo_zaitaku.keyinst import ListMatch
+    from geo_zaitaku.presets import Preset
+
+
+@click.group()
+def facilities() -> None:
+    """施設データの取り込み / import facility data.
+
+    \b
+    例 / examples:
+      geo-zaitaku facilities import 02-1_clinic_facility_info_20240601.csv --units N03.zip --out out/施設
+      geo-zaitaku facilities import 医療機関一覧.csv --name-col 施設正式名称 --lon-col fX --lat-col fY \\
+          --units N03.zip --key-institutions 在支診.xlsx --out out/施設
+      geo-zaitaku facilities presets
+    """
+
+
+@facilities.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@opt.units_opt
+@opt.pref_year_opts
+@click.option(
+    "--level",
+    type=click.Choice(["municipality", "ward"]),
+    default="municipality",
+    show_default=True,
+    help="配置の単位: 市区町村（政令市は市）か区 / place in municipalities or in wards.",
+)
+@opt.facility_format_opts
+@click.option(
+    "--key-institutions",
+    "key_lists",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="積極的医療機関のリスト（CSV・xlsx。名称と住所、または医療機関コード）。一致した施設を"
+    " key_institution=1 にする / list of key institutions to mark.",
+)
+@click.option(
+    "--hubs",
+    "hub_lists",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="連携拠点のリスト（同じ形式）。一致した施設を hub=1 にする / list of coordination hubs to mark.",
+)
+@opt.out_opt
+@opt.no_cache_opt
+@opt.quiet_opt
+def import_(
+    files: tuple[Path, ...],
+    units: tuple[Path, ...],
+    pref: str | None,
+    year: str | None,
+    level: str,
+    facility_format: Preset | None,
+    key_lists: tuple[Path, ...],
+    hub_lists: tuple[Path, ...],
+    out: Path | None,
+    no_cache: bool,
+    quiet: bool,
+) -> int:
+    """施設ファイルを読み、市区町村に配置して標準の施設CSVに書き出す / import facility files.
+
+    \b
+    FILE は CSV（UTF-8・BOM付き・Shift_JIS）・xlsx・CSV 1つの zip。形式は見出しとファイル名から
+    自動判別します（医療情報ネット・介護サービス情報公表システム・自治体の標準オープンデータ・
+    標準の施設CSV）。列名が違うファイルは --name-col・--lat-col・--lon-col・--code-col・
+    --address-col で列を指定します。OUT（既定 ./out/facilities/）に facilities.csv・
+    import_log.md・import_issues.csv を書き出します。終了コード: 0 実行できた（不採用の行が
+    あっても）、2 入力不備。
+    """
+    from geo_zaitaku.facilities import load_facilities
+    from geo_zaitaku.importlog import totals, write_import
+    from geo_zaitaku.keyinst import mark_from_list
+    from geo_zaitaku.units import load_units
+
+    sources = _units_source(units, pref, year)
+    unit_frame = load_units(sources, level=level, cache=False if no_cache else None)  # type: ignore[arg-type]
+    result = load_facilities(list(files), unit_frame, preset=facility_format)
+    matches = []
+    for field, lists in (("key_institution", key_lists), ("hub", hub_lists)):
+        for path in lists:
+            result, match = mark_from_list(result, path, unit_frame, field=field)
+            matches.append(match)
+    out_dir = out if out is not None else Path("out") / "facilities"
+    written = write_import(result, out_dir, matches=matches, units=unit_frame)
+    _print_summary(result, matches, quiet=quiet)
+    _output.console.print(labels.IMPORT_TEXT["total"].format(**totals(result.logs)), soft_wrap=True)
+    _output.print_written(written)
+    return 0
+
+
+@facilities.command("presets")
+def presets() -> int:
+    """組み込みプリセットの一覧 / list the built-in presets."""
+    from geo_zaitaku.presets import builtin_presets
+
+    _output.console.print("[bold]組み込みプリセット / built-in presets[/]（--preset NAME）")
+    for p in builtin_presets():
+        detect = "・".join(p.detect) or "（ほかに当てはまらないとき / fallback）"
+        if p.files:
+            detect += "（ファイル名 " + "・".join(p.files) + "）"
+        _output.console.print(f"[bold]{escape(p.name)}[/]: {escape(p.title)}", soft_wrap=True)
+        _output.console.print(f"  自動判別 / detected by: {escape(detect)}", soft_wrap=True)
+    return 0
+
+
+def _units_source(units: tuple[Path, ...], pref: str | None, year: str | None) -> list[Path]:
+    from geo_zaitaku._errors import InputError
+
+    if pref is None and year is None:
+        if not units:
+            raise InputError(
+                "境界データが指定されていません。--units に N03 のファイル（zip・shp・geojson 等）を指定するか、"
+                "--pref で取得済みの境界を指定してください。 / no boundaries: pass --units (or --pref).",
+                where="--units",
+            )
+        return list(units)
+    from geo_zaitaku.fetch import DEFAULT_YEAR, require_cached
+
+    if units:
+        raise InputError(
+            "--units と --pref は同時に指定できません。 / give either --units or --pref, not both.",
+            where="--pref",
+        )
+    if pref is None:
+        raise InputError("--year は --pref と一緒に指定してください。 / --year needs --pref.", where="--year")
+    return [require_cached(pref, DEFAULT_YEAR if year is None else year)]
+
+
+def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: bool) -> None:
+    from geo_zaitaku.importlog import encoding_name
+
+    t = labels.IMPORT_TEXT
+    logs = result.logs
+    for log in logs:
+        how = t["detected"] if log.preset_detected else t["given"]
+        counts = "・".join(
+            f"{t[k]} {log.placed.get(k, 0):,}" for k in ("point", "swapped", "code", "address")
+        )
+        _output.console.print(
+            f"[bold]{escape(Path(log.source).name)}[/]: {t['preset']} {escape(log.preset)}（{how}）・"
+            f"{encoding_name(log.encoding)}・{log.rows:,}{t['line']} → {counts}・"
+            f"{t['rejected']} {len(log.rejected):,}・{t['corrected']} {len(log.notes):,}",
+            soft_wrap=True,
+        )
+        if quiet:
+            continue
+        for r in log.rejected[:10]:
+            _output.console.print(
+                f"  [yellow]{t['rejected']}[/] {t['line']} {r.line} {escape(r.name)}: {escape(r.message)}",
+                soft_wrap=True,
+            )
+        if len(log.rejected) > 10:
+            _output.console.print(
+                "  " + t["more"].format(n=len(log.rejected) - 10, file="import_issues.csv"), soft_wrap=True
+            )
+    from geo_zaitaku.keyinst import FIELDS
+
+    for m in matches:
+        counts = m.counts()
+        _output.console.print(
+            t["list"].format(
+                what=FIELDS[m.field], file=escape(Path(m.source).name), n=len(m.entries), **counts
+            ),
+            soft_wrap=True,
+        )
+        if not quiet:
+            for e in m.entries:
+                if e.status != "matched":
+                    _output.console.print(
+                        f"[yellow]{labels_status(e.status)}[/] {t['line']} {e.line} {escape(e.name)}: "
+                        f"{escape(e.message)}",
+                        soft_wrap=True,
+                    )
+
+
+def labels_status(status: str) -> str:
+    """Japanese word of a list entry's status."""
+    from geo_zaitaku.keyinst import STATUS
+
+    return STATUS.get(status, status)

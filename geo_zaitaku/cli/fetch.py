@@ -1,0 +1,206 @@
+"""``geo-zaitaku fetch``: download official N03 boundaries into the cache and manage it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich import box, filesize
+from rich.markup import escape
+from rich.table import Table
+
+from geo_zaitaku import labels
+from geo_zaitaku._errors import InputError
+from geo_zaitaku.cli import _options as opt
+from geo_zaitaku.cli import _output
+
+if TYPE_CHECKING:
+    from geo_zaitaku.fetch import ProgressCallback
+
+_T = labels.FETCH_TEXT
+
+
+@click.command()
+@click.argument("dataset", required=False, type=click.Choice(["n03"], case_sensitive=False))
+@opt.pref_year_opts
+@click.option(
+    "--url",
+    default=None,
+    help="ダウンロード元 URL（http/https。既定は国土数値情報の公式 URL） / download URL.",
+)
+@click.option("--force", is_flag=True, default=False, help="取得済みでもダウンロードし直す / download again.")
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=500.0,
+    show_default=True,
+    help="ダウンロードの上限 MB / largest download (MB).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="応答を待つ秒数 / seconds to wait for the server.",
+)
+@click.option(
+    "--list", "list_", is_flag=True, default=False, help="取得済みの境界データを一覧 / list the cache."
+)
+@click.option("--clear", is_flag=True, default=False, help="取得済みの境界データを削除 / empty the cache.")
+def fetch(
+    dataset: str | None,
+    pref: str | None,
+    year: str | None,
+    url: str | None,
+    force: bool,
+    max_mb: float,
+    timeout: float,
+    list_: bool,
+    clear: bool,
+) -> int:
+    """公式データを取得してキャッシュする / download official data into the cache.
+
+    \b
+    geo-zaitaku fetch n03 --pref 43 [--year 2024]
+        国土数値情報 N03（行政区域）の都道府県別 zip をダウンロードし、安全に展開して
+        GeoParquet としてキャッシュに保存します。取得済みならダウンロードしません。
+        以後 geo-zaitaku check PLAN --pref 43 --year 2024 で使えます。
+    geo-zaitaku fetch --list     取得済みの一覧
+    geo-zaitaku fetch --clear    取得済みのデータを削除
+    """
+    from geo_zaitaku import fetch as n03
+
+    actions = [a for a, on in (("n03", dataset is not None), ("--list", list_), ("--clear", clear)) if on]
+    if len(actions) != 1:
+        raise InputError(
+            "n03・--list・--clear のどれか1つを指定してください（例: geo-zaitaku fetch n03 --pref 43）。 / "
+            "give exactly one of: n03, --list, --clear.",
+            where="geo-zaitaku fetch",
+        )
+    if list_ or clear:
+        extra = [
+            name for name, value in (("--pref", pref), ("--year", year), ("--url", url)) if value is not None
+        ]
+        if extra or force:
+            raise InputError(
+                f"{actions[0]} には {', '.join(extra + (['--force'] if force else []))} を指定できません。 / "
+                f"{actions[0]} takes no other option.",
+                where="geo-zaitaku fetch",
+            )
+        return _clear() if clear else _list()
+    if pref is None:
+        raise InputError(
+            "--pref で都道府県を指定してください（例: --pref 43 または --pref 熊本県）。 / give --pref.",
+            where="geo-zaitaku fetch n03",
+        )
+    code = n03.pref_code(pref)
+    y = n03.check_year(year if year is not None else n03.DEFAULT_YEAR)
+    if not force and n03.cached_n03(code, y) is not None:
+        _output.info(_T["cache_hit"])
+    else:
+        source = url if url is not None else n03.n03_url(code, y)
+        zip_cached = n03.cache_path(code, y).with_suffix(".zip").is_file()
+        if zip_cached and not force:
+            _output.info(_T["resumed"])
+        else:
+            _output.info(f"{_T['downloading']}: {source}")
+        _run_with_progress(
+            lambda progress: n03.fetch_n03(
+                code,
+                y,
+                url=url,
+                force=force,
+                max_bytes=int(max_mb * 1_000_000),
+                timeout=timeout,
+                progress=progress,
+            )
+        )
+    info = n03.cache_info(code, y)
+    assert info is not None
+    _output.console.print(
+        escape(
+            _T["saved"].format(
+                name=info.name,
+                pref=info.pref,
+                year=info.year,
+                features="?" if info.features is None else f"{info.features:,}",
+                codes="?" if info.codes is None else f"{info.codes:,}",
+            )
+        ),
+        soft_wrap=True,
+    )
+    _output.console.print(escape(str(info.path)), soft_wrap=True)
+    return 0
+
+
+def _run_with_progress(job: Callable[[ProgressCallback], Path]) -> Path:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=_output.err_console,
+        transient=True,
+        disable=not _output.err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task(_T["downloading"], total=None)
+
+        def progress(step: str, done: int, total: int | None) -> None:
+            if step == "download":
+                bar.update(task, completed=done, total=total)
+            else:
+                bar.update(task, description=_T["converting"], total=None)
+
+        return job(progress)
+
+
+def _list() -> int:
+    from geo_zaitaku import fetch as f
+
+    items = f.list_cached()
+    folder = f.cache_dir()
+    if not items:
+        _output.console.print(escape(_T["list_empty"].format(folder=folder)), soft_wrap=True)
+        return 0
+    _output.console.print(escape(_T["list_title"].format(folder=folder)), soft_wrap=True)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col, justify in (
+        (_T["pref_code"], "left"),
+        (_T["pref"], "left"),
+        (_T["year"], "right"),
+        (_T["features"], "right"),
+        (_T["size"], "right"),
+        (_T["fetched"], "left"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")
+    for item in items:
+        table.add_row(
+            item.pref,
+            item.name,
+            str(item.year),
+            "-" if item.features is None else f"{item.features:,}",
+            filesize.decimal(item.size),
+            item.fetched.strftime("%Y-%m-%d"),
+        )
+    _output.console.print(table)
+    return 0
+
+
+def _clear() -> int:
+    from geo_zaitaku import fetch as f
+
+    n = f.clear_cached()
+    _output.console.print(escape(_T["cleared"].format(n=n)), soft_wrap=True)
+    return 0

@@ -1,0 +1,666 @@
+"""Expected home-care demand by unit and area: age-group population × rates.
+
+For one year, the expected number of home-care patients of a unit is
+
+    Σ over age groups g:  population(g) × rate(band containing g)
+
+where the rates come from a table of age bands (:class:`RateTable`). Planners compare
+the figure for 2025 and 2040 (projections from :func:`geo_zaitaku.population.load_projection`)
+to see where demand grows.
+
+Rate tables
+-----------
+A CSV with an age-group column and one rate column, ``#`` lines for notes::
+
+    # measure: what one unit of the result is (e.g. patients per day)
+    # source: where the rates come from, and the year
+    age_group,rate_per_100000
+    0-74,35.0
+    75+,1008.6
+
+Age groups are written as in population files (``0-4``, ``0〜4歳``, ``85歳以上``,
+``90+``). The rate column is one of ``rate`` (per person), ``rate_per_1000`` /
+``人口千対``, or ``rate_per_100000`` / ``人口10万対`` / ``受療率``. Bands must not
+overlap. When the population has age groups, each group must lie inside one band
+(a band may hold several groups; a group may not straddle two bands); when it has
+only totals and 65+/75+/85+, band limits must be 0, 65, 75 or 85. Either way the bands
+must cover every age from 0 to the open top group; otherwise
+:class:`~geo_zaitaku.InputError` says which ages are missing. People of unknown age
+(年齢不詳) are not counted.
+
+The default table (``geo_zaitaku/data/demand_rates.csv``)
+---------------------------------------------------------
+The seed documents describe the national method (受療率 by sex and age from the
+Patient Survey or NDB, fixed, applied to projected population) but give no usable
+rates. The default is therefore derived from two published national figures:
+
+- 厚生労働省「令和5年(2023)患者調査の概況」: patients receiving home care
+  (在宅医療を受けた推計外来患者数: 往診・訪問診療・医師・歯科医師以外の訪問, dental
+  included) on the survey day: 239.0 thousand, of whom 202.5 thousand aged 75+;
+- 総務省統計局「人口推計（2023年10月1日現在）」: total population 124,352 thousand,
+  aged 75+ 20,078 thousand.
+
+75+: 202.5 / 20,078 × 100,000 = 1008.6 per 100,000; 0-74: (239.0 − 202.5) /
+(124,352 − 20,078) × 100,000 = 35.0 per 100,000. The result is thus *patients on one
+day* under the Patient Survey's definition, with two age bands only: it understates
+the growth driven by the oldest (85+) and is not the monthly number of patients
+receiving 訪問診療. Planners should replace it with their prefecture's rates by sex
+and 5-year age group (the NDB-based figures MHLW provides for the Medical Plan, or the
+Patient Survey's prefectural 受療率) with ``--rates FILE``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from geo_zaitaku import labels
+from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import LINE, decode_text, read_text_table
+from geo_zaitaku.population import (
+    OLDER_AGES,
+    POPULATION_FIELDS,
+    AgeGroup,
+    PopulationImport,
+    Projection,
+    age_group_ja,
+    age_group_label,
+    load_projection,
+    parse_age_group,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo_zaitaku.plan import Plan, PlanSpec
+
+PathLike = str | Path
+
+#: Columns of :func:`expected_demand` and of the per-unit and per-area results.
+DEMAND_FIELDS = (*POPULATION_FIELDS, "patients")
+#: Header of the age-group column of a rate table.
+RATE_AGE_COLUMNS = ("age_group", "age", "年齢階級", "年齢")
+#: Rate column headers -> divisor turning them into a rate per person.
+RATE_COLUMNS: Mapping[str, float] = MappingProxyType(
+    {
+        "rate": 1.0,
+        "rate_per_person": 1.0,
+        "rate_per_1000": 1_000.0,
+        "per_1000": 1_000.0,
+        "人口千対": 1_000.0,
+        "rate_per_100000": 100_000.0,
+        "per_100000": 100_000.0,
+        "人口10万対": 100_000.0,
+        "受療率": 100_000.0,
+        "受療率(人口10万対)": 100_000.0,
+    }
+)
+#: Label of the census period (the population CSV, as opposed to a projection year).
+CURRENT = "現況"
+_DEFAULT_NAME = "demand_rates.csv"
+_META = re.compile(r"^#\s*([A-Za-z_]+)\s*[:：]\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class RateBand:
+    """One age band of a rate table.
+
+    Attributes
+    ----------
+    group
+        (first age, last age); last ``None`` for the open top band.
+    rate
+        Expected patients per person of that age.
+    line
+        Line of the band in its file.
+    """
+
+    group: AgeGroup
+    rate: float
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        """``"0-74"``, ``"75+"``."""
+        return age_group_label(self.group)
+
+    def contains(self, group: AgeGroup) -> bool:
+        """Whether a population age group lies wholly inside this band."""
+        lo, hi = self.group
+        if group[0] < lo:
+            return False
+        if hi is None:
+            return True
+        return group[1] is not None and group[1] <= hi
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Expected home-care patients per person, by age band.
+
+    Attributes
+    ----------
+    bands
+        Bands, youngest first, not overlapping.
+    source
+        The file read.
+    meta
+        ``# key: value`` lines of the file (``measure``, ``source``, ``year``, ``note`` …).
+    default
+        Whether this is the package's default table.
+    """
+
+    bands: tuple[RateBand, ...]
+    source: str
+    meta: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    default: bool = False
+
+    @property
+    def measure(self) -> str:
+        """What one unit of the result is (the ``# measure:`` line), or ``""``."""
+        return self.meta.get("measure", "")
+
+    def band_for(self, group: AgeGroup) -> RateBand | None:
+        """The band holding a population age group, or ``None``."""
+        return next((b for b in self.bands if b.contains(group)), None)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The bands as a frame: ``age_group``, ``rate`` (per person), ``rate_per_100000``."""
+        return pd.DataFrame(
+            {
+                "age_group": [b.label for b in self.bands],
+                "rate": [b.rate for b in self.bands],
+                "rate_per_100000": [b.rate * 100_000 for b in self.bands],
+            }
+        )
+
+
+def default_rates() -> RateTable:
+    """The package's default rate table (see the module docstring for its derivation)."""
+    ref = resources.files("geo_zaitaku") / "data" / _DEFAULT_NAME
+    with resources.as_file(ref) as path:
+        table = load_rates(path)
+    return RateTable(table.bands, f"geo_zaitaku/data/{_DEFAULT_NAME}", table.meta, default=True)
+
+
+def load_rates(path: PathLike) -> RateTable:
+    """Read a rate table CSV.
+
+    Parameters
+    ----------
+    path
+        CSV with an age-group column and a rate column (see the module docstring).
+
+    Returns
+    -------
+    RateTable
+
+    Raises
+    ------
+    InputError
+        No age-group or rate column, an age group or rate that cannot be read, a
+        negative rate, or overlapping bands (with their lines).
+    """
+    path = Path(path)
+    text, _enc = decode_text(path, what="需要率CSV")
+    meta: dict[str, str] = {}
+    for raw_line in text.splitlines():
+        m = _META.match(raw_line.strip())
+        if m:
+            meta[m.group(1).lower()] = m.group(2).strip()
+    table = read_text_table(path, what="需要率CSV", header_hint=(*RATE_AGE_COLUMNS, *RATE_COLUMNS))
+    frame = table.frame
+    columns = [c for c in frame.columns if c != LINE]
+    where = f"行 {table.header_line}"
+    age_col = next((c for c in RATE_AGE_COLUMNS if c in columns), None)
+    rate_col = next((c for c in RATE_COLUMNS if c in columns), None)
+    if age_col is None or rate_col is None:
+        raise InputError(
+            f"年齢階級の列（{', '.join(RATE_AGE_COLUMNS)}）と率の列（{', '.join(RATE_COLUMNS)}）が必要です。"
+            f"見つかった列: {', '.join(columns)} / a rate table needs an age_group column and a rate column.",
+            path=path,
+            where=where,
+        )
+    divisor = RATE_COLUMNS[rate_col]
+    bands: list[RateBand] = []
+    for rec in frame.to_dict("records"):
+        line = int(rec[LINE])
+        cell = rec[age_col]
+        if cell is None or cell.startswith("#"):
+            continue
+        group = parse_age_group(cell)
+        if group is None:
+            raise InputError(
+                f"年齢階級「{cell}」を読めません。「0-74」「75+」「85歳以上」のように書いてください。"
+                f" / unknown age group {cell!r}.",
+                path=path,
+                where=f"行 {line}",
+            )
+        value = rec[rate_col]
+        try:
+            number = float(unicodedata.normalize("NFKC", value or "").replace(",", ""))
+        except ValueError:
+            number = float("nan")
+        if not np.isfinite(number) or number < 0:
+            raise InputError(
+                f"列「{rate_col}」の値 {value!r} を0以上の数値として読めません。 / column {rate_col!r}: "
+                "not a non-negative number.",
+                path=path,
+                where=f"行 {line}",
+            )
+        bands.append(RateBand(group, number / divisor, line))
+    if not bands:
+        raise InputError("率の行がありません。 / no rate rows.", path=path)
+    bands.sort(key=lambda b: b.group[0])
+    for a, b in itertools.pairwise(bands):
+        if a.group[1] is None or b.group[0] <= a.group[1]:
+            raise InputError(
+                f"年齢階級「{age_group_ja(a.group)}」（行 {a.line}）と「{age_group_ja(b.group)}」（行 {b.line}）"
+                f"が重なっています。 / bands {a.label} and {b.label} overlap.",
+                path=path,
+                where=f"行 {b.line}",
+            )
+    return RateTable(tuple(bands), str(path), MappingProxyType(meta))
+
+
+# --------------------------------------------------------------------------- per unit
+
+
+def band_population(population: PopulationImport | pd.DataFrame, rates: RateTable) -> pd.DataFrame:
+    """Population of each rate band, by unit.
+
+    Parameters
+    ----------
+    population
+        A census import or one projection year (with or without age groups), or a
+        frame indexed by unit code with age-group columns (``0-4`` … ``85+``) or the
+        :data:`~geo_zaitaku.population.POPULATION_FIELDS` columns.
+    rates
+        The rate table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = unit code, one column per band (label ``0-74``, ``75+``); NaN where a
+        needed figure is unknown.
+
+    Raises
+    ------
+    InputError
+        The bands do not cover the population's age groups (naming the rate file).
+    """
+    ages, totals = _population_parts(population)
+    if ages is not None and len(ages.columns):
+        return _bands_from_groups(ages, rates)
+    return _bands_from_totals(totals, rates)
+
+
+def expected_demand(
+    population: PopulationImport | pd.DataFrame, rates: RateTable | None = None
+) -> pd.DataFrame:
+    """Expected home-care patients by unit: Σ age-group population × rate.
+
+    Parameters
+    ----------
+    population
+        As for :func:`band_population`.
+    rates
+        Rate table (default: :func:`default_rates`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = unit code; columns :data:`DEMAND_FIELDS` (``population``,
+        ``pop_65over``, ``pop_75over``, ``pop_85over``, ``patients``). ``patients``
+        is NaN where a band population is unknown.
+
+    Raises
+    ------
+    InputError
+        The rate bands do not cover the population's age groups.
+    """
+    rates = rates if rates is not None else default_rates()
+    bands = band_population(population, rates)
+    weights = pd.Series([b.rate for b in rates.bands], index=[b.label for b in rates.bands])
+    patients = (bands * weights).sum(axis=1, skipna=False)
+    _ages, totals = _population_parts(population)
+    out = totals.reindex(index=bands.index, columns=list(POPULATION_FIELDS)).astype(float)
+    out["patients"] = patients.astype(float)
+    out.index.name = "code"
+    return out
+
+
+def _population_parts(
+    population: PopulationImport | pd.DataFrame,
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    if isinstance(population, PopulationImport):
+        return population.ages, population.frame
+    age_cols = [c for c in population.columns if isinstance(c, str) and parse_age_group(c) is not None]
+    age_cols = [c for c in age_cols if c not in POPULATION_FIELDS]
+    ages = population[age_cols].astype(float) if age_cols else None
+    totals = population.reindex(columns=list(POPULATION_FIELDS)).astype(float)
+    return ages, totals
+
+
+def _rates_error(rates: RateTable, message: str, line: int | None = None) -> InputError:
+    path = None if rates.default else rates.source
+    where = f"行 {line}" if line else None
+    if rates.default:
+        message = f"既定の率（{rates.source}）: {message}"
+    return InputError(message, path=path, where=where)
+
+
+def _bands_from_groups(ages: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
+    members: dict[str, list[str]] = {b.label: [] for b in rates.bands}
+    for col in ages.columns:
+        group = parse_age_group(col)
+        assert group is not None
+        band = rates.band_for(group)
+        if band is None:
+            have = "・".join(age_group_ja(b.group) for b in rates.bands)
+            raise _rates_error(
+                rates,
+                f"人口の年齢階級「{age_group_ja(group)}」を含む率の年齢階級がありません（率の年齢階級: {have}）。"
+                "人口の各年齢階級がどれか1つの率の年齢階級に収まるように、0歳から最上位まで率を書いてください。"
+                f" / no rate band covers the population age group {age_group_label(group)}.",
+            )
+        members[band.label].append(col)
+    out = pd.DataFrame(index=ages.index)
+    for b in rates.bands:
+        cols = members[b.label]
+        out[b.label] = ages[cols].sum(axis=1, skipna=False) if cols else 0.0
+    return out
+
+
+def _bands_from_totals(totals: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
+    """Bands from total and 65+/75+/85+: population(a..b) = N(≥a) − N(≥b+1)."""
+    cumulative = {0: "population", **{age: f for f, age in OLDER_AGES.items()}}
+    limits = "・".join(f"{a}歳" for a in cumulative)
+    expected = 0
+    for b in rates.bands:
+        if b.group[0] != expected:
+            raise _rates_error(
+                rates,
+                f"{expected}歳から{b.group[0] - 1}歳の率がありません。0歳から最上位（「75歳以上」など）まで続けて書いてください。"
+                f" / no rate for ages {expected}-{b.group[0] - 1}.",
+                b.line,
+            )
+        expected = b.group[1] + 1 if b.group[1] is not None else -1
+    if expected != -1:
+        raise _rates_error(
+            rates,
+            f"{expected}歳以上の率がありません。最後の年齢階級は「{expected}歳以上」のように上限なしにしてください。"
+            f" / no rate for ages {expected}+.",
+        )
+    out = pd.DataFrame(index=totals.index)
+    for b in rates.bands:
+        lo, hi = b.group
+        ends = [lo] if hi is None else [lo, hi + 1]
+        bad = [a for a in ends if a not in cumulative]
+        if bad:
+            raise _rates_error(
+                rates,
+                f"率の年齢階級「{age_group_ja(b.group)}」は、人口データの区分（{limits}以上の人口）から計算できません。"
+                "5歳階級の人口CSVを使うか、率の年齢階級の境目を 65・75・85 歳にしてください。"
+                f" / band {b.label} cannot be computed from totals and 65+/75+/85+ (use 5-year age groups).",
+                b.line,
+            )
+        upper = totals[cumulative[lo]]
+        out[b.label] = upper if hi is None else upper - totals[cumulative[hi + 1]]
+    return out
+
+
+# --------------------------------------------------------------------------- per area
+
+
+@dataclass(frozen=True, eq=False)
+class DemandResult:
+    """Population and expected home-care patients by unit and area, for several periods.
+
+    Attributes
+    ----------
+    plan
+        Plan name.
+    periods
+        Period labels in order (``"現況"`` for the census file, ``"2025年"`` …).
+    units
+        Long frame: ``code``, ``name``, ``area``, ``period`` and :data:`DEMAND_FIELDS`.
+    areas
+        Long frame: ``area``, ``period``, ``n_units``, ``n_missing`` and
+        :data:`DEMAND_FIELDS` (sums over the units with a value; the last rows, area
+        ``"合計"``, sum every unit assigned to an area once).
+    rates
+        The rate table used.
+    change
+        (from, to) periods compared, or ``None`` with a single period.
+    missing
+        Period -> codes of units whose expected patients are unknown.
+    """
+
+    plan: str
+    periods: tuple[str, ...]
+    units: pd.DataFrame
+    areas: pd.DataFrame
+    rates: RateTable
+    change: tuple[str, str] | None = None
+    missing: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def area_values(self, area: str, period: str) -> dict[str, float]:
+        """The figures of one area (or ``"合計"``) in one period."""
+        row = self.areas[(self.areas["area"] == area) & (self.areas["period"] == period)]
+        return {f: float(row[f].iloc[0]) for f in DEMAND_FIELDS}
+
+    def area_table(self) -> pd.DataFrame:
+        """One row per area (and a 合計 row), Japanese headers: the table of ``demand.csv``."""
+        return self._wide(self.areas, ["area", "n_units"], "area")
+
+    def unit_table(self) -> pd.DataFrame:
+        """One row per unit, Japanese headers: the table of ``demand_units.csv``."""
+        return self._wide(self.units, ["code", "name", "area"], "code")
+
+    def _wide(self, long: pd.DataFrame, keys: list[str], key: str) -> pd.DataFrame:
+        d = labels.DEMAND
+        order = list(dict.fromkeys(long[key]))
+        first = long[long["period"] == self.periods[0]].set_index(key)
+        out = pd.DataFrame({d[k]: first.loc[order, k].to_numpy() for k in keys if k != key}, index=order)
+        out.insert(0, d[key], order)
+        for period in self.periods:
+            part = long[long["period"] == period].set_index(key).reindex(order)
+            for f in DEMAND_FIELDS:
+                values = part[f].to_numpy(dtype=float)
+                out[f"{d[f]}（{period}）"] = (
+                    np.round(values, 1) if f == "patients" else [_int(v) for v in values]
+                )
+        if self.change is not None:
+            a, b = self.change
+            pa = long[long["period"] == a].set_index(key).reindex(order)["patients"].to_numpy(dtype=float)
+            pb = long[long["period"] == b].set_index(key).reindex(order)["patients"].to_numpy(dtype=float)
+            diff = pb - pa
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pct = np.where(pa > 0, diff / pa * 100, np.nan)
+            out[f"{d['change']}（{a}→{b}）"] = np.round(diff, 1)
+            out[f"{d['change_pct']}（{a}→{b}）"] = np.round(pct, 1)
+        return out.reset_index(drop=True)
+
+
+def _int(value: float) -> int | None:
+    return None if np.isnan(value) else round(value)
+
+
+def demand_by_area(
+    plan: Plan,
+    populations: Mapping[str, PopulationImport | pd.DataFrame],
+    rates: RateTable | None = None,
+    *,
+    change: tuple[str, str] | None = None,
+) -> DemandResult:
+    """Expected home-care patients per unit and per area, for one or more periods.
+
+    Parameters
+    ----------
+    plan
+        The resolved plan (its units are the population's units).
+    populations
+        Period label -> population (census import, one projection year, or a frame as
+        for :func:`expected_demand`), in display order.
+    rates
+        Rate table (default: :func:`default_rates`).
+    change
+        Periods to compare (default: the first and last given, when there are two or more).
+
+    Returns
+    -------
+    DemandResult
+
+    Raises
+    ------
+    InputError
+        The rates do not cover the population's age groups.
+    """
+    rates = rates if rates is not None else default_rates()
+    periods = tuple(populations)
+    if change is None and len(periods) >= 2:
+        change = (periods[0], periods[-1])
+    assignment = plan.assignment
+    codes = list(plan.units.index)
+    total = labels.DEMAND["total"]
+    while total in plan.areas:  # an area may be called 合計
+        total += "（全圏域）"
+    unit_rows = []
+    area_rows = []
+    missing: dict[str, tuple[str, ...]] = {}
+    for period, pop in populations.items():
+        demand = expected_demand(pop, rates).reindex(codes)
+        missing[period] = tuple(c for c in codes if np.isnan(demand.at[c, "patients"]))
+        for code in codes:
+            row = {"code": code, "name": plan.unit_name(code), "area": assignment.get(code), "period": period}
+            row.update({f: float(demand.at[code, f]) for f in DEMAND_FIELDS})
+            unit_rows.append(row)
+        for area, members in [*plan.areas.items(), (total, tuple(assignment))]:
+            part = demand.reindex(list(members))
+            row = {
+                "area": area,
+                "period": period,
+                "n_units": len(members),
+                "n_missing": int(part["patients"].isna().sum()),
+            }
+            row.update({f: float(part[f].sum(min_count=1)) for f in DEMAND_FIELDS})
+            area_rows.append(row)
+    return DemandResult(
+        plan=plan.name,
+        periods=periods,
+        units=pd.DataFrame(unit_rows),
+        areas=pd.DataFrame(area_rows),
+        rates=rates,
+        change=change,
+        missing=MappingProxyType(missing),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class DemandRun:
+    """Everything a demand run read and computed.
+
+    Attributes
+    ----------
+    plan
+        The resolved plan (census population attached when given).
+    census
+        The census population import, if any.
+    projection
+        The projection, if any.
+    result
+        The demand figures.
+    """
+
+    plan: Plan
+    census: PopulationImport | None
+    projection: Projection | None
+    result: DemandResult
+
+
+def estimate_demand(
+    plan: PathLike | PlanSpec,
+    *,
+    units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None = None,
+    population: PathLike | None = None,
+    projection: PathLike | None = None,
+    years: Sequence[int] = (),
+    rates: PathLike | RateTable | None = None,
+    cache: bool | None = None,
+) -> DemandRun:
+    """Read a plan, its units and population, and estimate home-care demand.
+
+    Plan, units and census population are read as by :func:`geo_zaitaku.check_plan`
+    (inputs named in the plan's ``[plan]`` table are used when not given here).
+
+    Parameters
+    ----------
+    plan
+        Plan file or parsed :class:`~geo_zaitaku.plan.PlanSpec`.
+    units
+        N03 boundary files or units already loaded.
+    population
+        Census population CSV (shown as period ``"現況"``).
+    projection
+        Projection CSV.
+    years
+        Projection years to show (default: every year of the projection).
+    rates
+        Rate table or its CSV (default: :func:`default_rates`).
+    cache
+        Use the units cache (default: ``settings.use_cache``).
+
+    Returns
+    -------
+    DemandRun
+
+    Raises
+    ------
+    InputError
+        Unusable inputs, years asked without a projection or missing from it, no
+        population at all, or rates that do not cover the population's age groups.
+    """
+    from geo_zaitaku.pipeline import check_plan
+
+    table = rates if isinstance(rates, RateTable) else (load_rates(rates) if rates else default_rates())
+    run = check_plan(plan, units=units, facilities=(), population=population, cache=cache)
+    resolved = run.plan
+    populations: dict[str, PopulationImport] = {}
+    if run.population is not None:
+        populations[CURRENT] = run.population
+    proj = None
+    if projection is not None:
+        proj = load_projection(projection, resolved.units)
+        for year in years or proj.years:
+            populations[f"{year}年"] = proj.select(int(year))
+    elif years:
+        raise InputError(
+            "年（--year）を指定するには将来推計人口のCSV（--projection）が必要です。 / --year needs --projection.",
+            path=resolved.spec.source,
+        )
+    if not populations:
+        raise InputError(
+            "人口データがありません。--population（国勢調査）か --projection（将来推計人口）を指定してください。"
+            " / no population: pass --population or --projection.",
+            path=resolved.spec.source,
+        )
+    change = None
+    keys = list(populations)
+    year_keys = [k for k in keys if k != CURRENT]
+    if len(year_keys) >= 2:
+        change = (year_keys[0], year_keys[-1])
+    elif len(keys) >= 2:
+        change = (keys[0], keys[-1])
+    result = demand_by_area(resolved, populations, table, change=change)
+    return DemandRun(plan=resolved, census=run.population, projection=proj, result=result)

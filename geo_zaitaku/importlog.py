@@ -1,0 +1,219 @@
+"""Outputs of a facility import: the canonical CSV, a Japanese log, an issues CSV.
+
+``geo-zaitaku facilities import`` writes, into its output folder:
+
+- ``facilities.csv``: every placed facility in the canonical layout (UTF-8 with BOM,
+  codes as text, booleans as 1/0, empty when unknown), followed by where each row
+  came from (``unit``, ``placed_by``, ``source``, ``line``). It reads back with
+  :func:`geo_zaitaku.facilities.load_facilities` (canonical preset) to the same
+  placement; rows placed by code or address carry their unit's code in
+  ``municipality_code``.
+- ``import_log.md``: what was read, how every file was interpreted, counts by
+  placement method and by reason, every rejected or corrected row, the matching of
+  key-institution and hub lists, and the source credits.
+- ``import_issues.csv``: one row per rejected or corrected facility row and per list
+  entry not matched (file, line, status, reason, message, name).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo_zaitaku import labels
+from geo_zaitaku._io import write_csv, write_text
+from geo_zaitaku.facilities import FacilityImport, ImportLog, RowIssue
+from geo_zaitaku.keyinst import FIELDS, METHODS, STATUS, ListMatch
+from geo_zaitaku.presets import CANONICAL_FIELDS
+
+#: Files written by :func:`write_import`.
+IMPORT_FILES = ("facilities.csv", "import_log.md", "import_issues.csv")
+#: Columns of ``facilities.csv``: the canonical ones, then provenance.
+OUTPUT_COLUMNS = (*CANONICAL_FIELDS, "unit", "placed_by", "source", "line")
+#: Columns of ``import_issues.csv``.
+ISSUE_COLUMNS = ("file", "line", "status", "reason", "message", "name")
+#: Rows listed per table in the Markdown log (the CSV has them all).
+MD_LIMIT = 200
+_METHODS = ("point", "swapped", "code", "address")
+
+
+def canonical_frame(frame: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:
+    """Facilities as the canonical CSV table (all text; see the module docstring)."""
+    n = len(frame)
+    out: dict[str, list[str]] = {}
+    for column in OUTPUT_COLUMNS:
+        if column in ("lat", "lon"):
+            out[column] = [_number(v) for v in frame[column].to_numpy(dtype=float)]
+        elif column in ("key_institution", "hub", "is_24h", *labels.FUNCTIONS):
+            values = frame[column].to_numpy(dtype=object, na_value=None)
+            out[column] = ["" if v is None else ("1" if v else "0") for v in values]
+        elif column == "municipality_code":
+            out[column] = [
+                c if isinstance(c, str) and c else (u or "")
+                for c, u in zip(frame["municipality_code"], frame["unit"], strict=True)
+            ]
+        elif column == "line":
+            out[column] = [str(int(v)) for v in frame["line"]]
+        else:
+            out[column] = ["" if not isinstance(v, str) else v for v in frame[column]]
+    return pd.DataFrame(out, index=range(n), columns=list(OUTPUT_COLUMNS), dtype=object)
+
+
+def issues_frame(result: FacilityImport, matches: Sequence[ListMatch] = ()) -> pd.DataFrame:
+    """Rejected and corrected facility rows, and list entries not matched."""
+    rows = []
+    for log in result.logs:
+        for status, items in (("rejected", log.rejected), ("corrected", log.notes)):
+            for r in items:
+                rows.append((Path(log.source).name, r.line, status, r.reason, r.message, r.name))
+    for m in matches:
+        for e in m.entries:
+            if e.status != "matched":
+                rows.append((Path(m.source).name, e.line, e.status, m.field, e.message, e.name))
+    return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS), dtype=object)
+
+
+def totals(logs: Sequence[ImportLog]) -> dict[str, int]:
+    """Rows read, placed by each method, placed in all, rejected and corrected."""
+    out = {"rows": sum(log.rows for log in logs)}
+    for k in _METHODS:
+        out[k] = sum(log.placed.get(k, 0) for log in logs)
+    out["placed"] = sum(out[k] for k in _METHODS)
+    out["rejected"] = sum(len(log.rejected) for log in logs)
+    out["corrected"] = sum(len(log.notes) for log in logs)
+    return out
+
+
+def import_markdown(
+    result: FacilityImport,
+    matches: Sequence[ListMatch] = (),
+    *,
+    units: gpd.GeoDataFrame | None = None,
+    written: Sequence[str] = (),
+) -> str:
+    """The import log in Japanese Markdown (``import_log.md``)."""
+    t = labels.IMPORT_TEXT
+    lines = [f"# {t['title']}", ""]
+    if units is not None:
+        sources = ", ".join(_md(s) for s in units.attrs.get("sources", [])) or "-"
+        lines.append(f"- {t['boundaries']}: {sources}（{len(units)}単位・{units.attrs.get('level', '')}）")
+    if written:
+        lines.append(f"- {t['outputs']}: {'・'.join(written)}（施設 {len(result.frame):,}件）")
+    lines += ["", f"**{t['total'].format(**totals(result.logs))}**", ""]
+    header = [t["file"], t["preset"], t["encoding"], t["rows"], *(t[k] for k in _METHODS)]
+    header += [t["rejected"], t["corrected"]]
+    lines += [_row(header), "|" + "|".join("---" for _ in header) + "|"]
+    for log in result.logs:
+        how = t["detected"] if log.preset_detected else t["given"]
+        cells = [
+            Path(log.source).name,
+            f"{log.preset}（{how}）",
+            encoding_name(log.encoding),
+            f"{log.rows:,}",
+        ]
+        cells += [f"{log.placed.get(k, 0):,}" for k in _METHODS]
+        cells += [f"{len(log.rejected):,}", f"{len(log.notes):,}"]
+        lines.append(_row(cells))
+    for log in result.logs:
+        name = Path(log.source).name
+        lines += ["", f"## {_md(name)}", ""]
+        if log.rejected:
+            counts = Counter(r.reason for r in log.rejected)
+            parts = "・".join(f"{_reason(k)} {v:,}" for k, v in counts.most_common())
+            lines += [f"- {t['rejected']}（{t['by_reason']}）: {parts}", ""]
+            lines += _issue_table(log.rejected, "import_issues.csv")
+        if log.notes:
+            counts = Counter(r.reason for r in log.notes)
+            parts = "・".join(f"{_reason(k)} {v:,}" for k, v in counts.most_common())
+            lines += ["", f"- {t['corrected']}（{t['by_reason']}）: {parts}", ""]
+            lines += _issue_table(log.notes, "import_issues.csv")
+        if not log.rejected and not log.notes:
+            lines.append(f"- {t['rejected']}・{t['corrected']}: {labels.TEXT['none']}")
+    for m in matches:
+        counts = m.counts()
+        what = FIELDS[m.field]
+        lines += ["", f"## {what}: {_md(Path(m.source).name)}", ""]
+        lines.append("- " + t["list"].format(what=what, file=Path(m.source).name, n=len(m.entries), **counts))
+        methods = Counter(e.method for e in m.entries if e.status == "matched")
+        if methods:
+            lines.append("- 一致の方法: " + "・".join(f"{METHODS[k]} {v}" for k, v in methods.most_common()))
+        lines += ["", _row([t["line"], t["name"], t["result"], t["detail"]]), "|---|---|---|---|"]
+        for e in m.entries:
+            detail = e.message.split(" / ")[0]
+            if e.status == "matched":
+                detail = f"{detail}（{METHODS.get(e.method, e.method)}）"
+            lines.append(_row([str(e.line), e.name, STATUS[e.status], detail]))
+    credits = list(dict.fromkeys(log.credit for log in result.logs if log.credit))
+    lines += ["", f"## {t['credits']}", ""]
+    lines += [f"- {c}" for c in credits]
+    if units is not None:
+        lines.append(f"- {labels.N03_CREDIT}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_import(
+    result: FacilityImport,
+    out_dir: str | Path,
+    *,
+    matches: Sequence[ListMatch] = (),
+    units: gpd.GeoDataFrame | None = None,
+) -> list[Path]:
+    """Write :data:`IMPORT_FILES` into ``out_dir`` (created when missing), atomically.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    out = Path(out_dir)
+    return [
+        write_csv(out / "facilities.csv", canonical_frame(result.frame)),
+        write_text(
+            out / "import_log.md", import_markdown(result, matches, units=units, written=IMPORT_FILES)
+        ),
+        write_csv(out / "import_issues.csv", issues_frame(result, matches)),
+    ]
+
+
+def encoding_name(encoding: str) -> str:
+    """How an encoding is shown to users."""
+    return labels.ENCODING_NAMES.get(encoding, encoding)
+
+
+def _reason(key: str) -> str:
+    if key in labels.NOTES:
+        return labels.NOTES[key]
+    text = labels.REASONS.get(key)
+    return text.split(" / ")[0] if text else key
+
+
+def _issue_table(items: Sequence[RowIssue], csv_name: str) -> list[str]:
+    t = labels.IMPORT_TEXT
+    out = [_row([t["line"], t["name"], t["reason"]]), "|---|---|---|"]
+    for r in items[:MD_LIMIT]:
+        out.append(_row([str(r.line), r.name, r.message.split(" / ")[0]]))
+    if len(items) > MD_LIMIT:
+        out.append("")
+        out.append(t["more"].format(n=len(items) - MD_LIMIT, file=csv_name))
+    return out
+
+
+def _number(value: float) -> str:
+    if np.isnan(value):
+        return ""
+    return f"{value:.8f}".rstrip("0").rstrip(".")
+
+
+def _md(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(_md(c) for c in cells) + " |"

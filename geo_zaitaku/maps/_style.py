@@ -1,0 +1,79 @@
+"""Colours and line styles of the maps (colour-blind-safe palettes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import networkx as nx
+
+#: Paul Tol's "light" qualitative palette: fills that keep black text readable and stay
+#: distinguishable for the common colour-vision deficiencies.
+AREA_COLORS = (
+    "#77AADD",
+    "#EE8866",
+    "#44BB99",
+    "#EEDD88",
+    "#FFAABB",
+    "#99DDFF",
+    "#BBCC33",
+    "#AAAA00",
+    "#DDDDDD",
+)
+#: Colours of facility kinds, from the Okabe-Ito and Paul Tol "muted" palettes (both
+#: designed for colour-vision deficiencies); markers also differ in shape by role.
+KIND_COLORS = {
+    "support_clinic": "#0072B2",
+    "support_hospital": "#D55E00",
+    "hospital": "#CC79A7",
+    "clinic": "#56B4E9",
+    "backup_hospital": "#882255",
+    "visiting_nursing": "#009E73",
+    "dental": "#E69F00",
+    "support_dental": "#DDCC77",
+    "pharmacy": "#F0E442",
+    "home_rehab": "#44AA99",
+    "community_support": "#332288",
+    "care_management": "#999933",
+    "care_facility": "#AA4499",
+    "medical_association": "#000000",
+    "health_center": "#117733",
+    "municipality": "#888888",
+    "other": "#DDDDDD",
+}
+#: Colours for kinds not in :data:`KIND_COLORS` (used in turn).
+EXTRA_COLORS = ("#6699CC", "#EE7733", "#33BBEE", "#EE3377", "#BBBBBB", "#009988")
+#: Sequential classes (viridis, light to dark) for choropleths.
+SEQUENTIAL = ("#FDE725", "#5EC962", "#21918C", "#3B528B", "#440154")
+ERROR_COLOR = "#B00000"
+#: Reference-layer outlines: (colour, dash array).
+REFERENCE_STYLES = (("#0072B2", "10 6"), ("#D55E00", "2 6"), ("#009E73", "14 4 2 4"), ("#CC79A7", "6 3"))
+
+
+def color_areas(names: Sequence[str], touching: Mapping[str, set[str]]) -> dict[str, str]:
+    """Give every area a colour so that touching areas differ (greedy graph colouring).
+
+    Parameters
+    ----------
+    names
+        Area names, in plan order.
+    touching
+        Area -> the areas it touches.
+
+    Returns
+    -------
+    dict
+        Area name -> colour from :data:`AREA_COLORS`: every area its own colour when
+        the palette suffices, else a colouring in which touching areas differ.
+    """
+    if len(names) <= len(AREA_COLORS):
+        return {n: AREA_COLORS[i] for i, n in enumerate(names)}
+    g = nx.Graph()
+    g.add_nodes_from(names)
+    g.add_edges_from((a, b) for a, others in touching.items() for b in others if a != b)
+    colouring = nx.greedy_color(g, strategy="saturation_largest_first")
+    return {n: AREA_COLORS[colouring[n] % len(AREA_COLORS)] for n in names}
+
+
+def kind_color(kind: str, position: int) -> str:
+    """Colour of a facility kind (unknown kinds take :data:`EXTRA_COLORS` in turn)."""
+    return KIND_COLORS.get(kind) or EXTRA_COLORS[position % len(EXTRA_COLORS)]

@@ -1,0 +1,375 @@
+/* geo_zaitaku map helpers (project code, MIT). Builds facility markers from a compact
+ * JSON table, and adds the small controls the maps need (fullscreen, current location,
+ * name search, legend toggling, hatch pattern). User text is only ever inserted with
+ * textContent or as attribute values, never as HTML. */
+(function (global) {
+  "use strict";
+  var GZ = global.GZ || {};
+  var FLAGS = { key: 1, hub: 2, h24: 4, discharge: 8, daily: 16, emergency: 32, end_of_life: 64 };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  GZ.el = el;
+
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+  }
+  function telHref(phone) {
+    var digits = String(phone || "").replace(/[^0-9+]/g, "");
+    return digits.length >= 3 ? "tel:" + digits : null;
+  }
+  function norm(s) {
+    return String(s || "").normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+  }
+  GZ.norm = norm;
+
+  /* Popup content for one facility row (an HTMLElement, built from text). */
+  function popupFor(data, row) {
+    var c = data.columns, t = data.text;
+    var flags = row[c.flags];
+    var box = el("div", "gz-popup");
+    box.appendChild(el("div", "gz-popup-name", row[c.name]));
+    var kind = data.kinds[row[c.kind]];
+    var meta = el("div", "gz-popup-kind", kind.label);
+    if (flags & FLAGS.h24) meta.appendChild(el("span", "gz-badge", t.h24));
+    box.appendChild(meta);
+    var roles = [];
+    if (flags & FLAGS.key) roles.push(t.key);
+    if (flags & FLAGS.hub) roles.push(t.hub);
+    if (roles.length) box.appendChild(el("div", "gz-popup-roles", roles.join(" / ")));
+    var addr = (row[c.unit] >= 0 ? data.units[row[c.unit]] : "") + (row[c.address] || "");
+    if (addr) box.appendChild(el("div", "gz-popup-address", addr));
+    var tel = telHref(row[c.phone]);
+    if (tel) {
+      var a = el("a", "gz-popup-phone", t.phone + " " + row[c.phone]);
+      a.setAttribute("href", tel);
+      box.appendChild(a);
+    }
+    var fn = [];
+    data.functions.forEach(function (f) { if (flags & FLAGS[f.id]) fn.push(f.label); });
+    if (fn.length) box.appendChild(el("div", "gz-popup-functions", t.functions + ": " + fn.join("・")));
+    var url = safeUrl(row[c.url]);
+    if (url) {
+      var w = el("a", "gz-popup-url", t.website);
+      w.setAttribute("href", url);
+      w.setAttribute("target", "_blank");
+      w.setAttribute("rel", "noopener noreferrer");
+      box.appendChild(w);
+    }
+    return box;
+  }
+  GZ.popupFor = popupFor;
+
+  function iconFor(kind, flags, big) {
+    var role = big && (flags & FLAGS.key) ? " gz-key" : big && (flags & FLAGS.hub) ? " gz-hub" : "";
+    var cls = "gz-icon gz-kind-" + kind.index + role + (!role && (flags & FLAGS.h24) ? " gz-24h" : "");
+    var size = big ? 22 : 14;
+    return L.divIcon({
+      className: cls,
+      html: "<span style=\"background:" + kind.color + "\"></span>",
+      iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2],
+      popupAnchor: [0, -size / 2]
+    });
+  }
+
+  /* Add facility layers: one overlay per kind (clustered when the data say so),
+   * plus separate overlays for key institutions and hubs when asked.
+   * Returns {layers: {label: layer}, markers: {id: marker}, count: n}. */
+  GZ.facilities = function (map, data, control, opts) {
+    opts = opts || {};
+    var c = data.columns, markers = {}, byKind = [], icons = {}, n = 0;
+    /* one shared popup, filled on click: no Popup object per marker */
+    var popup = L.popup({ maxWidth: 320, offset: [0, -4] });
+    GZ.openMarker = function (m) {
+      popup.setLatLng(m.getLatLng()).setContent(popupFor(data, m.__row)).openOn(map);
+    };
+    var onClick = function (e) {
+      var m = e.propagatedFrom || e.layer;
+      if (m && m.__row) GZ.openMarker(m);
+    };
+    var roleLayers = null;
+    if (opts.roles) {
+      roleLayers = { key: L.featureGroup(), hub: L.featureGroup() };
+    }
+    data.kinds.forEach(function (kind, i) {
+      kind.index = i;
+      byKind.push(data.cluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false,
+        maxClusterRadius: 50, disableClusteringAtZoom: 16, spiderfyOnMaxZoom: false,
+        iconCreateFunction: clusterIcon(kind) }) : L.featureGroup());
+      byKind[i].__markers = [];
+    });
+    data.rows.forEach(function (row) {
+      var flags = row[c.flags], kind = data.kinds[row[c.kind]];
+      var role = roleLayers && (flags & (FLAGS.key | FLAGS.hub));
+      var key = row[c.kind] + ":" + (flags & 7) + (role ? "r" : "");
+      var icon = icons[key] || (icons[key] = iconFor(kind, flags, !!role));
+      var m = L.marker([row[c.lat], row[c.lon]], { icon: icon, title: row[c.name] });
+      m.__row = row;
+      markers[row[c.id]] = m;
+      n += 1;
+      if (role) {
+        if (flags & FLAGS.key) roleLayers.key.addLayer(m);
+        else roleLayers.hub.addLayer(m);
+      } else {
+        byKind[row[c.kind]].__markers.push(m);
+      }
+    });
+    var layers = {}, pending = 1;
+    var finished = function () {
+      pending -= 1;
+      /* after the current clustering chunk has put its clusters on the map */
+      if (pending === 0 && opts.done) {
+        setTimeout(function () { opts.done({ facilities: n, ms: Math.round(performance.now()) }); }, 0);
+      }
+    };
+    data.kinds.forEach(function (kind, i) {
+      var g = byKind[i], list = g.__markers;
+      if (!list.length) return;
+      var visible = kind.visible !== false;
+      g.on("click", onClick);
+      if (visible) g.addTo(map);
+      if (data.cluster) {
+        if (visible) {  /* clustering runs in chunks only for groups on the map */
+          pending += 1;
+          var counted = false;
+          g.options.chunkProgress = function (done, total) {
+            if (done === total && !counted) { counted = true; finished(); }
+          };
+        }
+        g.addLayers(list);
+      } else {
+        list.forEach(function (m) { g.addLayer(m); });
+      }
+      if (control) control.addOverlay(g, legendLabel(kind.color, kind.label + " (" + list.length + ")"));
+      layers[kind.id] = g;
+    });
+    if (roleLayers) {
+      [["key", data.text.key_layer], ["hub", data.text.hub_layer]].forEach(function (r) {
+        var g = roleLayers[r[0]];
+        g.on("click", onClick);
+        g.addTo(map);
+        if (control) control.addOverlay(g, legendLabel(null, r[1] + " (" + g.getLayers().length + ")", "gz-role-" + r[0]));
+        layers[r[0]] = g;
+      });
+    }
+    finished();
+    GZ.markers = markers;
+    return { layers: layers, markers: markers, count: n };
+  };
+
+  function clusterIcon(kind) {
+    return function (cluster) {
+      var n = cluster.getChildCount();
+      var size = n < 10 ? 28 : n < 100 ? 34 : n < 1000 ? 40 : 46;
+      var span = "<span style=\"background:" + kind.color + "\">" + n + "</span>";
+      return L.divIcon({ html: span, className: "gz-cluster", iconSize: [size, size] });
+    };
+  }
+
+  /* Layer-control label: a colour swatch and escaped text. */
+  function legendLabel(color, text, cls) {
+    var s = el("span", "gz-layer-label");
+    var sw = el("span", "gz-swatch" + (cls ? " " + cls : ""));
+    if (color) sw.style.background = color;
+    s.appendChild(sw);
+    s.appendChild(document.createTextNode(text));
+    return s.outerHTML;
+  }
+  GZ.legendLabel = legendLabel;
+
+  /* Open the popup of a facility by id (used by search and by #f=ID links). */
+  /* Show a facility and open its popup (search results and #f=ID links). At zoom 16
+   * clustering stops, so the marker itself is on the map. */
+  GZ.open = function (map, id) {
+    var m = GZ.markers && GZ.markers[id];
+    if (!m) return false;
+    map.setView(m.getLatLng(), Math.max(map.getZoom(), 16), { animate: false });
+    GZ.openMarker(m);
+    return true;
+  };
+
+  GZ.searchControl = function (map, data, text) {
+    var C = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var box = el("div", "gz-search leaflet-bar");
+        var input = el("input");
+        input.setAttribute("type", "search");
+        input.setAttribute("placeholder", text.search);
+        input.setAttribute("aria-label", text.search);
+        var list = el("ul", "gz-search-results");
+        box.appendChild(input);
+        box.appendChild(list);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var c = data.columns;
+        var names = data.rows.map(function (r) { return norm(r[c.name]); });
+        input.addEventListener("input", function () {
+          while (list.firstChild) list.removeChild(list.firstChild);
+          var q = norm(input.value);
+          if (!q) return;
+          var hits = 0;
+          for (var i = 0; i < names.length && hits < 20; i++) {
+            if (names[i].indexOf(q) >= 0) {
+              var row = data.rows[i];
+              var li = el("li", null, row[c.name]);
+              li.setAttribute("tabindex", "0");
+              (function (id) {
+                var go = function () { GZ.open(map, id); };
+                li.addEventListener("click", go);
+                li.addEventListener("keydown", function (e) { if (e.key === "Enter") go(); });
+              })(row[c.id]);
+              list.appendChild(li);
+              hits += 1;
+            }
+          }
+          if (!hits) list.appendChild(el("li", "gz-none", text.no_match));
+        });
+        return box;
+      }
+    });
+    return new C().addTo(map);
+  };
+
+  GZ.buttonControl = function (map, iconClass, title, onClick, position) {
+    var C = L.Control.extend({
+      options: { position: position || "topleft" },
+      onAdd: function () {
+        var bar = el("div", "leaflet-bar gz-button");
+        var a = el("a", iconClass);
+        a.setAttribute("href", "#");
+        a.setAttribute("role", "button");
+        a.setAttribute("title", title);
+        a.setAttribute("aria-label", title);
+        L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); onClick(); });
+        L.DomEvent.disableClickPropagation(bar);
+        bar.appendChild(a);
+        return bar;
+      }
+    });
+    return new C().addTo(map);
+  };
+
+  GZ.fullscreen = function (map, text) {
+    return GZ.buttonControl(map, "gz-fullscreen-icon", text.fullscreen, function () {
+      var box = map.getContainer();
+      if (document.fullscreenElement) document.exitFullscreen();
+      else if (box.requestFullscreen) box.requestFullscreen();
+      else box.classList.toggle("gz-pseudo-fullscreen");
+      setTimeout(function () { map.invalidateSize(); }, 200);
+    });
+  };
+
+  GZ.locate = function (map, text) {
+    var mark = null;
+    map.on("locationfound", function (e) {
+      if (mark) map.removeLayer(mark);
+      mark = L.circle(e.latlng, { radius: e.accuracy, color: "#0072B2", weight: 2, fillOpacity: 0.15 }).addTo(map);
+    });
+    map.on("locationerror", function () { global.alert(text.locate_error); });
+    return GZ.buttonControl(map, "gz-locate-icon", text.locate, function () {
+      map.locate({ setView: true, maxZoom: 15 });
+    });
+  };
+
+  /* Hatch pattern for areas with errors, defined in the SVG renderer's own <svg>. */
+  GZ.hatch = function (map, color) {
+    var add = function () {
+      var svg = map.getPanes().overlayPane.querySelector("svg");
+      if (!svg || svg.querySelector("#gz-hatch")) return;
+      var ns = "http://www.w3.org/2000/svg";
+      var defs = document.createElementNS(ns, "defs");
+      var p = document.createElementNS(ns, "pattern");
+      p.setAttribute("id", "gz-hatch");
+      p.setAttribute("patternUnits", "userSpaceOnUse");
+      p.setAttribute("width", "8");
+      p.setAttribute("height", "8");
+      p.setAttribute("patternTransform", "rotate(45)");
+      var line = document.createElementNS(ns, "line");
+      line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
+      line.setAttribute("x2", "0"); line.setAttribute("y2", "8");
+      line.setAttribute("stroke", color);
+      line.setAttribute("stroke-width", "3");
+      p.appendChild(line);
+      defs.appendChild(p);
+      svg.insertBefore(defs, svg.firstChild);
+    };
+    add();
+    map.on("layeradd zoomend", add);
+  };
+
+  /* Tooltips from plain-text data: {t: title, l: [lines], e: [error lines]}. */
+  GZ.tips = function (layer, tips) {
+    layer.eachLayer(function (l) {
+      var tip = tips[l.feature.properties.i];
+      if (!tip) return;
+      l.bindTooltip(function () {
+        var box = el("div", "gz-tip");
+        box.appendChild(el("div", "gz-tip-title", tip.t));
+        (tip.l || []).forEach(function (s) { box.appendChild(el("div", null, s)); });
+        (tip.e || []).forEach(function (s) { box.appendChild(el("div", "gz-tip-error", "⚠ " + s)); });
+        return box;
+      }, { sticky: true });
+    });
+  };
+
+  /* Circles of the reach distance around key institutions (an overlay, hidden at first). */
+  GZ.reachCircles = function (map, control, data, radius, label) {
+    var group = L.featureGroup(), c = data.columns;
+    data.rows.forEach(function (r) {
+      if (r[c.flags] & FLAGS.key) {
+        L.circle([r[c.lat], r[c.lon]], { radius: radius, color: "#000000", weight: 1, dashArray: "4 4",
+          fillOpacity: 0.05, interactive: false }).addTo(group);
+      }
+    });
+    if (control) control.addOverlay(group, legendLabel(null, label));
+    return group;
+  };
+
+  /* Data are embedded as JSON, or for large tables as base64 of gzip (decompressed by the
+   * browser's own DecompressionStream). */
+  GZ.load = function (payload, callback) {
+    if (typeof payload !== "string") { callback(payload); return; }
+    var bin = atob(payload), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    new Response(stream).text().then(function (text) { callback(JSON.parse(text)); });
+  };
+
+  GZ.ready = function (info) {
+    document.documentElement.setAttribute("data-gz-ready", JSON.stringify(info));
+  };
+
+  global.GZ = GZ;
+})(window);
+(function (global) {
+  "use strict";
+  var GZ = global.GZ;
+  /* Printable list: built from the same data when the page is printed. */
+  GZ.printList = function (data) {
+    var box = document.getElementById("gz-list");
+    if (!box || box.querySelector("table")) return;
+    var c = data.columns, t = data.text, el = GZ.el;
+    var table = el("table"), head = el("tr");
+    ["種別", "名称", "住所", "電話", t.h24].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    table.appendChild(head);
+    var rows = data.rows.slice().sort(function (a, b) {
+      return a[c.kind] - b[c.kind] || (a[c.unit] - b[c.unit]) || String(a[c.name]).localeCompare(String(b[c.name]), "ja");
+    });
+    rows.forEach(function (r) {
+      var tr = el("tr");
+      tr.appendChild(el("td", null, data.kinds[r[c.kind]].label));
+      tr.appendChild(el("td", null, r[c.name]));
+      tr.appendChild(el("td", null, (r[c.unit] >= 0 ? data.units[r[c.unit]] : "") + (r[c.address] || "")));
+      tr.appendChild(el("td", null, r[c.phone] || ""));
+      tr.appendChild(el("td", null, r[c.flags] & 4 ? "○" : ""));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+  };
+})(window);

@@ -1,0 +1,553 @@
+"""Presets: how to read the facility files users actually have.
+
+A preset is a small TOML file that maps the canonical fields (``name``, ``lat``,
+``lon``, ``municipality_code``, ``address``, ...) to a source's header names, gives
+constants (``kind = "clinic"`` for a clinic file), value mappings (a source's
+service types to :data:`geo_zaitaku.labels.KINDS`) and says how to read the
+coordinates. The built-in presets live in ``geo_zaitaku/data/presets/``; a user
+writes their own in the same form and passes the file (``--preset my.toml``)::
+
+    [preset]
+    name = "my_city"                      # required
+    title = "○○市 医療機関一覧"
+    detect = ["施設正式名称", "fX", "fY"]  # headers that identify the layout (optional)
+    files = ["iryou_*.csv"]               # file names (optional; see detect_preset)
+    credit = "出典：○○市オープンデータを加工して作成"
+    address_only = false                  # true: a file with only an address column is read
+
+    [columns]                              # field = header, or [headers] (first present wins)
+    name = "施設正式名称"
+    lon = "fX"
+    lat = "fY"
+    address = ["所在地", "住所"]
+
+    [constants]                            # for rows where no column gives a value
+    kind = "clinic"
+
+    [values.kind]                          # source value -> canonical value
+    "医科診療所" = "clinic"
+
+    [coordinates]
+    crs = "EPSG:6668"         # default; a projected CRS (e.g. EPSG:6670) is converted
+    zero_is_missing = true    # 0.0, 0.0 means "no coordinates" (default)
+    order = "latlon"          # for a single `point` column "33.1,130.7" (or "lonlat")
+
+Besides the canonical fields, ``prefecture_code`` (a two-digit column joined with a
+three-digit ``municipality_code``, as in 医療情報ネット) and ``point`` (latitude and
+longitude in one cell) may be mapped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import functools
+import importlib.resources
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+
+from geo_zaitaku import labels
+from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import clean_header
+
+#: Canonical facility fields a preset may map (the canonical CSV's columns).
+CANONICAL_FIELDS = (
+    "id", "name", "kind", "lat", "lon", "municipality_code", "key_institution", "hub", "is_24h",
+    *labels.FUNCTIONS, "phone", "address", "url",
+)  # fmt: skip
+#: Source-only fields: combined into canonical ones while reading.
+EXTRA_FIELDS = ("prefecture_code", "point")
+#: Every field a preset's ``[columns]`` may name.
+FIELDS = (*CANONICAL_FIELDS, *EXTRA_FIELDS)
+#: Fields that may not be constants (one value for every row makes no sense for them).
+_NO_CONSTANT = ("id", "name", "lat", "lon", "point", "address", "phone", "url")
+#: The preset used when none is given and none is recognised.
+DEFAULT = "canonical"
+ORDERS = ("latlon", "lonlat")
+_TABLES = {
+    "preset": ("name", "title", "description", "files", "detect", "credit", "address_only"),
+    "columns": FIELDS,
+    "constants": tuple(f for f in FIELDS if f not in _NO_CONSTANT),
+    "values": FIELDS,
+    "coordinates": ("crs", "zero_is_missing", "order"),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Preset:
+    """How to read one layout of facility file.
+
+    Attributes
+    ----------
+    name
+        Identifier (``"mhlw_clinic"``); shown in the import log.
+    title
+        Human-readable name (Japanese first).
+    description
+        What files the preset is for.
+    columns
+        Field -> header names (normalised with :func:`geo_zaitaku._io.clean_header`);
+        the first present in a file is used.
+    constants
+        Field -> value for rows where no column gives one.
+    values
+        Field -> {source value (NFKC, lower case) -> canonical value}.
+    files
+        File-name patterns (``fnmatch``, case-insensitive). A preset with patterns is
+        chosen automatically only for a file whose name matches.
+    detect
+        Header names that must all be present for the preset to be chosen
+        automatically (normalised). Empty: never chosen automatically.
+    crs
+        CRS of the coordinates (``None``: JGD2011 / WGS84 longitude and latitude).
+    zero_is_missing
+        Whether ``0, 0`` means "no coordinates".
+    order
+        Order of the two numbers of a ``point`` column: ``"latlon"`` or ``"lonlat"``.
+    address_only
+        Whether a file with an address column but neither coordinates nor codes may
+        be read (rows placed by the municipality named at the start of the address).
+    credit
+        Source credit line to print with the data (licence terms such as PDL 1.0).
+    source
+        The TOML file read (``"built-in"`` for the package's presets).
+    overrides
+        Columns and constants given on the command line, as ``field=value`` texts.
+    required
+        Fields whose column was named on the command line: the file must have it.
+    """
+
+    name: str
+    title: str = ""
+    description: str = ""
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    constants: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    files: tuple[str, ...] = ()
+    detect: tuple[str, ...] = ()
+    crs: str | None = None
+    zero_is_missing: bool = True
+    order: str = "latlon"
+    address_only: bool = False
+    credit: str = ""
+    source: str = "built-in"
+    overrides: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Name plus the command-line overrides, for logs."""
+        if not self.overrides:
+            return self.name
+        return f"{self.name}（列指定: {', '.join(self.overrides)}）"
+
+    def header_names(self) -> tuple[str, ...]:
+        """Every header name the preset knows (for finding the header row)."""
+        return tuple(dict.fromkeys(n for names in self.columns.values() for n in names))
+
+    def matches_header(self, header: Iterable[str]) -> bool:
+        """Whether every :attr:`detect` name is in ``header`` (normalised names)."""
+        return bool(self.detect) and set(self.detect) <= set(header)
+
+    def matches_file(self, filename: str) -> bool:
+        """Whether the file name matches one of :attr:`files`."""
+        name = filename.lower()
+        return any(fnmatch.fnmatch(name, p.lower()) for p in self.files)
+
+    def with_overrides(
+        self,
+        columns: Mapping[str, str | None] | None = None,
+        constants: Mapping[str, str | None] | None = None,
+        *,
+        crs: str | None = None,
+    ) -> Preset:
+        """A copy with some columns or constants replaced (the generic CSV options).
+
+        Parameters
+        ----------
+        columns
+            Field -> header name; ``None`` values are ignored.
+        constants
+            Field -> constant value; ``None`` values are ignored.
+        crs
+            CRS of the coordinates, when given.
+
+        Raises
+        ------
+        InputError
+            An unknown field, or a CRS pyproj does not know.
+        """
+        cols = dict(self.columns)
+        consts = dict(self.constants)
+        notes = list(self.overrides)
+        required = list(self.required)
+        address_only = self.address_only
+        for f, header in (columns or {}).items():
+            if header is None:
+                continue
+            _check_field(f, FIELDS, "columns", None)
+            cols[f] = (clean_header(header),)
+            notes.append(f"{f}={header}")
+            required.append(f)
+            address_only = address_only or f == "address"
+        for f, value in (constants or {}).items():
+            if value is None:
+                continue
+            _check_field(f, _TABLES["constants"], "constants", None)
+            consts[f] = str(value)
+            notes.append(f"{f}={value}")
+        if crs is not None:
+            _check_crs(crs, None, "--crs")
+            notes.append(f"crs={crs}")
+        return replace(
+            self,
+            columns=MappingProxyType(cols),
+            constants=MappingProxyType(consts),
+            crs=crs if crs is not None else self.crs,
+            address_only=address_only,
+            overrides=tuple(notes),
+            required=tuple(dict.fromkeys(required)),
+        )
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def preset_from_dict(data: Mapping[str, object], *, source: str | Path = "<dict>") -> Preset:
+    """Build and validate a preset from parsed TOML.
+
+    Raises
+    ------
+    InputError
+        Unknown tables or keys (with the closest known name), wrong value types, no
+        ``name`` mapping, no location column, an unknown CRS.
+    """
+    src = str(source)
+    for table in data:
+        if table not in _TABLES:
+            raise _unknown(table, _TABLES, src, "")
+    head = _table(data, "preset", src)
+    for key in head:
+        if key not in _TABLES["preset"]:
+            raise _unknown(key, _TABLES["preset"], src, "[preset]")
+    name = head.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(
+            'プリセットの名前がありません。[preset] に name = "..." を書いてください。 / [preset] name is missing.',
+            path=src,
+            where="[preset]",
+        )
+    columns: dict[str, tuple[str, ...]] = {}
+    for f, value in _table(data, "columns", src).items():
+        _check_field(f, FIELDS, "columns", src)
+        names = _strings(value, src, f"[columns] {f}")
+        columns[f] = tuple(clean_header(n) for n in names)
+    if "name" not in columns:
+        raise InputError(
+            '施設名の列が指定されていません。[columns] に name = "見出し" を書いてください。 / '
+            'no column mapped to name: add name = "header" to [columns].',
+            path=src,
+            where="[columns]",
+        )
+    if ("lat" in columns) != ("lon" in columns):
+        raise InputError(
+            "lat と lon は両方指定してください。 / map both lat and lon (or neither).",
+            path=src,
+            where="[columns]",
+        )
+    if not ({"lat", "point", "municipality_code", "address"} & set(columns)):
+        raise InputError(
+            "位置を表す列（lat と lon、point、municipality_code、address のいずれか）が指定されていません。 / "
+            "no location column mapped (lat+lon, point, municipality_code or address).",
+            path=src,
+            where="[columns]",
+        )
+    constants: dict[str, str] = {}
+    for f, value in _table(data, "constants", src).items():
+        _check_field(f, _TABLES["constants"], "constants", src)
+        constants[f] = _scalar(value, src, f"[constants] {f}")
+    values: dict[str, Mapping[str, str]] = {}
+    for f, table in _table(data, "values", src).items():
+        _check_field(f, FIELDS, "values", src)
+        if not isinstance(table, dict):
+            raise InputError(
+                f"[values.{f}] は「元の値 = 変換後の値」の表にしてください。 / [values.{f}] must be a table.",
+                path=src,
+                where=f"[values.{f}]",
+            )
+        values[f] = MappingProxyType(
+            {value_key(k): _scalar(v, src, f"[values.{f}] {k}") for k, v in table.items()}
+        )
+    coords = _table(data, "coordinates", src)
+    for key in coords:
+        if key not in _TABLES["coordinates"]:
+            raise _unknown(key, _TABLES["coordinates"], src, "[coordinates]")
+    crs = coords.get("crs")
+    if crs is not None:
+        if not isinstance(crs, str):
+            raise InputError(
+                '[coordinates] crs は文字列（例: "EPSG:6670"）で書いてください。 / crs must be a string.',
+                path=src,
+                where="[coordinates] crs",
+            )
+        _check_crs(crs, src, "[coordinates] crs")
+    zero = coords.get("zero_is_missing", True)
+    if not isinstance(zero, bool):
+        raise InputError(
+            "[coordinates] zero_is_missing は true か false です。 / must be true or false.",
+            path=src,
+            where="[coordinates] zero_is_missing",
+        )
+    order = coords.get("order", "latlon")
+    if order not in ORDERS:
+        raise InputError(
+            f'[coordinates] order は "latlon" か "lonlat" です（指定値: {order!r}）。 / order must be latlon or lonlat.',
+            path=src,
+            where="[coordinates] order",
+        )
+    address_only = head.get("address_only", False)
+    if not isinstance(address_only, bool):
+        raise InputError(
+            "[preset] address_only は true か false です。 / must be true or false.",
+            path=src,
+            where="[preset] address_only",
+        )
+    return Preset(
+        name=name.strip(),
+        title=_text(head, "title", src),
+        description=_text(head, "description", src),
+        columns=MappingProxyType(columns),
+        constants=MappingProxyType(constants),
+        values=MappingProxyType(values),
+        files=tuple(_strings(head.get("files", []), src, "[preset] files", allow_empty=True)),
+        detect=tuple(
+            clean_header(h)
+            for h in _strings(head.get("detect", []), src, "[preset] detect", allow_empty=True)
+        ),
+        crs=crs,
+        zero_is_missing=zero,
+        order=order,
+        address_only=address_only,
+        credit=_text(head, "credit", src),
+        source=src,
+    )
+
+
+def load_preset_file(path: str | Path) -> Preset:
+    """Read and validate a user's preset TOML.
+
+    Raises
+    ------
+    InputError
+        Missing file, invalid TOML (with line and column), or an invalid preset.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            "プリセットファイルが見つかりません。パスか組み込みプリセットの名前を確認してください"
+            f"（組み込み: {', '.join(builtin_names())}）。 / preset file not found.",
+            path=path,
+        )
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "プリセットファイルは UTF-8 で保存してください。 / save the preset as UTF-8.", path=path
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"TOML として読めません: {exc} / invalid TOML.", path=path) from exc
+    return preset_from_dict(data, source=path)
+
+
+@functools.cache
+def builtin_presets() -> tuple[Preset, ...]:
+    """The presets shipped in ``geo_zaitaku/data/presets`` (sorted by name)."""
+    folder = importlib.resources.files("geo_zaitaku") / "data" / "presets"
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            out.append(preset_from_dict(data, source=f"built-in:{entry.name}"))
+    return tuple(out)
+
+
+def builtin_names() -> tuple[str, ...]:
+    """Names of the built-in presets."""
+    return tuple(p.name for p in builtin_presets())
+
+
+def builtin(name: str) -> Preset:
+    """A built-in preset by name.
+
+    Raises
+    ------
+    InputError
+        No built-in preset has that name (the message lists them).
+    """
+    for p in builtin_presets():
+        if p.name == name:
+            return p
+    close = difflib.get_close_matches(name, builtin_names(), n=1)
+    hint = f"「{close[0]}」のことですか？ " if close else ""
+    raise InputError(
+        f"プリセット「{name}」はありません。{hint}組み込み: {', '.join(builtin_names())}。"
+        "自作のプリセットは .toml ファイルのパスで指定します。 / unknown preset; give a built-in name or a .toml file."
+    )
+
+
+def resolve_preset(spec: str | Path | Preset | None) -> Preset | None:
+    """Turn ``--preset``'s value into a preset: a built-in name or a TOML file.
+
+    ``None`` stays ``None`` (detect per file).
+    """
+    if spec is None or isinstance(spec, Preset):
+        return spec
+    text = str(spec).strip()
+    if text in builtin_names():
+        return builtin(text)
+    path = Path(text)
+    if path.suffix.lower() == ".toml" or path.exists() or "/" in text or "\\" in text:
+        return load_preset_file(path)
+    return builtin(text)
+
+
+def detect_preset(header: Iterable[str], filename: str = "") -> Preset:
+    """Choose the built-in preset for a file from its header and name.
+
+    A preset is a candidate when all its :attr:`Preset.detect` headers are present
+    and, if it lists :attr:`Preset.files` patterns, the file name matches one. Among
+    candidates the one whose file pattern matches wins, then the one with most
+    ``detect`` headers. Without a candidate the canonical preset is used.
+
+    Parameters
+    ----------
+    header
+        The file's header names (normalised).
+    filename
+        The file's name (for the patterns).
+    """
+    names = set(header)
+    best: Preset | None = None
+    best_key = (False, 0)
+    for p in builtin_presets():
+        if not p.matches_header(names):
+            continue
+        by_file = p.matches_file(filename)
+        if p.files and not by_file:
+            continue
+        key = (by_file, len(p.detect))
+        if best is None or key > best_key:
+            best, best_key = p, key
+    return best if best is not None else builtin(DEFAULT)
+
+
+def value_key(value: object) -> str:
+    """Normalise a source value for the ``[values]`` tables (NFKC, stripped, lower case)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(value)).strip().lower()
+
+
+# --- validation helpers --------------------------------------------------------------
+
+
+def _table(data: Mapping[str, object], key: str, src: str) -> Mapping[str, object]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise InputError(
+            f"[{key}] は表にしてください。 / [{key}] must be a table.", path=src, where=f"[{key}]"
+        )
+    return value
+
+
+def _unknown(key: str, known: Iterable[str], src: str | None, where: str) -> InputError:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f"「{close[0]}」のことですか？ " if close else ""
+    place = where or "最上位 / top level"
+    return InputError(
+        f"{place} に知らないキー「{key}」があります。{hint}使えるキー: {', '.join(known)} / unknown key {key!r}.",
+        path=src,
+        where=f"{where} {key}".strip(),
+    )
+
+
+def _check_field(name: str, known: Sequence[str], table: str, src: str | None) -> None:
+    if name not in known:
+        raise _unknown(name, known, src, f"[{table}]")
+
+
+def _strings(value: object, src: str, where: str, *, allow_empty: bool = False) -> list[str]:
+    items = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(items, list)
+        or not all(isinstance(v, str) and v.strip() for v in items)
+        or (not items and not allow_empty)
+    ):
+        raise InputError(
+            f'{where} は見出しの文字列か、その配列（例: ["所在地", "住所"]）で書いてください。 / '
+            "must be a string or a list of strings.",
+            path=src,
+            where=where,
+        )
+    return [v.strip() for v in items]
+
+
+def _scalar(value: object, src: str, where: str) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise InputError(
+        f"{where} は文字列・数・true/false のいずれかで書いてください。 / must be a string, number or boolean.",
+        path=src,
+        where=where,
+    )
+
+
+def _text(head: Mapping[str, object], key: str, src: str) -> str:
+    value = head.get(key, "")
+    if not isinstance(value, str):
+        raise InputError(
+            f"[preset] {key} は文字列で書いてください。 / must be a string.",
+            path=src,
+            where=f"[preset] {key}",
+        )
+    return value
+
+
+def _check_crs(crs: str, src: str | None, where: str) -> None:
+    import pyproj
+
+    try:
+        pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError as exc:
+        raise InputError(
+            f"座標参照系「{crs}」が分かりません（例: EPSG:6668、EPSG:6670）。 / unknown CRS.",
+            path=src,
+            where=where,
+        ) from exc
+
+
+def preset_from_options(
+    preset: str | Path | Preset | None,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    constants: Mapping[str, str | None] | None = None,
+    crs: str | None = None,
+) -> Preset | None:
+    """The preset meant by the command-line options.
+
+    ``--preset`` alone gives that preset (``None``: detect per file). Column options
+    (``--name-col`` ...), ``--kind`` or ``--crs`` adjust the given preset, or the
+    canonical one when none is given.
+    """
+    base = resolve_preset(preset)
+    given = {k: v for k, v in (columns or {}).items() if v is not None}
+    consts = {k: v for k, v in (constants or {}).items() if v is not None}
+    if not given and not consts and crs is None:
+        return base
+    base = base if base is not None else builtin(DEFAULT)
+    return base.with_overrides(given, consts, crs=crs)

@@ -1,0 +1,217 @@
+"""Reading users' tables whatever the container: CSV/TSV text, Excel ``.xlsx``, or a
+zip holding one CSV (the 医療情報ネット open data are published zipped).
+
+Every reader returns a :class:`geo_zaitaku._io.TextTable`: all cells as text, the
+header found below any title rows, and each row's line number in the file (the row
+number for a worksheet), so that messages can point at it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import pandas as pd
+
+from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import LINE, TextTable, _unique_names, clean_header, read_text_table
+
+#: Extensions read as Excel workbooks.
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
+#: Largest CSV read out of a zip (bytes, uncompressed).
+MAX_ZIPPED_CSV = 512 * 1024 * 1024
+#: Largest total uncompressed size of a workbook's parts (bytes).
+MAX_WORKBOOK = 512 * 1024 * 1024
+
+
+def read_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) -> TextTable:
+    """Read a table from a CSV/TSV file, an Excel workbook or a zip holding one CSV.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What the file is, in Japanese, for messages (e.g. ``"施設CSV"``).
+    header_hint
+        Header names (normalised with :func:`geo_zaitaku._io.clean_header`) of which
+        at least one appears in the header row; rows above it (titles) are skipped.
+
+    Returns
+    -------
+    TextTable
+
+    Raises
+    ------
+    InputError
+        Missing, empty, undecodable or unreadable file; a zip with no or several
+        CSVs; a workbook with no rows.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_EXTENSIONS and path.is_file():
+        return read_excel_table(path, what=what, header_hint=header_hint)
+    if suffix == ".zip" and path.is_file():
+        return _read_zipped_csv(path, what=what, header_hint=header_hint)
+    if suffix == ".xls" and path.is_file():
+        raise InputError(
+            f"{what}は古い Excel 形式（.xls）です。Excel で .xlsx か CSV（UTF-8）に保存し直してください。 / "
+            "old .xls workbooks are not read: save as .xlsx or CSV.",
+            path=path,
+        )
+    return read_text_table(path, what=what, header_hint=tuple(header_hint))
+
+
+def read_excel_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) -> TextTable:
+    """Read the first worksheet with data of an ``.xlsx`` workbook as text.
+
+    Numbers are written without a spurious ``.0`` (codes keep their digits); the
+    line number of a row is its row number in the sheet.
+    """
+    path = Path(path)
+    _check_workbook(path, what)
+    try:
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
+        raise InputError(
+            "Excel ファイルを読むには openpyxl が必要です。CSV で保存し直してください。 / "
+            "openpyxl is needed to read Excel files; save the sheet as CSV.",
+            path=path,
+        ) from exc
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputError(
+            f"Excel ファイルとして読めません（{type(exc).__name__}）。Excel で開けるか確認し、"
+            "CSV で保存し直してください。 / cannot read the workbook.",
+            path=path,
+        ) from exc
+    try:
+        rows: list[tuple[int, list[str]]] = []
+        for sheet in book.worksheets:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in values]
+                if "".join(cells).strip():
+                    rows.append((number, cells))
+            if rows:
+                break
+    finally:
+        book.close()
+    if not rows:
+        raise InputError(f"{what}にデータがありません。 / no rows.", path=path)
+    return _table_from_rows(rows, path=path, encoding="xlsx", what=what, header_hint=header_hint)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _check_workbook(path: Path, what: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(
+            f"{what}を Excel（.xlsx）ファイルとして読めません。古い .xls の場合は .xlsx か CSV で保存し直してください。 / "
+            "not an .xlsx workbook (save old .xls files as .xlsx or CSV).",
+            path=path,
+        ) from exc
+    if total > MAX_WORKBOOK:
+        raise InputError(
+            f"Excel ファイルの展開後の大きさが上限（{MAX_WORKBOOK // 2**20} MB）を超えます。CSV で保存し直してください。 / "
+            "the workbook unpacks beyond the size limit.",
+            path=path,
+        )
+
+
+def _table_from_rows(
+    rows: list[tuple[int, list[str]]],
+    *,
+    path: Path,
+    encoding: str,
+    what: str,
+    header_hint: Sequence[str],
+) -> TextTable:
+    header_index = 0
+    if header_hint:
+        hints = set(header_hint)
+        for i, (_, row) in enumerate(rows[:20]):
+            if hints & {clean_header(c) for c in row}:
+                header_index = i
+                break
+    header_line, header = rows[header_index]
+    while header and not header[-1].strip():
+        header = header[:-1]
+    names = _unique_names([clean_header(c) for c in header])
+    body = rows[header_index + 1 :]
+    if not body:
+        raise InputError(
+            f"{what}に見出し行しかなく、データがありません。 / header only, no rows.",
+            path=path,
+            where=f"行 {header_line}",
+        )
+    width = len(names)
+    values = np.full((len(body), width), None, dtype=object)
+    for r, (_, row) in enumerate(body):
+        for c, cell in enumerate(row[:width]):
+            text = cell.strip()
+            if text:
+                values[r, c] = text
+    frame = pd.DataFrame(values, columns=names, dtype=object)
+    frame[LINE] = [line for line, _ in body]
+    return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line)
+
+
+def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> TextTable:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [
+                i
+                for i in zf.infolist()
+                if not i.is_dir() and PurePosixPath(i.filename).suffix.lower() in (".csv", ".tsv", ".txt")
+            ]
+            if len(members) != 1:
+                names = ", ".join(i.filename for i in members) or "なし / none"
+                raise InputError(
+                    f"zip の中の CSV が1つではありません（{names}）。展開して CSV を指定してください。 / "
+                    "the zip must hold exactly one CSV; unpack it and give the CSV.",
+                    path=path,
+                )
+            (info,) = members
+            if info.file_size > MAX_ZIPPED_CSV:
+                raise InputError(
+                    f"zip の中の CSV が大きすぎます（上限 {MAX_ZIPPED_CSV // 2**20} MB）。 / the CSV in the zip is too large.",
+                    path=path,
+                )
+            with zf.open(info) as member:
+                data = member.read(MAX_ZIPPED_CSV + 1)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zipfile.LargeZipFile) as exc:
+        raise InputError(
+            f"zip ファイルとして読めません（{type(exc).__name__}）。ダウンロードし直すか、展開して CSV を指定してください。 / "
+            "not a readable zip file.",
+            path=path,
+        ) from exc
+    if len(data) > MAX_ZIPPED_CSV:
+        raise InputError(
+            f"zip の中の CSV が大きすぎます（上限 {MAX_ZIPPED_CSV // 2**20} MB）。 / the CSV in the zip is too large.",
+            path=path,
+        )
+    inner = PurePosixPath(info.filename).name
+    with tempfile.TemporaryDirectory(prefix="geo_zaitaku_") as tmp:
+        target = Path(tmp) / "member.csv"  # never the member's own path
+        target.write_bytes(data)
+        try:
+            table = read_text_table(target, what=what, header_hint=tuple(header_hint))
+        except InputError as exc:
+            raise InputError(exc.detail, path=f"{path}!{inner}", where=exc.where) from exc
+    return dataclasses.replace(table, path=Path(f"{path}!{inner}"))

@@ -1,0 +1,187 @@
+"""Structural tests of the HTML maps (the browser test is in test_maps_browser.py)."""
+
+import csv
+import json
+import re
+
+import pytest
+
+from geo_zaitaku._errors import InputError
+from geo_zaitaku.maps import area_map, resource_map, write_resource_list
+from geo_zaitaku.maps._facilities import facility_table
+from geo_zaitaku.maps._style import AREA_COLORS, color_areas
+from geo_zaitaku.pipeline import check_plan
+
+EVIL_NAME = "<script>alert(1)</script>"
+EVIL_ATTR = '"><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def evil_run(tmp_path_factory, sample_files):
+    """The sample with hostile strings in facility names, an address, a URL and an area name."""
+    d = tmp_path_factory.mktemp("evil")
+    plan = sample_files.plan.read_text(encoding="utf-8").replace(
+        '"西部" =', f'"{EVIL_ATTR.replace(chr(34), chr(92) + chr(34))}" ='
+    )
+    (d / "plan.toml").write_text(
+        plan.replace('"units.geojson"', json.dumps(str(sample_files.units)))
+        .replace('"reference.csv"', json.dumps(str(sample_files.reference)))
+        .replace('["facilities.csv"]', json.dumps([str(d / "f.csv")]))
+        .replace('"population.csv"', json.dumps(str(sample_files.population))),
+        encoding="utf-8",
+    )
+    rows = sample_files.facilities.read_text(encoding="utf-8-sig")
+    rows += (
+        f'E1,{EVIL_NAME},clinic,31.21,137.16,,1,1,1,1,1,1,1,0990-11-2222,"さくら県さくら市中央区<b>本町</b>",javascript:alert(2)\r\n'
+        f'E2,"{EVIL_ATTR.replace(chr(34), chr(34) * 2)}",clinic,31.22,137.17,,0,0,1,0,1,0,0,,,https://example.com/ok\r\n'
+    )
+    (d / "f.csv").write_text(rows, encoding="utf-8")
+    return check_plan(d / "plan.toml", cache=False)
+
+
+def has(html: str, text: str) -> bool:
+    """Whether text appears raw, or as Folium writes non-ASCII into JSON (\\uXXXX)."""
+    return text in html or json.dumps(text)[1:-1] in html
+
+
+def scripts_of(html: str) -> str:
+    return "".join(re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S))
+
+
+def outside_scripts(html: str) -> str:
+    return re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
+
+
+def data_table(html: str) -> dict:
+    match = re.search(r"GZ\.load\((\{.*?\}), function \(data\)", html, flags=re.S)
+    return json.loads(match.group(1).replace("<\\/", "</"))
+
+
+def test_area_map_layers_legend_and_errors(sample_run):
+    html = area_map(sample_run, basemap=False, choropleth="pop_75over").html(self_contained=True)
+    for layer in (
+        "在宅医療圏",
+        "在宅医療圏の境界",
+        "エラーのある圏域",
+        "二次医療圏",
+        "保健所圏域",
+        "圏域名",
+        "市区町村別: 75歳以上人口",
+    ):
+        assert has(html, layer), layer
+    assert "url(#gz-hatch)" in html and "GZ.hatch(map" in html
+    assert "連携を担う拠点がありません（0か所、必要数 1）" in html  # the tooltip of 西部's units
+    assert "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成" in html
+    assert "cyberjapandata" not in html  # no basemap
+    legend = html[html.index("gz-legend-toggle") :]
+    for area in ("さくら市", "東部", "北部", "西部 ⚠", "南部"):
+        assert area in legend
+    table = data_table(html)
+    assert len(table["rows"]) == 242  # 243 placed facilities, one of them by code only
+    assert table["unlocated"] == 1
+    kinds = {k["id"]: k for k in table["kinds"]}
+    assert kinds["pharmacy"]["visible"] is False and kinds["support_clinic"]["visible"] is True
+
+
+def test_area_map_with_basemap_links_cdn(sample_run):
+    html = area_map(sample_run).html()
+    assert "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png" in html
+    assert has(html, "地理院タイル（標準地図）") and "OpenStreetMap" in html
+    assert re.search(r'<script src="https://cdn\.jsdelivr\.net/npm/leaflet@1\.9\.\d/dist/leaflet\.js">', html)
+    assert "jquery" not in html and "bootstrap" not in html and "fontawesome" not in html
+
+
+def test_self_contained_map_needs_no_network(sample_run):
+    html = resource_map(sample_run).html(self_contained=True)
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=", html)
+    assert "url(images/" not in html  # leaflet.css images inlined as data URIs
+    assert "<script>/* leaflet.js */" in html and "<script>/* leaflet.markercluster.js */" in html
+    assert "<style>/* MarkerCluster.css */" in html and "<script>/* gz_map.js */" in html
+
+
+def test_hostile_strings_are_escaped(evil_run, tmp_path):
+    for doc in (area_map(evil_run, basemap=False), resource_map(evil_run, basemap=False)):
+        html = doc.html(self_contained=True)
+        assert EVIL_NAME not in html  # never raw, not even inside the data script
+        assert EVIL_ATTR not in outside_scripts(html)
+        assert "<img src=x" not in outside_scripts(html)
+        assert "javascript:alert(2)" not in html  # unsafe URL dropped
+    table = data_table(resource_map(evil_run, basemap=False).html())
+    rows = {r[0]: r for r in table["rows"]}
+    assert rows["E1"][5] == EVIL_NAME and rows["E1"][9] == ""
+    assert rows["E2"][5] == EVIL_ATTR and rows["E2"][9] == "https://example.com/ok"
+    html = area_map(evil_run, basemap=False).html()
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html  # the area name, escaped
+    written = write_resource_list(evil_run, tmp_path)
+    listing = written[1].read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing and EVIL_NAME not in listing
+
+
+def test_resource_map_per_area_and_list(sample_run, tmp_path):
+    doc = resource_map(sample_run, areas=["南部"], basemap=False)
+    table = data_table(doc.html())
+    names = {r[5] for r in table["rows"]}
+    assert "南部中央病院" in names and "北部中央病院" not in names
+    south = next(a for a in sample_run.report.areas if a.name == "南部")
+    assert len(table["rows"]) == south.n_facilities == 27
+    csv_path, html_path = write_resource_list(sample_run, tmp_path, areas=["南部"])
+    rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 27
+    assert list(rows[0]) == [
+        "種別",
+        "名称",
+        "住所",
+        "電話",
+        "24時間対応",
+        "対応",
+        "ウェブサイト",
+        "市区町村",
+        "圏域",
+    ]
+    assert {r["圏域"] for r in rows} == {"南部"}
+    assert rows[0]["種別"] == "在宅療養支援診療所"
+    assert 'href="tel:' in html_path.read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="東方"):
+        resource_map(sample_run, areas=["東方"])
+
+
+def test_whole_plan_list_counts_every_facility(sample_run, tmp_path):
+    csv_path, _ = write_resource_list(sample_run, tmp_path)
+    rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == len(sample_run.facilities.frame) == 243
+
+
+def test_choropleth_errors(sample_run):
+    with pytest.raises(InputError, match="pop_95over"):
+        area_map(sample_run, choropleth="pop_95over")
+
+
+def test_facility_table_compacts_addresses(sample_run):
+    table = facility_table(sample_run.facilities.frame, sample_run.plan.units)
+    c = table["columns"]
+    row = next(r for r in table["rows"] if r[c["name"]] == "南部中央病院")
+    assert table["units"][row[c["unit"]]] == "さくら県南岬市"
+    assert not row[c["address"]].startswith("さくら県")
+    assert row[c["flags"]] & 1 and row[c["flags"]] & 4 and not row[c["flags"]] & 2
+
+
+def test_area_colours():
+    assert color_areas(["a", "b", "c"], {}) == {"a": AREA_COLORS[0], "b": AREA_COLORS[1], "c": AREA_COLORS[2]}
+    names = [f"a{i}" for i in range(12)]
+    ring = {n: {names[(i - 1) % 12], names[(i + 1) % 12]} for i, n in enumerate(names)}
+    colours = color_areas(names, ring)
+    assert all(colours[n] != colours[m] for n in names for m in ring[n])
+
+
+def test_large_tables_are_compressed(sample_run, monkeypatch):
+    from geo_zaitaku.maps import base
+
+    monkeypatch.setattr(base, "COMPRESS_ABOVE", 1000)
+    html = resource_map(sample_run, basemap=False).html()
+    match = re.search(r'GZ\.load\("([A-Za-z0-9+/=]+)", function', html)
+    import base64
+    import gzip
+
+    table = json.loads(gzip.decompress(base64.b64decode(match.group(1))))
+    assert len(table["rows"]) == 242

@@ -1,0 +1,112 @@
+"""Real-browser tests: headless Chromium opens the self-contained maps from files with
+all network lookups refused, and the rendered DOM is checked (markers or clusters,
+layer control, escaped popup text); screenshots are kept in the test's temp folder."""
+
+import html as htmllib
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from test_maps import EVIL_ATTR, EVIL_NAME, evil_run  # noqa: F401 - fixture
+
+from geo_zaitaku.maps import area_map, resource_map
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)"),
+]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # no network at all: the map must not need it
+    "--window-size=1200,900",
+    "--virtual-time-budget=15000",
+]
+
+
+def chromium(tmp_path, url: str, *extra: str) -> str:
+    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+    proc = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+class Elements(HTMLParser):
+    """Collects the elements of a serialised DOM: tag names, and script texts."""
+
+    def __init__(self, dom: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(dom)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def ready(dom: str) -> dict:
+    match = re.search(r'data-gz-ready="([^"]*)"', dom)
+    assert match, "the page never reported ready (a script error?)"
+    return json.loads(htmllib.unescape(match.group(1)))
+
+
+def test_resource_map_in_chromium(evil_run, tmp_path):  # noqa: F811
+    path = tmp_path / "resources.html"
+    resource_map(evil_run, basemap=False).save(path, self_contained=True)
+    dom = chromium(tmp_path, path.as_uri() + "#f=E1", "--dump-dom")
+    info = ready(dom)
+    assert info["facilities"] == 244 and info["unlocated"] == 1
+    assert len(re.findall(r'class="[^"]*\b(gz-icon|gz-cluster)\b', dom)) > 10
+    layer_labels = re.findall(r'<span class="gz-layer-label">.*?</span>([^<]+)</span>', dom)
+    assert any(label.startswith("在宅療養支援診療所 (") for label in layer_labels)
+    assert any(label.startswith("訪問看護ステーション (") for label in layer_labels)
+    popup = re.search(r'<div class="leaflet-popup-content"[^>]*>(.*?)</div></div>', dom, flags=re.S)
+    assert popup, "deep link #f=E1 did not open the popup"
+    assert htmllib.escape(EVIL_NAME, quote=False) in popup.group(1)
+    elements = Elements(dom)
+    assert "img" not in elements.tags  # the hostile name made no element
+    assert not [t for t in elements.scripts if t.lstrip().startswith("alert(")]
+    assert 'href="tel:0990112222"' in popup.group(1)
+    assert "javascript:" not in popup.group(1)
+    shot = tmp_path / "resources.png"
+    chromium(tmp_path, path.as_uri() + "#f=E2", f"--screenshot={shot}")
+    assert shot.stat().st_size > 20_000
+
+
+def test_area_map_in_chromium(sample_run, tmp_path):
+    path = tmp_path / "areas.html"
+    area_map(sample_run, basemap=False, choropleth="pop_75over").save(path, self_contained=True)
+    dom = chromium(tmp_path, path.as_uri(), "--dump-dom")
+    info = ready(dom)
+    assert info["areas"] == 5 and info["facilities"] == 242
+    assert 'id="gz-hatch"' in dom
+    assert 'fill="url(#gz-hatch)"' in dom
+    assert "西部 ⚠" in dom and "gz-legend" in dom
+    assert "gz-role-key" in dom  # key institutions overlay in the layer control
+    assert re.search(r'class="[^"]*gz-label gz-error-label', dom)
+    shot = tmp_path / "areas.png"
+    chromium(tmp_path, path.as_uri(), f"--screenshot={shot}")
+    assert shot.stat().st_size > 20_000
