@@ -593,6 +593,8 @@ def estimate_demand(
     plan: PathLike | PlanSpec,
     *,
     units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None = None,
+    pref: int | str | None = None,
+    year: int | str | None = None,
     population: PathLike | None = None,
     projection: PathLike | None = None,
     years: Sequence[int] = (),
@@ -610,10 +612,13 @@ def estimate_demand(
         Plan file or parsed :class:`~geo_zaitaku.plan.PlanSpec`.
     units
         N03 boundary files or units already loaded.
+    pref, year
+        Use the cached official boundaries of this prefecture and edition instead of
+        ``units`` (see :func:`geo_zaitaku.check_plan`).
     population
         Census population CSV (shown as period ``"現況"``).
     projection
-        Projection CSV.
+        Projection CSV (default: ``projection`` named in the plan's ``[plan]`` table).
     years
         Projection years to show (default: every year of the projection).
     rates
@@ -634,19 +639,23 @@ def estimate_demand(
     from geo_zaitaku.pipeline import check_plan
 
     table = rates if isinstance(rates, RateTable) else (load_rates(rates) if rates else default_rates())
-    run = check_plan(plan, units=units, facilities=(), population=population, cache=cache)
+    run = check_plan(
+        plan, units=units, pref=pref, year=year, facilities=(), population=population, cache=cache
+    )
     resolved = run.plan
     populations: dict[str, PopulationImport] = {}
     if run.population is not None:
         populations[CURRENT] = run.population
     proj = None
+    if projection is None and resolved.spec.inputs.get("projection"):
+        projection = resolved.spec.inputs["projection"][0]
     if projection is not None:
         proj = load_projection(projection, resolved.units)
         for year in years or proj.years:
             populations[f"{year}年"] = proj.select(int(year))
     elif years:
         raise InputError(
-            "年（--year）を指定するには将来推計人口のCSV（--projection）が必要です。 / --year needs --projection.",
+            "推計の年（--target-year）を指定するには将来推計人口のCSV（--projection）が必要です。 / --target-year needs --projection.",
             path=resolved.spec.source,
         )
     if not populations:

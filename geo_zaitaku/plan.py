@@ -52,10 +52,10 @@ _PLAN_KEYS = {
     "units",
     "reference",
     "description",
-    "prefecture",
     "boundaries",
     "facilities",
     "population",
+    "projection",
 }
 _AREA_KEYS = {"units", "note"}
 _LINK_KEYS = {"a", "b", "kind", "note"}
@@ -100,7 +100,7 @@ class PlanSpec:
         Reference-layer CSV path (absolute, resolved against the plan's folder).
     inputs
         Optional default inputs named in ``[plan]`` (``boundaries``, ``facilities``,
-        ``population``), as absolute paths.
+        ``population``, ``projection``), as absolute paths.
     source
         The plan file.
     """
@@ -213,7 +213,7 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
     CheckConfig().updated(checks, path=source)  # validate now, at the door
     reference = plan.get("reference")
     inputs = {}
-    for key in ("boundaries", "facilities", "population"):
+    for key in ("boundaries", "facilities", "population", "projection"):
         if key in plan:
             value = plan[key]
             items = [value] if isinstance(value, str) else value

@@ -493,6 +493,7 @@ def plan_toml() -> str:
         'reference = "reference.csv"',
         'facilities = ["facilities.csv"]',
         'population = "population.csv"',
+        'projection = "projection.csv"',
         "",
         "[areas]",
     ]

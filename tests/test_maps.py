@@ -185,3 +185,61 @@ def test_large_tables_are_compressed(sample_run, monkeypatch):
 
     table = json.loads(gzip.decompress(base64.b64decode(match.group(1))))
     assert len(table["rows"]) == 242
+
+
+def test_map_commands(sample_files, tmp_path, capsys):
+    from geo_zaitaku.cli import main
+
+    code = main(
+        [
+            "map",
+            "areas",
+            str(sample_files.plan),
+            "--no-basemap",
+            "--self-contained",
+            "--choropleth",
+            "pop_65over",
+            "--out",
+            str(tmp_path / "a.html"),
+        ]
+    )
+    assert code == 0
+    html = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="ja">' in html
+    code = main(
+        ["map", "resources", str(sample_files.plan), "--area", "北部", "--out", str(tmp_path / "r_map.html")]
+    )
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "r_list.csv", "r_list.html", "r_map.html"]
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "map",
+                "resources",
+                str(sample_files.plan),
+                "--area",
+                "どこにもない",
+                "--out",
+                str(tmp_path / "x.html"),
+            ]
+        )
+        == 2
+    )
+    assert (
+        main(
+            [
+                "map",
+                "areas",
+                str(sample_files.plan),
+                "--choropleth",
+                "nope",
+                "--out",
+                str(tmp_path / "y.html"),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "どこにもない" in err and "nope" in err and "Traceback" not in err
+    assert not (tmp_path / "x.html").exists() and not (tmp_path / "y.html").exists()

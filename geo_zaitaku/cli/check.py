@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
-
-if TYPE_CHECKING:
-    from geo_zaitaku.presets import Preset
+from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
 
 @click.command()
-@click.argument("plan", type=click.Path(path_type=Path))
-@opt.units_opt
-@opt.pref_year_opts
-@opt.facilities_opt
-@opt.facility_format_opts
-@opt.population_opt
-@opt.reference_opt
+@plan_inputs()
 @opt.out_opt
 @click.option("--reach-km", type=click.FloatRange(min=0), help="到達距離の目安 km（既定 16） / reach limit.")
 @click.option("--people-per-hub", type=click.IntRange(min=1), help="拠点あたり人口の目安（既定 100000）.")
@@ -30,24 +21,15 @@ if TYPE_CHECKING:
     "--min-key-institutions", type=click.IntRange(min=0), help="各圏域の積極的医療機関の最小数（既定 1）."
 )
 @click.option("--point-contact/--no-point-contact", default=None, help="点で接する市町村を隣接とみなす.")
-@opt.no_cache_opt
 @opt.quiet_opt
 def check(
-    plan: Path,
-    units: tuple[Path, ...],
-    pref: str | None,
-    year: str | None,
-    facilities: tuple[Path, ...],
-    facility_format: Preset | None,
-    population: Path | None,
-    reference: Path | None,
+    inputs: PlanInputs,
     out: Path | None,
     reach_km: float | None,
     people_per_hub: int | None,
     min_hubs: int | None,
     min_key_institutions: int | None,
     point_contact: bool | None,
-    no_cache: bool,
     quiet: bool,
 ) -> int:
     """計画（TOML）を点検する / check a home-care area plan.
@@ -58,29 +40,17 @@ def check(
     areas.csv・units.csv・findings.csv・facilities_rejected.csv を書き出します
     （既定 ./out/<計画名>/）。終了コード: 0 エラーなし、1 エラーあり、2 入力不備。
     """
-    from geo_zaitaku.pipeline import check_plan
     from geo_zaitaku.report import write_report
 
-    settings = {
-        "reach_km": reach_km,
-        "people_per_hub": people_per_hub,
-        "min_hubs": min_hubs,
-        "min_key_institutions": min_key_institutions,
-        "point_contact": point_contact,
-    }
-    run = check_plan(
-        plan,
-        units=list(units) or None,
-        pref=pref,
-        year=year,
-        facilities=list(facilities) or None,
-        facility_preset=facility_format,
-        population=population,
-        reference=reference,
-        settings=settings,
-        cache=False if no_cache else None,
+    run = inputs.run(
+        settings={
+            "reach_km": reach_km,
+            "people_per_hub": people_per_hub,
+            "min_hubs": min_hubs,
+            "min_key_institutions": min_key_institutions,
+            "point_contact": point_contact,
+        }
     )
     _output.print_report(run.report, quiet=quiet)
-    out_dir = out if out is not None else Path("out") / plan.stem
-    _output.print_written(write_report(run.report, out_dir))
+    _output.print_written(write_report(run.report, inputs.out_dir(out)))
     return 0 if run.report.ok else 1

@@ -12,6 +12,7 @@ from rich.table import Table
 from geo_zaitaku import labels
 from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
+from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
 if TYPE_CHECKING:
     from geo_zaitaku.demand import DemandResult
@@ -22,9 +23,7 @@ DEMAND_FILES = ("demand.csv", "demand_units.csv")
 
 
 @click.command()
-@click.argument("plan", type=click.Path(path_type=Path))
-@opt.units_opt
-@opt.population_opt
+@plan_inputs(facilities=False, reference=False)
 @click.option(
     "--projection",
     "projection",
@@ -32,12 +31,12 @@ DEMAND_FILES = ("demand.csv", "demand_units.csv")
     help="将来推計人口CSV（市区町村×年×年齢階級） / projected population CSV.",
 )
 @click.option(
-    "--year",
+    "--target-year",
     "years",
     multiple=True,
     type=click.IntRange(min=1900, max=2200),
     metavar="YYYY",
-    help="推計の年（複数可。例: --year 2025 --year 2040。既定: 推計CSVのすべての年） / projection year(s).",
+    help="推計の年（複数可。例: --target-year 2025 --target-year 2040。既定: 推計CSVのすべての年） / projection year(s).",
 )
 @click.option(
     "--rates",
@@ -46,47 +45,42 @@ DEMAND_FILES = ("demand.csv", "demand_units.csv")
     help="年齢階級別の需要率CSV（既定: 同梱の全国値） / age-band rate table CSV.",
 )
 @opt.out_opt
-@opt.no_cache_opt
 @opt.quiet_opt
 def demand(
-    plan: Path,
-    units: tuple[Path, ...],
-    population: Path | None,
+    inputs: PlanInputs,
     projection: Path | None,
     years: tuple[int, ...],
     rates: Path | None,
     out: Path | None,
-    no_cache: bool,
     quiet: bool,
 ) -> int:
     """圏域ごとの在宅医療の需要を推計する / expected home-care demand per area.
 
     \b
     年齢階級別の人口 × 年齢階級別の率 で、圏域ごとの在宅医療の推計患者数を
-    現況（--population）と推計の年（--projection・--year）について求め、
+    現況（--population）と推計の年（--projection・--target-year）について求め、
     人口・65歳以上・75歳以上・推計患者数と最初と最後の年の増減を表示します。
     OUT（既定 ./out/<計画名>/）に demand.csv（圏域別）と demand_units.csv
     （市区町村別）を書き出します。
-    例: geo-zaitaku demand plan.toml --population 人口.csv --projection 推計.csv --year 2025 --year 2040
+    例: geo-zaitaku demand plan.toml --population 人口.csv --projection 推計.csv --target-year 2025 --target-year 2040
     """
     from geo_zaitaku._io import write_csv
     from geo_zaitaku.demand import estimate_demand
 
     run = estimate_demand(
-        plan,
-        units=list(units) or None,
-        population=population,
+        inputs.plan,
+        population=inputs.population,
         projection=projection,
         years=years,
         rates=rates,
-        cache=False if no_cache else None,
+        **inputs.boundary_kwargs(),
     )
     result = run.result
     print_demand(result, quiet=quiet)
     for imp in [run.census, *(run.projection.by_year.values() if run.projection else [])]:
         if imp is not None and imp.skipped and not quiet:
             _print_skipped(imp.source, imp.skipped, imp.year)
-    out_dir = out if out is not None else Path("out") / plan.stem
+    out_dir = inputs.out_dir(out)
     written = [
         write_csv(out_dir / DEMAND_FILES[0], result.area_table()),
         write_csv(out_dir / DEMAND_FILES[1], result.unit_table()),

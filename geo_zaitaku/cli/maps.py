@@ -3,68 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
+from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
-if TYPE_CHECKING:
-    from geo_zaitaku.pipeline import CheckRun
-
-
-def _inputs(f: click.decorators.FC) -> click.decorators.FC:
-    """The plan argument and the input options shared with ``check``."""
-    for decorator in reversed(
-        (
-            click.argument("plan", type=click.Path(path_type=Path)),
-            opt.units_opt,
-            opt.pref_year_opts,
-            opt.facilities_opt,
-            opt.population_opt,
-            opt.reference_opt,
-            click.option(
-                "--no-basemap",
-                is_flag=True,
-                default=False,
-                help="背景地図（地理院タイル）を使わない / blank background.",
-            ),
-            click.option(
-                "--self-contained",
-                is_flag=True,
-                default=False,
-                help="Leaflet 等を HTML に埋め込み、ネットワークなしで開けるようにする / inline all scripts.",
-            ),
-            opt.no_cache_opt,
-        )
-    ):
-        f = decorator(f)
-    return f
-
-
-def _run(
-    plan: Path,
-    units: tuple[Path, ...],
-    pref: str | None,
-    year: str | None,
-    facilities: tuple[Path, ...],
-    population: Path | None,
-    reference: Path | None,
-    no_cache: bool,
-) -> CheckRun:
-    from geo_zaitaku.pipeline import check_plan
-
-    return check_plan(
-        plan,
-        units=list(units) or None,
-        pref=pref,
-        year=year,
-        facilities=list(facilities) or None,
-        population=population,
-        reference=reference,
-        cache=False if no_cache else None,
-    )
+basemap_opt = click.option(
+    "--no-basemap", is_flag=True, default=False, help="背景地図（地理院タイル）を使わない / blank background."
+)
+self_contained_opt = click.option(
+    "--self-contained",
+    is_flag=True,
+    default=False,
+    help="Leaflet 等を HTML に埋め込み、ネットワークなしで開けるようにする / inline every script.",
+)
 
 
 @click.group(name="map")
@@ -78,7 +31,9 @@ def maps() -> None:
 
 
 @maps.command()
-@_inputs
+@plan_inputs()
+@basemap_opt
+@self_contained_opt
 @click.option(
     "--choropleth", metavar="COLUMN", help="市区町村を塗り分ける列（例: pop_65over, pop_75over, population）."
 )
@@ -90,16 +45,9 @@ def maps() -> None:
     help="出力する HTML（既定 ./out/<計画名>/areas_map.html）.",
 )
 def areas(
-    plan: Path,
-    units: tuple[Path, ...],
-    pref: str | None,
-    year: str | None,
-    facilities: tuple[Path, ...],
-    population: Path | None,
-    reference: Path | None,
+    inputs: PlanInputs,
     no_basemap: bool,
     self_contained: bool,
-    no_cache: bool,
     choropleth: str | None,
     no_reach: bool,
     out: Path | None,
@@ -112,15 +60,16 @@ def areas(
     """
     from geo_zaitaku.maps import area_map
 
-    run = _run(plan, units, pref, year, facilities, population, reference, no_cache)
-    doc = area_map(run, basemap=not no_basemap, reach=not no_reach, choropleth=choropleth)
-    target = out or Path("out") / plan.stem / "areas_map.html"
+    doc = area_map(inputs.run(), basemap=not no_basemap, reach=not no_reach, choropleth=choropleth)
+    target = out or inputs.out_dir() / "areas_map.html"
     _output.print_written([doc.save(target, self_contained=self_contained)])
     return 0
 
 
 @maps.command()
-@_inputs
+@plan_inputs()
+@basemap_opt
+@self_contained_opt
 @click.option("--area", "areas_", multiple=True, metavar="NAME", help="表示する圏域（複数可。既定は全圏域）.")
 @click.option("--no-cluster", is_flag=True, default=False, help="施設をまとめて表示（クラスタ）しない.")
 @click.option(
@@ -130,16 +79,9 @@ def areas(
     help="出力する HTML（既定 ./out/<計画名>/resources_map.html）。同じフォルダに一覧（CSV・HTML）も書きます.",
 )
 def resources(
-    plan: Path,
-    units: tuple[Path, ...],
-    pref: str | None,
-    year: str | None,
-    facilities: tuple[Path, ...],
-    population: Path | None,
-    reference: Path | None,
+    inputs: PlanInputs,
     no_basemap: bool,
     self_contained: bool,
-    no_cache: bool,
     areas_: tuple[str, ...],
     no_cluster: bool,
     out: Path | None,
@@ -148,16 +90,15 @@ def resources(
 
     施設を種類別に表示し（チェックボックスで切替、密集はまとめて表示）、
     名称検索・現在地・全画面表示、ポップアップに住所・電話・対応・ウェブサイト、
-    印刷すると一覧が続きます。同じフォルダに resources_list.csv と .html を書きます。
+    印刷すると一覧が続きます。同じフォルダに <名前>_list.csv と .html も書きます。
     """
     from geo_zaitaku.maps import resource_map, write_resource_list
 
-    run = _run(plan, units, pref, year, facilities, population, reference, no_cache)
+    run = inputs.run()
     doc = resource_map(run, areas=areas_, basemap=not no_basemap, cluster=not no_cluster)
-    target = out or Path("out") / plan.stem / "resources_map.html"
+    target = out or inputs.out_dir() / "resources_map.html"
     written = [doc.save(target, self_contained=self_contained)]
-    written += write_resource_list(
-        run, target.parent, areas=areas_, stem=target.stem.replace("_map", "") + "_list"
-    )
+    stem = target.stem.removesuffix("_map") + "_list"
+    written += write_resource_list(run, target.parent, areas=areas_, stem=stem)
     _output.print_written(written)
     return 0

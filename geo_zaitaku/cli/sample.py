@@ -20,5 +20,18 @@ def sample(directory: Path) -> int:
     from geo_zaitaku.sample import write_sample
 
     files = write_sample(directory)
-    _output.print_written([files.units, files.plan, files.reference, files.facilities, files.population])
+    _output.print_written(
+        [
+            p
+            for p in (
+                files.units,
+                files.plan,
+                files.reference,
+                files.facilities,
+                files.population,
+                files.projection,
+            )
+            if p
+        ]
+    )
     return 0

@@ -1,0 +1,118 @@
+"""The inputs every plan command reads, as one decorator and one object.
+
+``check``, ``map areas``, ``map resources`` and ``demand`` take the same plan argument
+and the same input options (boundaries by file or by cached prefecture, facilities and
+their layout, population, reference layers, cache). :func:`plan_inputs` adds them to a
+command and hands the command one :class:`PlanInputs`; :meth:`PlanInputs.run` reads
+and checks everything through :func:`geo_zaitaku.check_plan`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from geo_zaitaku.cli import _options as opt
+
+if TYPE_CHECKING:
+    from geo_zaitaku.pipeline import CheckRun
+    from geo_zaitaku.presets import Preset
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """What the user named on the command line for a plan command."""
+
+    plan: Path
+    units: tuple[Path, ...] = ()
+    pref: str | None = None
+    year: str | None = None
+    facilities: tuple[Path, ...] = ()
+    facility_format: Preset | None = None
+    population: Path | None = None
+    reference: Path | None = None
+    no_cache: bool = False
+
+    def boundary_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments naming the boundaries and the cache use."""
+        return {
+            "units": list(self.units) or None,
+            "pref": self.pref,
+            "year": self.year,
+            "cache": False if self.no_cache else None,
+        }
+
+    def run(self, settings: Mapping[str, Any] | None = None) -> CheckRun:
+        """Read the plan and its inputs and check it (see :func:`geo_zaitaku.check_plan`)."""
+        from geo_zaitaku.pipeline import check_plan
+
+        return check_plan(
+            self.plan,
+            facilities=list(self.facilities) or None,
+            facility_preset=self.facility_format,
+            population=self.population,
+            reference=self.reference,
+            settings=settings,
+            **self.boundary_kwargs(),
+        )
+
+    def out_dir(self, out: Path | None = None) -> Path:
+        """``out`` or the default output folder ``./out/<plan file stem>/``."""
+        return out if out is not None else Path("out") / self.plan.stem
+
+
+_FIELDS = (
+    "plan",
+    "units",
+    "pref",
+    "year",
+    "facilities",
+    "facility_format",
+    "population",
+    "reference",
+    "no_cache",
+)
+
+
+def plan_inputs(
+    *, facilities: bool = True, reference: bool = True
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator factory: add PLAN and the input options; pass ``inputs=PlanInputs``.
+
+    Parameters
+    ----------
+    facilities
+        Add ``--facilities`` and the facility layout options.
+    reference
+        Add ``--reference``.
+    """
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def wrapper(*args: object, **kwargs: Any) -> object:
+            values = {k: kwargs.pop(k) for k in _FIELDS if k in kwargs}
+            kwargs["inputs"] = PlanInputs(**values)
+            return f(*args, **kwargs)
+
+        decorators: list[Callable[[Any], Any]] = [
+            click.argument("plan", type=click.Path(path_type=Path)),
+            opt.units_opt,
+            opt.pref_year_opts,
+        ]
+        if facilities:
+            decorators += [opt.facilities_opt, opt.facility_format_opts]
+        decorators.append(opt.population_opt)
+        if reference:
+            decorators.append(opt.reference_opt)
+        decorators.append(opt.no_cache_opt)
+        out = wrapper
+        for decorator in reversed(decorators):
+            out = decorator(out)
+        return out
+
+    return decorate
