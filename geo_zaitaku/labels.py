@@ -320,6 +320,11 @@ TEXT = MappingProxyType(
         "demo_note": "サンプル（架空の県）の計画には、点検の様子を示すため意図的な誤りが1件あります。",
         "written": "出力しました",
         "and_more": "ほか{n}市区町村",
+        "no_population": "人口の行がありません / no population row",
+        "population_summary": (
+            "{file}: {rows}行を読み、{units}/{total}市区町村の人口を書き出しました（使わなかった行 {skipped}・"
+            "人口のない市区町村 {missing}。理由は population_log.csv）"
+        ),
         "demo_demand": "在宅医療の推計患者数（県全体、既定の全国の率）: 2025年 {a:,.1f}人 → 2040年 {b:,.1f}人（demand.csv）",
     }
 )

@@ -109,19 +109,15 @@ def check_plan(
         Any input is unusable (the message names the file and row or key).
     """
     spec = plan if isinstance(plan, PlanSpec) else read_plan(plan)
-    if pref is not None or year is not None:
-        units = _cached_units(units, pref, year)
-    if isinstance(units, gpd.GeoDataFrame):
-        unit_frame = units
-    else:
-        sources = units if units is not None else spec.inputs.get("boundaries")
-        if not sources:
-            raise InputError(
-                "境界データが指定されていません。--units に N03 のファイル（zip・shp・geojson 等）を指定するか、"
-                '計画ファイルの [plan] に boundaries = "..." を書いてください。 / no boundaries: pass --units.',
-                path=spec.source,
-            )
-        unit_frame = load_units(sources, level=spec.level, cache=cache)
+    unit_frame = resolve_units(
+        units,
+        pref=pref,
+        year=year,
+        level=spec.level,
+        cache=cache,
+        default=spec.inputs.get("boundaries"),
+        source=spec.source,
+    )
     edges = adjacency(unit_frame, cache=cache)
     pop_path = population if population is not None else _one(spec.inputs.get("population"))
     pop = load_population(pop_path, unit_frame) if pop_path else None
@@ -143,25 +139,67 @@ def check_plan(
     return CheckRun(plan=resolved, facilities=fac, population=pop, report=report)
 
 
-def _cached_units(
+def resolve_units(
     units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None,
-    pref: int | str | None,
-    year: int | str | None,
-) -> Path:
-    from geo_zaitaku.fetch import DEFAULT_YEAR, require_cached
+    *,
+    pref: int | str | None = None,
+    year: int | str | None = None,
+    level: str = "municipality",
+    cache: bool | None = None,
+    default: Sequence[PathLike] | None = None,
+    source: PathLike | None = None,
+) -> gpd.GeoDataFrame:
+    """The units named by the user: files (``--units``), a cached prefecture
+    (``--pref``/``--year``), units already loaded, or the plan's default boundaries.
 
-    if units is not None:
+    Parameters
+    ----------
+    units
+        Boundary files or folders, or a units frame.
+    pref, year
+        Cached official boundaries (``geo-zaitaku fetch n03``); nothing is downloaded.
+    level
+        ``"municipality"`` or ``"ward"``.
+    cache
+        Use the units cache.
+    default
+        Boundary files to use when neither ``units`` nor ``pref`` is given (the
+        plan's ``[plan] boundaries``).
+    source
+        The file that asked (the plan), for messages.
+
+    Raises
+    ------
+    InputError
+        Both ``units`` and ``pref``, ``year`` without ``pref``, a prefecture not
+        fetched yet, or no boundaries at all.
+    """
+    if isinstance(units, gpd.GeoDataFrame):
+        return units
+    if pref is not None or year is not None:
+        from geo_zaitaku.fetch import DEFAULT_YEAR, require_cached
+
+        if units is not None:
+            raise InputError(
+                "--units と --pref は同時に指定できません。手元の境界ファイルなら --units、取得済みの公式データなら "
+                "--pref（と --year）の一方だけを指定してください。 / give either --units or --pref, not both.",
+                where="--pref",
+            )
+        if pref is None:
+            raise InputError(
+                "--year は --pref と一緒に指定してください（例: --pref 43 --year 2024）。 / --year needs --pref.",
+                where="--year",
+            )
+        units = require_cached(pref, DEFAULT_YEAR if year is None else year)
+    sources = units if units is not None else default
+    if not sources:
         raise InputError(
-            "--units と --pref は同時に指定できません。手元の境界ファイルなら --units、取得済みの公式データなら "
-            "--pref（と --year）の一方だけを指定してください。 / give either --units or --pref, not both.",
-            where="--pref",
+            "境界データが指定されていません。--units に N03 のファイル（zip・shp・geojson 等）を指定するか、"
+            '--pref で取得済みの都道府県を指定するか、計画ファイルの [plan] に boundaries = "..." を書いてください。'
+            " / no boundaries: pass --units or --pref.",
+            path=source,
         )
-    if pref is None:
-        raise InputError(
-            "--year は --pref と一緒に指定してください（例: --pref 43 --year 2024）。 / --year needs --pref.",
-            where="--year",
-        )
-    return require_cached(pref, DEFAULT_YEAR if year is None else year)
+    return load_units(sources, level=level, cache=cache)
 
 
 def _one(paths: Sequence[Path] | None) -> Path | None:

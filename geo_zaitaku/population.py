@@ -469,6 +469,16 @@ def _read(
             path=path,
             where=where,
         )
+    if not need_year and year_col is not None:
+        years = {v for v in raw[year_col].tolist() if v}
+        if len(years) > 1:
+            raise InputError(
+                f"年の列「{year_col}」に複数の年（{', '.join(sorted(years)[:5])} …）があります。将来推計人口のCSVは"
+                "--projection（population import では --target-year）で読んでください。 / several years: this is a "
+                "projection; read it with --projection (or --target-year).",
+                path=path,
+                where=where,
+            )
     age_col = _find(columns, AGE_COLUMNS)
     if age_col is not None:
         return (table, *_read_long(table, path, code_col, year_col if need_year else None, age_col))
@@ -875,4 +885,26 @@ def attach_population(
     out = units.drop(columns=[c for c in (*POPULATION_FIELDS, *CENTROID_FIELDS) if c in units.columns])
     out = out.join(frame.reindex(columns=[*POPULATION_FIELDS, *CENTROID_FIELDS]))
     out.attrs = dict(units.attrs)
+    return out
+
+
+def population_table(population: PopulationImport, units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The population of every unit as the canonical population CSV (what
+    ``geo-zaitaku population import`` writes and :func:`load_population` reads back).
+
+    Columns: ``code``, ``name``, :data:`POPULATION_FIELDS`, :data:`CENTROID_FIELDS`
+    and, when the source had them, the age groups (``0-4`` … ``100+``). Units without
+    data keep empty cells.
+    """
+    frame = population.frame.reindex(units.index)
+    out = pd.DataFrame({"code": list(units.index), "name": list(units["name"])})
+    for column in (*POPULATION_FIELDS, *CENTROID_FIELDS):
+        values = frame[column].to_numpy(dtype=float)
+        out[column] = [
+            None if np.isnan(v) else (round(v, 6) if column in CENTROID_FIELDS else round(v)) for v in values
+        ]
+    if population.ages is not None:
+        ages = population.ages.reindex(units.index)
+        for column in ages.columns:
+            out[column] = [None if np.isnan(v) else round(v) for v in ages[column].to_numpy(dtype=float)]
     return out

@@ -280,3 +280,77 @@ def test_projection_needs_a_year_column(tmp_path):
     with pytest.raises(InputError) as e:
         load_projection(write(tmp_path, "code,0-64,65+\n99201,1,2\n"), units)
     assert "年の列" in str(e.value) and e.value.where == "行 1"
+
+
+def test_population_import_command_round_trip(sample_files, tmp_path, capsys):
+    import csv
+
+    from geo_zaitaku.cli import main
+    from geo_zaitaku.units import load_units
+
+    out = tmp_path / "pop"
+    assert (
+        main(
+            [
+                "population",
+                "import",
+                str(sample_files.population),
+                "--units",
+                str(sample_files.units),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    rows = list(csv.DictReader((out / "population.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 26
+    assert rows[0]["code"] == "99100" and rows[0]["name"] == "さくら市" and rows[0]["population"] == "740000"
+    log = list(csv.DictReader((out / "population_log.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["line"], r["reason"]) for r in log] == [
+        ("3", "ward_row"),
+        ("4", "ward_row"),
+        ("5", "ward_row"),
+        ("6", "ward_row"),
+    ]
+    units = load_units(sample_files.units)
+    again = load_population(out / "population.csv", units)
+    original = load_population(sample_files.population, units)
+    assert again.frame["population"].to_dict() == original.frame["population"].to_dict()
+    assert again.skipped == ()
+    assert (
+        main(
+            [
+                "population",
+                "import",
+                str(sample_files.projection),
+                "--units",
+                str(sample_files.units),
+                "--target-year",
+                "2040",
+                "--out",
+                str(tmp_path / "p2040"),
+            ]
+        )
+        == 0
+    )
+    rows = list(
+        csv.DictReader((tmp_path / "p2040" / "population.csv").read_text(encoding="utf-8-sig").splitlines())
+    )
+    assert "90+" in rows[0] and rows[0]["0-4"]
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "population",
+                "import",
+                str(sample_files.projection),
+                "--units",
+                str(sample_files.units),
+                "--out",
+                str(tmp_path / "bad"),
+            ]
+        )
+        == 2
+    )
+    assert "--target-year" in capsys.readouterr().err

@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "facilities",
     "fetch",
     "maps",
+    "population",
     "sample",
 )
 

@@ -87,10 +87,11 @@ def import_(
     from geo_zaitaku.facilities import load_facilities
     from geo_zaitaku.importlog import totals, write_import
     from geo_zaitaku.keyinst import mark_from_list
-    from geo_zaitaku.units import load_units
+    from geo_zaitaku.pipeline import resolve_units
 
-    sources = _units_source(units, pref, year)
-    unit_frame = load_units(sources, level=level, cache=False if no_cache else None)  # type: ignore[arg-type]
+    unit_frame = resolve_units(
+        list(units) or None, pref=pref, year=year, level=level, cache=False if no_cache else None
+    )
     result = load_facilities(list(files), unit_frame, preset=facility_format)
     matches = []
     for field, lists in (("key_institution", key_lists), ("hub", hub_lists)):
@@ -118,29 +119,6 @@ def presets() -> int:
         _output.console.print(f"[bold]{escape(p.name)}[/]: {escape(p.title)}", soft_wrap=True)
         _output.console.print(f"  自動判別 / detected by: {escape(detect)}", soft_wrap=True)
     return 0
-
-
-def _units_source(units: tuple[Path, ...], pref: str | None, year: str | None) -> list[Path]:
-    from geo_zaitaku._errors import InputError
-
-    if pref is None and year is None:
-        if not units:
-            raise InputError(
-                "境界データが指定されていません。--units に N03 のファイル（zip・shp・geojson 等）を指定するか、"
-                "--pref で取得済みの境界を指定してください。 / no boundaries: pass --units (or --pref).",
-                where="--units",
-            )
-        return list(units)
-    from geo_zaitaku.fetch import DEFAULT_YEAR, require_cached
-
-    if units:
-        raise InputError(
-            "--units と --pref は同時に指定できません。 / give either --units or --pref, not both.",
-            where="--pref",
-        )
-    if pref is None:
-        raise InputError("--year は --pref と一緒に指定してください。 / --year needs --pref.", where="--year")
-    return [require_cached(pref, DEFAULT_YEAR if year is None else year)]
 
 
 def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: bool) -> None:
