@@ -243,3 +243,14 @@ def test_map_commands(sample_files, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "どこにもない" in err and "nope" in err and "Traceback" not in err
     assert not (tmp_path / "x.html").exists() and not (tmp_path / "y.html").exists()
+
+
+def test_list_with_unknown_flags(sample_files, tmp_path):
+    """Facility files often leave the function and 24-hour columns empty (unknown)."""
+    fac = tmp_path / "f.csv"
+    fac.write_text("name,lat,lon,is_24h,discharge\n空欄クリニック,31.21,137.16,,\n", encoding="utf-8")
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    (csv_path, _) = write_resource_list(run, tmp_path)
+    rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows == [{"種別": "その他", "名称": "空欄クリニック", "住所": "", "電話": "", "24時間対応": "", "対応": "",
+                     "ウェブサイト": "", "市区町村": "さくら市", "圏域": "さくら市"}]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import networkx as nx
-
 #: Paul Tol's "light" qualitative palette: fills that keep black text readable and stay
 #: distinguishable for the common colour-vision deficiencies.
 AREA_COLORS = (
@@ -50,7 +48,7 @@ REFERENCE_STYLES = (("#0072B2", "10 6"), ("#D55E00", "2 6"), ("#009E73", "14 4 2
 
 
 def color_areas(names: Sequence[str], touching: Mapping[str, set[str]]) -> dict[str, str]:
-    """Give every area a colour so that touching areas differ (greedy graph colouring).
+    """Give every area a colour so that touching areas differ.
 
     Parameters
     ----------
@@ -63,15 +61,22 @@ def color_areas(names: Sequence[str], touching: Mapping[str, set[str]]) -> dict[
     -------
     dict
         Area name -> colour from :data:`AREA_COLORS`: every area its own colour when
-        the palette suffices, else a colouring in which touching areas differ.
+        the palette suffices; otherwise each area, most-connected first, takes the
+        least-used colour that none of its coloured neighbours has (so colours are
+        spread over the whole palette, not packed into four).
     """
     if len(names) <= len(AREA_COLORS):
         return {n: AREA_COLORS[i] for i, n in enumerate(names)}
-    g = nx.Graph()
-    g.add_nodes_from(names)
-    g.add_edges_from((a, b) for a, others in touching.items() for b in others if a != b)
-    colouring = nx.greedy_color(g, strategy="saturation_largest_first")
-    return {n: AREA_COLORS[colouring[n] % len(AREA_COLORS)] for n in names}
+    used = dict.fromkeys(AREA_COLORS, 0)
+    out: dict[str, str] = {}
+    order = sorted(names, key=lambda n: (-len(touching.get(n, ())), list(names).index(n)))
+    for name in order:
+        taken = {out[t] for t in touching.get(name, ()) if t in out}
+        free = [c for c in AREA_COLORS if c not in taken] or list(AREA_COLORS)
+        choice = min(free, key=lambda c: (used[c], AREA_COLORS.index(c)))
+        out[name] = choice
+        used[choice] += 1
+    return {n: out[n] for n in names}
 
 
 def kind_color(kind: str, position: int) -> str:

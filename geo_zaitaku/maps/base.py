@@ -101,10 +101,13 @@ def new_map(
             max_native_zoom=18,
         ).add_to(m)
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", show=False).add_to(m)
-    # marker clustering needs zoom limits; Japan fits from zoom 4, streets need 18
-    Script("map.setMinZoom(4); map.setMaxZoom(18);").add_to(m)
+    # marker clustering needs zoom limits (Japan fits from zoom 4, streets need 18); set as
+    # map options: calling setMinZoom later starts a zoom animation that swallows fitBounds
+    m.options["minZoom"] = 4
+    m.options["maxZoom"] = 18
     minx, miny, maxx, maxy = bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
+    Script("map._gzBounds = L.latLngBounds(%s);" % js_json([[miny, minx], [maxy, maxx]])).add_to(m)
     if title:
         m.get_root().header.add_child(Element(f"<title>{esc(title)}</title>"), name="gz_title")
     control = folium.LayerControl(collapsed=True, position="topright")
@@ -148,7 +151,10 @@ def add_legend(m: folium.Map, body_html: str, *, position: str = "bottomright") 
         "d.innerHTML = %s; L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);"
         "d.querySelector('.gz-legend-toggle').addEventListener('click', function () {"
         "d.classList.toggle('gz-collapsed'); });"
-        "return d; }}); new C().addTo(map);"
+        "return d; }}); var legend = new C().addTo(map);"
+        # on a wide screen, fit the data beside the legend rather than under it
+        "if (window.innerWidth >= 600 && map._gzBounds) { var w = legend.getContainer().offsetWidth;"
+        " map.fitBounds(map._gzBounds, {paddingBottomRight: [w + 10, 0], animate: false}); }"
     ) % (js_json(position), js_json(content))
     Script(code).add_to(m)
 

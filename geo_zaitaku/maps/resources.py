@@ -197,7 +197,10 @@ def _legend(table: dict) -> str:
 
 
 def _true(value: object) -> bool:
-    return bool(value) and not (isinstance(value, float) and np.isnan(value)) and value is not pd.NA
+    """True only for a known true flag (unknown — None, NA, NaN — is not true)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return False
+    return bool(value)
 
 
 __all__ = ["FLAGS", "list_html", "resource_list", "resource_map", "select_facilities", "write_resource_list"]
