@@ -102,6 +102,9 @@ def test_area_map_in_chromium(sample_run, tmp_path):
     dom = chromium(tmp_path, path.as_uri(), "--dump-dom")
     info = ready(dom)
     assert info["areas"] == 5 and info["facilities"] == 242
+    # the view is fitted to the prefecture (about 130 km across), not the whole world
+    assert 8 <= info["zoom"] <= 11
+    assert 30.8 < info["center"][0] < 31.8 and 136.5 < info["center"][1] < 137.8
     assert 'id="gz-hatch"' in dom
     assert 'fill="url(#gz-hatch)"' in dom
     assert "西部 ⚠" in dom and "gz-legend" in dom

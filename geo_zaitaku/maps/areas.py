@@ -177,7 +177,7 @@ def area_map(
     reach_km = plan.config.reach_km
     body = (
         "GZ.facilities(map, data, control, {roles: true, done: function (info) {"
-        " info.areas = %d; GZ.ready(info); }});" % len(plan.areas)
+        " info.areas = %d; GZ.ready(info, map); }});" % len(plan.areas)
     )
     if reach:
         body += "GZ.reachCircles(map, control, data, %d, %s);" % (

@@ -155,7 +155,7 @@ def resource_map(
     code = (
         "GZ.load(%s, function (data) {"
         " GZ.facilities(map, data, control, {done: function (info) {"
-        "  info.unlocated = data.unlocated; GZ.ready(info);"
+        "  info.unlocated = data.unlocated; GZ.ready(info, map);"
         "  var h = (location.hash || '').match(/^#f=(.+)$/); if (h) GZ.open(map, decodeURIComponent(h[1]));"
         " }});"
         " GZ.searchControl(map, data, data.text); GZ.locate(map, data.text);"

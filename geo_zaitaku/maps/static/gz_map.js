@@ -341,7 +341,8 @@
     new Response(stream).text().then(function (text) { callback(JSON.parse(text)); });
   };
 
-  GZ.ready = function (info) {
+  GZ.ready = function (info, map) {
+    if (map) { info.zoom = map.getZoom(); var c = map.getCenter(); info.center = [c.lat, c.lng]; }
     document.documentElement.setAttribute("data-gz-ready", JSON.stringify(info));
   };
 
