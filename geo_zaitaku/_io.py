@@ -133,16 +133,7 @@ def read_text_table(
     text, encoding = decode_text(path, what=what)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for row in reader:
-            if "".join(row).strip():
-                rows.append((reader.line_num, row))
-    except csv.Error as exc:
-        raise InputError(
-            f"CSVとして読めません: {exc} / not a readable CSV.", path=path, where=f"行 {reader.line_num}"
-        ) from exc
+    rows = _rows_with_lines(text, delimiter, path)
     if not rows:
         raise InputError(f"{what}にデータがありません。 / no rows.", path=path)
     header_index = 0
@@ -173,6 +164,33 @@ def read_text_table(
     frame = pd.DataFrame(values, columns=names, dtype=object)
     frame[LINE] = [line for line, _ in body]
     return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line)
+
+
+def _rows_with_lines(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
+    """Non-blank rows with the line number each starts on.
+
+    When every record is one physical line (no line break inside quotes, the usual
+    case), all rows are read in one go and numbered by position; otherwise the
+    reader's line counter is followed record by record.
+    """
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        records = None
+    if records is not None and len(records) == physical and "\r" not in text.replace("\r\n", ""):
+        return [(i, row) for i, row in enumerate(records, start=1) if row and "".join(row).strip()]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if "".join(row).strip():
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise InputError(
+            f"CSVとして読めません: {exc} / not a readable CSV.", path=path, where=f"行 {reader.line_num}"
+        ) from exc
+    return rows
 
 
 def clean_header(name: str) -> str:

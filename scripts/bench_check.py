@@ -154,6 +154,13 @@ def main() -> None:
     if not args.data.exists():
         raise SystemExit(f"real data not found: {args.data}")
     exe = Path(sys.executable).with_name("geo-zaitaku")
+    # byte-compile the package as `pip install` does (an editable checkout run with
+    # PYTHONDONTWRITEBYTECODE would otherwise recompile every module in every process)
+    import compileall
+
+    import geo_zaitaku
+
+    compileall.compile_dir(Path(geo_zaitaku.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         plan, fac = make_inputs(args.data, tmp)

@@ -684,3 +684,12 @@ def test_kumamoto_municipal_layout_every_row_placed_or_explained(tmp_path, capsy
     report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert report["inputs"]["facilities_placed"] == 49
     assert report["inputs"]["facilities"][0]["rejected"] == []
+
+
+def test_line_numbers_with_quoted_line_breaks(tmp_path, grid):
+    """A quoted cell with a line break shifts the physical line numbers of later rows."""
+    lat, lon = centre(grid, "99201")
+    text = f'name,lat,lon,address\n"複数行\nの名称",{lat},{lon},"a"\n\n位置なし,,,\n'
+    result = load_facilities(write(tmp_path, text), grid)
+    assert result.frame["name"].tolist() == ["複数行\nの名称"]
+    assert [(r.line, r.reason) for r in result.logs[0].rejected] == [(5, "no_location")]
