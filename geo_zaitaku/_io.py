@@ -134,6 +134,28 @@ def read_text_table(
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows = _rows_with_lines(text, delimiter, path)
+    return table_from_rows(rows, path=path, encoding=encoding, what=what, header_hint=header_hint)
+
+
+def table_from_rows(
+    rows: list[tuple[int, list[str]]],
+    *,
+    path: Path,
+    encoding: str,
+    what: str,
+    header_hint: tuple[str, ...] = (),
+) -> TextTable:
+    """Build a :class:`TextTable` from numbered rows (of a CSV, or of a worksheet).
+
+    The header is the first row with a cell in ``header_hint`` among the first 20
+    (else the first row); empty trailing header cells are dropped, cells are
+    stripped, and empty cells become ``None``.
+
+    Raises
+    ------
+    InputError
+        No rows, or a header with no row under it.
+    """
     if not rows:
         raise InputError(f"{what}にデータがありません。 / no rows.", path=path)
     header_index = 0
@@ -144,6 +166,8 @@ def read_text_table(
                 header_index = i
                 break
     header_line, header = rows[header_index]
+    while header and not header[-1].strip():
+        header = header[:-1]
     names = _unique_names([clean_header(c) for c in header])
     body = rows[header_index + 1 :]
     if not body:

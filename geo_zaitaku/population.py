@@ -521,21 +521,10 @@ def _read_wide(
     issues: list[tuple[int | None, RowIssue]] = []
     for rec in raw.to_dict("records"):
         line = int(rec[LINE])
-        year = None
-        if year_col is not None:
-            year = _year(rec[year_col])
-            if year is None:
-                issues.append(
-                    (
-                        None,
-                        RowIssue(source, line, "bad_year", f"年 {rec[year_col]!r} を読めません / bad year"),
-                    )
-                )
-                continue
-        code = codes.normalize_code(rec[code_col])
-        if code is None:
-            issues.append((year, _bad_code(source, line, rec[code_col])))
+        key = _row_key(rec, line, source, year_col, code_col, issues)
+        if key is None:
             continue
+        year, code = key
         bucket = records.setdefault(year, {})
         if code in bucket:
             first = bucket[code].line
@@ -588,21 +577,10 @@ def _read_long(
     kinds: dict[str, tuple[AgeGroup, bool] | str] = {}
     for rec in raw.to_dict("records"):
         line = int(rec[LINE])
-        year = None
-        if year_col is not None:
-            year = _year(rec[year_col])
-            if year is None:
-                issues.append(
-                    (
-                        None,
-                        RowIssue(source, line, "bad_year", f"年 {rec[year_col]!r} を読めません / bad year"),
-                    )
-                )
-                continue
-        code = codes.normalize_code(rec[code_col])
-        if code is None:
-            issues.append((year, _bad_code(source, line, rec[code_col])))
+        key = _row_key(rec, line, source, year_col, code_col, issues)
+        if key is None:
             continue
+        year, code = key
         text = rec[age_col] or ""
         key = unicodedata.normalize("NFKC", text).strip()
         if key not in kinds:
@@ -668,6 +646,30 @@ def _read_long(
         unknown = slot[unknown_key][1] if unknown_key else 0.0
         records.setdefault(year, {})[code] = _Record(lines[0], _derive(base, ages, scheme, unknown), lines)
     return records, issues, scheme
+
+
+def _row_key(
+    rec: Mapping[str, str | None],
+    line: int,
+    source: str,
+    year_col: str | None,
+    code_col: str,
+    issues: list[tuple[int | None, RowIssue]],
+) -> tuple[int | None, str] | None:
+    """(year, code) of a row, or ``None`` after recording why the row is not used."""
+    year = None
+    if year_col is not None:
+        year = _year(rec[year_col])
+        if year is None:
+            issues.append(
+                (None, RowIssue(source, line, "bad_year", f"年 {rec[year_col]!r} を読めません / bad year"))
+            )
+            return None
+    code = codes.normalize_code(rec[code_col])
+    if code is None:
+        issues.append((year, _bad_code(source, line, rec[code_col])))
+        return None
+    return year, code
 
 
 def _bad_code(source: str, line: int, value: str | None) -> RowIssue:

@@ -14,11 +14,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-import numpy as np
-import pandas as pd
-
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, TextTable, _unique_names, clean_header, read_text_table
+from geo_zaitaku._io import TextTable, read_text_table, table_from_rows
 
 #: Extensions read as Excel workbooks.
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
@@ -103,7 +100,7 @@ def read_excel_table(path: str | Path, *, what: str, header_hint: Sequence[str] 
         book.close()
     if not rows:
         raise InputError(f"{what}にデータがありません。 / no rows.", path=path)
-    return _table_from_rows(rows, path=path, encoding="xlsx", what=what, header_hint=header_hint)
+    return table_from_rows(rows, path=path, encoding="xlsx", what=what, header_hint=header_hint)
 
 
 def _cell_text(value: object) -> str:
@@ -130,44 +127,6 @@ def _check_workbook(path: Path, what: str) -> None:
             "the workbook unpacks beyond the size limit.",
             path=path,
         )
-
-
-def _table_from_rows(
-    rows: list[tuple[int, list[str]]],
-    *,
-    path: Path,
-    encoding: str,
-    what: str,
-    header_hint: Sequence[str],
-) -> TextTable:
-    header_index = 0
-    if header_hint:
-        hints = set(header_hint)
-        for i, (_, row) in enumerate(rows[:20]):
-            if hints & {clean_header(c) for c in row}:
-                header_index = i
-                break
-    header_line, header = rows[header_index]
-    while header and not header[-1].strip():
-        header = header[:-1]
-    names = _unique_names([clean_header(c) for c in header])
-    body = rows[header_index + 1 :]
-    if not body:
-        raise InputError(
-            f"{what}に見出し行しかなく、データがありません。 / header only, no rows.",
-            path=path,
-            where=f"行 {header_line}",
-        )
-    width = len(names)
-    values = np.full((len(body), width), None, dtype=object)
-    for r, (_, row) in enumerate(body):
-        for c, cell in enumerate(row[:width]):
-            text = cell.strip()
-            if text:
-                values[r, c] = text
-    frame = pd.DataFrame(values, columns=names, dtype=object)
-    frame[LINE] = [line for line, _ in body]
-    return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line)
 
 
 def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> TextTable:
