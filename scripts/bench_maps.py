@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import html
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 DATA = ROOT.parent / "shared" / "data" / "n03_2021_simplified" / "pref_1pct"
 KINDS = (
     "support_clinic",
@@ -49,15 +48,6 @@ KINDS = (
     "community_support",
     "care_management",
 )
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def make_run(n: int, tmp: Path):
@@ -161,78 +151,26 @@ def browser(path: Path) -> tuple[float, float] | None:
     """Open a map in headless Chromium over the DevTools protocol (real time, no virtual
     time budget) and wait until the page says every marker is clustered.
 
-    Returns (ms from navigation start to ready as measured by the page,
-    wall seconds from the navigation command to ready seen by this script), or None
-    when Chromium or websocket-client is missing.
+    Returns (ms from navigation start to ready as measured by the page, wall seconds
+    from the navigation command to ready seen by this script), or None when Chromium or
+    websocket-client is missing.
     """
     import json
-    import socket
-    import urllib.request
 
-    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    import cdp
+
     try:
-        import websocket
+        import websocket  # noqa: F401
     except ImportError:
         return None
-    if exe is None:
+    if cdp.find_chromium() is None:
         return None
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.Popen(
-            [
-                exe,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                f"--remote-debugging-port={port}",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=1) as r:
-                        pages = [t for t in json.load(r) if t["type"] == "page"]
-                    if pages:
-                        break
-                except OSError:
-                    pass
-                time.sleep(0.1)
-            ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=120)
-            counter = iter(range(1, 10**6))
-
-            def call(method: str, **params: object) -> dict:
-                i = next(counter)
-                ws.send(json.dumps({"id": i, "method": method, "params": params}))
-                while True:
-                    msg = json.loads(ws.recv())
-                    if msg.get("id") == i:
-                        return msg.get("result", {})
-
-            t = time.perf_counter()
-            call("Page.navigate", url=path.resolve().as_uri())
-            ready = None
-            while ready is None and time.perf_counter() - t < 120:
-                time.sleep(0.05)
-                value = (
-                    call(
-                        "Runtime.evaluate",
-                        expression="document.documentElement.getAttribute('data-gz-ready')",
-                        returnByValue=True,
-                    )
-                    .get("result", {})
-                    .get("value")
-                )
-                ready = json.loads(value) if value else None
-            wall = time.perf_counter() - t
-            ws.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-    return (float(ready["ms"]) if ready else float("nan"), wall)
+    with cdp.browser() as page:
+        t = time.perf_counter()
+        page.navigate(path.resolve().as_uri())
+        value = page.wait_for("document.documentElement.getAttribute('data-gz-ready')", timeout=120)
+        wall = time.perf_counter() - t
+    return float(json.loads(value)["ms"]), wall
 
 
 def main() -> None:

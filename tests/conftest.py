@@ -3,6 +3,7 @@ an isolated cache directory per test (no test touches the user's cache or networ
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -93,6 +94,35 @@ def sample_run(sample_files):
     from geo_zaitaku.pipeline import check_plan
 
     return check_plan(sample_files.plan, cache=False)
+
+
+EVIL_NAME = "<script>alert(1)</script>"
+EVIL_ATTR = '"><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="session")
+def evil_run(tmp_path_factory, sample_files):
+    """The sample with hostile strings in facility names, an address, a URL and an area name."""
+    d = tmp_path_factory.mktemp("evil")
+    plan = sample_files.plan.read_text(encoding="utf-8").replace(
+        '"西部" =', f'"{EVIL_ATTR.replace(chr(34), chr(92) + chr(34))}" ='
+    )
+    (d / "plan.toml").write_text(
+        plan.replace('"units.geojson"', json.dumps(str(sample_files.units)))
+        .replace('"reference.csv"', json.dumps(str(sample_files.reference)))
+        .replace('["facilities.csv"]', json.dumps([str(d / "f.csv")]))
+        .replace('"population.csv"', json.dumps(str(sample_files.population))),
+        encoding="utf-8",
+    )
+    rows = sample_files.facilities.read_text(encoding="utf-8-sig")
+    rows += (
+        f'E1,{EVIL_NAME},clinic,31.21,137.16,,1,1,1,1,1,1,1,0990-11-2222,"さくら県さくら市中央区<b>本町</b>",javascript:alert(2)\r\n'
+        f'E2,"{EVIL_ATTR.replace(chr(34), chr(34) * 2)}",clinic,31.22,137.17,,0,0,1,0,1,0,0,,,https://example.com/ok\r\n'
+    )
+    (d / "f.csv").write_text(rows, encoding="utf-8")
+    from geo_zaitaku.pipeline import check_plan
+
+    return check_plan(d / "plan.toml", cache=False)
 
 
 def write_plan(path: Path, text: str) -> Path:

@@ -5,38 +5,13 @@ import json
 import re
 
 import pytest
+from conftest import EVIL_ATTR, EVIL_NAME
 
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.maps import area_map, resource_map, write_resource_list
 from geo_zaitaku.maps._facilities import facility_table
 from geo_zaitaku.maps._style import AREA_COLORS, color_areas
 from geo_zaitaku.pipeline import check_plan
-
-EVIL_NAME = "<script>alert(1)</script>"
-EVIL_ATTR = '"><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def evil_run(tmp_path_factory, sample_files):
-    """The sample with hostile strings in facility names, an address, a URL and an area name."""
-    d = tmp_path_factory.mktemp("evil")
-    plan = sample_files.plan.read_text(encoding="utf-8").replace(
-        '"西部" =', f'"{EVIL_ATTR.replace(chr(34), chr(92) + chr(34))}" ='
-    )
-    (d / "plan.toml").write_text(
-        plan.replace('"units.geojson"', json.dumps(str(sample_files.units)))
-        .replace('"reference.csv"', json.dumps(str(sample_files.reference)))
-        .replace('["facilities.csv"]', json.dumps([str(d / "f.csv")]))
-        .replace('"population.csv"', json.dumps(str(sample_files.population))),
-        encoding="utf-8",
-    )
-    rows = sample_files.facilities.read_text(encoding="utf-8-sig")
-    rows += (
-        f'E1,{EVIL_NAME},clinic,31.21,137.16,,1,1,1,1,1,1,1,0990-11-2222,"さくら県さくら市中央区<b>本町</b>",javascript:alert(2)\r\n'
-        f'E2,"{EVIL_ATTR.replace(chr(34), chr(34) * 2)}",clinic,31.22,137.17,,0,0,1,0,1,0,0,,,https://example.com/ok\r\n'
-    )
-    (d / "f.csv").write_text(rows, encoding="utf-8")
-    return check_plan(d / "plan.toml", cache=False)
 
 
 def has(html: str, text: str) -> bool:
@@ -252,5 +227,16 @@ def test_list_with_unknown_flags(sample_files, tmp_path):
     run = check_plan(sample_files.plan, facilities=[fac], cache=False)
     (csv_path, _) = write_resource_list(run, tmp_path)
     rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
-    assert rows == [{"種別": "その他", "名称": "空欄クリニック", "住所": "", "電話": "", "24時間対応": "", "対応": "",
-                     "ウェブサイト": "", "市区町村": "さくら市", "圏域": "さくら市"}]
+    assert rows == [
+        {
+            "種別": "その他",
+            "名称": "空欄クリニック",
+            "住所": "",
+            "電話": "",
+            "24時間対応": "",
+            "対応": "",
+            "ウェブサイト": "",
+            "市区町村": "さくら市",
+            "圏域": "さくら市",
+        }
+    ]

@@ -7,10 +7,12 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-from test_maps import EVIL_ATTR, EVIL_NAME, evil_run  # noqa: F401 - fixture
+from conftest import EVIL_ATTR, EVIL_NAME
 
 from geo_zaitaku.maps import area_map, resource_map
 
@@ -73,7 +75,7 @@ def ready(dom: str) -> dict:
     return json.loads(htmllib.unescape(match.group(1)))
 
 
-def test_resource_map_in_chromium(evil_run, tmp_path):  # noqa: F811
+def test_resource_map_in_chromium(evil_run, tmp_path):
     path = tmp_path / "resources.html"
     resource_map(evil_run, basemap=False).save(path, self_contained=True)
     dom = chromium(tmp_path, path.as_uri() + "#f=E1", "--dump-dom")
@@ -113,3 +115,45 @@ def test_area_map_in_chromium(sample_run, tmp_path):
     shot = tmp_path / "areas.png"
     chromium(tmp_path, path.as_uri(), f"--screenshot={shot}")
     assert shot.stat().st_size > 20_000
+
+
+def test_search_and_click_in_chromium(evil_run, tmp_path):
+    """Type in the name search, pick a result, read the popup (DevTools protocol)."""
+    pytest.importorskip("websocket", reason="websocket-client not installed (pip install '.[test]')")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import cdp
+
+    path = tmp_path / "resources.html"
+    resource_map(evil_run, basemap=False).save(path, self_contained=True)
+    with cdp.browser("--host-resolver-rules=MAP * ~NOTFOUND", width=390, height=844) as page:
+        page.navigate(path.as_uri())
+        page.wait_for("document.documentElement.getAttribute('data-gz-ready')")
+        page.evaluate(
+            "var i = document.querySelector('.gz-search input'); i.value = 'ALERT';"
+            " i.dispatchEvent(new Event('input'));"
+        )
+        hits = page.evaluate(
+            "[...document.querySelectorAll('.gz-search-results li')].map(li => li.textContent)"
+        )
+        assert hits == [EVIL_NAME, EVIL_ATTR]  # full-width/case-insensitive match, shown as text
+        page.evaluate("document.querySelector('.gz-search-results li').click()")
+        text = page.wait_for("(document.querySelector('.leaflet-popup-content') || {}).textContent")
+        assert text.startswith(EVIL_NAME + "診療所")
+        assert (
+            page.evaluate(
+                "document.querySelectorAll('.leaflet-popup-content script, .leaflet-popup-content img').length"
+            )
+            == 0
+        )
+        assert page.evaluate("map_zoom = Object.values(window).find(v => v instanceof L.Map).getZoom()") >= 16
+        page.evaluate(
+            "var i = document.querySelector('.gz-search input'); i.value = 'どこにもない'; i.dispatchEvent(new Event('input'));"
+        )
+        assert (
+            page.evaluate("document.querySelector('.gz-search-results').textContent")
+            == "該当する施設がありません"
+        )
+        # the legend starts collapsed on a phone-sized screen and opens with its button
+        assert page.evaluate("document.querySelector('.gz-legend').classList.contains('gz-collapsed')")
+        page.evaluate("document.querySelector('.gz-legend-toggle').click()")
+        assert not page.evaluate("document.querySelector('.gz-legend').classList.contains('gz-collapsed')")
