@@ -153,6 +153,10 @@ def test_search_and_click_in_chromium(evil_run, tmp_path):
             page.evaluate("document.querySelector('.gz-search-results').textContent")
             == "該当する施設がありません"
         )
+        # printing adds the list of every facility shown, after the map
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert page.evaluate("document.querySelectorAll('#gz-list tr').length") == 244 + 1
+        assert EVIL_NAME in page.evaluate("document.querySelector('#gz-list').textContent")
         # the legend starts collapsed on a phone-sized screen and opens with its button
         assert page.evaluate("document.querySelector('.gz-legend').classList.contains('gz-collapsed')")
         page.evaluate("document.querySelector('.gz-legend-toggle').click()")
