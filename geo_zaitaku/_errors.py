@@ -1,8 +1,9 @@
-"""Exception classes.
+"""Exception classes, and the byte-size wording their messages share.
 
 Every error a user can cause by giving unusable input is an :class:`InputError`.
 Its message names the file and the row or key concerned and says what to do;
-the CLI prints it without a traceback and exits with status 2.
+the CLI prints it without a traceback and exits with status 2. A failed or unusable
+download is a :class:`FetchError`, an :class:`InputError` that names the URL.
 """
 
 from __future__ import annotations
@@ -42,9 +43,50 @@ class InputError(GeoZaitakuError, ValueError):
         super().__init__(prefix + message)
 
 
+class FetchError(InputError):
+    """A download failed or brought back something unusable.
+
+    Parameters
+    ----------
+    message
+        What went wrong and what to do, Japanese first, English after.
+    url
+        The URL concerned (shown before the message).
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        self.url = url
+        super().__init__(message, where=url)
+
+
 class GeometryError(InputError):
     """Boundary geometry that cannot be used (empty, invalid beyond repair, no code column)."""
 
 
 class CacheError(GeoZaitakuError):
     """The cache directory cannot be used."""
+
+
+def size_text(n: int) -> str:
+    """Return a byte count as messages write it.
+
+    Parameters
+    ----------
+    n
+        Bytes.
+
+    Returns
+    -------
+    str
+        ``1,234 バイト`` below 1 MB, else ``12.3 MB`` or ``1.2 GB`` (decimal units).
+
+    Examples
+    --------
+    >>> size_text(1000), size_text(5_000_000), size_text(2_000_000_000)
+    ('1,000 バイト', '5.0 MB', '2.0 GB')
+    """
+    if n >= 1_000_000_000:
+        return f"{n / 1e9:,.1f} GB"
+    if n >= 1_000_000:
+        return f"{n / 1e6:,.1f} MB"
+    return f"{n:,} バイト"

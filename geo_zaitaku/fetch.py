@@ -15,15 +15,17 @@ A later fetch of the same prefecture and year reads nothing from the network unl
 ``force`` is given; :func:`cached_n03` finds the file, which
 :func:`geo_zaitaku.units.load_units` reads like any other boundary file.
 
-Safety: only ``http``/``https`` URLs (a local zip is given to ``--units`` instead); the
-download is capped in size (from ``Content-Length`` and again while streaming), written
-under a temporary name and moved into place only once complete and checked, so a partial
-download is never taken for a whole one. Archive entries with an absolute path, a ``..``
-component, a symlink or other special file type are refused, and the entry count and
-total unpacked size are capped (zip bombs). Every failure a user can meet (offline,
+Safety comes from two generic modules. :mod:`geo_zaitaku._http` downloads: ``http``/``https``
+only (a local zip is given to ``--units`` instead), capped in size from ``Content-Length``
+and again while streaming, written under a temporary name and moved into place only once
+complete and checked, so a partial download is never taken for a whole one.
+:mod:`geo_zaitaku._archive` checks and unpacks the zip: entries with an absolute path, a
+``..`` component, a symlink or other special file type are refused, and the entry count
+and total unpacked size are capped (zip bombs). Every failure a user can meet (offline,
 DNS, HTTP error, timeout, truncated or oversized download, not a zip) raises
 :class:`FetchError`, an :class:`~geo_zaitaku._errors.InputError`, so the CLI prints one
-paragraph and exits with status 2.
+paragraph and exits with status 2. This module adds what is about N03: prefecture codes
+and URLs, which members of the zip hold the boundaries, and the cache.
 """
 
 from __future__ import annotations
@@ -31,22 +33,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import http.client
 import json
 import math
 import re
 import shutil
-import socket
-import ssl
-import stat
 import tempfile
 import unicodedata
-import urllib.error
-import urllib.parse
-import urllib.request
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -54,9 +48,40 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import __version__, codes, crs, labels, settings
-from geo_zaitaku._errors import InputError
+from geo_zaitaku import codes, crs, labels, settings
+from geo_zaitaku._archive import MAX_ENTRIES, MAX_UNPACKED_BYTES, check_zip, safe_extract, unsafe_entry
+from geo_zaitaku._errors import FetchError, InputError
+from geo_zaitaku._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
 from geo_zaitaku._io import atomic_path, write_text
+
+__all__ = [
+    "DEFAULT_YEAR",
+    "FIRST_URL_YEAR",
+    "MAX_DOWNLOAD_BYTES",
+    "MAX_ENTRIES",
+    "MAX_UNPACKED_BYTES",
+    "TIMEOUT",
+    "URL_TEMPLATE",
+    "CachedFile",
+    "FetchError",
+    "ProgressCallback",
+    "cache_dir",
+    "cache_info",
+    "cache_path",
+    "cached_n03",
+    "check_year",
+    "check_zip",
+    "clear_cached",
+    "download",
+    "fetch_n03",
+    "list_cached",
+    "n03_url",
+    "pref_code",
+    "read_n03_zip",
+    "require_cached",
+    "safe_extract",
+    "unsafe_entry",
+]
 
 #: Edition (1 January of this year) fetched when no year is given.
 DEFAULT_YEAR = 2024
@@ -64,39 +89,14 @@ DEFAULT_YEAR = 2024
 FIRST_URL_YEAR = 2017
 #: Official download URL; ``date`` is ``YYYY0101`` from 2020, ``YY0101`` for 2017-2019.
 URL_TEMPLATE = "https://nlftp.mlit.go.jp/ksj/gml/data/N03/N03-{year}/N03-{date}_{pref}_GML.zip"
-#: Largest download accepted by default (bytes; 500 MB).
-MAX_DOWNLOAD_BYTES = 500_000_000
-#: Largest total unpacked size of the archive accepted by default (bytes; 2 GB).
-MAX_UNPACKED_BYTES = 2_000_000_000
-#: Most entries an archive may hold by default (an N03 zip holds about ten).
-MAX_ENTRIES = 1_000
-#: Seconds without data from the server before giving up.
-TIMEOUT = 60.0
 #: Progress callback: ``(step, done, total)``; ``step`` is ``"download"`` (bytes
 #: received so far and the announced size, or ``None``) or ``"convert"``.
 ProgressCallback = Callable[[str, int, int | None], None]
 
-_CHUNK = 1 << 16
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _N03_COLUMN = re.compile(r"N03_\d{3}")
 _CACHE_NAME = re.compile(r"N03-(\d{4})_(\d{2})")
 _META_VERSION = 1
-
-
-class FetchError(InputError):
-    """A download failed or brought back something unusable.
-
-    Parameters
-    ----------
-    message
-        What went wrong and what to do, Japanese first, English after.
-    url
-        The URL concerned (shown before the message).
-    """
-
-    def __init__(self, message: str, *, url: str) -> None:
-        self.url = url
-        super().__init__(message, where=url)
 
 
 @dataclass(frozen=True)
@@ -397,7 +397,7 @@ def fetch_n03(
     if target.is_file() and not force:
         return target
     source = url if url is not None else n03_url(code, y)
-    _check_scheme(source)
+    check_scheme(source)
     zip_path = target.with_suffix(".zip")
     meta_path = target.with_suffix(".json")
     with _cache_errors():
@@ -442,284 +442,6 @@ def fetch_n03(
         with atomic_path(target) as tmp:
             frame.to_parquet(tmp, index=False)
     return target
-
-
-def download(
-    url: str,
-    target: str | Path,
-    *,
-    max_bytes: int = MAX_DOWNLOAD_BYTES,
-    timeout: float = TIMEOUT,
-    progress: Callable[[int, int | None], None] | None = None,
-    verify: Callable[[Path], object] | None = None,
-) -> int:
-    """Download ``url`` to ``target`` through a temporary file.
-
-    The file appears at ``target`` only when the whole body was received (as many
-    bytes as ``Content-Length`` announced), is not larger than ``max_bytes``, and
-    ``verify`` (if given) accepted it; otherwise ``target`` is left as it was and the
-    temporary file is removed.
-
-    Parameters
-    ----------
-    url
-        ``http`` or ``https`` URL (redirects to other schemes are refused).
-    target
-        Where the file goes.
-    max_bytes
-        Largest body accepted, checked against ``Content-Length`` before reading and
-        against the bytes received while reading.
-    timeout
-        Seconds without data before giving up.
-    progress
-        Called with ``(bytes_so_far, total_or_None)`` after each chunk.
-    verify
-        Called with the temporary file before it is moved into place; raise to refuse.
-
-    Returns
-    -------
-    int
-        Bytes written.
-
-    Raises
-    ------
-    FetchError
-        Offline, DNS failure, connection refused, TLS failure, HTTP error status,
-        timeout, announced or actual size above ``max_bytes``, truncated body.
-    """
-    _check_scheme(url)
-    request = urllib.request.Request(url, headers={"User-Agent": f"geo_zaitaku/{__version__}"})
-    with atomic_path(target) as tmp:
-        try:
-            response = _opener().open(request, timeout=timeout)
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            raise _http_error(url, exc.code, str(exc.reason)) from None
-        except urllib.error.URLError as exc:
-            raise _connection_error(url, exc.reason, timeout) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise _connection_error(url, exc, timeout) from None
-        with response:
-            total = _content_length(response)
-            if total is not None and total > max_bytes:
-                raise _too_large(url, max_bytes, announced=total)
-            received = 0
-            with open(tmp, "wb") as out:
-                while True:
-                    try:
-                        chunk = response.read(_CHUNK)
-                    except http.client.IncompleteRead as exc:
-                        received += len(exc.partial)
-                        raise _truncated(url, received, total) from None
-                    except (OSError, http.client.HTTPException) as exc:
-                        raise _connection_error(url, exc, timeout, during=received) from None
-                    if not chunk:
-                        break
-                    received += len(chunk)
-                    if received > max_bytes:
-                        raise _too_large(url, max_bytes)
-                    out.write(chunk)
-                    if progress is not None:
-                        progress(received, total)
-        if total is not None and received != total:
-            raise _truncated(url, received, total)
-        if verify is not None:
-            verify(tmp)
-    return received
-
-
-# --- archives -----------------------------------------------------------------------
-
-
-def unsafe_entry(info: zipfile.ZipInfo) -> str | None:
-    """Return why an archive entry must not be unpacked, or ``None`` if it is safe.
-
-    Refused: absolute paths (``/x``, ``C:x``, ``\\\\server``), ``..`` components,
-    NUL characters and colons, symlinks and other special files (Unix mode in the external
-    attributes), and encrypted entries.
-
-    Parameters
-    ----------
-    info
-        The entry.
-
-    Returns
-    -------
-    str or None
-        The reason, in Japanese and English.
-    """
-    name = info.filename
-    if "\x00" in name:
-        return "名前に NUL 文字があります / NUL in the name"
-    posix = name.replace("\\", "/")
-    if posix.startswith("/") or re.match(r"[A-Za-z]:", posix):
-        return "絶対パスです / absolute path"
-    if ".." in posix.split("/"):
-        return "「..」（上のフォルダ）を含みます / '..' component"
-    if ":" in posix:
-        return "名前にコロン（:）があります / colon in the name"
-    mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode):
-        return "シンボリックリンクです / symbolic link"
-    kind = stat.S_IFMT(mode)
-    if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-        return "通常のファイルではありません / special file"
-    if info.flag_bits & 0x1:
-        return "暗号化されています / encrypted"
-    return None
-
-
-def check_zip(
-    path: str | Path,
-    *,
-    max_unpacked: int = MAX_UNPACKED_BYTES,
-    max_entries: int = MAX_ENTRIES,
-    url: str | None = None,
-) -> list[zipfile.ZipInfo]:
-    """Check an archive before anything is read from it.
-
-    Parameters
-    ----------
-    path
-        The zip file.
-    max_unpacked
-        Largest total unpacked size (sum of the entries' declared sizes).
-    max_entries
-        Most entries.
-    url
-        Where the file came from, for messages about a download.
-
-    Returns
-    -------
-    list of zipfile.ZipInfo
-        The entries, all safe.
-
-    Raises
-    ------
-    InputError
-        Not a zip (or a truncated one), too many entries, too large unpacked, or an
-        entry refused by :func:`unsafe_entry`.
-    """
-    path = Path(path)
-    where = {"url": url} if url else {"path": path}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
-        raise _not_a_zip(path, exc, url=url) from None
-    if len(infos) > max_entries:
-        raise _error(
-            f"zip の項目数が {len(infos):,} 個で、上限 {max_entries:,} 個を超えています。N03 の zip か確認してください。"
-            f" / the archive holds {len(infos):,} entries (limit {max_entries:,}).",
-            **where,
-        )
-    total = 0
-    for info in infos:
-        reason = unsafe_entry(info)
-        if reason:
-            raise _error(
-                f"zip に安全でない項目 {info.filename!r} があるため、展開せずに中止しました（{reason}）。"
-                "正規の N03 の zip か確認してください。 / unsafe archive entry refused; nothing was unpacked.",
-                **where,
-            )
-        total += info.file_size
-    if total > max_unpacked:
-        raise _error(
-            f"zip を展開すると {_size(total)} になり、上限 {_size(max_unpacked)} を超えるため中止しました。"
-            f" / the archive would unpack to {_size(total)} (limit {_size(max_unpacked)}).",
-            **where,
-        )
-    return infos
-
-
-def safe_extract(
-    path: str | Path,
-    target_dir: str | Path,
-    *,
-    members: Iterable[str] | None = None,
-    max_unpacked: int = MAX_UNPACKED_BYTES,
-    max_entries: int = MAX_ENTRIES,
-) -> list[Path]:
-    """Unpack (some of) an archive into a folder, refusing anything unsafe.
-
-    Every entry of the archive is checked first (:func:`check_zip`), whether it is to
-    be unpacked or not; then the chosen entries are copied out, counting the bytes
-    actually produced (so an entry that lies about its size is still capped), never
-    overwriting an existing file and never writing outside ``target_dir``. On an
-    error the files written so far are removed.
-
-    Parameters
-    ----------
-    path
-        The zip file.
-    target_dir
-        Destination folder (created if needed).
-    members
-        Entry names to unpack (default: every file).
-    max_unpacked
-        Largest total size unpacked.
-    max_entries
-        Most entries in the archive.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files written, in archive order.
-
-    Raises
-    ------
-    InputError
-        Unsafe, corrupt or oversized archive, a requested member missing, or a file
-        already present in ``target_dir``.
-    """
-    path = Path(path)
-    infos = check_zip(path, max_unpacked=max_unpacked, max_entries=max_entries)
-    root = Path(target_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    root = root.resolve()
-    wanted = None if members is None else set(members)
-    missing = set() if wanted is None else wanted - {i.filename for i in infos}
-    if missing:
-        raise InputError(
-            f"zip に {sorted(missing)} がありません。 / member(s) not in the archive.", path=path
-        )
-    written: list[Path] = []
-    total = 0
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in infos:
-                if info.is_dir() or (wanted is not None and info.filename not in wanted):
-                    continue
-                dest = (root / info.filename.replace("\\", "/")).resolve()
-                if not dest.is_relative_to(root) or dest == root:
-                    raise InputError(
-                        f"zip の項目 {info.filename!r} が展開先の外を指しています。 / entry points outside the target.",
-                        path=path,
-                    )
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(dest, "xb") as out:
-                    written.append(dest)
-                    while chunk := src.read(_CHUNK):
-                        total += len(chunk)
-                        if total > max_unpacked:
-                            raise InputError(
-                                f"zip の展開サイズが上限 {_size(max_unpacked)} を超えたため中止しました。"
-                                f" / unpacked size exceeds {_size(max_unpacked)}.",
-                                path=path,
-                            )
-                        out.write(chunk)
-    except BaseException as exc:
-        for f in written:
-            f.unlink(missing_ok=True)
-        if isinstance(exc, FileExistsError):
-            raise InputError(
-                f"展開先に同じ名前のファイルがあります（{exc.filename}）。 / a file of that name already exists.",
-                path=path,
-            ) from None
-        if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
-            raise _not_a_zip(path, exc) from None
-        raise
-    return written
 
 
 def read_n03_zip(
@@ -916,15 +638,6 @@ def _read_meta(path: Path) -> dict | None:
     return meta if isinstance(meta, dict) else None
 
 
-def _size(n: int) -> str:
-    """Bytes for messages: ``1,234 バイト``, ``12.3 MB``, ``1.2 GB``."""
-    if n >= 1_000_000_000:
-        return f"{n / 1e9:,.1f} GB"
-    if n >= 1_000_000:
-        return f"{n / 1e6:,.1f} MB"
-    return f"{n:,} バイト"
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -962,47 +675,6 @@ def _as_text(values: list[object], *, code: bool) -> list[str | None]:
     return out
 
 
-def _check_scheme(url: str) -> None:
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        parts = urllib.parse.SplitResult("", "", "", "", "")
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise FetchError(
-            "URL は http:// か https:// で始まるものを指定してください。手元にある zip は "
-            "`geo-zaitaku check PLAN --units N03-....zip` のように --units で指定できます。 / "
-            "only http(s) URLs can be fetched; give a local zip to --units instead.",
-            url=url,
-        )
-
-
-class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    """Follow redirects to http(s) URLs only."""
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: object,
-        code: int,
-        msg: str,
-        headers: object,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        _check_scheme(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def _opener() -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(_RedirectHandler)
-
-
-def _content_length(response: http.client.HTTPResponse) -> int | None:
-    value = response.headers.get("Content-Length")
-    if value is None or not value.strip().isdigit():
-        return None
-    return int(value.strip())
-
-
 @contextlib.contextmanager
 def _cache_errors() -> Iterator[None]:
     """Turn file-system errors on the cache folder into an InputError."""
@@ -1015,101 +687,3 @@ def _cache_errors() -> Iterator[None]:
             "check free space and permissions, or set GEO_ZAITAKU_CACHE_DIR.",
             path=cache_dir(),
         ) from exc
-
-
-def _error(message: str, *, url: str | None = None, path: Path | None = None) -> InputError:
-    return FetchError(message, url=url) if url else InputError(message, path=path)
-
-
-def _not_a_zip(path: Path, exc: BaseException, *, url: str | None = None) -> InputError:
-    head = b""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(256)
-    except OSError:
-        pass
-    if head.startswith(b"PK"):
-        what = (
-            f"zip が途中で切れているか壊れています（{exc}）。"
-            "--force を付けてもう一度取得してください。 / the zip is truncated or corrupt; fetch again with --force."
-        )
-    elif not head:
-        what = "ファイルが空です。 / the file is empty."
-    else:
-        text = head.decode("utf-8", "replace").strip()
-        hint = (
-            "（HTML のページが返されました。URL を確認してください）"
-            if "<html" in text.lower() or "<!doctype" in text.lower()
-            else ""
-        )
-        what = (
-            f"zip ファイルではありません{hint}。先頭: {text[:60]!r}。 / not a zip file "
-            "(check the URL; a proxy or login page may have answered)."
-        )
-    return FetchError(what, url=url) if url else InputError(what, path=path)
-
-
-def _http_error(url: str, status: int, reason: str) -> FetchError:
-    hint = {
-        404: "ファイルがありません。都道府県コード・年版・URL を確認してください（その年版がまだ公開されていない場合もあります）",
-        403: "アクセスが拒否されました。プロキシや URL を確認してください",
-        407: "プロキシの認証が必要です。環境変数 HTTPS_PROXY に認証情報を含めて指定してください",
-    }.get(
-        status,
-        "サーバーが一時的に応答できない可能性があります。時間をおいて再実行してください"
-        if status >= 500
-        else "URL を確認してください",
-    )
-    return FetchError(
-        f"ダウンロードできませんでした: HTTP {status} {reason}。{hint}。 / HTTP error {status} {reason}.",
-        url=url,
-    )
-
-
-def _connection_error(url: str, reason: object, timeout: float, *, during: int | None = None) -> FetchError:
-    host = urllib.parse.urlsplit(url).hostname or url
-    if isinstance(reason, socket.gaierror):
-        text = (
-            f"サーバー {host} に接続できません（名前解決に失敗）。インターネットに接続されているか確認してください。"
-            "オフラインのときは、別の端末でダウンロードした zip を --units で指定できます。 / "
-            "cannot resolve the host name: offline or DNS failure."
-        )
-    elif isinstance(reason, TimeoutError):
-        step = "ダウンロードの途中で" if during else ""
-        text = (
-            f"{step}サーバー {host} から {timeout:g} 秒間応答がないため中止しました。時間をおいて再実行するか、"
-            "--timeout を長くしてください。 / timed out" + (" during the download." if during else ".")
-        )
-    elif isinstance(reason, ConnectionRefusedError):
-        text = f"サーバー {host} に接続を拒否されました。URL とプロキシの設定を確認してください。 / connection refused."
-    elif isinstance(reason, ssl.SSLError | ssl.CertificateError):
-        text = (
-            f"サーバー {host} との暗号化通信（TLS）を確立できません（{reason}）。社内プロキシが証明書を差し替えている"
-            "場合は、その証明書を環境変数 SSL_CERT_FILE で指定してください。 / TLS failure."
-        )
-    elif during:
-        text = f"ダウンロードの途中で接続が切れました（{reason}）。もう一度実行してください。 / connection lost during the download."
-    else:
-        text = (
-            f"サーバー {host} に接続できません（{reason}）。インターネット接続とプロキシの設定を確認してください。"
-            " / cannot connect (offline?)."
-        )
-    return FetchError(text, url=url)
-
-
-def _truncated(url: str, received: int, total: int | None) -> FetchError:
-    expected = "" if total is None else f"（予告 {total:,} バイトのうち {received:,} バイト）"
-    return FetchError(
-        f"ダウンロードが途中で切れました{expected}。保存せずに破棄したので、もう一度実行してください。 / "
-        f"the download was cut short ({received:,} of {total if total is not None else '?'} bytes); nothing was kept.",
-        url=url,
-    )
-
-
-def _too_large(url: str, limit: int, *, announced: int | None = None) -> FetchError:
-    size = _size(announced) if announced is not None else f"{_size(limit)} 超"
-    return FetchError(
-        f"ファイルが大きすぎます（{size}、上限 {_size(limit)}）。正しい URL なら --max-mb で上限を上げてください。"
-        f" / the file is larger than the limit ({_size(limit)}); raise it with --max-mb if the URL is right.",
-        url=url,
-    )

@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -86,7 +88,7 @@ def browser(*extra: str, width: int = 1200, height: int = 900) -> Iterator[Page]
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen(
             [
                 exe,
@@ -99,6 +101,7 @@ def browser(*extra: str, width: int = 1200, height: int = 900) -> Iterator[Page]
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, killed as a whole below
         )
         try:
             pages: list[dict] = []
@@ -118,6 +121,7 @@ def browser(*extra: str, width: int = 1200, height: int = 900) -> Iterator[Page]
                 yield Page(ws)
             finally:
                 ws.close()
-        finally:
-            proc.terminate()
+        finally:  # the browser and its helper processes (nothing to save: kill them)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
