@@ -30,7 +30,7 @@ completeness check to report.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -427,7 +427,6 @@ class Plan:
         lookup = UnitLookup(units)
         problems: list[EntryProblem] = []
         areas: dict[str, tuple[str, ...]] = {}
-        owner: dict[str, list[str]] = {}
         for area in spec.areas:
             codes: list[str] = []
             for entry in area.entries:
@@ -443,11 +442,7 @@ class Plan:
             areas[area.name] = tuple(codes)
             if not codes:
                 problems.append(EntryProblem("empty_area", area.name, ""))
-            for code in codes:
-                owner.setdefault(code, []).append(area.name)
-        for code, names in owner.items():
-            if len(names) > 1:
-                problems.append(EntryProblem("duplicate", names[0], code, (code,), tuple(names)))
+        problems += _duplicates(areas)
         links = []
         for link in spec.links:
             ends = []
@@ -491,27 +486,50 @@ class Plan:
     def reassign(self, changes: Mapping[str, str]) -> Plan:
         """Return a new plan with units moved to other (possibly new) areas.
 
+        A moved unit leaves every area it was in (so a unit listed twice is settled by
+        moving it); areas left empty disappear. Entry problems that do not concern
+        areas' membership (unknown or ambiguous names, links) are kept as they were.
+
         Parameters
         ----------
         changes
             Unit code -> area name.
+
+        Raises
+        ------
+        KeyError
+            A code that is not a unit.
         """
+        unknown = [code for code in changes if code not in self.units.index]
+        if unknown:
+            raise KeyError(", ".join(unknown))
         areas = {a: [c for c in codes if c not in changes] for a, codes in self.areas.items()}
         for code, area in changes.items():
-            if code not in self.units.index:
-                raise KeyError(code)
             areas.setdefault(area, []).append(code)
-        kept = [
-            p for p in self.problems if p.kind not in ("duplicate", "empty_area") or p.entry not in changes
-        ]
+        areas = {a: codes for a, codes in areas.items() if codes}
+        problems = [p for p in self.problems if p.kind not in ("duplicate", "empty_area")]
+        problems += _duplicates(areas)
         return Plan(
             name=self.name,
             units=self.units,
             graph=self.graph,
-            areas=MappingProxyType({a: tuple(c) for a, c in areas.items() if c}),
-            problems=tuple(kept),
+            areas=MappingProxyType({a: tuple(c) for a, c in areas.items()}),
+            problems=tuple(problems),
             links=self.links,
             reference=self.reference,
             config=self.config,
             spec=self.spec,
         )
+
+
+def _duplicates(areas: Mapping[str, Sequence[str]]) -> list[EntryProblem]:
+    """A ``duplicate`` problem for every unit listed in more than one area."""
+    owner: dict[str, list[str]] = {}
+    for area, codes in areas.items():
+        for code in codes:
+            owner.setdefault(code, []).append(area)
+    return [
+        EntryProblem("duplicate", names[0], code, (code,), tuple(names))
+        for code, names in owner.items()
+        if len(names) > 1
+    ]

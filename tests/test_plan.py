@@ -166,3 +166,15 @@ def test_paths_in_plan_are_relative_to_the_plan(tmp_path):
     assert spec.inputs["boundaries"] == (tmp_path / "n03.zip",)
     assert spec.inputs["facilities"] == (tmp_path / "a.csv", tmp_path / "b.csv")
     assert spec.reference == tmp_path / "ref.csv"
+
+
+def test_reassign_settles_duplicates_and_drops_empty_areas(grid):
+    plan = plan_of(HEADER + '[areas]\n"A" = ["99201", "99202", "町99"]\n"B" = ["99202"]\n', grid)
+    assert sorted(p.kind for p in plan.problems) == ["duplicate", "unknown"]
+    moved = plan.reassign({"99202": "A"})
+    assert dict(moved.areas) == {"A": ("99201", "99202")}
+    assert [p.kind for p in moved.problems] == ["unknown"]  # B emptied and gone; the unknown entry stays
+    again = moved.reassign({"99201": "C"})
+    assert dict(again.areas) == {"A": ("99202",), "C": ("99201",)}
+    with pytest.raises(KeyError, match="99999"):
+        plan.reassign({"99999": "A"})
