@@ -32,6 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "n03_2021_simplified" / "pref_1pct"
 N_FACILITIES = 20_000
@@ -63,37 +66,23 @@ PEER = textwrap.dedent(
 def make_inputs(data: Path, out: Path) -> tuple[Path, Path]:
     """Write the 47-area plan and 20,000 synthetic facilities (points inside units)."""
     import geopandas as gpd
-    import shapely
 
     frames = [gpd.read_file(p) for p in sorted(data.glob("*.json"))]
     raw = pd.concat(frames, ignore_index=True)
     raw = raw[raw["N03_007"].notna()]
     rng = np.random.default_rng(47)
-    geoms = raw.geometry.values
-    weights = shapely.area(geoms)
-    pick = rng.choice(len(raw), size=N_FACILITIES, p=weights / weights.sum())
-    rows = []
-    for i, k in enumerate(pick):
-        g = geoms[k]
-        x0, y0, x1, y1 = g.bounds
-        for _ in range(100):
-            x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
-            if g.contains(shapely.Point(x, y)):
-                break
-        else:
-            p = g.representative_point()
-            x, y = p.x, p.y
-        rows.append(
-            (
-                f"F{i:05d}",
-                f"施設{i:05d}",
-                round(y, 6),
-                round(x, 6),
-                int(rng.random() < 0.1),
-                int(rng.random() < 0.03),
-                *(int(v) for v in rng.random(4) < 0.5),
-            )
+    rows = [
+        (
+            f"F{i:05d}",
+            f"施設{i:05d}",
+            round(y, 6),
+            round(x, 6),
+            int(rng.random() < 0.1),
+            int(rng.random() < 0.03),
+            *(int(v) for v in rng.random(4) < 0.5),
         )
+        for i, (_k, x, y) in enumerate(synthetic.points_in(raw.geometry.values, N_FACILITIES, rng))
+    ]
     fac = out / "facilities.csv"
     pd.DataFrame(
         rows,
@@ -110,15 +99,7 @@ def make_inputs(data: Path, out: Path) -> tuple[Path, Path]:
             "end_of_life",
         ],
     ).to_csv(fac, index=False)
-    codes = sorted(set(raw["N03_007"]))
-    by_pref: dict[str, list[str]] = {}
-    for c in codes:
-        by_pref.setdefault(c[:2], []).append(c)
-    lines = ['[plan]\nname = "全国（都道府県ごと）"\nunits = "ward"\n[areas]']
-    for p, cs in by_pref.items():
-        lines.append(f'"{p}" = [{", ".join(chr(34) + c + chr(34) for c in cs)}]')
-    plan = out / "plan.toml"
-    plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plan = synthetic.plan_by_prefecture(set(raw["N03_007"]), out / "plan.toml")
     return plan, fac
 
 

@@ -36,6 +36,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic  # noqa: E402
+
 DATA = ROOT.parent / "shared" / "data" / "n03_2021_simplified" / "pref_1pct"
 KINDS = (
     "support_clinic",
@@ -52,7 +54,6 @@ KINDS = (
 
 def make_run(n: int, tmp: Path):
     """A CheckRun with n synthetic facilities (one area per prefecture, or the sample plan)."""
-    import shapely
 
     from geo_zaitaku import check_plan
     from geo_zaitaku.sample import write_sample
@@ -61,37 +62,15 @@ def make_run(n: int, tmp: Path):
     boundaries = DATA / "N03-21_43_210101.json" if n <= 10_000 else DATA
     if DATA.exists():
         units = load_units(boundaries, level="ward")
-        by_pref: dict[str, list[str]] = {}
-        for code in units.index:
-            by_pref.setdefault(code[:2], []).append(code)
-        plan = tmp / "plan.toml"
-        plan.write_text(
-            '[plan]\nname = "全国"\nunits = "ward"\n[areas]\n'
-            + "".join(
-                f'"{p}" = [{", ".join(chr(34) + c + chr(34) for c in cs)}]\n' for p, cs in by_pref.items()
-            ),
-            encoding="utf-8",
-        )
+        plan = synthetic.plan_by_prefecture(units.index, tmp / "plan.toml", name="全国")
         source = "熊本県" if n <= 10_000 else "all of Japan (47 prefectures)"
     else:
         files = write_sample(tmp / "sample")
         plan, units = files.plan, load_units(files.units)
         source = "built-in sample"
     rng = np.random.default_rng(n)
-    geoms = units.geometry.values
-    weights = shapely.area(geoms)
-    pick = rng.choice(len(units), size=n, p=weights / weights.sum())
     rows = []
-    for i, k in enumerate(pick):
-        g = geoms[k]
-        x0, y0, x1, y1 = g.bounds
-        for _ in range(50):
-            x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
-            if g.contains(shapely.Point(x, y)):
-                break
-        else:
-            p = g.representative_point()
-            x, y = p.x, p.y
+    for i, (k, x, y) in enumerate(synthetic.points_in(units.geometry.values, n, rng, tries=50)):
         u = units.iloc[k]
         rows.append(
             {

@@ -5,7 +5,6 @@ layer control, escaped popup text); screenshots are kept in the test's temp fold
 import html as htmllib
 import json
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -16,19 +15,16 @@ from conftest import EVIL_ATTR, EVIL_NAME
 
 from geo_zaitaku.maps import area_map, resource_map
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import cdp
+
+CHROMIUM = cdp.find_chromium()
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian: apt-get install chromium)"),
 ]
 FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *cdp.FLAGS,
     "--host-resolver-rules=MAP * ~NOTFOUND",  # no network at all: the map must not need it
     "--window-size=1200,900",
     "--virtual-time-budget=15000",
@@ -120,9 +116,6 @@ def test_area_map_in_chromium(sample_run, tmp_path):
 def test_search_and_click_in_chromium(evil_run, tmp_path):
     """Type in the name search, pick a result, read the popup (DevTools protocol)."""
     pytest.importorskip("websocket", reason="websocket-client not installed (pip install '.[test]')")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    import cdp
-
     path = tmp_path / "resources.html"
     resource_map(evil_run, basemap=False).save(path, self_contained=True)
     with cdp.browser("--host-resolver-rules=MAP * ~NOTFOUND", width=390, height=844) as page:

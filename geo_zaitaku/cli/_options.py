@@ -49,6 +49,13 @@ no_cache_opt = click.option(
     default=False,
     help="境界のキャッシュを使わない / do not use the boundary cache.",
 )
+level_opt = click.option(
+    "--level",
+    type=click.Choice(["municipality", "ward"]),
+    default="municipality",
+    show_default=True,
+    help="単位: 市区町村（政令市は市）か、政令市を区に分けるか / municipalities, or designated cities by ward.",
+)
 quiet_opt = click.option("--quiet", "-q", is_flag=True, default=False, help="表と情報を省略 / less output.")
 pref_opt = click.option(
     "--pref",

@@ -35,13 +35,7 @@ def facilities() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @opt.units_opt
 @opt.pref_year_opts
-@click.option(
-    "--level",
-    type=click.Choice(["municipality", "ward"]),
-    default="municipality",
-    show_default=True,
-    help="配置の単位: 市区町村（政令市は市）か区 / place in municipalities or in wards.",
-)
+@opt.level_opt
 @opt.facility_format_opts
 @click.option(
     "--key-institutions",

@@ -21,13 +21,7 @@ def population() -> None:
 @click.argument("source", type=click.Path(path_type=Path))
 @opt.units_opt
 @opt.pref_year_opts
-@click.option(
-    "--level",
-    type=click.Choice(["municipality", "ward"]),
-    default="municipality",
-    show_default=True,
-    help="市町村単位か、政令市を区単位にするか / municipalities or wards.",
-)
+@opt.level_opt
 @click.option(
     "--target-year",
     "target_year",
