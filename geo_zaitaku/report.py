@@ -60,13 +60,24 @@ def areas_frame(report: Report) -> pd.DataFrame:
         row[c["errors"]] = errors
         row[c["warnings"]] = warnings
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return _whole_numbers(frame, [c[k] for k in ("population", "pop_65over", "pop_75over", "people_per_hub")])
 
 
 def units_frame(report: Report) -> pd.DataFrame:
     """One row per unit: area, population and distance to the nearest key institution."""
     c = labels.COLUMNS
-    return pd.DataFrame(
+    keys = (
+        "code",
+        "unit_name",
+        "area",
+        "population",
+        "pop_65over",
+        "reach_km",
+        "nearest_key_institution",
+        "origin",
+    )
+    frame = pd.DataFrame(
         [
             {
                 c["code"]: u.code,
@@ -80,20 +91,9 @@ def units_frame(report: Report) -> pd.DataFrame:
             }
             for u in report.units
         ],
-        columns=[
-            c[k]
-            for k in (
-                "code",
-                "unit_name",
-                "area",
-                "population",
-                "pop_65over",
-                "reach_km",
-                "nearest_key_institution",
-                "origin",
-            )
-        ],
+        columns=[c[k] for k in keys],
     )
+    return _whole_numbers(frame, [c["population"], c["pop_65over"]])
 
 
 def findings_frame(report: Report) -> pd.DataFrame:
@@ -243,6 +243,14 @@ def _json_default(value: object) -> object:
     raise TypeError(type(value).__name__)
 
 
+def _whole_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Columns of whole numbers written as such (370000, not 370000.0), blank where unknown."""
+    for column in columns:
+        if column in frame.columns:
+            frame[column] = frame[column].astype("Int64")
+    return frame
+
+
 def _int(value: float | None) -> int | None:
     return None if value is None else round(value)
 
@@ -257,7 +265,9 @@ def _md_table(frame: pd.DataFrame) -> list[str]:
     sep = "|" + "|".join("---" for _ in frame.columns) + "|"
     rows = [
         "| "
-        + " | ".join("" if v is None or (isinstance(v, float) and v != v) else _md(v) for v in row)
+        + " | ".join(
+            "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else _md(v) for v in row
+        )
         + " |"
         for row in frame.itertuples(index=False)
     ]

@@ -21,6 +21,9 @@ def test_report_files(sample_run, tmp_path):
     assert rows[0]["構成市区町村コード"] == "99100"
     assert rows[1]["構成市区町村コード"] == "99201 99204 99208 99321 99322 99323"
     assert rows[3]["連携拠点数"] == "0"
+    assert (
+        rows[0]["拠点あたり人口"] == "370000" and rows[3]["拠点あたり人口"] == ""
+    )  # whole numbers, blank if unknown
     assert rows[3]["エラー"] == "1"
     data = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert data["ok"] is False
@@ -46,6 +49,7 @@ def test_markdown_escapes_table_cells(sample_run):
     assert "**計画にエラーが1件あります**" in md
     assert "| エラー | 連携を担う拠点 | 西部 | 連携を担う拠点がありません（0か所、必要数 1） |" in md
     assert "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成" in md
+    assert "<NA>" not in md and "nan" not in md
 
 
 def test_areas_frame_columns(sample_run):
