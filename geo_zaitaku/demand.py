@@ -82,6 +82,7 @@ from geo_zaitaku.population import (
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from geo_zaitaku.pipeline import CheckRun
     from geo_zaitaku.plan import Plan, PlanSpec
 
 PathLike = str | Path
@@ -590,7 +591,7 @@ class DemandRun:
 
 
 def estimate_demand(
-    plan: PathLike | PlanSpec,
+    plan: PathLike | PlanSpec | CheckRun,
     *,
     units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None = None,
     pref: int | str | None = None,
@@ -609,7 +610,9 @@ def estimate_demand(
     Parameters
     ----------
     plan
-        Plan file or parsed :class:`~geo_zaitaku.plan.PlanSpec`.
+        Plan file, parsed :class:`~geo_zaitaku.plan.PlanSpec`, or the
+        :class:`~geo_zaitaku.pipeline.CheckRun` of a check already made (its plan,
+        units and census population are reused; nothing is read again).
     units
         N03 boundary files or units already loaded.
     pref, year
@@ -636,12 +639,15 @@ def estimate_demand(
         Unusable inputs, years asked without a projection or missing from it, no
         population at all, or rates that do not cover the population's age groups.
     """
-    from geo_zaitaku.pipeline import check_plan
+    from geo_zaitaku.pipeline import CheckRun, check_plan
 
     table = rates if isinstance(rates, RateTable) else (load_rates(rates) if rates else default_rates())
-    run = check_plan(
-        plan, units=units, pref=pref, year=year, facilities=(), population=population, cache=cache
-    )
+    if isinstance(plan, CheckRun):
+        run = plan
+    else:
+        run = check_plan(
+            plan, units=units, pref=pref, year=year, facilities=(), population=population, cache=cache
+        )
     resolved = run.plan
     populations: dict[str, PopulationImport] = {}
     if run.population is not None:

@@ -50,7 +50,7 @@ def demo(out: Path, quiet: bool) -> int:
     written.append(resource_map(run, basemap=False).save(out / "resources_map.html", self_contained=True))
     written += write_resource_list(run, out)
     # expected home-care demand, now and in 2040 (fictional projection, default national rates)
-    demand = estimate_demand(files.plan, years=(2025, 2040)).result
+    demand = estimate_demand(run, years=(2025, 2040)).result  # reuses the check's plan and units
     written += [
         write_csv(out / "demand.csv", demand.area_table()),
         write_csv(out / "demand_units.csv", demand.unit_table()),
