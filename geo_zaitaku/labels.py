@@ -194,7 +194,34 @@ MAP_TEXT = MappingProxyType(
         "units_count": "市区町村",
         "errors": "エラー",
         "ok": "エラーなし",
+        "gsi_layer": "地理院タイル（標準地図）",
+        "links_layer": "橋・航路などの連結",
+        "list_count": "{n}件",
+        "list_kind": "種別",
+        "list_name": "名称",
+        "list_address": "住所",
+        "yes": "○",
     }
+)
+
+#: Column headers of the residents' list (``resources_list.csv`` / ``.html``).
+LIST_COLUMNS = MappingProxyType(
+    {
+        "kind": "種別",
+        "name": "名称",
+        "address": "住所",
+        "phone": "電話",
+        "is_24h": "24時間対応",
+        "functions": "対応",
+        "url": "ウェブサイト",
+        "municipality": "市区町村",
+        "area": "圏域",
+    }
+)
+
+#: Kinds of declared links (``[[links]] kind``).
+LINK_KINDS = MappingProxyType(
+    {"bridge": "橋", "ferry": "航路", "road": "道路", "tunnel": "トンネル", "other": "その他の連結"}
 )
 
 #: Credit line required when showing N03 boundaries.

@@ -132,3 +132,23 @@ def write_plan(path: Path, text: str) -> Path:
 
 def requires_kumamoto() -> pytest.MarkDecorator:
     return pytest.mark.skipif(not KUMAMOTO_N03.exists(), reason=f"real data not found: {KUMAMOTO_N03}")
+
+
+def page_config(html: str) -> dict:
+    """The configuration a map page carries (``<script type="application/json" id="gz-config">``)."""
+    import re
+
+    match = re.search(r'<script type="application/json" id="gz-config">(.*?)</script>', html, flags=re.S)
+    assert match, "no configuration element in the page"
+    return json.loads(match.group(1))
+
+
+def facility_data(config: dict) -> dict:
+    """The facility table of a page configuration (decompressed when packed)."""
+    import base64
+    import gzip
+
+    table = config["facilities"]["table"]
+    if isinstance(table, str):
+        table = json.loads(gzip.decompress(base64.b64decode(table)))
+    return table

@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from conftest import EVIL_ATTR, EVIL_NAME
+from conftest import EVIL_ATTR, EVIL_NAME, facility_data, page_config
 
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.maps import area_map, resource_map, write_resource_list
@@ -19,38 +19,40 @@ def has(html: str, text: str) -> bool:
     return text in html or json.dumps(text)[1:-1] in html
 
 
-def scripts_of(html: str) -> str:
-    return "".join(re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S))
-
-
-def outside_scripts(html: str) -> str:
-    return re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
-
-
 def data_table(html: str) -> dict:
-    match = re.search(r"GZ\.load\((\{.*?\}), function \(data\)", html, flags=re.S)
-    return json.loads(match.group(1).replace("<\\/", "</"))
+    return facility_data(page_config(html))
+
+
+def texts(config: dict) -> list[str]:
+    """Every legend text of a page configuration."""
+    return [i.get("t") or i.get("h") or i.get("note") for i in config["legend"]["items"]]
 
 
 def test_area_map_layers_legend_and_errors(sample_run):
     html = area_map(sample_run, basemap=False, choropleth="pop_75over").html(self_contained=True)
-    for layer in (
+    config = page_config(html)
+    names = [layer["name"] for layer in config["layers"]] + [config["labels"]["name"]]
+    assert names == [
         "在宅医療圏",
         "在宅医療圏の境界",
         "エラーのある圏域",
         "二次医療圏",
         "保健所圏域",
-        "圏域名",
+        "橋・航路などの連結",
         "市区町村別: 75歳以上人口",
-    ):
-        assert has(html, layer), layer
-    assert "url(#gz-hatch)" in html and "GZ.hatch(map" in html
-    assert "連携を担う拠点がありません（0か所、必要数 1）" in html  # the tooltip of 西部's units
-    assert "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成" in html
+        "圏域名",
+    ]
+    hatched = [layer for layer in config["layers"] if layer.get("hatch")]
+    assert config["hatch"] == "#B00000" and [h["name"] for h in hatched] == ["エラーのある圏域"]
+    west = [tip for tip in config["layers"][0]["tips"] if "圏域: 西部" in tip.get("l", [])]
+    assert len(west) == 7 and all("連携を担う拠点がありません（0か所、必要数 1）" in tip["e"] for tip in west)
+    assert config["credit"] == "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"
     assert "cyberjapandata" not in html  # no basemap
-    legend = html[html.index("gz-legend-toggle") :]
+    legend = texts(config)
     for area in ("さくら市", "東部", "北部", "西部 ⚠", "南部"):
         assert area in legend
+    links = config["layers"][5]
+    assert links["tips"] == [{"t": "橋: 潮見町 – 浮島町", "l": ["さくら大橋"]}]
     table = data_table(html)
     assert len(table["rows"]) == 242  # 243 placed facilities, one of them by code only
     assert table["unlocated"] == 1
@@ -59,7 +61,7 @@ def test_area_map_layers_legend_and_errors(sample_run):
 
 
 def test_area_map_with_basemap_links_cdn(sample_run):
-    html = area_map(sample_run).html()
+    html = area_map(sample_run).html(self_contained=False)
     assert "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png" in html
     assert has(html, "地理院タイル（標準地図）") and "OpenStreetMap" in html
     assert re.search(r'<script src="https://cdn\.jsdelivr\.net/npm/leaflet@1\.9\.\d/dist/leaflet\.js">', html)
@@ -79,15 +81,17 @@ def test_hostile_strings_are_escaped(evil_run, tmp_path):
     for doc in (area_map(evil_run, basemap=False), resource_map(evil_run, basemap=False)):
         html = doc.html(self_contained=True)
         assert EVIL_NAME not in html  # never raw, not even inside the data script
-        assert EVIL_ATTR not in outside_scripts(html)
-        assert "<img src=x" not in outside_scripts(html)
+        assert EVIL_ATTR not in html
+        assert "<img src=x" not in html and "<b>" not in html
         assert "javascript:alert(2)" not in html  # unsafe URL dropped
+        config = page_config(html)  # ... but the text itself travels intact, as data
+        assert config["title"]["title"].startswith(("在宅医療圏", "在宅医療・介護の資源マップ"))
     table = data_table(resource_map(evil_run, basemap=False).html())
     rows = {r[0]: r for r in table["rows"]}
     assert rows["E1"][5] == EVIL_NAME and rows["E1"][9] == ""
     assert rows["E2"][5] == EVIL_ATTR and rows["E2"][9] == "https://example.com/ok"
-    html = area_map(evil_run, basemap=False).html()
-    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html  # the area name, escaped
+    config = page_config(area_map(evil_run, basemap=False).html())
+    assert EVIL_ATTR + " ⚠" in texts(config)  # the area name, as legend text
     written = write_resource_list(evil_run, tmp_path)
     listing = written[1].read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing and EVIL_NAME not in listing
@@ -153,13 +157,10 @@ def test_large_tables_are_compressed(sample_run, monkeypatch):
     from geo_zaitaku.maps import base
 
     monkeypatch.setattr(base, "COMPRESS_ABOVE", 1000)
-    html = resource_map(sample_run, basemap=False).html()
-    match = re.search(r'GZ\.load\("([A-Za-z0-9+/=]+)", function', html)
-    import base64
-    import gzip
-
-    table = json.loads(gzip.decompress(base64.b64decode(match.group(1))))
-    assert len(table["rows"]) == 242
+    config = page_config(resource_map(sample_run, basemap=False).html())
+    assert isinstance(config["facilities"]["table"], str)
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", config["facilities"]["table"])
+    assert len(facility_data(config)["rows"]) == 242
 
 
 def test_map_commands(sample_files, tmp_path, capsys):
@@ -171,7 +172,6 @@ def test_map_commands(sample_files, tmp_path, capsys):
             "areas",
             str(sample_files.plan),
             "--no-basemap",
-            "--self-contained",
             "--choropleth",
             "pop_65over",
             "--out",

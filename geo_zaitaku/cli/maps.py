@@ -12,11 +12,12 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 basemap_opt = click.option(
     "--no-basemap", is_flag=True, default=False, help="背景地図（地理院タイル）を使わない / blank background."
 )
-self_contained_opt = click.option(
-    "--self-contained",
-    is_flag=True,
+cdn_opt = click.option(
+    "--cdn/--self-contained",
+    "cdn",
     default=False,
-    help="Leaflet 等を HTML に埋め込み、ネットワークなしで開けるようにする / inline every script.",
+    help="Leaflet 等を CDN から読み込む（既定は HTML に埋め込み、ネットワークなしで開ける） / "
+    "link Leaflet from a CDN (default: inline every script so the map opens offline).",
 )
 
 
@@ -33,7 +34,7 @@ def maps() -> None:
 @maps.command()
 @plan_inputs()
 @basemap_opt
-@self_contained_opt
+@cdn_opt
 @click.option(
     "--choropleth", metavar="COLUMN", help="市区町村を塗り分ける列（例: pop_65over, pop_75over, population）."
 )
@@ -47,7 +48,7 @@ def maps() -> None:
 def areas(
     inputs: PlanInputs,
     no_basemap: bool,
-    self_contained: bool,
+    cdn: bool,
     choropleth: str | None,
     no_reach: bool,
     out: Path | None,
@@ -62,14 +63,14 @@ def areas(
 
     doc = area_map(inputs.run(), basemap=not no_basemap, reach=not no_reach, choropleth=choropleth)
     target = out or inputs.out_dir() / "areas_map.html"
-    _output.print_written([doc.save(target, self_contained=self_contained)])
+    _output.print_written([doc.save(target, self_contained=not cdn)])
     return 0
 
 
 @maps.command()
 @plan_inputs()
 @basemap_opt
-@self_contained_opt
+@cdn_opt
 @click.option("--area", "areas_", multiple=True, metavar="NAME", help="表示する圏域（複数可。既定は全圏域）.")
 @click.option("--no-cluster", is_flag=True, default=False, help="施設をまとめて表示（クラスタ）しない.")
 @click.option(
@@ -81,7 +82,7 @@ def areas(
 def resources(
     inputs: PlanInputs,
     no_basemap: bool,
-    self_contained: bool,
+    cdn: bool,
     areas_: tuple[str, ...],
     no_cluster: bool,
     out: Path | None,
@@ -97,7 +98,7 @@ def resources(
     run = inputs.run()
     doc = resource_map(run, areas=areas_, basemap=not no_basemap, cluster=not no_cluster)
     target = out or inputs.out_dir() / "resources_map.html"
-    written = [doc.save(target, self_contained=self_contained)]
+    written = [doc.save(target, self_contained=not cdn)]
     stem = target.stem.removesuffix("_map") + "_list"
     written += write_resource_list(run, target.parent, areas=areas_, stem=stem)
     _output.print_written(written)

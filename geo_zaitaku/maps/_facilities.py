@@ -46,6 +46,13 @@ def safe_url(value: object) -> str | None:
     return value if isinstance(value, str) and _SAFE_URL.match(value.strip()) else None
 
 
+def tel_href(phone: object) -> str | None:
+    """A ``tel:`` link of the digits (and ``+``) of a phone number, ``None`` when it has
+    fewer than three digits (the same rule as the page script's)."""
+    digits = "".join(ch for ch in str(phone or "") if ch in "0123456789+")
+    return f"tel:{digits}" if len(digits) >= 3 else None
+
+
 def facility_table(
     facilities: gpd.GeoDataFrame,
     units: gpd.GeoDataFrame,
@@ -117,6 +124,7 @@ def facility_table(
         )
     return {
         "columns": {c: i for i, c in enumerate(COLUMNS)},
+        "flags": dict(FLAGS),
         "kinds": [
             {
                 "id": k,
@@ -131,7 +139,6 @@ def facility_table(
         "rows": rows,
         "cluster": cluster,
         "unlocated": int((~located).sum()),
-        "text": dict(labels.MAP_TEXT),
     }
 
 

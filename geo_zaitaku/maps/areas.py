@@ -1,13 +1,19 @@
 """The planner's area map: home-care areas, where the plan departs from the reference
-layers, which areas fail the checks and why, and the key institutions and hubs."""
+layers, which areas fail the checks and why, the declared links, and the key
+institutions and hubs.
+
+The map is described as data (layers, labels, legend, facilities; see
+:mod:`geo_zaitaku.maps.base`) and drawn by the page's script.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-import folium
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
@@ -15,14 +21,16 @@ from geo_zaitaku.checks import AreaSummary, Report, UnitSummary
 from geo_zaitaku.maps import _geo
 from geo_zaitaku.maps._facilities import facility_table
 from geo_zaitaku.maps._style import ERROR_COLOR, REFERENCE_STYLES, SEQUENTIAL, color_areas
-from geo_zaitaku.maps.base import MapDocument, Script, add_legend, esc, finish, js_data, js_json, new_map
+from geo_zaitaku.maps.base import MapDocument, base_config, heading, legend_item, new_map, note, packed
 from geo_zaitaku.pipeline import CheckRun
 from geo_zaitaku.plan import Plan
 
 #: Kinds hidden at first on the planner's map (shown from the layer control).
 HIDDEN_KINDS = ("pharmacy", "dental", "care_management", "community_support", "other")
-#: A tooltip: title, lines, error lines (all plain text; the script escapes them).
+#: A tooltip: title, lines, error lines (all plain text; the script inserts them as text).
 Tip = dict[str, object]
+#: Style of the declared links (bridges, ferries …).
+LINK_STYLE = {"color": "#000000", "weight": 3, "dashArray": "6 6", "opacity": 0.9}
 
 
 def area_map(
@@ -38,10 +46,10 @@ def area_map(
     Layers: the areas (each municipality coloured by its area, with a tooltip giving
     its area, population, nearest key institution and the area's errors), area
     outlines, hatched areas with errors, the reference layers' outlines (secondary
-    medical areas, health-center areas), area names, key institutions and hubs, other
-    facilities by kind, circles of ``reach_km`` around key institutions, and an
-    optional choropleth. A Japanese legend, the N03 credit, a scale bar and a
-    fullscreen button.
+    medical areas, health-center areas), the declared links, area names, key
+    institutions and hubs, other facilities by kind, circles of ``reach_km`` around key
+    institutions, and an optional choropleth. A Japanese legend, the N03 credit, a
+    scale bar and a fullscreen button.
 
     Parameters
     ----------
@@ -69,8 +77,13 @@ def area_map(
     """
     plan, report = run.plan, run.report
     units = plan.units
-    title = title or f"{labels.MAP_TEXT['areas_title']}: {plan.name}"
-    m, control = new_map(units.total_bounds, basemap=basemap, title=title)
+    t = labels.MAP_TEXT
+    m, control = new_map(units.total_bounds, basemap=basemap)
+    config = base_config(
+        kind="areas",
+        title=title or f"{t['areas_title']}: {plan.name}",
+        bounds=units.total_bounds,
+    )
     geoms = _geo.display_geometry(units)
     assignment = plan.assignment
     area_of = [assignment.get(c) for c in units.index]
@@ -78,121 +91,115 @@ def area_map(
     colors = color_areas(list(plan.areas), _touching_areas(plan))
     errors = _errors_by_area(report)
     summaries = {a.name: a for a in report.areas}
+    notes = {a.name: a.note for a in plan.spec.areas if a.note}
     unit_info = {u.code: u for u in report.units}
-    tips: list[list[Tip]] = []
-    scripts: list[str] = []
-
-    def tooltip_layer(layer: folium.GeoJson, layer_tips: list[Tip]) -> None:
-        tips.append(layer_tips)
-        scripts.append(f"GZ.tips({layer.get_name()}, tips[{len(tips) - 1}]);")
+    layers: list[dict[str, Any]] = config["layers"]
+    legend: list[dict[str, object]] = config["legend"]["items"]
 
     # 1. areas, drawn per unit so that each unit's tooltip tells its area and status
     fills = [colors.get(a, "#FFFFFF") if a else "#FFFFFF" for a in area_of]
-    areas_layer = folium.GeoJson(
-        _geo.feature_collection(geoms, [{"i": i, "fill": f} for i, f in enumerate(fills)]),
-        name=esc(labels.MAP_TEXT["areas_layer"]),
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.55,
-            "color": "#666666",
-            "weight": 0.8,
-        },
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        zoom_on_click=False,
-    ).add_to(m)
-    tooltip_layer(
-        areas_layer,
-        [
-            _unit_tip(
-                code,
-                plan.unit_name(code),
-                area,
-                unit_info.get(code),
-                summaries.get(area),
-                errors.get(area, []),
-            )
-            for code, area in zip(units.index, area_of, strict=True)
-        ],
+    layers.append(
+        {
+            "name": t["areas_layer"],
+            "data": _geo.feature_collection(geoms, [{"i": i, "fill": f} for i, f in enumerate(fills)]),
+            "style": {"fillOpacity": 0.55, "color": "#666666", "weight": 0.8},
+            "fill": "fill",
+            "highlight": {"weight": 2.5, "color": "#000000"},
+            "tips": [
+                _unit_tip(
+                    code,
+                    plan.unit_name(code),
+                    area,
+                    unit_info.get(code),
+                    summaries.get(area),
+                    errors.get(area, []),
+                    notes.get(area or ""),
+                )
+                for code, area in zip(units.index, area_of, strict=True)
+            ],
+        }
     )
     # 2. area outlines and hatched error areas (not interactive)
-    folium.GeoJson(
-        _geo.feature_collection([_geo.outline(g) for g in area_geoms.values()], [{} for _ in area_geoms]),
-        name=esc(labels.MAP_TEXT["area_borders_layer"]),
-        style_function=lambda f: {"color": "#222222", "weight": 2.5, "opacity": 0.9},
-        interactive=False,
-    ).add_to(m)
+    layers.append(
+        {
+            "name": t["area_borders_layer"],
+            "data": _geo.feature_collection(
+                [_geo.outline(g) for g in area_geoms.values()], [{} for _ in area_geoms]
+            ),
+            "style": {"color": "#222222", "weight": 2.5, "opacity": 0.9},
+            "interactive": False,
+        }
+    )
     error_areas = [a for a in plan.areas if errors.get(a) and a in area_geoms]
     if error_areas:
-        folium.GeoJson(
-            _geo.feature_collection([area_geoms[a] for a in error_areas], [{} for _ in error_areas]),
-            name=esc(labels.MAP_TEXT["errors_layer"]),
-            style_function=lambda f: {
-                "fillColor": "url(#gz-hatch)",
-                "fillOpacity": 0.7,
-                "color": ERROR_COLOR,
-                "weight": 4,
-                "dashArray": "8 4",
-            },
-            interactive=False,
-        ).add_to(m)
+        config["hatch"] = ERROR_COLOR
+        layers.append(
+            {
+                "name": t["errors_layer"],
+                "data": _geo.feature_collection(
+                    [area_geoms[a] for a in error_areas], [{} for _ in error_areas]
+                ),
+                "style": {"fillOpacity": 0.7, "color": ERROR_COLOR, "weight": 4, "dashArray": "8 4"},
+                "hatch": True,
+                "interactive": False,
+            }
+        )
     # 3. reference layers as outlines
     if plan.reference is not None:
         for i, layer in enumerate(plan.reference.columns):
-            ja = labels.LAYERS.get(layer, (layer,))[0]
+            ja = _layer_name(layer)
             color, dash = REFERENCE_STYLES[i % len(REFERENCE_STYLES)]
             regions = _geo.dissolve(geoms, [plan.reference[layer].get(c) for c in units.index])
-            ref_layer = folium.GeoJson(
-                _geo.feature_collection(
-                    [_geo.outline(g) for g in regions.values()], [{"i": k} for k in range(len(regions))]
-                ),
-                name=esc(ja),
-                style_function=lambda f, c=color, d=dash: {
-                    "color": c,
-                    "weight": 3,
-                    "dashArray": d,
-                    "opacity": 0.9,
-                },
-                show=i == 0,
-            ).add_to(m)
-            tooltip_layer(ref_layer, [{"t": f"{ja}: {r}"} for r in regions])
-    # 4. choropleth of a unit attribute (hidden at first)
-    legend_choropleth = ""
+            layers.append(
+                {
+                    "name": ja,
+                    "data": _geo.feature_collection(
+                        [_geo.outline(g) for g in regions.values()], [{"i": k} for k in range(len(regions))]
+                    ),
+                    "style": {"color": color, "weight": 3, "dashArray": dash, "opacity": 0.9},
+                    "show": i == 0,
+                    "tips": [{"t": f"{ja}: {r}"} for r in regions],
+                }
+            )
+    # 4. declared links (bridges, ferries …) between the units' centroids
+    if plan.links:
+        layers.append(_links_layer(plan))
+    # 5. choropleth of a unit attribute (hidden at first)
+    choropleth_legend: list[dict[str, object]] = []
     if choropleth:
-        layer, layer_tips, legend_choropleth = _choropleth(units, geoms, choropleth)
-        layer.add_to(m)
-        tooltip_layer(layer, layer_tips)
-    # 5. area names
-    names = folium.FeatureGroup(name=esc(labels.MAP_TEXT["labels_layer"]))
-    for area, geom in area_geoms.items():
-        point = geom.representative_point()
-        cls = "gz-label gz-error-label" if errors.get(area) else "gz-label"
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(html=f"<span>{esc(area)}</span>", class_name=cls, icon_size=(0, 0)),
-            interactive=False,
-        ).add_to(names)
-    names.add_to(m)
-    # 6. facilities: key institutions and hubs on top, other kinds togglable; reach circles
+        layer, choropleth_legend = _choropleth(units, geoms, choropleth)
+        layers.append(layer)
+    # 6. area names, on top of everything
+    config["labels"] = {
+        "name": t["labels_layer"],
+        "items": [
+            {
+                "lat": round(p.y, 5),
+                "lon": round(p.x, 5),
+                "text": area,
+                "error": bool(errors.get(area)),
+            }
+            for area, p in ((a, g.representative_point()) for a, g in area_geoms.items())
+        ],
+    }
+    # 7. facilities: key institutions and hubs on top, other kinds togglable; reach circles
     table = facility_table(run.facilities.frame, units, hidden_kinds=HIDDEN_KINDS, cluster=True)
     reach_km = plan.config.reach_km
-    body = (
-        "GZ.facilities(map, data, control, {roles: true, done: function (info) {"
-        " info.areas = %d; GZ.ready(info, map); }});" % len(plan.areas)
-    )
-    if reach:
-        body += "GZ.reachCircles(map, control, data, %d, %s);" % (
-            round(reach_km * 1000),
-            js_json(labels.MAP_TEXT["reach_layer"].format(km=reach_km)),
-        )
-    facility_slot, tips_slot = js_data(table), js_data(tips)
-    finish(m, control, text=dict(labels.MAP_TEXT))
-    Script(
-        "GZ.hatch(map, %s); var tips = %s; %s GZ.load(%s, function (data) { %s });"
-        % (js_json(ERROR_COLOR), tips_slot, " ".join(scripts), facility_slot, body),
-        control,
-    ).add_to(m)
-    add_legend(m, _legend(plan, colors, errors, table, reach_km if reach else None, legend_choropleth))
-    return MapDocument(m, cluster=True, data=(facility_slot, tips_slot))
+    config["facilities"] = {
+        "table": packed(table),
+        "roles": True,
+        "reach": {"radius": round(reach_km * 1000), "name": t["reach_layer"].format(km=reach_km)}
+        if reach
+        else None,
+    }
+    config["ready"] = {"areas": len(plan.areas)}
+    legend += _legend(plan, colors, errors, table, reach_km if reach else None)
+    legend += choropleth_legend
+    return MapDocument(m, control, config, cluster=True)
+
+
+def _layer_name(layer: str) -> str:
+    return labels.LAYERS.get(layer, (layer,))[0]
 
 
 def _touching_areas(plan: Plan) -> dict[str, set[str]]:
@@ -221,13 +228,17 @@ def _unit_tip(
     unit: UnitSummary | None,
     summary: AreaSummary | None,
     errors: Sequence[str],
+    area_note: str | None = None,
 ) -> Tip:
-    """Tooltip of one unit: its area, population, nearest key institution, area errors."""
+    """Tooltip of one unit: its area (and the area's note), population, nearest key
+    institution, area errors."""
     t = labels.MAP_TEXT
     title = f"{name}（{code}）"
     if area is None:
         return {"t": title, "e": [labels.MESSAGES["unassigned"][0].format(unit=name)]}
     lines = [f"{labels.COLUMNS['area']}: {area}"]
+    if area_note:
+        lines.append(area_note)
     if unit is not None and unit.population is not None:
         lines.append(f"{t['population']}: {unit.population:,.0f}")
     if unit is not None and unit.reach_km is not None:
@@ -243,15 +254,37 @@ def _unit_tip(
     return {"t": title, "l": lines, "e": list(errors)}
 
 
-def _choropleth(units: pd.DataFrame, geoms: np.ndarray, column: str) -> tuple[folium.GeoJson, list[Tip], str]:
-    """The choropleth layer (quantile classes), its tooltips and its legend HTML."""
+def _links_layer(plan: Plan) -> dict[str, Any]:
+    """Dashed lines for the plan's declared links, with kind and note in the tooltip."""
+    lines, tips = [], []
+    for link in plan.links:
+        (x1, y1), (x2, y2) = plan.graph.nodes[link.a]["centroid"], plan.graph.nodes[link.b]["centroid"]
+        lines.append(shapely.LineString([(round(x1, 5), round(y1, 5)), (round(x2, 5), round(y2, 5))]))
+        kind = labels.LINK_KINDS.get(link.kind, link.kind)
+        tip: Tip = {"t": f"{kind}: {plan.unit_name(link.a)} – {plan.unit_name(link.b)}"}
+        if link.note:
+            tip["l"] = [link.note]
+        tips.append(tip)
+    return {
+        "name": labels.MAP_TEXT["links_layer"],
+        "data": _geo.feature_collection(lines, [{"i": i} for i in range(len(lines))]),
+        "style": LINK_STYLE,
+        "tips": tips,
+    }
+
+
+def _choropleth(
+    units: pd.DataFrame, geoms: np.ndarray, column: str
+) -> tuple[dict[str, Any], list[dict[str, object]]]:
+    """The choropleth layer (quantile classes, with its tooltips) and its legend rows."""
     numeric = [c for c in units.columns if c != "geometry" and pd.api.types.is_numeric_dtype(units[c])]
     if column not in units.columns:
         raise InputError(
             f"市区町村の列 {column!r} がありません。使える列: {', '.join(numeric)} / unknown column.",
             where="--choropleth",
         )
-    values = pd.to_numeric(units[column], errors="coerce").to_numpy(dtype=float)
+    values = pd.to_numeric(units[column], errors="coerce").to_numpy(dtype=float, copy=True)
+    values[~np.isfinite(values)] = np.nan
     if np.isnan(values).all():
         raise InputError(
             f"列 {column!r} に数値がありません（人口CSVを --population で指定しましたか）。 / no numeric values.",
@@ -265,82 +298,60 @@ def _choropleth(units: pd.DataFrame, geoms: np.ndarray, column: str) -> tuple[fo
             fills.append("#FFFFFF")
             tips.append({"t": f"{label}: {labels.MAP_TEXT['no_data']}"})
             continue
-        k = min(max(int(np.searchsorted(edges, v, side="right")) - 1, 0), len(edges) - 2)
-        fills.append(SEQUENTIAL[max(k, 0)])
+        k = min(max(int(np.searchsorted(edges, v, side="right")) - 1, 0), max(len(edges) - 2, 0))
+        fills.append(SEQUENTIAL[k])
         tips.append({"t": f"{label}: {v:,.0f}"})
     name = labels.MAP_TEXT["choropleth"].format(label=label)
-    layer = folium.GeoJson(
-        _geo.feature_collection(geoms, [{"i": i, "fill": f} for i, f in enumerate(fills)]),
-        name=esc(name),
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.75,
-            "color": "#555555",
-            "weight": 0.5,
-        },
-        show=False,
-    )
-    rows = "".join(
-        f'<div class="gz-row"><span class="gz-fill" style="background:{SEQUENTIAL[i]}"></span>'
-        f"{edges[i]:,.0f} – {edges[i + 1]:,.0f}</div>"
-        for i in range(max(len(edges) - 1, 1))
-        if i < len(edges) - 1
-    )
-    return layer, tips, f"<h4>{esc(name)}</h4>{rows}"
+    layer = {
+        "name": name,
+        "data": _geo.feature_collection(geoms, [{"i": i, "fill": f} for i, f in enumerate(fills)]),
+        "style": {"fillOpacity": 0.75, "color": "#555555", "weight": 0.5},
+        "fill": "fill",
+        "show": False,
+        "tips": tips,
+    }
+    rows = [heading(name)]
+    rows += [
+        legend_item(f"{edges[i]:,.0f} – {edges[i + 1]:,.0f}", fill=SEQUENTIAL[i])
+        for i in range(len(edges) - 1)
+    ]
+    if len(edges) == 1:
+        rows.append(legend_item(f"{edges[0]:,.0f}", fill=SEQUENTIAL[0]))
+    return layer, rows
 
 
 def _legend(
     plan: Plan,
     colors: Mapping[str, str],
     errors: Mapping[str, list[str]],
-    table: Mapping[str, object],
+    table: Mapping[str, Any],
     reach_km: float | None,
-    choropleth_html: str,
-) -> str:
+) -> list[dict[str, object]]:
     t = labels.MAP_TEXT
-    row = '<div class="gz-row">{}{}</div>'.format
-    parts = [f"<h4>{esc(t['areas_layer'])}</h4>"]
-    for a in plan.areas:
-        parts.append(
-            row(
-                f'<span class="gz-fill" style="background:{colors[a]}"></span>',
-                esc(a) + (" ⚠" if errors.get(a) else ""),
-            )
-        )
+    rows = [heading(t["areas_layer"])]
+    rows += [legend_item(a + (" ⚠" if errors.get(a) else ""), fill=colors[a]) for a in plan.areas]
     if errors:
-        hatch = f"background:repeating-linear-gradient(45deg,{ERROR_COLOR} 0 2px,#fff 2px 6px);border:2px dashed {ERROR_COLOR}"
-        parts.append(row(f'<span class="gz-fill" style="{hatch}"></span>', esc(t["error_legend"])))
-    parts.append(
-        row('<span class="gz-line" style="border-top:3px solid #222"></span>', esc(t["area_borders_layer"]))
-    )
-    parts.append(
-        row('<span class="gz-line" style="border-top:1px solid #666"></span>', esc(t["units_layer"]))
-    )
+        rows.append(legend_item(t["error_legend"], hatch=ERROR_COLOR))
+    rows.append(legend_item(t["area_borders_layer"], line={"width": 3, "style": "solid", "color": "#222222"}))
+    rows.append(legend_item(t["units_layer"], line={"width": 1, "style": "solid", "color": "#666666"}))
     if plan.reference is not None:
         for i, layer in enumerate(plan.reference.columns):
             color, dash = REFERENCE_STYLES[i % len(REFERENCE_STYLES)]
             style = "dotted" if dash.startswith("2 ") else "dashed"
-            parts.append(
-                row(
-                    f'<span class="gz-line" style="border-top:3px {style} {color}"></span>',
-                    esc(labels.LAYERS.get(layer, (layer,))[0]),
-                )
-            )
-    parts.append(f"<h4>{esc(t['facilities_heading'])}</h4>")
-    parts.append(row('<span class="gz-swatch gz-role-key"></span>', esc(t["key"])))
-    parts.append(row('<span class="gz-swatch gz-role-hub"></span>', esc(t["hub"])))
-    parts.append(row('<span class="gz-badge">24</span>&nbsp;', esc(t["h24"])))
-    for kind in table["kinds"]:
-        parts.append(
-            row(f'<span class="gz-swatch" style="background:{kind["color"]}"></span>', esc(kind["label"]))
-        )
+            rows.append(legend_item(_layer_name(layer), line={"width": 3, "style": style, "color": color}))
+    if plan.links:
+        rows.append(legend_item(t["links_layer"], line={"width": 3, "style": "dashed", "color": "#000000"}))
+    rows.append(heading(t["facilities_heading"]))
+    rows.append(legend_item(t["key"], role="key"))
+    rows.append(legend_item(t["hub"], role="hub"))
+    rows.append(legend_item(t["h24"], badge="24"))
+    rows += [legend_item(kind["label"], swatch=kind["color"]) for kind in table["kinds"]]
     if reach_km is not None:
-        parts.append(
-            row(
-                '<span class="gz-line" style="border-top:1px dashed #000"></span>',
-                esc(t["reach_layer"].format(km=reach_km)),
+        rows.append(
+            legend_item(
+                t["reach_layer"].format(km=reach_km), line={"width": 1, "style": "dashed", "color": "#000000"}
             )
         )
     if table["unlocated"]:
-        parts.append(f"<div>{esc(t['no_location'].format(n=table['unlocated']))}</div>")
-    return "".join(parts) + choropleth_html
+        rows.append(note(t["no_location"].format(n=table["unlocated"])))
+    return rows

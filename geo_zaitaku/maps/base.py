@@ -1,5 +1,17 @@
-"""What every geo_zaitaku map shares: the Folium map, basemaps, controls, legend,
-credits, and writing one HTML file (optionally self-contained)."""
+"""What every geo_zaitaku map shares: the Folium map with its basemaps and layer control,
+one JSON configuration that the page's script (``static/gz_map.js``) turns into layers,
+labels, legend and controls, and writing the page as one HTML file.
+
+**User text never becomes template source.** Branca renders every Folium element's
+macros and then compiles their output again as a Jinja2 template, so any text placed in
+a Folium element would be evaluated (``{{ … }}`` in a facility name would run code on
+the planner's machine). Here Folium only ever sees fixed text: the basemaps, the
+variable names it generates, and numbers. Everything that comes from users' files —
+plan, area, municipality and facility names, addresses, notes, reference layers — goes
+into the JSON configuration, which is written by a plain element (rendered once, never
+compiled) inside ``<script type="application/json">`` with ``<``, ``>`` and ``&``
+escaped, and which the script inserts into the page with ``textContent`` only.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +19,10 @@ import base64
 import gzip
 import html
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
@@ -21,72 +34,84 @@ from geo_zaitaku.maps._assets import assets
 
 GSI_STD = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
 GSI_ATTR = '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
-N03_ATTR = html.escape(labels.N03_CREDIT)
+#: Id of the element holding the page's configuration.
+CONFIG_ID = "gz-config"
+#: Facility tables larger than this (bytes of JSON) are embedded gzip-compressed.
+COMPRESS_ABOVE = 2_000_000
 
 
-def esc(value: object) -> str:
-    """HTML-escape any value for insertion as HTML text (``None`` -> ``""``)."""
-    return "" if value is None else html.escape(str(value), quote=True)
-
-
-def js_json(value: object) -> str:
-    """JSON for embedding inside a ``<script>`` element (no ``</script>``, no U+2028)."""
+def html_json(value: object) -> str:
+    """JSON safe to place inside any HTML element: ``<``, ``>``, ``&``, U+2028 and U+2029
+    are written as ``\\u`` escapes, so the text can never end the element or open a
+    comment, and ``JSON.parse`` reads it back unchanged. NaN and infinity are refused."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return (
-        text.replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
 
 
-#: Tables larger than this (bytes of JSON) are embedded gzip-compressed.
-COMPRESS_ABOVE = 2_000_000
+def packed(value: object) -> object:
+    """``value`` as it is, or for a large table a base64 string of its gzip-compressed JSON
+    (the page decompresses it with the browser's ``DecompressionStream``)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if len(text) <= COMPRESS_ABOVE:
+        return value
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=4, mtime=0)).decode("ascii")
 
 
-class DataSlot:
-    """A large data table kept out of the template engine: scripts contain a short
-    placeholder, and :func:`render` puts the data in after rendering the page."""
+class _Title(Element):
+    """The page's ``<title>``: text escaped here, substituted once by a fixed template."""
 
-    _count = 0
+    _template = Template("<title>{{ this.escaped }}</title>")
 
-    def __init__(self, value: object) -> None:
-        DataSlot._count += 1
-        self.token = f"__GZ_DATA_{DataSlot._count}__"
-        self.value = value
-
-    def __str__(self) -> str:
-        return self.token
-
-    def expression(self) -> str:
-        """A JavaScript expression for the table: JSON, or for large tables a base64
-        string of gzip-compressed JSON (read with ``GZ.load``)."""
-        text = json.dumps(self.value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        if len(text) <= COMPRESS_ABOVE:
-            return js_json(self.value)
-        packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=4, mtime=0)).decode(
-            "ascii"
-        )
-        return '"' + packed + '"'
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.escaped = html.escape(title, quote=True)
 
 
-def js_data(value: object) -> DataSlot:
-    """A placeholder for a data table in a script (see :class:`DataSlot`)."""
-    return DataSlot(value)
+class _JsonData(Element):
+    """The configuration as ``<script type="application/json">``: a plain element, rendered
+    once with a fixed template; its text is :func:`html_json` output."""
+
+    _template = Template(
+        '<script type="application/json" id="{{ this.element_id }}">{{ this.text }}</script>'
+    )
+
+    def __init__(self, value: object, element_id: str = CONFIG_ID) -> None:
+        super().__init__()
+        self.element_id = element_id
+        self.text = html_json(value)
 
 
-def new_map(
-    bounds: Sequence[float],
-    *,
-    basemap: bool = True,
-    title: str = "",
-) -> tuple[folium.Map, folium.LayerControl]:
+class _Start(MacroElement):
+    """Runs ``GZ.start`` with the map, its layer control and the configuration element.
+    The macro holds only names Folium generated."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        GZ.start({{ this._parent.get_name() }}, {{ this.control_name }}, "{{ this.config_id }}");
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control: folium.LayerControl, config_id: str = CONFIG_ID) -> None:
+        super().__init__()
+        self._name = "GzStart"
+        self.control_name = control.get_name()
+        self.config_id = config_id
+
+
+def new_map(bounds: Sequence[float], *, basemap: bool = True) -> tuple[folium.Map, folium.LayerControl]:
     """Create a map fitted to ``bounds`` (minx, miny, maxx, maxy in lon/lat).
 
     The basemap is 地理院タイル (GSI standard map) with OpenStreetMap as an alternative;
-    ``basemap=False`` gives a blank background. A scale bar is shown. The layer control
-    is returned so that callers add overlays to it; it must be added to the map after
-    the overlays (see :func:`finish`).
+    ``basemap=False`` gives a blank background. A scale bar is shown. Only fixed text
+    and numbers are given to Folium (see the module docstring).
     """
     m = folium.Map(location=None, tiles=None, control_scale=True, zoom_control=True, prefer_canvas=False)
     m.default_js = []
@@ -95,7 +120,7 @@ def new_map(
         folium.TileLayer(
             GSI_STD,
             attr=GSI_ATTR,
-            name="地理院タイル（標準地図）",
+            name=labels.MAP_TEXT["gsi_layer"],
             max_zoom=18,
             min_zoom=5,
             max_native_zoom=18,
@@ -105,140 +130,110 @@ def new_map(
     # map options: calling setMinZoom later starts a zoom animation that swallows fitBounds
     m.options["minZoom"] = 4
     m.options["maxZoom"] = 18
-    minx, miny, maxx, maxy = bounds
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    Script("map._gzBounds = L.latLngBounds(%s);" % js_json([[miny, minx], [maxy, maxx]])).add_to(m)
-    if title:
-        m.get_root().header.add_child(Element(f"<title>{esc(title)}</title>"), name="gz_title")
     control = folium.LayerControl(collapsed=True, position="topright")
     return m, control
 
 
-class Script(MacroElement):
-    """Arbitrary JavaScript run after the map (and its layer control) exist.
-
-    ``code`` may use ``{map}`` and ``{control}`` placeholders for the Leaflet variable
-    names of the map and the layer control.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function(map, control) {
-        {{ this.code }}
-        })({{ this._parent.get_name() }}, {{ this.control_name }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, code: str, control: folium.LayerControl | None = None) -> None:
-        super().__init__()
-        self._name = "GzScript"
-        self.code = code
-        self.control_name = control.get_name() if control is not None else "null"
-
-
-def add_legend(m: folium.Map, body_html: str, *, position: str = "bottomright") -> None:
-    """Add a legend control whose inner HTML is ``body_html`` (already escaped) plus the
-    N03 credit line. On a narrow screen it collapses behind a 凡例 button."""
-    content = (
-        f'<button type="button" class="gz-legend-toggle">{esc(labels.MAP_TEXT["legend"])}</button>'
-        f'{body_html}<div class="gz-credit">{N03_ATTR}</div>'
-    )
-    code = (
-        "var C = L.Control.extend({options: {position: %s}, onAdd: function () {"
-        "var d = L.DomUtil.create('div', 'gz-legend' + (window.innerWidth < 600 ? ' gz-collapsed' : ''));"
-        "d.innerHTML = %s; L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);"
-        "d.querySelector('.gz-legend-toggle').addEventListener('click', function () {"
-        "d.classList.toggle('gz-collapsed'); });"
-        "return d; }}); var legend = new C().addTo(map);"
-        # on a wide screen, fit the data beside the legend rather than under it
-        "if (window.innerWidth >= 600 && map._gzBounds) { var w = legend.getContainer().offsetWidth;"
-        " map.fitBounds(map._gzBounds, {paddingBottomRight: [w + 10, 0], animate: false}); }"
-    ) % (js_json(position), js_json(content))
-    Script(code).add_to(m)
-
-
-def finish(m: folium.Map, control: folium.LayerControl, *, text: dict[str, str]) -> None:
-    """Add the layer control, fullscreen button and N03 attribution (call last)."""
-    control.add_to(m)
-    Script(
-        "map.attributionControl.addAttribution(%s); GZ.fullscreen(map, %s);"
-        % (js_json(N03_ATTR), js_json(text))
-    ).add_to(m)
-
-
-def render(
-    m: folium.Map,
-    *,
-    cluster: bool,
-    self_contained: bool,
-    after_body: str = "",
-    data: Sequence[DataSlot] = (),
-) -> str:
-    """Render the map as one HTML document.
-
-    Parameters
-    ----------
-    m
-        The map.
-    cluster
-        Whether Leaflet.markercluster is needed.
-    self_contained
-        Inline Leaflet and the plugins (no network needed; basemap tiles are then
-        simply absent offline).
-    after_body
-        Extra HTML placed after the map (e.g. a printable list), already escaped.
-    data
-        Data tables whose placeholders the map's scripts contain.
-    """
-    root = m.get_root()
-    for i, asset in enumerate(assets(cluster=cluster, self_contained=self_contained)):
-        root.header.add_child(Element(asset.html()), name=f"gz_asset_{i}", index=i)
-    if after_body:
-        root.html.add_child(Element(after_body), name="gz_after_body")
-    document = root.render().replace("<html>", '<html lang="ja">', 1)
-    for slot in data:
-        document = document.replace(slot.token, slot.expression(), 1)
-    return document
-
-
-def save(document: str, path: str | Path) -> Path:
-    """Write an HTML document atomically."""
-    return write_text(path, document)
-
-
 @dataclass(frozen=True, eq=False)
 class MapDocument:
-    """A map ready to be written: the Folium map, and how to render it.
+    """A map ready to be written: the Folium map and the configuration of its script.
 
     Attributes
     ----------
     map
-        The Folium map (add layers to it before writing, if you like).
+        The Folium map (fixed text only; see the module docstring).
+    control
+        Its layer control (the script adds the overlays to it).
+    config
+        Everything the script draws, as JSON-ready data (see ``static/gz_map.js``,
+        ``GZ.start``).
     cluster
         Whether Leaflet.markercluster is needed.
-    after_body
-        HTML placed after the map.
-    data
-        Data tables referred to by the map's scripts.
     """
 
     map: folium.Map
-    cluster: bool
-    after_body: str = ""
-    data: tuple[DataSlot, ...] = ()
+    control: folium.LayerControl
+    config: Mapping[str, Any] = field(default_factory=dict)
+    cluster: bool = False
 
-    def html(self, *, self_contained: bool = False) -> str:
-        """The map as one HTML document (``self_contained``: no network needed)."""
-        return render(
-            self.map,
-            cluster=self.cluster,
-            self_contained=self_contained,
-            after_body=self.after_body,
-            data=self.data,
-        )
+    def html(self, *, self_contained: bool = True) -> str:
+        """The map as one HTML document.
 
-    def save(self, path: str | Path, *, self_contained: bool = False) -> Path:
+        Parameters
+        ----------
+        self_contained
+            Inline Leaflet and the plugins (default): the file opens with no network
+            (basemap tiles are then simply absent). ``False`` links them from a CDN.
+        """
+        return render(self, self_contained=self_contained)
+
+    def save(self, path: str | Path, *, self_contained: bool = True) -> Path:
         """Write the HTML file atomically; return its path."""
-        return save(self.html(self_contained=self_contained), path)
+        return write_text(path, self.html(self_contained=self_contained))
+
+
+def render(doc: MapDocument, *, self_contained: bool) -> str:
+    """Render a :class:`MapDocument` as one HTML document."""
+    m = doc.map
+    root = m.get_root()
+    for i, asset in enumerate(assets(cluster=doc.cluster, self_contained=self_contained)):
+        root.header.add_child(Element(asset.html()), name=f"gz_asset_{i}", index=i)
+    title = str(doc.config.get("title", {}).get("title", ""))
+    root.header.add_child(_Title(title), name="gz_title")
+    root.html.add_child(_JsonData(doc.config), name="gz_config")
+    if doc.control.get_name() not in m._children:  # the control after the basemaps
+        doc.control.add_to(m)
+        m.add_child(_Start(doc.control), name="gz_start")
+    document = root.render()
+    head = "<!DOCTYPE html>\n<html>"
+    if document.startswith(head):  # Folium's own first line, before any data
+        document = '<!DOCTYPE html>\n<html lang="ja">' + document[len(head) :]
+    return document
+
+
+def legend_item(text: str, **style: object) -> dict[str, object]:
+    """One legend row: ``text`` with a symbol (``fill``, ``line``, ``swatch``, ``role``,
+    ``badge`` or ``hatch``; see ``GZ.legend`` in ``static/gz_map.js``)."""
+    return {"t": text, **style}
+
+
+def heading(text: str) -> dict[str, object]:
+    """A legend heading."""
+    return {"h": text}
+
+
+def note(text: str) -> dict[str, object]:
+    """A line of text in the legend."""
+    return {"note": text}
+
+
+def base_config(
+    *,
+    kind: str,
+    title: str,
+    subtitle: str = "",
+    bounds: Sequence[float],
+) -> dict[str, Any]:
+    """The parts of a page configuration every map has.
+
+    Parameters
+    ----------
+    kind
+        ``"areas"`` or ``"resources"``.
+    title, subtitle
+        The title block (plan or map name, the areas shown).
+    bounds
+        minx, miny, maxx, maxy (lon/lat) of the data, for fitting the view.
+    """
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    return {
+        "kind": kind,
+        "title": {"title": title, "subtitle": subtitle},
+        "text": dict(labels.MAP_TEXT),
+        "credit": labels.N03_CREDIT,
+        "bounds": [[miny, minx], [maxy, maxx]],
+        "layers": [],
+        "legend": {"position": "bottomright", "items": []},
+    }

@@ -1,13 +1,19 @@
 """The residents' resource map: home-care services by kind, with name search, current
 location, popups with address, phone and website, and a printable list; plus the
-companion list (CSV and HTML) of the same facilities."""
+companion list (CSV and HTML) of the same facilities.
+
+The map is described as data and drawn by the page's script (see
+:mod:`geo_zaitaku.maps.base`); the list page is rendered by an autoescaping Jinja2
+environment from a template shipped with the package, with the facilities as data.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
-import folium
+import jinja2
 import numpy as np
 import pandas as pd
 
@@ -15,12 +21,10 @@ from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import write_csv, write_text
 from geo_zaitaku.maps import _geo
-from geo_zaitaku.maps._facilities import FLAGS, kind_order, safe_url
 from geo_zaitaku.maps._facilities import facility_table as _table
-from geo_zaitaku.maps.base import MapDocument, Script, add_legend, esc, finish, js_data, new_map
+from geo_zaitaku.maps._facilities import kind_order, safe_url, tel_href
+from geo_zaitaku.maps.base import MapDocument, base_config, heading, legend_item, new_map, note, packed
 from geo_zaitaku.pipeline import CheckRun
-
-LIST_COLUMNS = ("kind", "name", "address", "phone", "is_24h", "functions", "url", "municipality", "area")
 
 
 def select_facilities(run: CheckRun, areas: Sequence[str] = ()) -> pd.DataFrame:
@@ -48,6 +52,10 @@ def select_facilities(run: CheckRun, areas: Sequence[str] = ()) -> pd.DataFrame:
     return out
 
 
+#: Columns of the companion list (keys of :data:`geo_zaitaku.labels.LIST_COLUMNS`).
+LIST_KEYS = ("kind", "name", "address", "phone", "is_24h", "functions", "url", "municipality", "area")
+
+
 def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
     """The companion list: one row per facility, Japanese headers, sorted by kind,
     municipality and name."""
@@ -56,53 +64,63 @@ def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
     for r in facilities.itertuples(index=False):
         kind = r.kind if isinstance(r.kind, str) and r.kind else "other"
         functions = "・".join(ja for f, (ja, _en) in labels.FUNCTIONS.items() if _true(getattr(r, f)))
-        rows.append(
-            (
-                order[kind],
-                r.municipality or "",
-                r.name,
-                {
-                    "種別": labels.kind_label(kind),
-                    "名称": r.name,
-                    "住所": r.address if isinstance(r.address, str) else "",
-                    "電話": r.phone if isinstance(r.phone, str) else "",
-                    "24時間対応": labels.TEXT["yes"] if _true(r.is_24h) else "",
-                    "対応": functions,
-                    "ウェブサイト": safe_url(r.url) or "",
-                    "市区町村": r.municipality or "",
-                    "圏域": r.area or "",
-                },
-            )
-        )
+        values = {
+            "kind": labels.kind_label(kind),
+            "name": r.name,
+            "address": r.address if isinstance(r.address, str) else "",
+            "phone": r.phone if isinstance(r.phone, str) else "",
+            "is_24h": labels.TEXT["yes"] if _true(r.is_24h) else "",
+            "functions": functions,
+            "url": safe_url(r.url) or "",
+            "municipality": r.municipality or "",
+            "area": r.area or "",
+        }
+        rows.append((order[kind], r.municipality or "", r.name, values))
     rows.sort(key=lambda x: (x[0], x[1], x[2]))
-    columns = ["種別", "名称", "住所", "電話", "24時間対応", "対応", "ウェブサイト", "市区町村", "圏域"]
-    return pd.DataFrame([r[3] for r in rows], columns=columns)
+    columns = [labels.LIST_COLUMNS[k] for k in LIST_KEYS]
+    return pd.DataFrame([[r[3][k] for k in LIST_KEYS] for r in rows], columns=columns)
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("geo_zaitaku.maps", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def list_html(table: pd.DataFrame, title: str) -> str:
-    """A simple, printable HTML page of the companion list (every cell escaped)."""
-    head = "".join(f"<th>{esc(c)}</th>" for c in table.columns)
-    body = []
-    for row in table.itertuples(index=False):
+    """A simple, printable HTML page of the companion list.
+
+    Rendered from the package's ``templates/resources_list.html`` with autoescaping:
+    every cell is data, phone links carry digits only and website links http(s) only.
+    """
+    phone = labels.LIST_COLUMNS["phone"]
+    url = labels.LIST_COLUMNS["url"]
+    rows = []
+    for record in table.to_dict("records"):
         cells = []
-        for col, value in zip(table.columns, row, strict=True):
-            text = esc(value)
-            if col == "電話" and value:
-                digits = "".join(ch for ch in str(value) if ch.isdigit() or ch == "+")
-                text = f'<a href="tel:{esc(digits)}">{text}</a>'
-            elif col == "ウェブサイト" and value:
-                text = f'<a href="{esc(value)}" rel="noopener noreferrer">{text}</a>'
-            cells.append(f"<td>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        for column, value in record.items():
+            text = "" if value is None else str(value)
+            href = None
+            if column == phone and text:
+                href = tel_href(text)
+            elif column == url and text:
+                href = safe_url(text)
+            cells.append({"column": column, "text": text, "href": href, "external": column == url})
+        rows.append(cells)
     return (
-        '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>body{{font-family:sans-serif;margin:1em}}"
-        "table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:3px 6px;"
-        "text-align:left;vertical-align:top;font-size:14px}th{background:#eee}</style></head><body>"
-        f"<h1>{esc(title)}</h1><p>{len(table)}件</p><table><thead><tr>{head}</tr></thead><tbody>"
-        + "".join(body)
-        + f"</tbody></table><p>{esc(labels.N03_CREDIT)}</p></body></html>\n"
+        _templates()
+        .get_template("resources_list.html")
+        .render(
+            title=title,
+            columns=list(table.columns),
+            rows=rows,
+            count=labels.MAP_TEXT["list_count"].format(n=len(table)),
+            credit=labels.N03_CREDIT,
+        )
     )
 
 
@@ -133,40 +151,44 @@ def resource_map(
     units = run.plan.units
     chosen = [c for c in units.index if not areas or run.plan.assignment.get(c) in areas]
     shown = units.loc[chosen]
+    t = labels.MAP_TEXT
     place = "・".join(areas) if areas else run.plan.name
-    title = title or f"{labels.MAP_TEXT['resources_title']}（{place}）"
-    m, control = new_map(shown.total_bounds, basemap=basemap, title=title)
+    m, control = new_map(shown.total_bounds, basemap=basemap)
+    config = base_config(
+        kind="resources",
+        title=title or f"{t['resources_title']}（{place}）",
+        subtitle=run.plan.name if areas else "",
+        bounds=shown.total_bounds,
+    )
     geoms = _geo.display_geometry(shown)
     outlines = _geo.dissolve(geoms, [run.plan.assignment.get(c) for c in shown.index])
-    folium.GeoJson(
-        _geo.feature_collection([_geo.outline(g) for g in outlines.values()], [{} for _ in outlines]),
-        name=esc(labels.MAP_TEXT["area_outline"]),
-        style_function=lambda f: {"color": "#222222", "weight": 3, "opacity": 0.8},
-        interactive=False,
-    ).add_to(m)
-    folium.GeoJson(
-        _geo.feature_collection([_geo.outline(g) for g in geoms], [{} for _ in geoms]),
-        name=esc(labels.MAP_TEXT["units_layer"]),
-        style_function=lambda f: {"color": "#666666", "weight": 1, "opacity": 0.6},
-        interactive=False,
-    ).add_to(m)
+    config["layers"] += [
+        {
+            "name": t["area_outline"],
+            "data": _geo.feature_collection(
+                [_geo.outline(g) for g in outlines.values()], [{} for _ in outlines]
+            ),
+            "style": {"color": "#222222", "weight": 3, "opacity": 0.8},
+            "interactive": False,
+        },
+        {
+            "name": t["units_layer"],
+            "data": _geo.feature_collection([_geo.outline(g) for g in geoms], [{} for _ in geoms]),
+            "style": {"color": "#666666", "weight": 1, "opacity": 0.6},
+            "interactive": False,
+        },
+    ]
     table = _table(facilities, units, cluster=cluster)
-    finish(m, control, text=dict(labels.MAP_TEXT))
-    code = (
-        "GZ.load(%s, function (data) {"
-        " GZ.facilities(map, data, control, {done: function (info) {"
-        "  info.unlocated = data.unlocated; GZ.ready(info, map);"
-        "  var h = (location.hash || '').match(/^#f=(.+)$/); if (h) GZ.open(map, decodeURIComponent(h[1]));"
-        " }});"
-        " GZ.searchControl(map, data, data.text); GZ.locate(map, data.text);"
-        " if (window.innerWidth > 800) control.expand();"
-        " window.addEventListener('beforeprint', function () { GZ.printList(data); });"
-        "});"
-    ) % (slot := js_data(table))
-    Script(code, control).add_to(m)
-    add_legend(m, _legend(table), position="bottomleft")
-    after = f'<div class="gz-list" id="gz-list"><h2>{esc(labels.MAP_TEXT["list_title"])}</h2></div>'
-    return MapDocument(m, cluster=cluster, after_body=after, data=(slot,))
+    config["facilities"] = {
+        "table": packed(table),
+        "search": True,
+        "locate": True,
+        "print": True,
+        "deepLink": True,
+        "expandControl": True,
+    }
+    config["legend"] = {"position": "bottomleft", "items": _legend(table)}
+    return MapDocument(m, control, config, cluster=cluster)
 
 
 def write_resource_list(
@@ -183,17 +205,14 @@ def write_resource_list(
     ]
 
 
-def _legend(table: dict) -> str:
+def _legend(table: dict) -> list[dict[str, object]]:
     t = labels.MAP_TEXT
-    parts = [f"<h4>{esc(t['resources_title'])}</h4>"]
-    for kind in table["kinds"]:
-        parts.append(
-            f'<div class="gz-row"><span class="gz-swatch" style="background:{kind["color"]}"></span>{esc(kind["label"])}</div>'
-        )
-    parts.append(f'<div class="gz-row"><span class="gz-badge">24</span>&nbsp;{esc(t["h24"])}</div>')
+    rows = [heading(t["resources_title"])]
+    rows += [legend_item(kind["label"], swatch=kind["color"]) for kind in table["kinds"]]
+    rows.append(legend_item(t["h24"], badge="24"))
     if table["unlocated"]:
-        parts.append(f"<div>{esc(t['no_location'].format(n=table['unlocated']))}</div>")
-    return "".join(parts)
+        rows.append(note(t["no_location"].format(n=table["unlocated"])))
+    return rows
 
 
 def _true(value: object) -> bool:
@@ -203,4 +222,4 @@ def _true(value: object) -> bool:
     return bool(value)
 
 
-__all__ = ["FLAGS", "list_html", "resource_list", "resource_map", "select_facilities", "write_resource_list"]
+__all__ = ["list_html", "resource_list", "resource_map", "select_facilities", "write_resource_list"]

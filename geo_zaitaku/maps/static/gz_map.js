@@ -1,11 +1,15 @@
-/* geo_zaitaku map helpers (project code, MIT). Builds facility markers from a compact
- * JSON table, and adds the small controls the maps need (fullscreen, current location,
- * name search, legend toggling, hatch pattern). User text is only ever inserted with
- * textContent or as attribute values, never as HTML. */
+/* geo_zaitaku map script (project code, MIT).
+ *
+ * GZ.start(map, control, id) reads the page's configuration (JSON in the element `id`,
+ * written by geo_zaitaku.maps.base) and draws everything from it: GeoJSON layers with
+ * their styles and tooltips, labels, the legend, the title block, facility markers built
+ * from one compact table, and the controls the maps need (fullscreen, current location,
+ * name search, printable list). The configuration is data only: user text (names,
+ * addresses, notes) is inserted with textContent or as attribute values, never as HTML,
+ * and no code is built from strings. */
 (function (global) {
   "use strict";
   var GZ = global.GZ || {};
-  var FLAGS = { key: 1, hub: 2, h24: 4, discharge: 8, daily: 16, emergency: 32, end_of_life: 64 };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -15,8 +19,17 @@
   }
   GZ.el = el;
 
+  /* Text as HTML source, for the few Leaflet APIs that take HTML strings (layer-control
+   * names, attribution). */
+  function escapeHtml(text) {
+    var d = document.createElement("div");
+    d.textContent = String(text === undefined || text === null ? "" : text);
+    return d.innerHTML;
+  }
+  GZ.escapeHtml = escapeHtml;
+
   function safeUrl(url) {
-    return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+    return typeof url === "string" && /^https?:\/\//i.test(url.trim()) ? url.trim() : null;
   }
   function telHref(phone) {
     var digits = String(phone || "").replace(/[^0-9+]/g, "");
@@ -27,19 +40,229 @@
   }
   GZ.norm = norm;
 
+  /* ------------------------------------------------------------------ start */
+
+  GZ.start = function (map, control, id) {
+    var node = document.getElementById(id);
+    var cfg = JSON.parse(node.textContent);
+    var text = cfg.text;
+    GZ.config = cfg;
+    GZ.text = text;
+    GZ.map = map;
+    GZ.control = control;
+    map.createPane("gzLabels").style.zIndex = 650;  /* area names above the markers (600) */
+    map.getPane("gzLabels").style.pointerEvents = "none";
+    GZ.titleBlock(map, cfg.title);
+    if (cfg.hatch) GZ.hatch(map, cfg.hatch);
+    (cfg.layers || []).forEach(function (spec) { GZ.layer(map, control, spec); });
+    if (cfg.labels) GZ.labels(map, control, cfg.labels);
+    map.attributionControl.addAttribution(escapeHtml(cfg.credit));
+    GZ.fullscreen(map, text);
+    GZ.legend(map, cfg);
+    var fac = cfg.facilities;
+    var extra = cfg.ready || {};
+    if (!fac) {
+      GZ.ready(Object.assign({ facilities: 0 }, extra), map);
+      return;
+    }
+    GZ.load(fac.table, function (data) {
+      data.text = text;
+      GZ.facilities(map, data, control, {
+        roles: !!fac.roles,
+        done: function (info) {
+          Object.assign(info, extra);
+          info.unlocated = data.unlocated;
+          GZ.ready(info, map);
+          var h = (location.hash || "").match(/^#f=(.+)$/);
+          if (fac.deepLink && h) GZ.open(map, decodeURIComponent(h[1]));
+        }
+      });
+      if (fac.reach) GZ.reachCircles(map, control, data, fac.reach.radius, fac.reach.name);
+      if (fac.search) GZ.searchControl(map, data, text);
+      if (fac.locate) GZ.locate(map, text);
+      if (fac.expandControl && window.innerWidth > 800) control.expand();
+      if (fac.print) {
+        GZ.listContainer(map, text);
+        global.addEventListener("beforeprint", function () { GZ.printList(data); });
+      }
+    });
+  };
+
+  /* ------------------------------------------------------------------ layers */
+
+  /* One GeoJSON overlay: {name, data, style, fill (property holding the fill colour),
+   * hatch, highlight, tips, show, interactive}. */
+  GZ.layer = function (map, control, spec) {
+    var base = spec.style || {};
+    var interactive = spec.interactive !== false;
+    var layer = L.geoJSON(spec.data, {
+      interactive: interactive,
+      style: function (feature) {
+        var s = Object.assign({}, base);
+        if (spec.fill) s.fillColor = feature.properties[spec.fill];
+        if (spec.hatch) s.fillColor = "url(#gz-hatch)";
+        return s;
+      }
+    });
+    if (spec.highlight) {
+      layer.on("mouseover", function (e) { e.layer.setStyle(spec.highlight); });
+      layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
+    }
+    if (spec.tips) GZ.tips(layer, spec.tips);
+    if (spec.show !== false) layer.addTo(map);
+    if (control) control.addOverlay(layer, escapeHtml(spec.name));
+    return layer;
+  };
+
+  /* Tooltips from plain-text data: {t: title, l: [lines], e: [error lines]}, looked up by
+   * the feature's property i. */
+  GZ.tips = function (layer, tips) {
+    layer.eachLayer(function (l) {
+      var tip = tips[l.feature.properties.i];
+      if (!tip) return;
+      l.bindTooltip(function () {
+        var box = el("div", "gz-tip");
+        box.appendChild(el("div", "gz-tip-title", tip.t));
+        (tip.l || []).forEach(function (s) { box.appendChild(el("div", null, s)); });
+        (tip.e || []).forEach(function (s) { box.appendChild(el("div", "gz-tip-error", "⚠ " + s)); });
+        return box;
+      }, { sticky: true, className: "gz-tooltip" });
+    });
+  };
+
+  /* Area names: {name, items: [{lat, lon, text, error}]} in a pane above the markers. */
+  GZ.labels = function (map, control, spec) {
+    var group = L.featureGroup();
+    spec.items.forEach(function (item) {
+      var span = el("span", null, item.text);
+      L.marker([item.lat, item.lon], {
+        icon: L.divIcon({ html: span, className: "gz-label" + (item.error ? " gz-error-label" : ""), iconSize: [0, 0] }),
+        interactive: false,
+        keyboard: false,
+        pane: "gzLabels"
+      }).addTo(group);
+    });
+    group.addTo(map);
+    if (control) control.addOverlay(group, escapeHtml(spec.name));
+    return group;
+  };
+
+  /* Hatch pattern for areas with errors, defined in the SVG renderer's own <svg>. */
+  GZ.hatch = function (map, color) {
+    var add = function () {
+      var svg = map.getPanes().overlayPane.querySelector("svg");
+      if (!svg || svg.querySelector("#gz-hatch")) return;
+      var ns = "http://www.w3.org/2000/svg";
+      var defs = document.createElementNS(ns, "defs");
+      var p = document.createElementNS(ns, "pattern");
+      p.setAttribute("id", "gz-hatch");
+      p.setAttribute("patternUnits", "userSpaceOnUse");
+      p.setAttribute("width", "8");
+      p.setAttribute("height", "8");
+      p.setAttribute("patternTransform", "rotate(45)");
+      var line = document.createElementNS(ns, "line");
+      line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
+      line.setAttribute("x2", "0"); line.setAttribute("y2", "8");
+      line.setAttribute("stroke", color);
+      line.setAttribute("stroke-width", "3");
+      p.appendChild(line);
+      defs.appendChild(p);
+      svg.insertBefore(defs, svg.firstChild);
+    };
+    add();
+    map.on("layeradd zoomend", add);
+  };
+
+  /* ------------------------------------------------------------------ title and legend */
+
+  GZ.titleBlock = function (map, title) {
+    if (!title || !title.title) return null;
+    var box = el("div", "gz-title");
+    box.appendChild(el("div", "gz-title-main", title.title));
+    if (title.subtitle) box.appendChild(el("div", "gz-title-sub", title.subtitle));
+    map.getContainer().appendChild(box);
+    return box;
+  };
+
+  function symbol(item) {
+    var s;
+    if (item.fill) {
+      s = el("span", "gz-fill");
+      s.style.background = item.fill;
+    } else if (item.hatch) {
+      s = el("span", "gz-fill");
+      s.style.background = "repeating-linear-gradient(45deg," + item.hatch + " 0 2px,#fff 2px 6px)";
+      s.style.border = "2px dashed " + item.hatch;
+    } else if (item.line) {
+      s = el("span", "gz-line");
+      s.style.borderTop = item.line.width + "px " + item.line.style + " " + item.line.color;
+    } else if (item.swatch) {
+      s = el("span", "gz-swatch");
+      s.style.background = item.swatch;
+    } else if (item.role) {
+      s = el("span", "gz-swatch gz-role-" + item.role);
+    } else if (item.badge) {
+      s = el("span", "gz-badge", item.badge);
+    }
+    return s;
+  }
+
+  /* The legend: {position, items: [{h: heading} | {note: text} | {t: text, fill|hatch|line|
+   * swatch|role|badge}]} plus the credit line; collapses behind a button on a phone. */
+  GZ.legend = function (map, cfg) {
+    var spec = cfg.legend || { items: [] };
+    var C = L.Control.extend({
+      options: { position: spec.position || "bottomright" },
+      onAdd: function () {
+        var d = el("div", "gz-legend" + (global.innerWidth < 600 ? " gz-collapsed" : ""));
+        var toggle = el("button", "gz-legend-toggle", cfg.text.legend);
+        toggle.setAttribute("type", "button");
+        toggle.addEventListener("click", function () { d.classList.toggle("gz-collapsed"); });
+        d.appendChild(toggle);
+        spec.items.forEach(function (item) {
+          if (item.h !== undefined) { d.appendChild(el("h4", null, item.h)); return; }
+          if (item.note !== undefined) { d.appendChild(el("div", "gz-note", item.note)); return; }
+          var row = el("div", "gz-row");
+          var s = symbol(item);
+          if (s) row.appendChild(s);
+          row.appendChild(el("span", null, item.t));
+          d.appendChild(row);
+        });
+        d.appendChild(el("div", "gz-credit", cfg.credit));
+        L.DomEvent.disableClickPropagation(d);
+        L.DomEvent.disableScrollPropagation(d);
+        return d;
+      }
+    });
+    var legend = new C().addTo(map);
+    var bounds = L.latLngBounds(cfg.bounds);
+    /* on a wide screen, fit the data beside the legend rather than under it */
+    if (global.innerWidth >= 600) {
+      var w = legend.getContainer().offsetWidth;
+      var left = spec.position === "bottomleft";
+      map.fitBounds(bounds, left ? { paddingTopLeft: [w + 10, 0], animate: false }
+        : { paddingBottomRight: [w + 10, 0], animate: false });
+    } else {
+      map.fitBounds(bounds, { animate: false });
+    }
+    return legend;
+  };
+
+  /* ------------------------------------------------------------------ facilities */
+
   /* Popup content for one facility row (an HTMLElement, built from text). */
   function popupFor(data, row) {
-    var c = data.columns, t = data.text;
+    var c = data.columns, t = data.text, F = data.flags;
     var flags = row[c.flags];
     var box = el("div", "gz-popup");
     box.appendChild(el("div", "gz-popup-name", row[c.name]));
     var kind = data.kinds[row[c.kind]];
     var meta = el("div", "gz-popup-kind", kind.label);
-    if (flags & FLAGS.h24) meta.appendChild(el("span", "gz-badge", t.h24));
+    if (flags & F.is_24h) meta.appendChild(el("span", "gz-badge", t.h24));
     box.appendChild(meta);
     var roles = [];
-    if (flags & FLAGS.key) roles.push(t.key);
-    if (flags & FLAGS.hub) roles.push(t.hub);
+    if (flags & F.key_institution) roles.push(t.key);
+    if (flags & F.hub) roles.push(t.hub);
     if (roles.length) box.appendChild(el("div", "gz-popup-roles", roles.join(" / ")));
     var addr = (row[c.unit] >= 0 ? data.units[row[c.unit]] : "") + (row[c.address] || "");
     if (addr) box.appendChild(el("div", "gz-popup-address", addr));
@@ -48,9 +271,11 @@
       var a = el("a", "gz-popup-phone", t.phone + " " + row[c.phone]);
       a.setAttribute("href", tel);
       box.appendChild(a);
+    } else if (row[c.phone]) {
+      box.appendChild(el("div", "gz-popup-phone", t.phone + " " + row[c.phone]));
     }
     var fn = [];
-    data.functions.forEach(function (f) { if (flags & FLAGS[f.id]) fn.push(f.label); });
+    data.functions.forEach(function (f) { if (flags & F[f.id]) fn.push(f.label); });
     if (fn.length) box.appendChild(el("div", "gz-popup-functions", t.functions + ": " + fn.join("・")));
     var url = safeUrl(row[c.url]);
     if (url) {
@@ -64,25 +289,28 @@
   }
   GZ.popupFor = popupFor;
 
-  function iconFor(kind, flags, big) {
-    var role = big && (flags & FLAGS.key) ? " gz-key" : big && (flags & FLAGS.hub) ? " gz-hub" : "";
-    var cls = "gz-icon gz-kind-" + kind.index + role + (!role && (flags & FLAGS.h24) ? " gz-24h" : "");
+  function iconFor(kind, flags, F, big) {
+    var role = big && (flags & F.key_institution) ? " gz-key" : big && (flags & F.hub) ? " gz-hub" : "";
+    var cls = "gz-icon gz-kind-" + kind.index + role + (!role && (flags & F.is_24h) ? " gz-24h" : "");
     var size = big ? 22 : 14;
+    var span = el("span");
+    span.style.background = kind.color;
     return L.divIcon({
       className: cls,
-      html: "<span style=\"background:" + kind.color + "\"></span>",
+      html: span.outerHTML,
       iconSize: [size, size],
       iconAnchor: [size / 2, size / 2],
       popupAnchor: [0, -size / 2]
     });
   }
 
-  /* Add facility layers: one overlay per kind (clustered when the data say so),
-   * plus separate overlays for key institutions and hubs when asked.
-   * Returns {layers: {label: layer}, markers: {id: marker}, count: n}. */
+  /* Add facility layers: one overlay per kind (clustered when the data say so), plus
+   * separate overlays for key institutions and hubs when asked.
+   * Returns {layers: {id: layer}, markers: {id: marker}, count: n}. */
   GZ.facilities = function (map, data, control, opts) {
     opts = opts || {};
-    var c = data.columns, markers = {}, byKind = [], icons = {}, n = 0;
+    var c = data.columns, F = data.flags, markers = {}, byKind = [], icons = {}, n = 0;
+    var iconBits = F.key_institution | F.hub | F.is_24h;
     /* one shared popup, filled on click: no Popup object per marker */
     var popup = L.popup({ maxWidth: 320, offset: [0, -4] });
     GZ.openMarker = function (m) {
@@ -92,10 +320,7 @@
       var m = e.propagatedFrom || e.layer;
       if (m && m.__row) GZ.openMarker(m);
     };
-    var roleLayers = null;
-    if (opts.roles) {
-      roleLayers = { key: L.featureGroup(), hub: L.featureGroup() };
-    }
+    var roleLayers = opts.roles ? { key: L.featureGroup(), hub: L.featureGroup() } : null;
     data.kinds.forEach(function (kind, i) {
       kind.index = i;
       byKind.push(data.cluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false,
@@ -105,15 +330,15 @@
     });
     data.rows.forEach(function (row) {
       var flags = row[c.flags], kind = data.kinds[row[c.kind]];
-      var role = roleLayers && (flags & (FLAGS.key | FLAGS.hub));
-      var key = row[c.kind] + ":" + (flags & 7) + (role ? "r" : "");
-      var icon = icons[key] || (icons[key] = iconFor(kind, flags, !!role));
-      var m = L.marker([row[c.lat], row[c.lon]], { icon: icon, title: row[c.name] });
+      var role = roleLayers && (flags & (F.key_institution | F.hub));
+      var key = row[c.kind] + ":" + (flags & iconBits) + (role ? "r" : "");
+      var icon = icons[key] || (icons[key] = iconFor(kind, flags, F, !!role));
+      var m = L.marker([row[c.lat], row[c.lon]], { icon: icon, title: String(row[c.name]) });
       m.__row = row;
       markers[row[c.id]] = m;
       n += 1;
       if (role) {
-        if (flags & FLAGS.key) roleLayers.key.addLayer(m);
+        if (flags & F.key_institution) roleLayers.key.addLayer(m);
         else roleLayers.hub.addLayer(m);
       } else {
         byKind[row[c.kind]].__markers.push(m);
@@ -166,12 +391,13 @@
     return function (cluster) {
       var n = cluster.getChildCount();
       var size = n < 10 ? 28 : n < 100 ? 34 : n < 1000 ? 40 : 46;
-      var span = "<span style=\"background:" + kind.color + "\">" + n + "</span>";
-      return L.divIcon({ html: span, className: "gz-cluster", iconSize: [size, size] });
+      var span = el("span", null, String(n));
+      span.style.background = kind.color;
+      return L.divIcon({ html: span.outerHTML, className: "gz-cluster", iconSize: [size, size] });
     };
   }
 
-  /* Layer-control label: a colour swatch and escaped text. */
+  /* Layer-control label (HTML source for Leaflet): a colour swatch and escaped text. */
   function legendLabel(color, text, cls) {
     var s = el("span", "gz-layer-label");
     var sw = el("span", "gz-swatch" + (cls ? " " + cls : ""));
@@ -182,7 +408,6 @@
   }
   GZ.legendLabel = legendLabel;
 
-  /* Open the popup of a facility by id (used by search and by #f=ID links). */
   /* Show a facility and open its popup (search results and #f=ID links). At zoom 16
    * clustering stops, so the marker itself is on the map. */
   GZ.open = function (map, id) {
@@ -277,52 +502,11 @@
     });
   };
 
-  /* Hatch pattern for areas with errors, defined in the SVG renderer's own <svg>. */
-  GZ.hatch = function (map, color) {
-    var add = function () {
-      var svg = map.getPanes().overlayPane.querySelector("svg");
-      if (!svg || svg.querySelector("#gz-hatch")) return;
-      var ns = "http://www.w3.org/2000/svg";
-      var defs = document.createElementNS(ns, "defs");
-      var p = document.createElementNS(ns, "pattern");
-      p.setAttribute("id", "gz-hatch");
-      p.setAttribute("patternUnits", "userSpaceOnUse");
-      p.setAttribute("width", "8");
-      p.setAttribute("height", "8");
-      p.setAttribute("patternTransform", "rotate(45)");
-      var line = document.createElementNS(ns, "line");
-      line.setAttribute("x1", "0"); line.setAttribute("y1", "0");
-      line.setAttribute("x2", "0"); line.setAttribute("y2", "8");
-      line.setAttribute("stroke", color);
-      line.setAttribute("stroke-width", "3");
-      p.appendChild(line);
-      defs.appendChild(p);
-      svg.insertBefore(defs, svg.firstChild);
-    };
-    add();
-    map.on("layeradd zoomend", add);
-  };
-
-  /* Tooltips from plain-text data: {t: title, l: [lines], e: [error lines]}. */
-  GZ.tips = function (layer, tips) {
-    layer.eachLayer(function (l) {
-      var tip = tips[l.feature.properties.i];
-      if (!tip) return;
-      l.bindTooltip(function () {
-        var box = el("div", "gz-tip");
-        box.appendChild(el("div", "gz-tip-title", tip.t));
-        (tip.l || []).forEach(function (s) { box.appendChild(el("div", null, s)); });
-        (tip.e || []).forEach(function (s) { box.appendChild(el("div", "gz-tip-error", "⚠ " + s)); });
-        return box;
-      }, { sticky: true });
-    });
-  };
-
   /* Circles of the reach distance around key institutions (an overlay, hidden at first). */
   GZ.reachCircles = function (map, control, data, radius, label) {
-    var group = L.featureGroup(), c = data.columns;
+    var group = L.featureGroup(), c = data.columns, F = data.flags;
     data.rows.forEach(function (r) {
-      if (r[c.flags] & FLAGS.key) {
+      if (r[c.flags] & F.key_institution) {
         L.circle([r[c.lat], r[c.lon]], { radius: radius, color: "#000000", weight: 1, dashArray: "4 4",
           fillOpacity: 0.05, interactive: false }).addTo(group);
       }
@@ -346,18 +530,27 @@
     document.documentElement.setAttribute("data-gz-ready", JSON.stringify(info));
   };
 
-  global.GZ = GZ;
-})(window);
-(function (global) {
-  "use strict";
-  var GZ = global.GZ;
+  /* ------------------------------------------------------------------ printing */
+
+  /* The container of the printable list, after the map. */
+  GZ.listContainer = function (map, text) {
+    var box = el("div", "gz-list");
+    box.id = "gz-list";
+    box.appendChild(el("h2", null, text.list_title));
+    var after = map.getContainer();
+    after.parentNode.insertBefore(box, after.nextSibling);
+    return box;
+  };
+
   /* Printable list: built from the same data when the page is printed. */
   GZ.printList = function (data) {
     var box = document.getElementById("gz-list");
     if (!box || box.querySelector("table")) return;
-    var c = data.columns, t = data.text, el = GZ.el;
+    var c = data.columns, t = data.text, F = data.flags;
     var table = el("table"), head = el("tr");
-    ["種別", "名称", "住所", "電話", t.h24].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    [t.list_kind, t.list_name, t.list_address, t.phone, t.h24].forEach(function (h) {
+      head.appendChild(el("th", null, h));
+    });
     table.appendChild(head);
     var rows = data.rows.slice().sort(function (a, b) {
       return a[c.kind] - b[c.kind] || (a[c.unit] - b[c.unit]) || String(a[c.name]).localeCompare(String(b[c.name]), "ja");
@@ -368,9 +561,11 @@
       tr.appendChild(el("td", null, r[c.name]));
       tr.appendChild(el("td", null, (r[c.unit] >= 0 ? data.units[r[c.unit]] : "") + (r[c.address] || "")));
       tr.appendChild(el("td", null, r[c.phone] || ""));
-      tr.appendChild(el("td", null, r[c.flags] & 4 ? "○" : ""));
+      tr.appendChild(el("td", null, r[c.flags] & F.is_24h ? t.yes : ""));
       table.appendChild(tr);
     });
     box.appendChild(table);
   };
+
+  global.GZ = GZ;
 })(window);
