@@ -139,6 +139,26 @@ def check_plan(
     return CheckRun(plan=resolved, facilities=fac, population=pop, report=report)
 
 
+def input_paths(run: CheckRun) -> tuple[Path, ...]:
+    """Every file a check run read: the plan, boundaries, facilities, population and
+    reference layer (outputs must never replace one of them)."""
+    from geo_zaitaku.units import source_files
+
+    spec = run.plan.spec
+    paths: list[Path] = [spec.source] if spec.source is not None else []
+    paths += [p for values in spec.inputs.values() for p in values]
+    if spec.reference is not None:
+        paths.append(spec.reference)
+    paths += source_files(run.plan.units)
+    paths += [Path(log.source) for log in run.facilities.logs]
+    if run.population is not None:
+        paths.append(Path(run.population.source))
+    ref = run.plan.reference
+    if ref is not None and ref.attrs.get("source"):
+        paths.append(Path(str(ref.attrs["source"])))
+    return tuple(dict.fromkeys(paths))
+
+
 def resolve_units(
     units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None,
     *,

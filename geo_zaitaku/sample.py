@@ -526,6 +526,20 @@ def plan_toml() -> str:
     return "\n".join(lines)
 
 
+def sample_paths(directory: str | Path) -> SampleFiles:
+    """The paths :func:`write_sample` writes in ``directory`` (nothing is written)."""
+    d = Path(directory)
+    return SampleFiles(
+        directory=d,
+        units=d / "units.geojson",
+        plan=d / "plan.toml",
+        reference=d / "reference.csv",
+        facilities=d / "facilities.csv",
+        population=d / "population.csv",
+        projection=d / "projection.csv",
+    )
+
+
 def write_sample(directory: str | Path) -> SampleFiles:
     """Write the sample prefecture's input files into ``directory``.
 

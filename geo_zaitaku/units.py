@@ -111,6 +111,11 @@ def load_units(
     return units
 
 
+def source_files(units: gpd.GeoDataFrame) -> list[Path]:
+    """The boundary files the units were read from (zip members named by their zip)."""
+    return [Path(str(s).split("!")[0]) for s in units.attrs.get("sources", [])]
+
+
 def set_aside(units: gpd.GeoDataFrame) -> list[dict[str, object]]:
     """Return the features that were set aside when loading (e.g. 所属未定地 with no code)."""
     return list(units.attrs.get("set_aside", []))

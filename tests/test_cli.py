@@ -142,7 +142,20 @@ def test_outputs_replace_old_files_atomically(tmp_path, capsys, grid_file):
     run(capsys, "check", plan, "--units", grid_file, "--out", out_dir)
     assert json.loads((out_dir / "report.json").read_text(encoding="utf-8"))["plan"] == "p"
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(
-        ["report.json", "report.md", "areas.csv", "units.csv", "findings.csv", "facilities_rejected.csv"]
+        [
+            "report.json",
+            "report.md",
+            "areas.csv",
+            "units.csv",
+            "findings.csv",
+            "facilities_rejected.csv",
+            "run.json",
+        ]
+    )
+    manifest = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+    assert manifest["runs"]["check"]["complete"] is True
+    assert sorted(manifest["runs"]["check"]["files"]) == sorted(
+        p.name for p in out_dir.iterdir() if p.name != "run.json"
     )
 
 

@@ -61,6 +61,12 @@ class PlanInputs:
             **self.boundary_kwargs(),
         )
 
+    def paths(self) -> tuple[Path, ...]:
+        """The files named on the command line (outputs never replace them)."""
+        named = [self.plan, *self.units, *self.facilities]
+        named += [p for p in (self.population, self.reference) if p is not None]
+        return tuple(named)
+
     def out_dir(self, out: Path | None = None) -> Path:
         """``out`` or the default output folder ``./out/<plan file stem>/``."""
         return out if out is not None else Path("out") / self.plan.stem

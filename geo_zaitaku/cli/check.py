@@ -40,6 +40,8 @@ def check(
     areas.csv・units.csv・findings.csv・facilities_rejected.csv を書き出します
     （既定 ./out/<計画名>/）。終了コード: 0 エラーなし、1 エラーあり、2 入力不備。
     """
+    from geo_zaitaku.outputs import staged
+    from geo_zaitaku.pipeline import input_paths
     from geo_zaitaku.report import write_report
 
     run = inputs.run(
@@ -52,5 +54,7 @@ def check(
         }
     )
     _output.print_report(run.report, quiet=quiet)
-    _output.print_written(write_report(run.report, inputs.out_dir(out)))
+    with staged(inputs.out_dir(out), inputs=(*inputs.paths(), *input_paths(run)), command="check") as stage:
+        write_report(run.report, stage.dir)
+    _output.print_written(stage.written)
     return 0 if run.report.ok else 1

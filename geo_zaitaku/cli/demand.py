@@ -66,6 +66,8 @@ def demand(
     """
     from geo_zaitaku._io import write_csv
     from geo_zaitaku.demand import estimate_demand
+    from geo_zaitaku.outputs import staged
+    from geo_zaitaku.units import source_files
 
     run = estimate_demand(
         inputs.plan,
@@ -80,12 +82,13 @@ def demand(
     for imp in [run.census, *(run.projection.by_year.values() if run.projection else [])]:
         if imp is not None and imp.skipped and not quiet:
             _print_skipped(imp.source, imp.skipped, imp.year)
-    out_dir = inputs.out_dir(out)
-    written = [
-        write_csv(out_dir / DEMAND_FILES[0], result.area_table()),
-        write_csv(out_dir / DEMAND_FILES[1], result.unit_table()),
-    ]
-    _output.print_written(written)
+    sources = [*inputs.paths(), *source_files(run.plan.units)]
+    sources += [Path(p.source) for p in (run.census, run.projection) if p is not None]
+    sources += [p for p in (projection, rates) if p is not None]
+    with staged(inputs.out_dir(out), inputs=sources, command="demand") as stage:
+        write_csv(stage.path(DEMAND_FILES[0]), result.area_table())
+        write_csv(stage.path(DEMAND_FILES[1]), result.unit_table())
+    _output.print_written(stage.written)
     return 0
 
 

@@ -32,29 +32,28 @@ def demo(out: Path, quiet: bool) -> int:
     from geo_zaitaku._io import write_csv
     from geo_zaitaku.demand import estimate_demand
     from geo_zaitaku.maps import area_map, resource_map, write_resource_list
-    from geo_zaitaku.pipeline import check_plan
+    from geo_zaitaku.outputs import staged
+    from geo_zaitaku.pipeline import check_plan, input_paths
     from geo_zaitaku.report import write_report
-    from geo_zaitaku.sample import write_sample
+    from geo_zaitaku.sample import sample_paths, write_sample
 
-    files = write_sample(out / "input")
+    with staged(out / "input", command="sample") as stage:
+        write_sample(stage.dir)
+    files = sample_paths(out / "input")
     _output.info(f"サンプルの入力 / sample inputs: {files.directory}")
     run = check_plan(files.plan)
     _output.print_report(run.report, quiet=quiet)
-    written = write_report(run.report, out)
-    # the fictional prefecture lies at sea: no basemap; self-contained so the maps open offline
-    written.append(
-        area_map(run, basemap=False, choropleth="pop_75over").save(
-            out / "areas_map.html", self_contained=True
-        )
-    )
-    written.append(resource_map(run, basemap=False).save(out / "resources_map.html", self_contained=True))
-    written += write_resource_list(run, out)
-    # expected home-care demand, now and in 2040 (fictional projection, default national rates)
-    demand = estimate_demand(run, years=(2025, 2040)).result  # reuses the check's plan and units
-    written += [
-        write_csv(out / "demand.csv", demand.area_table()),
-        write_csv(out / "demand_units.csv", demand.unit_table()),
-    ]
+    with staged(out, inputs=input_paths(run), command="demo") as stage:
+        write_report(run.report, stage.dir)
+        # the fictional prefecture lies at sea: no basemap; self-contained so the maps open offline
+        area_map(run, basemap=False, choropleth="pop_75over").save(stage.path("areas_map.html"))
+        resource_map(run, basemap=False).save(stage.path("resources_map.html"))
+        write_resource_list(run, stage.dir)
+        # expected home-care demand, now and in 2040 (fictional projection, default national rates)
+        demand = estimate_demand(run, years=(2025, 2040)).result  # reuses the check's plan and units
+        write_csv(stage.path("demand.csv"), demand.area_table())
+        write_csv(stage.path("demand_units.csv"), demand.unit_table())
+    written = stage.written
     total = (
         demand.area_values(labels.DEMAND["total"], "2025年"),
         demand.area_values(labels.DEMAND["total"], "2040年"),

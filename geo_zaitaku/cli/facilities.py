@@ -81,7 +81,9 @@ def import_(
     from geo_zaitaku.facilities import load_facilities
     from geo_zaitaku.importlog import totals, write_import
     from geo_zaitaku.keyinst import mark_from_list
+    from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import resolve_units
+    from geo_zaitaku.units import source_files
 
     unit_frame = resolve_units(
         list(units) or None, pref=pref, year=year, level=level, cache=False if no_cache else None
@@ -93,10 +95,12 @@ def import_(
             result, match = mark_from_list(result, path, unit_frame, field=field)
             matches.append(match)
     out_dir = out if out is not None else Path("out") / "facilities"
-    written = write_import(result, out_dir, matches=matches, units=unit_frame)
+    sources = [*files, *units, *key_lists, *hub_lists, *source_files(unit_frame)]
+    with staged(out_dir, inputs=sources, command="facilities import") as stage:
+        write_import(result, stage.dir, matches=matches, units=unit_frame)
     _print_summary(result, matches, quiet=quiet)
     _output.console.print(labels.IMPORT_TEXT["total"].format(**totals(result.logs)), soft_wrap=True)
-    _output.print_written(written)
+    _output.print_written(stage.written)
     return 0
 
 

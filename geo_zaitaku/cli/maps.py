@@ -60,10 +60,17 @@ def areas(
     16km 圏（切替）、--choropleth で人口などの塗り分けを表示します。
     """
     from geo_zaitaku.maps import area_map
+    from geo_zaitaku.outputs import check_target, staged
+    from geo_zaitaku.pipeline import input_paths
 
-    doc = area_map(inputs.run(), basemap=not no_basemap, reach=not no_reach, choropleth=choropleth)
     target = out or inputs.out_dir() / "areas_map.html"
-    _output.print_written([doc.save(target, self_contained=not cdn)])
+    check_target(target, inputs.paths())
+    run = inputs.run()
+    doc = area_map(run, basemap=not no_basemap, reach=not no_reach, choropleth=choropleth)
+    sources = (*inputs.paths(), *input_paths(run))
+    with staged(target.parent, inputs=sources, command=f"map areas {target.name}") as stage:
+        doc.save(stage.path(target.name), self_contained=not cdn)
+    _output.print_written(stage.written)
     return 0
 
 
@@ -94,12 +101,17 @@ def resources(
     印刷すると一覧が続きます。同じフォルダに <名前>_list.csv と .html も書きます。
     """
     from geo_zaitaku.maps import resource_map, write_resource_list
+    from geo_zaitaku.outputs import check_target, staged
+    from geo_zaitaku.pipeline import input_paths
 
+    target = out or inputs.out_dir() / "resources_map.html"
+    check_target(target, inputs.paths())
     run = inputs.run()
     doc = resource_map(run, areas=areas_, basemap=not no_basemap, cluster=not no_cluster)
-    target = out or inputs.out_dir() / "resources_map.html"
-    written = [doc.save(target, self_contained=not cdn)]
     stem = target.stem.removesuffix("_map") + "_list"
-    written += write_resource_list(run, target.parent, areas=areas_, stem=stem)
-    _output.print_written(written)
+    sources = (*inputs.paths(), *input_paths(run))
+    with staged(target.parent, inputs=sources, command=f"map resources {target.name}") as stage:
+        doc.save(stage.path(target.name), self_contained=not cdn)
+        write_resource_list(run, stage.dir, areas=areas_, stem=stem)
+    _output.print_written(stage.written)
     return 0

@@ -58,8 +58,10 @@ def import_(
     その年を取り出します。書き出した CSV は check・demand の --population に使えます。
     """
     from geo_zaitaku._io import write_csv
+    from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import resolve_units
     from geo_zaitaku.population import load_population, load_projection, population_table
+    from geo_zaitaku.units import source_files
 
     unit_frame = resolve_units(
         list(units) or None, pref=pref, year=year, level=level, cache=False if no_cache else None
@@ -80,10 +82,12 @@ def import_(
         }
         for code in imported.missing
     ]
-    written = [
-        write_csv(out / "population.csv", table),
-        write_csv(out / "population_log.csv", _log_frame(log)),
-    ]
+    with staged(
+        out, inputs=[source, *units, *source_files(unit_frame)], command="population import"
+    ) as stage:
+        write_csv(stage.path("population.csv"), table)
+        write_csv(stage.path("population_log.csv"), _log_frame(log))
+    written = stage.written
     _output.info(
         labels.TEXT["population_summary"].format(
             file=Path(imported.source).name,

@@ -17,21 +17,10 @@ def sample(directory: Path) -> int:
     境界（N03形式 GeoJSON）・計画（TOML）・参照レイヤ・施設・人口の CSV を
     DIRECTORY（既定 ./out/sample）に書き出します。書式の見本としても使えます。
     """
+    from geo_zaitaku.outputs import staged
     from geo_zaitaku.sample import write_sample
 
-    files = write_sample(directory)
-    _output.print_written(
-        [
-            p
-            for p in (
-                files.units,
-                files.plan,
-                files.reference,
-                files.facilities,
-                files.population,
-                files.projection,
-            )
-            if p
-        ]
-    )
+    with staged(directory, command="sample") as stage:
+        write_sample(stage.dir)
+    _output.print_written(stage.written)
     return 0

@@ -1,0 +1,179 @@
+"""A command's outputs, written as one set.
+
+Every command writes its files into a hidden staging folder beside the output folder
+first; only when all of them are written are they moved into place, one
+``os.replace`` each. Before anything is moved, every target is compared with the
+command's input files: an output that would replace an input (``--out`` pointing at
+the facility CSV, a report file name that is also an input) is refused with an
+:class:`~geo_zaitaku.InputError` and nothing is written.
+
+The folder's ``run.json`` says what each command wrote and when. It is written before
+the files are moved (``"complete": false``) and again after (``"complete": true``), so
+a run interrupted while moving files leaves a manifest that says so instead of a
+folder where old and new files are silently mixed. When a run fails, the staging
+folder and everything in it is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo_zaitaku import __version__
+from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import write_text
+
+#: The manifest of an output folder.
+MANIFEST = "run.json"
+
+
+@dataclass
+class Stage:
+    """Where a command writes its outputs before they are moved into place.
+
+    Attributes
+    ----------
+    directory
+        The output folder (created when the outputs are committed).
+    dir
+        The staging folder to write into (a hidden sibling of ``directory``).
+    inputs
+        The command's input files (never overwritten).
+    command
+        The command, for the manifest (``"check"``, ``"map areas"`` …).
+    written
+        The final paths, after :meth:`commit`.
+    """
+
+    directory: Path
+    dir: Path
+    inputs: tuple[Path, ...]
+    command: str
+    written: list[Path] = field(default_factory=list)
+
+    def path(self, name: str | Path) -> Path:
+        """The staging path of an output named ``name`` (relative to the output folder)."""
+        target = self.dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def final(self, staged: Path) -> Path:
+        """The final path of a file written under :attr:`dir`."""
+        return self.directory / Path(staged).relative_to(self.dir)
+
+    def commit(self) -> list[Path]:
+        """Check the targets against the inputs, then move every staged file into place
+        and record the run in the folder's ``run.json``."""
+        files = sorted(p for p in self.dir.rglob("*") if p.is_file())
+        targets = [self.final(p) for p in files]
+        for target in targets:
+            clash = _input_at(target, self.inputs)
+            if clash is not None:
+                raise InputError(
+                    f"出力 {target} は入力ファイル {clash} と同じファイルです。入力を上書きしないよう、"
+                    "--out に別のフォルダ（またはファイル名）を指定してください。 / the output would replace "
+                    "an input file; choose another --out.",
+                    where="--out",
+                )
+        self.directory.mkdir(parents=True, exist_ok=True)
+        names = [str(t.relative_to(self.directory)) for t in targets]
+        _write_manifest(self.directory, self.command, names, complete=False)
+        for staged, target in zip(files, targets, strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+        _write_manifest(self.directory, self.command, names, complete=True)
+        self.written = [*targets, self.directory / MANIFEST]
+        return list(self.written)
+
+
+@contextlib.contextmanager
+def staged(directory: str | Path, *, inputs: Iterable[str | Path] = (), command: str) -> Iterator[Stage]:
+    """Stage a command's outputs and commit them when the block ends without error.
+
+    Parameters
+    ----------
+    directory
+        The output folder.
+    inputs
+        The command's input files and folders (outputs may not replace them).
+    command
+        The command's name, for the manifest.
+
+    Raises
+    ------
+    InputError
+        ``directory`` is an existing file, or an output would replace an input.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise InputError(
+            "出力先にファイルが指定されました。フォルダを指定してください。 / the output path is a file, not a folder.",
+            path=directory,
+            where="--out",
+        )
+    parent = directory.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".partial", dir=parent))
+    stage = Stage(directory, tmp, tuple(Path(p) for p in inputs), command)
+    try:
+        yield stage
+        stage.commit()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_target(target: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse an output file that is one of the inputs (before any work is done).
+
+    Raises
+    ------
+    InputError
+        ``target`` is the same file as an input.
+    """
+    clash = _input_at(Path(target), tuple(Path(p) for p in inputs))
+    if clash is not None:
+        raise InputError(
+            f"出力 {target} は入力ファイル {clash} と同じファイルです。--out に別のファイル名を指定してください。"
+            " / the output would replace an input file; choose another --out.",
+            where="--out",
+        )
+
+
+def _input_at(target: Path, inputs: tuple[Path, ...]) -> Path | None:
+    """The input that ``target`` is (same file or same resolved path), if any."""
+    if not target.exists():
+        return None
+    for source in inputs:
+        with contextlib.suppress(OSError, ValueError):
+            if source.exists() and source.is_file() and os.path.samefile(source, target):
+                return source
+    return None
+
+
+def _write_manifest(directory: Path, command: str, files: list[str], *, complete: bool) -> None:
+    path = directory / MANIFEST
+    runs: dict[str, dict[str, object]] = {}
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        previous = json.loads(path.read_text(encoding="utf-8"))
+        runs = {k: v for k, v in previous.get("runs", {}).items() if isinstance(v, dict)}
+    for other in runs.values():  # files this run rewrites no longer belong to earlier runs
+        other["files"] = [f for f in other.get("files", []) if f not in files]
+    runs[command] = {
+        "files": files,
+        "complete": complete,
+        "time": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+        "version": __version__,
+    }
+    body = {
+        "note": "geo_zaitaku が書き出したファイルの記録。complete が false の項目は書き出しが途中で止まったことを示します"
+        " / files written by geo_zaitaku; complete=false means the run stopped while moving files.",
+        "runs": runs,
+    }
+    write_text(path, json.dumps(body, ensure_ascii=False, indent=2, allow_nan=False) + "\n")

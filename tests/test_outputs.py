@@ -1,0 +1,111 @@
+"""Outputs never replace inputs; a command's outputs are written as one set."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from geo_zaitaku.cli import main
+from geo_zaitaku.outputs import MANIFEST, staged
+
+
+def _copy_sample(sample_files, tmp_path):
+    d = tmp_path / "in"
+    shutil.copytree(sample_files.directory, d)
+    return d
+
+
+def _bytes(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_map_resources_out_onto_the_facility_csv_is_refused(sample_files, tmp_path, capsys):
+    d = _copy_sample(sample_files, tmp_path)
+    before = _bytes(d)
+    fac = d / "facilities.csv"
+    code = main(["map", "resources", str(d / "plan.toml"), "--facilities", str(fac), "--out", str(fac)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "facilities.csv" in err and "入力ファイル" in err and "Traceback" not in err
+    assert _bytes(d) == before
+
+
+def test_check_out_into_the_folder_of_an_input_named_like_an_output(sample_files, tmp_path, capsys):
+    d = _copy_sample(sample_files, tmp_path)
+    fac = d / "units.csv"  # the facility file happens to be called like check's units table
+    shutil.copy(d / "facilities.csv", fac)
+    before = _bytes(d)
+    code = main(["check", str(d / "plan.toml"), "--facilities", str(fac), "--out", str(d)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "units.csv" in err and "--out" in err
+    assert _bytes(d) == before  # nothing written at all, not even report.json
+    assert not [p for p in tmp_path.rglob("*.partial")]
+
+
+def test_plan_file_as_output_of_map_areas_is_refused(sample_files, tmp_path, capsys):
+    d = _copy_sample(sample_files, tmp_path)
+    before = _bytes(d)
+    assert main(["map", "areas", str(d / "plan.toml"), "--out", str(d / "plan.toml")]) == 2
+    assert "plan.toml" in capsys.readouterr().err
+    assert _bytes(d) == before
+
+
+def test_failed_run_leaves_no_temporaries_and_keeps_old_files(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "a.txt").write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), staged(out, command="t") as stage:
+        stage.path("a.txt").write_text("new", encoding="utf-8")
+        raise RuntimeError("boom")
+    assert (out / "a.txt").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt"]
+
+
+def test_interrupted_move_is_recorded_in_the_manifest(tmp_path, monkeypatch):
+    out = tmp_path / "o"
+    real = os.replace
+    moved = []
+
+    def flaky(src, dst):
+        if str(dst).endswith("b.txt"):
+            raise OSError("disk full")
+        moved.append(dst)
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(OSError), staged(out, command="t") as stage:
+        stage.path("a.txt").write_text("1", encoding="utf-8")
+        stage.path("b.txt").write_text("2", encoding="utf-8")
+    monkeypatch.setattr(os, "replace", real)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["runs"]["t"] == {**manifest["runs"]["t"], "files": ["a.txt", "b.txt"], "complete": False}
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_manifest_keeps_other_commands_files(tmp_path):
+    out = tmp_path / "o"
+    with staged(out, command="check") as stage:
+        stage.path("report.json").write_text("{}", encoding="utf-8")
+        stage.path("areas.csv").write_text("", encoding="utf-8")
+    with staged(out, command="map areas areas_map.html") as stage:
+        stage.path("areas_map.html").write_text("", encoding="utf-8")
+        stage.path("areas.csv").write_text("x", encoding="utf-8")
+    runs = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["runs"]
+    assert runs["check"]["files"] == ["report.json"]
+    assert runs["map areas areas_map.html"]["files"] == ["areas.csv", "areas_map.html"]
+    assert all(r["complete"] for r in runs.values())
+
+
+def test_output_folder_that_is_a_file_is_refused(tmp_path):
+    target = tmp_path / "f"
+    target.write_text("keep", encoding="utf-8")
+    from geo_zaitaku import InputError
+
+    with pytest.raises(InputError, match="フォルダ"), staged(target, command="t"):
+        pass
+    assert target.read_text(encoding="utf-8") == "keep"
