@@ -12,8 +12,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import crs, labels
+from geo_zaitaku import labels
 from geo_zaitaku.config import CheckConfig
+from geo_zaitaku.costs import Backend, CostMatrix, cost_matrix
 from geo_zaitaku.facilities import ImportLog, empty_facilities
 from geo_zaitaku.graph import contiguity_view
 from geo_zaitaku.plan import Plan
@@ -103,12 +104,15 @@ class CheckContext:
         Import logs of the facility files.
     population
         The population import, when one was given.
+    backend
+        How costs are measured (default: straight line, km; see :mod:`geo_zaitaku.costs`).
     """
 
     plan: Plan
     facilities: gpd.GeoDataFrame = field(default_factory=empty_facilities)
     facility_logs: tuple[ImportLog, ...] = ()
     population: PopulationImport | None = None
+    backend: Backend | None = None
 
     @property
     def config(self) -> CheckConfig:
@@ -171,48 +175,40 @@ class CheckContext:
         return "population" in self.plan.units.columns and self.plan.units["population"].notna().any()
 
     @cached_property
-    def reach(self) -> pd.DataFrame:
-        """Distance from every assigned unit to the nearest key institution of its area.
+    def key_costs(self) -> CostMatrix:
+        """Costs from every unit to every key institution (columns in table order)."""
+        key = self.table[self.table["key_institution"]]
+        return cost_matrix(self.plan.units, key, backend=self.backend)
 
-        Index = unit code; columns ``area``, ``km`` (NaN when the area has no key
-        institution), ``facility`` (id), ``facility_name``, ``origin``
-        (``"population"`` when the population centroid was used, else ``"centroid"``).
+    @cached_property
+    def reach(self) -> pd.DataFrame:
+        """Cost from every assigned unit to the nearest key institution of its area.
+
+        Index = unit code; columns ``area``, ``km`` (the cost in the matrix's measure;
+        NaN when the area has no key institution), ``facility`` (id),
+        ``facility_name``, ``origin`` (``"population"`` when the population centroid
+        was used, else ``"centroid"``).
         """
-        units = self.plan.units
-        has_pop = {"pop_lon", "pop_lat"} <= set(units.columns)
-        ox = units["lon"].to_numpy(dtype=float).copy()
-        oy = units["lat"].to_numpy(dtype=float).copy()
-        origin = np.full(len(units), "centroid", dtype=object)
-        if has_pop:
-            px = units["pop_lon"].to_numpy(dtype=float)
-            py = units["pop_lat"].to_numpy(dtype=float)
-            ok = ~(np.isnan(px) | np.isnan(py))
-            ox[ok], oy[ok] = px[ok], py[ok]
-            origin[ok] = "population"
-        pos = {c: i for i, c in enumerate(units.index)}
+        costs = self.key_costs
+        key = self.table[self.table["key_institution"]]
+        key_area = key["area"].to_numpy()
+        ids = key["id"].to_numpy()
+        names = key["name"].to_numpy()
+        pos = {c: i for i, c in enumerate(costs.units)}
         rows = []
         for area, codes in self.plan.areas.items():
-            key = self.key_by_area[area]
             idx = np.array([pos[c] for c in codes if c in pos], dtype=int)
-            if len(key) == 0:
-                for i in idx:
-                    rows.append((units.index[i], area, np.nan, None, None, origin[i]))
+            cols = np.flatnonzero(key_area == area)
+            if len(cols) == 0:
+                rows += [(costs.units[i], area, np.nan, None, None, costs.origins[i]) for i in idx]
                 continue
-            kx = key["lon"].to_numpy(dtype=float).copy()
-            ky = key["lat"].to_numpy(dtype=float).copy()
-            nopt = np.isnan(kx) | np.isnan(ky)
-            if nopt.any():  # placed by code only: use its unit's centroid
-                ku = key["unit"].to_numpy()[nopt]
-                kx[nopt] = [units.at[u, "lon"] for u in ku]
-                ky[nopt] = [units.at[u, "lat"] for u in ku]
-            d = crs.haversine_km(ox[idx][:, None], oy[idx][:, None], kx[None, :], ky[None, :])
-            best = d.argmin(axis=1)
-            ids = key["id"].to_numpy()
-            names = key["name"].to_numpy()
-            for k, i in enumerate(idx):
-                rows.append(
-                    (units.index[i], area, float(d[k, best[k]]), ids[best[k]], names[best[k]], origin[i])
-                )
+            sub = costs.values[np.ix_(idx, cols)]
+            best = sub.argmin(axis=1)
+            km = sub[np.arange(len(idx)), best]
+            rows += [
+                (costs.units[i], area, float(km[k]), ids[cols[best[k]]], names[cols[best[k]]], costs.origins[i])
+                for k, i in enumerate(idx)
+            ]
         frame = pd.DataFrame(rows, columns=["code", "area", "km", "facility", "facility_name", "origin"])
         return frame.set_index("code")
 
