@@ -25,6 +25,9 @@ REPORT_FILES = (
     "findings.csv",
     "facilities_rejected.csv",
 )
+#: Population rows listed one by one in ``report.md``: values that could not be used
+#: (other skipped rows, such as ward rows beside a city row, are only counted).
+UNUSABLE_REASONS = ("bad_number", "bad_centroid")
 
 
 def areas_frame(report: Report) -> pd.DataFrame:
@@ -192,9 +195,15 @@ def to_markdown(report: Report) -> str:
             lines.append(f"  - … ほか {len(log['rejected']) - 50} 行（facilities_rejected.csv）")
     pop = report.inputs.get("population")
     if pop:
+        centroids = f"・人口重心を除いて使用 {len(pop['notes'])}" if pop.get("notes") else ""
         lines.append(
-            f"- 人口: {_md(pop['source'])} {pop['rows']}行（使用 {pop['used']}・不使用 {len(pop['skipped'])}）"
+            f"- 人口: {_md(pop['source'])} {pop['rows']}行（使用 {pop['used']}・不使用 {len(pop['skipped'])}{centroids}）"
         )
+        unusable = [r for r in (*pop["skipped"], *pop.get("notes", ())) if r["reason"] in UNUSABLE_REASONS]
+        for r in sorted(unusable, key=lambda r: r["line"])[:50]:
+            lines.append(f"  - 行 {r['line']}: {_md(r['message'].split(' / ')[0])}")
+        if len(unusable) > 50:
+            lines.append(f"  - … ほか {len(unusable) - 50} 行（report.json）")
     if report.inputs.get("reference"):
         lines.append(f"- 参照レイヤ: {_md(report.inputs['reference'])}")
     s = report.settings
