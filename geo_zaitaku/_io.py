@@ -5,6 +5,8 @@
   line number it had in the file, so that messages can point at it.
 - Outputs are written under a temporary name in the target directory and moved into
   place, so a failed run never leaves a half-written file where a good one was.
+- JSON is written strictly (:func:`json_text`): ``NaN`` and ``Infinity`` are not JSON,
+  so unknown values are written as ``null``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
+import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -276,3 +280,51 @@ def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\r\n")
     return write_text(target, buffer.getvalue(), bom=True)
+
+
+def json_ready(value: object) -> object:
+    """``value`` as plain JSON data: non-finite floats (NaN, inf) and ``pd.NA`` become
+    ``None``, numpy scalars and arrays Python numbers and lists, tuples and sets lists,
+    paths strings.
+
+    Raises
+    ------
+    TypeError
+        A value of another type (a programming error, not a user's).
+
+    Examples
+    --------
+    >>> json_ready({"a": float("nan"), "b": (1, np.float64(2.5)), "c": np.int64(3)})
+    {'a': None, 'b': [1, 2.5], 'c': 3}
+    """
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, np.generic):
+        return json_ready(value.item())
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, Mapping):
+        return {k if isinstance(k, str) else str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return [json_ready(v) for v in sorted(value, key=str)]
+    if isinstance(value, np.ndarray):
+        return json_ready(value.tolist())
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+def json_text(value: object, *, indent: int | None = None) -> str:
+    """Strict JSON text of ``value`` (UTF-8 characters kept, ``NaN`` written as ``null``).
+
+    Every JSON file the tool writes goes through here: :func:`json_ready` first, then
+    ``json.dumps(..., allow_nan=False)``, so the output always parses with a strict
+    JSON parser.
+    """
+    return json.dumps(json_ready(value), ensure_ascii=False, indent=indent, allow_nan=False)

@@ -1,6 +1,6 @@
 """Write a check :class:`~geo_zaitaku.checks.Report` as files for the plan documents.
 
-``report.json`` (everything, machine-readable), ``report.md`` (readable, Japanese),
+``report.json`` (everything, machine-readable; strict JSON, unknown values ``null``), ``report.md`` (readable, Japanese),
 ``areas.csv`` and ``findings.csv`` (UTF-8 with BOM for Excel, codes as text) and
 ``facilities_rejected.csv`` (every facility row that could not be placed or was read
 with a correction). Every file is written under a temporary name and moved into place.
@@ -8,13 +8,12 @@ with a correction). Every file is written under a temporary name and moved into 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from geo_zaitaku import labels
-from geo_zaitaku._io import write_csv, write_text
+from geo_zaitaku._io import json_text, write_csv, write_text
 from geo_zaitaku.checks import Report
 
 REPORT_FILES = (
@@ -233,7 +232,7 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
     written = [
         write_text(
             out / "report.json",
-            json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_default) + "\n",
+            json_text(report.to_dict(), indent=2) + "\n",
         ),
         write_text(out / "report.md", to_markdown(report)),
         write_csv(out / "areas.csv", areas_frame(report)),
@@ -242,14 +241,6 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
         write_csv(out / "facilities_rejected.csv", rejected_frame(report)),
     ]
     return written
-
-
-def _json_default(value: object) -> object:
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, Path | set | frozenset | tuple):
-        return str(value) if isinstance(value, Path) else list(value)
-    raise TypeError(type(value).__name__)
 
 
 def _whole_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -171,3 +171,17 @@ def test_fetch_options_refuse_nan_and_inf(capsys, option, value, needle):
     assert code == 2
     assert f"Invalid value for '{option}'" in out.err and needle in out.err
     assert "Traceback" not in out.err
+
+
+@pytest.mark.parametrize("command", [["check"], ["map", "areas"], ["map", "resources"], ["demand"]])
+def test_plan_commands_stop_on_nan_thresholds(sample_files, tmp_path, capsys, command):
+    plan = tmp_path / "plan.toml"
+    text = sample_files.plan.read_text(encoding="utf-8").replace("reach_km = 16", "reach_km = nan")
+    for name in ("units.geojson", "reference.csv", "facilities.csv", "population.csv"):
+        text = text.replace(f'"{name}"', json.dumps(str(sample_files.directory / name)))
+    plan.write_text(text, encoding="utf-8")
+    code = main([*command, str(plan), "--out", str(tmp_path / "o" / "x.html")])
+    out = capsys.readouterr()
+    assert code == 2
+    assert f"{plan} ([checks] reach_km): 0より大きく10,000以下の有限の数値（km）" in out.err
+    assert "Traceback" not in out.err + out.out
