@@ -46,8 +46,9 @@ or the value of a long-layout row) must be a finite number from 0 to
 one makes the row *not used*: it is listed in :attr:`PopulationImport.skipped` with
 reason ``bad_number`` and a message naming the column, the value and the allowed range,
 and the rest of the file is read. (Every unusable count cell is treated alike, text
-included; the file stops with an error only when its layout cannot be read.) In the
-long layout the row is one age group of one municipality: that group becomes unknown,
+included; the file stops with an error only when its layout cannot be read.) The
+first row of a code decides: a later row with the same code is a ``duplicate_code``
+even when the first was not used. In the long layout the row is one age group of one municipality: that group becomes unknown,
 and so does a total summed over it.
 
 **Population centroids** (``pop_lat``/``pop_lon``) must lie within Japan: latitude
