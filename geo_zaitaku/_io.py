@@ -5,6 +5,12 @@
   line number it had in the file, so that messages can point at it.
 - Outputs are written under a temporary name in the target directory and moved into
   place, so a failed run never leaves a half-written file where a good one was.
+- JSON is written strictly (:func:`json_text`): ``NaN`` and ``Infinity`` are not JSON,
+  so unknown values are written as ``null``.
+- Every CSV the tool writes goes through :func:`write_csv`, which neutralises text
+  cells that a spreadsheet would run as a formula (:func:`neutralise_cell`); the
+  readers undo exactly that quoting (:func:`restore_cell`), so outputs read back as
+  they were.
 """
 
 from __future__ import annotations
@@ -12,9 +18,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
+import math
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +36,11 @@ from geo_zaitaku._errors import InputError
 ENCODINGS = ("utf-8-sig", "cp932")
 #: Column holding the 1-based line number of each row in its source file.
 LINE = "_line"
+#: First characters that make Excel (and LibreOffice, Google Sheets) read a cell as a
+#: formula or a command (OWASP "CSV injection"): ``=``, ``+``, ``-``, ``@``, tab, CR.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Text that is a plain number (``-5``, ``+3``, ``12.5``): left as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,74 @@ def decode_text(path: Path, *, what: str) -> tuple[str, str]:
     )
 
 
+def neutralise_cell(value: object) -> object:
+    """Make a text cell safe to open in a spreadsheet: prefix a would-be formula with ``'``.
+
+    A string beginning with one of :data:`FORMULA_PREFIXES` gets a single quote in
+    front (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``), which spreadsheets show as
+    text instead of running. Left as they are: anything that is not a string, the
+    empty string, a lone ``-`` (written for "none"), and a plain number written as
+    text (``-5``, ``+3``, ``-12.5``; ASCII digits, optional sign and decimals), so that
+    numbers stay numbers. Everything else with a leading sign is quoted: phone numbers
+    such as ``+81-96-123-4567``, ranges such as ``-2+3``, ``-1e5``, ``-1,000``.
+
+    Parameters
+    ----------
+    value
+        A cell value of any type.
+
+    Returns
+    -------
+    object
+        ``value``, or ``"'" + value`` when it would run as a formula.
+
+    Examples
+    --------
+    >>> [neutralise_cell(v) for v in ["=1+1", "@SUM(1)", "+81-96-000-0000", "-2+3"]]
+    ["'=1+1", "'@SUM(1)", "'+81-96-000-0000", "'-2+3"]
+    >>> [neutralise_cell(v) for v in ["-5", "+3", "-", "熊本市", 7, None]]
+    ['-5', '+3', '-', '熊本市', 7, None]
+    """
+    if not isinstance(value, str) or not value or not value.startswith(FORMULA_PREFIXES):
+        return value
+    if value == "-" or _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def restore_cell(value: str) -> str:
+    """Undo :func:`neutralise_cell`: ``"'=1+1"`` -> ``"=1+1"``; any other text unchanged.
+
+    Only a quote that :func:`neutralise_cell` would have added is removed (so
+    ``"'0123"``, a code typed with Excel's text prefix, stays as it is). A user's own
+    cell ``'=1`` therefore reads as ``=1``; written out again it is ``'=1`` as before.
+
+    Examples
+    --------
+    >>> restore_cell("'+81-96-000-0000"), restore_cell("'0123"), restore_cell("'-5")
+    ('+81-96-000-0000', "'0123", "'-5")
+    """
+    if value.startswith("'") and neutralise_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with :func:`neutralise_cell` applied to its header and to
+    every text cell; columns of a numeric or boolean dtype are left untouched."""
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            out.isetitem(i, column.map(neutralise_cell))
+        elif isinstance(column.dtype, pd.CategoricalDtype):
+            out.isetitem(i, column.astype(object).map(neutralise_cell))
+    out.columns = [neutralise_cell(c) for c in out.columns]
+    return out
+
+
 def read_text_table(
     path: str | Path,
     *,
@@ -149,7 +231,8 @@ def table_from_rows(
 
     The header is the first row with a cell in ``header_hint`` among the first 20
     (else the first row); empty trailing header cells are dropped, cells are
-    stripped, and empty cells become ``None``.
+    stripped, empty cells become ``None``, and the quote :func:`write_csv` puts
+    before a would-be formula is taken off again (:func:`restore_cell`).
 
     Raises
     ------
@@ -183,6 +266,9 @@ def table_from_rows(
         if len(row) < width:
             flat.extend([""] * (width - len(row)))
     cells = np.strings.strip(np.array(flat, dtype=np.dtypes.StringDType())).reshape(-1, width)
+    quoted = np.nonzero(np.strings.startswith(cells, "'"))
+    if len(quoted[0]):  # cells neutralised by write_csv read back as they were
+        cells[quoted] = [restore_cell(str(c)) for c in cells[quoted]]
     values = cells.astype(object)
     values[cells == ""] = None
     frame = pd.DataFrame(values, columns=names, dtype=object)
@@ -271,8 +357,85 @@ def write_text(target: str | Path, text: str, *, bom: bool = False) -> Path:
     return Path(target)
 
 
-def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
-    """Write a frame as an Excel-friendly CSV: UTF-8 with BOM, codes kept as text."""
+def write_csv(target: str | Path, frame: pd.DataFrame, *, title: str | None = None) -> Path:
+    """Write a frame as an Excel-friendly CSV: UTF-8 with BOM, codes kept as text, and
+    no cell that a spreadsheet would run as a formula.
+
+    Every CSV the tool writes goes through here. Text cells (and headers) beginning
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a leading single
+    quote (:func:`neutralise_cell`, the OWASP advice against CSV injection): a
+    facility named ``=HYPERLINK("http://x","y")`` is written ``'=HYPERLINK(...)`` and
+    shown as text. Numbers stay readable: columns of a numeric dtype are written as
+    they are, and so are text cells that are a plain number (``-5``, ``+3``, ``12.5``)
+    and a lone ``-``. Text with a leading sign that is not a plain number is quoted:
+    phone numbers in international form (``+81-96-123-4567``) and ranges (``-2+3``)
+    come out as ``'+81-96-123-4567`` and ``'-2+3``. The project's readers
+    (:func:`read_text_table`) take that quote off again.
+
+    Parameters
+    ----------
+    target
+        File to write (atomically).
+    frame
+        The table; the index is not written.
+    title
+        A line written above the header (as official tables have one), or ``None``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
+    """
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\r\n")
+    if title is not None:
+        csv.writer(buffer, lineterminator="\r\n").writerow([neutralise_cell(title)])
+    neutralise_frame(frame).to_csv(buffer, index=False, lineterminator="\r\n")
     return write_text(target, buffer.getvalue(), bom=True)
+
+
+def json_ready(value: object) -> object:
+    """``value`` as plain JSON data: non-finite floats (NaN, inf) and ``pd.NA`` become
+    ``None``, numpy scalars and arrays Python numbers and lists, tuples and sets lists,
+    paths strings.
+
+    Raises
+    ------
+    TypeError
+        A value of another type (a programming error, not a user's).
+
+    Examples
+    --------
+    >>> json_ready({"a": float("nan"), "b": (1, np.float64(2.5)), "c": np.int64(3)})
+    {'a': None, 'b': [1, 2.5], 'c': 3}
+    """
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, np.generic):
+        return json_ready(value.item())
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, Mapping):
+        return {k if isinstance(k, str) else str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return [json_ready(v) for v in sorted(value, key=str)]
+    if isinstance(value, np.ndarray):
+        return json_ready(value.tolist())
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+def json_text(value: object, *, indent: int | None = None) -> str:
+    """Strict JSON text of ``value`` (UTF-8 characters kept, ``NaN`` written as ``null``).
+
+    Every JSON file the tool writes goes through here: :func:`json_ready` first, then
+    ``json.dumps(..., allow_nan=False)``, so the output always parses with a strict
+    JSON parser.
+    """
+    return json.dumps(json_ready(value), ensure_ascii=False, indent=indent, allow_nan=False)

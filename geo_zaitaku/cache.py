@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo_zaitaku import settings
-from geo_zaitaku._io import atomic_path
+from geo_zaitaku._io import atomic_path, json_text
 
 
 def _dir() -> Path:
@@ -46,7 +46,7 @@ def write_units(key: str, units: gpd.GeoDataFrame) -> None:
         with atomic_path(target) as tmp:
             units.to_parquet(tmp)
         with atomic_path(_dir() / f"{key}.json") as tmp:
-            tmp.write_text(json.dumps(units.attrs, ensure_ascii=False), encoding="utf-8")
+            tmp.write_text(json_text(units.attrs), encoding="utf-8")
 
 
 def read_edges(key: str) -> pd.DataFrame | None:

@@ -210,7 +210,8 @@ def load_rates(path: PathLike) -> RateTable:
     ------
     InputError
         No age-group or rate column, an age group or rate that cannot be read, a
-        negative rate, or overlapping bands (with their lines).
+        rate that is negative or not finite (``inf``, ``nan``, ``1e309``), or
+        overlapping bands (with their lines).
     """
     path = Path(path)
     text, _enc = decode_text(path, what="需要率CSV")
@@ -254,8 +255,8 @@ def load_rates(path: PathLike) -> RateTable:
             number = float("nan")
         if not np.isfinite(number) or number < 0:
             raise InputError(
-                f"列「{rate_col}」の値 {value!r} を0以上の数値として読めません。 / column {rate_col!r}: "
-                "not a non-negative number.",
+                f"列「{rate_col}」の値 {value!r} を0以上の有限の数値として読めません。率は0以上の有限の数値で"
+                f"書いてください（inf・nan は使えません）。 / column {rate_col!r}: not a finite non-negative number.",
                 path=path,
                 where=f"行 {line}",
             )

@@ -52,7 +52,7 @@ from geo_zaitaku import codes, crs, labels, settings
 from geo_zaitaku._archive import MAX_ENTRIES, MAX_UNPACKED_BYTES, check_zip, safe_extract, unsafe_entry
 from geo_zaitaku._errors import FetchError, InputError
 from geo_zaitaku._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
-from geo_zaitaku._io import atomic_path, write_text
+from geo_zaitaku._io import atomic_path, json_text, write_text
 
 __all__ = [
     "DEFAULT_YEAR",
@@ -422,7 +422,7 @@ def fetch_n03(
                 "credit": labels.N03_CREDIT,
             }
             target.unlink(missing_ok=True)  # made from the previous zip
-            write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=2))
+            write_text(meta_path, json_text(meta, indent=2))
         meta = _read_meta(meta_path) or {"version": _META_VERSION, "pref": code, "year": y, "url": None}
         if progress is not None:
             progress("convert", 0, None)
@@ -438,7 +438,7 @@ def fetch_n03(
             codes=int(frame["N03_007"].dropna().nunique()) if "N03_007" in frame else 0,
             converted=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         )
-        write_text(meta_path, json.dumps(meta, ensure_ascii=False, indent=2))
+        write_text(meta_path, json_text(meta, indent=2))
         with atomic_path(target) as tmp:
             frame.to_parquet(tmp, index=False)
     return target

@@ -316,6 +316,12 @@ MESSAGES = MappingProxyType(
             "{file}の{n}行を使いませんでした（詳細は report.json）",
             "{n} rows of {file} were not used (see report.json)",
         ),
+        "population_notes": (
+            "{file}の{n}行は人口重心を使わずに読み込みました（日本の範囲外・読めない値など。距離は区域の重心から測ります。"
+            "詳細は report.json）",
+            "{n} rows of {file} were read without their population centroid (outside Japan, unreadable ...; "
+            "distance measured from the unit's centroid; see report.json)",
+        ),
         "facility_notes": (
             "{file}の{n}行を補正して読み込みました（緯度経度の入替え・コードでの配置など。詳細は report.json）",
             "{n} rows of {file} were read with corrections (swapped lat/lon, placed by code ...; see report.json)",
@@ -348,6 +354,7 @@ TEXT = MappingProxyType(
         "written": "出力しました",
         "and_more": "ほか{n}市区町村",
         "no_population": "人口の行がありません / no population row",
+        "population_notes": "人口重心を使わなかった行 {n}（人口は使用。理由は population_log.csv）",
         "population_summary": (
             "{file}: {rows}行を読み、{units}/{total}市区町村の人口を書き出しました（使わなかった行 {skipped}・"
             "人口のない市区町村 {missing}。理由は population_log.csv）"
@@ -454,6 +461,14 @@ POPULATION_SKIPPED = MappingProxyType(
         "unknown_code": "どの市区町村にも一致しないコード",
         "bad_year": "年を読めない行",
         "relisted": "再掲の行",
+        "bad_number": "数値として使えない値のある行（文字・inf・nan・負の数など）",
+    }
+)
+
+#: Population rows used with a note (reason key -> short Japanese label).
+POPULATION_NOTES = MappingProxyType(
+    {
+        "bad_centroid": "人口重心を使わなかった行（日本の範囲外・読めない・片方だけ。距離は区域の重心から）",
     }
 )
 

@@ -66,6 +66,7 @@ def check_plan(
     reference: PathLike | None = None,
     settings: Mapping[str, Any] | None = None,
     cache: bool | None = None,
+    settings_source: str = "settings",
 ) -> CheckRun:
     """Read a plan and its inputs and check it.
 
@@ -95,9 +96,13 @@ def check_plan(
         Reference-layer CSV.
     settings
         Threshold overrides (names of :class:`CheckConfig`), applied after the
-        plan's ``[checks]``.
+        plan's ``[checks]`` and validated as they are (ranges in
+        :data:`geo_zaitaku.config.LIMITS`).
     cache
         Use the units cache (default: ``settings.use_cache``).
+    settings_source
+        How messages name a bad override: ``"settings"`` (``settings['reach_km']``)
+        or ``"cli"`` (``--reach-km``); see :func:`geo_zaitaku.config.setting_name`.
 
     Returns
     -------
@@ -127,7 +132,7 @@ def check_plan(
     ref = load_reference(ref_path, unit_frame) if ref_path else None
     config = spec.config(CheckConfig.from_settings())
     if settings:
-        config = config.updated(settings)
+        config = config.updated(settings, source=settings_source)
     resolved = Plan.from_spec(spec, unit_frame, edges=edges, reference=ref, config=config)
     fac_paths = list(facilities) if facilities is not None else list(spec.inputs.get("facilities", ()))
     fac = (

@@ -39,6 +39,26 @@ unknown cell is unknown. The groups themselves are kept in
 :attr:`PopulationImport.ages` (labels ``0-4``, ``5-9``, …, ``100+``) for the demand
 estimate (:mod:`geo_zaitaku.demand`).
 
+**Numbers that cannot be used.** A count cell (total, older-age or age-group column,
+or the value of a long-layout row) must be a finite number from 0 to
+:data:`MAX_COUNT`: text that is not a number (``多数``), a number that is not finite
+(``inf``, ``nan``, ``1e309``, which overflows), a negative number (``-5``) or a larger
+one makes the row *not used*: it is listed in :attr:`PopulationImport.skipped` with
+reason ``bad_number`` and a message naming the column, the value and the allowed range,
+and the rest of the file is read. (Every unusable count cell is treated alike, text
+included; the file stops with an error only when its layout cannot be read.) The
+first row of a code decides: a later row with the same code is a ``duplicate_code``
+even when the first was not used. In the long layout the row is one age group of one municipality: that group becomes unknown,
+and so does a total summed over it.
+
+**Population centroids** (``pop_lat``/``pop_lon``) must lie within Japan: latitude
+20–46 and longitude 122–154 (:data:`LAT_RANGE`, :data:`LON_RANGE`). A centroid
+outside (``0,0`` included), unreadable, not finite, or with only one of the two given
+is dropped (NaN) and the row's population is still used: the row is *used*, and a
+note with reason ``bad_centroid`` is kept in :attr:`PopulationImport.notes`, so that
+"rows read = rows used + rows skipped" stays true. The reach check then measures
+from the unit's area centroid (``origin = "centroid"``).
+
 Designated cities: rows for a designated city and for its wards may both be present
 (e-Stat tables list both): the city row is used for municipality-level units and the
 ward rows for ward-level units; the other rows are listed as skipped, with the
@@ -109,6 +129,12 @@ COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "pop_lon": ("pop_lon", "人口重心経度", "人口重心_経度", "centroid_lon"),
     }
 )
+#: Largest population count accepted in a cell (more than the population of Japan).
+MAX_COUNT = 1_000_000_000
+#: Latitudes (degrees) a population centroid may have: Japan, Okinotorishima to Hokkaido.
+LAT_RANGE = (20.0, 46.0)
+#: Longitudes (degrees) a population centroid may have: Yonaguni to Minamitorishima.
+LON_RANGE = (122.0, 154.0)
 #: Headers of the year column (projections).
 YEAR_COLUMNS = ("year", "年", "年次", "推計年", "西暦", "時点")
 #: Headers of the age-group column (long layout).
@@ -154,6 +180,10 @@ class PopulationImport:
         gives only totals.
     year
         The projection year, or ``None`` for a census file.
+    notes
+        Rows used whose population centroid was dropped (reason ``bad_centroid``):
+        every row read is either used or in :attr:`skipped`, and ``notes`` are a
+        subset of the rows used.
     """
 
     frame: pd.DataFrame
@@ -163,6 +193,7 @@ class PopulationImport:
     missing: tuple[str, ...]
     ages: pd.DataFrame | None = None
     year: int | None = None
+    notes: tuple[RowIssue, ...] = ()
 
     @property
     def age_groups(self) -> tuple[AgeGroup, ...]:
@@ -178,6 +209,7 @@ class PopulationImport:
             "rows": self.rows,
             "used": self.rows - len(self.skipped),
             "skipped": [vars(r) for r in self.skipped],
+            "notes": [vars(r) for r in self.notes],
             "missing_units": list(self.missing),
         }
         if self.ages is not None:
@@ -203,6 +235,8 @@ class Projection:
         Every row not used, of every year (rows without a readable year included).
     rows
         Rows read.
+    notes
+        Rows used, of every year, whose population centroid was dropped.
     """
 
     source: str
@@ -210,6 +244,7 @@ class Projection:
     by_year: Mapping[int, PopulationImport]
     skipped: tuple[RowIssue, ...] = ()
     rows: int = 0
+    notes: tuple[RowIssue, ...] = ()
 
     def select(self, year: int) -> PopulationImport:
         """The population of one year, shaped like a census import.
@@ -228,6 +263,7 @@ class Projection:
             "rows": self.rows,
             "years": list(self.years),
             "skipped": [vars(r) for r in self.skipped],
+            "notes": [vars(r) for r in self.notes],
         }
 
 
@@ -384,44 +420,123 @@ def _scheme(
 # --------------------------------------------------------------------------- reading
 
 
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return np.nan
-    text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
-    if text in ("", "-", "…", "x", "X", "***"):
-        return np.nan
-    try:
-        return float(text)
-    except ValueError:
-        return None
+def _count(value: str | None, *, dash_is_zero: bool) -> float | str:
+    """A population count: the number (NaN when unknown), or why it cannot be used.
 
-
-def _count(value: str | None) -> float | None:
-    """A population count in an age-group cell: ``-`` is 0, ``…``/``x``/empty unknown."""
+    ``-`` (and the other dashes) is 0 in an age-group cell (``dash_is_zero``) and
+    unknown in a totals cell; ``…``, ``x`` and an empty cell are unknown. Returns a
+    key of :data:`_PROBLEMS` for text that is not a number, a number that is not
+    finite (``inf``, ``nan``, ``1e309``), a negative number or one above
+    :data:`MAX_COUNT`.
+    """
     if value is None:
         return np.nan
     text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
     if text in _ZERO:
-        return 0.0
+        return 0.0 if dash_is_zero else np.nan
     if text in _UNKNOWN:
         return np.nan
     try:
         number = float(text)
     except ValueError:
-        return None
-    return number if np.isfinite(number) else None
-
-
-def _cell(value: str | None, *, col: str, line: int, path: Path, count: bool = False) -> float:
-    number = _count(value) if count else _number(value)
-    if number is None:
-        raise InputError(
-            f"列「{col}」の値 {value!r} を数値として読めません。数値を書き、分からない値は空欄か「…」にしてください。"
-            f" / column {col!r}: not a number.",
-            path=path,
-            where=f"行 {line}",
-        )
+        return "not_number"
+    if not np.isfinite(number):
+        return "not_finite"
+    if number < 0:
+        return "negative"
+    if number > MAX_COUNT:
+        return "too_large"
     return number
+
+
+def _degree(value: str | None, bounds: tuple[float, float]) -> float | str:
+    """A centroid coordinate: degrees (NaN when empty or unknown), or why it cannot be used."""
+    if value is None:
+        return np.nan
+    text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
+    if text in _ZERO or text in _UNKNOWN:
+        return np.nan
+    try:
+        number = float(text)
+    except ValueError:
+        return "not_number"
+    if not np.isfinite(number):
+        return "not_finite"
+    if not bounds[0] <= number <= bounds[1]:
+        return "outside_japan"
+    return number
+
+
+#: Why a cell cannot be used: key -> (Japanese, English).
+_PROBLEMS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "not_number": ("数値ではありません", "not a number"),
+        "not_finite": ("有限の数値ではありません", "not finite"),
+        "negative": ("負の数です", "negative"),
+        "too_large": (f"{MAX_COUNT:,}を超えています", f"above {MAX_COUNT:,}"),
+        "outside_japan": ("日本の範囲外です", "outside Japan"),
+    }
+)
+
+
+def _take(
+    rec: Mapping[str, str | None], col: str, bad: list[tuple[str, str | None, str]], *, dash_is_zero: bool
+) -> float:
+    """The count in ``rec[col]``; NaN, with ``(col, text, problem)`` added to ``bad``, when unusable."""
+    value = _count(rec[col], dash_is_zero=dash_is_zero)
+    if isinstance(value, str):
+        bad.append((col, rec[col], value))
+        return np.nan
+    return value
+
+
+def _bad_number(source: str, line: int, code: str, bad: Sequence[tuple[str, str | None, str]]) -> RowIssue:
+    """The row issue of a row with unusable count cells: (column, text, problem) each."""
+    ja = "・".join(f"列「{col}」の値 {text!r}（{_PROBLEMS[why][0]}）" for col, text, why in bad)
+    en = "; ".join(f"column {col!r}: {text!r} is {_PROBLEMS[why][1]}" for col, text, why in bad)
+    return RowIssue(
+        source,
+        line,
+        "bad_number",
+        f"{code}: {ja}。人口は0以上{MAX_COUNT:,}以下の有限の数値で書き、分からない値は空欄か「…」にしてください"
+        f"（この行は使用せず） / {en}; counts must be finite numbers from 0 to {MAX_COUNT:,} (row not used)",
+    )
+
+
+def _centroid(
+    rec: Mapping[str, str | None], found: Mapping[str, str | None], source: str, line: int, code: str
+) -> tuple[float, float, RowIssue | None]:
+    """(lat, lon, note): the population centroid of a row, both NaN with a note when it
+    cannot be used (a cell unreadable or outside Japan, or only one of the two given)."""
+    lat_col, lon_col = found.get("pop_lat"), found.get("pop_lon")
+    texts = (rec[lat_col] if lat_col else None, rec[lon_col] if lon_col else None)
+    lat, lon = _degree(texts[0], LAT_RANGE), _degree(texts[1], LON_RANGE)
+    if isinstance(lat, float) and isinstance(lon, float) and np.isnan(lat) == np.isnan(lon):
+        return lat, lon, None
+    if isinstance(lat, str) or isinstance(lon, str):
+        why = "・".join(
+            f"{name} {text!r}（{_PROBLEMS[p][0]}）"
+            for name, text, p in (("緯度", texts[0], lat), ("経度", texts[1], lon))
+            if isinstance(p, str)
+        )
+        why_en = "; ".join(
+            f"{name} {text!r} is {_PROBLEMS[p][1]}"
+            for name, text, p in (("latitude", texts[0], lat), ("longitude", texts[1], lon))
+            if isinstance(p, str)
+        )
+    else:
+        why = "緯度と経度の片方しかありません"
+        why_en = "only one of latitude and longitude is given"
+    note = RowIssue(
+        source,
+        line,
+        "bad_centroid",
+        f"{code}: 人口重心を使いません（{why}。緯度{LAT_RANGE[0]:g}〜{LAT_RANGE[1]:g}・経度{LON_RANGE[0]:g}〜"
+        f"{LON_RANGE[1]:g}の範囲で書いてください）。人口は使い、距離は区域の重心から測ります"
+        f" / population centroid not used ({why_en}; latitude {LAT_RANGE[0]:g}-{LAT_RANGE[1]:g}, longitude"
+        f" {LON_RANGE[0]:g}-{LON_RANGE[1]:g}); population used, distance measured from the unit's centroid",
+    )
+    return np.nan, np.nan, note
 
 
 def _year(value: str | None) -> int | None:
@@ -444,12 +559,18 @@ class _Record:
     lines: list[int] = field(default_factory=list)
 
 
+#: Rows not used or used with a note, each with its year (``None`` for census files or
+#: rows without a readable year).
+_Issues = list[tuple[int | None, RowIssue]]
+#: What a reader returns: records by year and code, rows not used, notes, age groups.
+_Read = tuple[dict[int | None, dict[str, _Record]], _Issues, _Issues, _Scheme | None]
+
+
 def _read(
     path: Path, *, what: str, need_year: bool
-) -> tuple[
-    TextTable, dict[int | None, dict[str, _Record]], list[tuple[int | None, RowIssue]], _Scheme | None
-]:
-    """Read a census or projection CSV into records by year and code."""
+) -> tuple[TextTable, dict[int | None, dict[str, _Record]], _Issues, _Issues, _Scheme | None]:
+    """Read a census or projection CSV into records by year and code, the rows not
+    used and the notes on rows used (centroids dropped)."""
     table = read_text_table(path, what=what, header_hint=COLUMNS["code"])
     raw = table.frame
     columns = [c for c in raw.columns if c != LINE]
@@ -485,9 +606,7 @@ def _read(
     return (table, *_read_wide(table, path, code_col, year_col if need_year else None))
 
 
-def _read_wide(
-    table: TextTable, path: Path, code_col: str, year_col: str | None
-) -> tuple[dict[int | None, dict[str, _Record]], list[tuple[int | None, RowIssue]], _Scheme | None]:
+def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None) -> _Read:
     raw = table.frame
     columns = [c for c in raw.columns if c != LINE]
     where = f"行 {table.header_line}"
@@ -518,16 +637,18 @@ def _read_wide(
         )
     source = path.name
     records: dict[int | None, dict[str, _Record]] = {}
-    issues: list[tuple[int | None, RowIssue]] = []
+    issues: _Issues = []
+    notes: _Issues = []
+    first_line: dict[tuple[int | None, str], int] = {}
+    counts = {f: col for f, col in found.items() if f not in CENTROID_FIELDS}
     for rec in raw.to_dict("records"):
         line = int(rec[LINE])
         key = _row_key(rec, line, source, year_col, code_col, issues)
         if key is None:
             continue
         year, code = key
-        bucket = records.setdefault(year, {})
-        if code in bucket:
-            first = bucket[code].line
+        if key in first_line:  # the first row of a code decides, even when it is not used
+            first = first_line[key]
             issues.append(
                 (
                     year,
@@ -540,27 +661,27 @@ def _read_wide(
                 )
             )
             continue
-        values: dict[str, float] = {}
-        for f, col in found.items():
-            values[f] = _cell(rec[col], col=col, line=line, path=path) if col else np.nan
+        first_line[key] = line
+        bad: list[tuple[str, str | None, str]] = []
+        values = {f: _take(rec, col, bad, dash_is_zero=False) if col else np.nan for f, col in counts.items()}
+        ages: dict[str, float] = {}
+        unknown = 0.0
         if scheme is not None:
-            ages = {
-                age_group_label(g): _cell(rec[col], col=col, line=line, path=path, count=True)
-                for col, g in scheme.groups
-            }
-            unknown = (
-                _cell(rec[unknown_col], col=unknown_col, line=line, path=path, count=True)
-                if unknown_col
-                else 0.0
-            )
+            ages = {age_group_label(g): _take(rec, col, bad, dash_is_zero=True) for col, g in scheme.groups}
+            unknown = _take(rec, unknown_col, bad, dash_is_zero=True) if unknown_col else 0.0
+        if bad:
+            issues.append((year, _bad_number(source, line, code, bad)))
+            continue
+        values["pop_lat"], values["pop_lon"], note = _centroid(rec, found, source, line, code)
+        if note is not None:
+            notes.append((year, note))
+        if scheme is not None:
             values = _derive(values, ages, scheme, unknown)
-        bucket[code] = _Record(line, values, [line])
-    return records, issues, scheme
+        records.setdefault(year, {})[code] = _Record(line, values, [line])
+    return records, issues, notes, scheme
 
 
-def _read_long(
-    table: TextTable, path: Path, code_col: str, year_col: str | None, age_col: str
-) -> tuple[dict[int | None, dict[str, _Record]], list[tuple[int | None, RowIssue]], _Scheme | None]:
+def _read_long(table: TextTable, path: Path, code_col: str, year_col: str | None, age_col: str) -> _Read:
     raw = table.frame
     columns = [c for c in raw.columns if c not in (LINE, code_col, age_col, year_col)]
     value_col = _find(columns, VALUE_COLUMNS)
@@ -572,8 +693,9 @@ def _read_long(
             where=f"行 {table.header_line}",
         )
     source = path.name
-    issues: list[tuple[int | None, RowIssue]] = []
-    cells: dict[tuple[int | None, str], dict[str, tuple[int, float]]] = {}
+    issues: _Issues = []
+    # (year, code) -> age key -> (line, value); value None for a row not used (bad number)
+    cells: dict[tuple[int | None, str], dict[str, tuple[int, float | None]]] = {}
     kinds: dict[str, tuple[AgeGroup, bool] | str] = {}
     for rec in raw.to_dict("records"):
         line = int(rec[LINE])
@@ -598,7 +720,7 @@ def _read_long(
                     path=path,
                     where=f"行 {line}",
                 )
-        value = _cell(rec[value_col], col=value_col, line=line, path=path, count=True)
+        number = _count(rec[value_col], dash_is_zero=True)
         slot = cells.setdefault((year, code), {})
         if key in slot:
             first = slot[key][0]
@@ -614,7 +736,12 @@ def _read_long(
                 )
             )
             continue
-        slot[key] = (line, value)
+        if isinstance(number, str):
+            bad = [(value_col, rec[value_col], number)]
+            issues.append((year, _bad_number(source, line, f"{code} {key}", bad)))
+            slot[key] = (line, None)
+            continue
+        slot[key] = (line, number)
     items = [(k, v[0], v[1]) for k, v in kinds.items() if isinstance(v, tuple)]
     scheme = _scheme(items, path=path, where=f"列 {age_col}", shown={k: k for k in kinds})
     if scheme is None:
@@ -626,9 +753,8 @@ def _read_long(
     relisted = set(scheme.relisted)
     records: dict[int | None, dict[str, _Record]] = {}
     for (year, code), slot in cells.items():
-        lines = sorted(line for line, _ in slot.values())
-        for key, (line, _v) in slot.items():
-            if key in relisted:
+        for key, (line, value) in slot.items():
+            if key in relisted and value is not None:
                 issues.append(
                     (
                         year,
@@ -637,15 +763,18 @@ def _read_long(
                         ),
                     )
                 )
-                lines.remove(line)
-        ages = {age_group_label(g): slot[k][1] if k in slot else np.nan for k, g in scheme.groups}
-        total_key = next((k for k in slot if kinds[k] == "total"), None)
-        unknown_key = next((k for k in slot if kinds[k] == "unknown"), None)
+        used = {k: v for k, (_line, v) in slot.items() if v is not None and k not in relisted}
+        lines = sorted(slot[k][0] for k in used)
+        if not lines:  # every row of this code and year was set aside above
+            continue
+        ages = {age_group_label(g): used.get(k, np.nan) for k, g in scheme.groups}
+        total_key = next((k for k in used if kinds[k] == "total"), None)
+        unknown_key = next((k for k in used if kinds[k] == "unknown"), None)
         base = dict.fromkeys((*POPULATION_FIELDS[1:], *CENTROID_FIELDS), np.nan)
-        base["population"] = slot[total_key][1] if total_key else np.nan
-        unknown = slot[unknown_key][1] if unknown_key else 0.0
+        base["population"] = used[total_key] if total_key else np.nan
+        unknown = used[unknown_key] if unknown_key else 0.0
         records.setdefault(year, {})[code] = _Record(lines[0], _derive(base, ages, scheme, unknown), lines)
-    return records, issues, scheme
+    return records, issues, [], scheme
 
 
 def _row_key(
@@ -654,7 +783,7 @@ def _row_key(
     source: str,
     year_col: str | None,
     code_col: str,
-    issues: list[tuple[int | None, RowIssue]],
+    issues: _Issues,
 ) -> tuple[int | None, str] | None:
     """(year, code) of a row, or ``None`` after recording why the row is not used."""
     year = None
@@ -716,13 +845,15 @@ def load_population(path: str | Path, units: gpd.GeoDataFrame) -> PopulationImpo
     ------
     InputError
         No code column, no population or age-group column, an age-group header that
-        cannot be read, age groups with a gap or overlap, or a number that cannot be
-        read (with its line and column).
+        cannot be read, or age groups with a gap or overlap. (A cell that is not a
+        usable number does not stop the import: its row is skipped with reason
+        ``bad_number``; see the module docstring.)
     """
     path = Path(path)
-    table, records, issues, scheme = _read(path, what="人口CSV", need_year=False)
+    table, records, issues, notes, scheme = _read(path, what="人口CSV", need_year=False)
     skipped = [issue for _, issue in issues]
-    return _finish(records.get(None, {}), units, path, len(table.frame), skipped, scheme, None)
+    used_notes = [note for _, note in notes]
+    return _finish(records.get(None, {}), units, path, len(table.frame), skipped, used_notes, scheme, None)
 
 
 def load_projection(path: str | Path, units: gpd.GeoDataFrame) -> Projection:
@@ -743,11 +874,12 @@ def load_projection(path: str | Path, units: gpd.GeoDataFrame) -> Projection:
     Raises
     ------
     InputError
-        No code or year column, no age groups, unreadable headers or numbers, or no
-        row with a readable year.
+        No code or year column, no age groups, unreadable headers, or no row with a
+        readable year. (Rows with unusable numbers are skipped, as in
+        :func:`load_population`.)
     """
     path = Path(path)
-    table, records, issues, scheme = _read(path, what="将来推計人口CSV", need_year=True)
+    table, records, issues, notes, scheme = _read(path, what="将来推計人口CSV", need_year=True)
     years = sorted(y for y in records if y is not None)
     if not years:
         raise InputError(
@@ -763,17 +895,21 @@ def load_projection(path: str | Path, units: gpd.GeoDataFrame) -> Projection:
             lines_by_year[y] = lines_by_year.get(y, 0) + 1
     by_year: dict[int, PopulationImport] = {}
     all_skipped = [issue for y, issue in issues if y is None]
+    all_notes: list[RowIssue] = []
     for y in years:
         own = [issue for yy, issue in issues if yy == y]
-        imp = _finish(records[y], units, path, lines_by_year[y], own, scheme, y)
+        own_notes = [note for yy, note in notes if yy == y]
+        imp = _finish(records[y], units, path, lines_by_year[y], own, own_notes, scheme, y)
         by_year[y] = imp
         all_skipped.extend(imp.skipped)
+        all_notes.extend(imp.notes)
     return Projection(
         source=str(path),
         years=tuple(years),
         by_year=MappingProxyType(by_year),
         skipped=tuple(sorted(all_skipped, key=lambda r: r.line)),
         rows=len(table.frame),
+        notes=tuple(sorted(all_notes, key=lambda r: r.line)),
     )
 
 
@@ -800,6 +936,7 @@ def _finish(
     path: Path,
     rows: int,
     skipped: list[RowIssue],
+    notes: list[RowIssue],
     scheme: _Scheme | None,
     year: int | None,
 ) -> PopulationImport:
@@ -810,6 +947,8 @@ def _finish(
         if code not in used:
             reason, message = used_reason(code, units)
             skipped.extend(RowIssue(source, line, reason, message) for line in rec.lines)
+    not_used = {r.line for r in skipped}
+    notes = [n for n in notes if n.line not in not_used]  # a note only on a row that is used
     missing = tuple(c for c in units.index if c not in frame.index or np.isnan(frame.at[c, "population"]))
     return PopulationImport(
         frame,
@@ -819,6 +958,7 @@ def _finish(
         missing,
         ages=ages if scheme is not None else None,
         year=year,
+        notes=tuple(sorted(notes, key=lambda r: r.line)),
     )
 
 
@@ -895,18 +1035,24 @@ def population_table(population: PopulationImport, units: gpd.GeoDataFrame) -> p
     ``geo-zaitaku population import`` writes and :func:`load_population` reads back).
 
     Columns: ``code``, ``name``, :data:`POPULATION_FIELDS`, :data:`CENTROID_FIELDS`
-    and, when the source had them, the age groups (``0-4`` … ``100+``). Units without
-    data keep empty cells.
+    and, when the source had them, the age groups (``0-4`` … ``100+``). Counts are
+    whole numbers (nullable integers); units without data keep empty cells.
     """
     frame = population.frame.reindex(units.index)
     out = pd.DataFrame({"code": list(units.index), "name": list(units["name"])})
     for column in (*POPULATION_FIELDS, *CENTROID_FIELDS):
         values = frame[column].to_numpy(dtype=float)
-        out[column] = [
-            None if np.isnan(v) else (round(v, 6) if column in CENTROID_FIELDS else round(v)) for v in values
-        ]
+        if column in CENTROID_FIELDS:
+            out[column] = [None if np.isnan(v) else round(v, 6) for v in values]
+        else:
+            out[column] = _whole(values)
     if population.ages is not None:
         ages = population.ages.reindex(units.index)
         for column in ages.columns:
-            out[column] = [None if np.isnan(v) else round(v) for v in ages[column].to_numpy(dtype=float)]
+            out[column] = _whole(ages[column].to_numpy(dtype=float))
     return out
+
+
+def _whole(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Counts rounded to whole numbers, missing where unknown (written ``400``, not ``400.0``)."""
+    return pd.array([None if np.isnan(v) else round(v) for v in values], dtype="Int64")

@@ -1,6 +1,6 @@
 """Write a check :class:`~geo_zaitaku.checks.Report` as files for the plan documents.
 
-``report.json`` (everything, machine-readable), ``report.md`` (readable, Japanese),
+``report.json`` (everything, machine-readable; strict JSON, unknown values ``null``), ``report.md`` (readable, Japanese),
 ``areas.csv`` and ``findings.csv`` (UTF-8 with BOM for Excel, codes as text) and
 ``facilities_rejected.csv`` (every facility row that could not be placed or was read
 with a correction). Every file is written under a temporary name and moved into place.
@@ -8,13 +8,12 @@ with a correction). Every file is written under a temporary name and moved into 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from geo_zaitaku import labels
-from geo_zaitaku._io import write_csv, write_text
+from geo_zaitaku._io import json_text, write_csv, write_text
 from geo_zaitaku.checks import Report
 
 REPORT_FILES = (
@@ -25,6 +24,9 @@ REPORT_FILES = (
     "findings.csv",
     "facilities_rejected.csv",
 )
+#: Population rows listed one by one in ``report.md``: values that could not be used
+#: (other skipped rows, such as ward rows beside a city row, are only counted).
+UNUSABLE_REASONS = ("bad_number", "bad_centroid")
 
 
 def areas_frame(report: Report) -> pd.DataFrame:
@@ -192,9 +194,15 @@ def to_markdown(report: Report) -> str:
             lines.append(f"  - … ほか {len(log['rejected']) - 50} 行（facilities_rejected.csv）")
     pop = report.inputs.get("population")
     if pop:
+        centroids = f"・人口重心を除いて使用 {len(pop['notes'])}" if pop.get("notes") else ""
         lines.append(
-            f"- 人口: {_md(pop['source'])} {pop['rows']}行（使用 {pop['used']}・不使用 {len(pop['skipped'])}）"
+            f"- 人口: {_md(pop['source'])} {pop['rows']}行（使用 {pop['used']}・不使用 {len(pop['skipped'])}{centroids}）"
         )
+        unusable = [r for r in (*pop["skipped"], *pop.get("notes", ())) if r["reason"] in UNUSABLE_REASONS]
+        for r in sorted(unusable, key=lambda r: r["line"])[:50]:
+            lines.append(f"  - 行 {r['line']}: {_md(r['message'].split(' / ')[0])}")
+        if len(unusable) > 50:
+            lines.append(f"  - … ほか {len(unusable) - 50} 行（report.json）")
     if report.inputs.get("reference"):
         lines.append(f"- 参照レイヤ: {_md(report.inputs['reference'])}")
     s = report.settings
@@ -224,7 +232,7 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
     written = [
         write_text(
             out / "report.json",
-            json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=_json_default) + "\n",
+            json_text(report.to_dict(), indent=2) + "\n",
         ),
         write_text(out / "report.md", to_markdown(report)),
         write_csv(out / "areas.csv", areas_frame(report)),
@@ -233,14 +241,6 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
         write_csv(out / "facilities_rejected.csv", rejected_frame(report)),
     ]
     return written
-
-
-def _json_default(value: object) -> object:
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, Path | set | frozenset | tuple):
-        return str(value) if isinstance(value, Path) else list(value)
-    raise TypeError(type(value).__name__)
 
 
 def _whole_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

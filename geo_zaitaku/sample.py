@@ -570,9 +570,6 @@ def write_sample(directory: str | Path) -> SampleFiles:
 
 def _write_projection(path: Path) -> Path:
     """The projection CSV, with a title row above the header as official tables have."""
-    import io
-
-    buffer = io.StringIO()
-    buffer.write("さくら県（架空）の将来推計人口（5歳階級別） — geo_zaitaku サンプル\r\n")
-    sample_projection().to_csv(buffer, index=False, lineterminator="\r\n")
-    return write_text(path, buffer.getvalue(), bom=True)
+    return write_csv(
+        path, sample_projection(), title="さくら県（架空）の将来推計人口（5歳階級別） — geo_zaitaku サンプル"
+    )

@@ -22,7 +22,6 @@ file, feature, name, reason) and ``cache_key``.
 from __future__ import annotations
 
 import hashlib
-import json
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -36,6 +35,7 @@ import shapely
 
 from geo_zaitaku import codes, crs, labels
 from geo_zaitaku._errors import GeometryError, InputError
+from geo_zaitaku._io import json_text
 
 Level = Literal["municipality", "ward"]
 LEVELS: tuple[str, ...] = ("municipality", "ward")
@@ -415,5 +415,5 @@ def _cache_key(files: Sequence[Path], level: str) -> str:
     for f in files:
         s = f.stat()
         stat.append([str(f.resolve()), s.st_size, s.st_mtime_ns])
-    blob = json.dumps({"v": _CACHE_VERSION, "files": stat, "level": level}, ensure_ascii=False)
+    blob = json_text({"v": _CACHE_VERSION, "files": stat, "level": level})
     return hashlib.sha256(blob.encode()).hexdigest()[:24]

@@ -181,6 +181,11 @@ def test_rates_against_totals_only_population(tmp_path, units, files, rates_text
         ("age_group,rate\n0-74,0.1\n高齢者,0.2\n", "高齢者", "行 3"),
         ("age_group,rate\n0-74,0.1\n75+,-1\n", "0以上", "行 3"),
         ("age_group,rate\n0-74,0.1\n75+,many\n", "many", "行 3"),
+        ("age_group,rate\n0-74,0.1\n75+,inf\n", "値 'inf' を0以上の有限の数値として読めません", "行 3"),
+        ("age_group,rate\n0-74,nan\n75+,0.1\n", "値 'nan' を0以上の有限の数値として読めません", "行 2"),
+        ("age_group,rate\n0-74,1e309\n75+,0.1\n", "値 '1e309' を0以上の有限の数値として読めません", "行 2"),
+        ("age_group,rate\n0-74,0.1\n75+,-inf\n", "値 '-inf' を0以上の有限の数値として読めません", "行 3"),
+        ("age_group,rate\n0-74,0.1\n75+,\n", "値 None を0以上の有限の数値として読めません", "行 3"),
         ("age_group,rate\n0-74,0.1\n70+,0.2\n", "重なっています", "行 3"),
     ],
 )

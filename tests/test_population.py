@@ -69,7 +69,6 @@ def test_attach_population_keeps_attrs(tmp_path):
     [
         ("name,population\nA,1\n", "コード列", "行 1"),
         ("code,人数\n99201,1\n", "人口の列", "行 1"),
-        ("code,population\n99201,many\n", "数値", "行 2"),
     ],
 )
 def test_unusable_population(tmp_path, text, needle, where):
@@ -204,7 +203,6 @@ def test_long_layout_census(tmp_path):
         ("code,0〜4歳,10〜14歳,15歳以上\n99201,1,2,3\n", "連続していません", "行 1"),
         ("code,0〜4歳,5〜9歳\n99201,1,2\n", "10歳以上", "行 1"),
         ("code,5〜9歳,10歳以上\n99201,1,2\n", "0歳から", "行 1"),
-        ("タイトル\ncode,0〜4歳,5歳以上\n99201,1,2\n99202,1,多数\n", "5歳以上", "行 4"),
         ("code,age_group,population\n99201,0-4,1\n99201,幼児,2\n", "幼児", "行 3"),
         ("地域,0〜4歳,5歳以上\nA,1,2\n", "コード列", "行 1"),
     ],
@@ -354,3 +352,206 @@ def test_population_import_command_round_trip(sample_files, tmp_path, capsys):
         == 2
     )
     assert "--target-year" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- unusable numbers
+
+
+def test_unusable_count_cells_skip_their_rows_and_the_rest_is_read(tmp_path):
+    text = (
+        "code,population,pop_65over,pop_lat,pop_lon\n"
+        "99201,1000,300,,\n"
+        "99202,inf,10,,\n"
+        "99203,1e309,10,,\n"
+        "99204,-5,,,\n"
+        "99205,500,nan,,\n"
+        "99206,many,Infinity,,\n"
+        "99202,700,70,,\n"
+    )
+    units = units_from_frame(make_grid(3, 2))
+    pop = load_population(write(tmp_path, text), units)
+    assert pop.frame.index.tolist() == ["99201"]
+    assert pop.frame.loc["99201", ["population", "pop_65over"]].tolist() == [1000, 300]
+    assert [(s.line, s.reason) for s in pop.skipped] == [
+        (3, "bad_number"),
+        (4, "bad_number"),
+        (5, "bad_number"),
+        (6, "bad_number"),
+        (7, "bad_number"),
+        (8, "duplicate_code"),  # the first row of a code decides, even when it is not used
+    ]
+    messages = {s.line: s.message for s in pop.skipped}
+    assert messages[3].startswith("99202: 列「population」の値 'inf'（有限の数値ではありません）。")
+    assert "0以上1,000,000,000以下の有限の数値" in messages[3]
+    assert "column 'population': 'inf' is not finite" in messages[3]
+    assert "列「population」の値 '1e309'（有限の数値ではありません）" in messages[4]
+    assert "列「population」の値 '-5'（負の数です）" in messages[5]
+    assert "column 'pop_65over': 'nan' is not finite" in messages[6]
+    assert messages[7].startswith(
+        "99206: 列「population」の値 'many'（数値ではありません）・列「pop_65over」の値 'Infinity'（有限の数値ではありません）。"
+    )
+    assert messages[8] == "99202: 行 3 と重複 / duplicate of line 3"
+    assert pop.missing == ("99202", "99203", "99204", "99205", "99206")
+    assert pop.to_dict()["rows"] == 7 and pop.to_dict()["used"] == 1
+    assert pop.notes == ()
+
+
+def test_unusable_age_group_cell_skips_the_row(tmp_path):
+    text = "タイトル\ncode,0〜4歳,5歳以上\n99201,1,2\n99202,1,多数\n"
+    units = units_from_frame(make_grid(2, 1))
+    pop = load_population(write(tmp_path, text), units)
+    assert pop.frame["population"].to_dict() == {"99201": 3}
+    assert [(s.line, s.reason) for s in pop.skipped] == [(4, "bad_number")]
+    assert pop.skipped[0].message.startswith("99202: 列「5歳以上」の値 '多数'（数値ではありません）。")
+    assert pop.missing == ("99202",)
+
+
+def test_unusable_cell_of_a_long_layout_row(tmp_path):
+    text = (
+        "code,age_group,population\n"
+        "99201,0-64,10\n"
+        "99201,65+,inf\n"
+        "99202,0-64,-1\n"
+        "99202,65+,-1\n"
+        "99203,0-64,3\n"
+        "99203,65+,4\n"
+    )
+    units = units_from_frame(make_grid(3, 1))
+    pop = load_population(write(tmp_path, text), units)
+    assert [(s.line, s.reason) for s in pop.skipped] == [
+        (3, "bad_number"),
+        (4, "bad_number"),
+        (5, "bad_number"),
+    ]
+    assert pop.skipped[0].message.startswith("99201 65+: 列「population」の値 'inf'")
+    # 99201 is read with its 65+ group unknown (so its total is unknown); 99202 has no row left
+    assert pop.frame.index.tolist() == ["99201", "99203"]
+    assert np.isnan(pop.frame.loc["99201", "population"])
+    assert pop.ages.loc["99201", "0-64"] == 10 and np.isnan(pop.ages.loc["99201", "65+"])
+    assert pop.frame.loc["99203", ["population", "pop_65over"]].tolist() == [7, 4]
+    assert pop.missing == ("99201", "99202")
+    assert pop.to_dict()["used"] == 3
+
+
+def test_unusable_projection_cell_skips_that_year_row(tmp_path):
+    from geo_zaitaku.population import load_projection
+
+    text = "code,year,0-64,65+\n99201,2025,60,40\n99201,2040,1e309,50\n99202,2025,6,4\n99202,2040,5,5\n"
+    units = units_from_frame(make_grid(2, 1))
+    proj = load_projection(write(tmp_path, text), units)
+    assert proj.select(2025).frame["population"].to_dict() == {"99201": 100, "99202": 10}
+    p40 = proj.select(2040)
+    assert p40.frame["population"].to_dict() == {"99202": 10}
+    assert [(s.line, s.reason) for s in p40.skipped] == [(3, "bad_number")]
+    assert p40.rows == 2 and p40.to_dict()["used"] == 1
+    assert [(s.line, s.reason) for s in proj.skipped] == [(3, "bad_number")]
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "detail"),
+    [
+        ("0", "0", "緯度 '0'（日本の範囲外です）・経度 '0'（日本の範囲外です）"),
+        ("130.7", "32.8", "緯度 '130.7'（日本の範囲外です）・経度 '32.8'（日本の範囲外です）"),
+        ("19.9", "135", "緯度 '19.9'（日本の範囲外です）"),
+        ("31", "154.5", "経度 '154.5'（日本の範囲外です）"),
+        ("nan", "135", "緯度 'nan'（有限の数値ではありません）"),
+        ("31", "inf", "経度 'inf'（有限の数値ではありません）"),
+        ("北緯31度", "135", "緯度 '北緯31度'（数値ではありません）"),
+        ("31.5", "", "緯度と経度の片方しかありません"),
+    ],
+)
+def test_unusable_centroid_is_dropped_and_the_population_used(tmp_path, lat, lon, detail):
+    text = f"code,population,pop_lat,pop_lon\n99201,1000,{lat},{lon}\n99202,500,31.7,135.1\n"
+    units = units_from_frame(make_grid(2, 1))
+    pop = load_population(write(tmp_path, text), units)
+    assert pop.frame["population"].to_dict() == {"99201": 1000, "99202": 500}
+    assert np.isnan(pop.frame.loc["99201", "pop_lat"]) and np.isnan(pop.frame.loc["99201", "pop_lon"])
+    assert pop.frame.loc["99202", ["pop_lat", "pop_lon"]].tolist() == [31.7, 135.1]
+    assert pop.skipped == ()
+    assert [(n.line, n.reason) for n in pop.notes] == [(2, "bad_centroid")]
+    assert pop.notes[0].message.startswith(f"99201: 人口重心を使いません（{detail}。緯度20〜46・経度122〜154")
+    summary = pop.to_dict()
+    assert summary["used"] == summary["rows"] == 2
+    assert summary["notes"][0]["reason"] == "bad_centroid"
+
+
+def test_centroid_note_only_on_rows_used(tmp_path):
+    text = "code,population,pop_lat,pop_lon\n99201,1000,0,0\n99999,5,0,0\n99202,-1,0,0\n"
+    units = units_from_frame(make_grid(2, 1))
+    pop = load_population(write(tmp_path, text), units)
+    assert [(s.line, s.reason) for s in pop.skipped] == [(3, "unknown_code"), (4, "bad_number")]
+    assert [(n.line, n.reason) for n in pop.notes] == [(2, "bad_centroid")]
+
+
+def test_centroid_outside_japan_is_not_used_for_reach(tmp_path, grid_file, capsys):
+    import csv
+    import json
+
+    from conftest import write_plan
+
+    from geo_zaitaku.cli import main
+
+    fac = tmp_path / "f.csv"
+    fac.write_text("name,lat,lon,key_institution,hub\n甲,31.66,135.05,1,1\n", encoding="utf-8")
+    pop = tmp_path / "pop.csv"
+    rows = [f"99{k},1000,31.66,135.06" for k in range(203, 210)]
+    pop.write_text(
+        "code,population,pop_lat,pop_lon\n99201,1000,0,0\n99202,1000,31.66,135.15\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    plan = write_plan(
+        tmp_path / "p.toml",
+        '[areas]\n"全域" = ["99201","99202","99203","99204","99205","99206","99207","99208","99209"]\n',
+    )
+    out = tmp_path / "o"
+    args = ["check", plan, "--units", grid_file, "--facilities", fac, "--population", pop, "--out", out]
+    assert main([str(a) for a in args]) == 0
+    capsys.readouterr()
+    units = {
+        r["市区町村コード"]: r
+        for r in csv.DictReader((out / "units.csv").read_text("utf-8-sig").splitlines())
+    }
+    assert units["99201"]["距離の起点"] == "区域の重心"
+    assert units["99202"]["距離の起点"] == "人口重心"
+    assert float(units["99201"]["積極的医療機関までの距離(km)"]) < 10  # not 14,000 km from (0, 0)
+    assert units["99201"]["人口"] == "1000"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    population = report["inputs"]["population"]
+    assert (population["rows"], population["used"], population["skipped"]) == (9, 9, [])
+    assert [(n["line"], n["reason"]) for n in population["notes"]] == [(2, "bad_centroid")]
+    codes = [f["code"] for f in report["findings"]]
+    assert "population_notes" in codes and "reach" not in codes
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "（使用 9・不使用 0・人口重心を除いて使用 1）" in md
+    assert "  - 行 2: 99201: 人口重心を使いません（緯度 '0'（日本の範囲外です）" in md
+
+
+def test_population_import_logs_unusable_rows(sample_files, tmp_path, capsys):
+    import csv
+
+    from geo_zaitaku.cli import main
+
+    source = tmp_path / "pop.csv"
+    source.write_text(
+        "code,population,pop_lat,pop_lon\n99201,inf,,\n99202,400,0,0\n99203,-5,,\n", encoding="utf-8"
+    )
+    units = tmp_path / "grid.geojson"
+    make_grid(3, 1).to_file(units, driver="GeoJSON")
+    out = tmp_path / "o"
+    assert main(["population", "import", str(source), "--units", str(units), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "人口重心を使わなかった行 1" in err
+    log = list(csv.DictReader((out / "population_log.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["line"], r["status"], r["reason"]) for r in log] == [
+        ("2", "skipped", "bad_number"),
+        ("4", "skipped", "bad_number"),
+        ("3", "corrected", "bad_centroid"),
+        ("", "missing", "missing"),
+        ("", "missing", "missing"),
+    ]
+    rows = list(csv.DictReader((out / "population.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["code"], r["population"], r["pop_lat"]) for r in rows] == [
+        ("99201", "", ""),
+        ("99202", "400", ""),
+        ("99203", "", ""),
+    ]

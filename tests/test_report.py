@@ -1,6 +1,8 @@
 import csv
 import json
 
+import pytest
+
 from geo_zaitaku.report import areas_frame, to_markdown, write_report
 
 
@@ -70,3 +72,79 @@ def test_units_table(sample_run, tmp_path):
     assert by_code["99344"]["距離の起点"] == "人口重心"
     units = {u.code: u for u in sample_run.report.units}
     assert units["99344"].reach_km == max(u.reach_km for u in sample_run.report.units if u.area == "北部")
+
+
+def _strict(text):
+    """Parse JSON refusing NaN, Infinity and -Infinity (which json.loads accepts by default)."""
+    return json.loads(text, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))
+
+
+def test_report_json_is_strict_json_with_unknown_values_as_null(sample_run, tmp_path):
+    import dataclasses
+    from types import MappingProxyType
+
+    import numpy as np
+
+    report = sample_run.report
+    finding = dataclasses.replace(report.findings[0], value=float("nan"))
+    probe = dataclasses.replace(
+        report,
+        findings=(finding, *report.findings[1:]),
+        settings=MappingProxyType({**report.settings, "probe": (np.float64("inf"), -np.inf, np.nan, 1.5)}),
+    )
+    write_report(probe, tmp_path)
+    data = _strict((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["settings"]["probe"] == [None, None, None, 1.5]
+    assert data["findings"][0]["value"] is None
+
+
+def test_json_text_is_strict():
+    import numpy as np
+
+    from geo_zaitaku._io import json_text
+
+    assert json_text({"a": float("nan"), "b": [np.float32("inf"), np.int64(2)], "c": {1: "一"}}) == (
+        '{"a": null, "b": [null, 2], "c": {"1": "一"}}'
+    )
+
+
+def test_unusable_population_values_do_not_reach_the_outputs(sample_files, tmp_path, capsys):
+    from geo_zaitaku.cli import main
+
+    lines = sample_files.population.read_text(encoding="utf-8-sig").splitlines()
+    bad = {
+        "992011": "992011,港原市,inf,21080,11383,4098,31.202579,137.449488",
+        "992020": "992020,川添市,1e309,17280,9331,3359,31.365366,136.862608",
+        "992038": "992038,北山市,-5,16450,8883,3198,31.636678,137.135088",
+        "992046": "992046,東浜市,39000,nan,7582,2730,31.148317,137.638128",
+        "992054": "992054,西野市,61000,20130,10870,3913,0,0",
+    }
+    lines = [bad.get(line.split(",")[0], line) for line in lines]
+    pop = tmp_path / "pop.csv"
+    pop.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    args = ["--population", str(pop), "--quiet"]
+    assert main(["check", str(sample_files.plan), *args, "--out", str(out)]) == 1  # the sample's error
+    data = _strict((out / "report.json").read_text(encoding="utf-8"))
+    population = data["inputs"]["population"]
+    assert [(r["line"], r["reason"]) for r in population["skipped"] if r["reason"] == "bad_number"] == [
+        (7, "bad_number"),
+        (8, "bad_number"),
+        (9, "bad_number"),
+        (10, "bad_number"),
+    ]
+    assert [(r["line"], r["reason"]) for r in population["notes"]] == [(11, "bad_centroid")]
+    assert population["used"] + len(population["skipped"]) == population["rows"]
+    assert sorted(population["missing_units"]) == ["99201", "99202", "99203", "99204"]
+    units = {u["code"]: u for u in data["units"]}
+    assert units["99201"]["population"] is None
+    assert units["99205"]["population"] == 61000 and units["99205"]["origin"] == "centroid"
+    assert all(u["reach_km"] is None or u["reach_km"] < 100 for u in data["units"])
+    areas = list(csv.DictReader((out / "areas.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert all("inf" not in str(row.values()).lower() for row in areas)
+    html = tmp_path / "m.html"
+    code = main(
+        ["map", "areas", str(sample_files.plan), *args[:2], "--choropleth", "population", "-o", str(html)]
+    )
+    assert code == 0 and html.exists()
+    capsys.readouterr()

@@ -13,7 +13,8 @@ RULE = "inputs"
 
 def check_inputs(ctx: CheckContext) -> list[Finding]:
     """Warnings for facility rows that could not be placed and units lacking population;
-    info for boundary features set aside and rows read with corrections."""
+    info for boundary features set aside, population rows not used, and rows read with
+    corrections (facilities; population rows whose centroid was dropped)."""
     out = []
     for log in ctx.facility_logs:
         name = Path(log.source).name
@@ -61,6 +62,17 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
                     "population_skipped",
                     n=len(ctx.population.skipped),
                     file=Path(ctx.population.source).name,
+                )
+            )
+        if ctx.population.notes:
+            out.append(
+                finding(
+                    RULE,
+                    "info",
+                    "population_notes",
+                    n=len(ctx.population.notes),
+                    file=Path(ctx.population.source).name,
+                    value=len(ctx.population.notes),
                 )
             )
     ref = ctx.plan.reference

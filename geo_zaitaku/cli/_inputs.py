@@ -58,6 +58,7 @@ class PlanInputs:
             population=self.population,
             reference=self.reference,
             settings=settings,
+            settings_source="cli",
             **self.boundary_kwargs(),
         )
 

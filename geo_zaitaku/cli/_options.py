@@ -2,9 +2,92 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 
 import click
+
+from geo_zaitaku._errors import InputError
+
+
+class SettingValue(click.ParamType):
+    """A check threshold given on the command line (``--reach-km 20``).
+
+    The text is read as a number (``20``, ``2.0``, ``1e5``) and checked with
+    :func:`geo_zaitaku.config.check_value` against the same range table
+    (:data:`geo_zaitaku.config.LIMITS`) as the plan's ``[checks]``: ``nan``, ``inf``,
+    ``1.5`` for a count, or a value out of range stop the command with exit status 2
+    and a message naming the option and the allowed range.
+
+    Parameters
+    ----------
+    key
+        The :class:`geo_zaitaku.config.CheckConfig` attribute (``"reach_km"``).
+    """
+
+    def __init__(self, key: str) -> None:
+        from geo_zaitaku.config import LIMITS
+
+        self.key = key
+        self.limit = LIMITS[key]
+        self.name = "integer" if self.limit.integer else "float"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        """Metavar in the help: ``INTEGER`` or ``KM``."""
+        return "INTEGER" if self.limit.integer else "KM"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | float:
+        """Read and validate the value (see the class docstring)."""
+        from geo_zaitaku.config import check_value, setting_name
+
+        number: object = value
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                number = int(text)
+            except ValueError:
+                try:
+                    number = float(text)
+                except ValueError:
+                    number = text
+        try:
+            return check_value(self.key, number, where=setting_name(self.key, "cli"))
+        except InputError as exc:
+            self.fail(exc.detail, param, ctx)
+
+
+class FiniteFloatRange(click.FloatRange):
+    """``click.FloatRange`` that also refuses ``nan`` and ``inf`` (which FloatRange lets
+    through: every comparison with ``nan`` is false), with the range in the message."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Read the number; refuse ``nan``, ``inf`` and values out of the range."""
+        number = click.types.FloatParamType.convert(self, value, param, ctx)
+        low_ok = self.min is None or number > self.min or (not self.min_open and number == self.min)
+        high_ok = self.max is None or number < self.max or (not self.max_open and number == self.max)
+        if not (math.isfinite(number) and low_ok and high_ok):
+            ja, en = self._describe()
+            self.fail(
+                f"{ja}を指定してください（指定値: {value}）。 / must be {en} (given: {value}).", param, ctx
+            )
+        return number
+
+    def _describe(self) -> tuple[str, str]:
+        ja, en = ["有限の数値"], ["a finite number"]
+        if self.min is not None:
+            ja.insert(0, f"{self.min:,g}{'より大きく' if self.min_open else '以上'}")
+            en.append(f"{'>' if self.min_open else '>='} {self.min:,g}")
+        if self.max is not None:
+            ja.insert(-1, f"{self.max:,g}{'未満の' if self.max_open else '以下の'}")
+            en.append(f"{'<' if self.max_open else '<='} {self.max:,g}")
+        return "".join(ja), en[0] + (" " + " and ".join(en[1:]) if len(en) > 1 else "")
+
+
+def setting_opt(name: str, key: str, help_text: str) -> click.decorators.FC:
+    """A ``check`` threshold option (``--reach-km``) validated as ``[checks]`` is."""
+    return click.option(name, key, type=SettingValue(key), default=None, help=help_text)
+
 
 units_opt = click.option(
     "--units",

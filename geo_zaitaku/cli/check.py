@@ -14,11 +14,17 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 @click.command()
 @plan_inputs()
 @opt.out_opt
-@click.option("--reach-km", type=click.FloatRange(min=0), help="到達距離の目安 km（既定 16） / reach limit.")
-@click.option("--people-per-hub", type=click.IntRange(min=1), help="拠点あたり人口の目安（既定 100000）.")
-@click.option("--min-hubs", type=click.IntRange(min=0), help="各圏域の連携拠点の最小数（既定 1）.")
-@click.option(
-    "--min-key-institutions", type=click.IntRange(min=0), help="各圏域の積極的医療機関の最小数（既定 1）."
+@opt.setting_opt(
+    "--reach-km", "reach_km", "到達距離の目安 km（既定 16。0より大きく10,000以下） / reach limit."
+)
+@opt.setting_opt(
+    "--people-per-hub", "people_per_hub", "拠点あたり人口の目安（既定 100000。1以上の整数） / people per hub."
+)
+@opt.setting_opt("--min-hubs", "min_hubs", "各圏域の連携拠点の最小数（既定 1。0以上の整数） / hubs per area.")
+@opt.setting_opt(
+    "--min-key-institutions",
+    "min_key_institutions",
+    "各圏域の積極的医療機関の最小数（既定 1。0以上の整数） / key institutions per area.",
 )
 @click.option("--point-contact/--no-point-contact", default=None, help="点で接する市町村を隣接とみなす.")
 @opt.quiet_opt

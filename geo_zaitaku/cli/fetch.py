@@ -33,17 +33,17 @@ _T = labels.FETCH_TEXT
 @click.option("--force", is_flag=True, default=False, help="取得済みでもダウンロードし直す / download again.")
 @click.option(
     "--max-mb",
-    type=click.FloatRange(min=0, min_open=True),
+    type=opt.FiniteFloatRange(min=0, min_open=True, max=100_000),
     default=500.0,
     show_default=True,
-    help="ダウンロードの上限 MB / largest download (MB).",
+    help="ダウンロードの上限 MB（100,000 まで） / largest download (MB, up to 100,000).",
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=opt.FiniteFloatRange(min=0, min_open=True, max=3_600),
     default=60.0,
     show_default=True,
-    help="応答を待つ秒数 / seconds to wait for the server.",
+    help="応答を待つ秒数（3,600 まで） / seconds to wait for the server (up to 3,600).",
 )
 @click.option(
     "--list", "list_", is_flag=True, default=False, help="取得済みの境界データを一覧 / list the cache."

@@ -56,6 +56,8 @@ def import_(
     OUT/population.csv に書き出します。使わなかった行は理由とともに
     OUT/population_log.csv に残します。--target-year を付けると将来推計人口の
     その年を取り出します。書き出した CSV は check・demand の --population に使えます。
+    数値として使えない値（文字・inf・nan・負の数）のある行は使わず、日本の範囲外の
+    人口重心は除いて（人口は使って）、どちらも population_log.csv に記録します。
     """
     from geo_zaitaku._io import write_csv
     from geo_zaitaku.outputs import staged
@@ -72,11 +74,14 @@ def import_(
         imported = load_population(source, unit_frame)
     table = population_table(imported, unit_frame)
     log = [
-        {"file": r.source, "line": r.line, "reason": r.reason, "message": r.message} for r in imported.skipped
+        {"file": r.source, "line": r.line, "status": status, "reason": r.reason, "message": r.message}
+        for status, rows in (("skipped", imported.skipped), ("corrected", imported.notes))
+        for r in rows
     ] + [
         {
             "file": Path(imported.source).name,
             "line": "",
+            "status": "missing",
             "reason": "missing",
             "message": f"{code} {unit_frame.at[code, 'name']}: {labels.TEXT['no_population']}",
         }
@@ -100,6 +105,10 @@ def import_(
     )
     for r in imported.skipped[:10]:
         _output.info(f"  行 {r.line}: {r.message}")
+    if imported.notes:
+        _output.info(labels.TEXT["population_notes"].format(n=len(imported.notes)))
+        for r in imported.notes[:10]:
+            _output.info(f"  行 {r.line}: {r.message}")
     _output.print_written(written)
     return 0
 
@@ -107,4 +116,4 @@ def import_(
 def _log_frame(rows: list[dict[str, object]]):  # noqa: ANN202 - DataFrame
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=["file", "line", "reason", "message"])
+    return pd.DataFrame(rows, columns=["file", "line", "status", "reason", "message"])
