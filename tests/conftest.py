@@ -4,17 +4,34 @@ an isolated cache directory per test (no test touches the user's cache or networ
 from __future__ import annotations
 
 import json
+import os
 import socket
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from shapely.geometry import box
 
 from geo_zaitaku import settings
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 KUMAMOTO_N03 = SHARED_DATA / "n03_2021_simplified" / "pref_1pct" / "N03-21_43_210101.json"
+# property tests: a bounded, seeded profile for CI; scripts/fuzz.py selects "long"
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+hypothesis_settings.register_profile(
+    "ci", max_examples=25, derandomize=True, deadline=None, suppress_health_check=_QUIET, database=None
+)
+hypothesis_settings.register_profile(
+    "long",
+    max_examples=int(os.environ.get("GZ_HYPOTHESIS_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=_QUIET,
+    database=None,
+)
+hypothesis_settings.load_profile("ci")
+
 ORIGIN = (500_000.0, 3_500_000.0)  # JGD2011 / UTM 53N (EPSG:6690), near 135E 31.6N
 
 

@@ -14,7 +14,9 @@ R = 6371.0088
 
 
 def _units(lons, lats, pop=None):
-    frame = pd.DataFrame({"lon": lons, "lat": lats}, index=pd.Index([f"9920{i}" for i in range(len(lons))], name="code"))
+    frame = pd.DataFrame(
+        {"lon": lons, "lat": lats}, index=pd.Index([f"9920{i}" for i in range(len(lons))], name="code")
+    )
     if pop is not None:
         frame["pop_lon"], frame["pop_lat"] = pop
     return frame

@@ -185,7 +185,13 @@ def test_map_commands(sample_files, tmp_path, capsys):
         ["map", "resources", str(sample_files.plan), "--area", "北部", "--out", str(tmp_path / "r_map.html")]
     )
     assert code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "r_list.csv", "r_list.html", "r_map.html", "run.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.html",
+        "r_list.csv",
+        "r_list.html",
+        "r_map.html",
+        "run.json",
+    ]
     capsys.readouterr()
     assert (
         main(
