@@ -52,7 +52,7 @@ from geo_zaitaku import codes, crs, labels, settings
 from geo_zaitaku._archive import MAX_ENTRIES, MAX_UNPACKED_BYTES, check_zip, safe_extract, unsafe_entry
 from geo_zaitaku._errors import FetchError, InputError
 from geo_zaitaku._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
-from geo_zaitaku._io import atomic_path, write_text
+from geo_zaitaku._io import atomic_path, check_input_path, write_text
 
 __all__ = [
     "DEFAULT_YEAR",
@@ -477,7 +477,7 @@ def read_n03_zip(
     """
     from geo_zaitaku import units
 
-    path = Path(path)
+    path = check_input_path(path, what="N03 の zip")
     infos = check_zip(path, max_unpacked=max_unpacked, max_entries=max_entries)
     chosen, needed = _boundary_members(infos)
     if not chosen:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -36,6 +37,7 @@ import shapely
 
 from geo_zaitaku import codes, crs, labels
 from geo_zaitaku._errors import GeometryError, InputError
+from geo_zaitaku._io import check_input_path, is_regular_file
 
 Level = Literal["municipality", "ward"]
 LEVELS: tuple[str, ...] = ("municipality", "ward")
@@ -50,6 +52,8 @@ UNIT_COLUMNS = (
 #: Separator of the ward lists kept on a merged designated city.
 WARD_SEP = "・"
 _CACHE_VERSION = "units-1"
+#: Shapefile parts GDAL may open beside a ``.shp``.
+_SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
 
 
 def load_units(
@@ -82,8 +86,9 @@ def load_units(
     Raises
     ------
     InputError
-        A path does not exist, holds no boundary file, cannot be read, lacks the
-        ``N03_007`` code column, or holds no feature with a code.
+        A path is refused by :func:`geo_zaitaku._io.check_input_path` (missing, a
+        FIFO, a NUL byte, a name too long), holds no boundary file, cannot be read,
+        lacks the ``N03_007`` code column, or holds no feature with a code.
     """
     from geo_zaitaku import cache as cache_mod
     from geo_zaitaku import settings
@@ -151,13 +156,10 @@ def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
         raise InputError("境界ファイルが指定されていません（--units）。 / no boundary file given (--units).")
     out: list[Path] = []
     for item in items:
-        p = Path(item)
-        if not p.exists():
-            raise InputError(
-                "境界ファイルが見つかりません。パスを確認してください。 / boundary file not found.", path=p
-            )
+        p = check_input_path(item, what="境界ファイル", folder_ok=True)
         if p.is_dir():
-            found = _boundary_files_in(sorted(x for x in p.rglob("*") if x.is_file()))
+            # only regular files are read: a FIFO or socket in the folder is never opened
+            found = _boundary_files_in(sorted(x for x in p.rglob("*") if is_regular_file(x)))
             if not found:
                 raise InputError(
                     "フォルダに境界ファイル（.zip .shp .geojson .json .gpkg .parquet）がありません。 / "
@@ -173,7 +175,10 @@ def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
                     path=p,
                 )
             out.append(p)
-    return out
+    unique: dict[Path, Path] = {}
+    for f in out:  # a file named twice (or also found in a folder given) is read once
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
 
 
 def _boundary_files_in(names: Iterable[Path]) -> list[Path]:
@@ -210,7 +215,18 @@ def _read_one(path: Path) -> pd.DataFrame:
             _read_vector(f"/vsizip/{path.resolve()}/{m.as_posix()}", path, m.as_posix()) for m in chosen
         ]
         return pd.concat(frames, ignore_index=True)
+    if path.suffix.lower() == ".shp":
+        _check_sidecars(path)
     return _read_vector(str(path), path, None)
+
+
+def _check_sidecars(path: Path) -> None:
+    """Refuse a Shapefile whose ``.dbf`` (or another part GDAL opens) is not a regular
+    file: a FIFO there would block the reader."""
+    for ext in _SHAPEFILE_SIDECARS:
+        for sidecar in (path.with_suffix(ext), path.with_suffix(ext.upper())):
+            if os.path.exists(sidecar):
+                check_input_path(sidecar, what="Shapefile の構成ファイル")
 
 
 def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
