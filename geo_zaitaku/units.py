@@ -6,6 +6,10 @@ with a Shapefile set and/or a GeoJSON inside, ``.shp``, ``.geojson``/``.json``,
 (``N03_007``), sets aside features without a code (所属未定地) and merges the wards of a
 designated city into the city unless ward-level units are asked for.
 
+Every source is brought to JGD2011 lon/lat before the sources are combined; a file
+whose coordinates are not lon/lat and that declares no CRS, or whose features lie
+outside Japan, is refused.
+
 The result is a GeoDataFrame in JGD2011 lon/lat (EPSG:6668) indexed by the
 five-digit code, one row per unit, with columns
 
@@ -52,6 +56,9 @@ UNIT_COLUMNS = (
 #: Separator of the ward lists kept on a merged designated city.
 WARD_SEP = "・"
 _CACHE_VERSION = "units-1"
+#: Lon/lat CRSs taken as JGD2011 as they are (JGD2000 and WGS 84 differ from it by
+#: well under a metre at the scale of municipal boundaries).
+_LONLAT_AS_JGD2011 = (6668, 4612, 4326)
 #: Shapefile parts GDAL may open beside a ``.shp``.
 _SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
 
@@ -88,7 +95,8 @@ def load_units(
     InputError
         A path is refused by :func:`geo_zaitaku._io.check_input_path` (missing, a
         FIFO, a NUL byte, a name too long), holds no boundary file, cannot be read,
-        lacks the ``N03_007`` code column, or holds no feature with a code.
+        lacks the ``N03_007`` code column, has coordinates that are not lon/lat and no
+        CRS, lies outside Japan, or holds no feature with a code.
     """
     from geo_zaitaku import cache as cache_mod
     from geo_zaitaku import settings
@@ -137,7 +145,7 @@ def units_from_frame(
         Name recorded as the source in ``attrs``.
     """
     _require_code_column(frame, Path(source))
-    frame = frame.to_crs(crs.GEOGRAPHIC) if frame.crs is not None else frame.set_crs(crs.GEOGRAPHIC)
+    frame = _to_geographic(frame, source)
     raw = pd.DataFrame(frame).assign(_source=source, _feature=np.arange(len(frame)))
     units = _build_units(gpd.GeoDataFrame(raw, geometry="geometry", crs=crs.GEOGRAPHIC), level)
     units.attrs["level"] = level
@@ -252,14 +260,69 @@ def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
     if len(frame) == 0:
         raise InputError("境界ファイルに地物がありません。 / the boundary file has no features.", path=label)
     _require_code_column(frame, Path(label))
-    if frame.crs is None:
-        frame = frame.set_crs(crs.GEOGRAPHIC)
-    elif not frame.crs.is_geographic or frame.crs.to_epsg() not in (6668, 4326, 4612):
-        frame = frame.to_crs(crs.GEOGRAPHIC)
+    frame = _to_geographic(frame, label, copy=False)
     out = pd.DataFrame(frame)
     out["_source"] = label
     out["_feature"] = np.arange(len(out)) + 1
     return out
+
+
+def _to_geographic(frame: gpd.GeoDataFrame, label: str, *, copy: bool = True) -> gpd.GeoDataFrame:
+    """Bring one source to JGD2011 lon/lat (:data:`crs.GEOGRAPHIC`), refusing
+    coordinates that are not lon/lat without a CRS saying so, and data outside Japan.
+
+    A file without a CRS is taken as lon/lat, as is a GeoJSON (GDAL reports every
+    GeoJSON without a ``crs`` member as WGS 84); coordinates beyond lon ±180 / lat ±90
+    then mean projected coordinates (metres) whose CRS was not declared. With
+    ``copy=False`` a lon/lat frame is relabelled in place (a frame just read).
+    """
+    declared = frame.crs
+    bounds = shapely.total_bounds(frame.geometry.values)
+    if np.isnan(bounds).all():  # no geometry at all: every feature is set aside later
+        return _relabel(frame, copy)
+    if declared is None or declared.is_geographic:
+        x0, y0, x1, y1 = bounds
+        if not (np.isfinite(bounds).all() and -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+            raise InputError(
+                f"座標が緯度経度の範囲（経度 -180〜180・緯度 -90〜90）を外れています（x {x0:,.0f}〜{x1:,.0f}・"
+                f"y {y0:,.0f}〜{y1:,.0f}）。座標系（CRS）の指定がない投影座標（平面直角座標・UTM などメートル単位）"
+                "のようです。Shapefile なら同じ名前の .prj を添え、そうでなければ GIS で座標系を指定して"
+                "緯度経度（JGD2011, EPSG:6668）で保存し直してください。 / the coordinates are not lon/lat and "
+                "the file declares no CRS (projected metres?); add the .prj file or save the file in EPSG:6668.",
+                path=label,
+            )
+    epsg = declared.to_epsg() if declared is not None and declared.is_geographic else None
+    if declared is None or epsg in _LONLAT_AS_JGD2011:
+        frame = _relabel(frame, copy)
+    else:
+        frame = frame.to_crs(crs.GEOGRAPHIC)
+        bounds = shapely.total_bounds(frame.geometry.values)
+    x0, y0, x1, y1 = crs.JAPAN_BOUNDS
+    if not (
+        np.isfinite(bounds).all()
+        and bounds[0] <= x1
+        and bounds[2] >= x0
+        and bounds[1] <= y1
+        and bounds[3] >= y0
+    ):
+        raise InputError(
+            f"境界データの範囲（経度 {bounds[0]:.2f}〜{bounds[2]:.2f}・緯度 {bounds[1]:.2f}〜{bounds[3]:.2f}）が"
+            f"日本（経度 {x0:g}〜{x1:g}・緯度 {y0:g}〜{y1:g}）にかかりません。ファイルの座標系（CRS・.prj）の指定が"
+            "正しいか、N03 の境界データか確認してください。 / the features lie outside Japan; check the "
+            "file's CRS (.prj) and that it is an N03 boundary file.",
+            path=label,
+        )
+    return frame
+
+
+def _relabel(frame: gpd.GeoDataFrame, copy: bool) -> gpd.GeoDataFrame:
+    """``frame`` marked as JGD2011 lon/lat (coordinates unchanged)."""
+    if frame.crs is not None and frame.crs == crs.GEOGRAPHIC:
+        return frame
+    if copy:
+        return frame.set_crs(crs.GEOGRAPHIC, allow_override=True)
+    frame.set_crs(crs.GEOGRAPHIC, allow_override=True, inplace=True)
+    return frame
 
 
 def _names_look_right(frame: pd.DataFrame) -> bool:

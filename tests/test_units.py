@@ -5,11 +5,12 @@ import geopandas as gpd
 import pyogrio
 import pytest
 from conftest import make_grid
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 from geo_zaitaku import units as units_mod
 from geo_zaitaku._errors import GeometryError, InputError
-from geo_zaitaku.units import load_units, set_aside
+from geo_zaitaku.graph import adjacency
+from geo_zaitaku.units import load_units, set_aside, units_from_frame
 
 
 def test_grid_units(grid_file):
@@ -210,7 +211,6 @@ def test_touching_file_invalidates_cache(grid_file):
 def test_invalid_polygon_is_repaired(tmp_path):
     g = make_grid(2, 1)
     x0, y0, x1, y1 = g.geometry.iloc[1].bounds
-    from shapely.geometry import Polygon
 
     g.loc[1, "geometry"] = Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])  # bow-tie
     g.to_file(tmp_path / "bad.geojson")
@@ -218,3 +218,49 @@ def test_invalid_polygon_is_repaired(tmp_path):
     assert u.geometry.is_valid.all()
     assert len(u) == 2
     assert box(0, 0, 1, 1).is_valid
+
+
+# --- coordinate systems ------------------------------------------------------------
+
+
+def test_sources_in_jgd2011_and_wgs84_load_together(tmp_path):
+    g = make_grid()
+    g.iloc[:5].to_file(tmp_path / "a.geojson")
+    g.iloc[5:].to_crs(4326).to_file(tmp_path / "b.geojson")
+    assert pyogrio.read_info(tmp_path / "a.geojson")["crs"] == "EPSG:6668"
+    assert pyogrio.read_info(tmp_path / "b.geojson")["crs"] == "EPSG:4326"
+    u = load_units([tmp_path / "a.geojson", tmp_path / "b.geojson"])
+    assert list(u.index) == [f"99{k}" for k in range(201, 210)]
+    assert u.crs.to_epsg() == 6668
+    assert u["area_km2"].to_numpy() == pytest.approx([100.0] * 9, rel=1e-6)
+    edges = adjacency(u, cache=False)
+    across = edges[(edges["a"] == "99205") & (edges["b"] == "99208")]  # cell 4 (file a) and 7 (file b)
+    assert list(across["kind"]) == ["border"]
+    assert across["shared_km"].iloc[0] == pytest.approx(10.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".shp", ".gpkg"])
+def test_projected_coordinates_without_crs_are_refused(tmp_path, suffix):
+    path = tmp_path / f"metres{suffix}"
+    frame = make_grid().to_crs(6690).set_crs(None, allow_override=True)
+    with pytest.warns(UserWarning, match="crs"):
+        frame.to_file(path)
+    with pytest.raises(InputError) as e:
+        load_units(path)
+    message = str(e.value)
+    assert str(path) in message
+    assert "緯度経度の範囲" in message and ".prj" in message and "EPSG:6668" in message
+    assert "x 500,000〜530,000" in message
+
+
+def test_boundaries_outside_japan_are_refused(tmp_path):
+    g = make_grid()
+    g["geometry"] = g.geometry.translate(-135.0, 0.0)  # the same grid at lon 0
+    g.to_file(tmp_path / "greenwich.geojson")
+    with pytest.raises(InputError) as e:
+        load_units(tmp_path / "greenwich.geojson")
+    message = str(e.value)
+    assert "greenwich.geojson" in message
+    assert "日本（経度 122〜154・緯度 20〜46）にかかりません" in message and "CRS" in message
+    with pytest.raises(InputError, match="にかかりません"):
+        units_from_frame(g)
