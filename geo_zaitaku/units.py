@@ -8,7 +8,9 @@ designated city into the city unless ward-level units are asked for.
 
 Every source is brought to JGD2011 lon/lat before the sources are combined; a file
 whose coordinates are not lon/lat and that declares no CRS, or whose features lie
-outside Japan, is refused.
+outside Japan, is refused. Invalid polygons are repaired and only their polygonal
+parts kept; features with no geometry, or with points or lines instead of polygons,
+are set aside and listed.
 
 The result is a GeoDataFrame in JGD2011 lon/lat (EPSG:6668) indexed by the
 five-digit code, one row per unit, with columns
@@ -20,7 +22,7 @@ city), ``name`` (display name, e.g. 熊本市 or 熊本市中央区), ``municipa
 ``geometry``.
 
 Metadata in ``frame.attrs``: ``level``, ``sources``, ``set_aside`` (list of dicts:
-file, feature, name, reason) and ``cache_key``.
+file, feature, name, code, reason: every feature not used) and ``cache_key``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import hashlib
 import json
 import os
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -55,12 +58,15 @@ UNIT_COLUMNS = (
 )  # fmt: skip
 #: Separator of the ward lists kept on a merged designated city.
 WARD_SEP = "・"
-_CACHE_VERSION = "units-1"
+_CACHE_VERSION = "units-2"
 #: Lon/lat CRSs taken as JGD2011 as they are (JGD2000 and WGS 84 differ from it by
 #: well under a metre at the scale of municipal boundaries).
 _LONLAT_AS_JGD2011 = (6668, 4612, 4326)
 #: Shapefile parts GDAL may open beside a ``.shp``.
 _SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
+#: shapely geometry type ids.
+_POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
+_MULTIPART = (4, 5, 6, 7)  # MultiPoint, MultiLineString, MultiPolygon, GeometryCollection
 
 
 def load_units(
@@ -96,7 +102,7 @@ def load_units(
         A path is refused by :func:`geo_zaitaku._io.check_input_path` (missing, a
         FIFO, a NUL byte, a name too long), holds no boundary file, cannot be read,
         lacks the ``N03_007`` code column, has coordinates that are not lon/lat and no
-        CRS, lies outside Japan, or holds no feature with a code.
+        CRS, lies outside Japan, or holds no usable feature.
     """
     from geo_zaitaku import cache as cache_mod
     from geo_zaitaku import settings
@@ -114,10 +120,7 @@ def load_units(
             return cached
     frames = [_read_one(f) for f in files]
     raw = pd.concat(frames, ignore_index=True)
-    units = _build_units(gpd.GeoDataFrame(raw, geometry="geometry", crs=crs.GEOGRAPHIC), level)
-    units.attrs["level"] = level
-    units.attrs["sources"] = list(dict.fromkeys(raw["_source"]))
-    units.attrs["set_aside"] = _set_aside_records(raw)
+    units = _units_from_raw(raw, level)
     units.attrs["cache_key"] = key
     if use_cache:
         cache_mod.write_units(key, units)
@@ -147,11 +150,20 @@ def units_from_frame(
     _require_code_column(frame, Path(source))
     frame = _to_geographic(frame, source)
     raw = pd.DataFrame(frame).assign(_source=source, _feature=np.arange(len(frame)))
-    units = _build_units(gpd.GeoDataFrame(raw, geometry="geometry", crs=crs.GEOGRAPHIC), level)
-    units.attrs["level"] = level
-    units.attrs["sources"] = [source]
-    units.attrs["set_aside"] = _set_aside_records(raw)
+    units = _units_from_raw(raw, level)
     units.attrs["cache_key"] = None
+    return units
+
+
+def _units_from_raw(raw: pd.DataFrame, level: Level) -> gpd.GeoDataFrame:
+    """Units from the raw rows of every source (columns ``_source``, ``_feature``)."""
+    code = raw["N03_007"].map(codes.normalize_code)
+    geoms, reason = _usable_geometry(raw["geometry"].to_numpy())
+    reason[code.isna().to_numpy()] = "no_code"
+    units = _build_units(raw, code, geoms, reason, level)
+    units.attrs["level"] = level
+    units.attrs["sources"] = list(dict.fromkeys(raw["_source"]))
+    units.attrs["set_aside"] = _set_aside_records(raw, reason)
     return units
 
 
@@ -354,15 +366,81 @@ def _text(frame: pd.DataFrame, column: str) -> list[str | None]:
     return [v.strip() or None if isinstance(v, str) else None for v in frame[column].tolist()]
 
 
-def _build_units(raw: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
-    code = raw["N03_007"].map(codes.normalize_code)
-    keep = code.notna() & raw.geometry.notna() & ~raw.geometry.is_empty
+def _usable_geometry(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The polygonal geometry of each feature, and why a feature has none.
+
+    Invalid geometries are repaired with :func:`shapely.make_valid`; of a repair that
+    yields a collection (a polygon with a spike becomes a polygon and a line), and of
+    a geometry collection given as such, only the polygon parts are kept (lines and
+    points would make borders look like point contacts).
+
+    Returns
+    -------
+    (geometries, reasons)
+        Polygon or MultiPolygon per feature (``None`` where there is none), and per
+        feature ``None`` or the :data:`labels.REASONS` key it is set aside for:
+        ``"no_geometry"`` (missing or empty) or ``"not_polygon"`` (points or lines,
+        or nothing of positive area left after repair).
+    """
+    out = np.asarray(geoms, dtype=object).copy()
+    reason = np.full(len(out), None, dtype=object)
+    missing = shapely.is_missing(out) | shapely.is_empty(out)
+    reason[missing] = "no_geometry"
+    kind = shapely.get_type_id(out)
+    work = ~missing & np.isin(kind, (_POLYGON, _MULTIPOLYGON, _COLLECTION))
+    reason[~missing & ~work] = "not_polygon"
+    invalid = work & ~shapely.is_valid(out)
+    if invalid.any():
+        out[invalid] = shapely.make_valid(out[invalid])
+    mixed = work & (shapely.get_type_id(out) == _COLLECTION)
+    if mixed.any():
+        out[mixed] = _polygon_parts(out[mixed])
+    kept = np.isin(shapely.get_type_id(out), (_POLYGON, _MULTIPOLYGON)) & ~shapely.is_empty(out)
+    reason[work & ~kept] = "not_polygon"
+    out[~pd.isna(reason)] = None
+    return out, reason
+
+
+def _polygon_parts(geoms: np.ndarray) -> np.ndarray:
+    """Per geometry (collection), its polygons of positive area as one (Multi)Polygon,
+    or ``None`` when it has none."""
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    while True:  # collections may nest multi-parts and collections
+        nested = np.isin(shapely.get_type_id(parts), _MULTIPART)
+        if not nested.any():
+            break
+        inner, at = shapely.get_parts(parts[nested], return_index=True)
+        parts = np.concatenate([parts[~nested], inner])
+        index = np.concatenate([index[~nested], index[nested][at]])
+    keep = (shapely.get_type_id(parts) == _POLYGON) & (shapely.area(parts) > 0)
+    out = np.full(len(geoms), None, dtype=object)
+    if keep.any():
+        order = np.argsort(index[keep], kind="stable")
+        shapely.multipolygons(parts[keep][order], indices=index[keep][order], out=out)
+        present = ~shapely.is_missing(out)
+        single = present & (shapely.get_num_geometries(out) == 1)
+        out[single] = shapely.get_geometry(out[single], 0)
+        for i in np.flatnonzero(present & ~shapely.is_valid(out)):  # overlapping parts (rare)
+            out[i] = shapely.union_all(shapely.get_parts(out[i]))
+    return out
+
+
+def _build_units(
+    raw: pd.DataFrame, code: pd.Series, geoms: np.ndarray, reason: np.ndarray, level: Level
+) -> gpd.GeoDataFrame:
+    keep = pd.isna(reason)
     if not keep.any():
+        counts = "、".join(
+            f"{labels.REASONS[k].split(' / ')[0]}: {n}" for k, n in Counter(reason.tolist()).items()
+        )
         raise InputError(
-            "市区町村コード（N03_007）のある地物が1つもありません。 / no feature has a municipality code (N03_007).",
+            "市区町村コード（N03_007）と面（ポリゴン）の形状をもつ地物が1つもありません"
+            f"（{counts}）。N03（行政区域）のファイルか確認してください。 / no feature has both a "
+            "municipality code (N03_007) and a polygon.",
             path=str(raw["_source"].iloc[0]),
         )
     df = raw.loc[keep].copy()
+    df["geometry"] = geoms[keep]
     df["code"] = code[keep]
     cols = {c: _text(df, c) for c in ("N03_001", "N03_003", "N03_004", "N03_005")}
     df["pref_code"] = df["code"].str[:2]
@@ -390,9 +468,6 @@ def _build_units(raw: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
     df["municipality"] = municipality
     df["ward"] = ward
     df["municipality_code"] = city_codes
-    invalid = ~df.geometry.is_valid
-    if invalid.any():
-        df.loc[invalid, "geometry"] = shapely.make_valid(df.geometry.values[invalid.to_numpy()])
     key = "code" if level == "ward" else "municipality_code"
     attrs = df.groupby(key, sort=True).agg(
         pref_code=("pref_code", "first"),
@@ -409,7 +484,7 @@ def _build_units(raw: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
         for mcode, group in wards.groupby("municipality_code"):
             attrs.loc[mcode, "ward_codes"] = WARD_SEP.join(group["code"])
             attrs.loc[mcode, "ward_names"] = WARD_SEP.join(group["ward"])
-    geoms = _union_by(df.geometry.values, df[key].to_numpy(), attrs.index.to_numpy())
+    geoms = _union_by(df["geometry"].to_numpy(), df[key].to_numpy(), attrs.index.to_numpy())
     units = gpd.GeoDataFrame(attrs, geometry=geoms, crs=crs.GEOGRAPHIC)
     units.index.name = "code"
     for column in ("ward", "ward_codes", "ward_names"):
@@ -463,22 +538,21 @@ def _measure(units: gpd.GeoDataFrame) -> None:
     units["zone"] = zone
 
 
-def _set_aside_records(raw: pd.DataFrame) -> list[dict[str, object]]:
-    code = raw["N03_007"].map(codes.normalize_code)
-    bad = code.isna() | raw["geometry"].isna()
+def _set_aside_records(raw: pd.DataFrame, reason: np.ndarray) -> list[dict[str, object]]:
+    """One record per feature not used, with the reason (a :data:`labels.REASONS` text)."""
     records = []
-    for index, row in raw.loc[bad].iterrows():
+    bad = ~pd.isna(reason)
+    for (_, row), key in zip(raw.loc[bad].iterrows(), reason[bad], strict=True):
         name = " ".join(
             str(row[c]) for c in ("N03_001", "N03_003", "N03_004") if c in row and isinstance(row[c], str)
         )
-        reason = labels.REASONS["no_code"] if pd.isna(code[index]) else labels.REASONS["no_geometry"]
         records.append(
             {
                 "file": row["_source"],
                 "feature": int(row["_feature"]),
                 "name": name,
                 "code": None if pd.isna(row["N03_007"]) else str(row["N03_007"]),
-                "reason": reason,
+                "reason": labels.REASONS[key],
             }
         )
     return records

@@ -2,14 +2,18 @@ import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
-from conftest import make_grid
-from shapely.geometry import Polygon, box
+import shapely
+from conftest import make_grid, write_plan
+from shapely.geometry import GeometryCollection, LineString, Point, Polygon, box
 
+from geo_zaitaku import labels
 from geo_zaitaku import units as units_mod
 from geo_zaitaku._errors import GeometryError, InputError
 from geo_zaitaku.graph import adjacency
+from geo_zaitaku.pipeline import check_plan
 from geo_zaitaku.units import load_units, set_aside, units_from_frame
 
 
@@ -211,6 +215,7 @@ def test_touching_file_invalidates_cache(grid_file):
 def test_invalid_polygon_is_repaired(tmp_path):
     g = make_grid(2, 1)
     x0, y0, x1, y1 = g.geometry.iloc[1].bounds
+    from shapely.geometry import Polygon
 
     g.loc[1, "geometry"] = Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])  # bow-tie
     g.to_file(tmp_path / "bad.geojson")
@@ -264,3 +269,83 @@ def test_boundaries_outside_japan_are_refused(tmp_path):
     assert "日本（経度 122〜154・緯度 20〜46）にかかりません" in message and "CRS" in message
     with pytest.raises(InputError, match="にかかりません"):
         units_from_frame(g)
+
+
+# --- geometry that cannot be used as it is ------------------------------------------
+
+
+def _spiked_grid() -> gpd.GeoDataFrame:
+    """3x3 grid whose centre cell (町4, 99205) has a zero-width spike out of its
+    north-east corner: invalid, and repaired by make_valid into a polygon and a line."""
+    g = make_grid()
+    se, ne, nw, sw = list(g.geometry.iloc[4].exterior.coords)[:4]
+    tip = (ne[0] + 0.02, ne[1] + 0.02)
+    g.loc[4, "geometry"] = Polygon([se, ne, tip, ne, nw, sw])
+    assert not g.geometry.iloc[4].is_valid
+    assert shapely.make_valid(g.geometry.iloc[4]).geom_type == "GeometryCollection"
+    return g
+
+
+def test_spike_is_repaired_to_a_polygon_with_full_borders(tmp_path):
+    path = tmp_path / "spike.geojson"
+    _spiked_grid().to_file(path)
+    u = load_units(path)
+    assert u.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    assert u.geometry.is_valid.all()
+    assert u.loc["99205", "area_km2"] == pytest.approx(100.0, rel=1e-6)
+    edges = adjacency(u, cache=False)
+    centre = edges[(edges["a"] == "99205") | (edges["b"] == "99205")].set_index(["a", "b"])
+    for pair in (("99202", "99205"), ("99204", "99205"), ("99205", "99206"), ("99205", "99208")):
+        assert centre.loc[pair, "kind"] == "border", pair
+        assert centre.loc[pair, "shared_km"] == pytest.approx(10.0, rel=1e-6), pair
+    assert centre.loc[("99205", "99209"), "kind"] == "point"  # the spike's corner only
+    assert set_aside(u) == []
+    plan = write_plan(
+        tmp_path / "p.toml", '[plan]\nname = "T"\n[areas]\n"中央" = ["99202", "99205", "99208"]\n'
+    )
+    report = check_plan(plan, units=path).report
+    assert [f.code for f in report.findings if f.rule == "contiguity"] == []
+    assert report.areas[0].contiguous
+
+
+def test_features_without_polygon_are_set_aside_with_their_reason(tmp_path):
+    g = make_grid(3, 2)
+    g.loc[1, "geometry"] = None  # 町1: no geometry
+    g.loc[2, "geometry"] = Polygon()  # 町2: empty geometry
+    g.loc[3, "geometry"] = g.geometry.iloc[3].centroid  # 町3: a point
+    g.loc[4, "geometry"] = LineString(g.geometry.iloc[4].exterior.coords)  # 町4: a line
+    extra = g.iloc[[0]].copy()  # a point part beside 町0's polygon
+    extra["geometry"] = [Point(135.1, 31.7)]
+    mixed = GeometryCollection([g.geometry.iloc[5], LineString([(135.3, 31.7), (135.4, 31.8)])])
+    g.loc[5, "geometry"] = mixed  # 町5: a polygon and a line: the polygon is kept
+    gpd.GeoDataFrame(pd.concat([g, extra], ignore_index=True), crs=g.crs).to_file(tmp_path / "g.gpkg")
+    u = load_units(tmp_path / "g.gpkg")
+    assert list(u.index) == ["99201", "99206"]
+    assert u.geometry.geom_type.tolist() == ["Polygon", "Polygon"]
+    assert u["area_km2"].to_numpy() == pytest.approx([100.0, 100.0], rel=1e-6)
+    aside = {(a["feature"], a["code"]): a["reason"] for a in set_aside(u)}
+    assert aside == {
+        (2, "99202"): labels.REASONS["no_geometry"],
+        (3, "99203"): labels.REASONS["no_geometry"],
+        (4, "99204"): labels.REASONS["not_polygon"],
+        (5, "99205"): labels.REASONS["not_polygon"],
+        (7, "99201"): labels.REASONS["not_polygon"],
+    }
+    assert all(a["file"] == str(tmp_path / "g.gpkg") for a in set_aside(u))
+    plan = write_plan(tmp_path / "p.toml", '[plan]\nname = "T"\n[areas]\n"A" = ["99201", "99206"]\n')
+    (info,) = [
+        f for f in check_plan(plan, units=tmp_path / "g.gpkg").report.findings if f.code == "set_aside"
+    ]
+    assert info.message.startswith("境界データの5地物を除外しました")
+    reasons = {key: labels.REASONS[key].split(" / ")[0] for key in ("no_geometry", "not_polygon")}
+    assert f"（{reasons['no_geometry']}: 2、{reasons['not_polygon']}: 3）" in info.message
+
+
+def test_no_usable_polygon_at_all_is_a_clear_error(tmp_path):
+    g = make_grid(2, 1)
+    g["geometry"] = g.geometry.representative_point()
+    g.to_file(tmp_path / "points.geojson")
+    with pytest.raises(InputError, match="面（ポリゴン）の形状をもつ地物が1つもありません") as e:
+        load_units(tmp_path / "points.geojson")
+    assert "points.geojson" in str(e.value)
+    assert f"（{labels.REASONS['not_polygon'].split(' / ')[0]}: 2）" in str(e.value)
