@@ -302,6 +302,10 @@ MESSAGES = MappingProxyType(
             "境界データの{n}地物を除外しました（{reasons}）",
             "{n} boundary features set aside ({reasons})",
         ),
+        "boundary_duplicates": (
+            "境界データの{n}市区町村が{a}と{b}の両方にあります（同じ形のため1つとして扱いました）",
+            "{n} municipalities are in both {a} and {b} (same shapes, each used once)",
+        ),
     }
 )
 

@@ -10,7 +10,9 @@ Every source is brought to JGD2011 lon/lat before the sources are combined; a fi
 whose coordinates are not lon/lat and that declares no CRS, or whose features lie
 outside Japan, is refused. Invalid polygons are repaired and only their polygonal
 parts kept; features with no geometry, or with points or lines instead of polygons,
-are set aside and listed.
+are set aside and listed. A code found in two sources (two files, or two members of
+one zip) is kept once when both have the same shape and recorded; different shapes
+are refused.
 
 The result is a GeoDataFrame in JGD2011 lon/lat (EPSG:6668) indexed by the
 five-digit code, one row per unit, with columns
@@ -22,7 +24,9 @@ city), ``name`` (display name, e.g. 熊本市 or 熊本市中央区), ``municipa
 ``geometry``.
 
 Metadata in ``frame.attrs``: ``level``, ``sources``, ``set_aside`` (list of dicts:
-file, feature, name, code, reason: every feature not used) and ``cache_key``.
+file, feature, name, code, reason: every feature not used), ``duplicates`` (list of
+dicts: code, name, sources — the source kept and the one whose identical copy was
+left out) and ``cache_key``.
 """
 
 from __future__ import annotations
@@ -41,9 +45,10 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from shapely.errors import GEOSException
 
 from geo_zaitaku import codes, crs, labels
-from geo_zaitaku._errors import GeometryError, InputError
+from geo_zaitaku._errors import GeometryError, InputError, show_path
 from geo_zaitaku._io import check_input_path, is_regular_file
 
 Level = Literal["municipality", "ward"]
@@ -64,6 +69,11 @@ _CACHE_VERSION = "units-2"
 _LONLAT_AS_JGD2011 = (6668, 4612, 4326)
 #: Shapefile parts GDAL may open beside a ``.shp``.
 _SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
+#: Two copies of a unit have the same shape when their vertices agree within
+#: :data:`SAME_VERTEX_TOLERANCE` degrees (about 1 cm), or when the area of their
+#: symmetric difference is below :data:`SAME_SHAPE_TOLERANCE` of their area.
+SAME_VERTEX_TOLERANCE = 1e-7
+SAME_SHAPE_TOLERANCE = 1e-6
 #: shapely geometry type ids.
 _POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
 _MULTIPART = (4, 5, 6, 7)  # MultiPoint, MultiLineString, MultiPolygon, GeometryCollection
@@ -102,7 +112,8 @@ def load_units(
         A path is refused by :func:`geo_zaitaku._io.check_input_path` (missing, a
         FIFO, a NUL byte, a name too long), holds no boundary file, cannot be read,
         lacks the ``N03_007`` code column, has coordinates that are not lon/lat and no
-        CRS, lies outside Japan, or holds no usable feature.
+        CRS, lies outside Japan, or holds no usable feature; or a code is in two
+        sources with different shapes.
     """
     from geo_zaitaku import cache as cache_mod
     from geo_zaitaku import settings
@@ -132,6 +143,15 @@ def set_aside(units: gpd.GeoDataFrame) -> list[dict[str, object]]:
     return list(units.attrs.get("set_aside", []))
 
 
+def duplicates(units: gpd.GeoDataFrame) -> list[dict[str, object]]:
+    """Return the codes found with the same shape in two sources and kept once.
+
+    Each record has ``code``, ``name`` and ``sources`` (the source kept, then the
+    source whose copy was left out).
+    """
+    return list(units.attrs.get("duplicates", []))
+
+
 def units_from_frame(
     frame: gpd.GeoDataFrame, *, level: Level = "municipality", source: str = "<frame>"
 ) -> gpd.GeoDataFrame:
@@ -157,6 +177,7 @@ def units_from_frame(
 
 def _units_from_raw(raw: pd.DataFrame, level: Level) -> gpd.GeoDataFrame:
     """Units from the raw rows of every source (columns ``_source``, ``_feature``)."""
+    raw, dups = _merge_copies(raw)
     code = raw["N03_007"].map(codes.normalize_code)
     geoms, reason = _usable_geometry(raw["geometry"].to_numpy())
     reason[code.isna().to_numpy()] = "no_code"
@@ -164,6 +185,7 @@ def _units_from_raw(raw: pd.DataFrame, level: Level) -> gpd.GeoDataFrame:
     units.attrs["level"] = level
     units.attrs["sources"] = list(dict.fromkeys(raw["_source"]))
     units.attrs["set_aside"] = _set_aside_records(raw, reason)
+    units.attrs["duplicates"] = dups
     return units
 
 
@@ -364,6 +386,111 @@ def _text(frame: pd.DataFrame, column: str) -> list[str | None]:
     if column not in frame.columns:
         return [None] * len(frame)
     return [v.strip() or None if isinstance(v, str) else None for v in frame[column].tolist()]
+
+
+def _merge_copies(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """Keep once a code that two sources carry with the same shape; refuse different shapes.
+
+    Within one source, several features of a code are parts of one unit (dissolved
+    later). Across sources, the polygons of a code are compared source by source
+    (after repair, parts united): the same shape (see :func:`_same_shape`) keeps
+    the first source's features and drops the later copy, recorded; a different
+    shape is an error. Only codes found in several sources are looked at, so the
+    usual case (one file per prefecture) costs one group-by.
+
+    Returns
+    -------
+    (raw, duplicates)
+        The rows without the dropped copies, and one record per dropped copy:
+        ``code``, ``name``, ``sources`` (kept, dropped).
+
+    Raises
+    ------
+    InputError
+        A code is in two sources with different shapes (the message names the code,
+        the municipality and both files, and asks for only one of them).
+    """
+    if raw["_source"].nunique() < 2:
+        return raw, []
+    code = raw["N03_007"].map(codes.normalize_code)
+    pairs = pd.DataFrame({"code": code, "source": raw["_source"]}).dropna().drop_duplicates()
+    per_code = pairs.groupby("code")["source"].nunique()
+    shared = per_code.index[per_code > 1]
+    if len(shared) == 0:
+        return raw, []
+    rows = np.flatnonzero(code.isin(shared).to_numpy())
+    geoms, reason = _usable_geometry(raw["geometry"].to_numpy()[rows])
+    rows, geoms = rows[pd.isna(reason)], geoms[pd.isna(reason)]
+    sub = pd.DataFrame(
+        {"code": code.to_numpy()[rows], "source": raw["_source"].to_numpy()[rows], "row": rows}
+    )
+    sub["geometry"] = geoms
+    sub = sub.sort_values("row", kind="stable")  # the first source of a code is the one kept
+    united = {
+        (c, src): shapely.union_all(g.to_numpy()) if len(g) > 1 else g.iloc[0]
+        for (c, src), g in sub.groupby(["code", "source"], sort=False)["geometry"]
+    }
+    order: dict[str, list[str]] = {}
+    for c, src in united:
+        order.setdefault(c, []).append(src)
+    tests = [(c, srcs[0], other) for c, srcs in order.items() for other in srcs[1:]]
+    if not tests:
+        return raw, []
+    a = np.array([united[c, first] for c, first, _ in tests], dtype=object)
+    b = np.array([united[c, other] for c, _, other in tests], dtype=object)
+    same = _same_shape(a, b)
+    names = _feature_names(raw.iloc[rows])
+    name_of = dict(zip(code.to_numpy()[rows], names, strict=True))
+    differ = [t for t, ok in zip(tests, same, strict=True) if not ok]
+    if differ:
+        c, first, other = differ[0]
+        more = f"（ほかに {len(differ) - 1} 件）" if len(differ) > 1 else ""
+        raise InputError(
+            f"市区町村コード {c}（{name_of.get(c, '')}）の境界が {show_path(first)} と {show_path(other)} の"
+            f"両方にあり、形が異なります{more}。どちらか一方のファイルだけを指定してください"
+            "（同じ都道府県の別の年の版や、全国のファイルと都道府県のファイルを一緒に指定していないか確認してください）。"
+            f" / code {c} ({name_of.get(c, '')}) is in both {show_path(first)} and {show_path(other)} with "
+            "different shapes; give only one of the files.",
+            path=other,
+            where=f"N03_007 {c}",
+        )
+    drop = sub.loc[sub.set_index(["code", "source"]).index.isin([(c, o) for c, _, o in tests]), "row"]
+    records: list[dict[str, object]] = [
+        {"code": c, "name": name_of.get(c, ""), "sources": [first, other]} for c, first, other in tests
+    ]
+    return raw.drop(index=raw.index[drop.to_numpy()]).reset_index(drop=True), records
+
+
+def _same_shape(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise: whether two polygonal geometries have the same shape: the same
+    vertices within :data:`SAME_VERTEX_TOLERANCE`, or a symmetric difference below
+    :data:`SAME_SHAPE_TOLERANCE` of their area (other vertices, same outline)."""
+    same = shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), tolerance=SAME_VERTEX_TOLERANCE)
+    rest = np.flatnonzero(~same)
+    if len(rest):
+        x, y = a[rest], b[rest]
+        try:
+            diff = shapely.area(shapely.symmetric_difference(x, y))
+        except GEOSException:  # a topology failure on near-identical rings: snap-round instead
+            try:
+                diff = shapely.area(shapely.symmetric_difference(x, y, grid_size=1e-9))
+            except GEOSException:
+                diff = np.full(len(rest), np.inf)
+        same[rest] = diff <= SAME_SHAPE_TOLERANCE * np.maximum(shapely.area(x), shapely.area(y))
+    return same
+
+
+def _feature_names(frame: pd.DataFrame) -> list[str]:
+    """Display names of raw N03 rows for messages (熊本市中央区, 玉名市, 玉東町)."""
+    out = []
+    for n3, n4, n5 in zip(*(_text(frame, c) for c in ("N03_003", "N03_004", "N03_005")), strict=True):
+        parts = [n3 if n3 and n3.endswith("市") else None, n4, n5]
+        name = ""
+        for part in parts:
+            if part and not name.endswith(part):
+                name += part
+        out.append(name)
+    return out
 
 
 def _usable_geometry(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -9,12 +9,13 @@ import shapely
 from conftest import make_grid, write_plan
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon, box
 
-from geo_zaitaku import labels
+from geo_zaitaku import fetch, labels
 from geo_zaitaku import units as units_mod
 from geo_zaitaku._errors import GeometryError, InputError
 from geo_zaitaku.graph import adjacency
 from geo_zaitaku.pipeline import check_plan
-from geo_zaitaku.units import load_units, set_aside, units_from_frame
+from geo_zaitaku.report import to_markdown
+from geo_zaitaku.units import duplicates, load_units, set_aside, units_from_frame
 
 
 def test_grid_units(grid_file):
@@ -349,3 +350,87 @@ def test_no_usable_polygon_at_all_is_a_clear_error(tmp_path):
         load_units(tmp_path / "points.geojson")
     assert "points.geojson" in str(e.value)
     assert f"（{labels.REASONS['not_polygon'].split(' / ')[0]}: 2）" in str(e.value)
+
+
+# --- the same boundaries from two sources -------------------------------------------
+
+
+def test_the_same_boundaries_twice_are_used_once_and_reported(tmp_path, grid_file):
+    copy = tmp_path / "copy.geojson"
+    copy.write_bytes(grid_file.read_bytes())
+    u = load_units([grid_file, copy])
+    assert list(u.index) == [f"99{k}" for k in range(201, 210)]
+    assert u["area_km2"].to_numpy() == pytest.approx([100.0] * 9, rel=1e-9)
+    dups = duplicates(u)
+    assert [d["code"] for d in dups] == [f"99{k}" for k in range(201, 210)]
+    assert dups[0] == {"code": "99201", "name": "町0", "sources": [str(grid_file), str(copy)]}
+    cached = load_units([grid_file, copy])  # the record survives the cache
+    assert duplicates(cached) == dups and cached.attrs["sources"] == u.attrs["sources"]
+    plan = write_plan(tmp_path / "p.toml", '[plan]\nname = "T"\n[areas]\n"A" = ["99201"]\n')
+    report = check_plan(plan, units=[grid_file, copy]).report
+    (info,) = [f for f in report.findings if f.code == "boundary_duplicates"]
+    assert info.severity == "info" and info.rule == "inputs"
+    assert (
+        info.message
+        == "境界データの9市区町村がgrid.geojsonとcopy.geojsonの両方にあります（同じ形のため1つとして扱いました）"
+    )
+    assert info.units == tuple(f"99{k}" for k in range(201, 210))
+    assert report.inputs["units"]["duplicates"] == dups
+    assert (
+        f"  - 重複（同じ形のため1つとして使用）: {grid_file} と {copy} の 9 市区町村: 99201 町0・99202 町1・"
+        in to_markdown(report)
+    )
+
+
+def test_same_shape_within_tolerance_counts_as_the_same(tmp_path):
+    g = make_grid(2, 1)
+    g.to_file(tmp_path / "a.geojson")
+    g.to_crs(6690).to_file(tmp_path / "b.shp")  # other format, other CRS: coordinates differ slightly
+    u = load_units([tmp_path / "a.geojson", tmp_path / "b.shp"])
+    assert len(u) == 2 and len(duplicates(u)) == 2
+
+
+def test_the_same_code_with_different_shapes_is_refused(tmp_path):
+    make_grid(2, 1).to_file(tmp_path / "old.geojson")
+    moved = make_grid(2, 1)
+    moved["geometry"] = moved.geometry.translate(0.01, 0.0)
+    moved.to_file(tmp_path / "new.geojson")
+    with pytest.raises(InputError) as e:
+        load_units([tmp_path / "old.geojson", tmp_path / "new.geojson"])
+    message = str(e.value)
+    assert "市区町村コード 99201（町0）" in message and "ほかに 1 件" in message
+    assert str(tmp_path / "old.geojson") in message and str(tmp_path / "new.geojson") in message
+    assert "どちらか一方のファイルだけを指定してください" in message and "give only one" in message
+
+
+def test_two_members_of_one_zip_with_the_same_codes(tmp_path):
+    g = make_grid(2, 1)
+    g.to_file(tmp_path / "a.geojson")
+    g.to_file(tmp_path / "b.geojson")
+    moved = g.copy()
+    moved["geometry"] = moved.geometry.translate(0.01, 0.0)
+    moved.to_file(tmp_path / "c.geojson")
+    same, differ = tmp_path / "same.zip", tmp_path / "differ.zip"
+    with zipfile.ZipFile(same, "w") as zs, zipfile.ZipFile(differ, "w") as zd:
+        for name in ("a", "b"):
+            zs.write(tmp_path / f"{name}.geojson", f"N03/{name}.geojson")
+        for name in ("a", "c"):
+            zd.write(tmp_path / f"{name}.geojson", f"N03/{name}.geojson")
+    u = load_units(same)
+    assert len(u) == 2
+    assert duplicates(u)[0]["sources"] == [f"{same}!N03/a.geojson", f"{same}!N03/b.geojson"]
+    with pytest.raises(InputError, match=r"differ.zip!N03/a.geojson と .*differ.zip!N03/c.geojson"):
+        load_units(differ)
+    frame, members = fetch.read_n03_zip(same)
+    assert members == ["N03/a.geojson", "N03/b.geojson"]
+    assert len(frame) == 2 and [d["code"] for d in frame.attrs["duplicates"]] == ["99201", "99202"]
+    with pytest.raises(InputError, match="形が異なります"):
+        fetch.read_n03_zip(differ)
+
+
+def test_several_features_of_a_code_in_one_file_are_still_parts(tmp_path):
+    g = make_grid(2, 1)
+    pd.concat([g, g], ignore_index=True).to_file(tmp_path / "twice.geojson")  # overlapping parts
+    u = load_units(tmp_path / "twice.geojson")
+    assert list(u.index) == ["99201", "99202"] and duplicates(u) == []
+    assert u["area_km2"].to_numpy() == pytest.approx([100.0, 100.0], rel=1e-9)
