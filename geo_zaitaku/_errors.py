@@ -8,6 +8,7 @@ download is a :class:`FetchError`, an :class:`InputError` that names the URL.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 
@@ -26,6 +27,10 @@ class InputError(GeoZaitakuError, ValueError):
         The file concerned, when there is one.
     where
         The row, line or key inside the file (for example ``"行 12"`` or ``"[areas]"``).
+
+    A path holding control characters (a NUL byte, a line break, an escape) is shown
+    with :func:`repr` (``'a\\x00b'``), so that the message shows them and the terminal
+    does not act on them.
     """
 
     def __init__(self, message: str, *, path: str | Path | None = None, where: str | None = None) -> None:
@@ -34,7 +39,7 @@ class InputError(GeoZaitakuError, ValueError):
         self.detail = message
         prefix = ""
         if self.path is not None:
-            prefix = f"{self.path}"
+            prefix = show_path(self.path)
             if where:
                 prefix += f" ({where})"
             prefix += ": "
@@ -65,6 +70,30 @@ class GeometryError(InputError):
 
 class CacheError(GeoZaitakuError):
     """The cache directory cannot be used."""
+
+
+def show_path(path: str | Path) -> str:
+    """Return a path as messages write it: as it is, or with :func:`repr` when it holds
+    control or format characters (``'a\\x00b'``).
+
+    Parameters
+    ----------
+    path
+        The path.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> show_path("施設 一覧.csv"), show_path("a\\x00b")
+    ('施設 一覧.csv', "'a\\\\x00b'")
+    """
+    text = str(path)
+    if any(unicodedata.category(ch).startswith("C") for ch in text):
+        return repr(text)
+    return text
 
 
 def size_text(n: int) -> str:

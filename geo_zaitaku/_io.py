@@ -3,6 +3,11 @@
 - Text tables are read as text (codes keep their leading zeros) with the encoding
   detected among UTF-8, UTF-8 with BOM and cp932 (Shift_JIS), and every row keeps the
   line number it had in the file, so that messages can point at it.
+- Every file a user names goes through :func:`check_input_path` before it is opened:
+  a path with a NUL byte, a name too long for the file system, a missing path, and
+  anything that is not a regular file (a FIFO, a socket, a device) is refused with an
+  :class:`~geo_zaitaku.InputError`; only regular files (and folders, where a folder is
+  asked for) are read.
 - Outputs are written under a temporary name in the target directory and moved into
   place, so a failed run never leaves a half-written file where a good one was.
 - JSON is written strictly (:func:`json_text`): ``NaN`` and ``Infinity`` are not JSON,
@@ -17,11 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import math
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -41,6 +48,121 @@ LINE = "_line"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Text that is a plain number (``-5``, ``+3``, ``12.5``): left as it is.
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
+
+
+#: Kinds of non-regular files, for messages: ``stat`` test -> (Japanese, English).
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "名前付きパイプ（FIFO）", "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "ソケット", "a socket"),
+    (stat.S_ISCHR, "デバイス", "a device"),
+    (stat.S_ISBLK, "デバイス", "a device"),
+)
+
+
+def check_input_path(path: str | Path, *, what: str, folder_ok: bool = False) -> Path:
+    """The one door for every file a user names: refuse what cannot be read safely.
+
+    The path is looked up once with :meth:`pathlib.Path.stat` (following symbolic
+    links); nothing is opened.
+
+    Parameters
+    ----------
+    path
+        The path as the user gave it.
+    what
+        What the file is, in Japanese, for messages (e.g. ``"施設CSV"``).
+    folder_ok
+        Accept a folder too (boundary files can be given as a folder).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a :class:`~pathlib.Path`: a regular file, or a folder when
+        ``folder_ok``.
+
+    Raises
+    ------
+    InputError
+        The path holds a NUL byte, is too long for the file system (ENAMETOOLONG),
+        does not exist, cannot be looked up (permission, symbolic-link loop), is a
+        folder where a file is needed, or is not a regular file (a FIFO, a socket, a
+        device). The message shows an odd path with :func:`repr` (NUL as ``\\x00``).
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except ValueError as exc:  # "embedded null byte"
+        raise InputError(
+            f"{what}のパスに NUL 文字（\\x00）が含まれています。パスを書き直してください。 / "
+            "the path contains a NUL byte; correct the path.",
+            path=p,
+        ) from exc
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputError(
+                f"{what}のパスが長すぎます（ファイル名は255バイト、日本語なら約85文字まで）。"
+                "ファイル名を短くしてください。 / the file name is too long; rename the file.",
+                path=p,
+            ) from exc
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise InputError(
+                f"{what}が見つかりません。パスを確認してください。 / file not found; check the path.", path=p
+            ) from exc
+        raise InputError(
+            f"{what}を開けません（{exc.strerror}）。ファイルの場所と読み取りの権限を確認してください。 / "
+            "cannot access the file; check its location and permissions.",
+            path=p,
+        ) from exc
+    if stat.S_ISDIR(st.st_mode):
+        if folder_ok:
+            return p
+        raise InputError(
+            f"{what}にフォルダが指定されました。ファイルを指定してください。 / is a directory; give a file.",
+            path=p,
+        )
+    if not stat.S_ISREG(st.st_mode):
+        ja, en = next(
+            ((ja, en) for test, ja, en in _SPECIAL_FILES if test(st.st_mode)),
+            ("特殊なファイル", "a special file"),
+        )
+        raise InputError(
+            f"{what}が通常のファイルではありません（{ja}）。通常のファイルを指定してください。 / "
+            f"not a regular file ({en}); give a regular file.",
+            path=p,
+        )
+    return p
+
+
+def is_regular_file(path: str | Path) -> bool:
+    """Whether ``path`` is a regular file (after symbolic links); ``False`` on any error.
+
+    The quiet form of :func:`check_input_path`, for files found inside a folder
+    given by the user: a FIFO, socket or device found there is passed over, never
+    opened.
+    """
+    try:
+        return stat.S_ISREG(Path(path).stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def read_input_bytes(path: str | Path, *, what: str) -> bytes:
+    """Read a user's file whole, after :func:`check_input_path`.
+
+    Raises
+    ------
+    InputError
+        The path is refused by :func:`check_input_path`, or reading fails (permission).
+    """
+    p = check_input_path(path, what=what)
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"{what}を読めません（{exc.strerror}）。読み取りの権限を確認してください。 / "
+            "cannot read the file; check its permissions.",
+            path=p,
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -83,16 +205,11 @@ def decode_text(path: Path, *, what: str) -> tuple[str, str]:
     Raises
     ------
     InputError
-        The file is missing, empty, or in neither encoding.
+        The path is refused by :func:`check_input_path` (missing, a folder, a FIFO, a
+        NUL byte ...), or the file is empty or in neither encoding.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{what}が見つかりません。パスを確認してください。 / file not found.", path=path)
-    if path.is_dir():
-        raise InputError(
-            f"{what}にフォルダが指定されました。ファイルを指定してください。 / is a directory.", path=path
-        )
-    raw = path.read_bytes()
+    raw = read_input_bytes(path, what=what)
     if not raw.strip():
         raise InputError(f"{what}が空です。 / the file is empty.", path=path)
     for enc in ENCODINGS:
@@ -209,7 +326,9 @@ def read_text_table(
     Raises
     ------
     InputError
-        Missing, empty or undecodable file, or a file with a header but no rows.
+        A path refused by :func:`check_input_path` (missing, a folder, a FIFO, a NUL
+        byte, a name too long), an empty or undecodable file, or a file with a header
+        but no rows.
     """
     path = Path(path)
     text, encoding = decode_text(path, what=what)

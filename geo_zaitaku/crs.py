@@ -14,6 +14,11 @@ from pyproj import CRS
 #: Geographic CRS used for all stored geometries (JGD2011).
 GEOGRAPHIC = CRS.from_epsg(6668)
 
+#: Bounding box of Japan (lon_min, lat_min, lon_max, lat_max), generously rounded
+#: (与那国島 122.9E, 南鳥島 154.0E, 沖ノ鳥島 20.4N, 弁天島 45.5N): boundaries that do not
+#: reach it and facility points outside it are refused or corrected.
+JAPAN_BOUNDS = (122.0, 20.0, 154.0, 46.0)
+
 #: JGD2011 / UTM zone EPSG codes by zone number.
 UTM_EPSG = {51: 6688, 52: 6689, 53: 6690, 54: 6691, 55: 6692}
 

@@ -65,7 +65,7 @@ FACILITY_COLUMNS = (
     "unit", "placed_by", "source", "line", "lon", "lat", "geometry",
 )  # fmt: skip
 #: Bounding box of Japan (lon_min, lat_min, lon_max, lat_max), for swapped lat/lon.
-JAPAN_BOUNDS = (122.0, 20.0, 154.0, 46.0)
+JAPAN_BOUNDS = crs.JAPAN_BOUNDS
 
 _TRUE = {"1", "true", "t", "yes", "y", "○", "◯", "〇", "●", "◎", "有", "あり", "はい", "可", "対応"}
 _FALSE = {"0", "false", "f", "no", "n", "×", "✕", "✖", "無", "なし", "いいえ", "不可", "-", "ー", "－", "―"}

@@ -52,7 +52,7 @@ from geo_zaitaku import codes, crs, labels, settings
 from geo_zaitaku._archive import MAX_ENTRIES, MAX_UNPACKED_BYTES, check_zip, safe_extract, unsafe_entry
 from geo_zaitaku._errors import FetchError, InputError
 from geo_zaitaku._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
-from geo_zaitaku._io import atomic_path, json_text, write_text
+from geo_zaitaku._io import atomic_path, check_input_path, json_text, write_text
 
 __all__ = [
     "DEFAULT_YEAR",
@@ -434,6 +434,7 @@ def fetch_n03(
             raise
         meta.update(
             members=members,
+            duplicates=frame.attrs.get("duplicates", []),
             features=len(frame),
             codes=int(frame["N03_007"].dropna().nunique()) if "N03_007" in frame else 0,
             converted=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -469,15 +470,19 @@ def read_n03_zip(
     (frame, members)
         The features (columns ``N03_001``... as text, ``geometry``; EPSG:6668, in file
         order; features without a code are kept) and the names of the members read.
+        A code that two members carry with the same shape is kept from the first
+        only; ``frame.attrs["duplicates"]`` lists those codes
+        (see :func:`geo_zaitaku.units.duplicates`).
 
     Raises
     ------
     InputError
-        Unsafe or unreadable archive, no boundary file inside, unreadable member.
+        Unsafe or unreadable archive, no boundary file inside, unreadable member, or
+        a code in two members with different shapes.
     """
     from geo_zaitaku import units
 
-    path = Path(path)
+    path = check_input_path(path, what="N03 の zip")
     infos = check_zip(path, max_unpacked=max_unpacked, max_entries=max_entries)
     chosen, needed = _boundary_members(infos)
     if not chosen:
@@ -492,9 +497,12 @@ def read_n03_zip(
                 raw = units._read_one(Path(tmp, *PurePosixPath(member.replace("\\", "/")).parts))
             except InputError as exc:
                 raise InputError(exc.detail, path=path, where=member) from None
-            frames.append(_as_n03(raw))
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs.GEOGRAPHIC), chosen
+            frames.append(raw.assign(_source=f"{path}!{member}"))
+    raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    raw, duplicates = units._merge_copies(raw)  # a code in two members: same shape once, else refused
+    frame = gpd.GeoDataFrame(_as_n03(raw), geometry="geometry", crs=crs.GEOGRAPHIC)
+    frame.attrs["duplicates"] = duplicates
+    return frame, chosen
 
 
 _NO_BOUNDARIES = (

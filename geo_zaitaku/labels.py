@@ -65,6 +65,7 @@ REASONS = MappingProxyType(
     {
         "no_code": "市区町村コード（N03_007）がありません（所属未定地など） / no code (N03_007)",
         "no_geometry": "形状がありません / no geometry",
+        "not_polygon": "面（ポリゴン）ではありません（点・線・面積のない形） / not a polygon (points, lines or no area)",
         "no_name": "名称が空です / name is empty",
         "no_location": "緯度経度も市区町村コードもありません / neither lat/lon nor municipality code",
         "bad_coordinates": "緯度経度が数値として読めません / lat/lon not numeric",
@@ -333,6 +334,10 @@ MESSAGES = MappingProxyType(
         "set_aside": (
             "境界データの{n}地物を除外しました（{reasons}）",
             "{n} boundary features set aside ({reasons})",
+        ),
+        "boundary_duplicates": (
+            "境界データの{n}市区町村が{a}と{b}の両方にあります（同じ形のため1つとして扱いました）",
+            "{n} municipalities are in both {a} and {b} (same shapes, each used once)",
         ),
     }
 )

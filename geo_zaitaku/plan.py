@@ -43,6 +43,7 @@ import pandas as pd
 
 from geo_zaitaku import graph as graph_mod
 from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import read_input_bytes
 from geo_zaitaku.config import CheckConfig
 from geo_zaitaku.lookup import UnitLookup
 from geo_zaitaku.units import LEVELS
@@ -135,17 +136,13 @@ def read_plan(path: str | Path) -> PlanSpec:
     Raises
     ------
     InputError
-        Missing or empty file, malformed TOML (with line and column), no ``[areas]``
-        table, or a key or value of the wrong shape.
+        A path refused by :func:`geo_zaitaku._io.check_input_path` (missing, a folder,
+        a FIFO, a NUL byte, a name too long), an empty file, malformed TOML (with line
+        and column), no ``[areas]`` table, a key or value of the wrong shape, or a path
+        in ``[plan]`` holding a NUL byte.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(
-            "計画ファイルが見つかりません。パスを確認してください。 / plan file not found.", path=path
-        )
-    if path.is_dir():
-        raise InputError("計画ファイルにフォルダが指定されました。 / the plan path is a folder.", path=path)
-    raw = path.read_bytes()
+    raw = read_input_bytes(path, what="計画ファイル")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -223,13 +220,15 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
                     path=source,
                     where=f"[plan] {key}",
                 )
-            inputs[key] = tuple((base / v).resolve() for v in items)
+            inputs[key] = tuple(_plan_path(base, v, source, f"[plan] {key}") for v in items)
     if reference is not None and not isinstance(reference, str):
         raise InputError(
             "reference にはCSVのパスを文字列で指定してください。 / reference must be a path.",
             path=source,
             where="[plan] reference",
         )
+    if reference:
+        reference = _plan_path(base, reference, source, "[plan] reference")
     name = plan.get("name") or (source.stem if source else "plan")
     return PlanSpec(
         name=str(name),
@@ -237,11 +236,23 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
         areas=areas,
         links=links,
         checks=MappingProxyType(dict(checks)),
-        reference=(base / reference).resolve() if reference else None,
+        reference=reference or None,
         inputs=MappingProxyType(inputs),
         description=str(plan.get("description", "")),
         source=source,
     )
+
+
+def _plan_path(base: Path, value: str, source: Path | None, where: str) -> Path:
+    """A path written in ``[plan]``, made absolute against the plan's folder."""
+    if "\0" in value:
+        raise InputError(
+            f"パスに NUL 文字（\\x00）が含まれています（{value!r}）。パスを書き直してください。 / "
+            "the path contains a NUL byte; correct it.",
+            path=source,
+            where=where,
+        )
+    return (base / value).resolve()
 
 
 def _table(value: Any, where: str, source: Path | None) -> dict[str, Any]:

@@ -51,7 +51,7 @@ from types import MappingProxyType
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import clean_header
+from geo_zaitaku._io import clean_header, read_input_bytes
 
 #: Canonical facility fields a preset may map (the canonical CSV's columns).
 CANONICAL_FIELDS = (
@@ -342,17 +342,23 @@ def load_preset_file(path: str | Path) -> Preset:
     Raises
     ------
     InputError
-        Missing file, invalid TOML (with line and column), or an invalid preset.
+        Missing file, a path refused by :func:`geo_zaitaku._io.check_input_path` (a
+        folder, a FIFO, a NUL byte, a name too long), invalid TOML (with line and
+        column), or an invalid preset.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            "プリセットファイルが見つかりません。パスか組み込みプリセットの名前を確認してください"
-            f"（組み込み: {', '.join(builtin_names())}）。 / preset file not found.",
-            path=path,
-        )
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        raw = read_input_bytes(path, what="プリセットファイル")
+    except InputError as exc:
+        if isinstance(exc.__cause__, FileNotFoundError | NotADirectoryError):
+            raise InputError(
+                "プリセットファイルが見つかりません。パスか組み込みプリセットの名前を確認してください"
+                f"（組み込み: {', '.join(builtin_names())}）。 / preset file not found.",
+                path=path,
+            ) from None
+        raise
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise InputError(
             "プリセットファイルは UTF-8 で保存してください。 / save the preset as UTF-8.", path=path
@@ -409,9 +415,18 @@ def resolve_preset(spec: str | Path | Preset | None) -> Preset | None:
     if text in builtin_names():
         return builtin(text)
     path = Path(text)
-    if path.suffix.lower() == ".toml" or path.exists() or "/" in text or "\\" in text:
+    if path.suffix.lower() == ".toml" or "/" in text or "\\" in text or "\0" in text or _exists(path):
         return load_preset_file(path)
     return builtin(text)
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` names something (a name too long to look up counts: the file
+    reader then says what is wrong with it)."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
 
 
 def detect_preset(header: Iterable[str], filename: str = "") -> Preset:

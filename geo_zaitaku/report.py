@@ -183,6 +183,14 @@ def to_markdown(report: Report) -> str:
     )
     for s in units.get("set_aside", []):
         lines.append(f"  - 除外: {_md(s['file'])} 地物 {s['feature']} {_md(s['name'])}: {s['reason']}")
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for d in units.get("duplicates", []):
+        pairs.setdefault(tuple(d["sources"]), []).append(f"{d['code']} {d['name']}")
+    for (kept, dropped), found in pairs.items():
+        shown = "・".join(found[:20]) + (f" … ほか {len(found) - 20}" if len(found) > 20 else "")
+        lines.append(
+            f"  - 重複（同じ形のため1つとして使用）: {_md(kept)} と {_md(dropped)} の {len(found)} 市区町村: {_md(shown)}"
+        )
     for log in report.inputs.get("facilities", []):
         placed = "・".join(f"{labels.PLACED_BY[k]} {v}" for k, v in log["placed"].items() if v)
         lines.append(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import TextTable, read_text_table, table_from_rows
+from geo_zaitaku._io import TextTable, check_input_path, read_text_table, table_from_rows
 
 #: Extensions read as Excel workbooks.
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
@@ -45,16 +45,17 @@ def read_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) 
     Raises
     ------
     InputError
-        Missing, empty, undecodable or unreadable file; a zip with no or several
-        CSVs; a workbook with no rows.
+        A path refused by :func:`geo_zaitaku._io.check_input_path` (missing, a
+        folder, a FIFO, a NUL byte, a name too long); an empty, undecodable or
+        unreadable file; a zip with no or several CSVs; a workbook with no rows.
     """
-    path = Path(path)
+    path = check_input_path(path, what=what)
     suffix = path.suffix.lower()
-    if suffix in EXCEL_EXTENSIONS and path.is_file():
+    if suffix in EXCEL_EXTENSIONS:
         return read_excel_table(path, what=what, header_hint=header_hint)
-    if suffix == ".zip" and path.is_file():
+    if suffix == ".zip":
         return _read_zipped_csv(path, what=what, header_hint=header_hint)
-    if suffix == ".xls" and path.is_file():
+    if suffix == ".xls":
         raise InputError(
             f"{what}は古い Excel 形式（.xls）です。Excel で .xlsx か CSV（UTF-8）に保存し直してください。 / "
             "old .xls workbooks are not read: save as .xlsx or CSV.",
@@ -69,7 +70,7 @@ def read_excel_table(path: str | Path, *, what: str, header_hint: Sequence[str] 
     Numbers are written without a spurious ``.0`` (codes keep their digits); the
     line number of a row is its row number in the sheet.
     """
-    path = Path(path)
+    path = check_input_path(path, what=what)
     _check_workbook(path, what)
     try:
         import openpyxl
@@ -130,6 +131,7 @@ def _check_workbook(path: Path, what: str) -> None:
 
 
 def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> TextTable:
+    path = check_input_path(path, what=what)
     try:
         with zipfile.ZipFile(path) as zf:
             members = [

@@ -6,6 +6,14 @@ with a Shapefile set and/or a GeoJSON inside, ``.shp``, ``.geojson``/``.json``,
 (``N03_007``), sets aside features without a code (所属未定地) and merges the wards of a
 designated city into the city unless ward-level units are asked for.
 
+Every source is brought to JGD2011 lon/lat before the sources are combined; a file
+whose coordinates are not lon/lat and that declares no CRS, or whose features lie
+outside Japan, is refused. Invalid polygons are repaired and only their polygonal
+parts kept; features with no geometry, or with points or lines instead of polygons,
+are set aside and listed. A code found in two sources (two files, or two members of
+one zip) is kept once when both have the same shape and recorded; different shapes
+are refused.
+
 The result is a GeoDataFrame in JGD2011 lon/lat (EPSG:6668) indexed by the
 five-digit code, one row per unit, with columns
 
@@ -16,13 +24,17 @@ city), ``name`` (display name, e.g. 熊本市 or 熊本市中央区), ``municipa
 ``geometry``.
 
 Metadata in ``frame.attrs``: ``level``, ``sources``, ``set_aside`` (list of dicts:
-file, feature, name, reason) and ``cache_key``.
+file, feature, name, code, reason: every feature not used), ``duplicates`` (list of
+dicts: code, name, sources — the source kept and the one whose identical copy was
+left out) and ``cache_key``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -32,10 +44,11 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from shapely.errors import GEOSException
 
 from geo_zaitaku import codes, crs, labels
-from geo_zaitaku._errors import GeometryError, InputError
-from geo_zaitaku._io import json_text
+from geo_zaitaku._errors import GeometryError, InputError, show_path
+from geo_zaitaku._io import check_input_path, is_regular_file, json_text
 
 Level = Literal["municipality", "ward"]
 LEVELS: tuple[str, ...] = ("municipality", "ward")
@@ -49,7 +62,20 @@ UNIT_COLUMNS = (
 )  # fmt: skip
 #: Separator of the ward lists kept on a merged designated city.
 WARD_SEP = "・"
-_CACHE_VERSION = "units-1"
+_CACHE_VERSION = "units-2"
+#: Lon/lat CRSs taken as JGD2011 as they are (JGD2000 and WGS 84 differ from it by
+#: well under a metre at the scale of municipal boundaries).
+_LONLAT_AS_JGD2011 = (6668, 4612, 4326)
+#: Shapefile parts GDAL may open beside a ``.shp``.
+_SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
+#: Two copies of a unit have the same shape when their vertices agree within
+#: :data:`SAME_VERTEX_TOLERANCE` degrees (about 1 cm), or when the area of their
+#: symmetric difference is below :data:`SAME_SHAPE_TOLERANCE` of their area.
+SAME_VERTEX_TOLERANCE = 1e-7
+SAME_SHAPE_TOLERANCE = 1e-6
+#: shapely geometry type ids.
+_POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
+_MULTIPART = (4, 5, 6, 7)  # MultiPoint, MultiLineString, MultiPolygon, GeometryCollection
 
 
 def load_units(
@@ -82,8 +108,11 @@ def load_units(
     Raises
     ------
     InputError
-        A path does not exist, holds no boundary file, cannot be read, lacks the
-        ``N03_007`` code column, or holds no feature with a code.
+        A path is refused by :func:`geo_zaitaku._io.check_input_path` (missing, a
+        FIFO, a NUL byte, a name too long), holds no boundary file, cannot be read,
+        lacks the ``N03_007`` code column, has coordinates that are not lon/lat and no
+        CRS, lies outside Japan, or holds no usable feature; or a code is in two
+        sources with different shapes.
     """
     from geo_zaitaku import cache as cache_mod
     from geo_zaitaku import settings
@@ -101,10 +130,7 @@ def load_units(
             return cached
     frames = [_read_one(f) for f in files]
     raw = pd.concat(frames, ignore_index=True)
-    units = _build_units(gpd.GeoDataFrame(raw, geometry="geometry", crs=crs.GEOGRAPHIC), level)
-    units.attrs["level"] = level
-    units.attrs["sources"] = list(dict.fromkeys(raw["_source"]))
-    units.attrs["set_aside"] = _set_aside_records(raw)
+    units = _units_from_raw(raw, level)
     units.attrs["cache_key"] = key
     if use_cache:
         cache_mod.write_units(key, units)
@@ -119,6 +145,15 @@ def source_files(units: gpd.GeoDataFrame) -> list[Path]:
 def set_aside(units: gpd.GeoDataFrame) -> list[dict[str, object]]:
     """Return the features that were set aside when loading (e.g. 所属未定地 with no code)."""
     return list(units.attrs.get("set_aside", []))
+
+
+def duplicates(units: gpd.GeoDataFrame) -> list[dict[str, object]]:
+    """Return the codes found with the same shape in two sources and kept once.
+
+    Each record has ``code``, ``name`` and ``sources`` (the source kept, then the
+    source whose copy was left out).
+    """
+    return list(units.attrs.get("duplicates", []))
 
 
 def units_from_frame(
@@ -137,13 +172,24 @@ def units_from_frame(
         Name recorded as the source in ``attrs``.
     """
     _require_code_column(frame, Path(source))
-    frame = frame.to_crs(crs.GEOGRAPHIC) if frame.crs is not None else frame.set_crs(crs.GEOGRAPHIC)
+    frame = _to_geographic(frame, source)
     raw = pd.DataFrame(frame).assign(_source=source, _feature=np.arange(len(frame)))
-    units = _build_units(gpd.GeoDataFrame(raw, geometry="geometry", crs=crs.GEOGRAPHIC), level)
-    units.attrs["level"] = level
-    units.attrs["sources"] = [source]
-    units.attrs["set_aside"] = _set_aside_records(raw)
+    units = _units_from_raw(raw, level)
     units.attrs["cache_key"] = None
+    return units
+
+
+def _units_from_raw(raw: pd.DataFrame, level: Level) -> gpd.GeoDataFrame:
+    """Units from the raw rows of every source (columns ``_source``, ``_feature``)."""
+    raw, dups = _merge_copies(raw)
+    code = raw["N03_007"].map(codes.normalize_code)
+    geoms, reason = _usable_geometry(raw["geometry"].to_numpy())
+    reason[code.isna().to_numpy()] = "no_code"
+    units = _build_units(raw, code, geoms, reason, level)
+    units.attrs["level"] = level
+    units.attrs["sources"] = list(dict.fromkeys(raw["_source"]))
+    units.attrs["set_aside"] = _set_aside_records(raw, reason)
+    units.attrs["duplicates"] = dups
     return units
 
 
@@ -156,13 +202,10 @@ def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
         raise InputError("境界ファイルが指定されていません（--units）。 / no boundary file given (--units).")
     out: list[Path] = []
     for item in items:
-        p = Path(item)
-        if not p.exists():
-            raise InputError(
-                "境界ファイルが見つかりません。パスを確認してください。 / boundary file not found.", path=p
-            )
+        p = check_input_path(item, what="境界ファイル", folder_ok=True)
         if p.is_dir():
-            found = _boundary_files_in(sorted(x for x in p.rglob("*") if x.is_file()))
+            # only regular files are read: a FIFO or socket in the folder is never opened
+            found = _boundary_files_in(sorted(x for x in p.rglob("*") if is_regular_file(x)))
             if not found:
                 raise InputError(
                     "フォルダに境界ファイル（.zip .shp .geojson .json .gpkg .parquet）がありません。 / "
@@ -178,7 +221,10 @@ def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
                     path=p,
                 )
             out.append(p)
-    return out
+    unique: dict[Path, Path] = {}
+    for f in out:  # a file named twice (or also found in a folder given) is read once
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
 
 
 def _boundary_files_in(names: Iterable[Path]) -> list[Path]:
@@ -215,7 +261,18 @@ def _read_one(path: Path) -> pd.DataFrame:
             _read_vector(f"/vsizip/{path.resolve()}/{m.as_posix()}", path, m.as_posix()) for m in chosen
         ]
         return pd.concat(frames, ignore_index=True)
+    if path.suffix.lower() == ".shp":
+        _check_sidecars(path)
     return _read_vector(str(path), path, None)
+
+
+def _check_sidecars(path: Path) -> None:
+    """Refuse a Shapefile whose ``.dbf`` (or another part GDAL opens) is not a regular
+    file: a FIFO there would block the reader."""
+    for ext in _SHAPEFILE_SIDECARS:
+        for sidecar in (path.with_suffix(ext), path.with_suffix(ext.upper())):
+            if os.path.exists(sidecar):
+                check_input_path(sidecar, what="Shapefile の構成ファイル")
 
 
 def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
@@ -241,14 +298,69 @@ def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
     if len(frame) == 0:
         raise InputError("境界ファイルに地物がありません。 / the boundary file has no features.", path=label)
     _require_code_column(frame, Path(label))
-    if frame.crs is None:
-        frame = frame.set_crs(crs.GEOGRAPHIC)
-    elif not frame.crs.is_geographic or frame.crs.to_epsg() not in (6668, 4326, 4612):
-        frame = frame.to_crs(crs.GEOGRAPHIC)
+    frame = _to_geographic(frame, label, copy=False)
     out = pd.DataFrame(frame)
     out["_source"] = label
     out["_feature"] = np.arange(len(out)) + 1
     return out
+
+
+def _to_geographic(frame: gpd.GeoDataFrame, label: str, *, copy: bool = True) -> gpd.GeoDataFrame:
+    """Bring one source to JGD2011 lon/lat (:data:`crs.GEOGRAPHIC`), refusing
+    coordinates that are not lon/lat without a CRS saying so, and data outside Japan.
+
+    A file without a CRS is taken as lon/lat, as is a GeoJSON (GDAL reports every
+    GeoJSON without a ``crs`` member as WGS 84); coordinates beyond lon ±180 / lat ±90
+    then mean projected coordinates (metres) whose CRS was not declared. With
+    ``copy=False`` a lon/lat frame is relabelled in place (a frame just read).
+    """
+    declared = frame.crs
+    bounds = shapely.total_bounds(frame.geometry.values)
+    if np.isnan(bounds).all():  # no geometry at all: every feature is set aside later
+        return _relabel(frame, copy)
+    if declared is None or declared.is_geographic:
+        x0, y0, x1, y1 = bounds
+        if not (np.isfinite(bounds).all() and -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+            raise InputError(
+                f"座標が緯度経度の範囲（経度 -180〜180・緯度 -90〜90）を外れています（x {x0:,.0f}〜{x1:,.0f}・"
+                f"y {y0:,.0f}〜{y1:,.0f}）。座標系（CRS）の指定がない投影座標（平面直角座標・UTM などメートル単位）"
+                "のようです。Shapefile なら同じ名前の .prj を添え、そうでなければ GIS で座標系を指定して"
+                "緯度経度（JGD2011, EPSG:6668）で保存し直してください。 / the coordinates are not lon/lat and "
+                "the file declares no CRS (projected metres?); add the .prj file or save the file in EPSG:6668.",
+                path=label,
+            )
+    epsg = declared.to_epsg() if declared is not None and declared.is_geographic else None
+    if declared is None or epsg in _LONLAT_AS_JGD2011:
+        frame = _relabel(frame, copy)
+    else:
+        frame = frame.to_crs(crs.GEOGRAPHIC)
+        bounds = shapely.total_bounds(frame.geometry.values)
+    x0, y0, x1, y1 = crs.JAPAN_BOUNDS
+    if not (
+        np.isfinite(bounds).all()
+        and bounds[0] <= x1
+        and bounds[2] >= x0
+        and bounds[1] <= y1
+        and bounds[3] >= y0
+    ):
+        raise InputError(
+            f"境界データの範囲（経度 {bounds[0]:.2f}〜{bounds[2]:.2f}・緯度 {bounds[1]:.2f}〜{bounds[3]:.2f}）が"
+            f"日本（経度 {x0:g}〜{x1:g}・緯度 {y0:g}〜{y1:g}）にかかりません。ファイルの座標系（CRS・.prj）の指定が"
+            "正しいか、N03 の境界データか確認してください。 / the features lie outside Japan; check the "
+            "file's CRS (.prj) and that it is an N03 boundary file.",
+            path=label,
+        )
+    return frame
+
+
+def _relabel(frame: gpd.GeoDataFrame, copy: bool) -> gpd.GeoDataFrame:
+    """``frame`` marked as JGD2011 lon/lat (coordinates unchanged)."""
+    if frame.crs is not None and frame.crs == crs.GEOGRAPHIC:
+        return frame
+    if copy:
+        return frame.set_crs(crs.GEOGRAPHIC, allow_override=True)
+    frame.set_crs(crs.GEOGRAPHIC, allow_override=True, inplace=True)
+    return frame
 
 
 def _names_look_right(frame: pd.DataFrame) -> bool:
@@ -280,15 +392,186 @@ def _text(frame: pd.DataFrame, column: str) -> list[str | None]:
     return [v.strip() or None if isinstance(v, str) else None for v in frame[column].tolist()]
 
 
-def _build_units(raw: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
+def _merge_copies(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """Keep once a code that two sources carry with the same shape; refuse different shapes.
+
+    Within one source, several features of a code are parts of one unit (dissolved
+    later). Across sources, the polygons of a code are compared source by source
+    (after repair, parts united): the same shape (see :func:`_same_shape`) keeps
+    the first source's features and drops the later copy, recorded; a different
+    shape is an error. Only codes found in several sources are looked at, so the
+    usual case (one file per prefecture) costs one group-by.
+
+    Returns
+    -------
+    (raw, duplicates)
+        The rows without the dropped copies, and one record per dropped copy:
+        ``code``, ``name``, ``sources`` (kept, dropped).
+
+    Raises
+    ------
+    InputError
+        A code is in two sources with different shapes (the message names the code,
+        the municipality and both files, and asks for only one of them).
+    """
+    if raw["_source"].nunique() < 2:
+        return raw, []
     code = raw["N03_007"].map(codes.normalize_code)
-    keep = code.notna() & raw.geometry.notna() & ~raw.geometry.is_empty
-    if not keep.any():
+    pairs = pd.DataFrame({"code": code, "source": raw["_source"]}).dropna().drop_duplicates()
+    per_code = pairs.groupby("code")["source"].nunique()
+    shared = per_code.index[per_code > 1]
+    if len(shared) == 0:
+        return raw, []
+    rows = np.flatnonzero(code.isin(shared).to_numpy())
+    geoms, reason = _usable_geometry(raw["geometry"].to_numpy()[rows])
+    rows, geoms = rows[pd.isna(reason)], geoms[pd.isna(reason)]
+    sub = pd.DataFrame(
+        {"code": code.to_numpy()[rows], "source": raw["_source"].to_numpy()[rows], "row": rows}
+    )
+    sub["geometry"] = geoms
+    sub = sub.sort_values("row", kind="stable")  # the first source of a code is the one kept
+    united = {
+        (c, src): shapely.union_all(g.to_numpy()) if len(g) > 1 else g.iloc[0]
+        for (c, src), g in sub.groupby(["code", "source"], sort=False)["geometry"]
+    }
+    order: dict[str, list[str]] = {}
+    for c, src in united:
+        order.setdefault(c, []).append(src)
+    tests = [(c, srcs[0], other) for c, srcs in order.items() for other in srcs[1:]]
+    if not tests:
+        return raw, []
+    a = np.array([united[c, first] for c, first, _ in tests], dtype=object)
+    b = np.array([united[c, other] for c, _, other in tests], dtype=object)
+    same = _same_shape(a, b)
+    names = _feature_names(raw.iloc[rows])
+    name_of = dict(zip(code.to_numpy()[rows], names, strict=True))
+    differ = [t for t, ok in zip(tests, same, strict=True) if not ok]
+    if differ:
+        c, first, other = differ[0]
+        more = f"（ほかに {len(differ) - 1} 件）" if len(differ) > 1 else ""
         raise InputError(
-            "市区町村コード（N03_007）のある地物が1つもありません。 / no feature has a municipality code (N03_007).",
+            f"市区町村コード {c}（{name_of.get(c, '')}）の境界が {show_path(first)} と {show_path(other)} の"
+            f"両方にあり、形が異なります{more}。どちらか一方のファイルだけを指定してください"
+            "（同じ都道府県の別の年の版や、全国のファイルと都道府県のファイルを一緒に指定していないか確認してください）。"
+            f" / code {c} ({name_of.get(c, '')}) is in both {show_path(first)} and {show_path(other)} with "
+            "different shapes; give only one of the files.",
+            path=other,
+            where=f"N03_007 {c}",
+        )
+    drop = sub.loc[sub.set_index(["code", "source"]).index.isin([(c, o) for c, _, o in tests]), "row"]
+    records: list[dict[str, object]] = [
+        {"code": c, "name": name_of.get(c, ""), "sources": [first, other]} for c, first, other in tests
+    ]
+    return raw.drop(index=raw.index[drop.to_numpy()]).reset_index(drop=True), records
+
+
+def _same_shape(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise: whether two polygonal geometries have the same shape: the same
+    vertices within :data:`SAME_VERTEX_TOLERANCE`, or a symmetric difference below
+    :data:`SAME_SHAPE_TOLERANCE` of their area (other vertices, same outline)."""
+    same = shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), tolerance=SAME_VERTEX_TOLERANCE)
+    rest = np.flatnonzero(~same)
+    if len(rest):
+        x, y = a[rest], b[rest]
+        try:
+            diff = shapely.area(shapely.symmetric_difference(x, y))
+        except GEOSException:  # a topology failure on near-identical rings: snap-round instead
+            try:
+                diff = shapely.area(shapely.symmetric_difference(x, y, grid_size=1e-9))
+            except GEOSException:
+                diff = np.full(len(rest), np.inf)
+        same[rest] = diff <= SAME_SHAPE_TOLERANCE * np.maximum(shapely.area(x), shapely.area(y))
+    return same
+
+
+def _feature_names(frame: pd.DataFrame) -> list[str]:
+    """Display names of raw N03 rows for messages (熊本市中央区, 玉名市, 玉東町)."""
+    out = []
+    for n3, n4, n5 in zip(*(_text(frame, c) for c in ("N03_003", "N03_004", "N03_005")), strict=True):
+        parts = [n3 if n3 and n3.endswith("市") else None, n4, n5]
+        name = ""
+        for part in parts:
+            if part and not name.endswith(part):
+                name += part
+        out.append(name)
+    return out
+
+
+def _usable_geometry(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The polygonal geometry of each feature, and why a feature has none.
+
+    Invalid geometries are repaired with :func:`shapely.make_valid`; of a repair that
+    yields a collection (a polygon with a spike becomes a polygon and a line), and of
+    a geometry collection given as such, only the polygon parts are kept (lines and
+    points would make borders look like point contacts).
+
+    Returns
+    -------
+    (geometries, reasons)
+        Polygon or MultiPolygon per feature (``None`` where there is none), and per
+        feature ``None`` or the :data:`labels.REASONS` key it is set aside for:
+        ``"no_geometry"`` (missing or empty) or ``"not_polygon"`` (points or lines,
+        or nothing of positive area left after repair).
+    """
+    out = np.asarray(geoms, dtype=object).copy()
+    reason = np.full(len(out), None, dtype=object)
+    missing = shapely.is_missing(out) | shapely.is_empty(out)
+    reason[missing] = "no_geometry"
+    kind = shapely.get_type_id(out)
+    work = ~missing & np.isin(kind, (_POLYGON, _MULTIPOLYGON, _COLLECTION))
+    reason[~missing & ~work] = "not_polygon"
+    invalid = work & ~shapely.is_valid(out)
+    if invalid.any():
+        out[invalid] = shapely.make_valid(out[invalid])
+    mixed = work & (shapely.get_type_id(out) == _COLLECTION)
+    if mixed.any():
+        out[mixed] = _polygon_parts(out[mixed])
+    kept = np.isin(shapely.get_type_id(out), (_POLYGON, _MULTIPOLYGON)) & ~shapely.is_empty(out)
+    reason[work & ~kept] = "not_polygon"
+    out[~pd.isna(reason)] = None
+    return out, reason
+
+
+def _polygon_parts(geoms: np.ndarray) -> np.ndarray:
+    """Per geometry (collection), its polygons of positive area as one (Multi)Polygon,
+    or ``None`` when it has none."""
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    while True:  # collections may nest multi-parts and collections
+        nested = np.isin(shapely.get_type_id(parts), _MULTIPART)
+        if not nested.any():
+            break
+        inner, at = shapely.get_parts(parts[nested], return_index=True)
+        parts = np.concatenate([parts[~nested], inner])
+        index = np.concatenate([index[~nested], index[nested][at]])
+    keep = (shapely.get_type_id(parts) == _POLYGON) & (shapely.area(parts) > 0)
+    out = np.full(len(geoms), None, dtype=object)
+    if keep.any():
+        order = np.argsort(index[keep], kind="stable")
+        shapely.multipolygons(parts[keep][order], indices=index[keep][order], out=out)
+        present = ~shapely.is_missing(out)
+        single = present & (shapely.get_num_geometries(out) == 1)
+        out[single] = shapely.get_geometry(out[single], 0)
+        for i in np.flatnonzero(present & ~shapely.is_valid(out)):  # overlapping parts (rare)
+            out[i] = shapely.union_all(shapely.get_parts(out[i]))
+    return out
+
+
+def _build_units(
+    raw: pd.DataFrame, code: pd.Series, geoms: np.ndarray, reason: np.ndarray, level: Level
+) -> gpd.GeoDataFrame:
+    keep = pd.isna(reason)
+    if not keep.any():
+        counts = "、".join(
+            f"{labels.REASONS[k].split(' / ')[0]}: {n}" for k, n in Counter(reason.tolist()).items()
+        )
+        raise InputError(
+            "市区町村コード（N03_007）と面（ポリゴン）の形状をもつ地物が1つもありません"
+            f"（{counts}）。N03（行政区域）のファイルか確認してください。 / no feature has both a "
+            "municipality code (N03_007) and a polygon.",
             path=str(raw["_source"].iloc[0]),
         )
     df = raw.loc[keep].copy()
+    df["geometry"] = geoms[keep]
     df["code"] = code[keep]
     cols = {c: _text(df, c) for c in ("N03_001", "N03_003", "N03_004", "N03_005")}
     df["pref_code"] = df["code"].str[:2]
@@ -316,9 +599,6 @@ def _build_units(raw: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
     df["municipality"] = municipality
     df["ward"] = ward
     df["municipality_code"] = city_codes
-    invalid = ~df.geometry.is_valid
-    if invalid.any():
-        df.loc[invalid, "geometry"] = shapely.make_valid(df.geometry.values[invalid.to_numpy()])
     key = "code" if level == "ward" else "municipality_code"
     attrs = df.groupby(key, sort=True).agg(
         pref_code=("pref_code", "first"),
@@ -335,7 +615,7 @@ def _build_units(raw: gpd.GeoDataFrame, level: Level) -> gpd.GeoDataFrame:
         for mcode, group in wards.groupby("municipality_code"):
             attrs.loc[mcode, "ward_codes"] = WARD_SEP.join(group["code"])
             attrs.loc[mcode, "ward_names"] = WARD_SEP.join(group["ward"])
-    geoms = _union_by(df.geometry.values, df[key].to_numpy(), attrs.index.to_numpy())
+    geoms = _union_by(df["geometry"].to_numpy(), df[key].to_numpy(), attrs.index.to_numpy())
     units = gpd.GeoDataFrame(attrs, geometry=geoms, crs=crs.GEOGRAPHIC)
     units.index.name = "code"
     for column in ("ward", "ward_codes", "ward_names"):
@@ -389,22 +669,21 @@ def _measure(units: gpd.GeoDataFrame) -> None:
     units["zone"] = zone
 
 
-def _set_aside_records(raw: pd.DataFrame) -> list[dict[str, object]]:
-    code = raw["N03_007"].map(codes.normalize_code)
-    bad = code.isna() | raw["geometry"].isna()
+def _set_aside_records(raw: pd.DataFrame, reason: np.ndarray) -> list[dict[str, object]]:
+    """One record per feature not used, with the reason (a :data:`labels.REASONS` text)."""
     records = []
-    for index, row in raw.loc[bad].iterrows():
+    bad = ~pd.isna(reason)
+    for (_, row), key in zip(raw.loc[bad].iterrows(), reason[bad], strict=True):
         name = " ".join(
             str(row[c]) for c in ("N03_001", "N03_003", "N03_004") if c in row and isinstance(row[c], str)
         )
-        reason = labels.REASONS["no_code"] if pd.isna(code[index]) else labels.REASONS["no_geometry"]
         records.append(
             {
                 "file": row["_source"],
                 "feature": int(row["_feature"]),
                 "name": name,
                 "code": None if pd.isna(row["N03_007"]) else str(row["N03_007"]),
-                "reason": reason,
+                "reason": labels.REASONS[key],
             }
         )
     return records

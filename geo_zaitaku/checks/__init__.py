@@ -178,6 +178,7 @@ def run_checks(
             "level": units.attrs.get("level", plan.spec.level),
             "count": len(units),
             "set_aside": list(units.attrs.get("set_aside", [])),
+            "duplicates": list(units.attrs.get("duplicates", [])),
         },
         "facilities": [log.to_dict() for log in logs],
         "facilities_placed": len(frame),

@@ -206,7 +206,14 @@ class CheckContext:
             best = sub.argmin(axis=1)
             km = sub[np.arange(len(idx)), best]
             rows += [
-                (costs.units[i], area, float(km[k]), ids[cols[best[k]]], names[cols[best[k]]], costs.origins[i])
+                (
+                    costs.units[i],
+                    area,
+                    float(km[k]),
+                    ids[cols[best[k]]],
+                    names[cols[best[k]]],
+                    costs.origins[i],
+                )
                 for k, i in enumerate(idx)
             ]
         frame = pd.DataFrame(rows, columns=["code", "area", "km", "facility", "facility_name", "origin"])

@@ -1,20 +1,23 @@
-"""Findings about the inputs: rows set aside or corrected, units without population."""
+"""Findings about the inputs: rows set aside or corrected, boundaries given twice,
+units without population."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
+from geo_zaitaku._errors import show_path
 from geo_zaitaku.checks._base import CheckContext, Finding, finding
-from geo_zaitaku.units import set_aside
+from geo_zaitaku.units import duplicates, set_aside
 
 RULE = "inputs"
 
 
 def check_inputs(ctx: CheckContext) -> list[Finding]:
     """Warnings for facility rows that could not be placed and units lacking population;
-    info for boundary features set aside, population rows not used, and rows read with
-    corrections (facilities; population rows whose centroid was dropped)."""
+    info for boundary features set aside, boundaries found in two sources (same shapes,
+    used once), population rows not used, and rows read with corrections (facilities;
+    population rows whose centroid was dropped)."""
     out = []
     for log in ctx.facility_logs:
         name = Path(log.source).name
@@ -39,6 +42,7 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
             f"{r}: {n}" for r, n in Counter(str(a["reason"]).split(" / ")[0] for a in aside).items()
         )
         out.append(finding(RULE, "info", "set_aside", n=len(aside), reasons=reasons, value=len(aside)))
+    out.extend(_duplicate_findings(ctx))
     if ctx.population is not None:
         if ctx.population.missing:
             names = "・".join(ctx.plan.unit_name(c) for c in ctx.population.missing[:20])
@@ -81,3 +85,42 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         lines = ", ".join(str(u["line"]) for u in unmatched[:10]) + (" …" if len(unmatched) > 10 else "")
         out.append(finding(RULE, "warning", "reference_unmatched", n=len(unmatched), lines=lines))
     return out
+
+
+def _duplicate_findings(ctx: CheckContext) -> list[Finding]:
+    """One info finding per pair of sources that carry the same boundaries."""
+    by_pair: dict[tuple[str, str], list[str]] = {}
+    for record in duplicates(ctx.plan.units):
+        kept, dropped = (str(s) for s in record["sources"])
+        by_pair.setdefault((kept, dropped), []).append(str(record["code"]))
+    out = []
+    index = ctx.plan.units.index
+    for (kept, dropped), found in by_pair.items():
+        a, b = _short_names(kept, dropped)
+        out.append(
+            finding(
+                RULE,
+                "info",
+                "boundary_duplicates",
+                units=sorted(c for c in set(found) if c in index),
+                n=len(found),
+                a=a,
+                b=b,
+                value=len(found),
+            )
+        )
+    return out
+
+
+def _short_names(a: str, b: str) -> tuple[str, str]:
+    """File names for a message: the base names, or the whole paths when those are alike."""
+    short = tuple(_base(x) for x in (a, b))
+    return (show_path(a), show_path(b)) if short[0] == short[1] else short
+
+
+def _base(source: str) -> str:
+    """``N03.geojson`` of ``/x/N03.geojson``; ``N03.zip!a/b.geojson`` of a zip member."""
+    if "!" in source:
+        archive, member = source.split("!", 1)
+        return show_path(f"{Path(archive).name}!{member}")
+    return show_path(Path(source).name)

@@ -107,7 +107,7 @@ def plan_inputs(
             return f(*args, **kwargs)
 
         decorators: list[Callable[[Any], Any]] = [
-            click.argument("plan", type=click.Path(path_type=Path)),
+            click.argument("plan", type=opt.PathParam()),
             opt.units_opt,
             opt.pref_year_opts,
         ]

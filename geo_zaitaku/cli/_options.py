@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +90,38 @@ def setting_opt(name: str, key: str, help_text: str) -> click.decorators.FC:
     return click.option(name, key, type=SettingValue(key), default=None, help=help_text)
 
 
+class PathParam(click.Path):
+    """A :class:`click.Path` parameter giving a :class:`pathlib.Path`, that refuses a
+    path holding a NUL byte with an :class:`~geo_zaitaku.InputError` (exit status 2)
+    instead of the bare ``ValueError`` click's own check would raise.
+
+    Everything else about the path (missing, a FIFO, too long) is left to the
+    library, which checks every file it reads
+    (:func:`geo_zaitaku._io.check_input_path`).
+    """
+
+    def __init__(self, **kwargs: bool) -> None:
+        super().__init__(path_type=Path, **kwargs)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
+        """Refuse a NUL byte, then convert as :class:`click.Path` does."""
+        if isinstance(value, str | bytes | os.PathLike) and ("\0" in os.fsdecode(value)):
+            where = (param.opts[0] if param.opts else param.name) if param is not None else None
+            raise InputError(
+                "パスに NUL 文字（\\x00）が含まれています。パスを書き直してください。 / "
+                "the path contains a NUL byte; correct it.",
+                path=os.fsdecode(value),
+                where=where,
+            )
+        return super().convert(value, param, ctx)
+
+
 units_opt = click.option(
     "--units",
     "-u",
     "units",
     multiple=True,
-    type=click.Path(path_type=Path),
+    type=PathParam(),
     help="N03 境界ファイル（zip・shp・geojson・gpkg・parquet、フォルダ可。複数可） / N03 boundary file(s).",
 )
 facilities_opt = click.option(
@@ -102,28 +129,28 @@ facilities_opt = click.option(
     "-f",
     "facilities",
     multiple=True,
-    type=click.Path(path_type=Path),
+    type=PathParam(),
     help="施設CSV（複数可） / facility CSV(s).",
 )
 population_opt = click.option(
     "--population",
     "-p",
     "population",
-    type=click.Path(path_type=Path),
+    type=PathParam(),
     help="人口CSV / population CSV.",
 )
 reference_opt = click.option(
     "--reference",
     "-r",
     "reference",
-    type=click.Path(path_type=Path),
+    type=PathParam(),
     help="参照レイヤCSV（二次医療圏・保健所圏域） / reference-layer CSV.",
 )
 out_opt = click.option(
     "--out",
     "-o",
     "out",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PathParam(file_okay=False),
     help="出力フォルダ / output folder.",
 )
 no_cache_opt = click.option(

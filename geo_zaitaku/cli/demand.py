@@ -27,7 +27,7 @@ DEMAND_FILES = ("demand.csv", "demand_units.csv")
 @click.option(
     "--projection",
     "projection",
-    type=click.Path(path_type=Path),
+    type=opt.PathParam(),
     help="将来推計人口CSV（市区町村×年×年齢階級） / projected population CSV.",
 )
 @click.option(
@@ -41,7 +41,7 @@ DEMAND_FILES = ("demand.csv", "demand_units.csv")
 @click.option(
     "--rates",
     "rates",
-    type=click.Path(path_type=Path),
+    type=opt.PathParam(),
     help="年齢階級別の需要率CSV（既定: 同梱の全国値） / age-band rate table CSV.",
 )
 @opt.out_opt

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from geo_zaitaku import labels
+from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 
 
@@ -14,7 +15,7 @@ from geo_zaitaku.cli import _output
 @click.option(
     "--out",
     "-o",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=opt.PathParam(file_okay=False),
     default=Path("out/demo"),
     show_default=True,
     help="出力フォルダ / output folder.",

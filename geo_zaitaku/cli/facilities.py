@@ -32,7 +32,7 @@ def facilities() -> None:
 
 
 @facilities.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=opt.PathParam())
 @opt.units_opt
 @opt.pref_year_opts
 @opt.level_opt
@@ -41,7 +41,7 @@ def facilities() -> None:
     "--key-institutions",
     "key_lists",
     multiple=True,
-    type=click.Path(path_type=Path),
+    type=opt.PathParam(),
     help="積極的医療機関のリスト（CSV・xlsx。名称と住所、または医療機関コード）。一致した施設を"
     " key_institution=1 にする / list of key institutions to mark.",
 )
@@ -49,7 +49,7 @@ def facilities() -> None:
     "--hubs",
     "hub_lists",
     multiple=True,
-    type=click.Path(path_type=Path),
+    type=opt.PathParam(),
     help="連携拠点のリスト（同じ形式）。一致した施設を hub=1 にする / list of coordination hubs to mark.",
 )
 @opt.out_opt

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
@@ -42,7 +43,7 @@ def maps() -> None:
 @click.option(
     "--out",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=opt.PathParam(dir_okay=False),
     help="出力する HTML（既定 ./out/<計画名>/areas_map.html）.",
 )
 def areas(
@@ -83,7 +84,7 @@ def areas(
 @click.option(
     "--out",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=opt.PathParam(dir_okay=False),
     help="出力する HTML（既定 ./out/<計画名>/resources_map.html）。同じフォルダに一覧（CSV・HTML）も書きます.",
 )
 def resources(

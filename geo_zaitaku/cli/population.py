@@ -18,7 +18,7 @@ def population() -> None:
 
 
 @population.command(name="import")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=opt.PathParam())
 @opt.units_opt
 @opt.pref_year_opts
 @opt.level_opt
@@ -32,7 +32,7 @@ def population() -> None:
 @click.option(
     "--out",
     "-o",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=opt.PathParam(file_okay=False),
     default=Path("out/population"),
     show_default=True,
     help="出力フォルダ / output folder.",

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 
 
 @click.command()
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("out/sample"))
+@click.argument("directory", type=opt.PathParam(file_okay=False), default=Path("out/sample"))
 def sample(directory: Path) -> int:
     """サンプル（架空の「さくら県」）の入力ファイルを書き出す / write the sample inputs.
 
