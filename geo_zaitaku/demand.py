@@ -5,7 +5,7 @@ For one year, the expected number of home-care patients of a unit is
     Σ over age groups g:  population(g) × rate(band containing g)
 
 where the rates come from a table of age bands (:class:`RateTable`). Planners compare
-the figure for 2025 and 2040 (projections from :func:`geo_zaitaku.population.load_projection`)
+the figure for 2025 and 2040 (projections from :func:`geo_zaitaku.sources.population.load_projection`)
 to see where demand grows.
 
 Rate tables
@@ -67,7 +67,7 @@ import pandas as pd
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE, decode_text, read_text_table
-from geo_zaitaku.population import (
+from geo_zaitaku.sources.population import (
     OLDER_AGES,
     POPULATION_FIELDS,
     AgeGroup,
@@ -286,7 +286,7 @@ def band_population(population: PopulationImport | pd.DataFrame, rates: RateTabl
     population
         A census import or one projection year (with or without age groups), or a
         frame indexed by unit code with age-group columns (``0-4`` … ``85+``) or the
-        :data:`~geo_zaitaku.population.POPULATION_FIELDS` columns.
+        :data:`~geo_zaitaku.sources.population.POPULATION_FIELDS` columns.
     rates
         The rate table.
 

@@ -21,12 +21,12 @@ import geopandas as gpd
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.checks import Report, run_checks
 from geo_zaitaku.config import CheckConfig
-from geo_zaitaku.facilities import FacilityImport, empty_facilities, load_facilities
 from geo_zaitaku.graph import adjacency
 from geo_zaitaku.plan import Plan, PlanSpec, read_plan
-from geo_zaitaku.population import PopulationImport, attach_population, load_population
-from geo_zaitaku.presets import Preset
-from geo_zaitaku.reference import load_reference
+from geo_zaitaku.sources.facilities import FacilityImport, empty_facilities, load_facilities
+from geo_zaitaku.sources.population import PopulationImport, attach_population, load_population
+from geo_zaitaku.sources.presets import Preset
+from geo_zaitaku.sources.reference import load_reference
 from geo_zaitaku.units import load_units
 
 PathLike = str | Path
@@ -81,14 +81,14 @@ def check_plan(
         N03 boundary files or folders, or units already loaded.
     pref
         Use the official N03 boundaries of this prefecture (code or name) fetched
-        into the cache with ``geo-zaitaku fetch n03`` (:func:`geo_zaitaku.fetch.fetch_n03`)
+        into the cache with ``geo-zaitaku fetch n03`` (:func:`geo_zaitaku.sources.fetch.fetch_n03`)
         instead of ``units``; nothing is downloaded here.
     year
-        Edition year of those boundaries (default :data:`geo_zaitaku.fetch.DEFAULT_YEAR`).
+        Edition year of those boundaries (default :data:`geo_zaitaku.sources.fetch.DEFAULT_YEAR`).
     facilities
         Facility CSV files.
     facility_preset
-        How to read them: a :class:`~geo_zaitaku.presets.Preset`, a built-in preset's
+        How to read them: a :class:`~geo_zaitaku.sources.presets.Preset`, a built-in preset's
         name or a preset TOML (default: chosen per file from its header).
     population
         Population CSV.
@@ -202,7 +202,7 @@ def resolve_units(
     if isinstance(units, gpd.GeoDataFrame):
         return units
     if pref is not None or year is not None:
-        from geo_zaitaku.fetch import DEFAULT_YEAR, require_cached
+        from geo_zaitaku.sources.fetch import DEFAULT_YEAR, require_cached
 
         if units is not None:
             raise InputError(

@@ -6,9 +6,9 @@ from conftest import make_grid
 
 from geo_zaitaku.checks import run_checks
 from geo_zaitaku.config import CheckConfig
-from geo_zaitaku.facilities import load_facilities
 from geo_zaitaku.plan import Plan, parse_plan
-from geo_zaitaku.population import attach_population, load_population
+from geo_zaitaku.sources.facilities import load_facilities
+from geo_zaitaku.sources.population import attach_population, load_population
 from geo_zaitaku.units import units_from_frame
 
 R = 6371.0088

@@ -157,7 +157,7 @@ def test_resource_list_is_neutralised(hostile, tmp_path, capsys):
 
 
 def test_facility_import_outputs_are_neutralised_and_read_back(hostile, sample_files, tmp_path, capsys):
-    from geo_zaitaku.facilities import load_facilities
+    from geo_zaitaku.sources.facilities import load_facilities
     from geo_zaitaku.units import load_units
 
     _plan, facilities = hostile

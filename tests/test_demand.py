@@ -16,7 +16,7 @@ from geo_zaitaku.demand import (
     expected_demand,
     load_rates,
 )
-from geo_zaitaku.population import load_population, load_projection
+from geo_zaitaku.sources.population import load_population, load_projection
 from geo_zaitaku.units import units_from_frame
 
 # Projection of a 2-unit grid (99201, 99202) in the long layout; with RATES below the

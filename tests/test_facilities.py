@@ -3,7 +3,7 @@ from conftest import make_grid
 
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.codes import check_digit
-from geo_zaitaku.facilities import load_facilities, parse_bool
+from geo_zaitaku.sources.facilities import load_facilities, parse_bool
 from geo_zaitaku.units import units_from_frame
 
 
@@ -176,8 +176,8 @@ import pandas as pd  # noqa: E402
 from conftest import KUMAMOTO_N03, requires_kumamoto  # noqa: E402
 
 from geo_zaitaku.cli import main  # noqa: E402
-from geo_zaitaku.importlog import write_import  # noqa: E402
-from geo_zaitaku.presets import preset_from_options  # noqa: E402
+from geo_zaitaku.sources.importlog import write_import  # noqa: E402
+from geo_zaitaku.sources.presets import preset_from_options  # noqa: E402
 
 FULL_WIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
 MHLW_FILES = {

@@ -20,10 +20,11 @@ import pytest
 from conftest import make_grid, write_plan
 from shapely.geometry import box
 
-from geo_zaitaku import fetch, settings
+from geo_zaitaku import settings
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.cli import main
-from geo_zaitaku.fetch import FetchError
+from geo_zaitaku.sources import fetch
+from geo_zaitaku.sources.fetch import FetchError
 from geo_zaitaku.units import load_units, set_aside
 
 FOLDER = "N03-20240101_43_GML"

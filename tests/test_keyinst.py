@@ -3,8 +3,8 @@ import pytest
 from conftest import make_grid
 
 from geo_zaitaku._errors import InputError
-from geo_zaitaku.facilities import load_facilities
-from geo_zaitaku.keyinst import address_key, institution_keys, mark_from_list, match_list, read_list
+from geo_zaitaku.sources.facilities import load_facilities
+from geo_zaitaku.sources.keyinst import address_key, institution_keys, mark_from_list, match_list, read_list
 from geo_zaitaku.units import units_from_frame
 
 

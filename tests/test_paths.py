@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import make_grid, write_plan
 
-from geo_zaitaku import presets, tabular
 from geo_zaitaku._errors import InputError, show_path
 from geo_zaitaku._io import check_input_path, is_regular_file, read_text_table
 from geo_zaitaku.cli import main
 from geo_zaitaku.plan import read_plan
+from geo_zaitaku.sources import presets, tabular
 from geo_zaitaku.units import load_units
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no os.mkfifo on this platform")

@@ -5,7 +5,7 @@ from test_units import _city_grid
 
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.codes import check_digit
-from geo_zaitaku.population import POPULATION_FIELDS, attach_population, load_population
+from geo_zaitaku.sources.population import POPULATION_FIELDS, attach_population, load_population
 from geo_zaitaku.units import units_from_frame
 
 
@@ -97,7 +97,7 @@ def _estat_row(code, name, total, values):
 
 
 def test_parse_age_group_spellings():
-    from geo_zaitaku.population import age_group_label, parse_age_group
+    from geo_zaitaku.sources.population import age_group_label, parse_age_group
 
     cases = {
         "0〜4歳": (0, 4),
@@ -232,7 +232,7 @@ def test_projection_wide_two_years_select_and_attach(tmp_path):
         "43206,玉名市,令和22年,1,1,1,1\n"
         "43000,熊本県,2040,1,1,1,1\n"
     )
-    from geo_zaitaku.population import load_projection
+    from geo_zaitaku.sources.population import load_projection
 
     m = units_from_frame(_city_grid("new"))
     proj = load_projection(write(tmp_path, text), m)
@@ -256,7 +256,7 @@ def test_projection_wide_two_years_select_and_attach(tmp_path):
 
 
 def test_projection_long_layout(tmp_path):
-    from geo_zaitaku.population import load_projection
+    from geo_zaitaku.sources.population import load_projection
 
     text = "code,year,age_group,population\n"
     for year, values in ((2025, (60, 20, 15, 5)), (2040, (50, 18, 17, 9))):
@@ -272,7 +272,7 @@ def test_projection_long_layout(tmp_path):
 
 
 def test_projection_needs_a_year_column(tmp_path):
-    from geo_zaitaku.population import load_projection
+    from geo_zaitaku.sources.population import load_projection
 
     units = units_from_frame(make_grid(2, 1))
     with pytest.raises(InputError) as e:
@@ -434,7 +434,7 @@ def test_unusable_cell_of_a_long_layout_row(tmp_path):
 
 
 def test_unusable_projection_cell_skips_that_year_row(tmp_path):
-    from geo_zaitaku.population import load_projection
+    from geo_zaitaku.sources.population import load_projection
 
     text = "code,year,0-64,65+\n99201,2025,60,40\n99201,2040,1e309,50\n99202,2025,6,4\n99202,2040,5,5\n"
     units = units_from_frame(make_grid(2, 1))

@@ -2,8 +2,8 @@ import pytest
 
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import clean_header
-from geo_zaitaku.facilities import CANONICAL_COLUMNS
-from geo_zaitaku.presets import (
+from geo_zaitaku.sources.facilities import CANONICAL_COLUMNS
+from geo_zaitaku.sources.presets import (
     builtin,
     builtin_names,
     detect_preset,
@@ -174,7 +174,7 @@ def test_the_documented_example_preset_is_valid():
     import textwrap
     import tomllib
 
-    from geo_zaitaku import presets
+    from geo_zaitaku.sources import presets
 
     block = presets.__doc__.split("::\n\n", 1)[1].split("\n\nBesides")[0]
     p = presets.preset_from_dict(tomllib.loads(textwrap.dedent(block)), source="docstring")

@@ -9,12 +9,13 @@ import shapely
 from conftest import make_grid, write_plan
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon, box
 
-from geo_zaitaku import fetch, labels
+from geo_zaitaku import labels
 from geo_zaitaku import units as units_mod
 from geo_zaitaku._errors import GeometryError, InputError
 from geo_zaitaku.graph import adjacency
 from geo_zaitaku.pipeline import check_plan
 from geo_zaitaku.report import to_markdown
+from geo_zaitaku.sources import fetch
 from geo_zaitaku.units import duplicates, load_units, set_aside, units_from_frame
 
 

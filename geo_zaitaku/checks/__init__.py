@@ -24,9 +24,9 @@ from geo_zaitaku.checks.institutions import check_hubs, check_key_institutions
 from geo_zaitaku.checks.reach import check_reach
 from geo_zaitaku.checks.reference import check_reference
 from geo_zaitaku.checks.summary import AreaSummary, UnitSummary, summarize, summarize_units
-from geo_zaitaku.facilities import FacilityImport, ImportLog, empty_facilities
 from geo_zaitaku.plan import Plan
-from geo_zaitaku.population import PopulationImport
+from geo_zaitaku.sources.facilities import FacilityImport, ImportLog, empty_facilities
+from geo_zaitaku.sources.population import PopulationImport
 
 __all__ = [
     "RULES",

@@ -15,10 +15,10 @@ import pandas as pd
 from geo_zaitaku import labels
 from geo_zaitaku.config import CheckConfig
 from geo_zaitaku.costs import Backend, CostMatrix, cost_matrix
-from geo_zaitaku.facilities import ImportLog, empty_facilities
 from geo_zaitaku.graph import contiguity_view
 from geo_zaitaku.plan import Plan
-from geo_zaitaku.population import PopulationImport
+from geo_zaitaku.sources.facilities import ImportLog, empty_facilities
+from geo_zaitaku.sources.population import PopulationImport
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 

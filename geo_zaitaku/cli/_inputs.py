@@ -21,7 +21,7 @@ from geo_zaitaku.cli import _options as opt
 
 if TYPE_CHECKING:
     from geo_zaitaku.pipeline import CheckRun
-    from geo_zaitaku.presets import Preset
+    from geo_zaitaku.sources.presets import Preset
 
 
 @dataclass(frozen=True)

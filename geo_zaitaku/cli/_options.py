@@ -204,12 +204,12 @@ FACILITY_COLUMN_OPTIONS = {
 def facility_format_opts(f: click.decorators.FC) -> click.decorators.FC:
     """Add ``--preset``, the generic column options (``--name-col`` ...), ``--kind`` and
     ``--crs``; the command receives them as one ``facility_format`` argument: a
-    :class:`geo_zaitaku.presets.Preset`, or ``None`` to choose the preset per file."""
+    :class:`geo_zaitaku.sources.presets.Preset`, or ``None`` to choose the preset per file."""
     import functools
 
     @functools.wraps(f)
     def wrapper(*args: object, **kwargs: object) -> object:
-        from geo_zaitaku.presets import preset_from_options
+        from geo_zaitaku.sources.presets import preset_from_options
 
         columns = {field: kwargs.pop(_param(name)) for name, (field, _h) in FACILITY_COLUMN_OPTIONS.items()}
         kwargs["facility_format"] = preset_from_options(

@@ -13,9 +13,9 @@ from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 
 if TYPE_CHECKING:
-    from geo_zaitaku.facilities import FacilityImport
-    from geo_zaitaku.keyinst import ListMatch
-    from geo_zaitaku.presets import Preset
+    from geo_zaitaku.sources.facilities import FacilityImport
+    from geo_zaitaku.sources.keyinst import ListMatch
+    from geo_zaitaku.sources.presets import Preset
 
 
 @click.group()
@@ -78,11 +78,11 @@ def import_(
     import_log.md・import_issues.csv を書き出します。終了コード: 0 実行できた（不採用の行が
     あっても）、2 入力不備。
     """
-    from geo_zaitaku.facilities import load_facilities
-    from geo_zaitaku.importlog import totals, write_import
-    from geo_zaitaku.keyinst import mark_from_list
     from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import resolve_units
+    from geo_zaitaku.sources.facilities import load_facilities
+    from geo_zaitaku.sources.importlog import totals, write_import
+    from geo_zaitaku.sources.keyinst import mark_from_list
     from geo_zaitaku.units import source_files
 
     unit_frame = resolve_units(
@@ -107,7 +107,7 @@ def import_(
 @facilities.command("presets")
 def presets() -> int:
     """組み込みプリセットの一覧 / list the built-in presets."""
-    from geo_zaitaku.presets import builtin_presets
+    from geo_zaitaku.sources.presets import builtin_presets
 
     _output.console.print("[bold]組み込みプリセット / built-in presets[/]（--preset NAME）")
     for p in builtin_presets():
@@ -120,7 +120,7 @@ def presets() -> int:
 
 
 def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: bool) -> None:
-    from geo_zaitaku.importlog import encoding_name
+    from geo_zaitaku.sources.importlog import encoding_name
 
     t = labels.IMPORT_TEXT
     logs = result.logs
@@ -146,7 +146,7 @@ def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: b
             _output.console.print(
                 "  " + t["more"].format(n=len(log.rejected) - 10, file="import_issues.csv"), soft_wrap=True
             )
-    from geo_zaitaku.keyinst import FIELDS
+    from geo_zaitaku.sources.keyinst import FIELDS
 
     for m in matches:
         counts = m.counts()
@@ -168,6 +168,6 @@ def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: b
 
 def labels_status(status: str) -> str:
     """Japanese word of a list entry's status."""
-    from geo_zaitaku.keyinst import STATUS
+    from geo_zaitaku.sources.keyinst import STATUS
 
     return STATUS.get(status, status)

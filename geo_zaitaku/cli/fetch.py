@@ -17,7 +17,7 @@ from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 
 if TYPE_CHECKING:
-    from geo_zaitaku.fetch import ProgressCallback
+    from geo_zaitaku.sources.fetch import ProgressCallback
 
 _T = labels.FETCH_TEXT
 
@@ -70,7 +70,7 @@ def fetch(
     geo-zaitaku fetch --list     取得済みの一覧
     geo-zaitaku fetch --clear    取得済みのデータを削除
     """
-    from geo_zaitaku import fetch as n03
+    from geo_zaitaku.sources import fetch as n03
 
     actions = [a for a, on in (("n03", dataset is not None), ("--list", list_), ("--clear", clear)) if on]
     if len(actions) != 1:
@@ -167,7 +167,7 @@ def _run_with_progress(job: Callable[[ProgressCallback], Path]) -> Path:
 
 
 def _list() -> int:
-    from geo_zaitaku import fetch as f
+    from geo_zaitaku.sources import fetch as f
 
     items = f.list_cached()
     folder = f.cache_dir()
@@ -199,7 +199,7 @@ def _list() -> int:
 
 
 def _clear() -> int:
-    from geo_zaitaku import fetch as f
+    from geo_zaitaku.sources import fetch as f
 
     n = f.clear_cached()
     _output.console.print(escape(_T["cleared"].format(n=n)), soft_wrap=True)

@@ -62,7 +62,7 @@ def import_(
     from geo_zaitaku._io import write_csv
     from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import resolve_units
-    from geo_zaitaku.population import load_population, load_projection, population_table
+    from geo_zaitaku.sources.population import load_population, load_projection, population_table
     from geo_zaitaku.units import source_files
 
     unit_frame = resolve_units(

@@ -68,7 +68,7 @@ def facility_table(
     Parameters
     ----------
     facilities
-        Facilities frame (see :mod:`geo_zaitaku.facilities`).
+        Facilities frame (see :mod:`geo_zaitaku.sources.facilities`).
     units
         Units frame, for municipality names (address prefixes).
     hidden_kinds

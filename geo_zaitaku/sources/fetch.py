@@ -15,11 +15,11 @@ A later fetch of the same prefecture and year reads nothing from the network unl
 ``force`` is given; :func:`cached_n03` finds the file, which
 :func:`geo_zaitaku.units.load_units` reads like any other boundary file.
 
-Safety comes from two generic modules. :mod:`geo_zaitaku._http` downloads: ``http``/``https``
+Safety comes from two generic modules. :mod:`geo_zaitaku.sources._http` downloads: ``http``/``https``
 only (a local zip is given to ``--units`` instead), capped in size from ``Content-Length``
 and again while streaming, written under a temporary name and moved into place only once
 complete and checked, so a partial download is never taken for a whole one.
-:mod:`geo_zaitaku._archive` checks and unpacks the zip: entries with an absolute path, a
+:mod:`geo_zaitaku.sources._archive` checks and unpacks the zip: entries with an absolute path, a
 ``..`` component, a symlink or other special file type are refused, and the entry count
 and total unpacked size are capped (zip bombs). Every failure a user can meet (offline,
 DNS, HTTP error, timeout, truncated or oversized download, not a zip) raises
@@ -49,10 +49,16 @@ import numpy as np
 import pandas as pd
 
 from geo_zaitaku import codes, crs, labels, settings
-from geo_zaitaku._archive import MAX_ENTRIES, MAX_UNPACKED_BYTES, check_zip, safe_extract, unsafe_entry
 from geo_zaitaku._errors import FetchError, InputError
-from geo_zaitaku._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
 from geo_zaitaku._io import atomic_path, check_input_path, json_text, write_text
+from geo_zaitaku.sources._archive import (
+    MAX_ENTRIES,
+    MAX_UNPACKED_BYTES,
+    check_zip,
+    safe_extract,
+    unsafe_entry,
+)
+from geo_zaitaku.sources._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
 
 __all__ = [
     "DEFAULT_YEAR",

@@ -20,7 +20,7 @@ What the functions here guarantee:
   downloaded; no :mod:`zipfile` or :mod:`zlib` exception escapes.
 
 The code knows nothing about what the archive holds: choosing the members to unpack
-is the caller's business (see :mod:`geo_zaitaku.fetch`). Some messages still ask
+is the caller's business (see :mod:`geo_zaitaku.sources.fetch`). Some messages still ask
 whether the file is an N03 zip, or suggest ``--force``; that wording is its only
 caller's.
 """

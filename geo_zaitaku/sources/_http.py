@@ -19,7 +19,7 @@ guarantees:
   what to do; no urllib or socket exception escapes.
 
 The code knows nothing about the data downloaded: what to do with the file is the
-caller's business (see :mod:`geo_zaitaku.fetch`). Some messages still point at options
+caller's business (see :mod:`geo_zaitaku.sources.fetch`). Some messages still point at options
 of ``geo-zaitaku fetch`` (``--units``, ``--max-mb``, ``--timeout``) and, for HTTP 404,
 at the prefecture and year; that wording is its only caller's.
 """

@@ -10,7 +10,7 @@ unknown. ``kind`` is an id or Japanese label of :data:`geo_zaitaku.labels.KINDS`
 (other text is kept as written). Japanese headers (名称, 緯度, 経度, 市区町村コード,
 種別, 住所, 電話番号, ...) are accepted for the canonical fields.
 
-Other layouts are read through a :class:`~geo_zaitaku.presets.Preset` (医療情報ネット,
+Other layouts are read through a :class:`~geo_zaitaku.sources.presets.Preset` (医療情報ネット,
 介護サービス情報公表システム, municipal open data, or a user's TOML); without one, the
 preset is chosen from each file's header and name (canonical when none fits), and the
 import log says which. Files may be CSV/TSV, Excel ``.xlsx`` or a zip holding one CSV.
@@ -45,13 +45,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo_zaitaku import codes, crs, labels, presets
+from geo_zaitaku import codes, crs, labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE
-from geo_zaitaku.address import AddressMatcher
-from geo_zaitaku.presets import Preset
-from geo_zaitaku.reference import unit_targets
-from geo_zaitaku.tabular import read_table
+from geo_zaitaku.sources import presets
+from geo_zaitaku.sources.address import AddressMatcher
+from geo_zaitaku.sources.presets import Preset
+from geo_zaitaku.sources.reference import unit_targets
+from geo_zaitaku.sources.tabular import read_table
 
 FUNCTION_FIELDS = tuple(labels.FUNCTIONS)
 BOOLEAN_FIELDS = ("key_institution", "hub", "is_24h", *FUNCTION_FIELDS)
@@ -182,9 +183,9 @@ def load_facilities(
         Canonical field -> header spellings to accept (a one-off preset; kept for
         callers of earlier versions).
     preset
-        A :class:`~geo_zaitaku.presets.Preset`, a built-in preset's name or a preset
+        A :class:`~geo_zaitaku.sources.presets.Preset`, a built-in preset's name or a preset
         TOML file, used for every file. ``None`` (default): chosen per file from its
-        header and name (see :func:`geo_zaitaku.presets.detect_preset`).
+        header and name (see :func:`geo_zaitaku.sources.presets.detect_preset`).
 
     Returns
     -------

@@ -104,7 +104,7 @@ import pandas as pd
 from geo_zaitaku import codes
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE, TextTable, read_text_table
-from geo_zaitaku.facilities import RowIssue
+from geo_zaitaku.sources.facilities import RowIssue
 
 POPULATION_FIELDS = ("population", "pop_65over", "pop_75over", "pop_85over")
 CENTROID_FIELDS = ("pop_lat", "pop_lon")

@@ -5,7 +5,7 @@
 - ``facilities.csv``: every placed facility in the canonical layout (UTF-8 with BOM,
   codes as text, booleans as 1/0, empty when unknown), followed by where each row
   came from (``unit``, ``placed_by``, ``source``, ``line``). It reads back with
-  :func:`geo_zaitaku.facilities.load_facilities` (canonical preset) to the same
+  :func:`geo_zaitaku.sources.facilities.load_facilities` (canonical preset) to the same
   placement; rows placed by code or address carry their unit's code in
   ``municipality_code``.
 - ``import_log.md``: what was read, how every file was interpreted, counts by
@@ -27,9 +27,9 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._io import write_csv, write_text
-from geo_zaitaku.facilities import FacilityImport, ImportLog, RowIssue
-from geo_zaitaku.keyinst import FIELDS, METHODS, STATUS, ListMatch
-from geo_zaitaku.presets import CANONICAL_FIELDS
+from geo_zaitaku.sources.facilities import FacilityImport, ImportLog, RowIssue
+from geo_zaitaku.sources.keyinst import FIELDS, METHODS, STATUS, ListMatch
+from geo_zaitaku.sources.presets import CANONICAL_FIELDS
 
 #: Files written by :func:`write_import`.
 IMPORT_FILES = ("facilities.csv", "import_log.md", "import_issues.csv")

@@ -35,10 +35,10 @@ import pandas as pd
 from geo_zaitaku import codes
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE
-from geo_zaitaku.address import AddressMatcher
-from geo_zaitaku.facilities import FacilityImport, parse_bool
 from geo_zaitaku.lookup import UnitLookup, name_key
-from geo_zaitaku.tabular import read_table
+from geo_zaitaku.sources.address import AddressMatcher
+from geo_zaitaku.sources.facilities import FacilityImport, parse_bool
+from geo_zaitaku.sources.tabular import read_table
 
 #: Fields of a list -> accepted header spellings (normalised: NFKC, lower case).
 LIST_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -344,7 +344,7 @@ def match_list(
     entries
         The list (:func:`read_list`).
     facilities
-        Facilities frame (:data:`geo_zaitaku.facilities.FACILITY_COLUMNS`).
+        Facilities frame (:data:`geo_zaitaku.sources.facilities.FACILITY_COLUMNS`).
     units
         The units the facilities were placed in (for municipality names).
     source
@@ -505,7 +505,7 @@ def mark_from_list(
     Parameters
     ----------
     result
-        Facilities imported with :func:`geo_zaitaku.facilities.load_facilities`.
+        Facilities imported with :func:`geo_zaitaku.sources.facilities.load_facilities`.
     path
         The list (CSV/TSV or ``.xlsx``).
     units
