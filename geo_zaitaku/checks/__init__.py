@@ -2,8 +2,10 @@
 :class:`Finding` objects; :func:`run_checks` runs them all and collects a
 :class:`Report` (every problem is listed, none stops the others).
 
-To add a rule, write ``def check_x(ctx) -> list[Finding]`` in a module here and add
-it to :data:`RULES`.
+To add a rule: give it a name in :data:`geo_zaitaku.labels.RULES`, write
+``@rule("x") def check_x(ctx) -> list[Finding]`` in a module here (messages in
+:data:`geo_zaitaku.labels.MESSAGES`, built with :func:`finding`), and list it in
+:data:`RULES`. The report order and the rules' names derive from that one tuple.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from types import MappingProxyType
 
 import geopandas as gpd
 
-from geo_zaitaku.checks._base import SEVERITY_ORDER, CheckContext, Finding, Rule, finding
+from geo_zaitaku.checks._base import SEVERITY_ORDER, CheckContext, Finding, Rule, finding, rule
 from geo_zaitaku.checks.completeness import check_completeness
 from geo_zaitaku.checks.contiguity import check_contiguity
 from geo_zaitaku.checks.density import check_hub_density
@@ -30,6 +32,7 @@ from geo_zaitaku.sources.population import PopulationImport
 
 __all__ = [
     "RULES",
+    "RULE_ORDER",
     "AreaSummary",
     "CheckContext",
     "Finding",
@@ -37,6 +40,7 @@ __all__ = [
     "Rule",
     "UnitSummary",
     "finding",
+    "rule",
     "run_checks",
 ]
 
@@ -52,22 +56,8 @@ RULES: tuple[Rule, ...] = (
     check_reference,
     check_inputs,
 )
-_RULE_ORDER = {
-    r: i
-    for i, r in enumerate(
-        (
-            "completeness",
-            "contiguity",
-            "key_institution",
-            "hub",
-            "hub_density",
-            "reach",
-            "functions",
-            "reference",
-            "inputs",
-        )
-    )
-}
+#: Rule id -> position in the report.
+RULE_ORDER: Mapping[str, int] = MappingProxyType({r.id: i for i, r in enumerate(RULES)})
 
 
 @dataclass(frozen=True)
@@ -169,7 +159,11 @@ def run_checks(
     findings = [f for rule in rules for f in rule(ctx)]
     area_order = {a: i for i, a in enumerate(plan.areas)}
     findings.sort(
-        key=lambda f: (SEVERITY_ORDER[f.severity], _RULE_ORDER.get(f.rule, 99), area_order.get(f.area, -1))
+        key=lambda f: (
+            SEVERITY_ORDER[f.severity],
+            RULE_ORDER.get(f.rule, len(RULE_ORDER)),
+            area_order.get(f.area, -1),
+        )
     )
     units = plan.units
     inputs = {

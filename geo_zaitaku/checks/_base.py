@@ -4,7 +4,7 @@ it reads (the plan, the facilities, and tables derived from them once)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import geopandas as gpd
@@ -75,7 +75,6 @@ class Finding:
 
 
 def finding(
-    rule: str,
     severity: str,
     code: str,
     *,
@@ -85,9 +84,12 @@ def finding(
     value: float | None = None,
     **fmt: object,
 ) -> Finding:
-    """Build a :class:`Finding` with its message taken from :mod:`geo_zaitaku.labels`."""
+    """Build a :class:`Finding` with its message taken from :mod:`geo_zaitaku.labels`.
+
+    The finding's rule is filled in by the :class:`Rule` that returns it.
+    """
     ja, en = labels.message(code, area=area, **fmt)
-    return Finding(rule, severity, code, ja, en, area, tuple(units), tuple(facilities), value)
+    return Finding("", severity, code, ja, en, area, tuple(units), tuple(facilities), value)
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,5 +222,44 @@ class CheckContext:
         return frame.set_index("code")
 
 
-#: A rule: a function of the context returning findings.
-Rule = Callable[[CheckContext], list[Finding]]
+@dataclass(frozen=True)
+class Rule:
+    """A check rule: its id (a key of :data:`geo_zaitaku.labels.RULES`, which holds its
+    name) and the function that finds; calling the rule runs the function and marks
+    every finding with the rule's id.
+
+    Make one with the :func:`rule` decorator.
+    """
+
+    id: str
+    check: Callable[[CheckContext], list[Finding]]
+
+    def __call__(self, ctx: CheckContext) -> list[Finding]:
+        """Run the check; the findings carry this rule's id."""
+        return [replace(f, rule=self.id) for f in self.check(ctx)]
+
+    @property
+    def label(self) -> tuple[str, str]:
+        """The rule's name, (Japanese, English)."""
+        return labels.RULES[self.id]
+
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        return self.check.__doc__
+
+
+def rule(rule_id: str) -> Callable[[Callable[[CheckContext], list[Finding]]], Rule]:
+    """Decorator: make a check function a :class:`Rule` with id ``rule_id``.
+
+    Raises
+    ------
+    KeyError
+        ``rule_id`` has no name in :data:`geo_zaitaku.labels.RULES`.
+    """
+    if rule_id not in labels.RULES:
+        raise KeyError(f"rule {rule_id!r} has no label in geo_zaitaku.labels.RULES")
+
+    def make(check: Callable[[CheckContext], list[Finding]]) -> Rule:
+        return Rule(rule_id, check)
+
+    return make

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from geo_zaitaku.checks._base import CheckContext, Finding, finding
+from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 from geo_zaitaku.plan import Plan
 
-RULE = "completeness"
 
-
+@rule("completeness")
 def check_completeness(ctx: CheckContext) -> list[Finding]:
     """Report unassigned units, units in two areas, and entries that match no unit.
 
@@ -18,12 +17,11 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
     assigned = plan.assignment
     for code in plan.units.index:
         if code not in assigned:
-            out.append(finding(RULE, "error", "unassigned", units=(code,), unit=_unit(plan, code)))
+            out.append(finding("error", "unassigned", units=(code,), unit=_unit(plan, code)))
     for p in plan.problems:
         if p.kind == "duplicate":
             out.append(
                 finding(
-                    RULE,
                     "error",
                     "duplicate",
                     area=p.area,
@@ -36,14 +34,11 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
             hint = f"（候補: {'・'.join(p.candidates)}）" if p.candidates else ""
             hint_en = f" (did you mean: {', '.join(p.candidates)})" if p.candidates else ""
             out.append(
-                finding(
-                    RULE, "error", "unknown_entry", area=p.area, entry=p.entry, hint=hint, hint_en=hint_en
-                )
+                finding("error", "unknown_entry", area=p.area, entry=p.entry, hint=hint, hint_en=hint_en)
             )
         elif p.kind == "ambiguous":
             out.append(
                 finding(
-                    RULE,
                     "error",
                     "ambiguous_entry",
                     area=p.area,
@@ -54,7 +49,6 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
         elif p.kind == "ward_to_city":
             out.append(
                 finding(
-                    RULE,
                     "info",
                     "ward_to_city",
                     area=p.area,
@@ -64,9 +58,9 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
                 )
             )
         elif p.kind == "unknown_link":
-            out.append(finding(RULE, "error", "unknown_link", entry=p.entry, kind=p.detail))
+            out.append(finding("error", "unknown_link", entry=p.entry, kind=p.detail))
         elif p.kind == "empty_area":
-            out.append(finding(RULE, "error", "empty_area", area=p.area))
+            out.append(finding("error", "empty_area", area=p.area))
     return out
 
 

@@ -7,13 +7,12 @@ connect units; touching at a single point does not, unless ``point_contact`` is 
 from __future__ import annotations
 
 from geo_zaitaku import labels
-from geo_zaitaku.checks._base import CheckContext, Finding, finding
+from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 from geo_zaitaku.graph import POINT, islands
 from geo_zaitaku.plan import Plan
 
-RULE = "contiguity"
 
-
+@rule("contiguity")
 def check_contiguity(ctx: CheckContext) -> list[Finding]:
     """Report areas in several pieces (error), listing the pieces by name; point
     contacts that would join two pieces and units with no neighbour at all (info)."""
@@ -26,7 +25,6 @@ def check_contiguity(ctx: CheckContext) -> list[Finding]:
         names = [_piece_names(plan, piece) for piece in pieces]
         out.append(
             finding(
-                RULE,
                 "error",
                 "not_contiguous",
                 area=area,
@@ -42,7 +40,6 @@ def check_contiguity(ctx: CheckContext) -> list[Finding]:
                 if a in piece_of and b in piece_of and piece_of[a] != piece_of[b]:
                     out.append(
                         finding(
-                            RULE,
                             "info",
                             "point_contact",
                             area=area,
@@ -54,7 +51,6 @@ def check_contiguity(ctx: CheckContext) -> list[Finding]:
     for code in islands(plan.graph, point_contact=ctx.config.point_contact):
         out.append(
             finding(
-                RULE,
                 "info",
                 "island_unit",
                 area=plan.assignment.get(code),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from geo_zaitaku.checks._base import CheckContext, Finding, finding
-
-RULE = "hub_density"
+from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 
 
+@rule("hub_density")
 def check_hub_density(ctx: CheckContext) -> list[Finding]:
     """Flag areas with more than ``people_per_hub`` people per hub (needs population).
 
@@ -27,7 +26,6 @@ def check_hub_density(ctx: CheckContext) -> list[Finding]:
         if per > limit:
             out.append(
                 finding(
-                    RULE,
                     ctx.config.density_severity,
                     "hub_density",
                     area=area,

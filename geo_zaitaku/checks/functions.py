@@ -3,12 +3,11 @@ end-of-life care. Each area needs some facility providing each function."""
 
 from __future__ import annotations
 
-from geo_zaitaku import labels
-from geo_zaitaku.checks._base import CheckContext, Finding, finding
-
-RULE = "functions"
+from geo_zaitaku import labels, schema
+from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 
 
+@rule("functions")
 def check_functions(ctx: CheckContext) -> list[Finding]:
     """Flag each function no facility of an area provides.
 
@@ -17,10 +16,11 @@ def check_functions(ctx: CheckContext) -> list[Finding]:
     """
     out = []
     facilities = ctx.facilities
-    for function, (ja, en) in labels.FUNCTIONS.items():
+    for function in schema.FUNCTION_FIELDS:
+        ja, en = labels.FUNCTIONS[function]
         if facilities[function].isna().all():
             if len(facilities):
-                out.append(finding(RULE, "info", "function_unknown", function=ja, function_en=en))
+                out.append(finding("info", "function_unknown", function=ja, function_en=en))
             continue
         for area, group in ctx.by_area.items():
             if not ctx.plan.areas[area]:
@@ -28,7 +28,6 @@ def check_functions(ctx: CheckContext) -> list[Finding]:
             if not group[function].any():
                 out.append(
                     finding(
-                        RULE,
                         ctx.config.functions_severity,
                         "function_missing",
                         area=area,

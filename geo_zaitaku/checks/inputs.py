@@ -7,12 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 from geo_zaitaku._errors import show_path
-from geo_zaitaku.checks._base import CheckContext, Finding, finding
+from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 from geo_zaitaku.units import duplicates, set_aside
 
-RULE = "inputs"
 
-
+@rule("inputs")
 def check_inputs(ctx: CheckContext) -> list[Finding]:
     """Warnings for facility rows that could not be placed and units lacking population;
     info for boundary features set aside, boundaries found in two sources (same shapes,
@@ -24,7 +23,6 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         if log.rejected:
             out.append(
                 finding(
-                    RULE,
                     "warning",
                     "facilities_rejected",
                     n=len(log.rejected),
@@ -33,15 +31,13 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
                 )
             )
         if log.notes:
-            out.append(
-                finding(RULE, "info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes))
-            )
+            out.append(finding("info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes)))
     aside = set_aside(ctx.plan.units)
     if aside:
         reasons = "、".join(
             f"{r}: {n}" for r, n in Counter(str(a["reason"]).split(" / ")[0] for a in aside).items()
         )
-        out.append(finding(RULE, "info", "set_aside", n=len(aside), reasons=reasons, value=len(aside)))
+        out.append(finding("info", "set_aside", n=len(aside), reasons=reasons, value=len(aside)))
     out.extend(_duplicate_findings(ctx))
     if ctx.population is not None:
         if ctx.population.missing:
@@ -50,7 +46,6 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
                 names += " …"
             out.append(
                 finding(
-                    RULE,
                     "warning",
                     "population_missing",
                     units=ctx.population.missing,
@@ -61,7 +56,6 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         if ctx.population.skipped:
             out.append(
                 finding(
-                    RULE,
                     "info",
                     "population_skipped",
                     n=len(ctx.population.skipped),
@@ -71,7 +65,6 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         if ctx.population.notes:
             out.append(
                 finding(
-                    RULE,
                     "info",
                     "population_notes",
                     n=len(ctx.population.notes),
@@ -83,7 +76,7 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
     if ref is not None and ref.attrs.get("unmatched"):
         unmatched = ref.attrs["unmatched"]
         lines = ", ".join(str(u["line"]) for u in unmatched[:10]) + (" …" if len(unmatched) > 10 else "")
-        out.append(finding(RULE, "warning", "reference_unmatched", n=len(unmatched), lines=lines))
+        out.append(finding("warning", "reference_unmatched", n=len(unmatched), lines=lines))
     return out
 
 
@@ -99,7 +92,6 @@ def _duplicate_findings(ctx: CheckContext) -> list[Finding]:
         a, b = _short_names(kept, dropped)
         out.append(
             finding(
-                RULE,
                 "info",
                 "boundary_duplicates",
                 units=sorted(c for c in set(found) if c in index),

@@ -6,30 +6,30 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from geo_zaitaku.checks._base import CheckContext, Finding, finding
+from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 
 
+@rule("key_institution")
 def check_key_institutions(ctx: CheckContext) -> list[Finding]:
     """Error for each area with fewer key institutions than ``min_key_institutions``.
 
     Without any facility data, one warning says that facilities were not checked.
     """
     if not ctx.has_facility_data:
-        return [finding("key_institution", "warning", "no_facility_data")]
-    return _minimum(
-        ctx, ctx.key_by_area, "key_institution", "no_key_institution", ctx.config.min_key_institutions
-    )
+        return [finding("warning", "no_facility_data")]
+    return _minimum(ctx, ctx.key_by_area, "no_key_institution", ctx.config.min_key_institutions)
 
 
+@rule("hub")
 def check_hubs(ctx: CheckContext) -> list[Finding]:
     """Error for each area with fewer coordination hubs than ``min_hubs``."""
     if not ctx.has_facility_data:
         return []
-    return _minimum(ctx, ctx.hubs_by_area, "hub", "no_hub", ctx.config.min_hubs)
+    return _minimum(ctx, ctx.hubs_by_area, "no_hub", ctx.config.min_hubs)
 
 
 def _minimum(
-    ctx: CheckContext, by_area: Mapping[str, pd.DataFrame], rule: str, code: str, minimum: int
+    ctx: CheckContext, by_area: Mapping[str, pd.DataFrame], code: str, minimum: int
 ) -> list[Finding]:
     out = []
     for area, facilities in by_area.items():
@@ -39,7 +39,6 @@ def _minimum(
         if len(ids) < minimum:
             out.append(
                 finding(
-                    rule,
                     "error",
                     code,
                     area=area,

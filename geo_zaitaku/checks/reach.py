@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from geo_zaitaku.checks._base import CheckContext, Finding, finding
-
-RULE = "reach"
+from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 
 
+@rule("reach")
 def check_reach(ctx: CheckContext) -> list[Finding]:
     """Flag units farther than ``reach_km`` from the nearest key institution of their area."""
     limit = ctx.config.reach_km
@@ -24,7 +23,6 @@ def check_reach(ctx: CheckContext) -> list[Finding]:
     for code, row in far.sort_values("km", ascending=False).iterrows():
         out.append(
             finding(
-                RULE,
                 ctx.config.reach_severity,
                 "reach",
                 area=row["area"],

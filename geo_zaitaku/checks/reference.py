@@ -8,11 +8,10 @@ departs from the layers the consultation bodies are organised by.
 from __future__ import annotations
 
 from geo_zaitaku import labels
-from geo_zaitaku.checks._base import CheckContext, Finding, finding
-
-RULE = "reference"
+from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 
 
+@rule("reference")
 def check_reference(ctx: CheckContext) -> list[Finding]:
     """Info findings: reference regions split across areas, areas merging regions,
     and units the reference layer does not cover."""
@@ -29,7 +28,6 @@ def check_reference(ctx: CheckContext) -> list[Finding]:
             names = "・".join(ctx.plan.unit_name(c) for c in missing)
             out.append(
                 finding(
-                    RULE,
                     "warning",
                     "reference_missing",
                     units=tuple(missing),
@@ -49,7 +47,6 @@ def check_reference(ctx: CheckContext) -> list[Finding]:
                 codes = tuple(c for c, r in values.items() if r == region)
                 out.append(
                     finding(
-                        RULE,
                         "info",
                         "splits_reference",
                         units=codes,
@@ -69,7 +66,6 @@ def check_reference(ctx: CheckContext) -> list[Finding]:
             if len(refs) > 1:
                 out.append(
                     finding(
-                        RULE,
                         "info",
                         "merges_reference",
                         area=area,

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from geo_zaitaku import labels
+from geo_zaitaku import schema
 from geo_zaitaku.checks._base import CheckContext
 
 
@@ -192,7 +192,7 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
         key = ctx.key_by_area[area]
         hubs = ctx.hubs_by_area[area]
         pop = _sum(columns, "population", codes)
-        functions = {f: int(fac[f].sum()) for f in labels.FUNCTIONS}
+        functions = {f: int(fac[f].sum()) for f in schema.FUNCTION_FIELDS}
         ref = {}
         for layer, values in layers.items():
             seen: list[str] = []

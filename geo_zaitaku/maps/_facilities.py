@@ -17,27 +17,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import labels
+from geo_zaitaku import labels, schema
 from geo_zaitaku.maps._style import kind_color
 
-#: Bit flags of a facility row.
-FLAGS = {
-    "key_institution": 1,
-    "hub": 2,
-    "is_24h": 4,
-    "discharge": 8,
-    "daily": 16,
-    "emergency": 32,
-    "end_of_life": 64,
-}
+#: Bit flags of a facility row (the page receives them with the data).
+FLAGS = schema.FLAG_BITS
 COLUMNS = ("id", "lat", "lon", "kind", "flags", "name", "unit", "address", "phone", "url")
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def kind_order(kinds: Sequence[str | None]) -> list[str]:
-    """Kinds present, in the order of :data:`labels.KINDS` then unknown kinds by name."""
+    """Kinds present, in the order of :data:`geo_zaitaku.schema.KINDS` then unknown kinds by name."""
     present = {_kind(k) for k in kinds}
-    known = [k for k in labels.KINDS if k in present]
+    known = [k for k in schema.KINDS if k in present]
     return known + sorted(present - set(known))
 
 
@@ -134,7 +126,7 @@ def facility_table(
             }
             for i, k in enumerate(kinds)
         ],
-        "functions": [{"id": f, "label": ja} for f, (ja, _en) in labels.FUNCTIONS.items()],
+        "functions": [{"id": f, "label": labels.FUNCTIONS[f][0]} for f in schema.FUNCTION_FIELDS],
         "units": prefixes,
         "rows": rows,
         "cluster": cluster,
@@ -143,7 +135,7 @@ def facility_table(
 
 
 def _kind(value: object) -> str:
-    return value if isinstance(value, str) and value else "other"
+    return value if isinstance(value, str) and value else schema.OTHER_KIND
 
 
 def _address_prefixes(units: gpd.GeoDataFrame) -> tuple[list[str], dict[str, list[int]]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from geo_zaitaku import schema
+
 #: Paul Tol's "light" qualitative palette: fills that keep black text readable and stay
 #: distinguishable for the common colour-vision deficiencies.
 AREA_COLORS = (
@@ -17,28 +19,7 @@ AREA_COLORS = (
     "#AAAA00",
     "#DDDDDD",
 )
-#: Colours of facility kinds, from the Okabe-Ito and Paul Tol "muted" palettes (both
-#: designed for colour-vision deficiencies); markers also differ in shape by role.
-KIND_COLORS = {
-    "support_clinic": "#0072B2",
-    "support_hospital": "#D55E00",
-    "hospital": "#CC79A7",
-    "clinic": "#56B4E9",
-    "backup_hospital": "#882255",
-    "visiting_nursing": "#009E73",
-    "dental": "#E69F00",
-    "support_dental": "#DDCC77",
-    "pharmacy": "#F0E442",
-    "home_rehab": "#44AA99",
-    "community_support": "#332288",
-    "care_management": "#999933",
-    "care_facility": "#AA4499",
-    "medical_association": "#000000",
-    "health_center": "#117733",
-    "municipality": "#888888",
-    "other": "#DDDDDD",
-}
-#: Colours for kinds not in :data:`KIND_COLORS` (used in turn).
+#: Colours for kinds not in :data:`geo_zaitaku.schema.KINDS` (used in turn).
 EXTRA_COLORS = ("#6699CC", "#EE7733", "#33BBEE", "#EE3377", "#BBBBBB", "#009988")
 #: Sequential classes (viridis, light to dark) for choropleths.
 SEQUENTIAL = ("#FDE725", "#5EC962", "#21918C", "#3B528B", "#440154")
@@ -80,5 +61,6 @@ def color_areas(names: Sequence[str], touching: Mapping[str, set[str]]) -> dict[
 
 
 def kind_color(kind: str, position: int) -> str:
-    """Colour of a facility kind (unknown kinds take :data:`EXTRA_COLORS` in turn)."""
-    return KIND_COLORS.get(kind) or EXTRA_COLORS[position % len(EXTRA_COLORS)]
+    """Colour of a facility kind (:data:`geo_zaitaku.schema.KINDS`; unknown kinds take
+    :data:`EXTRA_COLORS` in turn)."""
+    return schema.KINDS.get(kind) or EXTRA_COLORS[position % len(EXTRA_COLORS)]

@@ -17,7 +17,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import labels
+from geo_zaitaku import labels, schema
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import write_csv, write_text
 from geo_zaitaku.maps import _geo
@@ -63,7 +63,7 @@ def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in facilities.itertuples(index=False):
         kind = r.kind if isinstance(r.kind, str) and r.kind else "other"
-        functions = "・".join(ja for f, (ja, _en) in labels.FUNCTIONS.items() if _true(getattr(r, f)))
+        functions = "・".join(labels.FUNCTIONS[f][0] for f in schema.FUNCTION_FIELDS if _true(getattr(r, f)))
         values = {
             "kind": labels.kind_label(kind),
             "name": r.name,

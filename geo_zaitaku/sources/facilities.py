@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo_zaitaku import codes, crs, labels
+from geo_zaitaku import codes, crs, labels, schema
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE
 from geo_zaitaku.sources import presets
@@ -54,17 +54,14 @@ from geo_zaitaku.sources.presets import Preset
 from geo_zaitaku.sources.reference import unit_targets
 from geo_zaitaku.sources.tabular import read_table
 
-FUNCTION_FIELDS = tuple(labels.FUNCTIONS)
-BOOLEAN_FIELDS = ("key_institution", "hub", "is_24h", *FUNCTION_FIELDS)
-TEXT_FIELDS = ("id", "name", "kind", "phone", "address", "url")
+FUNCTION_FIELDS = schema.FUNCTION_FIELDS
+BOOLEAN_FIELDS = schema.FLAG_FIELDS
+TEXT_FIELDS = schema.TEXT_FIELDS
 #: Canonical field -> accepted header spellings (normalised: NFKC, lower case); the
 #: ``[columns]`` of the built-in ``canonical`` preset.
 CANONICAL_COLUMNS: Mapping[str, tuple[str, ...]] = presets.builtin(presets.DEFAULT).columns
 #: Columns of the facilities frame, in order.
-FACILITY_COLUMNS = (
-    "id", "name", "kind", *BOOLEAN_FIELDS, "phone", "address", "url", "municipality_code",
-    "unit", "placed_by", "source", "line", "lon", "lat", "geometry",
-)  # fmt: skip
+FACILITY_COLUMNS = schema.FACILITY_COLUMNS
 #: Bounding box of Japan (lon_min, lat_min, lon_max, lat_max), for swapped lat/lon.
 JAPAN_BOUNDS = crs.JAPAN_BOUNDS
 

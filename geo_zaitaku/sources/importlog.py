@@ -25,16 +25,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import labels
+from geo_zaitaku import labels, schema
 from geo_zaitaku._io import write_csv, write_text
 from geo_zaitaku.sources.facilities import FacilityImport, ImportLog, RowIssue
 from geo_zaitaku.sources.keyinst import FIELDS, METHODS, STATUS, ListMatch
-from geo_zaitaku.sources.presets import CANONICAL_FIELDS
 
 #: Files written by :func:`write_import`.
 IMPORT_FILES = ("facilities.csv", "import_log.md", "import_issues.csv")
 #: Columns of ``facilities.csv``: the canonical ones, then provenance.
-OUTPUT_COLUMNS = (*CANONICAL_FIELDS, "unit", "placed_by", "source", "line")
+OUTPUT_COLUMNS = (*schema.CANONICAL_FIELDS, "unit", "placed_by", "source", "line")
 #: Columns of ``import_issues.csv``.
 ISSUE_COLUMNS = ("file", "line", "status", "reason", "message", "name")
 #: Rows listed per table in the Markdown log (the CSV has them all).
@@ -49,7 +48,7 @@ def canonical_frame(frame: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:
     for column in OUTPUT_COLUMNS:
         if column in ("lat", "lon"):
             out[column] = [_number(v) for v in frame[column].to_numpy(dtype=float)]
-        elif column in ("key_institution", "hub", "is_24h", *labels.FUNCTIONS):
+        elif column in schema.FLAG_FIELDS:
             values = frame[column].to_numpy(dtype=object, na_value=None)
             out[column] = ["" if v is None else ("1" if v else "0") for v in values]
         elif column == "municipality_code":

@@ -49,15 +49,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from geo_zaitaku import labels
+from geo_zaitaku import schema
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import clean_header, read_input_bytes
 
 #: Canonical facility fields a preset may map (the canonical CSV's columns).
-CANONICAL_FIELDS = (
-    "id", "name", "kind", "lat", "lon", "municipality_code", "key_institution", "hub", "is_24h",
-    *labels.FUNCTIONS, "phone", "address", "url",
-)  # fmt: skip
+CANONICAL_FIELDS = schema.CANONICAL_FIELDS
 #: Source-only fields: combined into canonical ones while reading.
 EXTRA_FIELDS = ("prefecture_code", "point")
 #: Every field a preset's ``[columns]`` may name.

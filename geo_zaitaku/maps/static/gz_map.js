@@ -526,7 +526,7 @@
   };
 
   GZ.ready = function (info, map) {
-    if (map) { info.zoom = map.getZoom(); var c = map.getCenter(); info.center = [c.lat, c.lng]; }
+    if (map) { info.zoom = map.getZoom(); var centre = map.getCenter(); info.center = [centre.lat, centre.lng]; }
     document.documentElement.setAttribute("data-gz-ready", JSON.stringify(info));
   };
 

@@ -1,0 +1,65 @@
+"""Guards against drift: what is defined once must agree wherever it is used."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from geo_zaitaku import labels, schema
+from geo_zaitaku.checks import RULE_ORDER, RULES
+from geo_zaitaku.maps._facilities import COLUMNS as MAP_COLUMNS
+from geo_zaitaku.sources import presets
+
+PACKAGE = Path(__file__).resolve().parents[1] / "geo_zaitaku"
+SCRIPT = (PACKAGE / "maps" / "static" / "gz_map.js").read_text(encoding="utf-8")
+
+
+def test_every_rule_has_a_name_and_every_name_a_rule():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(labels.RULES)
+    assert list(RULE_ORDER) == ids
+    assert all(r.label == labels.RULES[r.id] for r in RULES)
+
+
+def _finding_codes() -> set[str]:
+    codes = set()
+    for path in (PACKAGE / "checks").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None)
+            if name == "finding" and isinstance(node.args[1], ast.Constant):
+                codes.add(node.args[1].value)
+            elif name == "_minimum":  # institutions.py passes its codes on
+                codes.add(node.args[2].value)
+    return codes
+
+
+def test_every_finding_message_exists():
+    codes = _finding_codes()
+    assert codes, "no finding() call found"
+    assert codes <= set(labels.MESSAGES), codes - set(labels.MESSAGES)
+
+
+def test_kinds_and_functions_are_named_where_they_are_defined():
+    assert set(schema.KINDS) == set(labels.KINDS)
+    assert tuple(labels.FUNCTIONS) == schema.FUNCTION_FIELDS
+    assert schema.OTHER_KIND in schema.KINDS
+
+
+def test_canonical_preset_names_every_canonical_field():
+    canonical = presets.builtin(presets.DEFAULT)
+    assert set(canonical.columns) == set(schema.CANONICAL_FIELDS)
+
+
+def test_page_script_uses_only_names_the_data_give():
+    """gz_map.js reads flags (F.x), table columns (c.x) and words (t.x / text.x) by name."""
+    flags = set(re.findall(r"\bF\.(\w+)", SCRIPT))
+    assert flags and flags <= set(schema.FLAG_BITS), flags - set(schema.FLAG_BITS)
+    assert "& 7" not in SCRIPT and "& 4" not in SCRIPT  # no magic bit numbers
+    columns = set(re.findall(r"\bc\.(\w+)", SCRIPT))
+    assert columns <= set(MAP_COLUMNS), columns - set(MAP_COLUMNS)
+    words = set(re.findall(r"\b(?:t|text)\.(\w+)", SCRIPT))
+    assert words <= set(labels.MAP_TEXT), words - set(labels.MAP_TEXT)
