@@ -68,8 +68,8 @@ class GeometryError(InputError):
     """Boundary geometry that cannot be used (empty, invalid beyond repair, no code column)."""
 
 
-class CacheError(GeoZaitakuError):
-    """The cache directory cannot be used."""
+class CacheError(InputError):
+    """The cache folder cannot be used (the message says how to choose another)."""
 
 
 def show_path(path: str | Path) -> str:

@@ -1,77 +1,129 @@
-"""GeoParquet cache of loaded units and their adjacency.
+"""The user cache: one folder per kind of cached data, and how each is used.
 
-Loading and dissolving N03 and finding shared borders is the slow part of a run; the
-results are stored under the cache directory (:func:`geo_zaitaku.settings.get_cache_dir`)
-keyed by the source files' paths, sizes and modification times, so a second run on
-the same files reads two Parquet files instead. A cache file that cannot be read is
-ignored and rebuilt; a cache directory that cannot be written is skipped silently
-(the cache is an optimisation, never a source of truth).
+``<cache dir>/units``
+    Loaded units and their adjacency (GeoParquet), keyed by the source files' paths,
+    sizes and modification times, so a second run on the same files reads two Parquet
+    files instead of dissolving N03 and measuring shared borders again. This cache is an
+    optimisation, never a source of truth: a file that cannot be read is rebuilt, and a
+    folder that cannot be written is skipped with a warning.
+``<cache dir>/n03``
+    Official N03 downloads (:mod:`geo_zaitaku.sources.fetch`). Asked for by the user, so
+    a folder that cannot be written is a :class:`~geo_zaitaku.CacheError` (exit status 2).
+
+The cache directory is :func:`geo_zaitaku.settings.get_cache_dir` (``$GEO_ZAITAKU_CACHE_DIR``
+or the platform's user cache folder).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow
 
 from geo_zaitaku import settings
+from geo_zaitaku._errors import CacheError
 from geo_zaitaku._io import atomic_path, json_text
 
+#: Kinds of cached data (one folder each).
+KINDS = ("units", "n03")
+#: What an unreadable cache file raises (it is then rebuilt).
+_UNREADABLE = (OSError, ValueError, pyarrow.ArrowException)
 
-def _dir() -> Path:
-    return settings.get_cache_dir() / "units"
+
+def folder(kind: str) -> Path:
+    """The folder of one kind of cached data (not created here)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown cache kind {kind!r}")
+    return settings.get_cache_dir() / kind
+
+
+@contextlib.contextmanager
+def writing(kind: str) -> Iterator[Path]:
+    """Yield the folder of ``kind`` for writing; turn file-system errors into a
+    :class:`~geo_zaitaku.CacheError` that says how to fix them."""
+    path = folder(kind)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+    except OSError as exc:
+        raise CacheError(
+            f"キャッシュフォルダに書き込めません（{exc}）。空き容量と権限を確認するか、環境変数 "
+            "GEO_ZAITAKU_CACHE_DIR で別のフォルダを指定してください。 / cannot write the cache folder; "
+            "check free space and permissions, or set GEO_ZAITAKU_CACHE_DIR.",
+            path=path,
+        ) from exc
+
+
+def clear(kind: str) -> int:
+    """Remove every file of one kind of cached data; return how many were removed."""
+    n = 0
+    path = folder(kind)
+    if path.exists():
+        for f in path.iterdir():
+            if f.is_file():
+                f.unlink()
+                n += 1
+    return n
+
+
+# --- the units cache (optional) -----------------------------------------------------
 
 
 def read_units(key: str) -> gpd.GeoDataFrame | None:
     """Return the cached units for ``key``, or ``None`` when absent or unreadable."""
-    path = _dir() / f"{key}.parquet"
-    meta = _dir() / f"{key}.json"
+    path = folder("units") / f"{key}.parquet"
+    meta = folder("units") / f"{key}.json"
     if not (path.exists() and meta.exists()):
         return None
     try:
         units = gpd.read_parquet(path)
         units.attrs.update(json.loads(meta.read_text(encoding="utf-8")))
-    except Exception:
+    except _UNREADABLE:
         return None
     return units
 
 
 def write_units(key: str, units: gpd.GeoDataFrame) -> None:
     """Store units (and their ``attrs`` as a JSON sidecar) under ``key``."""
-    with contextlib.suppress(OSError):
-        target = _dir() / f"{key}.parquet"
+    with _optional():
+        target = folder("units") / f"{key}.parquet"
         with atomic_path(target) as tmp:
             units.to_parquet(tmp)
-        with atomic_path(_dir() / f"{key}.json") as tmp:
+        with atomic_path(folder("units") / f"{key}.json") as tmp:
             tmp.write_text(json_text(units.attrs), encoding="utf-8")
 
 
 def read_edges(key: str) -> pd.DataFrame | None:
     """Return the cached adjacency table for ``key``, or ``None``."""
-    path = _dir() / f"{key}.edges.parquet"
+    path = folder("units") / f"{key}.edges.parquet"
     if not path.exists():
         return None
     try:
         return pd.read_parquet(path)
-    except Exception:
+    except _UNREADABLE:
         return None
 
 
 def write_edges(key: str, edges: pd.DataFrame) -> None:
     """Store an adjacency table under ``key``."""
-    with contextlib.suppress(OSError), atomic_path(_dir() / f"{key}.edges.parquet") as tmp:
+    with _optional(), atomic_path(folder("units") / f"{key}.edges.parquet") as tmp:
         edges.to_parquet(tmp, index=False)
 
 
-def clear() -> int:
-    """Remove every cached units file; return how many files were removed."""
-    n = 0
-    if _dir().exists():
-        for f in _dir().iterdir():
-            if f.is_file():
-                f.unlink()
-                n += 1
-    return n
+@contextlib.contextmanager
+def _optional() -> Iterator[None]:
+    """Writing the optional cache: a failure is a warning, and the run goes on."""
+    try:
+        yield
+    except OSError as exc:
+        warnings.warn(
+            f"境界のキャッシュを書き込めませんでした（{exc}）。次回も境界を読み直します。 / "
+            f"could not write the boundary cache: {exc}",
+            stacklevel=3,
+        )

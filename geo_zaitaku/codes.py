@@ -12,6 +12,8 @@ import re
 import unicodedata
 from types import MappingProxyType
 
+from geo_zaitaku._errors import InputError
+
 PREFECTURES: MappingProxyType[str, str] = MappingProxyType(
     {
         "01": "北海道", "02": "青森県", "03": "岩手県", "04": "宮城県", "05": "秋田県",
@@ -107,9 +109,47 @@ def normalize_code(value: object) -> str | None:
     return text
 
 
-def prefecture_code(code: str) -> str:
-    """Return the two-digit prefecture part of a five-digit code."""
-    return code[:2]
+def prefecture_code(pref: int | str) -> str:
+    """Return the two-digit code of a prefecture given by code or name.
+
+    Parameters
+    ----------
+    pref
+        ``43``, ``"43"``, ``"４３"``, ``"熊本県"`` or ``"熊本"``.
+
+    Returns
+    -------
+    str
+        ``"01"`` ... ``"47"``.
+
+    Raises
+    ------
+    InputError
+        Not a prefecture.
+
+    Examples
+    --------
+    >>> prefecture_code("熊本県"), prefecture_code(1)
+    ('43', '01')
+    """
+    if isinstance(pref, int) and not isinstance(pref, bool):
+        text = str(pref)
+    elif isinstance(pref, str):
+        text = unicodedata.normalize("NFKC", pref).strip()
+    else:
+        text = repr(pref)
+    if text.isascii() and text.isdigit() and len(text) <= 2:
+        code = text.zfill(2)
+        if code in PREFECTURES:
+            return code
+    for code, name in PREFECTURES.items():
+        if text == name or (name != "北海道" and text == name[:-1]):
+            return code
+    raise InputError(
+        f"都道府県の指定 {str(pref)!r} が分かりません。2桁のコード（01〜47、例: 43）か名称（例: 熊本県）を"
+        "指定してください。 / unknown prefecture: give a code 01-47 (e.g. 43) or a name (e.g. 熊本県).",
+        where="--pref",
+    )
 
 
 def designated_city_code(pref_code: str, city_name: str | None) -> str | None:

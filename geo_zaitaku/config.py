@@ -129,13 +129,14 @@ def check_value(key: str, value: object, *, path: str | Path | None = None, wher
     (2, 16.0)
     """
     limit = LIMITS[key]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        ok = False
-    elif isinstance(value, int):  # compared exactly: an int may be too large for a float
-        ok = limit.low <= value <= limit.high and not (limit.low_open and value == limit.low)
+    number: int | float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = value
+    if isinstance(number, int):  # compared exactly: an int may be too large for a float
+        ok = limit.low <= number <= limit.high and not (limit.low_open and number == limit.low)
     else:
-        ok = limit.accepts(value)
-    if not ok:
+        ok = number is not None and limit.accepts(number)
+    if number is None or not ok:
         ja, en = limit.describe()
         shown = shown_value(value)
         raise InputError(
@@ -143,8 +144,7 @@ def check_value(key: str, value: object, *, path: str | Path | None = None, wher
             path=path,
             where=where or f"[checks] {key}",
         )
-    assert isinstance(value, int | float)
-    return int(value) if limit.integer else float(value)
+    return int(number) if limit.integer else float(number)
 
 
 @dataclass(frozen=True)

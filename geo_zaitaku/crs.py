@@ -40,22 +40,6 @@ def utm_zone(lon: float | np.ndarray) -> np.ndarray:
     return np.clip(zone, 51, 55)
 
 
-def metric_crs(lon: float) -> CRS:
-    """Return the JGD2011 UTM CRS for a longitude (the zone of a region's centre).
-
-    Parameters
-    ----------
-    lon
-        Longitude of the region's centre, degrees east.
-
-    Returns
-    -------
-    pyproj.CRS
-        One of EPSG:6688-6692.
-    """
-    return CRS.from_epsg(UTM_EPSG[int(utm_zone(lon))])
-
-
 def haversine_km(
     lon1: np.ndarray | float,
     lat1: np.ndarray | float,

@@ -366,8 +366,7 @@ def _bands_from_groups(ages: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
     members: dict[str, list[str]] = {b.label: [] for b in rates.bands}
     for col in ages.columns:
         group = parse_age_group(col)
-        assert group is not None
-        band = rates.band_for(group)
+        band = rates.band_for(group) if group is not None else None
         if band is None:
             have = "・".join(age_group_ja(b.group) for b in rates.bands)
             raise _rates_error(

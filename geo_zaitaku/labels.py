@@ -346,6 +346,7 @@ MESSAGES = MappingProxyType(
 TEXT = MappingProxyType(
     {
         "plan_ok": "計画にエラーはありません",
+        "aborted": "中断しました / aborted",
         "plan_errors": "計画にエラーが{n}件あります",
         "summary": "エラー {errors}件・警告 {warnings}件・情報 {infos}件",
         "report_title": "在宅医療圏 点検結果",

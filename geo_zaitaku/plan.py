@@ -508,12 +508,21 @@ class Plan:
 
         Raises
         ------
-        KeyError
-            A code that is not a unit.
+        InputError
+            A code that is not a unit, or an empty area name.
         """
         unknown = [code for code in changes if code not in self.units.index]
         if unknown:
-            raise KeyError(", ".join(unknown))
+            raise InputError(
+                f"市区町村コード {', '.join(unknown)} は境界データにありません。 / not a unit: {', '.join(unknown)}.",
+                where="move",
+            )
+        empty = [code for code, area in changes.items() if not isinstance(area, str) or not area.strip()]
+        if empty:
+            raise InputError(
+                f"移す先の圏域名が空です（{', '.join(empty)}）。 / empty area name for {', '.join(empty)}.",
+                where="move",
+            )
         areas = {a: [c for c in codes if c not in changes] for a, codes in self.areas.items()}
         for code, area in changes.items():
             areas.setdefault(area, []).append(code)

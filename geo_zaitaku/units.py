@@ -128,7 +128,7 @@ def load_units(
         cached = cache_mod.read_units(key)
         if cached is not None:
             return cached
-    frames = [_read_one(f) for f in files]
+    frames = [read_boundary_file(f) for f in files]
     raw = pd.concat(frames, ignore_index=True)
     units = _units_from_raw(raw, level)
     units.attrs["cache_key"] = key
@@ -181,7 +181,7 @@ def units_from_frame(
 
 def _units_from_raw(raw: pd.DataFrame, level: Level) -> gpd.GeoDataFrame:
     """Units from the raw rows of every source (columns ``_source``, ``_feature``)."""
-    raw, dups = _merge_copies(raw)
+    raw, dups = merge_copies(raw)
     code = raw["N03_007"].map(codes.normalize_code)
     geoms, reason = _usable_geometry(raw["geometry"].to_numpy())
     reason[code.isna().to_numpy()] = "no_code"
@@ -205,7 +205,7 @@ def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
         p = check_input_path(item, what="境界ファイル", folder_ok=True)
         if p.is_dir():
             # only regular files are read: a FIFO or socket in the folder is never opened
-            found = _boundary_files_in(sorted(x for x in p.rglob("*") if is_regular_file(x)))
+            found = boundary_files(sorted(x for x in p.rglob("*") if is_regular_file(x)))
             if not found:
                 raise InputError(
                     "フォルダに境界ファイル（.zip .shp .geojson .json .gpkg .parquet）がありません。 / "
@@ -227,7 +227,7 @@ def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     return list(unique.values())
 
 
-def _boundary_files_in(names: Iterable[Path]) -> list[Path]:
+def boundary_files(names: Iterable[Path]) -> list[Path]:
     """Pick the boundary files among a folder's (or zip's) files, by extension."""
     names = [n for n in names if "prefecture" not in n.stem.lower()]
     by_ext: dict[str, list[Path]] = {}
@@ -240,7 +240,7 @@ def _boundary_files_in(names: Iterable[Path]) -> list[Path]:
     return []
 
 
-def _read_one(path: Path) -> pd.DataFrame:
+def read_boundary_file(path: Path) -> pd.DataFrame:
     """Read one boundary file (or every boundary member of a zip) as raw N03 rows."""
     if path.suffix.lower() == ".zip":
         try:
@@ -251,7 +251,7 @@ def _read_one(path: Path) -> pd.DataFrame:
                 "zip ファイルとして読めません（壊れているか途中までしかありません）。ダウンロードし直してください。 / not a valid zip file.",
                 path=path,
             ) from exc
-        chosen = _boundary_files_in(m for m in members if m.suffix.lower() != ".zip")
+        chosen = boundary_files(m for m in members if m.suffix.lower() != ".zip")
         if not chosen:
             raise InputError(
                 "zip の中に境界ファイル（.shp または .geojson）がありません。 / no .shp or .geojson inside the zip.",
@@ -392,7 +392,7 @@ def _text(frame: pd.DataFrame, column: str) -> list[str | None]:
     return [v.strip() or None if isinstance(v, str) else None for v in frame[column].tolist()]
 
 
-def _merge_copies(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+def merge_copies(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object]]]:
     """Keep once a code that two sources carry with the same shape; refuse different shapes.
 
     Within one source, several features of a code are parts of one unit (dissolved

@@ -23,7 +23,9 @@ from shapely.geometry import box
 from geo_zaitaku import settings
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.cli import main
+from geo_zaitaku.codes import prefecture_code
 from geo_zaitaku.sources import fetch
+from geo_zaitaku.sources._archive import check_zip, safe_extract
 from geo_zaitaku.sources.fetch import FetchError
 from geo_zaitaku.units import load_units, set_aside
 
@@ -188,12 +190,12 @@ def test_url_pattern_and_prefecture_codes():
         == "https://nlftp.mlit.go.jp/ksj/gml/data/N03/N03-2019/N03-190101_01_GML.zip"
     )
     assert fetch.n03_url(47, 2021).endswith("/N03-2021/N03-20210101_47_GML.zip")
-    assert [fetch.pref_code(p) for p in (1, "1", "01", "４３", "京都府", "京都", "東京")] == [
+    assert [prefecture_code(p) for p in (1, "1", "01", "４３", "京都府", "京都", "東京")] == [
         "01", "01", "01", "43", "26", "26", "13",
     ]  # fmt: skip
     for bad in ("48", "0", "00", "熊", "Kumamoto", "", 430, True):
         with pytest.raises(InputError, match="都道府県の指定"):
-            fetch.pref_code(bad)
+            prefecture_code(bad)
     with pytest.raises(InputError, match="--url"):
         fetch.n03_url(43, 2016)
     with pytest.raises(InputError, match="西暦4桁"):
@@ -416,7 +418,7 @@ def test_unsafe_entries_refused(server, tmp_path, index):
     archive.write_bytes(body)
     target = tmp_path / "deep" / "target"
     with pytest.raises(InputError, match=reason):
-        fetch.safe_extract(archive, target)
+        safe_extract(archive, target)
     assert not target.exists() or list(target.rglob("*")) == []
     assert sorted(p.name for p in tmp_path.rglob("evil.txt")) == []
     assert not (tmp_path / "outside").exists()
@@ -426,7 +428,7 @@ def test_unsafe_entry_refused_even_when_not_selected(tmp_path):
     archive = tmp_path / "a.zip"
     archive.write_bytes(build_zip(tmp_path / "src", extra=(("../evil.txt", "x"),)))
     with pytest.raises(InputError, match=re.escape("安全でない項目 '../evil.txt'")):
-        fetch.safe_extract(archive, tmp_path / "t", members=[GEOJSON])
+        safe_extract(archive, tmp_path / "t", members=[GEOJSON])
     assert not (tmp_path / "t").exists() or list((tmp_path / "t").iterdir()) == []
     assert not (tmp_path / "evil.txt").exists()
 
@@ -434,14 +436,14 @@ def test_unsafe_entry_refused_even_when_not_selected(tmp_path):
 def test_safe_extract_writes_only_the_members_asked(tmp_path, n03_zip):
     archive = tmp_path / "a.zip"
     archive.write_bytes(n03_zip)
-    written = fetch.safe_extract(archive, tmp_path / "t", members=[GEOJSON])
+    written = safe_extract(archive, tmp_path / "t", members=[GEOJSON])
     assert written == [(tmp_path / "t" / GEOJSON).resolve()]
     assert sorted(str(p.relative_to(tmp_path / "t")) for p in (tmp_path / "t").rglob("*")) == [
         FOLDER,
         GEOJSON,
     ]
     with pytest.raises(InputError, match="同じ名前のファイル"):
-        fetch.safe_extract(archive, tmp_path / "t", members=[GEOJSON])
+        safe_extract(archive, tmp_path / "t", members=[GEOJSON])
     assert (tmp_path / "t" / GEOJSON).exists()  # the file already there is left alone
 
 
@@ -453,9 +455,9 @@ def test_zip_bomb_caps(server, tmp_path):
     archive.write_bytes(bomb.getvalue())
     assert archive.stat().st_size < 20_000
     with pytest.raises(InputError, match=r"5\.0 MB になり、上限 1\.0 MB"):
-        fetch.check_zip(archive, max_unpacked=1_000_000)
+        check_zip(archive, max_unpacked=1_000_000)
     with pytest.raises(InputError, match="展開すると"):
-        fetch.safe_extract(archive, tmp_path / "t", max_unpacked=1_000_000)
+        safe_extract(archive, tmp_path / "t", max_unpacked=1_000_000)
     url = server.serve("/bomb.zip", bomb.getvalue())
     with pytest.raises(FetchError, match="展開すると"):
         fetch.fetch_n03(43, url=url, max_unpacked=1_000_000)

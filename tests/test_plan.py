@@ -176,5 +176,5 @@ def test_reassign_settles_duplicates_and_drops_empty_areas(grid):
     assert [p.kind for p in moved.problems] == ["unknown"]  # B emptied and gone; the unknown entry stays
     again = moved.reassign({"99201": "C"})
     assert dict(again.areas) == {"A": ("99202",), "C": ("99201",)}
-    with pytest.raises(KeyError, match="99999"):
+    with pytest.raises(InputError, match="99999"):
         plan.reassign({"99999": "A"})

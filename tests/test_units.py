@@ -199,7 +199,7 @@ def test_second_load_comes_from_the_cache(grid_file, monkeypatch):
     def fail(*_a, **_k):
         raise AssertionError("source read again")
 
-    monkeypatch.setattr(units_mod, "_read_one", fail)
+    monkeypatch.setattr(units_mod, "read_boundary_file", fail)
     second = load_units(grid_file)
     assert list(second.index) == list(first.index)
     assert second.attrs["level"] == "municipality"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from types import MappingProxyType
 
 import geopandas as gpd
 import networkx as nx
@@ -13,14 +14,16 @@ import numpy as np
 import pandas as pd
 
 from geo_zaitaku import labels
-from geo_zaitaku.config import CheckConfig
+from geo_zaitaku.config import SEVERITIES, CheckConfig
 from geo_zaitaku.costs import Backend, CostMatrix, cost_matrix
 from geo_zaitaku.graph import contiguity_view
 from geo_zaitaku.plan import Plan
 from geo_zaitaku.sources.facilities import ImportLog, empty_facilities
 from geo_zaitaku.sources.population import PopulationImport
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+#: Severity -> position in the report (errors first); the severities are
+#: :data:`geo_zaitaku.config.SEVERITIES`, their names :data:`geo_zaitaku.labels.SEVERITY`.
+SEVERITY_ORDER: Mapping[str, int] = MappingProxyType({s: i for i, s in enumerate(SEVERITIES)})
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,28 @@ class CheckContext:
             pieces.sort(key=lambda p: (-len(p), p))
             out[area] = tuple(pieces)
         return out
+
+    @cached_property
+    def area_population(self) -> Mapping[str, float | None]:
+        """Population of each area: the sum over its units whose population is known
+        (``None`` when no unit's population is known)."""
+        units = self.plan.units
+        known = units["population"] if "population" in units.columns else pd.Series(dtype=float)
+        out: dict[str, float | None] = {}
+        for area, codes in self.plan.areas.items():
+            values = known.reindex(list(codes)).to_numpy(dtype=float)
+            out[area] = float(np.nansum(values)) if len(values) and not np.isnan(values).all() else None
+        return MappingProxyType(out)
+
+    @cached_property
+    def people_per_hub(self) -> Mapping[str, float | None]:
+        """Population per coordination hub of each area (``None`` without population or
+        without a hub)."""
+        out: dict[str, float | None] = {}
+        for area in self.plan.areas:
+            pop, hubs = self.area_population[area], len(self.hubs_by_area[area])
+            out[area] = pop / hubs if pop is not None and hubs else None
+        return MappingProxyType(out)
 
     @property
     def has_facility_data(self) -> bool:

@@ -14,27 +14,22 @@ def check_hub_density(ctx: CheckContext) -> list[Finding]:
     if not ctx.has_population:
         return []
     limit = ctx.config.people_per_hub
-    population = ctx.plan.units["population"]
     out = []
     for area, codes in ctx.plan.areas.items():
-        facilities = ctx.by_area[area]
-        hubs = int(facilities["hub"].sum())
-        pop = float(population.reindex(list(codes)).sum())
-        if hubs == 0 or limit <= 0:
+        per = ctx.people_per_hub[area]
+        if per is None or per <= limit:
             continue
-        per = pop / hubs
-        if per > limit:
-            out.append(
-                finding(
-                    ctx.config.density_severity,
-                    "hub_density",
-                    area=area,
-                    units=codes,
-                    value=round(per),
-                    per=per,
-                    limit=limit,
-                    pop=pop,
-                    n=hubs,
-                )
+        out.append(
+            finding(
+                ctx.config.density_severity,
+                "hub_density",
+                area=area,
+                units=codes,
+                value=round(per),
+                per=per,
+                limit=limit,
+                pop=ctx.area_population[area],
+                n=len(ctx.hubs_by_area[area]),
             )
+        )
     return out

@@ -220,7 +220,7 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 hub_names=tuple(hubs["name"]),
                 n_facilities=len(fac),
                 functions=MappingProxyType(functions),
-                people_per_hub=round(pop / len(hubs)) if pop is not None and len(hubs) else None,
+                people_per_hub=None if ctx.people_per_hub[area] is None else round(ctx.people_per_hub[area]),
                 max_reach_km=round(float(km), 2) if km is not None and not math.isnan(km) else None,
                 reference=MappingProxyType(ref),
             )

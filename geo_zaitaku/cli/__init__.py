@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from geo_zaitaku import __version__
+from geo_zaitaku import __version__, labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.cli import _output
 
@@ -51,23 +51,35 @@ def _register() -> None:
 _register()
 
 
+#: Exit status of each kind of error a user can cause (the first match counts). Every
+#: error a user can cause is an :class:`~geo_zaitaku.InputError` (unusable input,
+#: failed download, unusable cache folder): a one-paragraph message and status 2.
+EXIT_STATUS: tuple[tuple[type[BaseException], int], ...] = ((InputError, 2),)
+#: Exit status when the user interrupts (Ctrl-C).
+INTERRUPTED = 130
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return (and, as a script, exit with) the exit status."""
+    """Run the CLI; return the exit status (and exit with it when ``argv`` is ``None``,
+    as the console script does)."""
     try:
         result = cli.main(args=argv, prog_name="geo-zaitaku", standalone_mode=False)
-    except InputError as exc:
-        _output.error(str(exc))
-        code = 2
     except click.exceptions.Abort:
-        _output.error("中断しました / aborted")
-        code = 130
+        _output.error(labels.TEXT["aborted"])
+        code = INTERRUPTED
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
     except click.exceptions.Exit as exc:
         code = exc.exit_code
+    except Exception as exc:
+        status = next((s for kind, s in EXIT_STATUS if isinstance(exc, kind)), None)
+        if status is None:
+            raise
+        _output.error(str(exc))
+        code = status
     else:
         code = result if isinstance(result, int) else 0
-    if __name__ == "__main__" or argv is None:
+    if argv is None:
         sys.exit(code)
     return code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -146,13 +147,35 @@ reference_opt = click.option(
     type=PathParam(),
     help="参照レイヤCSV（二次医療圏・保健所圏域） / reference-layer CSV.",
 )
-out_opt = click.option(
-    "--out",
-    "-o",
-    "out",
-    type=PathParam(file_okay=False),
-    help="出力フォルダ / output folder.",
-)
+
+
+def out_option(
+    default: Path | None = None, *, file: str | None = None
+) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    """``--out``/``-o``: the output folder (``default`` shown in the help), or with
+    ``file`` an output file (``file`` describes the default, e.g. ``areas_map.html``)."""
+    if file is not None:
+        return click.option(
+            "--out",
+            "-o",
+            "out",
+            type=PathParam(dir_okay=False),
+            help=f"出力するファイル（既定 ./out/<計画ファイル名>/{file}） / output file (default {file}).",
+        )
+    return click.option(
+        "--out",
+        "-o",
+        "out",
+        type=PathParam(file_okay=False),
+        default=default,
+        show_default=default is not None,
+        help="出力フォルダ（既定 ./out/<計画ファイル名>/） / output folder."
+        if default is None
+        else "出力フォルダ / output folder.",
+    )
+
+
+out_opt = out_option()
 no_cache_opt = click.option(
     "--no-cache",
     is_flag=True,

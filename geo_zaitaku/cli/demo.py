@@ -12,14 +12,7 @@ from geo_zaitaku.cli import _output
 
 
 @click.command()
-@click.option(
-    "--out",
-    "-o",
-    type=opt.PathParam(file_okay=False),
-    default=Path("out/demo"),
-    show_default=True,
-    help="出力フォルダ / output folder.",
-)
+@opt.out_option(Path("out/demo"))
 @click.option("--quiet", "-q", is_flag=True, default=False, help="表と情報を省略 / less output.")
 def demo(out: Path, quiet: bool) -> int:
     """サンプル（架空の「さくら県」）で一通り実行する / run everything on the sample.

@@ -70,6 +70,7 @@ def fetch(
     geo-zaitaku fetch --list     取得済みの一覧
     geo-zaitaku fetch --clear    取得済みのデータを削除
     """
+    from geo_zaitaku.codes import prefecture_code
     from geo_zaitaku.sources import fetch as n03
 
     actions = [a for a, on in (("n03", dataset is not None), ("--list", list_), ("--clear", clear)) if on]
@@ -95,7 +96,7 @@ def fetch(
             "--pref で都道府県を指定してください（例: --pref 43 または --pref 熊本県）。 / give --pref.",
             where="geo-zaitaku fetch n03",
         )
-    code = n03.pref_code(pref)
+    code = prefecture_code(pref)
     y = n03.check_year(year if year is not None else n03.DEFAULT_YEAR)
     if not force and n03.cached_n03(code, y) is not None:
         _output.info(_T["cache_hit"])
@@ -118,7 +119,8 @@ def fetch(
             )
         )
     info = n03.cache_info(code, y)
-    assert info is not None
+    if info is None:  # fetch_n03 has just written it
+        raise RuntimeError(f"the cached N03 file of {code} ({y}) disappeared after fetching")
     _output.console.print(
         escape(
             _T["saved"].format(

@@ -40,12 +40,7 @@ def maps() -> None:
     "--choropleth", metavar="COLUMN", help="市区町村を塗り分ける列（例: pop_65over, pop_75over, population）."
 )
 @click.option("--no-reach", is_flag=True, default=False, help="積極的医療機関からの距離の円を作らない.")
-@click.option(
-    "--out",
-    "-o",
-    type=opt.PathParam(dir_okay=False),
-    help="出力する HTML（既定 ./out/<計画名>/areas_map.html）.",
-)
+@opt.out_option(file="areas_map.html")
 def areas(
     inputs: PlanInputs,
     no_basemap: bool,
@@ -81,12 +76,7 @@ def areas(
 @cdn_opt
 @click.option("--area", "areas_", multiple=True, metavar="NAME", help="表示する圏域（複数可。既定は全圏域）.")
 @click.option("--no-cluster", is_flag=True, default=False, help="施設をまとめて表示（クラスタ）しない.")
-@click.option(
-    "--out",
-    "-o",
-    type=opt.PathParam(dir_okay=False),
-    help="出力する HTML（既定 ./out/<計画名>/resources_map.html）。同じフォルダに一覧（CSV・HTML）も書きます.",
-)
+@opt.out_option(file="resources_map.html")
 def resources(
     inputs: PlanInputs,
     no_basemap: bool,

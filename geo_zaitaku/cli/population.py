@@ -29,14 +29,7 @@ def population() -> None:
     metavar="YYYY",
     help="将来推計人口のCSVから取り出す年 / the year to take from a projection CSV.",
 )
-@click.option(
-    "--out",
-    "-o",
-    type=opt.PathParam(file_okay=False),
-    default=Path("out/population"),
-    show_default=True,
-    help="出力フォルダ / output folder.",
-)
+@opt.out_option(Path("out/population"))
 @opt.no_cache_opt
 def import_(
     source: Path,

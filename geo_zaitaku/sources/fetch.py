@@ -30,7 +30,6 @@ and URLs, which members of the zip hold the boundaries, and the cache.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -40,7 +39,7 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -48,7 +47,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import codes, crs, labels, settings
+from geo_zaitaku import cache, codes, crs, labels
 from geo_zaitaku._errors import FetchError, InputError
 from geo_zaitaku._io import atomic_path, check_input_path, json_text, write_text
 from geo_zaitaku.sources._archive import (
@@ -56,17 +55,12 @@ from geo_zaitaku.sources._archive import (
     MAX_UNPACKED_BYTES,
     check_zip,
     safe_extract,
-    unsafe_entry,
 )
 from geo_zaitaku.sources._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
 
 __all__ = [
     "DEFAULT_YEAR",
     "FIRST_URL_YEAR",
-    "MAX_DOWNLOAD_BYTES",
-    "MAX_ENTRIES",
-    "MAX_UNPACKED_BYTES",
-    "TIMEOUT",
     "URL_TEMPLATE",
     "CachedFile",
     "FetchError",
@@ -76,17 +70,12 @@ __all__ = [
     "cache_path",
     "cached_n03",
     "check_year",
-    "check_zip",
     "clear_cached",
-    "download",
     "fetch_n03",
     "list_cached",
     "n03_url",
-    "pref_code",
     "read_n03_zip",
     "require_cached",
-    "safe_extract",
-    "unsafe_entry",
 ]
 
 #: Edition (1 January of this year) fetched when no year is given.
@@ -146,49 +135,6 @@ class CachedFile:
 # --- names and places ---------------------------------------------------------------
 
 
-def pref_code(pref: int | str) -> str:
-    """Return the two-digit code of a prefecture given by code or name.
-
-    Parameters
-    ----------
-    pref
-        ``43``, ``"43"``, ``"４３"``, ``"熊本県"`` or ``"熊本"``.
-
-    Returns
-    -------
-    str
-        ``"01"`` ... ``"47"``.
-
-    Raises
-    ------
-    InputError
-        Not a prefecture.
-
-    Examples
-    --------
-    >>> pref_code("熊本県"), pref_code(1)
-    ('43', '01')
-    """
-    if isinstance(pref, int) and not isinstance(pref, bool):
-        text = str(pref)
-    elif isinstance(pref, str):
-        text = unicodedata.normalize("NFKC", pref).strip()
-    else:
-        text = repr(pref)
-    if text.isascii() and text.isdigit() and len(text) <= 2:
-        code = text.zfill(2)
-        if code in codes.PREFECTURES:
-            return code
-    for code, name in codes.PREFECTURES.items():
-        if text == name or (name != "北海道" and text == name[:-1]):
-            return code
-    raise InputError(
-        f"都道府県の指定 {str(pref)!r} が分かりません。2桁のコード（01〜47、例: 43）か名称（例: 熊本県）を"
-        "指定してください。 / unknown prefecture: give a code 01-47 (e.g. 43) or a name (e.g. 熊本県).",
-        where="--pref",
-    )
-
-
 def check_year(year: int | str) -> int:
     """Return an edition year as an integer.
 
@@ -241,7 +187,7 @@ def n03_url(pref: int | str, year: int | str = DEFAULT_YEAR) -> str:
     >>> n03_url(43, 2024)
     'https://nlftp.mlit.go.jp/ksj/gml/data/N03/N03-2024/N03-20240101_43_GML.zip'
     """
-    code = pref_code(pref)
+    code = codes.prefecture_code(pref)
     y = check_year(year)
     if y < FIRST_URL_YEAR:
         raise InputError(
@@ -262,7 +208,7 @@ def cache_dir() -> Path:
     pathlib.Path
         ``settings.get_cache_dir() / "n03"`` (not created here).
     """
-    return settings.get_cache_dir() / "n03"
+    return cache.folder("n03")
 
 
 def cache_path(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
@@ -281,7 +227,7 @@ def cache_path(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
         ``<cache dir>/n03/N03-{year}_{pref}.parquet``; the zip and the JSON sidecar
         sit beside it with the suffixes ``.zip`` and ``.json``.
     """
-    return cache_dir() / f"{_stem(pref_code(pref), check_year(year))}.parquet"
+    return cache_dir() / f"{_stem(codes.prefecture_code(pref), check_year(year))}.parquet"
 
 
 def cached_n03(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path | None:
@@ -321,7 +267,7 @@ def require_cached(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
     InputError
         Not cached: the message gives the ``geo-zaitaku fetch`` command to run.
     """
-    code = pref_code(pref)
+    code = codes.prefecture_code(pref)
     y = check_year(year)
     path = cached_n03(code, y)
     if path is None:
@@ -397,7 +343,7 @@ def fetch_n03(
         Unknown prefecture or year, unsafe or unreadable archive, no boundary file in
         it, cache folder not writable.
     """
-    code = pref_code(pref)
+    code = codes.prefecture_code(pref)
     y = check_year(year)
     target = cache_path(code, y)
     if target.is_file() and not force:
@@ -406,7 +352,7 @@ def fetch_n03(
     check_scheme(source)
     zip_path = target.with_suffix(".zip")
     meta_path = target.with_suffix(".json")
-    with _cache_errors():
+    with cache.writing("n03"):
         if force or not zip_path.is_file():
             n = download(
                 source,
@@ -500,12 +446,12 @@ def read_n03_zip(
         safe_extract(path, tmp, members=needed, max_unpacked=max_unpacked, max_entries=max_entries)
         for member in chosen:
             try:
-                raw = units._read_one(Path(tmp, *PurePosixPath(member.replace("\\", "/")).parts))
+                raw = units.read_boundary_file(Path(tmp, *PurePosixPath(member.replace("\\", "/")).parts))
             except InputError as exc:
                 raise InputError(exc.detail, path=path, where=member) from None
             frames.append(raw.assign(_source=f"{path}!{member}"))
     raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    raw, duplicates = units._merge_copies(raw)  # a code in two members: same shape once, else refused
+    raw, duplicates = units.merge_copies(raw)  # a code in two members: same shape once, else refused
     frame = gpd.GeoDataFrame(_as_n03(raw), geometry="geometry", crs=crs.GEOGRAPHIC)
     frame.attrs["duplicates"] = duplicates
     return frame, chosen
@@ -522,7 +468,7 @@ def _boundary_members(infos: list[zipfile.ZipInfo]) -> tuple[list[str], set[str]
     from geo_zaitaku import units
 
     names = {PurePosixPath(i.filename.replace("\\", "/")): i.filename for i in infos if not i.is_dir()}
-    picked = units._boundary_files_in(Path(n) for n in names if n.suffix.lower() != ".zip")
+    picked = units.boundary_files(Path(n) for n in names if n.suffix.lower() != ".zip")
     chosen = [PurePosixPath(p.as_posix()) for p in picked]
     needed = set()
     for c in chosen:
@@ -594,7 +540,7 @@ def clear_cached() -> int:
     if not folder.is_dir():
         return 0
     datasets = set()
-    with _cache_errors():
+    with cache.writing("n03"):
         for entry in folder.iterdir():
             match = _CACHE_NAME.fullmatch(entry.name.split(".")[0])
             if match and entry.suffix in (".parquet", ".zip"):
@@ -615,7 +561,8 @@ def _stem(code: str, year: int) -> str:
 
 def _describe(path: Path) -> CachedFile:
     match = _CACHE_NAME.fullmatch(path.stem)
-    assert match is not None
+    if match is None:  # callers pass only names that match
+        raise ValueError(f"not the name of a cached N03 file: {path.name}")
     year, code = int(match.group(1)), match.group(2)
     meta = _read_meta(path.with_suffix(".json")) or {}
     size = sum(
@@ -687,17 +634,3 @@ def _as_text(values: list[object], *, code: bool) -> list[str | None]:
         else:
             out.append(str(v))
     return out
-
-
-@contextlib.contextmanager
-def _cache_errors() -> Iterator[None]:
-    """Turn file-system errors on the cache folder into an InputError."""
-    try:
-        yield
-    except OSError as exc:
-        raise InputError(
-            f"キャッシュフォルダに書き込めません（{exc}）。空き容量と権限を確認するか、環境変数 "
-            "GEO_ZAITAKU_CACHE_DIR で別のフォルダを指定してください。 / cannot write the cache folder; "
-            "check free space and permissions, or set GEO_ZAITAKU_CACHE_DIR.",
-            path=cache_dir(),
-        ) from exc

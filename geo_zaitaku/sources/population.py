@@ -385,8 +385,8 @@ def _scheme(
     ordered: list[tuple[str, AgeGroup]] = [closed[0]]
     for key, g in closed[1:]:
         prev_key, prev = ordered[-1]
-        assert prev[1] is not None
-        if g[0] != prev[1] + 1:
+        prev_end = prev[1] if prev[1] is not None else prev[0]  # closed groups have an end
+        if g[0] != prev_end + 1:
             what = "重なっています" if g[0] <= prev[1] else "連続していません（間が抜けています）"
             raise InputError(
                 f"年齢階級「{shown[prev_key]}」と「{shown[key]}」が{what}。"
@@ -395,9 +395,8 @@ def _scheme(
                 where=where,
             )
         ordered.append((key, g))
-    last = ordered[-1][1][1]
-    assert last is not None
-    end = last + 1
+    last = ordered[-1][1]
+    end = (last[1] if last[1] is not None else last[0]) + 1
     top = [(k, g) for k, g in opens if g[0] == end]
     if not top:
         raise InputError(
@@ -887,9 +886,8 @@ def load_projection(path: str | Path, units: gpd.GeoDataFrame) -> Projection:
             path=path,
         )
     lines_by_year: dict[int, int] = {}
-    for y, recs in records.items():
-        assert y is not None
-        lines_by_year[y] = sum(len(r.lines) for r in recs.values())
+    for y in years:
+        lines_by_year[y] = sum(len(r.lines) for r in records[y].values())
     for y, _issue in issues:
         if y is not None:
             lines_by_year[y] = lines_by_year.get(y, 0) + 1
