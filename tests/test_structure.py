@@ -63,3 +63,24 @@ def test_page_script_uses_only_names_the_data_give():
     assert columns <= set(MAP_COLUMNS), columns - set(MAP_COLUMNS)
     words = set(re.findall(r"\b(?:t|text)\.(\w+)", SCRIPT))
     assert words <= set(labels.MAP_TEXT), words - set(labels.MAP_TEXT)
+
+
+def test_public_api_is_one_list():
+    import geo_zaitaku
+    from geo_zaitaku import _api
+
+    names = {n for n in vars(_api) if not n.startswith("_") and n != "annotations"}
+    assert set(geo_zaitaku.__all__) - {"__version__"} == names
+    for name in geo_zaitaku.__all__:
+        assert getattr(geo_zaitaku, name) is not None
+    assert "build_graph" not in geo_zaitaku.__all__ and "attach_population" not in geo_zaitaku.__all__
+
+
+def test_cli_starts_without_the_geospatial_stack():
+    """``geo-zaitaku --help`` must not import geopandas (it takes about a second)."""
+    import subprocess
+    import sys
+
+    code = "import sys, geo_zaitaku.cli; print('geopandas' in sys.modules, 'folium' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from geo_zaitaku import labels
-from geo_zaitaku.checks import Report
+
+if TYPE_CHECKING:
+    from geo_zaitaku.checks import Report
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
