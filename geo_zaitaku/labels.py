@@ -346,7 +346,9 @@ MESSAGES = MappingProxyType(
 TEXT = MappingProxyType(
     {
         "plan_ok": "計画にエラーはありません",
+        "unknown": "不明",
         "aborted": "中断しました / aborted",
+        "comparison_summary": "エラー {a}件 → {b}件（解消した指摘 {resolved}件・新しい指摘 {new}件・移動した市区町村 {moved}）",
         "plan_errors": "計画にエラーが{n}件あります",
         "summary": "エラー {errors}件・警告 {warnings}件・情報 {infos}件",
         "report_title": "在宅医療圏 点検結果",
@@ -530,5 +532,54 @@ NOTES = MappingProxyType(
     {
         "swapped": "緯度と経度の入替え",
         "duplicate_id": "IDの重複（番号を付けて区別）",
+    }
+)
+
+
+#: Units of costs.
+MEASURES = MappingProxyType({"km": "km", "min": "分"})
+
+#: Names of the facility flags (roles, 24-hour, functions) in tables and messages.
+FLAG_NAMES = MappingProxyType(
+    {
+        "key_institution": "積極的役割を担う医療機関",
+        "hub": "連携を担う拠点",
+        "is_24h": "24時間対応",
+        "discharge": "退院支援",
+        "daily": "日常の療養支援",
+        "emergency": "急変時の対応",
+        "end_of_life": "看取り",
+    }
+)
+
+#: Words of comparisons (``comparison.md``: scenarios and ``geo-zaitaku diff``).
+COMPARE = MappingProxyType(
+    {
+        "title": "比較",
+        "errors": "エラー: {a}件 → {b}件",
+        "changes": "変更の内容",
+        "closed": "閉鎖",
+        "designated": "指定の変更",
+        "added": "追加",
+        "moved": "移動",
+        "checks": "点検の設定",
+        "areas": "圏域ごとの比較（前 → 後）",
+        "area": "圏域",
+        "units": "市区町村数",
+        "population": "人口",
+        "key": "積極的医療機関",
+        "hubs": "連携拠点",
+        "per_hub": "拠点あたり人口",
+        "beyond": "目安を超える人口の割合",
+        "area_errors": "エラー",
+        "areas_added": "新しい圏域",
+        "areas_removed": "なくなった圏域",
+        "areas_renamed": "名称の変わった圏域",
+        "units_moved": "圏域の変わった市区町村",
+        "reach_changed": "最寄りの積極的医療機関までの距離が変わった市区町村（{unit}）",
+        "resolved": "解消した指摘",
+        "new": "新しい指摘",
+        "moved_layer": "圏域の変わった市区町村",
+        "moved_tip": "移動: {a} → {b}",
     }
 )

@@ -32,11 +32,13 @@ COMMANDS: tuple[str, ...] = (
     "check",
     "demand",
     "demo",
+    "diff",
     "facilities",
     "fetch",
     "maps",
     "population",
     "sample",
+    "scenario",
 )
 
 

@@ -189,6 +189,9 @@ level_opt = click.option(
     show_default=True,
     help="単位: 市区町村（政令市は市）か、政令市を区に分けるか / municipalities, or designated cities by ward.",
 )
+no_basemap_opt = click.option(
+    "--no-basemap", is_flag=True, default=False, help="背景地図（地理院タイル）を使わない / blank background."
+)
 quiet_opt = click.option("--quiet", "-q", is_flag=True, default=False, help="表と情報を省略 / less output.")
 pref_opt = click.option(
     "--pref",

@@ -81,3 +81,58 @@ def print_written(paths: list[Path]) -> None:
     """List the files written."""
     for p in paths:
         info(f"{labels.TEXT['written']}: {p}")
+
+
+def print_comparison(cmp: object, *, quiet: bool = False) -> None:
+    """Print a comparison: the areas that changed, then one summary line."""
+    t = labels.COMPARE
+    if not quiet:
+        table = Table(title=escape(f"{cmp.before} → {cmp.after}"), title_justify="left")
+        for col in ("area", "units", "population", "key", "hubs", "beyond", "area_errors"):
+            table.add_column(t[col], justify="left" if col == "area" else "right")
+        for a in cmp.areas:
+            if a.before == a.after:
+                continue
+            table.add_row(
+                escape(a.area),
+                *(
+                    _pair(a.before, a.after, attr, fmt)
+                    for attr, fmt in (
+                        ("units", "{:,.0f}"),
+                        ("population", "{:,.0f}"),
+                        ("key_institutions", "{:,.0f}"),
+                        ("hubs", "{:,.0f}"),
+                        ("beyond_reach", "{:.1%}"),
+                        ("errors", "{:,.0f}"),
+                    )
+                ),
+            )
+        if table.row_count:
+            console.print(table)
+        for f in cmp.new:
+            if f.severity != "info":
+                area = f"［{f.area}］" if f.area else ""
+                console.print(
+                    f"[{_STYLE[f.severity]}]{t['new']}[/] {escape(area + f.message)}", soft_wrap=True
+                )
+    console.print(
+        labels.TEXT["comparison_summary"].format(
+            a=cmp.errors[0],
+            b=cmp.errors[1],
+            resolved=len(cmp.resolved),
+            new=len(cmp.new),
+            moved=len(cmp.moved),
+        ),
+        soft_wrap=True,
+    )
+
+
+def _pair(before: object, after: object, attr: str, fmt: str) -> str:
+    def one(fig: object) -> str:
+        if fig is None:
+            return "—"
+        v = getattr(fig, attr)
+        return "?" if v is None else fmt.format(v)
+
+    a, b = one(before), one(after)
+    return a if a == b else f"{a} → {b}"

@@ -10,9 +10,7 @@ from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
-basemap_opt = click.option(
-    "--no-basemap", is_flag=True, default=False, help="背景地図（地理院タイル）を使わない / blank background."
-)
+basemap_opt = opt.no_basemap_opt
 cdn_opt = click.option(
     "--cdn/--self-contained",
     "cdn",

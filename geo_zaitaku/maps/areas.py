@@ -9,6 +9,8 @@ The map is described as data (layers, labels, legend, facilities; see
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -31,6 +33,41 @@ HIDDEN_KINDS = ("pharmacy", "dental", "care_management", "community_support", "o
 Tip = dict[str, object]
 #: Style of the declared links (bridges, ferries …).
 LINK_STYLE = {"color": "#000000", "weight": 3, "dashArray": "6 6", "opacity": 0.9}
+#: Colour of what a comparison, robustness run or design points out (magenta: apart
+#: from the area palette and from the error red).
+MARK_COLOR = "#CC0077"
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What to point out on the area map beside the plan itself.
+
+    Attributes
+    ----------
+    name
+        Layer and legend name (「移動した市区町村」, 「単一障害点」 …).
+    units
+        Unit code -> note (outlined; the note is added to the unit's tooltip).
+    facilities
+        Facility id -> note (drawn as rings, with the note in their tooltip).
+    area_values
+        Area -> value; when given, areas are shaded by it instead of by the area
+        palette (e.g. failure probabilities).
+    value_name
+        Legend heading of the shading.
+    breaks
+        Class breaks of the shading (values from ``breaks[k]`` up to ``breaks[k + 1]``).
+    percent
+        Show the values as percentages.
+    """
+
+    name: str
+    units: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    facilities: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    area_values: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    value_name: str = ""
+    breaks: tuple[float, ...] = (0.0, 0.01, 0.05, 0.1, 0.25, 1.0)
+    percent: bool = True
 
 
 def area_map(
@@ -40,6 +77,7 @@ def area_map(
     reach: bool = True,
     choropleth: str | None = None,
     title: str | None = None,
+    marks: Marks | None = None,
 ) -> MapDocument:
     """Build the planner's map of a checked plan.
 
@@ -65,6 +103,9 @@ def area_map(
         initially hidden layer with its classes in the legend.
     title
         Page title (default: the plan name).
+    marks
+        Municipalities and facilities to point out, and values to shade areas by
+        (comparisons, robustness, designs).
 
     Returns
     -------
@@ -98,6 +139,8 @@ def area_map(
 
     # 1. areas, drawn per unit so that each unit's tooltip tells its area and status
     fills = [colors.get(a, "#FFFFFF") if a else "#FFFFFF" for a in area_of]
+    if marks is not None and marks.area_values:
+        fills = [_value_fill(marks, marks.area_values.get(a or "")) for a in area_of]
     layers.append(
         {
             "name": t["areas_layer"],
@@ -114,6 +157,7 @@ def area_map(
                     summaries.get(area),
                     errors.get(area, []),
                     notes.get(area or ""),
+                    marks.units.get(code) if marks is not None else None,
                 )
                 for code, area in zip(units.index, area_of, strict=True)
             ],
@@ -164,12 +208,15 @@ def area_map(
     # 4. declared links (bridges, ferries …) between the units' centroids
     if plan.links:
         layers.append(_links_layer(plan))
-    # 5. choropleth of a unit attribute (hidden at first)
+    # 5. marked municipalities and facilities
+    if marks is not None:
+        layers += _mark_layers(plan, geoms, run.facilities.frame, marks)
+    # 6. choropleth of a unit attribute (hidden at first)
     choropleth_legend: list[dict[str, object]] = []
     if choropleth:
         layer, choropleth_legend = _choropleth(units, geoms, choropleth)
         layers.append(layer)
-    # 6. area names, on top of everything
+    # 7. area names, on top of everything
     config["labels"] = {
         "name": t["labels_layer"],
         "items": [
@@ -182,7 +229,7 @@ def area_map(
             for area, p in ((a, g.representative_point()) for a, g in area_geoms.items())
         ],
     }
-    # 7. facilities: key institutions and hubs on top, other kinds togglable; reach circles
+    # 8. facilities: key institutions and hubs on top, other kinds togglable; reach circles
     table = facility_table(run.facilities.frame, units, hidden_kinds=HIDDEN_KINDS, cluster=True)
     reach_km = plan.config.reach_km
     config["facilities"] = {
@@ -193,7 +240,7 @@ def area_map(
         else None,
     }
     config["ready"] = {"areas": len(plan.areas)}
-    legend += _legend(plan, colors, errors, table, reach_km if reach else None)
+    legend += _legend(plan, colors, errors, table, reach_km if reach else None, marks)
     legend += choropleth_legend
     return MapDocument(m, control, config, cluster=True)
 
@@ -229,6 +276,7 @@ def _unit_tip(
     summary: AreaSummary | None,
     errors: Sequence[str],
     area_note: str | None = None,
+    mark: str | None = None,
 ) -> Tip:
     """Tooltip of one unit: its area (and the area's note), population, nearest key
     institution, area errors."""
@@ -239,6 +287,8 @@ def _unit_tip(
     lines = [f"{labels.COLUMNS['area']}: {area}"]
     if area_note:
         lines.append(area_note)
+    if mark:
+        lines.append(mark)
     if unit is not None and unit.population is not None:
         lines.append(f"{t['population']}: {unit.population:,.0f}")
     if unit is not None and unit.reach_km is not None:
@@ -252,6 +302,52 @@ def _unit_tip(
             f"{labels.SHORT['n_hubs']} {len(summary.hubs)}"
         )
     return {"t": title, "l": lines, "e": list(errors)}
+
+
+def _value_fill(marks: Marks, value: float | None) -> str:
+    """The sequential class colour of an area's value (white when it has none)."""
+    if value is None or not np.isfinite(value):
+        return "#FFFFFF"
+    k = int(np.searchsorted(np.asarray(marks.breaks[1:-1]), value, side="right"))
+    return SEQUENTIAL[min(k, len(SEQUENTIAL) - 1)]
+
+
+def _mark_layers(
+    plan: Plan, geoms: np.ndarray, facilities: pd.DataFrame, marks: Marks
+) -> list[dict[str, Any]]:
+    """Outlines of the marked units and rings around the marked facilities."""
+    out: list[dict[str, Any]] = []
+    if marks.units:
+        pos = {c: i for i, c in enumerate(plan.units.index)}
+        codes = [c for c in marks.units if c in pos]
+        out.append(
+            {
+                "name": marks.name,
+                "data": _geo.feature_collection(
+                    [geoms[pos[c]] for c in codes], [{"i": k} for k in range(len(codes))]
+                ),
+                "style": {"color": MARK_COLOR, "weight": 4, "fill": False, "dashArray": "6 3", "opacity": 1},
+                "tips": [{"t": f"{plan.unit_name(c)}（{c}）", "l": [marks.units[c]]} for c in codes],
+            }
+        )
+    if marks.facilities:
+        rows = facilities[facilities["id"].isin(list(marks.facilities))]
+        rows = rows[np.isfinite(rows["lat"].to_numpy(dtype=float))]
+        points = [
+            shapely.Point(round(x, 5), round(y, 5)) for x, y in zip(rows["lon"], rows["lat"], strict=True)
+        ]
+        out.append(
+            {
+                "name": marks.name,
+                "data": _geo.feature_collection(points, [{"i": k} for k in range(len(points))]),
+                "points": {"radius": 14, "color": MARK_COLOR, "weight": 4, "fill": False},
+                "tips": [
+                    {"t": name, "l": [marks.facilities[fid]]}
+                    for fid, name in zip(rows["id"], rows["name"], strict=True)
+                ],
+            }
+        )
+    return out
 
 
 def _links_layer(plan: Plan) -> dict[str, Any]:
@@ -326,10 +422,21 @@ def _legend(
     errors: Mapping[str, list[str]],
     table: Mapping[str, Any],
     reach_km: float | None,
+    marks: Marks | None = None,
 ) -> list[dict[str, object]]:
     t = labels.MAP_TEXT
     rows = [heading(t["areas_layer"])]
-    rows += [legend_item(a + (" ⚠" if errors.get(a) else ""), fill=colors[a]) for a in plan.areas]
+    if marks is not None and marks.area_values:
+        rows = [heading(marks.value_name)]
+        b = marks.breaks
+        shown = (lambda v: f"{v:.0%}") if marks.percent else (lambda v: f"{v:,g}")
+        rows += [
+            legend_item(f"{shown(b[k])} – {shown(b[k + 1])}", fill=SEQUENTIAL[k]) for k in range(len(b) - 1)
+        ]
+    else:
+        rows += [legend_item(a + (" ⚠" if errors.get(a) else ""), fill=colors[a]) for a in plan.areas]
+    if marks is not None and (marks.units or marks.facilities):
+        rows.append(legend_item(marks.name, line={"width": 4, "style": "dashed", "color": MARK_COLOR}))
     if errors:
         rows.append(legend_item(t["error_legend"], hatch=ERROR_COLOR))
     rows.append(legend_item(t["area_borders_layer"], line={"width": 3, "style": "solid", "color": "#222222"}))
@@ -355,3 +462,27 @@ def _legend(
     if table["unlocated"]:
         rows.append(note(t["no_location"].format(n=table["unlocated"])))
     return rows
+
+
+def comparison_map(run: CheckRun, comparison: Any, **kwargs: Any) -> MapDocument:
+    """The area map of the *after* state of a comparison, with the municipalities that
+    moved outlined (「移動: 北部 → 東部」 in their tooltip).
+
+    Parameters
+    ----------
+    run
+        The after state.
+    comparison
+        A :class:`geo_zaitaku.scenarios.Comparison`.
+    **kwargs
+        Passed to :func:`area_map`.
+    """
+    t = labels.COMPARE
+    marks = Marks(
+        name=t["moved_layer"],
+        units={
+            m.code: t["moved_tip"].format(a=m.area_before or "—", b=m.area_after or "—")
+            for m in comparison.moved
+        },
+    )
+    return area_map(run, marks=marks, **kwargs)

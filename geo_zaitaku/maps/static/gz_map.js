@@ -95,7 +95,7 @@
   GZ.layer = function (map, control, spec) {
     var base = spec.style || {};
     var interactive = spec.interactive !== false;
-    var layer = L.geoJSON(spec.data, {
+    var options = {
       interactive: interactive,
       style: function (feature) {
         var s = Object.assign({}, base);
@@ -103,7 +103,14 @@
         if (spec.hatch) s.fillColor = "url(#gz-hatch)";
         return s;
       }
-    });
+    };
+    /* point features (marked facilities) are drawn as rings */
+    if (spec.points) {
+      options.pointToLayer = function (feature, latlng) {
+        return L.circleMarker(latlng, Object.assign({ interactive: interactive }, spec.points));
+      };
+    }
+    var layer = L.geoJSON(spec.data, options);
     if (spec.highlight) {
       layer.on("mouseover", function (e) { e.layer.setStyle(spec.highlight); });
       layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });

@@ -1,0 +1,510 @@
+"""Scenario files: changes applied on top of a plan's inputs, then checked.
+
+A scenario is a TOML file::
+
+    [scenario]
+    name = "A病院の閉院と拠点の追加"
+
+    [[close]]            # facilities closed: every key given must match
+    id = "F12"
+    [[close]]
+    kind = "visiting_nursing"   # a kind id or its Japanese name
+    area = "阿蘇"
+
+    [[designate]]        # roles and functions of existing facilities
+    id = "F40"
+    hub = true           # key_institution, hub, is_24h, discharge, daily, emergency, end_of_life
+
+    [[add]]              # new facilities, with the columns of the facility CSV
+    name = "新しい連携拠点"
+    municipality_code = "43214"
+    hub = true
+
+    [move]               # municipalities (code or name) -> area (a new name creates an area)
+    "美里町" = "上益城"
+
+    [checks]             # threshold overrides, as in a plan
+    reach_km = 20
+
+Selectors (``[[close]]``, ``[[designate]]``) take ``id``, ``name``, ``kind``, ``area``
+and ``municipality`` (a code or name); all the keys given must match, and a selector
+that matches no facility is an input error naming the file and the entry, as is an
+unknown municipality or area. Changes apply in the order close → designate → add →
+move → checks, each to the state the previous ones left.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo_zaitaku import crs, labels, schema
+from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import read_input_bytes
+from geo_zaitaku.checks import run_checks
+from geo_zaitaku.lookup import UnitLookup
+from geo_zaitaku.pipeline import CheckRun
+from geo_zaitaku.sources.facilities import FacilityImport, load_facilities
+
+#: Keys a selector may have.
+SELECTOR_KEYS = ("id", "name", "kind", "area", "municipality")
+#: Columns an added facility may have (those of the canonical facility CSV).
+ADD_KEYS = schema.CANONICAL_FIELDS
+_TABLES = ("scenario", "close", "designate", "add", "move", "checks")
+_KIND_BY_LABEL = {unicodedata.normalize("NFKC", ja): k for k, (ja, _en) in labels.KINDS.items()}
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Which facilities an entry names.
+
+    Attributes
+    ----------
+    entry
+        Where it is written (``"[[close]] 2番目"``), for messages.
+    values
+        Key -> value, every one of which must match.
+    """
+
+    entry: str
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Designation:
+    """New roles or functions for the facilities a selector names."""
+
+    selector: Selector
+    flags: Mapping[str, bool]
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A scenario file, parsed and validated (not yet applied).
+
+    Attributes
+    ----------
+    name, description
+        From ``[scenario]``.
+    close
+        Selectors of the facilities closed.
+    designate
+        New roles or functions.
+    add
+        New facilities (rows of the canonical facility CSV).
+    move
+        Municipality (code or name, as written) -> area.
+    checks
+        Threshold overrides.
+    source
+        The file.
+    """
+
+    name: str
+    description: str = ""
+    close: tuple[Selector, ...] = ()
+    designate: tuple[Designation, ...] = ()
+    add: tuple[Mapping[str, object], ...] = ()
+    move: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    checks: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    source: Path | None = None
+
+
+def read_scenario(path: str | Path) -> ScenarioSpec:
+    """Read and validate a scenario TOML file.
+
+    Raises
+    ------
+    InputError
+        Missing, unreadable or malformed file, an unknown table or key, a value of the
+        wrong type.
+    """
+    path = Path(path)
+    raw = read_input_bytes(path, what="シナリオファイル")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "シナリオファイルは UTF-8 で保存してください。 / save the scenario as UTF-8.", path=path
+        ) from exc
+    return parse_scenario(text, source=path)
+
+
+def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
+    """Parse scenario TOML text (see :func:`read_scenario`)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"TOML の書き方に誤りがあります: {exc} / malformed TOML.", path=source) from exc
+    unknown = sorted(set(data) - set(_TABLES))
+    if unknown:
+        raise InputError(
+            f"未知の表 {unknown} があります。使える表: [scenario] [[close]] [[designate]] [[add]] [move] [checks]"
+            " / unknown tables.",
+            path=source,
+            where=", ".join(unknown),
+        )
+    head = _table(data.get("scenario", {}), "[scenario]", source)
+    _known(head, ("name", "description"), "[scenario]", source)
+    move = _table(data.get("move", {}), "[move]", source)
+    for unit, area in move.items():
+        if not isinstance(area, str) or not area.strip():
+            raise InputError(
+                "移す先の圏域名を文字列で書いてください。 / the target area must be a name.",
+                path=source,
+                where=f'[move] "{unit}"',
+            )
+    checks = _table(data.get("checks", {}), "[checks]", source)
+    from geo_zaitaku.config import CheckConfig
+
+    CheckConfig().updated(checks, path=source)  # validated at the door
+    return ScenarioSpec(
+        name=str(head.get("name") or (source.stem if source else "scenario")),
+        description=str(head.get("description", "")),
+        close=tuple(_selector(item, "close", i, source) for i, item in _items(data, "close", source)),
+        designate=tuple(_designation(item, i, source) for i, item in _items(data, "designate", source)),
+        add=tuple(_addition(item, i, source) for i, item in _items(data, "add", source)),
+        move=MappingProxyType({str(k): v.strip() for k, v in move.items()}),
+        checks=MappingProxyType(dict(checks)),
+        source=source,
+    )
+
+
+def _table(value: object, where: str, source: Path | None) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(f"{where} は表で書いてください。 / must be a table.", path=source, where=where)
+    return value
+
+
+def _known(item: Mapping[str, object], keys: tuple[str, ...], where: str, source: Path | None) -> None:
+    bad = sorted(set(item) - set(keys))
+    if bad:
+        raise InputError(
+            f"未知のキー {bad} です。使えるキー: {', '.join(keys)} / unknown key.", path=source, where=where
+        )
+
+
+def _items(data: Mapping[str, Any], key: str, source: Path | None) -> list[tuple[int, dict[str, Any]]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise InputError(
+            f"{key} は [[{key}]] の形（表の配列）で書いてください。 / [[{key}]] must be an array of tables.",
+            path=source,
+            where=f"[[{key}]]",
+        )
+    return list(enumerate(value, start=1))
+
+
+def _text(value: object, where: str, source: Path | None) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InputError(
+            f"文字列で書いてください（値: {value!r}）。 / must be text.", path=source, where=where
+        )
+    text = f"{value:05d}" if isinstance(value, int) else value.strip()
+    if not text:
+        raise InputError("値が空です。 / empty value.", path=source, where=where)
+    return text
+
+
+def _selector(
+    item: Mapping[str, Any], table: str, i: int, source: Path | None, extra: tuple[str, ...] = ()
+) -> Selector:
+    where = f"[[{table}]] {i}番目"
+    _known(item, (*SELECTOR_KEYS, *extra), where, source)
+    values = {k: _text(v, f"{where} {k}", source) for k, v in item.items() if k in SELECTOR_KEYS}
+    if not values:
+        raise InputError(
+            f"施設を選ぶキー（{', '.join(SELECTOR_KEYS)}）を1つ以上書いてください。 / give at least one selector key.",
+            path=source,
+            where=where,
+        )
+    return Selector(where, MappingProxyType(values))
+
+
+def _designation(item: Mapping[str, Any], i: int, source: Path | None) -> Designation:
+    selector = _selector(item, "designate", i, source, extra=schema.FLAG_FIELDS)
+    flags = {}
+    for key in schema.FLAG_FIELDS:
+        if key in item:
+            if not isinstance(item[key], bool):
+                raise InputError(
+                    "true か false を書いてください。 / must be true or false.",
+                    path=source,
+                    where=f"{selector.entry} {key}",
+                )
+            flags[key] = item[key]
+    if not flags:
+        raise InputError(
+            f"変える項目（{', '.join(schema.FLAG_FIELDS)}）を1つ以上書いてください。 / nothing to change.",
+            path=source,
+            where=selector.entry,
+        )
+    return Designation(selector, MappingProxyType(flags))
+
+
+def _addition(item: Mapping[str, Any], i: int, source: Path | None) -> Mapping[str, object]:
+    where = f"[[add]] {i}番目"
+    _known(item, ADD_KEYS, where, source)
+    if not isinstance(item.get("name"), str) or not item["name"].strip():
+        raise InputError("name（施設名）を書いてください。 / name is required.", path=source, where=where)
+    has_point = "lat" in item and "lon" in item
+    if not has_point and "municipality_code" not in item:
+        raise InputError(
+            "lat・lon（緯度経度）か municipality_code（市区町村コード）を書いてください。 / give lat/lon or "
+            "municipality_code.",
+            path=source,
+            where=where,
+        )
+    out: dict[str, object] = {}
+    for key, value in item.items():
+        if key in schema.FLAG_FIELDS and not isinstance(value, bool):
+            raise InputError(
+                "true か false を書いてください。 / must be true or false.",
+                path=source,
+                where=f"{where} {key}",
+            )
+        if key in ("lat", "lon") and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise InputError(
+                "数値で書いてください。 / must be a number.", path=source, where=f"{where} {key}"
+            )
+        out[key] = value
+    return MappingProxyType(out)
+
+
+# --------------------------------------------------------------------------- applying
+
+
+@dataclass(frozen=True)
+class AppliedChanges:
+    """What a scenario changed, JSON-ready.
+
+    Attributes
+    ----------
+    closed
+        ``{"id", "name", "area"}`` of each facility closed.
+    designated
+        ``{"id", "name", "area", "field", "before", "after"}`` of each flag changed.
+    added
+        ``{"id", "name", "unit", "area"}`` of each facility added.
+    moved
+        ``{"code", "name", "from", "to"}`` of each municipality moved.
+    checks
+        The threshold overrides.
+    """
+
+    closed: tuple[Mapping[str, object], ...] = ()
+    designated: tuple[Mapping[str, object], ...] = ()
+    added: tuple[Mapping[str, object], ...] = ()
+    moved: tuple[Mapping[str, object], ...] = ()
+    checks: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "closed": [dict(c) for c in self.closed],
+            "designated": [dict(d) for d in self.designated],
+            "added": [dict(a) for a in self.added],
+            "moved": [dict(m) for m in self.moved],
+            "checks": dict(self.checks),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioRun:
+    """A scenario applied to a check run: the state before, the state after, and what changed."""
+
+    spec: ScenarioSpec
+    before: CheckRun
+    after: CheckRun
+    changes: AppliedChanges
+
+
+def run_scenario(run: CheckRun, scenario: str | Path | ScenarioSpec) -> ScenarioRun:
+    """Read a scenario (unless given parsed) and apply it to ``run``."""
+    spec = scenario if isinstance(scenario, ScenarioSpec) else read_scenario(scenario)
+    return apply_scenario(run, spec)
+
+
+def apply_scenario(run: CheckRun, spec: ScenarioSpec) -> ScenarioRun:
+    """Apply a scenario to a check run and check the result.
+
+    Raises
+    ------
+    InputError
+        A selector that matches no facility, an unknown municipality, an added
+        facility that cannot be placed or whose id is taken.
+    """
+    plan = run.plan
+    frame = run.facilities.frame
+    area_of = _area_of(frame, plan.assignment)
+    lookup = UnitLookup(plan.units)
+    closed_rows = np.zeros(len(frame), dtype=bool)
+    closed = []
+    for selector in spec.close:
+        hits = _match(frame, area_of, selector, lookup, spec.source) & ~closed_rows
+        closed_rows |= hits
+        closed += [_describe(frame, area_of, i) for i in np.flatnonzero(hits)]
+    frame, area_of = frame.loc[~closed_rows].copy(), area_of[~closed_rows]
+    designated = []
+    for d in spec.designate:
+        hits = np.flatnonzero(_match(frame, area_of, d.selector, lookup, spec.source))
+        for key, value in d.flags.items():
+            for i in hits:
+                old = frame.iloc[i][key]
+                designated.append(
+                    {
+                        **_describe(frame, area_of, i),
+                        "field": key,
+                        "before": None if pd.isna(old) else bool(old),
+                        "after": value,
+                    }
+                )
+            frame[key] = pd.array(frame[key], dtype="boolean")
+            frame.iloc[hits, frame.columns.get_loc(key)] = value
+    added_frame, added = _added(spec, plan, frame)
+    if len(added_frame):
+        frame = pd.concat([frame, added_frame], ignore_index=True)
+    facilities = FacilityImport(
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=crs.GEOGRAPHIC), run.facilities.logs
+    )
+    moves, moved = _moves(spec, plan, lookup)
+    after_plan = plan.reassign(moves) if moves else plan
+    if spec.checks:
+        after_plan = replace(after_plan, config=after_plan.config.updated(spec.checks, path=spec.source))
+    report = run_checks(after_plan, facilities, population=run.population)
+    after = CheckRun(plan=after_plan, facilities=facilities, population=run.population, report=report)
+    changes = AppliedChanges(
+        closed=tuple(closed),
+        designated=tuple(designated),
+        added=tuple(added),
+        moved=tuple(moved),
+        checks=MappingProxyType(dict(spec.checks)),
+    )
+    return ScenarioRun(spec=spec, before=run, after=after, changes=changes)
+
+
+def _area_of(frame: pd.DataFrame, assignment: Mapping[str, str]) -> np.ndarray:
+    return np.array([assignment.get(u) for u in frame["unit"]], dtype=object)
+
+
+def _describe(frame: pd.DataFrame, area_of: np.ndarray, i: int) -> dict[str, object]:
+    row = frame.iloc[i]
+    return {"id": row["id"], "name": row["name"], "area": area_of[i]}
+
+
+def kind_id(value: str) -> str:
+    """A kind given by id or Japanese name, as the facilities frame holds it."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text.lower() in labels.KINDS:
+        return text.lower()
+    return _KIND_BY_LABEL.get(text, text)
+
+
+def _match(
+    frame: pd.DataFrame, area_of: np.ndarray, selector: Selector, lookup: UnitLookup, source: Path | None
+) -> np.ndarray:
+    """Rows matching every key of ``selector``; an input error when none does."""
+    hits = np.ones(len(frame), dtype=bool)
+    for key, value in selector.values.items():
+        if key == "area":
+            hits &= area_of == value
+        elif key == "kind":
+            hits &= frame["kind"].to_numpy(dtype=object) == kind_id(value)
+        elif key == "municipality":
+            res = lookup.resolve(value)
+            if not res.codes:
+                raise InputError(
+                    f"市区町村「{value}」が見つかりません。 / unknown municipality.",
+                    path=source,
+                    where=f"{selector.entry} municipality",
+                )
+            hits &= frame["unit"].isin(res.codes).to_numpy()
+        else:
+            hits &= frame[key].astype(str).to_numpy(dtype=object) == value
+    if not hits.any():
+        shown = ", ".join(f"{k} = {v!r}" for k, v in selector.values.items())
+        raise InputError(
+            f"条件（{shown}）に当てはまる施設がありません。ID・名称・種別・圏域名を確かめてください。 / no facility matches.",
+            path=source,
+            where=selector.entry,
+        )
+    return hits
+
+
+def _added(
+    spec: ScenarioSpec, plan: Any, frame: pd.DataFrame
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """New facilities, placed as the facility CSV's rows are (through the same reader)."""
+    if not spec.add:
+        return frame.iloc[0:0], []
+    stem = spec.source.stem if spec.source is not None else "scenario"
+    taken = set(frame["id"])
+    rows = []
+    for i, item in enumerate(spec.add, start=1):
+        fid = str(item.get("id") or f"{stem}:add{i}")
+        if fid in taken:
+            raise InputError(
+                f"ID {fid!r} はすでに使われています。別の id を書いてください。 / the id is taken.",
+                path=spec.source,
+                where=f"[[add]] {i}番目",
+            )
+        taken.add(fid)
+        rows.append({**{k: _cell(v) for k, v in item.items()}, "id": fid})
+    with tempfile.TemporaryDirectory(prefix="gz-scenario-") as tmp:
+        path = Path(tmp) / f"{stem}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(schema.CANONICAL_FIELDS))
+            writer.writeheader()
+            writer.writerows(rows)
+        result = load_facilities([path], plan.units, preset="canonical")
+    for issue in result.rejected:
+        raise InputError(
+            f"追加する施設「{issue.name}」を配置できません: {issue.message}",
+            path=spec.source,
+            where=f"[[add]] {issue.line - 1}番目",
+        )
+    added = result.frame.assign(source=spec.source.name if spec.source is not None else "scenario")
+    described = [
+        {"id": r.id, "name": r.name, "unit": r.unit, "area": plan.assignment.get(r.unit)}
+        for r in added.itertuples(index=False)
+    ]
+    return added, described
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _moves(
+    spec: ScenarioSpec, plan: Any, lookup: UnitLookup
+) -> tuple[dict[str, str], list[dict[str, object]]]:
+    moves: dict[str, str] = {}
+    moved = []
+    for entry, area in spec.move.items():
+        res = lookup.resolve(entry)
+        if not res.codes or res.status == "ambiguous":
+            hint = f"（候補: {'・'.join(res.candidates)}）" if res.candidates else ""
+            raise InputError(
+                f"市区町村「{entry}」が見つかりません{hint}。コードか名称を確かめてください。 / unknown municipality.",
+                path=spec.source,
+                where=f'[move] "{entry}"',
+            )
+        for code in res.codes:
+            moves[code] = area
+            moved.append(
+                {"code": code, "name": plan.unit_name(code), "from": plan.assignment.get(code), "to": area}
+            )
+    return moves, moved

@@ -1,0 +1,233 @@
+"""Scenarios (closures, designations, additions, moves, thresholds) and plan comparisons."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from conftest import make_grid, write_plan
+
+from geo_zaitaku import InputError
+from geo_zaitaku.cli import main
+from geo_zaitaku.pipeline import check_plan
+from geo_zaitaku.scenarios import compare_plans, compare_runs, read_scenario, run_scenario
+from geo_zaitaku.scenarios.changes import parse_scenario
+
+# 3 x 3 grid of 10 km squares, codes 99201 (south-west) … 99209 (north-east); area A is the
+# bottom row, B the rest. K1 (key institution and hub) in 99201, K2 (key) in 99205,
+# H2 (hub) in 99208.
+FACILITIES = """id,name,kind,municipality_code,key_institution,hub,is_24h
+K1,南診療所,support_clinic,99201,1,1,1
+K2,中央病院,support_hospital,99205,1,0,1
+H2,北医師会,medical_association,99208,0,1,0
+V1,訪問看護あおば,visiting_nursing,99203,0,0,1
+"""
+PLAN = """[plan]
+name = "grid"
+[areas]
+"A" = ["99201", "99202", "99203"]
+"B" = ["99204", "99205", "99206", "99207", "99208", "99209"]
+[checks]
+reach_km = 25
+"""
+
+
+@pytest.fixture
+def grid_run(tmp_path):
+    units = tmp_path / "grid.geojson"
+    make_grid().to_file(units, driver="GeoJSON")
+    (tmp_path / "f.csv").write_text(FACILITIES, encoding="utf-8")
+    plan = write_plan(tmp_path / "plan.toml", PLAN)
+    run = check_plan(plan, units=units, facilities=[tmp_path / "f.csv"], cache=False)
+    return run, tmp_path
+
+
+def _scenario(tmp_path, text, name="s.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _codes(findings):
+    return sorted((f.rule, f.area) for f in findings)
+
+
+def test_closing_the_only_key_institution_fails_its_area(grid_run):
+    run, tmp = grid_run
+    assert run.report.ok
+    result = run_scenario(run, _scenario(tmp, '[scenario]\nname = "K1閉院"\n[[close]]\nid = "K1"\n'))
+    cmp = compare_runs(result.before, result.after, changes=result.changes.to_dict(), after_name="K1閉院")
+    assert [c["id"] for c in result.changes.closed] == ["K1"]
+    assert _codes(f for f in cmp.new if f.severity == "error") == [("hub", "A"), ("key_institution", "A")]
+    assert cmp.resolved == ()
+    assert cmp.errors == (0, 2) and cmp.after == "K1閉院"
+    a = next(x for x in cmp.areas if x.area == "A")
+    assert (a.before.key_institutions, a.after.key_institutions) == (1, 0)
+    assert (a.before.hubs, a.after.hubs) == (1, 0)
+    assert a.after.beyond_reach is None  # no population in this fixture
+    # A's units lose their reach (no key institution left in their own area)
+    changed = {r.code: (r.reach_before, r.reach_after) for r in cmp.reach}
+    assert set(changed) == {"99201", "99202", "99203"}
+    assert changed["99201"][0] == pytest.approx(0.0, abs=1e-6) and changed["99201"][1] is None
+    assert len(run.facilities.frame) == 4 and len(result.after.facilities.frame) == 3
+
+
+def test_designating_and_adding_hubs(grid_run):
+    run, tmp = grid_run
+    text = """
+[[close]]
+id = "K1"
+[[designate]]
+name = "訪問看護あおば"
+hub = true
+[[add]]
+id = "NEW"
+name = "新しい在支診"
+kind = "在宅療養支援診療所"
+municipality_code = "99202"
+key_institution = true
+"""
+    result = run_scenario(run, _scenario(tmp, text))
+    assert result.after.report.ok
+    d = result.changes.designated
+    assert [(x["id"], x["field"], x["before"], x["after"]) for x in d] == [("V1", "hub", False, True)]
+    assert [(a["id"], a["unit"], a["area"]) for a in result.changes.added] == [("NEW", "99202", "A")]
+    frame = result.after.facilities.frame.set_index("id")
+    assert frame.loc["NEW", "kind"] == "support_clinic" and bool(frame.loc["NEW", "key_institution"])
+    assert frame.loc["NEW", "placed_by"] == "code"
+    a = next(s for s in result.after.report.areas if s.name == "A")
+    assert a.key_institutions == ("NEW",) and a.hubs == ("V1",)
+
+
+def test_moving_a_unit_and_changing_thresholds(grid_run):
+    run, tmp = grid_run
+    result = run_scenario(run, _scenario(tmp, '[move]\n"町8" = "A"\n[checks]\nreach_km = 5\n'))
+    cmp = compare_runs(result.before, result.after)
+    assert [(m.code, m.area_before, m.area_after) for m in cmp.moved] == [("99209", "B", "A")]
+    assert ("contiguity", "A") in _codes(cmp.new)  # 99209 does not touch the bottom row
+    assert result.after.plan.config.reach_km == 5.0
+    reach = [f for f in result.after.report.findings if f.rule == "reach"]
+    assert {f.units[0] for f in reach} == {"99202", "99203", "99204", "99206", "99207", "99208", "99209"}
+    # 99209 is now reached from K1 in A: sqrt(20² + 20²) km
+    u = next(u for u in result.after.report.units if u.code == "99209")
+    assert u.reach_km == pytest.approx(math.hypot(20, 20), rel=2e-3)
+
+
+def test_selector_keys_must_all_match(grid_run):
+    run, tmp = grid_run
+    result = run_scenario(run, _scenario(tmp, '[[close]]\nkind = "support_clinic"\narea = "A"\n'))
+    assert [c["id"] for c in result.changes.closed] == ["K1"]
+    with pytest.raises(InputError, match="当てはまる施設がありません") as err:
+        run_scenario(run, _scenario(tmp, '[[close]]\nkind = "support_clinic"\narea = "B"\n'))
+    assert err.value.where == "[[close]] 1番目" and err.value.path.name == "s.toml"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "match"),
+    [
+        ("[close]\nid = 'x'\n", "[[close]]", "表の配列"),
+        ("[[close]]\nfoo = 1\n", "[[close]] 1番目", "未知のキー"),
+        ("[[close]]\n", "[[close]] 1番目", "1つ以上"),
+        ("[[designate]]\nid = 'K1'\nhub = 'yes'\n", "[[designate]] 1番目 hub", "true か false"),
+        ("[[designate]]\nid = 'K1'\n", "[[designate]] 1番目", "変える項目"),
+        ("[[add]]\nname = 'x'\n", "[[add]] 1番目", "municipality_code"),
+        ("[[add]]\nmunicipality_code = '99201'\n", "[[add]] 1番目", "name"),
+        ("[move]\n'99201' = 3\n", '[move] "99201"', "圏域名"),
+        ("[checks]\nreach_km = nan\n", "[checks] reach_km", "有限"),
+        ("[nope]\n", "nope", "未知の表"),
+    ],
+)
+def test_scenario_file_errors(text, where, match):
+    with pytest.raises(InputError, match=match) as err:
+        parse_scenario(text)
+    assert err.value.where == where
+
+
+def test_unknown_move_and_taken_id(grid_run):
+    run, tmp = grid_run
+    with pytest.raises(InputError, match="見つかりません") as err:
+        run_scenario(run, _scenario(tmp, '[move]\n"町99" = "A"\n'))
+    assert err.value.where == '[move] "町99"'
+    with pytest.raises(InputError, match="すでに使われています"):
+        run_scenario(run, _scenario(tmp, '[[add]]\nid = "K2"\nname = "x"\nmunicipality_code = "99201"\n'))
+    with pytest.raises(InputError, match="配置できません"):
+        run_scenario(run, _scenario(tmp, '[[add]]\nname = "x"\nmunicipality_code = "12345"\n'))
+
+
+def test_scenario_command_writes_after_state_and_comparison(grid_run, capsys):
+    _run, tmp = grid_run
+    scen = _scenario(tmp, '[scenario]\nname = "K1閉院"\n[[close]]\nid = "K1"\n', name="close_k1.toml")
+    inputs = {p.name: p.read_bytes() for p in tmp.iterdir() if p.is_file()}
+    out = tmp / "out"
+    args = ["scenario", str(tmp / "plan.toml"), str(scen), "--units", str(tmp / "grid.geojson")]
+    args += ["--facilities", str(tmp / "f.csv"), "--out", str(out), "--no-basemap", "-q"]
+    assert main(args) == 1
+    assert {p.name for p in out.iterdir()} >= {
+        "report.json",
+        "comparison.json",
+        "comparison.md",
+        "areas_map.html",
+    }
+    data = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    assert data["after"] == "K1閉院" and data["errors"] == {"before": 0, "after": 2}
+    assert [c["id"] for c in data["changes"]["closed"]] == ["K1"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["ok"] is False and report["counts"]["error"] == 2
+    assert "閉鎖: 南診療所（K1、A）" in (out / "comparison.md").read_text(encoding="utf-8")
+    assert {p.name: p.read_bytes() for p in tmp.iterdir() if p.is_file()} == inputs
+    bad = _scenario(tmp, '[[close]]\nid = "NOPE"\n', name="bad.toml")
+    capsys.readouterr()
+    assert main([*args[:2], str(bad), *args[3:]]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml" in err and "[[close]] 1番目" in err and "Traceback" not in err
+
+
+def test_diff_of_two_plans(grid_run, capsys):
+    run, tmp = grid_run
+    plan_b = write_plan(
+        tmp / "b.toml",
+        PLAN.replace('"A" = ["99201", "99202", "99203"]', '"南" = ["99201", "99202", "99203"]'),
+    )
+    _after, cmp = compare_plans(run, plan_b)
+    assert cmp.renamed_areas == (("A", "南"),) and cmp.moved == () and cmp.added_areas == ()
+    plan_c = write_plan(
+        tmp / "c.toml",
+        PLAN.replace(
+            '"A" = ["99201", "99202", "99203"]', '"A" = ["99201", "99202", "99203", "99209"]'
+        ).replace(', "99209"]\n[checks]', "]\n[checks]"),
+    )
+    _after, cmp = compare_plans(run, plan_c)
+    assert [(m.code, m.area_before, m.area_after) for m in cmp.moved] == [("99209", "B", "A")]
+    pop = next(a for a in cmp.areas if a.area == "A")
+    assert (pop.before.units, pop.after.units) == (3, 4)
+    out = tmp / "d"
+    code = main(
+        ["diff", str(tmp / "plan.toml"), str(plan_c), "--units", str(tmp / "grid.geojson"), "--facilities",
+         str(tmp / "f.csv"), "--out", str(out), "-q", "--no-basemap"]
+    )  # fmt: skip
+    assert code == 1  # 99209 does not touch A's row: a detached part
+    data = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    [moved] = data["units_moved"]
+    assert (moved["code"], moved["name"], moved["area_before"], moved["area_after"]) == (
+        "99209",
+        "町8",
+        "B",
+        "A",
+    )
+    # nearest key institution: K2 (centre cell) before, K1 (south-west corner) after
+    assert moved["reach_before"] == pytest.approx(math.hypot(10, 10), rel=2e-3)
+    assert moved["reach_after"] == pytest.approx(math.hypot(20, 20), rel=2e-3)
+    assert any(f["rule"] == "contiguity" and f["area"] == "A" for f in data["findings_new"])
+    from conftest import page_config
+
+    config = page_config((out / "areas_map.html").read_text(encoding="utf-8"))
+    marked = next(layer for layer in config["layers"] if layer["name"] == "圏域の変わった市区町村")
+    assert marked["tips"] == [{"t": "町8（99209）", "l": ["移動: B → A"]}]
+
+
+def test_read_scenario_needs_utf8(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_bytes("[scenario]\nname = '閉院'\n".encode("cp932"))
+    with pytest.raises(InputError, match="UTF-8"):
+        read_scenario(path)
