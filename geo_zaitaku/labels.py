@@ -348,6 +348,8 @@ TEXT = MappingProxyType(
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
         "aborted": "中断しました / aborted",
+        "robustness_summary": "単一障害点 {n}施設{pairs}",
+        "robustness_pairs": "、2施設の組 {n}組（{tested:,}組を点検）",
         "comparison_summary": "エラー {a}件 → {b}件（解消した指摘 {resolved}件・新しい指摘 {new}件・移動した市区町村 {moved}）",
         "plan_errors": "計画にエラーが{n}件あります",
         "summary": "エラー {errors}件・警告 {warnings}件・情報 {infos}件",
@@ -581,5 +583,37 @@ COMPARE = MappingProxyType(
         "new": "新しい指摘",
         "moved_layer": "圏域の変わった市区町村",
         "moved_tip": "移動: {a} → {b}",
+    }
+)
+
+#: Words of robustness results (``robustness.csv`` / ``.md``, the map).
+ROBUSTNESS = MappingProxyType(
+    {
+        "title": "施設の閉鎖に対する頑健性",
+        "area": "圏域",
+        "baseline": "すべて開いていても満たさない項目",
+        "critical": "単一障害点の数",
+        "critical_ids": "単一障害点（施設ID）",
+        "p_fail": "いずれかの項目を満たさない確率",
+        "p_key": "積極的医療機関が不足する確率",
+        "p_hub": "連携拠点が不足する確率",
+        "p_reach": "距離の目安を超える市区町村が出る確率",
+        "stderr": "標準誤差",
+        "exact_key": "積極的医療機関が不足する確率（厳密値）",
+        "exact_hub": "連携拠点が不足する確率（厳密値）",
+        "exact_minimum": "最低数を満たさない確率（厳密値）",
+        "pop_beyond": "目安を超える人口の期待値",
+        "settings": "無作為の閉鎖: {how}、試行 {samples:,}回（seed {seed}）",
+        "how_p": "各施設が確率 {p} で閉鎖（種別ごと: {kinds}）",
+        "how_closures": "全施設からちょうど {k} 施設が閉鎖",
+        "spof": "単一障害点（1施設の閉鎖だけで圏域が目安を満たさなくなる施設）",
+        "pairs": "2施設の同時閉鎖で初めて目安を満たさなくなる組（同じ圏域の {n:,} 組を点検）",
+        "beyond": "（目安を超える市区町村 {n}、人口 {pop:,.0f}人）",
+        "note": "施設は自分の圏域の点検にだけ関わるため、組は同じ圏域の施設どうしだけを点検します。"
+        "すべて開いていても満たさない項目は、どの施設の閉鎖のせいにもしません。",
+        "map_title": "閉鎖に対する頑健性",
+        "spof_layer": "単一障害点",
+        "spof_tip": "閉鎖すると {area}: {rules}",
+        "p_fail_legend": "いずれかの項目を満たさない確率",
     }
 )

@@ -37,6 +37,7 @@ COMMANDS: tuple[str, ...] = (
     "fetch",
     "maps",
     "population",
+    "robustness",
     "sample",
     "scenario",
 )

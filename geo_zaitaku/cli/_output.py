@@ -136,3 +136,46 @@ def _pair(before: object, after: object, attr: str, fmt: str) -> str:
 
     a, b = one(before), one(after)
     return a if a == b else f"{a} → {b}"
+
+
+def print_robustness(result: object, *, quiet: bool = False) -> None:
+    """Print the robustness table (per area) and the single points of failure."""
+    t = labels.ROBUSTNESS
+    risks = {r.area: r for r in result.risks}
+    critical = result.critical()
+    if not quiet:
+        table = Table(title=escape(f"{t['title']}: {result.plan}"), title_justify="left")
+        table.add_column(t["area"])
+        table.add_column(t["baseline"])
+        table.add_column(t["critical"], justify="right")
+        if risks:
+            for key in ("p_fail", "p_key", "p_hub", "p_reach", "exact_minimum"):
+                table.add_column(t[key], justify="right")
+        for name, rules in result.baseline.items():
+            cells = [escape(name), "・".join(labels.RULES[r][0] for r in rules), str(len(critical[name]))]
+            r = risks.get(name)
+            if r is not None:
+                cells += [
+                    f"{r.p_fail:.3f}±{r.stderr['p_fail']:.3f}",
+                    f"{r.p_fail_key_institution:.3f}",
+                    f"{r.p_fail_hub:.3f}",
+                    f"{r.p_fail_reach:.3f}",
+                    f"{r.exact['minimum']:.3f}",
+                ]
+            table.add_row(*cells)
+        console.print(table)
+        for c in result.single_points_of_failure:
+            for f in c.failures:
+                rules = "・".join(labels.RULES[r][0] for r in f.rules)
+                console.print(
+                    f"{t['spof_layer']}: {escape(c.names[0])}（{escape(c.facilities[0])}）→ {escape(f.area)} {rules}"
+                )
+    console.print(
+        labels.TEXT["robustness_summary"].format(
+            n=len(result.single_points_of_failure),
+            pairs=""
+            if result.pairs is None
+            else labels.TEXT["robustness_pairs"].format(n=len(result.pairs), tested=result.pairs_tested),
+        ),
+        soft_wrap=True,
+    )

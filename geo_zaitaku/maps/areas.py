@@ -486,3 +486,32 @@ def comparison_map(run: CheckRun, comparison: Any, **kwargs: Any) -> MapDocument
         },
     )
     return area_map(run, marks=marks, **kwargs)
+
+
+def robustness_map(run: CheckRun, result: Any, **kwargs: Any) -> MapDocument:
+    """The area map of a robustness analysis: areas shaded by their probability of
+    failing (when random closures were sampled) and the single points of failure ringed.
+
+    Parameters
+    ----------
+    run
+        The check run analysed.
+    result
+        A :class:`geo_zaitaku.scenarios.robustness.RobustnessResult`.
+    **kwargs
+        Passed to :func:`area_map`.
+    """
+    t = labels.ROBUSTNESS
+    notes: dict[str, str] = {}
+    for c in result.single_points_of_failure:
+        for f in c.failures:
+            rules = "・".join(labels.RULES[r][0] for r in f.rules)
+            notes[c.facilities[0]] = t["spof_tip"].format(area=f.area, rules=rules)
+    marks = Marks(
+        name=t["spof_layer"],
+        facilities=notes,
+        area_values={r.area: r.p_fail for r in result.risks},
+        value_name=t["p_fail_legend"],
+    )
+    kwargs.setdefault("title", f"{t['map_title']}: {run.plan.name}")
+    return area_map(run, marks=marks, **kwargs)
