@@ -191,6 +191,7 @@ MAP_TEXT = MappingProxyType(
         "pop_65over": "65歳以上人口",
         "pop_75over": "75歳以上人口",
         "pop_85over": "85歳以上人口",
+        "access_score": "アクセス指標（需要1万あたりの供給）",
         "area_km2": "面積(km²)",
         "units_count": "市区町村",
         "errors": "エラー",
@@ -615,5 +616,23 @@ ROBUSTNESS = MappingProxyType(
         "spof_layer": "単一障害点",
         "spof_tip": "閉鎖すると {area}: {rules}",
         "p_fail_legend": "いずれかの項目を満たさない確率",
+    }
+)
+
+#: Words of accessibility results (``access.csv``, ``access_areas.csv``, the map).
+ACCESS = MappingProxyType(
+    {
+        "code": "市区町村コード",
+        "name": "市区町村",
+        "area": "圏域",
+        "demand": "需要",
+        "score": "アクセス指標（需要1万あたりの供給）",
+        "supply_in_reach": "圏内の供給施設数",
+        "min_score": "最も低い市区町村の指標",
+        "units_without": "圏内に供給のない市区町村数",
+        "score_before": "変更前の指標",
+        "score_change": "指標の変化",
+        "map_title": "在宅医療へのアクセス",
+        "summary": "供給 {supplies}施設（{supply}）・需要 {demand}・圏 {catchment:g}{measure}（{method}）: 圏内に供給のない市区町村 {without}",
     }
 )

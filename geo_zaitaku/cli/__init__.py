@@ -29,6 +29,7 @@ def cli() -> None:
 
 #: Command modules under geo_zaitaku/cli/, each defining a click command of the same name.
 COMMANDS: tuple[str, ...] = (
+    "access",
     "check",
     "demand",
     "demo",

@@ -179,3 +179,43 @@ def print_robustness(result: object, *, quiet: bool = False) -> None:
         ),
         soft_wrap=True,
     )
+
+
+def print_access(result: object, *, before: object | None = None, quiet: bool = False) -> None:
+    """Print the per-area accessibility and one summary line."""
+    t = labels.ACCESS
+    if not quiet:
+        table = Table(title=escape(f"{t['map_title']}: {result.plan}"), title_justify="left")
+        for col in ("area", "demand", "score", "min_score", "units_without"):
+            table.add_column(t[col], justify="left" if col == "area" else "right")
+        if before is not None:
+            table.add_column(t["score_before"], justify="right")
+        prev = before.areas.set_index("area")["score"] if before is not None else None
+        for row in result.areas.itertuples(index=False):
+            cells = [
+                escape(str(row.area)),
+                f"{row.demand:,.0f}",
+                _fmt(row.score),
+                _fmt(row.min_score),
+                str(row.units_without),
+            ]
+            if prev is not None:
+                cells.append(_fmt(prev.get(row.area)))
+            table.add_row(*cells)
+        console.print(table)
+    console.print(
+        t["summary"].format(
+            supplies=result.supplies,
+            supply=result.supply,
+            demand=result.demand,
+            catchment=result.catchment,
+            measure=labels.MEASURES.get(result.measure, result.measure),
+            method=result.weighting.method,
+            without=int((result.units["supply_in_reach"] == 0).sum()),
+        ),
+        soft_wrap=True,
+    )
+
+
+def _fmt(value: object) -> str:
+    return "-" if value is None or value != value else f"{value:,.2f}"

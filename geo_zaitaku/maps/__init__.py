@@ -6,13 +6,14 @@ then simply absent). Facility markers are built in the browser from one compact 
 table, which keeps 100,000 facilities within a few MB and seconds.
 """
 
-from geo_zaitaku.maps.areas import Marks, area_map, comparison_map, robustness_map
+from geo_zaitaku.maps.areas import Marks, access_map, area_map, comparison_map, robustness_map
 from geo_zaitaku.maps.base import MapDocument
 from geo_zaitaku.maps.resources import resource_list, resource_map, write_resource_list
 
 __all__ = [
     "MapDocument",
     "Marks",
+    "access_map",
     "area_map",
     "comparison_map",
     "resource_list",

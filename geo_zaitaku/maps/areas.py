@@ -78,6 +78,7 @@ def area_map(
     choropleth: str | None = None,
     title: str | None = None,
     marks: Marks | None = None,
+    show_choropleth: bool = False,
 ) -> MapDocument:
     """Build the planner's map of a checked plan.
 
@@ -106,6 +107,8 @@ def area_map(
     marks
         Municipalities and facilities to point out, and values to shade areas by
         (comparisons, robustness, designs).
+    show_choropleth
+        Show the choropleth layer when the page opens (it starts hidden otherwise).
 
     Returns
     -------
@@ -215,6 +218,7 @@ def area_map(
     choropleth_legend: list[dict[str, object]] = []
     if choropleth:
         layer, choropleth_legend = _choropleth(units, geoms, choropleth)
+        layer["show"] = show_choropleth
         layers.append(layer)
     # 7. area names, on top of everything
     config["labels"] = {
@@ -515,3 +519,15 @@ def robustness_map(run: CheckRun, result: Any, **kwargs: Any) -> MapDocument:
     )
     kwargs.setdefault("title", f"{t['map_title']}: {run.plan.name}")
     return area_map(run, marks=marks, **kwargs)
+
+
+def access_map(run: CheckRun, result: Any, **kwargs: Any) -> MapDocument:
+    """The area map with municipalities shaded by their accessibility score
+    (a :class:`geo_zaitaku.scenarios.access.AccessResult`), the layer shown at first."""
+    from dataclasses import replace
+
+    scores = result.units.set_index("code")["score"]
+    units = run.plan.units.assign(access_score=scores.reindex(run.plan.units.index).to_numpy(dtype=float))
+    shaded = replace(run, plan=replace(run.plan, units=units))
+    kwargs.setdefault("title", f"{labels.ACCESS['map_title']}: {run.plan.name}")
+    return area_map(shaded, choropleth="access_score", show_choropleth=True, **kwargs)

@@ -1,0 +1,365 @@
+"""Accessibility by the two-step floating catchment area method (2SFCA, Luo & Wang 2003)
+and its enhanced forms (E2SFCA: step weights by distance band, Luo & Qi 2009; or a
+Gaussian decay).
+
+For supply ``j`` with capacity ``S_j`` and demand ``P_k`` at unit ``k``::
+
+    R_j = S_j / Σ_k P_k · W(d_kj)          (d_kj ≤ catchment)
+    A_i = Σ_j R_j · W(d_ij)                (d_ij ≤ catchment)
+
+with the same weight ``W`` and catchment in both steps; supplies that reach no demand
+are left out (as PySAL ``access`` does), so ``Σ_i P_i · A_i = Σ_j S_j`` over the
+supplies that reach any demand. Scores are reported per 10,000 demand (``A_i × 10,000``).
+The pairs within the catchment come from :func:`geo_zaitaku.costs.cost_pairs` (a
+KD-tree for straight lines), so no units × facilities matrix is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from geo_zaitaku._errors import InputError
+from geo_zaitaku.costs import Backend, cost_pairs
+from geo_zaitaku.pipeline import CheckRun
+from geo_zaitaku.scenarios.changes import kind_id
+
+#: PySAL's default E2SFCA steps (distance upper bound -> weight), in the cost's unit.
+DEFAULT_STEPS: tuple[tuple[float, float], ...] = ((10.0, 1.0), (20.0, 0.68), (30.0, 0.22))
+#: Methods: plain 2SFCA (weight 1 within the catchment), step weights, Gaussian decay.
+METHODS = ("2sfca", "e2sfca", "gaussian")
+#: Demands: census population columns, or the expected home-care patients of a year.
+DEMANDS = ("population", "pop_65over", "pop_75over", "patients")
+#: Scores are supply per this much demand.
+PER = 10_000
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """How supply counts with distance.
+
+    Attributes
+    ----------
+    method
+        ``"2sfca"``, ``"e2sfca"`` (steps) or ``"gaussian"``.
+    steps
+        (upper bound, weight) pairs of the step function (``e2sfca``).
+    sigma
+        Width of the Gaussian ``exp(-d² / 2σ²)`` (``gaussian``).
+    """
+
+    method: str = "2sfca"
+    steps: tuple[tuple[float, float], ...] = DEFAULT_STEPS
+    sigma: float | None = None
+
+    def __call__(self, d: np.ndarray) -> np.ndarray:
+        """Weights of costs ``d``."""
+        if self.method == "2sfca":
+            return np.ones_like(d, dtype=float)
+        if self.method == "gaussian":
+            return np.exp(-(d**2) / (2.0 * float(self.sigma) ** 2))
+        out = np.zeros_like(d, dtype=float)
+        done = np.zeros(d.shape, dtype=bool)
+        for bound, weight in sorted(self.steps):
+            hit = ~done & (d <= bound)
+            out[hit] = weight
+            done |= hit
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"method": self.method, "steps": [list(s) for s in self.steps], "sigma": self.sigma}
+
+
+def weighting(
+    method: str = "2sfca", *, steps: str | None = None, sigma: float | None = None, catchment: float
+) -> Weighting:
+    """Validate ``--method``, ``--steps 10:1,20:0.68`` and ``--sigma``.
+
+    Raises
+    ------
+    InputError
+        Unknown method, unreadable steps, negative weights, a non-positive sigma.
+    """
+    if method not in METHODS:
+        raise InputError(
+            f"--method は {', '.join(METHODS)} のいずれかです。 / unknown method.", where="--method"
+        )
+    parsed = DEFAULT_STEPS
+    if steps is not None:
+        try:
+            parsed = tuple((float(b), float(w)) for b, w in (part.split(":") for part in steps.split(",")))
+        except ValueError as exc:
+            raise InputError(
+                f"--steps は 距離:重み をカンマで並べて書いてください（例: 10:1,20:0.68,30:0.22。指定値: {steps!r}）。"
+                " / write --steps as bound:weight pairs.",
+                where="--steps",
+            ) from exc
+        if any(not (np.isfinite(b) and np.isfinite(w) and b > 0 and w >= 0) for b, w in parsed):
+            raise InputError(
+                "--steps の距離は正、重みは 0 以上の有限の数にしてください。 / bad steps.", where="--steps"
+            )
+    if sigma is not None and not (np.isfinite(sigma) and sigma > 0):
+        raise InputError(
+            f"--sigma は正の有限の数にしてください（指定値: {sigma}）。 / sigma must be > 0.", where="--sigma"
+        )
+    if method == "gaussian" and sigma is None:
+        sigma = catchment / 2.0
+    return Weighting(method, parsed, sigma)
+
+
+def two_step_fca(
+    demand: np.ndarray,
+    supply: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    cost: np.ndarray,
+    weight: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Accessibility ``A_i`` of every demand location from the pairs within the catchment.
+
+    Parameters
+    ----------
+    demand
+        ``P_k`` per demand location.
+    supply
+        ``S_j`` per supply location.
+    rows, cols, cost
+        The (demand, supply) pairs within the catchment and their costs.
+    weight
+        ``W``, applied to the costs.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``A_i`` (supply per unit of demand), 0 where no supply is within reach.
+    """
+    w = weight(cost)
+    catchment = np.bincount(cols, weights=demand[rows] * w, minlength=len(supply))
+    ratio = np.divide(supply, catchment, out=np.zeros(len(supply)), where=catchment > 0)
+    return np.bincount(rows, weights=ratio[cols] * w, minlength=len(demand))
+
+
+@dataclass(frozen=True, eq=False)
+class AccessResult:
+    """Accessibility per unit and per area.
+
+    Attributes
+    ----------
+    plan
+        Plan name.
+    units
+        One row per unit: ``code``, ``name``, ``area``, ``demand``, ``score`` (supply per
+        :data:`PER` demand), ``supply_in_reach`` (supplies within the catchment).
+    areas
+        One row per area: ``area``, ``demand``, ``score`` (demand-weighted mean of its
+        units' scores), ``min_score``, ``units_without`` (units with no supply in reach).
+    supply, demand
+        What was counted (``"key_institution"`` …, ``"population"`` …).
+    catchment, measure, weighting
+        The catchment, its unit, and the weights.
+    supplies
+        Number of supply locations used, and their total capacity.
+    """
+
+    plan: str
+    units: pd.DataFrame
+    areas: pd.DataFrame
+    supply: str
+    demand: str
+    catchment: float
+    measure: str
+    weighting: Weighting
+    supplies: int = 0
+    capacity: float = 0.0
+    notes: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (``access.json``)."""
+        return {
+            "plan": self.plan,
+            "supply": self.supply,
+            "demand": self.demand,
+            "catchment": self.catchment,
+            "measure": self.measure,
+            "weighting": self.weighting.to_dict(),
+            "per": PER,
+            "supplies": self.supplies,
+            "capacity": self.capacity,
+            "areas": self.areas.to_dict("records"),
+            "units": self.units.to_dict("records"),
+            **dict(self.notes),
+        }
+
+
+def supply_mask(frame: pd.DataFrame, supply: str) -> np.ndarray:
+    """Which facilities supply: ``key`` (key institutions), ``hub``, or kinds
+    (``visiting_nursing,support_clinic``, ids or Japanese names).
+
+    Raises
+    ------
+    InputError
+        No facility is of the kinds named.
+    """
+    if supply in ("key", "key_institution"):
+        return pd.array(frame["key_institution"], dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    if supply == "hub":
+        return pd.array(frame["hub"], dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    kinds = {kind_id(k) for k in supply.split(",") if k.strip()}
+    mask = frame["kind"].isin(kinds).to_numpy()
+    if not mask.any():
+        present = ", ".join(sorted({str(k) for k in frame["kind"].dropna()}))
+        raise InputError(
+            f"--supply {supply!r} に当てはまる施設がありません。使える値: key, hub, または種別（{present}） / no facility "
+            "of that kind.",
+            where="--supply",
+        )
+    return mask
+
+
+def measure_access(
+    run: CheckRun,
+    *,
+    supply: str = "key",
+    demand: str = "population",
+    demand_values: pd.Series | None = None,
+    catchment: float | None = None,
+    weights: Weighting | None = None,
+    capacity: Sequence[float] | None = None,
+    backend: Backend | None = None,
+) -> AccessResult:
+    """Accessibility of every unit of a checked plan.
+
+    Parameters
+    ----------
+    run
+        The check run (units with population, facilities).
+    supply
+        ``"key"``, ``"hub"`` or facility kinds (comma separated).
+    demand
+        ``"population"``, ``"pop_65over"``, ``"pop_75over"``, or ``"patients"`` with
+        ``demand_values`` (the expected patients per unit, from the demand estimate).
+    demand_values
+        Demand per unit code, overriding the units' column.
+    catchment
+        Largest cost counted (default: the plan's ``reach_km``).
+    weights
+        :class:`Weighting` (default plain 2SFCA).
+    capacity
+        ``S_j`` per supplying facility, in frame order (default 1 each).
+    backend
+        Cost backend (default straight line).
+
+    Raises
+    ------
+    InputError
+        No demand column, no supply, a capacity that is not a non-negative finite number.
+    """
+    plan = run.plan
+    units = plan.units
+    catchment = plan.config.reach_km if catchment is None else float(catchment)
+    weights = weights or Weighting()
+    if demand_values is not None:
+        values = demand_values.reindex(units.index).to_numpy(dtype=float)
+    elif demand in units.columns:
+        values = units[demand].to_numpy(dtype=float)
+    else:
+        raise InputError(
+            f"需要 {demand!r} の値がありません（人口CSVを --population で指定してください）。 / no demand values.",
+            where="--demand",
+        )
+    values = np.nan_to_num(values, nan=0.0)
+    frame = run.facilities.frame
+    mask = supply_mask(frame, supply)
+    chosen = frame.loc[mask]
+    caps = np.ones(len(chosen)) if capacity is None else np.asarray(capacity, dtype=float)
+    if len(caps) != len(chosen) or not (np.isfinite(caps).all() and (caps >= 0).all()):
+        raise InputError(
+            "供給量は 0 以上の有限の数にしてください。 / capacities must be finite and >= 0.",
+            where="--capacity-col",
+        )
+    pairs = cost_pairs(units, chosen, limit=catchment, backend=backend)
+    score = two_step_fca(values, caps, pairs.rows, pairs.cols, pairs.values, weights) * PER
+    reach = np.bincount(pairs.rows, minlength=len(units))
+    assignment = plan.assignment
+    table = pd.DataFrame(
+        {
+            "code": list(units.index),
+            "name": [plan.unit_name(c) for c in units.index],
+            "area": [assignment.get(c) for c in units.index],
+            "demand": values,
+            "score": score,
+            "supply_in_reach": reach,
+        }
+    )
+    reached = np.zeros(len(chosen), dtype=bool)
+    reached[np.unique(pairs.cols[values[pairs.rows] * weights(pairs.values) > 0])] = True
+    return AccessResult(
+        plan=plan.name,
+        units=table,
+        areas=area_summary(table),
+        supply=supply,
+        demand=demand,
+        catchment=catchment,
+        measure=pairs.measure,
+        weighting=weights,
+        supplies=len(chosen),
+        capacity=float(caps.sum()),
+        notes=MappingProxyType({"capacity_reaching_demand": float(caps[reached].sum())}),
+    )
+
+
+def area_summary(units: pd.DataFrame) -> pd.DataFrame:
+    """Per area: total demand, demand-weighted mean score, lowest unit score, and the
+    number of units with no supply in reach."""
+    rows = []
+    for area, group in units[units["area"].notna()].groupby("area", sort=False):
+        d = group["demand"].to_numpy(dtype=float)
+        s = group["score"].to_numpy(dtype=float)
+        rows.append(
+            {
+                "area": area,
+                "demand": float(d.sum()),
+                "score": float((d * s).sum() / d.sum()) if d.sum() > 0 else None,
+                "min_score": float(s.min()),
+                "units_without": int((group["supply_in_reach"] == 0).sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["area", "demand", "score", "min_score", "units_without"])
+
+
+# --------------------------------------------------------------------------- writing
+
+#: Files written by :func:`write_access`.
+ACCESS_FILES = ("access.csv", "access_areas.csv", "access.json")
+
+
+def write_access(
+    result: AccessResult, out_dir: str | Path, *, before: AccessResult | None = None
+) -> list[Path]:
+    """Write ``access.csv`` (units), ``access_areas.csv`` and ``access.json``; with
+    ``before`` (the state before a scenario) the tables gain before and change columns."""
+    from geo_zaitaku import labels
+    from geo_zaitaku._io import json_text, write_csv, write_text
+
+    t = labels.ACCESS
+    units = result.units.rename(columns={k: t[k] for k in result.units.columns})
+    areas = result.areas.rename(columns={k: t[k] for k in result.areas.columns})
+    body = result.to_dict()
+    if before is not None:
+        units[t["score_before"]] = before.units["score"].to_numpy()
+        units[t["score_change"]] = result.units["score"].to_numpy() - before.units["score"].to_numpy()
+        prev = before.areas.set_index("area")["score"]
+        areas[t["score_before"]] = [prev.get(a) for a in result.areas["area"]]
+        body["before"] = before.to_dict()
+    out = Path(out_dir)
+    return [
+        write_csv(out / "access.csv", units),
+        write_csv(out / "access_areas.csv", areas),
+        write_text(out / "access.json", json_text(body, indent=2) + "\n"),
+    ]

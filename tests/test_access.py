@@ -1,0 +1,168 @@
+"""2SFCA and E2SFCA against PySAL ``access`` on the same costs, and the supply invariant."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo_zaitaku import InputError
+from geo_zaitaku.cli import main
+from geo_zaitaku.costs import cost_pairs
+from geo_zaitaku.scenarios.access import Weighting, measure_access, two_step_fca, weighting
+
+access = pytest.importorskip("access", reason="PySAL access not installed (pip install access)")
+
+
+def _random_case(seed=3, n_units=40, n_fac=25):
+    rng = np.random.default_rng(seed)
+    units = pd.DataFrame(
+        {"lon": rng.uniform(130.0, 130.6, n_units), "lat": rng.uniform(32.5, 33.0, n_units)},
+        index=pd.Index([f"4{i:04d}" for i in range(n_units)], name="code"),
+    )
+    fac = pd.DataFrame(
+        {
+            "id": [f"F{j}" for j in range(n_fac)],
+            "lon": rng.uniform(130.0, 130.6, n_fac),
+            "lat": rng.uniform(32.5, 33.0, n_fac),
+            "unit": ["40000"] * n_fac,
+        }
+    )
+    demand = rng.integers(100, 20_000, n_units).astype(float)
+    supply = rng.integers(1, 6, n_fac).astype(float)
+    return units, fac, demand, supply
+
+
+def _pysal(units, fac, demand, supply, pairs, method, catchment, weight_fn=None):
+    cost = pd.DataFrame(
+        {
+            "origin": [pairs.units[i] for i in pairs.rows],
+            "dest": [pairs.facilities[j] for j in pairs.cols],
+            "cost": pairs.values,
+        }
+    )
+    a = access.Access(
+        demand_df=pd.DataFrame({"geoid": list(units.index), "pop": demand}),
+        demand_index="geoid",
+        demand_value="pop",
+        supply_df=pd.DataFrame({"geoid": list(fac["id"]), "cap": supply}),
+        supply_index="geoid",
+        supply_value="cap",
+        cost_df=cost,
+        cost_origin="origin",
+        cost_dest="dest",
+        cost_name="cost",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "2sfca":
+            out = a.two_stage_fca(name="x", max_cost=catchment)
+        else:
+            out = a.enhanced_two_stage_fca(name="x", max_cost=catchment, weight_fn=weight_fn)
+    return out["x_cap"].reindex(units.index).fillna(0.0).to_numpy()
+
+
+@pytest.mark.parametrize("catchment", [8.0, 16.0, 30.0])
+def test_2sfca_equals_pysal(catchment):
+    units, fac, demand, supply = _random_case()
+    pairs = cost_pairs(units, fac, limit=catchment)
+    ours = two_step_fca(demand, supply, pairs.rows, pairs.cols, pairs.values, Weighting("2sfca"))
+    theirs = _pysal(units, fac, demand, supply, pairs, "2sfca", catchment)
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+    assert (ours > 0).any()
+    if catchment == 8.0:
+        assert (ours == 0).any()  # some units have no supply within 8 km
+
+
+def test_e2sfca_steps_and_gaussian_equal_pysal():
+    from access import weights as pysal_weights
+
+    units, fac, demand, supply = _random_case(seed=11)
+    pairs = cost_pairs(units, fac, limit=30.0)
+    steps = Weighting("e2sfca")  # PySAL's default steps {10: 1, 20: 0.68, 30: 0.22}
+    ours = two_step_fca(demand, supply, pairs.rows, pairs.cols, pairs.values, steps)
+    theirs = _pysal(units, fac, demand, supply, pairs, "e2sfca", 30.0)
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+    gauss = Weighting("gaussian", sigma=8.0)
+    ours = two_step_fca(demand, supply, pairs.rows, pairs.cols, pairs.values, gauss)
+    theirs = _pysal(units, fac, demand, supply, pairs, "e2sfca", 30.0, weight_fn=pysal_weights.gaussian(8.0))
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+
+
+def test_total_access_equals_the_supply_that_reaches_demand():
+    units, fac, demand, supply = _random_case(seed=5)
+    pairs = cost_pairs(units, fac, limit=12.0)
+    a = two_step_fca(demand, supply, pairs.rows, pairs.cols, pairs.values, Weighting("2sfca"))
+    reaching = np.unique(pairs.cols)
+    assert (demand * a).sum() == pytest.approx(supply[reaching].sum(), rel=1e-12)
+
+
+def test_closed_form_on_two_units():
+    """Two units 0 and 10 km from one supply of 3: R = 3 / (P1 + P2), both get R."""
+    units = pd.DataFrame(
+        {"lon": [130.0, 130.0], "lat": [33.0, 33.0 + 10 / 111.2]}, index=pd.Index(["1", "2"], name="code")
+    )
+    fac = pd.DataFrame({"id": ["S"], "lon": [130.0], "lat": [33.0], "unit": ["1"]})
+    pairs = cost_pairs(units, fac, limit=16.0)
+    a = two_step_fca(
+        np.array([1000.0, 3000.0]), np.array([3.0]), pairs.rows, pairs.cols, pairs.values, Weighting()
+    )
+    np.testing.assert_allclose(a, [3 / 4000, 3 / 4000])
+
+
+def test_weighting_options():
+    assert weighting("e2sfca", steps="5:1,15:0.5", catchment=16).steps == ((5.0, 1.0), (15.0, 0.5))
+    assert weighting("gaussian", catchment=16).sigma == 8.0
+    for kwargs, where in (
+        ({"method": "nope"}, "--method"),
+        ({"steps": "5-1"}, "--steps"),
+        ({"sigma": -1.0}, "--sigma"),
+    ):
+        with pytest.raises(InputError) as err:
+            weighting(**{"method": "e2sfca", **kwargs}, catchment=16)
+        assert err.value.where == where
+
+
+def test_access_on_the_sample(sample_run, sample_files, tmp_path, capsys):
+    result = measure_access(sample_run, supply="key", demand="pop_75over")
+    units = result.units
+    assert len(units) == len(sample_run.plan.units) and (units["score"] >= 0).all()
+    # the invariant, in per-10,000 units: Σ demand × score / 10,000 = capacity reaching demand
+    assert (units["demand"] * units["score"]).sum() / 10_000 == pytest.approx(
+        result.notes["capacity_reaching_demand"]
+    )
+    west = result.areas.set_index("area").loc["西部"]
+    assert west["demand"] == pytest.approx(units[units["area"] == "西部"]["demand"].sum())
+    out = tmp_path / "acc"
+    code = main(
+        [
+            "access",
+            str(sample_files.plan),
+            "--supply",
+            "key",
+            "--demand",
+            "pop_75over",
+            "--out",
+            str(out),
+            "-q",
+            "--no-basemap",
+        ]
+    )
+    assert code == 0
+    data = json.loads((out / "access.json").read_text(encoding="utf-8"))
+    assert data["per"] == 10_000 and data["supply"] == "key" and len(data["units"]) == len(units)
+    assert {p.name for p in out.iterdir()} >= {
+        "access.csv",
+        "access_areas.csv",
+        "access.json",
+        "access_map.html",
+    }
+    capsys.readouterr()
+    assert (
+        main(["access", str(sample_files.plan), "--supply", "どれでもない", "--out", str(tmp_path / "x")])
+        == 2
+    )
+    assert "--supply" in capsys.readouterr().err
