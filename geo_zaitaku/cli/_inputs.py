@@ -87,7 +87,7 @@ _FIELDS = (
 
 
 def plan_inputs(
-    *, facilities: bool = True, reference: bool = True
+    *, facilities: bool = True, reference: bool = True, many: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator factory: add PLAN and the input options; pass ``inputs=PlanInputs``.
 
@@ -97,17 +97,29 @@ def plan_inputs(
         Add ``--facilities`` and the facility layout options.
     reference
         Add ``--reference``.
+    many
+        Take several plans (``PLANS...``); the command receives ``inputs`` for the
+        first and ``plans``, one :class:`PlanInputs` per plan (the same options).
     """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(f)
         def wrapper(*args: object, **kwargs: Any) -> object:
             values = {k: kwargs.pop(k) for k in _FIELDS if k in kwargs}
+            if many:
+                paths = kwargs.pop("plans")
+                kwargs["plans"] = tuple(PlanInputs(**{**values, "plan": p}) for p in paths)
+                values["plan"] = paths[0]
             kwargs["inputs"] = PlanInputs(**values)
             return f(*args, **kwargs)
 
+        argument = (
+            click.argument("plans", nargs=-1, required=True, type=opt.PathParam())
+            if many
+            else click.argument("plan", type=opt.PathParam())
+        )
         decorators: list[Callable[[Any], Any]] = [
-            click.argument("plan", type=opt.PathParam()),
+            argument,
             opt.units_opt,
             opt.pref_year_opts,
         ]

@@ -192,6 +192,24 @@ level_opt = click.option(
 no_basemap_opt = click.option(
     "--no-basemap", is_flag=True, default=False, help="背景地図（地理院タイル）を使わない / blank background."
 )
+
+
+def engine_opts(f: click.decorators.FC) -> click.decorators.FC:
+    """Add ``--workers N`` (a local Dask cluster) and ``--scheduler tcp://HOST:PORT``."""
+    f = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="Dask のスケジューラ（tcp://ホスト:ポート）で実行 / run on an existing Dask scheduler.",
+    )(f)
+    return click.option(
+        "--workers",
+        type=int,
+        default=None,
+        help='Dask のローカルクラスタ（N ワーカー）で実行（pip install ".[dask]"） / run on N local Dask workers.',
+    )(f)
+
+
 quiet_opt = click.option("--quiet", "-q", is_flag=True, default=False, help="表と情報を省略 / less output.")
 pref_opt = click.option(
     "--pref",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,9 +12,71 @@ from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
+if TYPE_CHECKING:
+    from geo_zaitaku.scenarios.access import AccessResult
+
+
+@dataclass(frozen=True)
+class AccessTask:
+    """One plan's accessibility run (a batch task: plain, picklable data)."""
+
+    inputs: PlanInputs
+    supply: str
+    demand: str
+    demand_year: int | None
+    projection: Path | None
+    catchment_km: float | None
+    method: str
+    steps: str | None
+    sigma: float | None
+    scenario: Path | None
+    basemap: bool
+
+
+def access_task(
+    task: AccessTask,
+) -> tuple[AccessResult, AccessResult | None, dict[str, bytes], tuple[Path, ...]]:
+    """Check the plan, measure access (before and after the scenario, if any), and
+    return the results, the output files and the files read."""
+    from geo_zaitaku import InputError
+    from geo_zaitaku.batch import files_of
+    from geo_zaitaku.maps import access_map
+    from geo_zaitaku.pipeline import input_paths
+    from geo_zaitaku.scenarios.access import measure_access, weighting, write_access
+
+    run = task.inputs.run()
+    read = input_paths(run)
+    catchment = run.plan.config.reach_km if task.catchment_km is None else task.catchment_km
+    if not (0 < catchment < float("inf")):
+        raise InputError(
+            "--catchment-km は正の有限の数にしてください。 / must be > 0.", where="--catchment-km"
+        )
+    weights = weighting(task.method, steps=task.steps, sigma=task.sigma, catchment=catchment)
+    values = _demand_values(run, task.demand, task.demand_year, task.projection)
+    kwargs: dict[str, Any] = {
+        "supply": task.supply,
+        "demand": task.demand,
+        "demand_values": values,
+        "catchment": catchment,
+        "weights": weights,
+    }
+    before = None
+    if task.scenario is not None:
+        from geo_zaitaku.scenarios import run_scenario
+
+        before = measure_access(run, **kwargs)
+        run = run_scenario(run, task.scenario).after
+    result = measure_access(run, **kwargs)
+
+    def write(folder: Path) -> None:
+        write_access(result, folder, before=before)
+        access_map(run, result, basemap=task.basemap).save(folder / "access_map.html")
+
+    return result, before, files_of(write), read
+
 
 @click.command()
-@plan_inputs()
+@plan_inputs(many=True)
 @click.option(
     "--supply",
     default="key",
@@ -27,7 +91,11 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
     help="需要: 人口・65歳以上・75歳以上・在宅医療の推計患者数（patients、--demand-year の年）.",
 )
 @click.option(
-    "--demand-year", "demand_year", type=int, default=None, help="patients の年（将来推計人口から。省略時は国勢調査の人口）."
+    "--demand-year",
+    "demand_year",
+    type=int,
+    default=None,
+    help="patients の年（将来推計人口から。省略時は国勢調査の人口）.",
 )
 @click.option("--projection", type=opt.PathParam(dir_okay=False), default=None, help="将来推計人口CSV.")
 @click.option("--catchment-km", type=float, default=None, help="圏の大きさ（既定: 計画の reach_km）.")
@@ -47,9 +115,11 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 )
 @opt.out_opt
 @opt.no_basemap_opt
+@opt.engine_opts
 @opt.quiet_opt
 def access(
     inputs: PlanInputs,
+    plans: tuple[PlanInputs, ...],
     supply: str,
     demand: str,
     demand_year: int | None,
@@ -61,6 +131,8 @@ def access(
     scenario_file: Path | None,
     out: Path | None,
     no_basemap: bool,
+    workers: int | None,
+    scheduler: str | None,
     quiet: bool,
 ) -> int:
     """在宅医療へのアクセス（2段階浮動集水域法） / accessibility (2SFCA, E2SFCA).
@@ -71,43 +143,42 @@ def access(
     --method e2sfca は距離帯ごとの重み、gaussian は距離による減衰。--scenario を付けると
     シナリオを当てる前と後を比べます。OUT（既定 ./out/<計画名>/access/）に access.csv
     （市区町村別）・access_areas.csv（圏域別、需要で重み付けた平均）・access.json・access_map.html。
+    計画を複数指定するとそれぞれ OUT/<計画名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
     """
-    from geo_zaitaku.maps import access_map
+    from geo_zaitaku.batch import engine_from_options
     from geo_zaitaku.outputs import staged
-    from geo_zaitaku.pipeline import input_paths
-    from geo_zaitaku.scenarios.access import measure_access, weighting, write_access
 
-    run = inputs.run()
-    catchment = run.plan.config.reach_km if catchment_km is None else catchment_km
-    if not (catchment > 0 and catchment < float("inf")):
-        from geo_zaitaku import InputError
-
-        raise InputError(
-            "--catchment-km は正の有限の数にしてください。 / must be > 0.", where="--catchment-km"
+    engine = engine_from_options(workers, scheduler, progress=not quiet)
+    tasks = [
+        AccessTask(
+            plan,
+            supply,
+            demand,
+            demand_year,
+            projection,
+            catchment_km,
+            method,
+            steps,
+            sigma,
+            scenario_file,
+            not no_basemap,
         )
-    weights = weighting(method, steps=steps, sigma=sigma, catchment=catchment)
-    values = _demand_values(run, demand, demand_year, projection)
-    kwargs = {
-        "supply": supply,
-        "demand": demand,
-        "demand_values": values,
-        "catchment": catchment,
-        "weights": weights,
-    }
-    before = None
-    if scenario_file is not None:
-        from geo_zaitaku.scenarios import run_scenario
-
-        before = measure_access(run, **kwargs)
-        run = run_scenario(run, scenario_file).after
-    result = measure_access(run, **kwargs)
-    _output.print_access(result, before=before, quiet=quiet)
-    target = out if out is not None else inputs.out_dir() / "access"
-    sources = (*inputs.paths(), *input_paths(run), *(p for p in (projection, scenario_file) if p is not None))
-    with staged(target, inputs=sources, command="access") as stage:
-        write_access(result, stage.dir, before=before)
-        access_map(run, result, basemap=not no_basemap).save(stage.path("access_map.html"))
-    _output.print_written(stage.written)
+        for plan in plans
+    ]
+    extra = tuple(p for p in (projection, scenario_file) if p is not None)
+    for task, (result, before, files, read) in zip(
+        tasks, engine.map(access_task, tasks, label="access"), strict=True
+    ):
+        _output.print_access(result, before=before, quiet=quiet)
+        target = (
+            (task.inputs.out_dir() / "access")
+            if out is None
+            else (out / task.inputs.plan.stem if len(plans) > 1 else out)
+        )
+        with staged(target, inputs=(*task.inputs.paths(), *read, *extra), command="access") as stage:
+            for name, data in files.items():
+                stage.path(name).write_bytes(data)
+        _output.print_written(stage.written)
     return 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,9 +12,45 @@ from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
+if TYPE_CHECKING:
+    from geo_zaitaku.scenarios.robustness import RobustnessResult
+
+
+@dataclass(frozen=True)
+class RobustnessTask:
+    """One plan's robustness run (a batch task: plain, picklable data)."""
+
+    inputs: PlanInputs
+    p: float | None
+    p_kind: tuple[str, ...]
+    closures: int | None
+    samples: int
+    seed: int
+    pairs: bool
+    basemap: bool
+
+
+def robustness_task(task: RobustnessTask) -> tuple[RobustnessResult, dict[str, bytes], tuple[Path, ...]]:
+    """Check the plan, analyse it, and return the result, its output files and the
+    files it read."""
+    from geo_zaitaku.batch import files_of
+    from geo_zaitaku.maps import robustness_map
+    from geo_zaitaku.pipeline import input_paths
+    from geo_zaitaku.scenarios.robustness import analyse, closures_from_options, write_robustness
+
+    run = task.inputs.run()
+    how = closures_from_options(task.p, task.p_kind, task.closures, total=len(run.facilities.frame))
+    result = analyse(run, closures=how, samples=task.samples, seed=task.seed, pairs=task.pairs)
+
+    def write(folder: Path) -> None:
+        write_robustness(result, folder)
+        robustness_map(run, result, basemap=task.basemap).save(folder / "robustness_map.html")
+
+    return result, files_of(write), input_paths(run)
+
 
 @click.command()
-@plan_inputs()
+@plan_inputs(many=True)
 @click.option(
     "--p", "p", type=float, default=None, help="各施設が閉鎖する確率（独立） / closure probability."
 )
@@ -31,9 +69,11 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 @click.option("--pairs", is_flag=True, default=False, help="2施設の同時閉鎖も調べる（同じ圏域の全組） / N-2.")
 @opt.out_opt
 @opt.no_basemap_opt
+@opt.engine_opts
 @opt.quiet_opt
 def robustness(
     inputs: PlanInputs,
+    plans: tuple[PlanInputs, ...],
     p: float | None,
     p_kind: tuple[str, ...],
     closures: int | None,
@@ -42,6 +82,8 @@ def robustness(
     pairs: bool,
     out: Path | None,
     no_basemap: bool,
+    workers: int | None,
+    scheduler: str | None,
     quiet: bool,
 ) -> int:
     """施設の閉鎖に対する頑健性（単一障害点・無作為の閉鎖） / robustness to closures.
@@ -52,20 +94,30 @@ def robustness(
     --p（と --p-kind）で各施設が独立に閉鎖する場合、--closures K でちょうど K 施設が閉鎖する
     場合の、圏域ごとの目安を満たさない確率（標準誤差と、最低数の項目は厳密値も）と、目安を
     超える人口の期待値を求めます。OUT（既定 ./out/<計画名>/robustness/）に robustness.json・
-    robustness.csv・robustness.md・robustness_map.html を書き出します。
+    robustness.csv・robustness.md・robustness_map.html を書き出します。計画を複数指定すると
+    それぞれ OUT/<計画名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
     """
-    from geo_zaitaku.maps import robustness_map
+    from geo_zaitaku.batch import engine_from_options, task_seeds
     from geo_zaitaku.outputs import staged
-    from geo_zaitaku.pipeline import input_paths
-    from geo_zaitaku.scenarios.robustness import analyse, closures_from_options, write_robustness
 
-    run = inputs.run()
-    how = closures_from_options(p, p_kind, closures, total=len(run.facilities.frame))
-    result = analyse(run, closures=how, samples=samples, seed=seed, pairs=pairs)
-    _output.print_robustness(result, quiet=quiet)
-    target = out if out is not None else inputs.out_dir() / "robustness"
-    with staged(target, inputs=(*inputs.paths(), *input_paths(run)), command="robustness") as stage:
-        write_robustness(result, stage.dir)
-        robustness_map(run, result, basemap=not no_basemap).save(stage.path("robustness_map.html"))
-    _output.print_written(stage.written)
+    engine = engine_from_options(workers, scheduler, progress=not quiet)
+    seeds = task_seeds(seed, len(plans)) if len(plans) > 1 else [seed]
+    tasks = [
+        RobustnessTask(plan, p, p_kind, closures, samples, s, pairs, not no_basemap)
+        for plan, s in zip(plans, seeds, strict=True)
+    ]
+    results = engine.map(robustness_task, tasks, label="robustness")
+    for task, (result, files, read) in zip(tasks, results, strict=True):
+        _output.print_robustness(result, quiet=quiet)
+        target = _target(task.inputs, out, many=len(plans) > 1)
+        with staged(target, inputs=(*task.inputs.paths(), *read), command="robustness") as stage:
+            for name, data in files.items():
+                stage.path(name).write_bytes(data)
+        _output.print_written(stage.written)
     return 0
+
+
+def _target(inputs: PlanInputs, out: Path | None, *, many: bool) -> Path:
+    if out is None:
+        return inputs.out_dir() / "robustness"
+    return out / inputs.plan.stem if many else out
