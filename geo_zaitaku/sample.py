@@ -115,6 +115,7 @@ class SampleFiles:
     facilities: Path
     population: Path
     projection: Path | None = None
+    scenario: Path | None = None
 
 
 def _lonlat(x: float, y: float) -> tuple[float, float]:
@@ -537,6 +538,22 @@ def sample_paths(directory: str | Path) -> SampleFiles:
         facilities=d / "facilities.csv",
         population=d / "population.csv",
         projection=d / "projection.csv",
+        scenario=d / "scenario.toml",
+    )
+
+
+def scenario_toml() -> str:
+    """The sample scenario: the hub of 北部 closes, a hospital of 西部 becomes its hub."""
+    return (
+        "# さくら県（架空）のシナリオの見本 — geo-zaitaku scenario plan.toml scenario.toml\n"
+        "# 北部の連携拠点（医師会）が活動を終え、西部の病院を連携拠点に指定した場合\n\n"
+        "[scenario]\n"
+        'name = "北部の拠点の終了と西部の拠点の指定"\n\n'
+        "[[close]]\n"
+        'name = "北部医師会 在宅医療連携拠点"\n\n'
+        "[[designate]]\n"
+        'name = "西野ともしび記念病院"\n'
+        "hub = true\n"
     )
 
 
@@ -564,6 +581,7 @@ def write_sample(directory: str | Path) -> SampleFiles:
         facilities=write_csv(d / "facilities.csv", sample_facilities(boundaries)),
         population=write_csv(d / "population.csv", sample_population()),
         projection=_write_projection(d / "projection.csv"),
+        scenario=write_text(d / "scenario.toml", scenario_toml()),
     )
     return files
 

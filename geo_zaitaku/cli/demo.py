@@ -25,11 +25,13 @@ def demo(out: Path, quiet: bool) -> int:
     """
     from geo_zaitaku._io import write_csv
     from geo_zaitaku.demand import estimate_demand
-    from geo_zaitaku.maps import area_map, resource_map, write_resource_list
+    from geo_zaitaku.maps import area_map, comparison_map, resource_map, robustness_map, write_resource_list
     from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import check_plan, input_paths
     from geo_zaitaku.report import write_report
     from geo_zaitaku.sample import sample_paths, write_sample
+    from geo_zaitaku.scenarios import compare_runs, run_scenario, write_comparison
+    from geo_zaitaku.scenarios.robustness import Closures, analyse, write_robustness
 
     with staged(out / "input", command="sample") as stage:
         write_sample(stage.dir)
@@ -47,7 +49,21 @@ def demo(out: Path, quiet: bool) -> int:
         demand = estimate_demand(run, years=(2025, 2040)).result  # reuses the check's plan and units
         write_csv(stage.path("demand.csv"), demand.area_table())
         write_csv(stage.path("demand_units.csv"), demand.unit_table())
+        # what if the hub of 北部 closes and a hospital of 西部 becomes a hub?
+        result = run_scenario(run, files.scenario)
+        cmp = compare_runs(
+            result.before, result.after, changes=result.changes.to_dict(), after_name=result.spec.name
+        )
+        write_report(result.after.report, stage.path("scenario"))
+        write_comparison(cmp, stage.path("scenario"))
+        comparison_map(result.after, cmp, basemap=False).save(stage.path("scenario/areas_map.html"))
+        # which facilities are single points of failure; how likely is an area to fail at p = 0.1?
+        robust = analyse(run, closures=Closures(p=0.1), samples=10_000, seed=1, pairs=True)
+        write_robustness(robust, stage.path("robustness"))
+        robustness_map(run, robust, basemap=False).save(stage.path("robustness/robustness_map.html"))
     written = stage.written
+    _output.print_comparison(cmp, quiet=True)
+    _output.print_robustness(robust, quiet=True)
     total = (
         demand.area_values(labels.DEMAND["total"], "2025年"),
         demand.area_values(labels.DEMAND["total"], "2040年"),
