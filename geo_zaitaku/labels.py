@@ -349,6 +349,8 @@ TEXT = MappingProxyType(
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
         "aborted": "中断しました / aborted",
+        "whole_plan": "全域（計画なし）",
+        "whole_area": "全域",
         "robustness_summary": "単一障害点 {n}施設{pairs}",
         "robustness_pairs": "、2施設の組 {n}組（{tested:,}組を点検）",
         "comparison_summary": "エラー {a}件 → {b}件（解消した指摘 {resolved}件・新しい指摘 {new}件・移動した市区町村 {moved}）",
@@ -634,5 +636,46 @@ ACCESS = MappingProxyType(
         "score_change": "指標の変化",
         "map_title": "在宅医療へのアクセス",
         "summary": "供給 {supplies}施設（{supply}）・需要 {demand}・圏 {catchment:g}{measure}（{method}）: 圏内に供給のない市区町村 {without}",
+    }
+)
+
+#: Words of area and hub designs (``design.md``, ``plan.toml``'s header, the console).
+DESIGN = MappingProxyType(
+    {
+        "title": "圏域の設計",
+        "header": "geo_zaitaku が提案した計画です。編集して geo-zaitaku check で点検できます。",
+        "mode": "方法",
+        "modes": MappingProxyType(
+            {"repair": "修正案（移す市区町村が最少）", "count": "圏域数を指定", "max": "最も細かい分け方"}
+        ),
+        "statuses": MappingProxyType(
+            {
+                "optimal": "最適（証明済み）",
+                "feasible": "実行可能（制限時間で打ち切り）",
+                "infeasible": "条件を満たす案なし",
+                "time_limit": "制限時間内に案なし",
+                "error": "求解エラー",
+                "not_solved": "未求解",
+            }
+        ),
+        "mode_names": MappingProxyType(
+            {"repair": "修正案", "count": "圏域数指定の案", "max": "最も細かい案"}
+        ),
+        "status_line": "状態: {status}・目的関数 {objective}・下限 {bound}・ギャップ {gap}・{seconds:.1f}秒",
+        "reasons": "案がない理由",
+        "areas": "提案する圏域",
+        "area": "圏域",
+        "units": "市区町村",
+        "population": "人口",
+        "key": "積極的医療機関",
+        "hubs": "連携拠点",
+        "note": "備考",
+        "moved": "移す市区町村（元 → 先）",
+        "check": "提案した計画の点検",
+        "summary": "{status}: {areas}圏域{moved}",
+        "summary_moved": "、移す市区町村 {n}（{people:,.0f}人）",
+        "moved_layer": "移す市区町村",
+        "moved_tip": "移す: {a} → {b}",
+        "map_title": "圏域の提案",
     }
 )

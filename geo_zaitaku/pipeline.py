@@ -18,6 +18,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.checks import Report, run_checks
 from geo_zaitaku.config import CheckConfig
@@ -162,6 +163,26 @@ def input_paths(run: CheckRun) -> tuple[Path, ...]:
     if ref is not None and ref.attrs.get("source"):
         paths.append(Path(str(ref.attrs["source"])))
     return tuple(dict.fromkeys(paths))
+
+
+def whole_plan(
+    *,
+    units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None = None,
+    pref: int | str | None = None,
+    year: int | str | None = None,
+    level: str = "municipality",
+    cache: bool | None = None,
+) -> PlanSpec:
+    """A plan with every unit of the boundaries in one area (the starting point of a
+    design made without a plan)."""
+    from geo_zaitaku.plan import AreaSpec
+
+    frame = resolve_units(units, pref=pref, year=year, level=level, cache=cache)
+    return PlanSpec(
+        name=labels.TEXT["whole_plan"],
+        level=level,
+        areas=(AreaSpec(labels.TEXT["whole_area"], tuple(frame.index)),),
+    )
 
 
 def resolve_units(

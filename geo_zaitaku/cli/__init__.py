@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "check",
     "demand",
     "demo",
+    "design",
     "diff",
     "facilities",
     "fetch",

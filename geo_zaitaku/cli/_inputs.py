@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class PlanInputs:
     """What the user named on the command line for a plan command."""
 
-    plan: Path
+    plan: Path | None
     units: tuple[Path, ...] = ()
     pref: str | None = None
     year: str | None = None
@@ -47,12 +47,15 @@ class PlanInputs:
             "cache": False if self.no_cache else None,
         }
 
-    def run(self, settings: Mapping[str, Any] | None = None) -> CheckRun:
-        """Read the plan and its inputs and check it (see :func:`geo_zaitaku.check_plan`)."""
-        from geo_zaitaku.pipeline import check_plan
+    def run(self, settings: Mapping[str, Any] | None = None, *, level: str = "municipality") -> CheckRun:
+        """Read the plan and its inputs and check it (see :func:`geo_zaitaku.check_plan`).
+        Without a plan (``design areas`` with no ``--plan``), every unit of the
+        boundaries forms one area at ``level``."""
+        from geo_zaitaku.pipeline import check_plan, whole_plan
 
+        plan = self.plan if self.plan is not None else whole_plan(level=level, **self.boundary_kwargs())
         return check_plan(
-            self.plan,
+            plan,
             facilities=list(self.facilities) or None,
             facility_preset=self.facility_format,
             population=self.population,
@@ -64,13 +67,15 @@ class PlanInputs:
 
     def paths(self) -> tuple[Path, ...]:
         """The files named on the command line (outputs never replace them)."""
-        named = [self.plan, *self.units, *self.facilities]
+        named = [*(p for p in (self.plan,) if p is not None), *self.units, *self.facilities]
         named += [p for p in (self.population, self.reference) if p is not None]
         return tuple(named)
 
     def out_dir(self, out: Path | None = None) -> Path:
         """``out`` or the default output folder ``./out/<plan file stem>/``."""
-        return out if out is not None else Path("out") / self.plan.stem
+        return (
+            out if out is not None else Path("out") / (self.plan.stem if self.plan is not None else "design")
+        )
 
 
 _FIELDS = (
@@ -87,7 +92,7 @@ _FIELDS = (
 
 
 def plan_inputs(
-    *, facilities: bool = True, reference: bool = True, many: bool = False
+    *, facilities: bool = True, reference: bool = True, many: bool = False, optional: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator factory: add PLAN and the input options; pass ``inputs=PlanInputs``.
 
@@ -100,6 +105,8 @@ def plan_inputs(
     many
         Take several plans (``PLANS...``); the command receives ``inputs`` for the
         first and ``plans``, one :class:`PlanInputs` per plan (the same options).
+    optional
+        The plan is the option ``--plan`` and may be left out.
     """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -113,11 +120,18 @@ def plan_inputs(
             kwargs["inputs"] = PlanInputs(**values)
             return f(*args, **kwargs)
 
-        argument = (
-            click.argument("plans", nargs=-1, required=True, type=opt.PathParam())
-            if many
-            else click.argument("plan", type=opt.PathParam())
-        )
+        if optional:
+            argument = click.option(
+                "--plan",
+                "plan",
+                type=opt.PathParam(dir_okay=False),
+                default=None,
+                help="出発点の計画 / starting plan.",
+            )
+        elif many:
+            argument = click.argument("plans", nargs=-1, required=True, type=opt.PathParam())
+        else:
+            argument = click.argument("plan", type=opt.PathParam())
         decorators: list[Callable[[Any], Any]] = [
             argument,
             opt.units_opt,

@@ -219,3 +219,35 @@ def print_access(result: object, *, before: object | None = None, quiet: bool = 
 
 def _fmt(value: object) -> str:
     return "-" if value is None or value != value else f"{value:,.2f}"
+
+
+def print_design(design: object, errors: int | None, *, quiet: bool = False) -> None:
+    """Print a design: its areas (unless quiet), the moves, the reasons, and one summary line."""
+    t = labels.DESIGN
+    if not quiet and design.areas:
+        table = Table(title=escape(f"{t['title']}: {design.run.plan.name}"), title_justify="left")
+        for col in ("area", "units", "population", "key", "hubs"):
+            table.add_column(t[col], justify="left" if col in ("area", "units") else "right")
+        for a in design.areas:
+            pop = "-" if a.population is None else f"{a.population:,.0f}"
+            table.add_row(
+                escape(a.name),
+                escape("・".join(a.unit_names)),
+                pop,
+                str(len(a.key_institutions)),
+                str(len(a.hubs)),
+            )
+        console.print(table)
+    for m in design.moved:
+        console.print(f"{t['moved']}: {escape(m.name)} {escape(m.before or '—')} → {escape(m.after)}")
+    for r in design.reasons:
+        console.print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
+    moved = ""
+    if design.options.mode == "repair" and design.areas:
+        moved = t["summary_moved"].format(
+            n=len(design.moved), people=design.measures.get("people_moved", 0.0)
+        )
+    status = t["statuses"].get(design.status, design.status)
+    console.print(t["summary"].format(status=status, areas=len(design.areas), moved=moved), soft_wrap=True)
+    if errors is not None:
+        console.print(labels.TEXT["plan_ok"] if errors == 0 else labels.TEXT["plan_errors"].format(n=errors))

@@ -1,0 +1,172 @@
+"""``geo-zaitaku design areas|hubs``: propose areas and hub sites by exact optimisation."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from geo_zaitaku.cli import _options as opt
+from geo_zaitaku.cli import _output
+from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
+
+if TYPE_CHECKING:
+    from geo_zaitaku.design.areas import AreaDesign
+
+
+@click.group()
+def design() -> None:
+    """圏域と拠点を提案する（厳密な最適化） / propose areas and hub sites.
+
+    \b
+    areas  すべての点検（連続性・積極的医療機関・連携拠点）を満たす圏域の組み方
+    hubs   連携拠点（--role key なら積極的医療機関）に指定する施設
+    """
+
+
+@dataclass(frozen=True)
+class DesignTask:
+    """One design run (a batch task: plain, picklable data)."""
+
+    inputs: PlanInputs
+    options: object
+    level: str
+    basemap: bool
+    command: str
+    target: Path
+
+
+def design_task(task: DesignTask) -> tuple[AreaDesign, int | None, dict[str, bytes], tuple[Path, ...]]:
+    """Check the inputs, design, check the proposal; return the design, the proposal's
+    number of errors, the output files and the files read."""
+    from geo_zaitaku.batch import files_of
+    from geo_zaitaku.design.areas import design_areas
+    from geo_zaitaku.design.output import proposed_run, write_design
+    from geo_zaitaku.maps import area_map, comparison_map
+    from geo_zaitaku.pipeline import input_paths
+    from geo_zaitaku.scenarios import compare_runs
+
+    run = task.inputs.run(level=task.level)
+    result = design_areas(run, task.options)
+    check = proposed_run(result) if result.areas else None
+
+    def write(folder: Path) -> None:
+        write_design(result, folder, command=task.command, check=check, paths_from=task.target)
+        if check is not None:
+            if result.options.mode == "repair":
+                cmp = compare_runs(run, check)
+                doc = comparison_map(check, cmp, basemap=task.basemap)
+            else:
+                doc = area_map(check, basemap=task.basemap)
+            doc.save(folder / "design_map.html")
+
+    return result, None if check is None else len(check.report.errors), files_of(write), input_paths(run)
+
+
+@design.command("areas")
+@plan_inputs(optional=True)
+@click.option("--mode", type=click.Choice(["repair", "count", "max"]), default="repair", show_default=True)
+@click.option(
+    "--areas", "n_areas", type=int, default=None, help="圏域の数（--mode count） / number of areas."
+)
+@click.option("--min-pop", type=float, default=None, help="各圏域の人口の下限 / smallest area population.")
+@click.option("--max-pop", type=float, default=None, help="各圏域の人口の上限 / largest area population.")
+@click.option(
+    "--nest", default=None, metavar="COLUMN", help="越えない参照レイヤの列（例: secondary_medical_area）."
+)
+@click.option(
+    "--keep", default=None, metavar="COLUMN", help="なるべく合わせる参照レイヤの列（例: health_center）."
+)
+@click.option(
+    "--keep-weight", type=float, default=1.0, show_default=True, help="--keep の1市区町村あたりの重み."
+)
+@click.option("--reach", type=click.Choice(["off", "soft", "hard"]), default="off", show_default=True)
+@click.option("--time-limit", type=float, default=60.0, show_default=True, help="最適化の制限時間（秒）.")
+@click.option(
+    "--keep-areas", is_flag=True, default=False, help="repair: 元の圏域をなくさない / keep every area."
+)
+@opt.level_opt
+@opt.out_opt
+@opt.no_basemap_opt
+@opt.engine_opts
+@opt.quiet_opt
+def areas(
+    inputs: PlanInputs,
+    mode: str,
+    n_areas: int | None,
+    min_pop: float | None,
+    max_pop: float | None,
+    nest: str | None,
+    keep: str | None,
+    keep_weight: float,
+    reach: str,
+    time_limit: float,
+    keep_areas: bool,
+    level: str,
+    out: Path | None,
+    no_basemap: bool,
+    workers: int | None,
+    scheduler: str | None,
+    quiet: bool,
+) -> int:
+    """すべての点検を満たす圏域を提案する / propose areas that pass every check.
+
+    \b
+    --mode repair（--plan が必要）: 移す市区町村が最も少なく（同数なら移す人口が少なく）、
+      すべての圏域が連続し、積極的医療機関と連携拠点の最小数を満たす修正案。
+    --mode count --areas K: ちょうど K 圏域で、各市区町村から同じ圏域の最寄りの積極的医療機関
+      までの距離（人口で重み付け）が最小の案。
+    --mode max: すべての点検を満たす最も多い圏域数の案。
+    連続性は各圏域の中心（積極的医療機関のある市区町村）からの流れで表し、境界を共有する
+    市区町村と [[links]] の橋・航路だけを通ります（HiGHS による混合整数計画、最適性を証明）。
+    OUT（既定 ./out/<計画名>/design/）に plan.toml（編集して check できる計画）・design.json・
+    design.md・design_map.html。条件を満たす案がないときは理由を示して終了コード 1。
+    """
+    from geo_zaitaku import InputError
+    from geo_zaitaku.batch import engine_from_options
+    from geo_zaitaku.design.problem import DesignOptions
+    from geo_zaitaku.outputs import staged
+
+    if mode == "repair" and inputs.plan is None:
+        raise InputError(
+            "--mode repair には --plan で出発点の計画を指定してください。 / --mode repair needs --plan.",
+            where="--plan",
+        )
+    options = DesignOptions(
+        mode=mode,
+        areas=n_areas,
+        min_pop=min_pop,
+        max_pop=max_pop,
+        nest=nest,
+        keep=keep,
+        keep_weight=keep_weight,
+        reach=reach,
+        time_limit=time_limit,
+        keep_areas=keep_areas,
+    )
+    level = level if inputs.plan is None else _plan_level(inputs.plan)
+    engine = engine_from_options(workers, scheduler, progress=not quiet)
+    command = (
+        "geo-zaitaku " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if sys.argv[1:]
+        else "geo-zaitaku design areas"
+    )
+    target = out if out is not None else inputs.out_dir() / "design"
+    task = DesignTask(inputs, options, level, not no_basemap, command, target.resolve())
+    [(result, errors, files, read)] = engine.map(design_task, [task], label="design")
+    _output.print_design(result, errors, quiet=quiet)
+    with staged(target, inputs=(*inputs.paths(), *read), command="design areas") as stage:
+        for name, data in files.items():
+            stage.path(name).write_bytes(data)
+    _output.print_written(stage.written)
+    return 0 if result.areas else 1
+
+
+def _plan_level(plan: Path) -> str:
+    from geo_zaitaku.plan import read_plan
+
+    return read_plan(plan).level

@@ -1,0 +1,344 @@
+"""Area design: optima against brute force on a small grid with an island and a link,
+necessary conditions, and the built-in sample (the proposed plan has no error)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+import shapely
+from conftest import ORIGIN, make_grid, write_plan
+
+from geo_zaitaku import InputError
+from geo_zaitaku.cli import main
+from geo_zaitaku.design.areas import design_areas
+from geo_zaitaku.design.output import proposed_run
+from geo_zaitaku.design.problem import DesignOptions, problem_from_run
+from geo_zaitaku.pipeline import check_plan
+
+# 3 x 3 grid of 10 km squares (99201 … 99209, row-major from the south-west) and an
+# island 99210 east of 99206, joined to it by a declared ferry link.
+FACILITIES = """id,name,municipality_code,key_institution,hub
+K1,K1,99201,1,1
+K3,K3,99203,1,0
+K5,K5,99205,1,1
+K7,K7,99207,1,0
+K9,K9,99209,1,1
+H2,H2,99202,0,1
+H8,H8,99208,0,1
+KI,KI,99210,1,0
+"""
+POPULATION = "code,population\n" + "\n".join(
+    f"{c},{p}"
+    for c, p in zip(
+        range(99201, 99211), (5000, 800, 3000, 1200, 9000, 700, 2500, 600, 4000, 300), strict=True
+    )
+)
+PLAN = """[plan]
+name = "grid"
+[areas]
+"南" = ["99201", "99202", "99203"]
+"中" = ["99204", "99205", "99206", "99210"]
+"北" = ["99207", "99208", "99209"]
+[[links]]
+a = "99206"
+b = "99210"
+kind = "ferry"
+"""
+
+
+def _island() -> shapely.Polygon:
+    import geopandas as gpd
+
+    s = 10_000
+    x0, y0 = ORIGIN[0] + 3.5 * s, ORIGIN[1] + 1 * s
+    return gpd.GeoSeries([shapely.box(x0, y0, x0 + s / 2, y0 + s / 2)], crs=6690).to_crs(6668).iloc[0]
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("design")
+    g = make_grid()
+    island = g.iloc[[0]].copy()
+    island["N03_004"], island["N03_007"] = "島", "99210"
+    island["geometry"] = [_island()]
+    import pandas as pd
+
+    units = pd.concat([g, island], ignore_index=True)
+    units.to_file(tmp / "grid.geojson", driver="GeoJSON")
+    (tmp / "f.csv").write_text(FACILITIES, encoding="utf-8")
+    (tmp / "p.csv").write_text(POPULATION, encoding="utf-8")
+    write_plan(tmp / "plan.toml", PLAN)
+    return tmp
+
+
+def _run(tmp, plan_text=PLAN, facilities=FACILITIES):
+    write_plan(tmp / "case.toml", plan_text)
+    (tmp / "case_f.csv").write_text(facilities, encoding="utf-8")
+    return check_plan(
+        tmp / "case.toml",
+        units=tmp / "grid.geojson",
+        facilities=[tmp / "case_f.csv"],
+        population=tmp / "p.csv",
+        cache=False,
+    )
+
+
+# --------------------------------------------------------------------------- brute force
+
+
+def _valid_blocks(p):
+    """Every unit set that can be an area: connected, enough key institutions and hubs."""
+    n = p.n
+    adj = [set() for _ in range(n)]
+    for a, b in p.edges:
+        adj[a].add(b)
+        adj[b].add(a)
+    out = {}
+    for mask in range(1, 1 << n):
+        members = [i for i in range(n) if mask >> i & 1]
+        if sum(p.n_key[members]) < p.min_key or sum(p.n_hub[members]) < p.min_hub:
+            continue
+        seen, todo = {members[0]}, [members[0]]
+        while todo:
+            u = todo.pop()
+            for v in adj[u]:
+                if mask >> v & 1 and v not in seen:
+                    seen.add(v)
+                    todo.append(v)
+        if len(seen) == len(members):
+            out[mask] = members
+    return out
+
+
+def _partitions(n, blocks):
+    """Every partition of the n units into valid blocks."""
+    by_low = {}
+    for mask in blocks:
+        low = (mask & -mask).bit_length() - 1
+        by_low.setdefault(low, []).append(mask)
+
+    def rec(free):
+        if free == 0:
+            yield []
+            return
+        low = (free & -free).bit_length() - 1
+        for mask in by_low.get(low, []):
+            if mask & free == mask:
+                for rest in rec(free & ~mask):
+                    yield [mask, *rest]
+
+    yield from rec((1 << n) - 1)
+
+
+def _mean_distance(p, blocks, partition):
+    total = p.pop.sum()
+    cost = 0.0
+    for mask in partition:
+        members = blocks[mask]
+        cols = [k for k, c in enumerate(p.centres) if c in members]
+        for i in members:
+            cost += p.pop[i] * p.dist[i, cols].min()
+    return cost / total
+
+
+@pytest.fixture(scope="module")
+def brute(grid):
+    run = _run(grid)
+    p = problem_from_run(run, DesignOptions(mode="max"))
+    blocks = _valid_blocks(p)
+    parts = list(_partitions(p.n, blocks))
+    assert len(parts) > 100
+    return run, p, blocks, parts
+
+
+def test_max_areas_equals_brute_force(brute):
+    run, _p, _blocks, parts = brute
+    best = max(len(x) for x in parts)
+    d = design_areas(run, DesignOptions(mode="max"))
+    assert d.status == "optimal" and d.objective == best == len(d.areas) and d.bound == best
+    assert proposed_run(d).report.ok
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_count_mean_distance_equals_brute_force(brute, k):
+    run, p, blocks, parts = brute
+    best = min(_mean_distance(p, blocks, x) for x in parts if len(x) == k)
+    d = design_areas(run, DesignOptions(mode="count", areas=k))
+    assert d.status == "optimal" and len(d.areas) == k
+    assert d.objective == pytest.approx(best, abs=1e-7)
+    assert d.measures["mean_distance"] == pytest.approx(best, abs=1e-7)
+    assert proposed_run(d).report.ok
+
+
+def test_repair_moves_equal_brute_force(brute, grid):
+    # the starting plan: 北 has no hub of its own after H8 and K9 lose theirs
+    facilities = FACILITIES.replace("H8,H8,99208,0,1", "H8,H8,99208,0,0").replace(
+        "K9,K9,99209,1,1", "K9,K9,99209,1,0"
+    )
+    run = _run(grid, facilities=facilities)
+    assert not run.report.ok
+    p = problem_from_run(run, DesignOptions(mode="repair"))
+    blocks = _valid_blocks(p)
+    best = None
+    for part in _partitions(p.n, blocks):
+        for labels in itertools.permutations(range(len(p.area_names)), len(part)):
+            moved = [
+                i for mask, a in zip(part, labels, strict=True) for i in blocks[mask] if p.original[i] != a
+            ]
+            key = (len(moved), p.pop[moved].sum())
+            best = key if best is None or key < best else best
+    d = design_areas(run, DesignOptions(mode="repair"))
+    assert d.status == "optimal"
+    assert (len(d.moved), d.measures["people_moved"]) == best
+    assert d.objective == best[0]
+    check = proposed_run(d)
+    assert check.report.ok, [f.message for f in check.report.errors]
+
+
+def test_island_needs_its_link(grid):
+    no_link = PLAN.split("[[links]]")[0]
+    facilities = FACILITIES.replace("KI,KI,99210,1,0\n", "")
+    run = _run(grid, plan_text=no_link, facilities=facilities)
+    d = design_areas(run, DesignOptions(mode="max"))
+    assert d.status == "infeasible" and d.areas == ()
+    assert any(
+        "島（島など、他とつながらない部分）はリンクがなく、積極的医療機関もない" in r.ja for r in d.reasons
+    )
+    assert any(r.units == ("99210",) for r in d.reasons)
+
+
+def test_count_needs_enough_key_institutions(brute):
+    run, p, _b, _parts = brute
+    d = design_areas(run, DesignOptions(mode="count", areas=7))
+    assert d.status == "infeasible"
+    assert any(
+        f"7圏域には、積極的医療機関のある市区町村が7必要ですが、{len(p.centres)}しかありません" in r.ja
+        for r in d.reasons
+    )
+    assert any(
+        f"K = 7 areas need 7 key institutions in separate municipalities; there are {len(p.centres)}" == r.en
+        for r in d.reasons
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "where"),
+    [
+        ({"mode": "count"}, "--areas"),
+        ({"mode": "count", "areas": 0}, "--areas"),
+        ({"mode": "max", "min_pop": 10, "max_pop": 5}, "--min-pop"),
+        ({"mode": "max", "reach": "maybe"}, "--reach"),
+        ({"mode": "nope"}, "--mode"),
+        ({"mode": "max", "time_limit": 0}, "--time-limit"),
+    ],
+)
+def test_bad_options(options, where):
+    with pytest.raises(InputError) as err:
+        DesignOptions(**options)
+    assert err.value.where == where
+
+
+def test_unknown_nest_column_and_no_key_institution(grid):
+    run = _run(grid)
+    with pytest.raises(InputError, match="参照レイヤに列") as err:
+        design_areas(run, DesignOptions(mode="max", nest="secondary_medical_area"))
+    assert err.value.where == "--nest"
+    none = _run(grid, facilities="id,name,municipality_code,key_institution,hub\nX,X,99201,0,1\n")
+    with pytest.raises(InputError, match="積極的役割を担う医療機関が1つもない"):
+        design_areas(none, DesignOptions(mode="max"))
+
+
+def test_reach_hard_and_population_bounds(brute):
+    run, p, blocks, parts = brute
+    d = design_areas(run, DesignOptions(mode="max", reach="hard", max_pop=15_000))
+    assert d.status == "optimal"
+    for a in d.areas:
+        assert a.population <= 15_000
+    report = proposed_run(d).report
+    assert report.ok and not [f for f in report.findings if f.rule == "reach"]
+    # brute force under the same rules
+    near = p.within(p.limit)
+
+    def ok(part):
+        for mask in part:
+            members = blocks[mask]
+            if p.pop[members].sum() > 15_000:
+                return False
+            for i in members:
+                if not {int(p.centres[k]) for k in near[i]} & set(members):
+                    return False
+        return True
+
+    assert len(d.areas) == max(len(x) for x in parts if ok(x))
+
+
+def test_same_inputs_same_design(brute):
+    run = brute[0]
+    a = design_areas(run, DesignOptions(mode="count", areas=2))
+    b = design_areas(run, DesignOptions(mode="count", areas=2))
+    assert [x.units for x in a.areas] == [x.units for x in b.areas]
+
+
+def test_sample_repair_writes_a_plan_that_checks(sample_files, tmp_path, capsys):
+    out = tmp_path / "design"
+    code = main(
+        [
+            "design",
+            "areas",
+            "--plan",
+            str(sample_files.plan),
+            "--mode",
+            "repair",
+            "--out",
+            str(out),
+            "-q",
+            "--no-basemap",
+        ]
+    )
+    assert code == 0
+    data = json.loads((out / "design.json").read_text(encoding="utf-8"))
+    assert (
+        data["status"] == "optimal" and data["check"]["ok"] is True and data["check"]["counts"]["error"] == 0
+    )
+    assert [m["name"] for m in data["moved"]] == ["さくら市"] and data["objective"] == 1
+    text = (out / "plan.toml").read_text(encoding="utf-8")
+    assert text.startswith("# geo_zaitaku が提案した計画です") and "状態: 最適（証明済み）" in text
+    capsys.readouterr()
+    assert main(["check", str(out / "plan.toml"), "--out", str(tmp_path / "c"), "-q"]) == 0
+    assert {p.name for p in out.iterdir()} == {
+        "plan.toml",
+        "design.json",
+        "design.md",
+        "design_map.html",
+        "run.json",
+    }
+
+
+def test_sample_modes_and_exit_codes(sample_files, tmp_path, capsys):
+    base = ["design", "areas", "--plan", str(sample_files.plan), "-q", "--no-basemap"]
+    assert main([*base, "--mode", "max", "--out", str(tmp_path / "m")]) == 0
+    data = json.loads((tmp_path / "m" / "design.json").read_text(encoding="utf-8"))
+    assert data["status"] == "optimal" and data["check"]["ok"]
+    assert main([*base, "--mode", "repair", "--keep-areas", "--out", str(tmp_path / "k")]) == 1
+    assert main([*base, "--mode", "count", "--areas", "40", "--out", str(tmp_path / "c")]) == 1
+    out = capsys.readouterr().out
+    assert "40圏域には、積極的医療機関のある市区町村が40必要ですが" in out
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "design",
+                "areas",
+                "--units",
+                str(sample_files.units),
+                "--mode",
+                "repair",
+                "--out",
+                str(tmp_path / "x"),
+            ]
+        )
+        == 2
+    )
+    assert "--plan" in capsys.readouterr().err
