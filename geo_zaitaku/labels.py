@@ -679,3 +679,31 @@ DESIGN = MappingProxyType(
         "map_title": "圏域の提案",
     }
 )
+
+#: Words of hub and key-institution siting (``design hubs``).
+DESIGN_HUBS = MappingProxyType(
+    {
+        "short": "圏域「{area}」には{need}か所必要ですが、既存 {existing}か所と候補 {n}か所しかありません（--candidates で候補を広げてください）",
+        "none": "すべての圏域の必要数を満たす指定の組み合わせがありません",
+        "why_hub": "圏域の拠点 {existing}か所 → 必要数 {need}か所（最小数と、人口あたりの目安から）",
+        "why_key": "目安の距離の外にある市区町村 {n}を同じ圏域の積極的医療機関の範囲に入れる",
+        "scenario_header": "geo-zaitaku design hubs の提案を当てるシナリオ（geo-zaitaku scenario PLAN このファイル で確かめられます）",
+        "scenario_name": MappingProxyType(
+            {"hub": "連携拠点の指定（提案）", "key": "積極的医療機関の指定（提案）"}
+        ),
+        "id": "施設ID",
+        "name": "名称",
+        "kind": "種別",
+        "area": "圏域",
+        "why": "理由",
+        "need": "必要数",
+        "existing": "既存",
+        "new": "新規",
+        "summary": "{status}: 新たに指定 {n}施設（{role}）。目安の距離 {km:g}km 以内の人口 {before:,.0f}人 → {after:,.0f}人",
+        "roles": MappingProxyType({"hub": "連携拠点", "key": "積極的医療機関"}),
+        "uncovered": "候補のどれからも目安の距離に入らない市区町村: {names}",
+        "layer": "新たに指定する施設",
+        "tip": "新たに指定: {why}",
+        "map_title": "拠点の指定の提案",
+    }
+)

@@ -251,3 +251,36 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False) -> 
     console.print(t["summary"].format(status=status, areas=len(design.areas), moved=moved), soft_wrap=True)
     if errors is not None:
         console.print(labels.TEXT["plan_ok"] if errors == 0 else labels.TEXT["plan_errors"].format(n=errors))
+
+
+def print_siting(siting: object, *, quiet: bool = False) -> None:
+    """Print a siting: the areas' needs, the new designations, and one summary line."""
+    t = labels.DESIGN_HUBS
+    if not quiet:
+        table = Table(title=escape(t["map_title"]), title_justify="left")
+        for col in ("area", "existing", "need", "new"):
+            table.add_column(t[col], justify="left" if col == "area" else "right")
+        for a in siting.areas:
+            table.add_row(escape(a.area), str(a.existing), str(a.need), str(a.new))
+        console.print(table)
+        for d in siting.new:
+            console.print(
+                f"{t['new']}: {escape(d.name)}（{escape(d.id)}、{escape(d.area)}）— {escape(d.why)}"
+            )
+    for r in siting.reasons:
+        console.print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
+    if siting.uncovered:
+        names = "・".join(siting.run.plan.unit_name(c) for c in siting.uncovered)
+        console.print(t["uncovered"].format(names=escape(names)), soft_wrap=True)
+    cov = siting.covered or {"distance": 0.0, "before": 0.0, "after": 0.0}
+    console.print(
+        t["summary"].format(
+            status=labels.DESIGN["statuses"].get(siting.status, siting.status),
+            n=len(siting.new),
+            role=t["roles"][siting.options.role],
+            km=cov["distance"],
+            before=cov["before"],
+            after=cov["after"],
+        ),
+        soft_wrap=True,
+    )

@@ -170,3 +170,87 @@ def _plan_level(plan: Path) -> str:
     from geo_zaitaku.plan import read_plan
 
     return read_plan(plan).level
+
+
+@design.command("hubs")
+@plan_inputs()
+@click.option(
+    "--role",
+    type=click.Choice(["hub", "key"]),
+    default="hub",
+    show_default=True,
+    help="連携拠点か積極的医療機関か.",
+)
+@click.option(
+    "--candidates",
+    default=None,
+    metavar="KINDS|FILE",
+    help="候補: 種別（カンマ区切り）か、施設IDの列 id のある CSV.",
+)
+@click.option(
+    "--cover-km", type=float, default=None, help="拠点から何 km 以内の人口を数えるか（既定: reach_km）."
+)
+@click.option("--max-new", type=int, default=None, help="新たに指定する施設の上限（最大被覆問題になります）.")
+@click.option("--time-limit", type=float, default=60.0, show_default=True, help="最適化の制限時間（秒）.")
+@opt.out_opt
+@opt.no_basemap_opt
+@opt.quiet_opt
+def hubs(
+    inputs: PlanInputs,
+    role: str,
+    candidates: str | None,
+    cover_km: float | None,
+    max_new: int | None,
+    time_limit: float,
+    out: Path | None,
+    no_basemap: bool,
+    quiet: bool,
+) -> int:
+    """連携拠点（--role key なら積極的医療機関）に指定する施設を提案する / hub siting.
+
+    \b
+    hub: 各圏域が max(最小数, ⌈人口 ÷ people_per_hub⌉) か所の連携拠点を持つよう、候補
+      （既定: 病院・診療所・訪問看護・医師会・保健所・市町村）から最も少ない数を選びます
+      （同数なら --cover-km 以内の人口が多い方）。--max-new N で上限を付けると、
+      --cover-km 以内の人口が最も多くなる選び方（最大被覆問題）になります。
+    key: すべての市区町村が同じ圏域の積極的医療機関から reach_km 以内になるよう、最も少ない
+      在宅療養支援診療所・病院を選びます（集合被覆問題）。
+    OUT（既定 ./out/<計画名>/hubs/）に hubs.csv・hubs.json・hubs_scenario.toml（geo-zaitaku
+    scenario で確かめられる指定）・hubs_map.html。
+    """
+    from geo_zaitaku import labels
+    from geo_zaitaku.design.hubs import SitingOptions, read_candidate_ids, site, write_siting
+    from geo_zaitaku.maps import Marks, area_map
+    from geo_zaitaku.outputs import staged
+    from geo_zaitaku.pipeline import input_paths
+
+    ids: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    extra: tuple[Path, ...] = ()
+    if candidates is not None:
+        path = Path(candidates)
+        if path.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx", ".zip") or path.exists():
+            ids, extra = read_candidate_ids(path), (path,)
+        else:
+            kinds = tuple(k.strip() for k in candidates.split(",") if k.strip())
+    options = SitingOptions(
+        role=role,
+        candidates=kinds,
+        candidate_ids=ids,
+        cover_km=cover_km,
+        max_new=max_new,
+        time_limit=time_limit,
+    )
+    run = inputs.run()
+    result = site(run, options)
+    _output.print_siting(result, quiet=quiet)
+    t = labels.DESIGN_HUBS
+    marks = Marks(name=t["layer"], facilities={d.id: t["tip"].format(why=d.why) for d in result.new})
+    target = out if out is not None else inputs.out_dir() / "hubs"
+    with staged(target, inputs=(*inputs.paths(), *input_paths(run), *extra), command="design hubs") as stage:
+        write_siting(result, stage.dir)
+        area_map(run, marks=marks, basemap=not no_basemap, title=f"{t['map_title']}: {run.plan.name}").save(
+            stage.path("hubs_map.html")
+        )
+    _output.print_written(stage.written)
+    return 0 if result.status in ("optimal", "feasible") else 1

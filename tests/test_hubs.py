@@ -1,0 +1,199 @@
+"""Hub and key-institution siting against brute force on a small grid."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import pytest
+from conftest import make_grid, write_plan
+
+from geo_zaitaku import InputError
+from geo_zaitaku.cli import main
+from geo_zaitaku.design.hubs import SitingOptions, site
+from geo_zaitaku.pipeline import check_plan
+
+# 3 x 3 grid (10 km squares); two areas. Candidates (clinics, nursing) spread around.
+FACILITIES = """id,name,kind,municipality_code,key_institution,hub
+K1,K1,support_clinic,99201,1,0
+K9,K9,support_hospital,99209,1,1
+C2,C2,clinic,99202,0,0
+C3,C3,clinic,99203,0,0
+C5,C5,visiting_nursing,99205,0,0
+C6,C6,clinic,99206,0,0
+C7,C7,support_clinic,99207,0,0
+C8,C8,support_clinic,99208,0,0
+P4,P4,pharmacy,99204,0,0
+"""
+POPULATION = "code,population\n" + "\n".join(
+    f"{c},{p}"
+    for c, p in zip(
+        range(99201, 99210),
+        (90_000, 30_000, 20_000, 60_000, 40_000, 10_000, 5_000, 70_000, 50_000),
+        strict=True,
+    )
+)
+PLAN = """[areas]
+"西" = ["99201", "99202", "99204", "99205", "99207"]
+"東" = ["99203", "99206", "99208", "99209"]
+[checks]
+people_per_hub = 100000
+reach_km = 12
+"""
+
+
+@pytest.fixture
+def grid(tmp_path):
+    make_grid().to_file(tmp_path / "g.geojson", driver="GeoJSON")
+    (tmp_path / "f.csv").write_text(FACILITIES, encoding="utf-8")
+    (tmp_path / "p.csv").write_text(POPULATION, encoding="utf-8")
+    write_plan(tmp_path / "plan.toml", PLAN)
+    run = check_plan(tmp_path / "plan.toml", units=tmp_path / "g.geojson", facilities=[tmp_path / "f.csv"],
+                     population=tmp_path / "p.csv", cache=False)  # fmt: skip
+    return run, tmp_path
+
+
+def test_fewest_hubs_meet_each_areas_need(grid):
+    run, _ = grid
+    s = site(run, SitingOptions())
+    assert s.status == "optimal"
+    needs = {a.area: a.need for a in s.areas}
+    # 西: 225,000 people -> ceil(2.25) = 3 hubs, none yet; 東: 130,000 -> 2, has K9
+    assert needs == {"西": 3, "東": 2}
+    assert {a.area: a.existing for a in s.areas} == {"西": 0, "東": 1}
+    assert len(s.new) == 4 == s.objective and s.bound == 4
+    assert sum(d.area == "西" for d in s.new) == 3 and sum(d.area == "東" for d in s.new) == 1
+    assert all(d.id not in ("P4", "K9") for d in s.new)  # pharmacies are no default candidates
+
+
+def test_max_new_gives_the_maximal_cover(grid):
+    """With the needs met, --max-new caps new hubs; brute force over the candidates."""
+    run, _ = grid
+    s = site(run, SitingOptions(max_new=5, cover_km=10.5))
+    assert s.status == "optimal" and len(s.new) <= 5
+    units = run.plan.units
+    pop = units["population"].to_dict()
+    cands = ["K1", "C2", "C3", "C5", "C6", "C7", "C8"]
+    area = {"K1": "西", "C2": "西", "C5": "西", "C7": "西", "C3": "東", "C6": "東", "C8": "東"}
+    cell = {fid: int(run.facilities.frame.set_index("id").loc[fid, "unit"]) - 99201 for fid in [*cands, "K9"]}
+    unit_area = run.plan.assignment
+
+    def covered(hubs):
+        out = 0.0
+        for code, p in pop.items():
+            k = int(code) - 99201
+            for h in hubs:
+                dr, dc = divmod(k, 3)[0] - divmod(cell[h], 3)[0], divmod(k, 3)[1] - divmod(cell[h], 3)[1]
+                same = unit_area[code] == (area.get(h) or "東")
+                if same and math.hypot(dr, dc) * 10 <= 10.5:
+                    out += p
+                    break
+        return out
+
+    best = max(
+        covered([*chosen, "K9"])
+        for r in range(6)
+        for chosen in itertools.combinations(cands, r)
+        if sum(area[c] == "西" for c in chosen) >= 3 and sum(area[c] == "東" for c in chosen) >= 1
+    )
+    assert s.covered["after"] == pytest.approx(best)
+
+
+def test_key_institution_set_cover_equals_brute_force(grid):
+    run, _ = grid
+    s = site(run, SitingOptions(role="key"))
+    assert s.status == "optimal"
+    # brute force: the fewest support clinics/hospitals so that every unit is within 12 km
+    # of a key institution of its own area (K1 in 西, K9 in 東 already)
+    frame = run.facilities.frame.set_index("id")
+    cands = [f for f in ("C7", "C8") if frame.loc[f, "kind"] in ("support_clinic", "support_hospital")]
+    cell = {f: int(frame.loc[f, "unit"]) - 99201 for f in [*cands, "K1", "K9"]}
+    area = run.plan.assignment
+
+    def near(code, f):
+        k = int(code) - 99201
+        same = area[frame.loc[f, "unit"]] == area[code]
+        return same and math.hypot(k // 3 - cell[f] // 3, k % 3 - cell[f] % 3) * 10 <= 12
+
+    everything = ["K1", "K9", *cands]
+    coverable = [c for c in run.plan.units.index if any(near(c, f) for f in everything)]
+    # 99205 (centre) is 14.1 km from K1 and C7; 99203 (south-east) is 20 km from K9, 22.4 km from C8
+    assert sorted(set(run.plan.units.index) - set(coverable)) == ["99203", "99205"]
+    sizes = [
+        len(chosen)
+        for r in range(len(cands) + 1)
+        for chosen in itertools.combinations(cands, r)
+        if all(any(near(c, f) for f in ["K1", "K9", *chosen]) for c in coverable)
+    ]
+    assert s.uncovered == ("99203", "99205")
+    assert len(s.new) == min(sizes) == 1 and [d.id for d in s.new] == ["C7"]
+
+
+def test_not_enough_candidates_is_explained(grid):
+    run, _ = grid
+    s = site(run, SitingOptions(candidates=("visiting_nursing",)))
+    assert s.status == "infeasible" and s.new == ()
+    assert any(
+        "圏域「西」には3か所必要ですが、既存 0か所と候補 1か所しかありません" in r.ja for r in s.reasons
+    )
+    with pytest.raises(InputError):
+        SitingOptions(role="both")
+
+
+def test_hubs_command_and_its_scenario(grid, capsys):
+    _run, tmp = grid
+    base = [
+        "--units",
+        str(tmp / "g.geojson"),
+        "--facilities",
+        str(tmp / "f.csv"),
+        "--population",
+        str(tmp / "p.csv"),
+    ]
+    out = tmp / "hubs"
+    assert (
+        main(["design", "hubs", str(tmp / "plan.toml"), *base, "--out", str(out), "-q", "--no-basemap"]) == 0
+    )
+    data = json.loads((out / "hubs.json").read_text(encoding="utf-8"))
+    assert data["status"] == "optimal" and len(data["new"]) == 4
+    assert {p.name for p in out.iterdir()} == {
+        "hubs.csv",
+        "hubs.json",
+        "hubs_scenario.toml",
+        "hubs_map.html",
+        "run.json",
+    }
+    scen = [
+        "scenario",
+        str(tmp / "plan.toml"),
+        str(out / "hubs_scenario.toml"),
+        *base,
+        "--out",
+        str(tmp / "s"),
+        "-q",
+        "--no-basemap",
+    ]
+    assert main(scen) == 0  # the designations give every area its hubs: no error
+    cmp = json.loads((tmp / "s" / "comparison.json").read_text(encoding="utf-8"))
+    assert cmp["errors"] == {"before": 1, "after": 0}
+    assert not [f for f in cmp["findings_new"] if f["rule"] in ("hub", "hub_density")]
+    (tmp / "ids.csv").write_text("id\nC2\nC5\nC7\nC3\n", encoding="utf-8")
+    code = main(
+        [
+            "design",
+            "hubs",
+            str(tmp / "plan.toml"),
+            *base,
+            "--candidates",
+            str(tmp / "ids.csv"),
+            "--out",
+            str(tmp / "h2"),
+            "-q",
+            "--no-basemap",
+        ]
+    )
+    assert code == 0
+    assert sorted(
+        d["id"] for d in json.loads((tmp / "h2" / "hubs.json").read_text(encoding="utf-8"))["new"]
+    ) == ["C2", "C3", "C5", "C7"]
