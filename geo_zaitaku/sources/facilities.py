@@ -52,7 +52,7 @@ from geo_zaitaku.sources import presets
 from geo_zaitaku.sources.address import AddressMatcher
 from geo_zaitaku.sources.presets import Preset
 from geo_zaitaku.sources.reference import unit_targets
-from geo_zaitaku.sources.tabular import read_table
+from geo_zaitaku.sources.tabular import RowIssue, read_table
 
 FUNCTION_FIELDS = schema.FUNCTION_FIELDS
 BOOLEAN_FIELDS = schema.FLAG_FIELDS
@@ -69,31 +69,6 @@ _TRUE = {"1", "true", "t", "yes", "y", "○", "◯", "〇", "●", "◎", "有",
 _FALSE = {"0", "false", "f", "no", "n", "×", "✕", "✖", "無", "なし", "いいえ", "不可", "-", "ー", "－", "―"}
 _KIND_BY_LABEL = {unicodedata.normalize("NFKC", ja): k for k, (ja, _en) in labels.KINDS.items()}
 _POINT_SPLIT = re.compile(r"[\s,、/;]+")
-
-
-@dataclass(frozen=True)
-class RowIssue:
-    """A row that was rejected, or kept with a note.
-
-    Attributes
-    ----------
-    source
-        File name.
-    line
-        Line number in the file (the header is line 1 unless a title row precedes it).
-    reason
-        Reason key (:data:`geo_zaitaku.labels.REASONS`) or note key.
-    message
-        Human-readable reason (Japanese / English).
-    name
-        The row's facility name, when it has one.
-    """
-
-    source: str
-    line: int
-    reason: str
-    message: str
-    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,8 +102,8 @@ class ImportLog:
             "preset_detected": self.preset_detected,
             "rows": self.rows,
             "placed": dict(self.placed),
-            "rejected": [vars(r) for r in self.rejected],
-            "notes": [vars(r) for r in self.notes],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "notes": [r.to_dict() for r in self.notes],
         }
 
 
@@ -228,7 +203,7 @@ def _load_one(
     path: Path, placer: _Placer, chosen: Preset | None, seen_ids: set[str]
 ) -> tuple[gpd.GeoDataFrame, ImportLog]:
     hints = chosen.header_names() if chosen is not None else header_hints()
-    table = read_table(path, what="施設CSV", header_hint=hints)
+    table = read_table(path, what=labels.FILES["facilities"], header_hint=hints)
     raw = table.frame
     source = Path(table.path).name
     preset = chosen if chosen is not None else presets.detect_preset(raw.columns, path.name)
@@ -358,19 +333,20 @@ def _find_columns(raw: pd.DataFrame, preset: Preset, path: Path, header_line: in
     found = {
         f: next((n for n in preset.columns.get(f, ()) if n in raw.columns), None) for f in presets.FIELDS
     }
-    where = f"行 {header_line}"
+    where = labels.at_line(header_line)
     for f in preset.required:
         if found[f] is None:
             header = preset.columns[f][0]
             raise InputError(
-                f"指定された列「{header}」（{f}）がありません。見つかった列: {_cols(raw)} / column {header!r} not found.",
+                labels.error("facility_column_missing", header=header, field=f, found=_cols(raw)),
                 path=path,
                 where=where,
             )
     if found["name"] is None:
         raise InputError(
-            f"名称の列（{', '.join(preset.columns.get('name', ()))}）がありません。見つかった列: {_cols(raw)}。"
-            "列名が違うときは --name-col で指定してください。 / no name column (use --name-col).",
+            labels.error(
+                "facility_no_name_column", names=", ".join(preset.columns.get("name", ())), found=_cols(raw)
+            ),
             path=path,
             where=where,
         )
@@ -379,11 +355,9 @@ def _find_columns(raw: pd.DataFrame, preset: Preset, path: Path, header_line: in
     if not has_xy and found["municipality_code"] is None and not has_address:
         hint = ""
         if found["address"] is not None:
-            hint = f"住所の列「{found['address']}」だけで配置するには --address-col {found['address']} を指定してください。"
+            hint = labels.ERROR_PARTS["address_only_hint"].format(column=found["address"])
         raise InputError(
-            "位置を表す列がありません。緯度・経度の列（lat, lon / 緯度, 経度）か市区町村コードの列"
-            f"（municipality_code / 市区町村コード）が必要です（列名が違うときは --lat-col・--lon-col・--code-col）。{hint}"
-            f"見つかった列: {_cols(raw)} / no usable coordinate columns (lat/lon) and no municipality_code column.",
+            labels.error("facility_no_location_columns", hint=hint, found=_cols(raw)),
             path=path,
             where=where,
         )

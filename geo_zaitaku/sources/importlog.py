@@ -27,8 +27,9 @@ import pandas as pd
 
 from geo_zaitaku import labels, schema
 from geo_zaitaku._io import write_csv, write_text
-from geo_zaitaku.sources.facilities import FacilityImport, ImportLog, RowIssue
+from geo_zaitaku.sources.facilities import FacilityImport, ImportLog
 from geo_zaitaku.sources.keyinst import FIELDS, METHODS, STATUS, ListMatch
+from geo_zaitaku.sources.tabular import RowIssue
 
 #: Files written by :func:`write_import`.
 IMPORT_FILES = ("facilities.csv", "import_log.md", "import_issues.csv")

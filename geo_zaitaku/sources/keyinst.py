@@ -32,7 +32,7 @@ from types import MappingProxyType
 import geopandas as gpd
 import pandas as pd
 
-from geo_zaitaku import codes
+from geo_zaitaku import codes, labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE
 from geo_zaitaku.lookup import UnitLookup, name_key
@@ -270,10 +270,9 @@ def read_list(path: str | Path, *, what: str = "積極的医療機関リスト")
     if found["name"] is None and found["code"] is None:
         cols = ", ".join(c for c in raw.columns if c != LINE)
         raise InputError(
-            f"{what}に名称の列（{', '.join(LIST_COLUMNS['name'][:6])} など）も医療機関コードの列もありません。"
-            f"見つかった列: {cols} / the list has neither a name nor a code column.",
+            labels.error("list_no_columns", what=what, names=", ".join(LIST_COLUMNS["name"][:6]), found=cols),
             path=table.path,
-            where=f"行 {table.header_line}",
+            where=labels.at_line(table.header_line),
         )
     n = len(raw)
     get = {f: (raw[c].tolist() if c is not None else [None] * n) for f, c in found.items()}
@@ -357,7 +356,7 @@ def match_list(
     ListMatch
     """
     if field not in FIELDS:
-        raise InputError(f"field は {', '.join(FIELDS)} のいずれかです。 / unknown field {field!r}.")
+        raise InputError(labels.error("list_unknown_field", field=field, fields=", ".join(FIELDS)))
     index = _Index(facilities)
     lookup = UnitLookup(units)
     addresses = AddressMatcher(units)
@@ -523,7 +522,7 @@ def mark_from_list(
         The list cannot be read or has neither a name nor a code column.
     """
     if field not in FIELDS:
-        raise InputError(f"field は {', '.join(FIELDS)} のいずれかです。 / unknown field {field!r}.")
+        raise InputError(labels.error("list_unknown_field", field=field, fields=", ".join(FIELDS)))
     entries = read_list(path, what=FIELDS[field])
     match = match_list(entries, pd.DataFrame(result.frame), units, source=str(path), field=field)
     return apply_list(result, match, entries), match
