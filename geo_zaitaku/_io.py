@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import errno
 import io
 import json
@@ -171,12 +172,16 @@ class TextTable:
         ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with BOM) or ``"cp932"``.
     header_line
         Line number of the header row.
+    comments
+        Lines beginning with the ``comment`` prefix asked of the reader (``# key:
+        value`` notes above a rate table), stripped; empty unless asked.
     """
 
     frame: pd.DataFrame
     path: Path
     encoding: str
     header_line: int
+    comments: tuple[str, ...] = ()
 
 
 def decode_text(path: Path, *, what: str) -> tuple[str, str]:
@@ -290,6 +295,7 @@ def read_text_table(
     *,
     what: str,
     header_hint: tuple[str, ...] = (),
+    comment: str | None = None,
 ) -> TextTable:
     """Read a CSV (or TSV) file as text, keeping line numbers.
 
@@ -307,6 +313,9 @@ def read_text_table(
     header_hint
         Column names (already normalised with :func:`clean_header`) of which at least
         one appears in the header row.
+    comment
+        Keep the lines beginning with this prefix (after spaces) in
+        :attr:`TextTable.comments`, as written.
 
     Returns
     -------
@@ -324,7 +333,11 @@ def read_text_table(
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows = _rows_with_lines(text, delimiter, path)
-    return table_from_rows(rows, path=path, encoding=encoding, what=what, header_hint=header_hint)
+    table = table_from_rows(rows, path=path, encoding=encoding, what=what, header_hint=header_hint)
+    if comment is None:
+        return table
+    comments = tuple(line.strip() for line in text.splitlines() if line.strip().startswith(comment))
+    return dataclasses.replace(table, comments=comments)
 
 
 def table_from_rows(

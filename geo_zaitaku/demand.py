@@ -66,7 +66,7 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, decode_text, read_text_table
+from geo_zaitaku._io import LINE
 from geo_zaitaku.sources.population import (
     OLDER_AGES,
     POPULATION_FIELDS,
@@ -78,6 +78,7 @@ from geo_zaitaku.sources.population import (
     load_projection,
     parse_age_group,
 )
+from geo_zaitaku.sources.tabular import read_table
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -200,7 +201,9 @@ def load_rates(path: PathLike) -> RateTable:
     Parameters
     ----------
     path
-        CSV with an age-group column and a rate column (see the module docstring).
+        A table with an age-group column and a rate column (see the module docstring):
+        CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx`` or a zip holding one CSV (read with
+        :func:`geo_zaitaku.sources.tabular.read_table`); ``#`` lines (or worksheet rows) hold the notes.
 
     Returns
     -------
@@ -214,13 +217,14 @@ def load_rates(path: PathLike) -> RateTable:
         overlapping bands (with their lines).
     """
     path = Path(path)
-    text, _enc = decode_text(path, what=labels.FILES["rates"])
+    table = read_table(
+        path, what=labels.FILES["rates"], header_hint=(*RATE_AGE_COLUMNS, *RATE_COLUMNS), comment="#"
+    )
     meta: dict[str, str] = {}
-    for raw_line in text.splitlines():
-        m = _META.match(raw_line.strip())
+    for note in table.comments:
+        m = _META.match(note)
         if m:
             meta[m.group(1).lower()] = m.group(2).strip()
-    table = read_text_table(path, what=labels.FILES["rates"], header_hint=(*RATE_AGE_COLUMNS, *RATE_COLUMNS))
     frame = table.frame
     columns = [c for c in frame.columns if c != LINE]
     where = labels.at_line(table.header_line)

@@ -103,8 +103,8 @@ import pandas as pd
 
 from geo_zaitaku import codes, labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, TextTable, read_text_table
-from geo_zaitaku.sources.tabular import RowIssue
+from geo_zaitaku._io import LINE, TextTable
+from geo_zaitaku.sources.tabular import RowIssue, read_table
 
 POPULATION_FIELDS = ("population", "pop_65over", "pop_75over", "pop_85over")
 CENTROID_FIELDS = ("pop_lat", "pop_lon")
@@ -569,7 +569,7 @@ def _read(
 ) -> tuple[TextTable, dict[int | None, dict[str, _Record]], _Issues, _Issues, _Scheme | None]:
     """Read a census or projection CSV into records by year and code, the rows not
     used and the notes on rows used (centroids dropped)."""
-    table = read_text_table(path, what=what, header_hint=COLUMNS["code"])
+    table = read_table(path, what=what, header_hint=COLUMNS["code"])
     raw = table.frame
     columns = [c for c in raw.columns if c != LINE]
     where = labels.at_line(table.header_line)
@@ -841,7 +841,8 @@ def load_population(path: str | Path, units: gpd.GeoDataFrame) -> PopulationImpo
     Parameters
     ----------
     path
-        The CSV (layouts in the module docstring).
+        The table (layouts in the module docstring): CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx`` or a zip holding one CSV (read with
+        :func:`geo_zaitaku.sources.tabular.read_table`).
     units
         Units frame (index = code).
 
@@ -870,8 +871,10 @@ def load_projection(path: str | Path, units: gpd.GeoDataFrame) -> Projection:
     Parameters
     ----------
     path
-        The CSV: wide (one row per municipality and year, a year column and age-group
+        The table: wide (one row per municipality and year, a year column and age-group
         columns) or long (``code,year,age_group,population``); see the module docstring.
+        CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx`` or a zip holding one CSV (read
+        with :func:`geo_zaitaku.sources.tabular.read_table`).
     units
         Units frame (index = code).
 

@@ -20,7 +20,8 @@ import pandas as pd
 
 from geo_zaitaku import codes, labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, read_text_table
+from geo_zaitaku._io import LINE
+from geo_zaitaku.sources.tabular import read_table
 
 KEY_COLUMNS = ("n03_code", "code", "municipality_code", "市区町村コード", "団体コード")
 NAME_COLUMNS = {
@@ -49,7 +50,8 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
     Parameters
     ----------
     path
-        The reference CSV.
+        The reference table: CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx`` or a zip holding one CSV (read with
+        :func:`geo_zaitaku.sources.tabular.read_table`).
     units
         Units frame (index = code).
 
@@ -66,7 +68,7 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
         No key column, no layer column, or a malformed code (with its line).
     """
     path = Path(path)
-    table = read_text_table(path, what=labels.FILES["reference"], header_hint=KEY_COLUMNS)
+    table = read_table(path, what=labels.FILES["reference"], header_hint=KEY_COLUMNS)
     frame = table.frame
     key = next((k for k in KEY_COLUMNS if k in frame.columns), None)
     if key is None:

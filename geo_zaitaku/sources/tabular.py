@@ -67,8 +67,14 @@ class RowIssue:
         }
 
 
-def read_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) -> TextTable:
+def read_table(
+    path: str | Path, *, what: str, header_hint: Sequence[str] = (), comment: str | None = None
+) -> TextTable:
     """Read a table from a CSV/TSV file, an Excel workbook or a zip holding one CSV.
+
+    The one reader of users' tables: CSV/TSV in UTF-8, UTF-8 with BOM or cp932, an
+    ``.xlsx`` workbook (its first sheet with data), or a zip holding one CSV; the
+    kind is told by the file's extension.
 
     Parameters
     ----------
@@ -79,6 +85,9 @@ def read_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) 
     header_hint
         Header names (normalised with :func:`geo_zaitaku._io.clean_header`) of which
         at least one appears in the header row; rows above it (titles) are skipped.
+    comment
+        Keep the lines (worksheet rows) beginning with this prefix in
+        :attr:`~geo_zaitaku._io.TextTable.comments` (a row's cells joined by ``,``).
 
     Returns
     -------
@@ -94,18 +103,17 @@ def read_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) 
     path = check_input_path(path, what=what)
     suffix = path.suffix.lower()
     if suffix in EXCEL_EXTENSIONS:
-        return read_excel_table(path, what=what, header_hint=header_hint)
+        return read_excel_table(path, what=what, header_hint=header_hint, comment=comment)
     if suffix == ".zip":
-        return _read_zipped_csv(path, what=what, header_hint=header_hint)
+        return _read_zipped_csv(path, what=what, header_hint=header_hint, comment=comment)
     if suffix == ".xls":
-        raise InputError(
-            labels.error("table_old_excel", what=what),
-            path=path,
-        )
-    return read_text_table(path, what=what, header_hint=tuple(header_hint))
+        raise InputError(labels.error("table_old_excel", what=what), path=path)
+    return read_text_table(path, what=what, header_hint=tuple(header_hint), comment=comment)
 
 
-def read_excel_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) -> TextTable:
+def read_excel_table(
+    path: str | Path, *, what: str, header_hint: Sequence[str] = (), comment: str | None = None
+) -> TextTable:
     """Read the first worksheet with data of an ``.xlsx`` workbook as text.
 
     Numbers are written without a spurious ``.0`` (codes keep their digits); the
@@ -140,7 +148,11 @@ def read_excel_table(path: str | Path, *, what: str, header_hint: Sequence[str] 
         book.close()
     if not rows:
         raise InputError(labels.error("table_no_rows", what=what), path=path)
-    return table_from_rows(rows, path=path, encoding="xlsx", what=what, header_hint=header_hint)
+    table = table_from_rows(rows, path=path, encoding="xlsx", what=what, header_hint=header_hint)
+    if comment is None:
+        return table
+    texts = (",".join(cells).rstrip(",").strip() for _, cells in rows)
+    return dataclasses.replace(table, comments=tuple(t for t in texts if t.startswith(comment)))
 
 
 def _cell_text(value: object) -> str:
@@ -167,7 +179,9 @@ def _check_workbook(path: Path, what: str) -> None:
         )
 
 
-def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> TextTable:
+def _read_zipped_csv(
+    path: Path, *, what: str, header_hint: Sequence[str], comment: str | None = None
+) -> TextTable:
     path = check_input_path(path, what=what)
     try:
         with zipfile.ZipFile(path) as zf:
@@ -207,7 +221,7 @@ def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> Te
         target = Path(tmp) / "member.csv"  # never the member's own path
         target.write_bytes(data)
         try:
-            table = read_text_table(target, what=what, header_hint=tuple(header_hint))
+            table = read_text_table(target, what=what, header_hint=tuple(header_hint), comment=comment)
         except InputError as exc:
             raise InputError(exc.message, path=f"{path}!{inner}", where=exc.where) from exc
     return dataclasses.replace(table, path=Path(f"{path}!{inner}"))
