@@ -684,9 +684,18 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
     return records, issues, notes, scheme
 
 
+#: Cells of a long-layout file: (year, code) -> age-group key -> (line, value), the
+#: value ``None`` for a row not used (a bad number).
+_Cells = dict[tuple[int | None, str], dict[str, tuple[int, float | None]]]
+#: What an age-group key of a long-layout file stands for: (group, re-listed), or
+#: ``"total"`` or ``"unknown"`` (people of unknown age).
+_AgeKind = tuple[AgeGroup, bool] | str
+
+
 def _read_long(table: TextTable, path: Path, code_col: str, year_col: str | None, age_col: str) -> _Read:
-    raw = table.frame
-    columns = [c for c in raw.columns if c not in (LINE, code_col, age_col, year_col)]
+    """Read a long-layout file (one row per code, age group and year): cells by code
+    and age group, then the age groups, then one record per code and year."""
+    columns = [c for c in table.frame.columns if c not in (LINE, code_col, age_col, year_col)]
     value_col = _find(columns, VALUE_COLUMNS)
     if value_col is None:
         raise InputError(
@@ -696,90 +705,106 @@ def _read_long(table: TextTable, path: Path, code_col: str, year_col: str | None
             path=path,
             where=labels.at_line(table.header_line),
         )
-    source = path.name
     issues: _Issues = []
-    # (year, code) -> age key -> (line, value); value None for a row not used (bad number)
-    cells: dict[tuple[int | None, str], dict[str, tuple[int, float | None]]] = {}
-    kinds: dict[str, tuple[AgeGroup, bool] | str] = {}
-    for rec in raw.to_dict("records"):
-        line = int(rec[LINE])
-        key = _row_key(rec, line, source, year_col, code_col, issues)
-        if key is None:
-            continue
-        year, code = key
-        text = rec[age_col] or ""
-        key = unicodedata.normalize("NFKC", text).strip()
-        if key not in kinds:
-            parsed = _parse_age(key)
-            if parsed is not None:
-                kinds[key] = parsed
-            elif _is_unknown_age(key):
-                kinds[key] = "unknown"
-            elif key.lower() in _TOTAL_WORDS:
-                kinds[key] = "total"
-            else:
-                raise InputError(
-                    labels.error("population_bad_age_group", text=text, age_col=age_col),
-                    path=path,
-                    where=labels.at_line(line),
-                )
-        number = _count(rec[value_col], dash_is_zero=True)
-        slot = cells.setdefault((year, code), {})
-        if key in slot:
-            first = slot[key][0]
-            issues.append(
-                (
-                    year,
-                    RowIssue(
-                        source,
-                        line,
-                        "duplicate_row",
-                        labels.ISSUES["duplicate_line"].format(row=f"{code} {key}", first=first),
-                    ),
-                )
-            )
-            continue
-        if isinstance(number, str):
-            bad = [(value_col, rec[value_col], number)]
-            issues.append((year, _bad_number(source, line, f"{code} {key}", bad)))
-            slot[key] = (line, None)
-            continue
-        slot[key] = (line, number)
+    cells, kinds = _long_cells(table, path, (code_col, year_col, age_col, value_col), issues)
     items = [(k, v[0], v[1]) for k, v in kinds.items() if isinstance(v, tuple)]
-    scheme = _scheme(
-        items, path=path, where=labels.PLACES["column"].format(column=age_col), shown={k: k for k in kinds}
-    )
+    where = labels.PLACES["column"].format(column=age_col)
+    scheme = _scheme(items, path=path, where=where, shown={k: k for k in kinds})
     if scheme is None:
         raise InputError(
             labels.error("population_no_age_groups", age_col=age_col),
             path=path,
             where=labels.at_line(table.header_line),
         )
+    return _long_records(cells, kinds, scheme, path.name, issues), issues, [], scheme
+
+
+def _long_cells(
+    table: TextTable, path: Path, cols: tuple[str, str | None, str, str], issues: _Issues
+) -> tuple[_Cells, dict[str, _AgeKind]]:
+    """The value of every (year, code, age group) and what each age-group key stands
+    for; rows not used (no code or year, a duplicate, a bad number) go to ``issues``."""
+    code_col, year_col, age_col, value_col = cols
+    source = path.name
+    cells: _Cells = {}
+    kinds: dict[str, _AgeKind] = {}
+    for rec in table.frame.to_dict("records"):
+        line = int(rec[LINE])
+        row_key = _row_key(rec, line, source, year_col, code_col, issues)
+        if row_key is None:
+            continue
+        year, code = row_key
+        age_key = unicodedata.normalize("NFKC", rec[age_col] or "").strip()
+        if age_key not in kinds:
+            kinds[age_key] = _age_kind(age_key, rec[age_col] or "", path=path, column=age_col, line=line)
+        slot = cells.setdefault(row_key, {})
+        row = f"{code} {age_key}"
+        if age_key in slot:
+            message = labels.ISSUES["duplicate_line"].format(row=row, first=slot[age_key][0])
+            issues.append((year, RowIssue(source, line, "duplicate_row", message)))
+            continue
+        number = _count(rec[value_col], dash_is_zero=True)
+        if isinstance(number, str):
+            issues.append((year, _bad_number(source, line, row, [(value_col, rec[value_col], number)])))
+            slot[age_key] = (line, None)
+            continue
+        slot[age_key] = (line, number)
+    return cells, kinds
+
+
+def _age_kind(age_key: str, text: str, *, path: Path, column: str, line: int) -> _AgeKind:
+    """What an age-group cell stands for (see :data:`_AgeKind`).
+
+    Raises
+    ------
+    InputError
+        The cell is neither an age group, nor a total, nor unknown age.
+    """
+    parsed = _parse_age(age_key)
+    if parsed is not None:
+        return parsed
+    if _is_unknown_age(age_key):
+        return "unknown"
+    if age_key.lower() in _TOTAL_WORDS:
+        return "total"
+    raise InputError(
+        labels.error("population_bad_age_group", text=text, age_col=column),
+        path=path,
+        where=labels.at_line(line),
+    )
+
+
+def _long_records(
+    cells: _Cells, kinds: Mapping[str, _AgeKind], scheme: _Scheme, source: str, issues: _Issues
+) -> dict[int | None, dict[str, _Record]]:
+    """One record per (year, code): its age groups, total and older-age sums; rows of
+    re-listed groups go to ``issues``."""
     relisted = set(scheme.relisted)
     records: dict[int | None, dict[str, _Record]] = {}
     for (year, code), slot in cells.items():
-        for key, (line, value) in slot.items():
-            if key in relisted and value is not None:
-                issues.append(
-                    (
-                        year,
-                        RowIssue(
-                            source, line, "relisted", labels.ISSUES["relisted"].format(row=f"{code} {key}")
-                        ),
-                    )
-                )
+        for age_key, (line, value) in slot.items():
+            if age_key in relisted and value is not None:
+                message = labels.ISSUES["relisted"].format(row=f"{code} {age_key}")
+                issues.append((year, RowIssue(source, line, "relisted", message)))
         used = {k: v for k, (_line, v) in slot.items() if v is not None and k not in relisted}
         lines = sorted(slot[k][0] for k in used)
         if not lines:  # every row of this code and year was set aside above
             continue
-        ages = {age_group_label(g): used.get(k, np.nan) for k, g in scheme.groups}
-        total_key = next((k for k in used if kinds[k] == "total"), None)
-        unknown_key = next((k for k in used if kinds[k] == "unknown"), None)
-        base = dict.fromkeys((*POPULATION_FIELDS[1:], *CENTROID_FIELDS), np.nan)
-        base["population"] = used[total_key] if total_key else np.nan
-        unknown = used[unknown_key] if unknown_key else 0.0
-        records.setdefault(year, {})[code] = _Record(lines[0], _derive(base, ages, scheme, unknown), lines)
-    return records, issues, [], scheme
+        records.setdefault(year, {})[code] = _Record(lines[0], _long_values(used, kinds, scheme), lines)
+    return records
+
+
+def _long_values(
+    used: Mapping[str, float], kinds: Mapping[str, _AgeKind], scheme: _Scheme
+) -> dict[str, float]:
+    """The values of one code and year from its age-group cells (see :func:`_derive`)."""
+    ages = {age_group_label(g): used.get(k, np.nan) for k, g in scheme.groups}
+    total_key = next((k for k in used if kinds[k] == "total"), None)
+    unknown_key = next((k for k in used if kinds[k] == "unknown"), None)
+    base = dict.fromkeys((*POPULATION_FIELDS[1:], *CENTROID_FIELDS), np.nan)
+    base["population"] = used[total_key] if total_key else np.nan
+    unknown = used[unknown_key] if unknown_key else 0.0
+    return _derive(base, ages, scheme, unknown)
 
 
 def _row_key(
