@@ -79,6 +79,10 @@ class Message(str):
         return cls(ja, en) if sep and en else cls(str(text))
 
 
+#: The empty message (a default where there is nothing to say).
+NO_MESSAGE = Message("")
+
+
 #: Severity of a finding.
 SEVERITY = MappingProxyType({"error": "エラー", "warning": "警告", "info": "情報"})
 
@@ -234,6 +238,44 @@ CELL_PROBLEMS: Mapping[str, Message] = MappingProxyType(
 #: The two coordinates of a population centroid.
 COORDINATES: Mapping[str, Message] = MappingProxyType(
     {"lat": Message("緯度", "latitude"), "lon": Message("経度", "longitude")}
+)
+
+#: Lists that set a facility flag (``--key-institutions``, ``--hubs``): flag -> the list's name.
+LISTS = MappingProxyType({"key_institution": "積極的医療機関リスト", "hub": "連携拠点リスト"})
+#: Results of a list entry (:class:`~geo_zaitaku.sources.keyinst.EntryMatch` status).
+LIST_STATUS = MappingProxyType({"matched": "一致", "ambiguous": "候補が複数", "unmatched": "一致なし"})
+#: Ways a list entry was matched to a facility.
+LIST_METHODS = MappingProxyType(
+    {"code": "コード", "name": "名称", "name_municipality": "名称＋市区町村", "name_address": "名称＋住所"}
+)
+#: What became of a list entry (:attr:`~geo_zaitaku.sources.keyinst.EntryMatch.message`).
+MATCHES: Mapping[str, Message] = MappingProxyType(
+    {
+        "matched": Message("{name}（ID {id}）", "matched facility {id}"),
+        "ambiguous": Message(
+            "{why}: {candidates}{more}。住所かコードを書き足してください", "several candidates"
+        ),
+        "no_name_or_code": Message("名称もコードもありません", "neither name nor code"),
+        "other_prefecture": Message(
+            "住所が境界データにない都道府県（{pref}）です", "the address is in another prefecture"
+        ),
+        "elsewhere": Message(
+            "同じ名称の施設は別の市区町村（{where}）にあります", "same name found in another municipality"
+        ),
+        "no_match_code": Message(
+            "コード {code} も名称も一致する施設がありません", "no facility with this name or code"
+        ),
+        "no_match": Message("名称が一致する施設がありません", "no facility with this name or code"),
+    }
+)
+#: Pieces of :data:`MATCHES` messages.
+MATCH_PARTS = MappingProxyType(
+    {
+        "same_code": "コード {code} に当たる施設が複数あります",
+        "same_name": "名称が一致する施設が複数あります",
+        "candidate": "{name}（{id}）",
+        "more": " ほか{n}件",
+    }
 )
 
 #: Ways a facility was placed in a unit.
@@ -501,6 +543,9 @@ MESSAGES = MappingProxyType(
 TEXT = MappingProxyType(
     {
         "plan_ok": "計画にエラーはありません",
+        "error_label": "エラー / error",
+        "ok": "OK",
+        "area_tag": "［{area}］",
         "aborted": "中断しました / aborted",
         "plan_errors": "計画にエラーが{n}件あります",
         "summary": "エラー {errors}件・警告 {warnings}件・情報 {infos}件",
@@ -525,7 +570,7 @@ TEXT = MappingProxyType(
 )
 
 
-def message(key: str, **values: object) -> tuple[str, str]:
+def message(key: str, /, **values: object) -> Message:
     """Format a finding message template.
 
     Parameters
@@ -537,10 +582,11 @@ def message(key: str, **values: object) -> tuple[str, str]:
 
     Returns
     -------
-    (japanese, english)
+    Message
+        The finding's message (:attr:`Message.ja` and :attr:`Message.en` become the
+        finding's ``message`` and ``message_en``).
     """
-    ja, en = MESSAGES[key]
-    return ja.format(**values), en.format(**values)
+    return Message(*MESSAGES[key]).format(**values)
 
 
 def kind_label(kind: str | None) -> str:
@@ -666,6 +712,9 @@ IMPORT_TEXT = MappingProxyType(
         "credits": "出典",
         "by_reason": "理由の内訳",
         "more": "… ほか {n}行（{file} を参照）",
+        "methods": "一致の方法",
+        "units_count": "（{n}単位・{level}）",
+        "facility_count": "（施設 {n:,}件）",
     }
 )
 
@@ -705,9 +754,6 @@ FILES = MappingProxyType(
         "n03_zip": "N03 の zip",
     }
 )
-
-#: Lists that set a facility flag (``--key-institutions``, ``--hubs``): flag -> the list's name.
-LISTS = MappingProxyType({"key_institution": "積極的医療機関リスト", "hub": "連携拠点リスト"})
 
 #: Places inside a file that messages name (the ``where`` of an error).
 PLACES = MappingProxyType(

@@ -231,15 +231,8 @@ def _load_one(
         for i, b in enumerate(values):
             if b is _BAD:
                 column = found[f] or f
-                notes.append(
-                    RowIssue(
-                        source,
-                        int(lines[i]),
-                        "bad_boolean",
-                        f"{column}={get[f][i]!r}: {labels.REASONS['bad_boolean']}",
-                        names[i],
-                    )
-                )
+                message = labels.REASONS["bad_boolean"].with_prefix(f"{column}={get[f][i]!r}: ")
+                notes.append(RowIssue(source, int(lines[i]), "bad_boolean", message, names[i]))
                 values[i] = None
         out[f] = pd.array(values, dtype="boolean")
     x, y, bad_xy = _coordinates(get, found, preset)
@@ -272,33 +265,24 @@ def _load_one(
         line = int(lines[i])
         if r is not None:
             detail = _detail(r, i, get, placed, mcode)
-            rejected.append(RowIssue(source, line, r, _with_detail(labels.REASONS[r], detail), names[i]))
+            rejected.append(RowIssue(source, line, r, labels.REASONS[r].with_detail(detail), names[i]))
             continue
         how = placed.placed_by[i]
         if how in ("code", "address") and (bad_xy[i] or not np.isnan(placed.lat[i])):
             key = "bad_coordinates" if bad_xy[i] else "outside"
-            by = labels.PLACED_BY[how]
-            notes.append(
-                RowIssue(source, line, key, _with_detail(labels.REASONS[key], f"（{by}で配置）"), names[i])
-            )
+            by = labels.DETAILS["placed_by"].format(by=labels.PLACED_BY[how])
+            notes.append(RowIssue(source, line, key, labels.REASONS[key].with_detail(by), names[i]))
         elif how == "address" and (bad_code[i] or mcode[i] is not None):
             key = (
                 "bad_code"
                 if bad_code[i]
                 else ("ambiguous_code" if placed.code_ambiguous[i] else "unknown_code")
             )
-            detail = _detail(key, i, get, placed, mcode) + f"（{labels.PLACED_BY['address']}で配置）"
-            notes.append(RowIssue(source, line, key, _with_detail(labels.REASONS[key], detail), names[i]))
+            by = labels.DETAILS["placed_by"].format(by=labels.PLACED_BY["address"])
+            detail = _detail(key, i, get, placed, mcode) + by
+            notes.append(RowIssue(source, line, key, labels.REASONS[key].with_detail(detail), names[i]))
         elif how == "swapped":
-            notes.append(
-                RowIssue(
-                    source,
-                    line,
-                    "swapped",
-                    "緯度と経度が入れ替わっていたため入れ替えました / lat and lon were swapped",
-                    names[i],
-                )
-            )
+            notes.append(RowIssue(source, line, "swapped", labels.ISSUES["swapped"], names[i]))
     out["unit"] = placed.unit
     out["placed_by"] = placed.placed_by
     out["lon"] = placed.lon
@@ -380,14 +364,8 @@ def _ids(
             k += 1
             fid = f"{base}#{k}"
         if k > 1:
-            notes.append(
-                RowIssue(
-                    source,
-                    int(line),
-                    "duplicate_id",
-                    f"ID {base!r} が重複しているため {fid!r} としました / duplicate id renamed",
-                )
-            )
+            message = labels.ISSUES["duplicate_id"].format(id=base, renamed=fid)
+            notes.append(RowIssue(source, int(line), "duplicate_id", message))
         seen_ids.add(fid)
         ids.append(fid)
     return ids
@@ -597,32 +575,27 @@ def _in_japan(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def _detail(
     reason: str, i: int, get: Mapping[str, list[str | None]], placed: _Placement, mcode: list[str | None]
 ) -> str:
-    """The row's own values behind a rejection, appended to the reason text."""
+    """The row's own values behind a rejection, appended to the reason's Japanese text
+    (:data:`geo_zaitaku.labels.DETAILS`)."""
+    d = labels.DETAILS
     if reason == "other_prefecture":
         code = placed.other_pref[i] or ""
-        return f"（{codes.PREFECTURES.get(code, code)}）"
+        return d["prefecture"].format(pref=codes.PREFECTURES.get(code, code))
     if reason == "outside":
-        return f"（緯度 {placed.lat[i]:.6f}, 経度 {placed.lon[i]:.6f}）"
+        return d["point"].format(lat=placed.lat[i], lon=placed.lon[i])
     if reason == "bad_coordinates":
         values = [v for v in (get["lat"][i], get["lon"][i], get["point"][i]) if v is not None]
-        return f"（{', '.join(values)}）"
+        return d["values"].format(values=", ".join(values))
     if reason in ("bad_code", "unknown_code", "ambiguous_code"):
         raw = " ".join(v for v in (get["prefecture_code"][i], get["municipality_code"][i]) if v)
-        extra = ""
-        if reason == "unknown_code" and mcode[i] is None:
-            extra = "（都道府県のコードで、市区町村を特定できません）"
-        return f": {raw}{extra}"
+        extra = d["prefecture_code"] if reason == "unknown_code" and mcode[i] is None else ""
+        return d["code"].format(code=raw, extra=extra)
     if reason == "address_ambiguous":
-        return f": {get['address'][i]}（候補: {'・'.join(placed.address_candidates[i])}）"
+        candidates = "・".join(placed.address_candidates[i])
+        return d["address_candidates"].format(address=get["address"][i], candidates=candidates)
     if reason == "no_location" and placed.address_status[i] == "unknown":
-        return f"（住所「{get['address'][i]}」の先頭に市区町村名が見つかりません）"
+        return d["address_unknown"].format(address=get["address"][i])
     return ""
-
-
-def _with_detail(text: str, detail: str) -> str:
-    """Insert ``detail`` after the Japanese half of a ``"日本語 / English"`` text."""
-    ja, sep, en = text.partition(" / ")
-    return f"{ja}{detail}{sep}{en}"
 
 
 _BAD = object()
