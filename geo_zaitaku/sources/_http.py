@@ -197,20 +197,18 @@ def _http_error(url: str, status: int, reason: str) -> FetchError:
 def _connection_error(url: str, reason: object, timeout: float, *, during: int | None = None) -> FetchError:
     host = urllib.parse.urlsplit(url).hostname or url
     if isinstance(reason, socket.gaierror):
-        message = labels.error("connect_dns", host=host)
-    elif isinstance(reason, TimeoutError):
-        message = labels.error(
-            "download_timeout" if during else "connect_timeout", host=host, timeout=timeout
-        )
-    elif isinstance(reason, ConnectionRefusedError):
-        message = labels.error("connect_refused", host=host)
-    elif isinstance(reason, ssl.SSLError | ssl.CertificateError):
-        message = labels.error("connect_tls", host=host, reason=reason)
-    elif during:
-        message = labels.error("download_lost", reason=reason)
-    else:
-        message = labels.error("connect_failed", host=host, reason=reason)
-    return FetchError(message, url=url)
+        return FetchError(labels.error("connect_dns", host=host), url=url)
+    if isinstance(reason, TimeoutError) and during:
+        return FetchError(labels.error("download_timeout", host=host, timeout=timeout), url=url)
+    if isinstance(reason, TimeoutError):
+        return FetchError(labels.error("connect_timeout", host=host, timeout=timeout), url=url)
+    if isinstance(reason, ConnectionRefusedError):
+        return FetchError(labels.error("connect_refused", host=host), url=url)
+    if isinstance(reason, ssl.SSLError | ssl.CertificateError):
+        return FetchError(labels.error("connect_tls", host=host, reason=reason), url=url)
+    if during:
+        return FetchError(labels.error("download_lost", reason=reason), url=url)
+    return FetchError(labels.error("connect_failed", host=host, reason=reason), url=url)
 
 
 def _truncated(url: str, received: int, total: int | None) -> FetchError:
