@@ -216,6 +216,9 @@ class Preset:
 def preset_from_dict(data: Mapping[str, object], *, source: str | Path = "<dict>") -> Preset:
     """Build and validate a preset from parsed TOML.
 
+    The tables are read in turn (``[preset]``, ``[columns]``, ``[constants]``,
+    ``[values]``, ``[coordinates]``); the first problem found stops the reading.
+
     Raises
     ------
     InputError
@@ -226,92 +229,14 @@ def preset_from_dict(data: Mapping[str, object], *, source: str | Path = "<dict>
     for table in data:
         if table not in _TABLES:
             raise _unknown(table, _TABLES, src, "")
-    head = _table(data, "preset", src)
-    for key in head:
-        if key not in _TABLES["preset"]:
-            raise _unknown(key, _TABLES["preset"], src, "[preset]")
-    name = head.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise InputError(
-            labels.error("preset_no_name"),
-            path=src,
-            where="[preset]",
-        )
-    columns: dict[str, tuple[str, ...]] = {}
-    for f, value in _table(data, "columns", src).items():
-        _check_field(f, FIELDS, "columns", src)
-        names = _strings(value, src, f"[columns] {f}")
-        columns[f] = tuple(clean_header(n) for n in names)
-    if "name" not in columns:
-        raise InputError(
-            labels.error("preset_no_name_column"),
-            path=src,
-            where="[columns]",
-        )
-    if ("lat" in columns) != ("lon" in columns):
-        raise InputError(
-            labels.error("preset_lat_without_lon"),
-            path=src,
-            where="[columns]",
-        )
-    if not ({"lat", "point", "municipality_code", "address"} & set(columns)):
-        raise InputError(
-            labels.error("preset_no_location"),
-            path=src,
-            where="[columns]",
-        )
-    constants: dict[str, str] = {}
-    for f, value in _table(data, "constants", src).items():
-        _check_field(f, _TABLES["constants"], "constants", src)
-        constants[f] = _scalar(value, src, f"[constants] {f}")
-    values: dict[str, Mapping[str, str]] = {}
-    for f, table in _table(data, "values", src).items():
-        _check_field(f, FIELDS, "values", src)
-        if not isinstance(table, dict):
-            raise InputError(
-                labels.error("preset_values_not_table", field=f),
-                path=src,
-                where=f"[values.{f}]",
-            )
-        values[f] = MappingProxyType(
-            {value_key(k): _scalar(v, src, f"[values.{f}] {k}") for k, v in table.items()}
-        )
-    coords = _table(data, "coordinates", src)
-    for key in coords:
-        if key not in _TABLES["coordinates"]:
-            raise _unknown(key, _TABLES["coordinates"], src, "[coordinates]")
-    crs = coords.get("crs")
-    if crs is not None:
-        if not isinstance(crs, str):
-            raise InputError(
-                labels.error("preset_crs_not_text"),
-                path=src,
-                where="[coordinates] crs",
-            )
-        _check_crs(crs, src, "[coordinates] crs")
-    zero = coords.get("zero_is_missing", True)
-    if not isinstance(zero, bool):
-        raise InputError(
-            labels.error("preset_not_bool", setting="[coordinates] zero_is_missing"),
-            path=src,
-            where="[coordinates] zero_is_missing",
-        )
-    order = coords.get("order", "latlon")
-    if order not in ORDERS:
-        raise InputError(
-            labels.error("preset_bad_order", order=order),
-            path=src,
-            where="[coordinates] order",
-        )
-    address_only = head.get("address_only", False)
-    if not isinstance(address_only, bool):
-        raise InputError(
-            labels.error("preset_not_bool", setting="[preset] address_only"),
-            path=src,
-            where="[preset] address_only",
-        )
+    head, name = _preset_head(data, src)
+    columns = _preset_columns(data, src)
+    constants = _preset_constants(data, src)
+    values = _preset_values(data, src)
+    crs, zero_is_missing, order = _preset_coordinates(data, src)
+    address_only = _flag(head, "address_only", False, src, "[preset] address_only")
     return Preset(
-        name=name.strip(),
+        name=name,
         title=_text(head, "title", src),
         description=_text(head, "description", src),
         columns=MappingProxyType(columns),
@@ -323,12 +248,87 @@ def preset_from_dict(data: Mapping[str, object], *, source: str | Path = "<dict>
             for h in _strings(head.get("detect", []), src, "[preset] detect", allow_empty=True)
         ),
         crs=crs,
-        zero_is_missing=zero,
+        zero_is_missing=zero_is_missing,
         order=order,
         address_only=address_only,
         credit=_text(head, "credit", src),
         source=src,
     )
+
+
+def _preset_head(data: Mapping[str, object], src: str) -> tuple[Mapping[str, object], str]:
+    """The ``[preset]`` table and the preset's name."""
+    head = _table(data, "preset", src)
+    for key in head:
+        _check_field(key, _TABLES["preset"], "preset", src)
+    name = head.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(labels.error("preset_no_name"), path=src, where="[preset]")
+    return head, name.strip()
+
+
+def _preset_columns(data: Mapping[str, object], src: str) -> dict[str, tuple[str, ...]]:
+    """``[columns]``: field -> header names; a name column and a location are required."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for f, value in _table(data, "columns", src).items():
+        _check_field(f, FIELDS, "columns", src)
+        columns[f] = tuple(clean_header(n) for n in _strings(value, src, f"[columns] {f}"))
+    if "name" not in columns:
+        raise InputError(labels.error("preset_no_name_column"), path=src, where="[columns]")
+    if ("lat" in columns) != ("lon" in columns):
+        raise InputError(labels.error("preset_lat_without_lon"), path=src, where="[columns]")
+    if not ({"lat", "point", "municipality_code", "address"} & set(columns)):
+        raise InputError(labels.error("preset_no_location"), path=src, where="[columns]")
+    return columns
+
+
+def _preset_constants(data: Mapping[str, object], src: str) -> dict[str, str]:
+    """``[constants]``: field -> the value for rows where no column gives one."""
+    constants: dict[str, str] = {}
+    for f, value in _table(data, "constants", src).items():
+        _check_field(f, _TABLES["constants"], "constants", src)
+        constants[f] = _scalar(value, src, f"[constants] {f}")
+    return constants
+
+
+def _preset_values(data: Mapping[str, object], src: str) -> dict[str, Mapping[str, str]]:
+    """``[values.<field>]``: source value (normalised) -> canonical value."""
+    values: dict[str, Mapping[str, str]] = {}
+    for f, table in _table(data, "values", src).items():
+        _check_field(f, FIELDS, "values", src)
+        if not isinstance(table, dict):
+            raise InputError(
+                labels.error("preset_values_not_table", field=f), path=src, where=f"[values.{f}]"
+            )
+        values[f] = MappingProxyType(
+            {value_key(k): _scalar(v, src, f"[values.{f}] {k}") for k, v in table.items()}
+        )
+    return values
+
+
+def _preset_coordinates(data: Mapping[str, object], src: str) -> tuple[str | None, bool, str]:
+    """``[coordinates]``: (crs, zero_is_missing, order)."""
+    coords = _table(data, "coordinates", src)
+    for key in coords:
+        _check_field(key, _TABLES["coordinates"], "coordinates", src)
+    crs = coords.get("crs")
+    if crs is not None:
+        if not isinstance(crs, str):
+            raise InputError(labels.error("preset_crs_not_text"), path=src, where="[coordinates] crs")
+        _check_crs(crs, src, "[coordinates] crs")
+    zero_is_missing = _flag(coords, "zero_is_missing", True, src, "[coordinates] zero_is_missing")
+    order = coords.get("order", "latlon")
+    if order not in ORDERS:
+        raise InputError(labels.error("preset_bad_order", order=order), path=src, where="[coordinates] order")
+    return crs, zero_is_missing, order
+
+
+def _flag(table: Mapping[str, object], key: str, default: bool, src: str, where: str) -> bool:
+    """A true/false setting of a preset table."""
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise InputError(labels.error("preset_not_bool", setting=where), path=src, where=where)
+    return value
 
 
 def load_preset_file(path: str | Path) -> Preset:
