@@ -154,15 +154,38 @@ def read_plan(path: str | Path) -> PlanSpec:
 
 
 def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
-    """Parse plan TOML text (see :func:`read_plan`)."""
+    """Parse plan TOML text (see :func:`read_plan`).
+
+    The tables are read in turn (``[plan]``, ``[areas]``, ``[[links]]``,
+    ``[checks]``, then the paths named in ``[plan]``); the first problem found stops
+    the reading.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(
-            labels.error("plan_bad_toml", error=exc),
-            path=source,
-        ) from exc
-    base = source.parent if source is not None else Path.cwd()
+        raise InputError(labels.error("plan_bad_toml", error=exc), path=source) from exc
+    plan, level = _plan_table(data, source)
+    areas = _areas(data, source)
+    links = _links(data, source)
+    checks = _table(data.get("checks", {}), "[checks]", source)
+    CheckConfig().updated(checks, path=source)  # validate now, at the door
+    inputs, reference = _plan_inputs(plan, source.parent if source is not None else Path.cwd(), source)
+    name = plan.get("name") or (source.stem if source else "plan")
+    return PlanSpec(
+        name=str(name),
+        level=level,
+        areas=areas,
+        links=links,
+        checks=MappingProxyType(dict(checks)),
+        reference=reference,
+        inputs=MappingProxyType(inputs),
+        description=str(plan.get("description", "")),
+        source=source,
+    )
+
+
+def _plan_table(data: Mapping[str, Any], source: Path | None) -> tuple[dict[str, Any], str]:
+    """The ``[plan]`` table (no unknown table or key) and its unit level."""
     unknown = set(data) - {"plan", "areas", "links", "checks"}
     if unknown:
         raise InputError(
@@ -180,64 +203,44 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
         )
     level = plan.get("units", "municipality")
     if level not in LEVELS:
-        raise InputError(
-            labels.error("plan_bad_level", level=level),
-            path=source,
-            where="[plan] units",
-        )
+        raise InputError(labels.error("plan_bad_level", level=level), path=source, where="[plan] units")
+    return plan, level
+
+
+def _areas(data: Mapping[str, Any], source: Path | None) -> tuple[AreaSpec, ...]:
+    """The areas of ``[areas]``, in file order (at least one)."""
     if "areas" not in data:
-        raise InputError(
-            labels.error("plan_no_areas"),
-            path=source,
-            where="[areas]",
-        )
+        raise InputError(labels.error("plan_no_areas"), path=source, where="[areas]")
     areas_table = _table(data["areas"], "[areas]", source)
     if not areas_table:
         raise InputError(labels.error("plan_areas_empty"), path=source, where="[areas]")
-    areas = tuple(_area(name, value, source) for name, value in areas_table.items())
+    return tuple(_area(name, value, source) for name, value in areas_table.items())
+
+
+def _links(data: Mapping[str, Any], source: Path | None) -> tuple[LinkSpec, ...]:
+    """The declared links of ``[[links]]``."""
     links_raw = data.get("links", [])
     if not isinstance(links_raw, list):
-        raise InputError(
-            labels.error("plan_links_not_list"),
-            path=source,
-            where="[[links]]",
-        )
-    links = tuple(_link(i, item, source) for i, item in enumerate(links_raw, start=1))
-    checks = _table(data.get("checks", {}), "[checks]", source)
-    CheckConfig().updated(checks, path=source)  # validate now, at the door
-    reference = plan.get("reference")
+        raise InputError(labels.error("plan_links_not_list"), path=source, where="[[links]]")
+    return tuple(_link(i, item, source) for i, item in enumerate(links_raw, start=1))
+
+
+def _plan_inputs(
+    plan: Mapping[str, Any], base: Path, source: Path | None
+) -> tuple[dict[str, tuple[Path, ...]], Path | None]:
+    """The default inputs and the reference layer named in ``[plan]``, as absolute paths."""
     inputs = {}
     for key in ("boundaries", "facilities", "population", "projection"):
         if key in plan:
             value = plan[key]
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-                raise InputError(
-                    labels.error("plan_bad_paths"),
-                    path=source,
-                    where=f"[plan] {key}",
-                )
+                raise InputError(labels.error("plan_bad_paths"), path=source, where=f"[plan] {key}")
             inputs[key] = tuple(_plan_path(base, v, source, f"[plan] {key}") for v in items)
+    reference = plan.get("reference")
     if reference is not None and not isinstance(reference, str):
-        raise InputError(
-            labels.error("plan_bad_reference"),
-            path=source,
-            where="[plan] reference",
-        )
-    if reference:
-        reference = _plan_path(base, reference, source, "[plan] reference")
-    name = plan.get("name") or (source.stem if source else "plan")
-    return PlanSpec(
-        name=str(name),
-        level=level,
-        areas=areas,
-        links=links,
-        checks=MappingProxyType(dict(checks)),
-        reference=reference or None,
-        inputs=MappingProxyType(inputs),
-        description=str(plan.get("description", "")),
-        source=source,
-    )
+        raise InputError(labels.error("plan_bad_reference"), path=source, where="[plan] reference")
+    return inputs, _plan_path(base, reference, source, "[plan] reference") if reference else None
 
 
 def _plan_path(base: Path, value: str, source: Path | None, where: str) -> Path:
