@@ -715,6 +715,7 @@ IMPORT_TEXT = MappingProxyType(
         "methods": "一致の方法",
         "units_count": "（{n}単位・{level}）",
         "facility_count": "（施設 {n:,}件）",
+        "preset_overrides": "{name}（列指定: {overrides}）",
     }
 )
 
@@ -773,6 +774,20 @@ SPECIAL_FILES: Mapping[str, Message] = MappingProxyType(
         "socket": Message("ソケット", "a socket"),
         "device": Message("デバイス", "a device"),
         "other": Message("特殊なファイル", "a special file"),
+    }
+)
+
+#: Why an entry of a zip archive is refused (the whole message goes into the Japanese half
+#: of :data:`ERRORS` ``zip_unsafe_entry``).
+ZIP_ENTRY_PROBLEMS: Mapping[str, Message] = MappingProxyType(
+    {
+        "nul": Message("名前に NUL 文字があります", "NUL in the name"),
+        "absolute": Message("絶対パスです", "absolute path"),
+        "parent": Message("「..」（上のフォルダ）を含みます", "'..' component"),
+        "colon": Message("名前にコロン（:）があります", "colon in the name"),
+        "symlink": Message("シンボリックリンクです", "symbolic link"),
+        "special": Message("通常のファイルではありません", "special file"),
+        "encrypted": Message("暗号化されています", "encrypted"),
     }
 )
 

@@ -24,7 +24,17 @@ PACKAGE = Path(labels.__file__).parent
 NOT_YET = ("maps",)
 ERROR_CLASSES = {"InputError", "FetchError", "GeometryError", "CacheError"}
 #: Tables of labels whose keys the code names as string constants.
-KEYED_TABLES = ("ISSUES", "MATCHES", "MATCH_PARTS", "ERROR_PARTS", "DETAILS", "SPECIAL_FILES", "RANGES")
+KEYED_TABLES = (
+    "ISSUES",
+    "MATCHES",
+    "MATCH_PARTS",
+    "ERROR_PARTS",
+    "DETAILS",
+    "SPECIAL_FILES",
+    "RANGES",
+    "ZIP_ENTRY_PROBLEMS",
+    "FILES",
+)
 
 
 def _modules() -> Iterator[tuple[Path, ast.Module]]:

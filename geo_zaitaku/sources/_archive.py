@@ -45,7 +45,7 @@ MAX_ENTRIES = 1_000
 _CHUNK = 1 << 16
 
 
-def unsafe_entry(info: zipfile.ZipInfo) -> str | None:
+def unsafe_entry(info: zipfile.ZipInfo) -> labels.Message | None:
     """Return why an archive entry must not be unpacked, or ``None`` if it is safe.
 
     Refused: absolute paths (``/x``, ``C:x``, ``\\\\server``), ``..`` components,
@@ -59,27 +59,27 @@ def unsafe_entry(info: zipfile.ZipInfo) -> str | None:
 
     Returns
     -------
-    str or None
-        The reason, in Japanese and English.
+    Message or None
+        The reason, in Japanese and English (:data:`geo_zaitaku.labels.ZIP_ENTRY_PROBLEMS`).
     """
     name = info.filename
     if "\x00" in name:
-        return "名前に NUL 文字があります / NUL in the name"
+        return labels.ZIP_ENTRY_PROBLEMS["nul"]
     posix = name.replace("\\", "/")
     if posix.startswith("/") or re.match(r"[A-Za-z]:", posix):
-        return "絶対パスです / absolute path"
+        return labels.ZIP_ENTRY_PROBLEMS["absolute"]
     if ".." in posix.split("/"):
-        return "「..」（上のフォルダ）を含みます / '..' component"
+        return labels.ZIP_ENTRY_PROBLEMS["parent"]
     if ":" in posix:
-        return "名前にコロン（:）があります / colon in the name"
+        return labels.ZIP_ENTRY_PROBLEMS["colon"]
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        return "シンボリックリンクです / symbolic link"
+        return labels.ZIP_ENTRY_PROBLEMS["symlink"]
     kind = stat.S_IFMT(mode)
     if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-        return "通常のファイルではありません / special file"
+        return labels.ZIP_ENTRY_PROBLEMS["special"]
     if info.flag_bits & 0x1:
-        return "暗号化されています / encrypted"
+        return labels.ZIP_ENTRY_PROBLEMS["encrypted"]
     return None
 
 

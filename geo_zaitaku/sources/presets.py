@@ -139,7 +139,9 @@ class Preset:
         """Name plus the command-line overrides, for logs."""
         if not self.overrides:
             return self.name
-        return f"{self.name}（列指定: {', '.join(self.overrides)}）"
+        return labels.IMPORT_TEXT["preset_overrides"].format(
+            name=self.name, overrides=", ".join(self.overrides)
+        )
 
     def header_names(self) -> tuple[str, ...]:
         """Every header name the preset knows (for finding the header row)."""
