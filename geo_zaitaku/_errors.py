@@ -11,6 +11,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from geo_zaitaku.labels import Message
+
 
 class GeoZaitakuError(Exception):
     """Base class of the errors raised by geo_zaitaku."""
@@ -22,21 +24,36 @@ class InputError(GeoZaitakuError, ValueError):
     Parameters
     ----------
     message
-        What is wrong and what to do, in Japanese first, English after.
+        What is wrong and what to do: a :class:`~geo_zaitaku.labels.Message` of
+        :data:`geo_zaitaku.labels.ERRORS` (made with :func:`geo_zaitaku.labels.error`).
+        A plain ``"日本語 / English"`` text is still accepted (read with
+        :meth:`~geo_zaitaku.labels.Message.from_text`) for callers not yet converted.
     path
         The file concerned, when there is one.
     where
         The row, line or key inside the file (for example ``"行 12"`` or ``"[areas]"``).
 
-    A path holding control characters (a NUL byte, a line break, an escape) is shown
-    with :func:`repr` (``'a\\x00b'``), so that the message shows them and the terminal
-    does not act on them.
+    Attributes
+    ----------
+    message
+        The :class:`~geo_zaitaku.labels.Message` (its ``ja`` and ``en`` halves).
+    detail
+        The message as one text, ``"日本語 / English"`` (``str(exc)`` without the
+        path and place).
+
+    ``str(exc)`` is ``"path (where): message"``. A path holding control characters
+    (a NUL byte, a line break, an escape) is shown with :func:`repr`
+    (``'a\\x00b'``), so that the message shows them and the terminal does not act
+    on them.
     """
 
-    def __init__(self, message: str, *, path: str | Path | None = None, where: str | None = None) -> None:
+    def __init__(
+        self, message: Message | str, *, path: str | Path | None = None, where: str | None = None
+    ) -> None:
         self.path = None if path is None else Path(path)
         self.where = where
-        self.detail = message
+        self.message = Message.from_text(message)
+        self.detail = str(self.message)
         prefix = ""
         if self.path is not None:
             prefix = show_path(self.path)
@@ -45,7 +62,7 @@ class InputError(GeoZaitakuError, ValueError):
             prefix += ": "
         elif where:
             prefix = f"{where}: "
-        super().__init__(prefix + message)
+        super().__init__(prefix + self.detail)
 
 
 class FetchError(InputError):
@@ -59,7 +76,7 @@ class FetchError(InputError):
         The URL concerned (shown before the message).
     """
 
-    def __init__(self, message: str, *, url: str) -> None:
+    def __init__(self, message: Message | str, *, url: str) -> None:
         self.url = url
         super().__init__(message, where=url)
 

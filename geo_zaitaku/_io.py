@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import errno
 import io
 import json
@@ -37,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 
 #: Encodings tried in order. UTF-8 is strict, so cp932 text never passes as UTF-8.
@@ -50,12 +52,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
 
 
-#: Kinds of non-regular files, for messages: ``stat`` test -> (Japanese, English).
+#: Kinds of non-regular files: ``stat`` test -> key of :data:`geo_zaitaku.labels.SPECIAL_FILES`.
 _SPECIAL_FILES = (
-    (stat.S_ISFIFO, "名前付きパイプ（FIFO）", "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "ソケット", "a socket"),
-    (stat.S_ISCHR, "デバイス", "a device"),
-    (stat.S_ISBLK, "デバイス", "a device"),
+    (stat.S_ISFIFO, "fifo"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "device"),
+    (stat.S_ISBLK, "device"),
 )
 
 
@@ -93,41 +95,32 @@ def check_input_path(path: str | Path, *, what: str, folder_ok: bool = False) ->
         st = p.stat()
     except ValueError as exc:  # "embedded null byte"
         raise InputError(
-            f"{what}のパスに NUL 文字（\\x00）が含まれています。パスを書き直してください。 / "
-            "the path contains a NUL byte; correct the path.",
+            labels.error("path_nul", what=what),
             path=p,
         ) from exc
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
             raise InputError(
-                f"{what}のパスが長すぎます（ファイル名は255バイト、日本語なら約85文字まで）。"
-                "ファイル名を短くしてください。 / the file name is too long; rename the file.",
+                labels.error("path_too_long", what=what),
                 path=p,
             ) from exc
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise InputError(
-                f"{what}が見つかりません。パスを確認してください。 / file not found; check the path.", path=p
-            ) from exc
+            raise InputError(labels.error("file_not_found", what=what), path=p) from exc
         raise InputError(
-            f"{what}を開けません（{exc.strerror}）。ファイルの場所と読み取りの権限を確認してください。 / "
-            "cannot access the file; check its location and permissions.",
+            labels.error("file_inaccessible", what=what, strerror=exc.strerror),
             path=p,
         ) from exc
     if stat.S_ISDIR(st.st_mode):
         if folder_ok:
             return p
         raise InputError(
-            f"{what}にフォルダが指定されました。ファイルを指定してください。 / is a directory; give a file.",
+            labels.error("file_is_folder", what=what),
             path=p,
         )
     if not stat.S_ISREG(st.st_mode):
-        ja, en = next(
-            ((ja, en) for test, ja, en in _SPECIAL_FILES if test(st.st_mode)),
-            ("特殊なファイル", "a special file"),
-        )
+        kind = labels.SPECIAL_FILES[next((k for test, k in _SPECIAL_FILES if test(st.st_mode)), "other")]
         raise InputError(
-            f"{what}が通常のファイルではありません（{ja}）。通常のファイルを指定してください。 / "
-            f"not a regular file ({en}); give a regular file.",
+            labels.error("file_not_regular", what=what, kind=kind.ja, kind_en=kind.en),
             path=p,
         )
     return p
@@ -159,8 +152,7 @@ def read_input_bytes(path: str | Path, *, what: str) -> bytes:
         return p.read_bytes()
     except OSError as exc:
         raise InputError(
-            f"{what}を読めません（{exc.strerror}）。読み取りの権限を確認してください。 / "
-            "cannot read the file; check its permissions.",
+            labels.error("file_unreadable", what=what, strerror=exc.strerror),
             path=p,
         ) from exc
 
@@ -180,12 +172,16 @@ class TextTable:
         ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with BOM) or ``"cp932"``.
     header_line
         Line number of the header row.
+    comments
+        Lines beginning with the ``comment`` prefix asked of the reader (``# key:
+        value`` notes above a rate table), stripped; empty unless asked.
     """
 
     frame: pd.DataFrame
     path: Path
     encoding: str
     header_line: int
+    comments: tuple[str, ...] = ()
 
 
 def decode_text(path: Path, *, what: str) -> tuple[str, str]:
@@ -211,7 +207,7 @@ def decode_text(path: Path, *, what: str) -> tuple[str, str]:
     path = Path(path)
     raw = read_input_bytes(path, what=what)
     if not raw.strip():
-        raise InputError(f"{what}が空です。 / the file is empty.", path=path)
+        raise InputError(labels.error("file_empty", what=what), path=path)
     for enc in ENCODINGS:
         try:
             text = raw.decode(enc)
@@ -221,9 +217,7 @@ def decode_text(path: Path, *, what: str) -> tuple[str, str]:
             enc = "utf-8"
         return text, enc
     raise InputError(
-        f"{what}の文字コードを判別できません（UTF-8・Shift_JIS のどちらでもありません）。"
-        "UTF-8 で保存し直してください。 / encoding is neither UTF-8 nor Shift_JIS (cp932); "
-        "save the file as UTF-8.",
+        labels.error("file_encoding", what=what),
         path=path,
     )
 
@@ -301,6 +295,7 @@ def read_text_table(
     *,
     what: str,
     header_hint: tuple[str, ...] = (),
+    comment: str | None = None,
 ) -> TextTable:
     """Read a CSV (or TSV) file as text, keeping line numbers.
 
@@ -318,6 +313,9 @@ def read_text_table(
     header_hint
         Column names (already normalised with :func:`clean_header`) of which at least
         one appears in the header row.
+    comment
+        Keep the lines beginning with this prefix (after spaces) in
+        :attr:`TextTable.comments`, as written.
 
     Returns
     -------
@@ -335,7 +333,11 @@ def read_text_table(
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     rows = _rows_with_lines(text, delimiter, path)
-    return table_from_rows(rows, path=path, encoding=encoding, what=what, header_hint=header_hint)
+    table = table_from_rows(rows, path=path, encoding=encoding, what=what, header_hint=header_hint)
+    if comment is None:
+        return table
+    comments = tuple(line.strip() for line in text.splitlines() if line.strip().startswith(comment))
+    return dataclasses.replace(table, comments=comments)
 
 
 def table_from_rows(
@@ -359,7 +361,7 @@ def table_from_rows(
         No rows, or a header with no row under it.
     """
     if not rows:
-        raise InputError(f"{what}にデータがありません。 / no rows.", path=path)
+        raise InputError(labels.error("table_no_rows", what=what), path=path)
     header_index = 0
     if header_hint:
         hints = set(header_hint)
@@ -374,9 +376,9 @@ def table_from_rows(
     body = rows[header_index + 1 :]
     if not body:
         raise InputError(
-            f"{what}に見出し行しかなく、データがありません。 / header only, no rows.",
+            labels.error("table_header_only", what=what),
             path=path,
-            where=f"行 {header_line}",
+            where=labels.at_line(header_line),
         )
     width = len(names)
     flat: list[str] = []
@@ -417,7 +419,7 @@ def _rows_with_lines(text: str, delimiter: str, path: Path) -> list[tuple[int, l
                 rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise InputError(
-            f"CSVとして読めません: {exc} / not a readable CSV.", path=path, where=f"行 {reader.line_num}"
+            labels.error("csv_unreadable", error=exc), path=path, where=labels.at_line(reader.line_num)
         ) from exc
     return rows
 

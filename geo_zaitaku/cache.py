@@ -26,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow
 
-from geo_zaitaku import settings
+from geo_zaitaku import labels, settings
 from geo_zaitaku._errors import CacheError
 from geo_zaitaku._io import atomic_path, json_text
 
@@ -53,9 +53,7 @@ def writing(kind: str) -> Iterator[Path]:
         yield path
     except OSError as exc:
         raise CacheError(
-            f"キャッシュフォルダに書き込めません（{exc}）。空き容量と権限を確認するか、環境変数 "
-            "GEO_ZAITAKU_CACHE_DIR で別のフォルダを指定してください。 / cannot write the cache folder; "
-            "check free space and permissions, or set GEO_ZAITAKU_CACHE_DIR.",
+            labels.error("cache_unwritable", error=exc),
             path=path,
         ) from exc
 

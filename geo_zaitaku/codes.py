@@ -12,6 +12,7 @@ import re
 import unicodedata
 from types import MappingProxyType
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 
 PREFECTURES: MappingProxyType[str, str] = MappingProxyType(
@@ -146,8 +147,7 @@ def prefecture_code(pref: int | str) -> str:
         if text == name or (name != "北海道" and text == name[:-1]):
             return code
     raise InputError(
-        f"都道府県の指定 {str(pref)!r} が分かりません。2桁のコード（01〜47、例: 43）か名称（例: 熊本県）を"
-        "指定してください。 / unknown prefecture: give a code 01-47 (e.g. 43) or a name (e.g. 熊本県).",
+        labels.error("unknown_prefecture", pref=str(pref)),
         where="--pref",
     )
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from geo_zaitaku import settings
+from geo_zaitaku import labels, settings
 from geo_zaitaku._errors import InputError
 
 SEVERITIES = ("error", "warning", "info")
@@ -56,23 +56,11 @@ class Limit:
     unit: str = ""
 
     def describe(self) -> tuple[str, str]:
-        """The range in words: (Japanese, English)."""
-        high = f"{self.high:,.0f}"
-        unit = f"（{self.unit}）" if self.unit else ""
-        if self.integer:
-            return (
-                f"{self.low:,.0f}以上{high}以下の整数{unit}",
-                f"a whole number from {self.low:,.0f} to {high}",
-            )
-        if self.low_open:
-            return (
-                f"{self.low:,.0f}より大きく{high}以下の有限の数値{unit}",
-                f"a finite number > {self.low:,.0f} and <= {high}",
-            )
-        return (
-            f"{self.low:,.0f}以上{high}以下の有限の数値{unit}",
-            f"a finite number from {self.low:,.0f} to {high}",
-        )
+        """The range in words: (Japanese, English) (wording in :data:`geo_zaitaku.labels.RANGES`)."""
+        kind = "integer" if self.integer else ("above" if self.low_open else "between")
+        unit = labels.ERROR_PARTS["range_unit"].format(unit=self.unit) if self.unit else ""
+        words = labels.RANGES[kind].format(low=f"{self.low:,.0f}", high=f"{self.high:,.0f}", unit=unit)
+        return words.ja, words.en
 
     def accepts(self, value: float) -> bool:
         """Whether a finite number lies in the range (and is whole when required)."""
@@ -140,7 +128,7 @@ def check_value(key: str, value: object, *, path: str | Path | None = None, wher
         ja, en = limit.describe()
         shown = shown_value(value)
         raise InputError(
-            f"{ja}を指定してください（指定値: {shown}）。 / must be {en} (given: {shown}).",
+            labels.error("setting_out_of_range", shown=shown, range=ja, range_en=en),
             path=path,
             where=where or f"[checks] {key}",
         )
@@ -245,7 +233,7 @@ class CheckConfig:
             where = setting_name(key, source)
             if key not in known:
                 raise InputError(
-                    f"未知の設定です。使える設定: {', '.join(known)} / unknown setting.",
+                    labels.error("setting_unknown", known=", ".join(known)),
                     path=path,
                     where=where,
                 )
@@ -254,12 +242,10 @@ class CheckConfig:
                 value = check_value(key, value, path=path, where=where)
             elif isinstance(current, bool):
                 if not isinstance(value, bool):
-                    raise InputError(
-                        "true か false を指定してください。 / must be true or false.", path=path, where=where
-                    )
+                    raise InputError(labels.error("setting_not_bool"), path=path, where=where)
             elif key.endswith("_severity") and value not in SEVERITIES:
                 raise InputError(
-                    f"error・warning・info のいずれかを指定してください（指定値: {value!r}）。 / must be error, warning or info.",
+                    labels.error("setting_not_severity", value=value),
                     path=path,
                     where=where,
                 )

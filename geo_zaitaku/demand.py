@@ -66,7 +66,7 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, decode_text, read_text_table
+from geo_zaitaku._io import LINE
 from geo_zaitaku.sources.population import (
     OLDER_AGES,
     POPULATION_FIELDS,
@@ -78,6 +78,7 @@ from geo_zaitaku.sources.population import (
     load_projection,
     parse_age_group,
 )
+from geo_zaitaku.sources.tabular import read_table
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -200,7 +201,9 @@ def load_rates(path: PathLike) -> RateTable:
     Parameters
     ----------
     path
-        CSV with an age-group column and a rate column (see the module docstring).
+        A table with an age-group column and a rate column (see the module docstring):
+        CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx`` or a zip holding one CSV (read with
+        :func:`geo_zaitaku.sources.tabular.read_table`); ``#`` lines (or worksheet rows) hold the notes.
 
     Returns
     -------
@@ -214,22 +217,27 @@ def load_rates(path: PathLike) -> RateTable:
         overlapping bands (with their lines).
     """
     path = Path(path)
-    text, _enc = decode_text(path, what="需要率CSV")
+    table = read_table(
+        path, what=labels.FILES["rates"], header_hint=(*RATE_AGE_COLUMNS, *RATE_COLUMNS), comment="#"
+    )
     meta: dict[str, str] = {}
-    for raw_line in text.splitlines():
-        m = _META.match(raw_line.strip())
+    for note in table.comments:
+        m = _META.match(note)
         if m:
             meta[m.group(1).lower()] = m.group(2).strip()
-    table = read_text_table(path, what="需要率CSV", header_hint=(*RATE_AGE_COLUMNS, *RATE_COLUMNS))
     frame = table.frame
     columns = [c for c in frame.columns if c != LINE]
-    where = f"行 {table.header_line}"
+    where = labels.at_line(table.header_line)
     age_col = next((c for c in RATE_AGE_COLUMNS if c in columns), None)
     rate_col = next((c for c in RATE_COLUMNS if c in columns), None)
     if age_col is None or rate_col is None:
         raise InputError(
-            f"年齢階級の列（{', '.join(RATE_AGE_COLUMNS)}）と率の列（{', '.join(RATE_COLUMNS)}）が必要です。"
-            f"見つかった列: {', '.join(columns)} / a rate table needs an age_group column and a rate column.",
+            labels.error(
+                "rates_no_columns",
+                age_columns=", ".join(RATE_AGE_COLUMNS),
+                rate_columns=", ".join(RATE_COLUMNS),
+                found=", ".join(columns),
+            ),
             path=path,
             where=where,
         )
@@ -243,10 +251,9 @@ def load_rates(path: PathLike) -> RateTable:
         group = parse_age_group(cell)
         if group is None:
             raise InputError(
-                f"年齢階級「{cell}」を読めません。「0-74」「75+」「85歳以上」のように書いてください。"
-                f" / unknown age group {cell!r}.",
+                labels.error("rates_bad_age_group", cell=cell),
                 path=path,
-                where=f"行 {line}",
+                where=labels.at_line(line),
             )
         value = rec[rate_col]
         try:
@@ -255,22 +262,28 @@ def load_rates(path: PathLike) -> RateTable:
             number = float("nan")
         if not np.isfinite(number) or number < 0:
             raise InputError(
-                f"列「{rate_col}」の値 {value!r} を0以上の有限の数値として読めません。率は0以上の有限の数値で"
-                f"書いてください（inf・nan は使えません）。 / column {rate_col!r}: not a finite non-negative number.",
+                labels.error("rates_bad_rate", rate_col=rate_col, value=value),
                 path=path,
-                where=f"行 {line}",
+                where=labels.at_line(line),
             )
         bands.append(RateBand(group, number / divisor, line))
     if not bands:
-        raise InputError("率の行がありません。 / no rate rows.", path=path)
+        raise InputError(labels.error("rates_no_rows"), path=path)
     bands.sort(key=lambda b: b.group[0])
     for a, b in itertools.pairwise(bands):
         if a.group[1] is None or b.group[0] <= a.group[1]:
             raise InputError(
-                f"年齢階級「{age_group_ja(a.group)}」（行 {a.line}）と「{age_group_ja(b.group)}」（行 {b.line}）"
-                f"が重なっています。 / bands {a.label} and {b.label} overlap.",
+                labels.error(
+                    "rates_overlap",
+                    a=age_group_ja(a.group),
+                    a_line=a.line,
+                    b=age_group_ja(b.group),
+                    b_line=b.line,
+                    a_label=a.label,
+                    b_label=b.label,
+                ),
                 path=path,
-                where=f"行 {b.line}",
+                where=labels.at_line(b.line),
             )
     return RateTable(tuple(bands), str(path), MappingProxyType(meta))
 
@@ -354,12 +367,14 @@ def _population_parts(
     return ages, totals
 
 
-def _rates_error(rates: RateTable, message: str, line: int | None = None) -> InputError:
-    path = None if rates.default else rates.source
-    where = f"行 {line}" if line else None
+def _rates_error(rates: RateTable, message: labels.Message, line: int | None = None) -> InputError:
+    """The error about a rate table: naming its file, or saying it is the default table."""
+    where = labels.at_line(line) if line else None
     if rates.default:
-        message = f"既定の率（{rates.source}）: {message}"
-    return InputError(message, path=path, where=where)
+        return InputError(
+            labels.error("in_default_rates", source=rates.source, ja=message.ja, en=message.en), where=where
+        )
+    return InputError(message, path=rates.source, where=where)
 
 
 def _bands_from_groups(ages: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
@@ -371,9 +386,9 @@ def _bands_from_groups(ages: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
             have = "・".join(age_group_ja(b.group) for b in rates.bands)
             raise _rates_error(
                 rates,
-                f"人口の年齢階級「{age_group_ja(group)}」を含む率の年齢階級がありません（率の年齢階級: {have}）。"
-                "人口の各年齢階級がどれか1つの率の年齢階級に収まるように、0歳から最上位まで率を書いてください。"
-                f" / no rate band covers the population age group {age_group_label(group)}.",
+                labels.error(
+                    "rates_no_band", have=have, group=age_group_ja(group), group_label=age_group_label(group)
+                ),
             )
         members[band.label].append(col)
     out = pd.DataFrame(index=ages.index)
@@ -386,22 +401,20 @@ def _bands_from_groups(ages: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
 def _bands_from_totals(totals: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
     """Bands from total and 65+/75+/85+: population(a..b) = N(≥a) − N(≥b+1)."""
     cumulative = {0: "population", **{age: f for f, age in OLDER_AGES.items()}}
-    limits = "・".join(f"{a}歳" for a in cumulative)
+    limits = "・".join(labels.AGE_TEXT["age"].format(age=a) for a in cumulative)
     expected = 0
     for b in rates.bands:
         if b.group[0] != expected:
             raise _rates_error(
                 rates,
-                f"{expected}歳から{b.group[0] - 1}歳の率がありません。0歳から最上位（「75歳以上」など）まで続けて書いてください。"
-                f" / no rate for ages {expected}-{b.group[0] - 1}.",
+                labels.error("rates_gap", expected=expected, last=b.group[0] - 1),
                 b.line,
             )
         expected = b.group[1] + 1 if b.group[1] is not None else -1
     if expected != -1:
         raise _rates_error(
             rates,
-            f"{expected}歳以上の率がありません。最後の年齢階級は「{expected}歳以上」のように上限なしにしてください。"
-            f" / no rate for ages {expected}+.",
+            labels.error("rates_no_top", expected=expected),
         )
     out = pd.DataFrame(index=totals.index)
     for b in rates.bands:
@@ -411,9 +424,9 @@ def _bands_from_totals(totals: pd.DataFrame, rates: RateTable) -> pd.DataFrame:
         if bad:
             raise _rates_error(
                 rates,
-                f"率の年齢階級「{age_group_ja(b.group)}」は、人口データの区分（{limits}以上の人口）から計算できません。"
-                "5歳階級の人口CSVを使うか、率の年齢階級の境目を 65・75・85 歳にしてください。"
-                f" / band {b.label} cannot be computed from totals and 65+/75+/85+ (use 5-year age groups).",
+                labels.error(
+                    "rates_band_from_totals", limits=limits, label=b.label, band=age_group_ja(b.group)
+                ),
                 b.line,
             )
         upper = totals[cumulative[lo]]
@@ -661,13 +674,12 @@ def estimate_demand(
             populations[f"{year}年"] = proj.select(int(year))
     elif years:
         raise InputError(
-            "推計の年（--target-year）を指定するには将来推計人口のCSV（--projection）が必要です。 / --target-year needs --projection.",
+            labels.error("demand_year_needs_projection"),
             path=resolved.spec.source,
         )
     if not populations:
         raise InputError(
-            "人口データがありません。--population（国勢調査）か --projection（将来推計人口）を指定してください。"
-            " / no population: pass --population or --projection.",
+            labels.error("demand_no_population"),
             path=resolved.spec.source,
         )
     change = None

@@ -1,13 +1,87 @@
 """Every Japanese (and English) label users read, in one place.
 
 Maps, reports and the CLI take their wording from here so that the same thing is
-called the same way everywhere. Message templates are ``(japanese, english)`` pairs
-formatted with :func:`message`.
+called the same way everywhere.
+
+A text shown in both languages is a :class:`Message` (Japanese first, English
+after, shown as ``"日本語 / English"``): the errors of :data:`ERRORS` (raised as
+:class:`~geo_zaitaku.InputError`, made with :func:`error`), the reasons of
+:data:`REASONS` and the row issues of :data:`ISSUES`. Finding templates
+(:data:`MESSAGES`) are ``(japanese, english)`` pairs formatted with :func:`message`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
+
+#: Between the Japanese and the English half of a :class:`Message` shown as one text.
+SEPARATOR = " / "
+
+
+@dataclass(frozen=True, eq=False)
+class Message(str):
+    """A text in Japanese and English, shown as ``"日本語 / English"``.
+
+    A message *is* that text (``str(message)``, comparisons, ``in``, JSON and CSV
+    writers see ``"ja / en"``); :attr:`ja` and :attr:`en` give the halves, so that no
+    one has to split the text apart again. Templates hold ``{placeholders}`` filled
+    by :meth:`format`.
+
+    Attributes
+    ----------
+    ja
+        The Japanese text.
+    en
+        The English text (``""``: the message is shown as its Japanese text alone).
+
+    Examples
+    --------
+    >>> m = Message("{what}が空です。", "the file is empty.").format(what="施設CSV")
+    >>> str(m), m.ja
+    ('施設CSVが空です。 / the file is empty.', '施設CSVが空です。')
+    >>> str(m.with_detail("（3行目）", " (line 3)"))
+    '施設CSVが空です。（3行目） / the file is empty. (line 3)'
+    """
+
+    ja: str
+    en: str = ""
+
+    def __new__(cls, ja: str, en: str = "") -> Message:
+        return super().__new__(cls, f"{ja}{SEPARATOR}{en}" if en else ja)
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return (self.ja, self.en)
+
+    def format(self, **values: object) -> Message:  # type: ignore[override]
+        """A new message with the placeholders of both halves filled from ``values``."""
+        return Message(self.ja.format(**values), self.en.format(**values))
+
+    def with_detail(self, ja_detail: str, en_detail: str = "") -> Message:
+        """A new message with ``ja_detail`` appended to the Japanese half (and
+        ``en_detail`` to the English half)."""
+        return Message(self.ja + ja_detail, self.en + en_detail)
+
+    def with_prefix(self, ja_prefix: str, en_prefix: str = "") -> Message:
+        """A new message with ``ja_prefix`` put before the Japanese half (and
+        ``en_prefix`` before the English half)."""
+        return Message(ja_prefix + self.ja, en_prefix + self.en)
+
+    @classmethod
+    def from_text(cls, text: str) -> Message:
+        """The message a ``"日本語 / English"`` text stands for (split at the first
+        separator), for texts that come back as plain strings (a cache's JSON); the
+        message shows as ``text`` again."""
+        if isinstance(text, Message):
+            return text
+        ja, sep, en = str(text).partition(SEPARATOR)
+        return cls(ja, en) if sep and en else cls(str(text))
+
+
+#: The empty message (a default where there is nothing to say).
+NO_MESSAGE = Message("")
+
 
 #: Severity of a finding.
 SEVERITY = MappingProxyType({"error": "エラー", "warning": "警告", "info": "情報"})
@@ -60,24 +134,147 @@ KINDS = MappingProxyType(
     }
 )
 
-#: Reasons a row or feature was set aside: id -> Japanese / English text.
-REASONS = MappingProxyType(
+#: Reasons a row or feature was set aside: id -> message.
+REASONS: Mapping[str, Message] = MappingProxyType(
     {
-        "no_code": "市区町村コード（N03_007）がありません（所属未定地など） / no code (N03_007)",
-        "no_geometry": "形状がありません / no geometry",
-        "not_polygon": "面（ポリゴン）ではありません（点・線・面積のない形） / not a polygon (points, lines or no area)",
-        "no_name": "名称が空です / name is empty",
-        "no_location": "緯度経度も市区町村コードもありません / neither lat/lon nor municipality code",
-        "bad_coordinates": "緯度経度が数値として読めません / lat/lon not numeric",
-        "outside": "緯度経度がどの市区町村の区域にも入りません / point lies outside every unit",
-        "unknown_code": "市区町村コードがどの単位にも一致しません / municipality code matches no unit",
-        "bad_code": "市区町村コードの形式が正しくありません / malformed municipality code",
-        "bad_boolean": "真偽値として読めません（1/0・true/false・yes/no・○/× を使ってください） / not a boolean",
-        "bad_number": "数値として読めません / not a number",
-        "duplicate_code": "同じコードの行が前にあります / duplicate code",
-        "other_prefecture": "境界データにない都道府県の施設です / facility in a prefecture the boundaries do not cover",
-        "ambiguous_code": "市区町村コードが複数の単位（区）に当たり、特定できません / municipality code stands for several units (wards)",
-        "address_ambiguous": "住所から市区町村（区）を1つに特定できません / the address names several units",
+        "no_code": Message("市区町村コード（N03_007）がありません（所属未定地など）", "no code (N03_007)"),
+        "no_geometry": Message("形状がありません", "no geometry"),
+        "not_polygon": Message(
+            "面（ポリゴン）ではありません（点・線・面積のない形）", "not a polygon (points, lines or no area)"
+        ),
+        "no_name": Message("名称が空です", "name is empty"),
+        "no_location": Message(
+            "緯度経度も市区町村コードもありません", "neither lat/lon nor municipality code"
+        ),
+        "bad_coordinates": Message("緯度経度が数値として読めません", "lat/lon not numeric"),
+        "outside": Message("緯度経度がどの市区町村の区域にも入りません", "point lies outside every unit"),
+        "unknown_code": Message(
+            "市区町村コードがどの単位にも一致しません", "municipality code matches no unit"
+        ),
+        "bad_code": Message("市区町村コードの形式が正しくありません", "malformed municipality code"),
+        "bad_boolean": Message(
+            "真偽値として読めません（1/0・true/false・yes/no・○/× を使ってください）", "not a boolean"
+        ),
+        "bad_number": Message("数値として読めません", "not a number"),
+        "duplicate_code": Message("同じコードの行が前にあります", "duplicate code"),
+        "other_prefecture": Message(
+            "境界データにない都道府県の施設です", "facility in a prefecture the boundaries do not cover"
+        ),
+        "ambiguous_code": Message(
+            "市区町村コードが複数の単位（区）に当たり、特定できません",
+            "municipality code stands for several units (wards)",
+        ),
+        "address_ambiguous": Message(
+            "住所から市区町村（区）を1つに特定できません", "the address names several units"
+        ),
+    }
+)
+
+
+#: What was appended to a facility row's reason (the row's own values), Japanese only.
+DETAILS = MappingProxyType(
+    {
+        "prefecture": "（{pref}）",
+        "point": "（緯度 {lat:.6f}, 経度 {lon:.6f}）",
+        "values": "（{values}）",
+        "code": ": {code}{extra}",
+        "prefecture_code": "（都道府県のコードで、市区町村を特定できません）",
+        "address_candidates": ": {address}（候補: {candidates}）",
+        "address_unknown": "（住所「{address}」の先頭に市区町村名が見つかりません）",
+        "placed_by": "（{by}で配置）",
+    }
+)
+
+#: Rows of users' tables not used or used with a note
+#: (:class:`~geo_zaitaku.sources.tabular.RowIssue`): id -> message template.
+ISSUES: Mapping[str, Message] = MappingProxyType(
+    {
+        # facility files
+        "swapped": Message("緯度と経度が入れ替わっていたため入れ替えました", "lat and lon were swapped"),
+        "duplicate_id": Message(
+            "ID {id!r} が重複しているため {renamed!r} としました", "duplicate id renamed"
+        ),
+        # population and projection files ({row}: the code, and the age group of a long-layout row)
+        "duplicate_line": Message("{row}: 行 {first} と重複", "duplicate of line {first}"),
+        "relisted": Message("{row}: 再掲の行（使用せず）", "re-listed group"),
+        "bad_year": Message("年 {value!r} を読めません", "bad year"),
+        "no_code": Message("コードが空です（注記・合計の行など）", "no code"),
+        "bad_code": Message("コード {value!r} を読めません", "malformed code"),
+        "bad_number": Message(
+            "{row}: {cells}。人口は0以上{max:,}以下の有限の数値で書き、分からない値は空欄か「…」にしてください"
+            "（この行は使用せず）",
+            "{cells_en}; counts must be finite numbers from 0 to {max:,} (row not used)",
+        ),
+        "bad_cell": Message(
+            "列「{column}」の値 {text!r}（{problem}）", "column {column!r}: {text!r} is {problem_en}"
+        ),
+        "bad_centroid": Message(
+            "{row}: 人口重心を使いません（{why}。緯度{lat0:g}〜{lat1:g}・経度{lon0:g}〜{lon1:g}の範囲で書いてください）。"
+            "人口は使い、距離は区域の重心から測ります",
+            "population centroid not used ({why_en}; latitude {lat0:g}-{lat1:g}, longitude {lon0:g}-{lon1:g}); "
+            "population used, distance measured from the unit's centroid",
+        ),
+        "bad_degree": Message("{name} {text!r}（{problem}）", "{name_en} {text!r} is {problem_en}"),
+        "one_coordinate": Message(
+            "緯度と経度の片方しかありません", "only one of latitude and longitude is given"
+        ),
+        "city_total": Message("{row}: 政令市全体の行（区ごとの行を使用）", "city total; ward rows used"),
+        "ward_row": Message("{row}: 区の行（市全体の行を使用）", "ward row; city row used"),
+        "unknown_code": Message("{row}: どの市区町村にも一致しません", "matches no unit"),
+    }
+)
+
+#: Why a count or coordinate cell cannot be used (``{max}``: the largest count).
+CELL_PROBLEMS: Mapping[str, Message] = MappingProxyType(
+    {
+        "not_number": Message("数値ではありません", "not a number"),
+        "not_finite": Message("有限の数値ではありません", "not finite"),
+        "negative": Message("負の数です", "negative"),
+        "too_large": Message("{max:,}を超えています", "above {max:,}"),
+        "outside_japan": Message("日本の範囲外です", "outside Japan"),
+    }
+)
+
+#: The two coordinates of a population centroid.
+COORDINATES: Mapping[str, Message] = MappingProxyType(
+    {"lat": Message("緯度", "latitude"), "lon": Message("経度", "longitude")}
+)
+
+#: Lists that set a facility flag (``--key-institutions``, ``--hubs``): flag -> the list's name.
+LISTS = MappingProxyType({"key_institution": "積極的医療機関リスト", "hub": "連携拠点リスト"})
+#: Results of a list entry (:class:`~geo_zaitaku.sources.keyinst.EntryMatch` status).
+LIST_STATUS = MappingProxyType({"matched": "一致", "ambiguous": "候補が複数", "unmatched": "一致なし"})
+#: Ways a list entry was matched to a facility.
+LIST_METHODS = MappingProxyType(
+    {"code": "コード", "name": "名称", "name_municipality": "名称＋市区町村", "name_address": "名称＋住所"}
+)
+#: What became of a list entry (:attr:`~geo_zaitaku.sources.keyinst.EntryMatch.message`).
+MATCHES: Mapping[str, Message] = MappingProxyType(
+    {
+        "matched": Message("{name}（ID {id}）", "matched facility {id}"),
+        "ambiguous": Message(
+            "{why}: {candidates}{more}。住所かコードを書き足してください", "several candidates"
+        ),
+        "no_name_or_code": Message("名称もコードもありません", "neither name nor code"),
+        "other_prefecture": Message(
+            "住所が境界データにない都道府県（{pref}）です", "the address is in another prefecture"
+        ),
+        "elsewhere": Message(
+            "同じ名称の施設は別の市区町村（{where}）にあります", "same name found in another municipality"
+        ),
+        "no_match_code": Message(
+            "コード {code} も名称も一致する施設がありません", "no facility with this name or code"
+        ),
+        "no_match": Message("名称が一致する施設がありません", "no facility with this name or code"),
+    }
+)
+#: Pieces of :data:`MATCHES` messages.
+MATCH_PARTS = MappingProxyType(
+    {
+        "same_code": "コード {code} に当たる施設が複数あります",
+        "same_name": "名称が一致する施設が複数あります",
+        "candidate": "{name}（{id}）",
+        "more": " ほか{n}件",
     }
 )
 
@@ -348,6 +545,9 @@ TEXT = MappingProxyType(
     {
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
+        "error_label": "エラー / error",
+        "ok": "OK",
+        "area_tag": "［{area}］",
         "aborted": "中断しました / aborted",
         "whole_plan": "全域（計画なし）",
         "whole_area": "全域",
@@ -377,7 +577,7 @@ TEXT = MappingProxyType(
 )
 
 
-def message(key: str, **values: object) -> tuple[str, str]:
+def message(key: str, /, **values: object) -> Message:
     """Format a finding message template.
 
     Parameters
@@ -389,10 +589,11 @@ def message(key: str, **values: object) -> tuple[str, str]:
 
     Returns
     -------
-    (japanese, english)
+    Message
+        The finding's message (:attr:`Message.ja` and :attr:`Message.en` become the
+        finding's ``message`` and ``message_en``).
     """
-    ja, en = MESSAGES[key]
-    return ja.format(**values), en.format(**values)
+    return Message(*MESSAGES[key]).format(**values)
 
 
 def kind_label(kind: str | None) -> str:
@@ -518,6 +719,10 @@ IMPORT_TEXT = MappingProxyType(
         "credits": "出典",
         "by_reason": "理由の内訳",
         "more": "… ほか {n}行（{file} を参照）",
+        "methods": "一致の方法",
+        "units_count": "（{n}単位・{level}）",
+        "facility_count": "（施設 {n:,}件）",
+        "preset_overrides": "{name}（列指定: {overrides}）",
     }
 )
 
@@ -707,3 +912,721 @@ DESIGN_HUBS = MappingProxyType(
         "map_title": "拠点の指定の提案",
     }
 )
+#: What a user's file is, as messages name it (the ``what`` of the readers).
+FILES = MappingProxyType(
+    {
+        "file": "ファイル",
+        "facilities": "施設CSV",
+        "population": "人口CSV",
+        "projection": "将来推計人口CSV",
+        "rates": "需要率CSV",
+        "reference": "参照レイヤCSV",
+        "plan": "計画ファイル",
+        "preset": "プリセットファイル",
+        "boundaries": "境界ファイル",
+        "shapefile_part": "Shapefile の構成ファイル",
+        "n03_zip": "N03 の zip",
+    }
+)
+
+#: Places inside a file that messages name (the ``where`` of an error).
+PLACES = MappingProxyType(
+    {"line": "行 {line}", "first_line": "1行目", "column": "列 {column}", "link": "[[links]] {n}番目"}
+)
+
+
+def at_line(line: object) -> str:
+    """The place of a line (or sheet row) in a file: ``行 12``."""
+    return PLACES["line"].format(line=line)
+
+
+#: Kinds of files that are not regular files (refused as inputs).
+SPECIAL_FILES: Mapping[str, Message] = MappingProxyType(
+    {
+        "fifo": Message("名前付きパイプ（FIFO）", "a named pipe (FIFO)"),
+        "socket": Message("ソケット", "a socket"),
+        "device": Message("デバイス", "a device"),
+        "other": Message("特殊なファイル", "a special file"),
+    }
+)
+
+#: Why an entry of a zip archive is refused (the whole message goes into the Japanese half
+#: of :data:`ERRORS` ``zip_unsafe_entry``).
+ZIP_ENTRY_PROBLEMS: Mapping[str, Message] = MappingProxyType(
+    {
+        "nul": Message("名前に NUL 文字があります", "NUL in the name"),
+        "absolute": Message("絶対パスです", "absolute path"),
+        "parent": Message("「..」（上のフォルダ）を含みます", "'..' component"),
+        "colon": Message("名前にコロン（:）があります", "colon in the name"),
+        "symlink": Message("シンボリックリンクです", "symbolic link"),
+        "special": Message("通常のファイルではありません", "special file"),
+        "encrypted": Message("暗号化されています", "encrypted"),
+    }
+)
+
+#: Allowed ranges of settings, as messages state them (:meth:`geo_zaitaku.config.Limit.describe`).
+RANGES: Mapping[str, Message] = MappingProxyType(
+    {
+        "integer": Message("{low}以上{high}以下の整数{unit}", "a whole number from {low} to {high}"),
+        "above": Message(
+            "{low}より大きく{high}以下の有限の数値{unit}", "a finite number > {low} and <= {high}"
+        ),
+        "between": Message("{low}以上{high}以下の有限の数値{unit}", "a finite number from {low} to {high}"),
+    }
+)
+
+#: Ages and age groups in Japanese (``85歳以上``, ``0〜4歳``).
+AGE_TEXT = MappingProxyType({"age": "{age}歳", "open": "{lo}歳以上", "range": "{lo}〜{hi}歳"})
+
+#: Pieces of error messages that depend on the case (put into :data:`ERRORS` placeholders).
+ERROR_PARTS = MappingProxyType(
+    {
+        "did_you_mean": "「{name}」のことですか？ ",
+        "range_unit": "（{unit}）",
+        "top_level": "最上位 / top level",
+        "none": "なし / none",
+        "address_only_hint": "住所の列「{column}」だけで配置するには --address-col {column} を指定してください。",
+        "ages_overlap": "重なっています",
+        "ages_gap": "連続していません（間が抜けています）",
+        "more_conflicts": "（ほかに {n} 件）",
+        "html_page": "（HTML のページが返されました。URL を確認してください）",
+        "announced": "（予告 {total:,} バイトのうち {received:,} バイト）",
+        "above_limit": "{limit} 超",
+        "http_404": "ファイルがありません。都道府県コード・年版・URL を確認してください（その年版がまだ公開されていない場合もあります）",
+        "http_403": "アクセスが拒否されました。プロキシや URL を確認してください",
+        "http_407": "プロキシの認証が必要です。環境変数 HTTPS_PROXY に認証情報を含めて指定してください",
+        "http_server": "サーバーが一時的に応答できない可能性があります。時間をおいて再実行してください",
+        "http_other": "URL を確認してください",
+    }
+)
+
+#: Why an input cannot be used: id -> message template, raised as
+#: :class:`~geo_zaitaku.InputError` (and its subclasses). Made with :func:`error`.
+ERRORS: Mapping[str, Message] = MappingProxyType(
+    {
+        # _io.py
+        "path_nul": Message(
+            "{what}のパスに NUL 文字（\\x00）が含まれています。パスを書き直してください。",
+            "the path contains a NUL byte; correct the path.",
+        ),
+        "path_too_long": Message(
+            "{what}のパスが長すぎます（ファイル名は255バイト、日本語なら約85文字まで）。ファイル名を短くしてください。",
+            "the file name is too long; rename the file.",
+        ),
+        "file_not_found": Message(
+            "{what}が見つかりません。パスを確認してください。",
+            "file not found; check the path.",
+        ),
+        "file_inaccessible": Message(
+            "{what}を開けません（{strerror}）。ファイルの場所と読み取りの権限を確認してください。",
+            "cannot access the file; check its location and permissions.",
+        ),
+        "file_is_folder": Message(
+            "{what}にフォルダが指定されました。ファイルを指定してください。",
+            "is a directory; give a file.",
+        ),
+        "file_not_regular": Message(
+            "{what}が通常のファイルではありません（{kind}）。通常のファイルを指定してください。",
+            "not a regular file ({kind_en}); give a regular file.",
+        ),
+        "file_unreadable": Message(
+            "{what}を読めません（{strerror}）。読み取りの権限を確認してください。",
+            "cannot read the file; check its permissions.",
+        ),
+        "file_empty": Message(
+            "{what}が空です。",
+            "the file is empty.",
+        ),
+        "file_encoding": Message(
+            "{what}の文字コードを判別できません（UTF-8・Shift_JIS のどちらでもありません）。UTF-8 で保存し直してください。",
+            "encoding is neither UTF-8 nor Shift_JIS (cp932); save the file as UTF-8.",
+        ),
+        "table_no_rows": Message(
+            "{what}にデータがありません。",
+            "no rows.",
+        ),
+        "table_header_only": Message(
+            "{what}に見出し行しかなく、データがありません。",
+            "header only, no rows.",
+        ),
+        "csv_unreadable": Message(
+            "CSVとして読めません: {error}",
+            "not a readable CSV.",
+        ),
+        # cache.py
+        "cache_unwritable": Message(
+            "キャッシュフォルダに書き込めません（{error}）。空き容量と権限を確認するか、環境変数 GEO_ZAITAKU_CACHE_DIR で別のフォルダを指定してください。",
+            "cannot write the cache folder; check free space and permissions, or set GEO_ZAITAKU_CACHE_DIR.",
+        ),
+        # cli/_options.py
+        "option_path_nul": Message(
+            "パスに NUL 文字（\\x00）が含まれています。パスを書き直してください。",
+            "the path contains a NUL byte; correct it.",
+        ),
+        # cli/fetch.py
+        "fetch_one_action": Message(
+            "n03・--list・--clear のどれか1つを指定してください（例: geo-zaitaku fetch n03 --pref 43）。",
+            "give exactly one of: n03, --list, --clear.",
+        ),
+        "fetch_extra_options": Message(
+            "{action} には {options} を指定できません。",
+            "{action} takes no other option.",
+        ),
+        "fetch_no_pref": Message(
+            "--pref で都道府県を指定してください（例: --pref 43 または --pref 熊本県）。",
+            "give --pref.",
+        ),
+        # codes.py
+        "unknown_prefecture": Message(
+            "都道府県の指定 {pref!r} が分かりません。2桁のコード（01〜47、例: 43）か名称（例: 熊本県）を指定してください。",
+            "unknown prefecture: give a code 01-47 (e.g. 43) or a name (e.g. 熊本県).",
+        ),
+        # config.py
+        "setting_out_of_range": Message(
+            "{range}を指定してください（指定値: {shown}）。",
+            "must be {range_en} (given: {shown}).",
+        ),
+        "setting_unknown": Message(
+            "未知の設定です。使える設定: {known}",
+            "unknown setting.",
+        ),
+        "setting_not_bool": Message(
+            "true か false を指定してください。",
+            "must be true or false.",
+        ),
+        "setting_not_severity": Message(
+            "error・warning・info のいずれかを指定してください（指定値: {value!r}）。",
+            "must be error, warning or info.",
+        ),
+        # demand.py
+        "rates_no_columns": Message(
+            "年齢階級の列（{age_columns}）と率の列（{rate_columns}）が必要です。見つかった列: {found}",
+            "a rate table needs an age_group column and a rate column.",
+        ),
+        "rates_bad_age_group": Message(
+            "年齢階級「{cell}」を読めません。「0-74」「75+」「85歳以上」のように書いてください。",
+            "unknown age group {cell!r}.",
+        ),
+        "rates_bad_rate": Message(
+            "列「{rate_col}」の値 {value!r} を0以上の有限の数値として読めません。率は0以上の有限の数値で書いてください（inf・nan は使えません）。",
+            "column {rate_col!r}: not a finite non-negative number.",
+        ),
+        "rates_no_rows": Message(
+            "率の行がありません。",
+            "no rate rows.",
+        ),
+        "rates_overlap": Message(
+            "年齢階級「{a}」（行 {a_line}）と「{b}」（行 {b_line}）が重なっています。",
+            "bands {a_label} and {b_label} overlap.",
+        ),
+        "rates_no_band": Message(
+            "人口の年齢階級「{group}」を含む率の年齢階級がありません（率の年齢階級: {have}）。人口の各年齢階級がどれか1つの率の年齢階級に収まるように、0歳から最上位まで率を書いてください。",
+            "no rate band covers the population age group {group_label}.",
+        ),
+        "rates_gap": Message(
+            "{expected}歳から{last}歳の率がありません。0歳から最上位（「75歳以上」など）まで続けて書いてください。",
+            "no rate for ages {expected}-{last}.",
+        ),
+        "rates_no_top": Message(
+            "{expected}歳以上の率がありません。最後の年齢階級は「{expected}歳以上」のように上限なしにしてください。",
+            "no rate for ages {expected}+.",
+        ),
+        "rates_band_from_totals": Message(
+            "率の年齢階級「{band}」は、人口データの区分（{limits}以上の人口）から計算できません。5歳階級の人口CSVを使うか、率の年齢階級の境目を 65・75・85 歳にしてください。",
+            "band {label} cannot be computed from totals and 65+/75+/85+ (use 5-year age groups).",
+        ),
+        "demand_year_needs_projection": Message(
+            "推計の年（--target-year）を指定するには将来推計人口のCSV（--projection）が必要です。",
+            "--target-year needs --projection.",
+        ),
+        "demand_no_population": Message(
+            "人口データがありません。--population（国勢調査）か --projection（将来推計人口）を指定してください。",
+            "no population: pass --population or --projection.",
+        ),
+        "in_default_rates": Message("既定の率（{source}）: {ja}", "{en}"),
+        # outputs.py
+        "output_is_input_folder": Message(
+            "出力 {target} は入力ファイル {clash} と同じファイルです。入力を上書きしないよう、--out に別のフォルダ（またはファイル名）を指定してください。",
+            "the output would replace an input file; choose another --out.",
+        ),
+        "output_is_file": Message(
+            "出力先にファイルが指定されました。フォルダを指定してください。",
+            "the output path is a file, not a folder.",
+        ),
+        "output_is_input": Message(
+            "出力 {target} は入力ファイル {clash} と同じファイルです。--out に別のファイル名を指定してください。",
+            "the output would replace an input file; choose another --out.",
+        ),
+        # pipeline.py
+        "units_and_pref": Message(
+            "--units と --pref は同時に指定できません。手元の境界ファイルなら --units、取得済みの公式データなら --pref（と --year）の一方だけを指定してください。",
+            "give either --units or --pref, not both.",
+        ),
+        "year_needs_pref": Message(
+            "--year は --pref と一緒に指定してください（例: --pref 43 --year 2024）。",
+            "--year needs --pref.",
+        ),
+        "no_boundaries": Message(
+            '境界データが指定されていません。--units に N03 のファイル（zip・shp・geojson 等）を指定するか、--pref で取得済みの都道府県を指定するか、計画ファイルの [plan] に boundaries = "..." を書いてください。',
+            "no boundaries: pass --units or --pref.",
+        ),
+        # plan.py
+        "plan_not_utf8": Message(
+            "計画ファイルは UTF-8 で保存してください。",
+            "save the plan file as UTF-8.",
+        ),
+        "plan_empty": Message(
+            "計画ファイルが空です。[plan] と [areas] を書いてください。",
+            "the plan file is empty.",
+        ),
+        "plan_bad_toml": Message(
+            "TOML の書き方に誤りがあります: {error}。引用符・括弧・カンマを確認してください。",
+            "malformed TOML.",
+        ),
+        "plan_unknown_tables": Message(
+            "未知の表 {tables} があります。使える表: [plan] [areas] [[links]] [checks]",
+            "unknown tables.",
+        ),
+        "plan_unknown_key": Message(
+            "未知のキーです。使えるキー: {known}",
+            "unknown key.",
+        ),
+        "plan_bad_level": Message(
+            'units は "municipality"（市町村）か "ward"（行政区）です（指定値: {level!r}）。',
+            "units must be municipality or ward.",
+        ),
+        "plan_no_areas": Message(
+            "[areas] 表がありません。圏域名 = [市区町村コードまたは名称, ...] の形で書いてください。",
+            "no [areas] table.",
+        ),
+        "plan_areas_empty": Message(
+            "[areas] に圏域がありません。",
+            "[areas] is empty.",
+        ),
+        "plan_links_not_list": Message(
+            "links は [[links]] の形（表の配列）で書いてください。",
+            "links must be an array of tables.",
+        ),
+        "plan_bad_paths": Message(
+            "パス（文字列）か、その配列を指定してください。",
+            "must be a path or a list of paths.",
+        ),
+        "plan_bad_reference": Message(
+            "reference にはCSVのパスを文字列で指定してください。",
+            "reference must be a path.",
+        ),
+        "plan_path_nul": Message(
+            "パスに NUL 文字（\\x00）が含まれています（{value!r}）。パスを書き直してください。",
+            "the path contains a NUL byte; correct it.",
+        ),
+        "plan_not_table": Message(
+            "{where} は表（key = value の並び）で書いてください。",
+            "must be a table.",
+        ),
+        "plan_unknown_keys": Message(
+            "未知のキー {keys} です。使えるキー: {known}",
+            "unknown key.",
+        ),
+        "plan_area_not_list": Message(
+            '圏域には市区町村コードまたは名称の配列を指定してください（例: ["43204", "玉名市"]）。',
+            "an area must be a list of codes or names.",
+        ),
+        "plan_entry_not_text": Message(
+            "{i}番目の要素はコードか名称（文字列）にしてください（値: {item!r}）。",
+            "entries must be strings.",
+        ),
+        "plan_entry_empty": Message(
+            "{i}番目の要素が空です。",
+            "empty entry.",
+        ),
+        "plan_link_not_table": Message(
+            "連結は表で書いてください。",
+            "a link must be a table.",
+        ),
+        "plan_link_no_end": Message(
+            "{key} に市区町村コードか名称を指定してください。",
+            "missing '{key}'.",
+        ),
+        "plan_link_bad_kind": Message(
+            "kind は {kinds} のいずれかです（指定値: {kind!r}）。",
+            "unknown link kind.",
+        ),
+        "plan_level_mismatch": Message(
+            '計画は units = "{level}" ですが、境界は {loaded} 単位で読み込まれています。',
+            "the plan's unit level differs from the loaded units.",
+        ),
+        "move_unknown_units": Message(
+            "市区町村コード {codes} は境界データにありません。",
+            "not a unit: {codes}.",
+        ),
+        "move_empty_area": Message(
+            "移す先の圏域名が空です（{codes}）。",
+            "empty area name for {codes}.",
+        ),
+        # sources/_archive.py
+        "zip_too_many_entries": Message(
+            "zip の項目数が {n:,} 個で、上限 {max_entries:,} 個を超えています。N03 の zip か確認してください。",
+            "the archive holds {n:,} entries (limit {max_entries:,}).",
+        ),
+        "zip_unsafe_entry": Message(
+            "zip に安全でない項目 {filename!r} があるため、展開せずに中止しました（{reason}）。正規の N03 の zip か確認してください。",
+            "unsafe archive entry refused; nothing was unpacked.",
+        ),
+        "zip_too_large": Message(
+            "zip を展開すると {size} になり、上限 {limit} を超えるため中止しました。",
+            "the archive would unpack to {size} (limit {limit}).",
+        ),
+        "zip_missing_members": Message(
+            "zip に {members} がありません。",
+            "member(s) not in the archive.",
+        ),
+        "zip_entry_outside": Message(
+            "zip の項目 {filename!r} が展開先の外を指しています。",
+            "entry points outside the target.",
+        ),
+        "zip_unpacked_too_large": Message(
+            "zip の展開サイズが上限 {limit} を超えたため中止しました。",
+            "unpacked size exceeds {limit}.",
+        ),
+        "zip_target_exists": Message(
+            "展開先に同じ名前のファイルがあります（{filename}）。",
+            "a file of that name already exists.",
+        ),
+        "zip_truncated": Message(
+            "zip が途中で切れているか壊れています（{error}）。--force を付けてもう一度取得してください。",
+            "the zip is truncated or corrupt; fetch again with --force.",
+        ),
+        "zip_not_zip": Message(
+            "zip ファイルではありません{hint}。先頭: {head!r}。",
+            "not a zip file (check the URL; a proxy or login page may have answered).",
+        ),
+        # sources/_http.py
+        "url_scheme": Message(
+            "URL は http:// か https:// で始まるものを指定してください。手元にある zip は `geo-zaitaku check PLAN --units N03-....zip` のように --units で指定できます。",
+            "only http(s) URLs can be fetched; give a local zip to --units instead.",
+        ),
+        "http_status": Message(
+            "ダウンロードできませんでした: HTTP {status} {reason}。{hint}。",
+            "HTTP error {status} {reason}.",
+        ),
+        "download_truncated": Message(
+            "ダウンロードが途中で切れました{expected}。保存せずに破棄したので、もう一度実行してください。",
+            "the download was cut short ({received:,} of {total} bytes); nothing was kept.",
+        ),
+        "download_too_large": Message(
+            "ファイルが大きすぎます（{size}、上限 {limit}）。正しい URL なら --max-mb で上限を上げてください。",
+            "the file is larger than the limit ({limit}); raise it with --max-mb if the URL is right.",
+        ),
+        "connect_dns": Message(
+            "サーバー {host} に接続できません（名前解決に失敗）。インターネットに接続されているか確認してください。"
+            "オフラインのときは、別の端末でダウンロードした zip を --units で指定できます。",
+            "cannot resolve the host name: offline or DNS failure.",
+        ),
+        "connect_timeout": Message(
+            "サーバー {host} から {timeout:g} 秒間応答がないため中止しました。時間をおいて再実行するか、"
+            "--timeout を長くしてください。",
+            "timed out.",
+        ),
+        "download_timeout": Message(
+            "ダウンロードの途中でサーバー {host} から {timeout:g} 秒間応答がないため中止しました。時間をおいて再実行するか、"
+            "--timeout を長くしてください。",
+            "timed out during the download.",
+        ),
+        "connect_refused": Message(
+            "サーバー {host} に接続を拒否されました。URL とプロキシの設定を確認してください。",
+            "connection refused.",
+        ),
+        "connect_tls": Message(
+            "サーバー {host} との暗号化通信（TLS）を確立できません（{reason}）。社内プロキシが証明書を差し替えている"
+            "場合は、その証明書を環境変数 SSL_CERT_FILE で指定してください。",
+            "TLS failure.",
+        ),
+        "download_lost": Message(
+            "ダウンロードの途中で接続が切れました（{reason}）。もう一度実行してください。",
+            "connection lost during the download.",
+        ),
+        "connect_failed": Message(
+            "サーバー {host} に接続できません（{reason}）。インターネット接続とプロキシの設定を確認してください。",
+            "cannot connect (offline?).",
+        ),
+        # sources/facilities.py
+        "facility_column_missing": Message(
+            "指定された列「{header}」（{field}）がありません。見つかった列: {found}",
+            "column {header!r} not found.",
+        ),
+        "facility_no_name_column": Message(
+            "名称の列（{names}）がありません。見つかった列: {found}。列名が違うときは --name-col で指定してください。",
+            "no name column (use --name-col).",
+        ),
+        "facility_no_location_columns": Message(
+            "位置を表す列がありません。緯度・経度の列（lat, lon / 緯度, 経度）か市区町村コードの列（municipality_code / 市区町村コード）が必要です（列名が違うときは --lat-col・--lon-col・--code-col）。{hint}見つかった列: {found}",
+            "no usable coordinate columns (lat/lon) and no municipality_code column.",
+        ),
+        # sources/fetch.py
+        "fetch_bad_year": Message(
+            "年版 {year!r} が正しくありません。西暦4桁で指定してください（例: 2024）。",
+            "the year must be four digits (e.g. 2024).",
+        ),
+        "fetch_no_url": Message(
+            "{y}年版の N03 のURLは分かりません（{first}年版以降に対応）。国土数値情報の N03 のページでzip のURLを調べ、--url で指定してください。",
+            "no known URL for editions before {first}; pass the zip's URL with --url.",
+        ),
+        "fetch_not_cached": Message(
+            "{name}（{code}）{y}年版の境界データがまだ取得されていません。先に `geo-zaitaku fetch n03 --pref {code} --year {y}` を実行するか、--units で境界ファイルを指定してください。",
+            "boundaries for {code} ({y}) are not cached: run `geo-zaitaku fetch n03 --pref {code} --year {y}` first, or pass --units.",
+        ),
+        "n03_zip_no_boundaries": Message(
+            "zip の中に境界ファイル（.geojson または .shp）がありません。N03（行政区域）の zip か確認してください。",
+            "no .geojson or .shp inside the zip.",
+        ),
+        # sources/keyinst.py
+        "list_no_columns": Message(
+            "{what}に名称の列（{names} など）も医療機関コードの列もありません。見つかった列: {found}",
+            "the list has neither a name nor a code column.",
+        ),
+        "list_unknown_field": Message(
+            "field は {fields} のいずれかです。",
+            "unknown field {field!r}.",
+        ),
+        # sources/population.py
+        "ages_not_from_zero": Message(
+            "年齢階級が0歳から始まっていません（最初の列: {first}）。0歳からのすべての年齢階級を含めてください。",
+            "age groups must start at age 0.",
+        ),
+        "ages_not_contiguous": Message(
+            "年齢階級「{a}」と「{b}」が{problem}。",
+            "age groups {a_label} and {b_label} overlap or leave a gap.",
+        ),
+        "ages_no_top": Message(
+            "最上位の年齢階級（{end}歳以上）がありません。「{end}歳以上」の列を加えてください。",
+            "the open top age group ({end}+) is missing.",
+        ),
+        "ages_several_tops": Message(
+            "「{end}歳以上」の列が複数あります（{columns}）。",
+            "duplicate top age group.",
+        ),
+        "population_no_code_column": Message(
+            "コード列（{names}）がありません。見つかった列: {found}",
+            "no code column.",
+        ),
+        "population_no_year_column": Message(
+            "年の列（{names}）がありません。将来推計人口のCSVには年の列が必要です。見つかった列: {found}",
+            "no year column.",
+        ),
+        "population_several_years": Message(
+            "年の列「{year_col}」に複数の年（{years} …）があります。将来推計人口のCSVは--projection（population import では --target-year）で読んでください。",
+            "several years: this is a projection; read it with --projection (or --target-year).",
+        ),
+        "population_bad_age_header": Message(
+            "列「{col}」を年齢階級として読めません。「0〜4歳」「85歳以上」「100歳以上」のように書いてください。",
+            "unknown age-group header {col!r}.",
+        ),
+        "population_no_count_columns": Message(
+            "人口の列（{names}）も年齢階級の列（0〜4歳 …）もありません。見つかった列: {found}",
+            "no population column.",
+        ),
+        "population_no_value_column": Message(
+            "人口の値の列（{names}）がありません。見つかった列: {found}",
+            "no population value column.",
+        ),
+        "population_bad_age_group": Message(
+            "年齢階級「{text}」を読めません。「0〜4歳」「85歳以上」「総数」のように書いてください。",
+            "column {age_col!r}: unknown age group {text!r}.",
+        ),
+        "population_no_age_groups": Message(
+            "列「{age_col}」に年齢階級（0〜4歳 …）がありません。",
+            "no age groups in column {age_col!r}.",
+        ),
+        "projection_no_year": Message(
+            "年を読める行がありません。年の列に 2025 のような西暦を書いてください。",
+            "no row with a readable year.",
+        ),
+        "projection_year_missing": Message(
+            "{year}年の推計がありません（ある年: {years}）。",
+            "year {year} is not in the projection file.",
+        ),
+        # sources/presets.py
+        "preset_no_name": Message(
+            'プリセットの名前がありません。[preset] に name = "..." を書いてください。',
+            "[preset] name is missing.",
+        ),
+        "preset_no_name_column": Message(
+            '施設名の列が指定されていません。[columns] に name = "見出し" を書いてください。',
+            'no column mapped to name: add name = "header" to [columns].',
+        ),
+        "preset_lat_without_lon": Message(
+            "lat と lon は両方指定してください。",
+            "map both lat and lon (or neither).",
+        ),
+        "preset_no_location": Message(
+            "位置を表す列（lat と lon、point、municipality_code、address のいずれか）が指定されていません。",
+            "no location column mapped (lat+lon, point, municipality_code or address).",
+        ),
+        "preset_values_not_table": Message(
+            "[values.{field}] は「元の値 = 変換後の値」の表にしてください。",
+            "[values.{field}] must be a table.",
+        ),
+        "preset_crs_not_text": Message(
+            '[coordinates] crs は文字列（例: "EPSG:6670"）で書いてください。',
+            "crs must be a string.",
+        ),
+        "preset_not_bool": Message(
+            "{setting} は true か false です。",
+            "must be true or false.",
+        ),
+        "preset_bad_order": Message(
+            '[coordinates] order は "latlon" か "lonlat" です（指定値: {order!r}）。',
+            "order must be latlon or lonlat.",
+        ),
+        "preset_file_not_found": Message(
+            "プリセットファイルが見つかりません。パスか組み込みプリセットの名前を確認してください（組み込み: {builtin}）。",
+            "preset file not found.",
+        ),
+        "preset_not_utf8": Message(
+            "プリセットファイルは UTF-8 で保存してください。",
+            "save the preset as UTF-8.",
+        ),
+        "preset_bad_toml": Message(
+            "TOML として読めません: {error}",
+            "invalid TOML.",
+        ),
+        "preset_unknown": Message(
+            "プリセット「{name}」はありません。{hint}組み込み: {builtin}。自作のプリセットは .toml ファイルのパスで指定します。",
+            "unknown preset; give a built-in name or a .toml file.",
+        ),
+        "preset_not_table": Message(
+            "[{key}] は表にしてください。",
+            "[{key}] must be a table.",
+        ),
+        "preset_unknown_key": Message(
+            "{place} に知らないキー「{key}」があります。{hint}使えるキー: {known}",
+            "unknown key {key!r}.",
+        ),
+        "preset_not_strings": Message(
+            '{where} は見出しの文字列か、その配列（例: ["所在地", "住所"]）で書いてください。',
+            "must be a string or a list of strings.",
+        ),
+        "preset_not_scalar": Message(
+            "{where} は文字列・数・true/false のいずれかで書いてください。",
+            "must be a string, number or boolean.",
+        ),
+        "preset_not_text": Message(
+            "[preset] {key} は文字列で書いてください。",
+            "must be a string.",
+        ),
+        "unknown_crs": Message(
+            "座標参照系「{crs}」が分かりません（例: EPSG:6668、EPSG:6670）。",
+            "unknown CRS.",
+        ),
+        # sources/reference.py
+        "reference_no_code_column": Message(
+            "コード列（{names} のいずれか）がありません。",
+            "no code column.",
+        ),
+        "reference_no_layers": Message(
+            "レイヤの列（例: secondary_medical_area, health_center）がありません。",
+            "no layer column.",
+        ),
+        "reference_bad_code": Message(
+            "コード {code!r} を読めません。5桁（または検査数字付き6桁）で書いてください。",
+            "malformed code.",
+        ),
+        # sources/tabular.py
+        "table_old_excel": Message(
+            "{what}は古い Excel 形式（.xls）です。Excel で .xlsx か CSV（UTF-8）に保存し直してください。",
+            "old .xls workbooks are not read: save as .xlsx or CSV.",
+        ),
+        "table_no_openpyxl": Message(
+            "Excel ファイルを読むには openpyxl が必要です。CSV で保存し直してください。",
+            "openpyxl is needed to read Excel files; save the sheet as CSV.",
+        ),
+        "table_bad_workbook": Message(
+            "Excel ファイルとして読めません（{error}）。Excel で開けるか確認し、CSV で保存し直してください。",
+            "cannot read the workbook.",
+        ),
+        "table_not_xlsx": Message(
+            "{what}を Excel（.xlsx）ファイルとして読めません。古い .xls の場合は .xlsx か CSV で保存し直してください。",
+            "not an .xlsx workbook (save old .xls files as .xlsx or CSV).",
+        ),
+        "table_workbook_too_large": Message(
+            "Excel ファイルの展開後の大きさが上限（{limit} MB）を超えます。CSV で保存し直してください。",
+            "the workbook unpacks beyond the size limit.",
+        ),
+        "table_zip_not_one_csv": Message(
+            "zip の中の CSV が1つではありません（{names}）。展開して CSV を指定してください。",
+            "the zip must hold exactly one CSV; unpack it and give the CSV.",
+        ),
+        "table_zipped_csv_too_large": Message(
+            "zip の中の CSV が大きすぎます（上限 {limit} MB）。",
+            "the CSV in the zip is too large.",
+        ),
+        "table_bad_zip": Message(
+            "zip ファイルとして読めません（{error}）。ダウンロードし直すか、展開して CSV を指定してください。",
+            "not a readable zip file.",
+        ),
+        # units.py
+        "units_bad_level": Message(
+            "units は municipality か ward を指定してください（指定値: {level!r}）。",
+            "units must be 'municipality' or 'ward'.",
+        ),
+        "units_no_file": Message(
+            "境界ファイルが指定されていません（--units）。",
+            "no boundary file given (--units).",
+        ),
+        "units_empty_folder": Message(
+            "フォルダに境界ファイル（.zip .shp .geojson .json .gpkg .parquet）がありません。",
+            "the folder holds no boundary file.",
+        ),
+        "units_bad_format": Message(
+            "境界ファイルの形式 {suffix!r} は読めません。N03 の zip・.shp・.geojson・.gpkg・.parquet を指定してください。",
+            "unsupported boundary format.",
+        ),
+        "units_bad_zip": Message(
+            "zip ファイルとして読めません（壊れているか途中までしかありません）。ダウンロードし直してください。",
+            "not a valid zip file.",
+        ),
+        "units_zip_no_boundaries": Message(
+            "zip の中に境界ファイル（.shp または .geojson）がありません。",
+            "no .shp or .geojson inside the zip.",
+        ),
+        "units_unreadable": Message(
+            "境界ファイルを読めません（{error_type}: {error}）。N03 のファイルか確認してください。",
+            "cannot read the boundary file.",
+        ),
+        "units_no_features": Message(
+            "境界ファイルに地物がありません。",
+            "the boundary file has no features.",
+        ),
+        "units_not_lonlat": Message(
+            "座標が緯度経度の範囲（経度 -180〜180・緯度 -90〜90）を外れています（x {x0:,.0f}〜{x1:,.0f}・y {y0:,.0f}〜{y1:,.0f}）。座標系（CRS）の指定がない投影座標（平面直角座標・UTM などメートル単位）のようです。Shapefile なら同じ名前の .prj を添え、そうでなければ GIS で座標系を指定して緯度経度（JGD2011, EPSG:6668）で保存し直してください。",
+            "the coordinates are not lon/lat and the file declares no CRS (projected metres?); add the .prj file or save the file in EPSG:6668.",
+        ),
+        "units_outside_japan": Message(
+            "境界データの範囲（経度 {lon0:.2f}〜{lon1:.2f}・緯度 {lat0:.2f}〜{lat1:.2f}）が日本（経度 {x0:g}〜{x1:g}・緯度 {y0:g}〜{y1:g}）にかかりません。ファイルの座標系（CRS・.prj）の指定が正しいか、N03 の境界データか確認してください。",
+            "the features lie outside Japan; check the file's CRS (.prj) and that it is an N03 boundary file.",
+        ),
+        "units_no_code_column": Message(
+            "市区町村コードの列 N03_007 がありません。国土数値情報 N03（行政区域）のファイルを指定してください。（見つかった列: {found}）",
+            "no N03_007 code column; give an MLIT N03 file.",
+        ),
+        "units_conflicting_copies": Message(
+            "市区町村コード {code}（{name}）の境界が {first} と {other} の両方にあり、形が異なります{more}。どちらか一方のファイルだけを指定してください（同じ都道府県の別の年の版や、全国のファイルと都道府県のファイルを一緒に指定していないか確認してください）。",
+            "code {code} ({name}) is in both {first} and {other} with different shapes; give only one of the files.",
+        ),
+        "units_no_usable_feature": Message(
+            "市区町村コード（N03_007）と面（ポリゴン）の形状をもつ地物が1つもありません（{counts}）。N03（行政区域）のファイルか確認してください。",
+            "no feature has both a municipality code (N03_007) and a polygon.",
+        ),
+    }
+)
+
+
+def error(key: str, /, **values: object) -> Message:
+    """The message of :data:`ERRORS` ``key``, its placeholders filled from ``values``.
+
+    Raises
+    ------
+    KeyError
+        ``key`` is not in :data:`ERRORS`.
+    """
+    return ERRORS[key].format(**values)

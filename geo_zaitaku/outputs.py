@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo_zaitaku import __version__
+from geo_zaitaku import __version__, labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import write_text
 
@@ -77,9 +77,7 @@ class Stage:
             clash = _input_at(target, self.inputs)
             if clash is not None:
                 raise InputError(
-                    f"出力 {target} は入力ファイル {clash} と同じファイルです。入力を上書きしないよう、"
-                    "--out に別のフォルダ（またはファイル名）を指定してください。 / the output would replace "
-                    "an input file; choose another --out.",
+                    labels.error("output_is_input_folder", target=target, clash=clash),
                     where="--out",
                 )
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -114,7 +112,7 @@ def staged(directory: str | Path, *, inputs: Iterable[str | Path] = (), command:
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise InputError(
-            "出力先にファイルが指定されました。フォルダを指定してください。 / the output path is a file, not a folder.",
+            labels.error("output_is_file"),
             path=directory,
             where="--out",
         )
@@ -140,8 +138,7 @@ def check_target(target: str | Path, inputs: Iterable[str | Path]) -> None:
     clash = _input_at(Path(target), tuple(Path(p) for p in inputs))
     if clash is not None:
         raise InputError(
-            f"出力 {target} は入力ファイル {clash} と同じファイルです。--out に別のファイル名を指定してください。"
-            " / the output would replace an input file; choose another --out.",
+            labels.error("output_is_input", target=target, clash=clash),
             where="--out",
         )
 

@@ -227,22 +227,19 @@ def resolve_units(
 
         if units is not None:
             raise InputError(
-                "--units と --pref は同時に指定できません。手元の境界ファイルなら --units、取得済みの公式データなら "
-                "--pref（と --year）の一方だけを指定してください。 / give either --units or --pref, not both.",
+                labels.error("units_and_pref"),
                 where="--pref",
             )
         if pref is None:
             raise InputError(
-                "--year は --pref と一緒に指定してください（例: --pref 43 --year 2024）。 / --year needs --pref.",
+                labels.error("year_needs_pref"),
                 where="--year",
             )
         units = require_cached(pref, DEFAULT_YEAR if year is None else year)
     sources = units if units is not None else default
     if not sources:
         raise InputError(
-            "境界データが指定されていません。--units に N03 のファイル（zip・shp・geojson 等）を指定するか、"
-            '--pref で取得済みの都道府県を指定するか、計画ファイルの [plan] に boundaries = "..." を書いてください。'
-            " / no boundaries: pass --units or --pref.",
+            labels.error("no_boundaries"),
             path=source,
         )
     return load_units(sources, level=level, cache=cache)

@@ -42,6 +42,7 @@ import networkx as nx
 import pandas as pd
 
 from geo_zaitaku import graph as graph_mod
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import read_input_bytes
 from geo_zaitaku.config import CheckConfig
@@ -142,93 +143,33 @@ def read_plan(path: str | Path) -> PlanSpec:
         in ``[plan]`` holding a NUL byte.
     """
     path = Path(path)
-    raw = read_input_bytes(path, what="計画ファイル")
+    raw = read_input_bytes(path, what=labels.FILES["plan"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            "計画ファイルは UTF-8 で保存してください。 / save the plan file as UTF-8.", path=path
-        ) from exc
+        raise InputError(labels.error("plan_not_utf8"), path=path) from exc
     if not text.strip():
-        raise InputError(
-            "計画ファイルが空です。[plan] と [areas] を書いてください。 / the plan file is empty.", path=path
-        )
+        raise InputError(labels.error("plan_empty"), path=path)
     return parse_plan(text, source=path)
 
 
 def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
-    """Parse plan TOML text (see :func:`read_plan`)."""
+    """Parse plan TOML text (see :func:`read_plan`).
+
+    The tables are read in turn (``[plan]``, ``[areas]``, ``[[links]]``,
+    ``[checks]``, then the paths named in ``[plan]``); the first problem found stops
+    the reading.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(
-            f"TOML の書き方に誤りがあります: {exc}。引用符・括弧・カンマを確認してください。 / malformed TOML.",
-            path=source,
-        ) from exc
-    base = source.parent if source is not None else Path.cwd()
-    unknown = set(data) - {"plan", "areas", "links", "checks"}
-    if unknown:
-        raise InputError(
-            f"未知の表 {sorted(unknown)} があります。使える表: [plan] [areas] [[links]] [checks] / unknown tables.",
-            path=source,
-            where=", ".join(sorted(unknown)),
-        )
-    plan = _table(data.get("plan", {}), "[plan]", source)
-    bad = set(plan) - _PLAN_KEYS
-    if bad:
-        raise InputError(
-            f"未知のキーです。使えるキー: {', '.join(sorted(_PLAN_KEYS))} / unknown key.",
-            path=source,
-            where=f"[plan] {sorted(bad)[0]}",
-        )
-    level = plan.get("units", "municipality")
-    if level not in LEVELS:
-        raise InputError(
-            f'units は "municipality"（市町村）か "ward"（行政区）です（指定値: {level!r}）。 / units must be municipality or ward.',
-            path=source,
-            where="[plan] units",
-        )
-    if "areas" not in data:
-        raise InputError(
-            "[areas] 表がありません。圏域名 = [市区町村コードまたは名称, ...] の形で書いてください。 / no [areas] table.",
-            path=source,
-            where="[areas]",
-        )
-    areas_table = _table(data["areas"], "[areas]", source)
-    if not areas_table:
-        raise InputError("[areas] に圏域がありません。 / [areas] is empty.", path=source, where="[areas]")
-    areas = tuple(_area(name, value, source) for name, value in areas_table.items())
-    links_raw = data.get("links", [])
-    if not isinstance(links_raw, list):
-        raise InputError(
-            "links は [[links]] の形（表の配列）で書いてください。 / links must be an array of tables.",
-            path=source,
-            where="[[links]]",
-        )
-    links = tuple(_link(i, item, source) for i, item in enumerate(links_raw, start=1))
+        raise InputError(labels.error("plan_bad_toml", error=exc), path=source) from exc
+    plan, level = _plan_table(data, source)
+    areas = _areas(data, source)
+    links = _links(data, source)
     checks = _table(data.get("checks", {}), "[checks]", source)
     CheckConfig().updated(checks, path=source)  # validate now, at the door
-    reference = plan.get("reference")
-    inputs = {}
-    for key in ("boundaries", "facilities", "population", "projection"):
-        if key in plan:
-            value = plan[key]
-            items = [value] if isinstance(value, str) else value
-            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-                raise InputError(
-                    "パス（文字列）か、その配列を指定してください。 / must be a path or a list of paths.",
-                    path=source,
-                    where=f"[plan] {key}",
-                )
-            inputs[key] = tuple(_plan_path(base, v, source, f"[plan] {key}") for v in items)
-    if reference is not None and not isinstance(reference, str):
-        raise InputError(
-            "reference にはCSVのパスを文字列で指定してください。 / reference must be a path.",
-            path=source,
-            where="[plan] reference",
-        )
-    if reference:
-        reference = _plan_path(base, reference, source, "[plan] reference")
+    inputs, reference = _plan_inputs(plan, source.parent if source is not None else Path.cwd(), source)
     name = plan.get("name") or (source.stem if source else "plan")
     return PlanSpec(
         name=str(name),
@@ -236,19 +177,77 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
         areas=areas,
         links=links,
         checks=MappingProxyType(dict(checks)),
-        reference=reference or None,
+        reference=reference,
         inputs=MappingProxyType(inputs),
         description=str(plan.get("description", "")),
         source=source,
     )
 
 
+def _plan_table(data: Mapping[str, Any], source: Path | None) -> tuple[dict[str, Any], str]:
+    """The ``[plan]`` table (no unknown table or key) and its unit level."""
+    unknown = set(data) - {"plan", "areas", "links", "checks"}
+    if unknown:
+        raise InputError(
+            labels.error("plan_unknown_tables", tables=sorted(unknown)),
+            path=source,
+            where=", ".join(sorted(unknown)),
+        )
+    plan = _table(data.get("plan", {}), "[plan]", source)
+    bad = set(plan) - _PLAN_KEYS
+    if bad:
+        raise InputError(
+            labels.error("plan_unknown_key", known=", ".join(sorted(_PLAN_KEYS))),
+            path=source,
+            where=f"[plan] {sorted(bad)[0]}",
+        )
+    level = plan.get("units", "municipality")
+    if level not in LEVELS:
+        raise InputError(labels.error("plan_bad_level", level=level), path=source, where="[plan] units")
+    return plan, level
+
+
+def _areas(data: Mapping[str, Any], source: Path | None) -> tuple[AreaSpec, ...]:
+    """The areas of ``[areas]``, in file order (at least one)."""
+    if "areas" not in data:
+        raise InputError(labels.error("plan_no_areas"), path=source, where="[areas]")
+    areas_table = _table(data["areas"], "[areas]", source)
+    if not areas_table:
+        raise InputError(labels.error("plan_areas_empty"), path=source, where="[areas]")
+    return tuple(_area(name, value, source) for name, value in areas_table.items())
+
+
+def _links(data: Mapping[str, Any], source: Path | None) -> tuple[LinkSpec, ...]:
+    """The declared links of ``[[links]]``."""
+    links_raw = data.get("links", [])
+    if not isinstance(links_raw, list):
+        raise InputError(labels.error("plan_links_not_list"), path=source, where="[[links]]")
+    return tuple(_link(i, item, source) for i, item in enumerate(links_raw, start=1))
+
+
+def _plan_inputs(
+    plan: Mapping[str, Any], base: Path, source: Path | None
+) -> tuple[dict[str, tuple[Path, ...]], Path | None]:
+    """The default inputs and the reference layer named in ``[plan]``, as absolute paths."""
+    inputs = {}
+    for key in ("boundaries", "facilities", "population", "projection"):
+        if key in plan:
+            value = plan[key]
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+                raise InputError(labels.error("plan_bad_paths"), path=source, where=f"[plan] {key}")
+            inputs[key] = tuple(_plan_path(base, v, source, f"[plan] {key}") for v in items)
+    reference = plan.get("reference")
+    if reference is not None and not isinstance(reference, str):
+        raise InputError(labels.error("plan_bad_reference"), path=source, where="[plan] reference")
+    return inputs, _plan_path(base, reference, source, "[plan] reference") if reference else None
+
+
 def _plan_path(base: Path, value: str, source: Path | None, where: str) -> Path:
     """A path written in ``[plan]``, made absolute against the plan's folder."""
     if "\0" in value:
         raise InputError(
-            f"パスに NUL 文字（\\x00）が含まれています（{value!r}）。パスを書き直してください。 / "
-            "the path contains a NUL byte; correct it.",
+            labels.error("plan_path_nul", value=value),
             path=source,
             where=where,
         )
@@ -258,7 +257,7 @@ def _plan_path(base: Path, value: str, source: Path | None, where: str) -> Path:
 def _table(value: Any, where: str, source: Path | None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InputError(
-            f"{where} は表（key = value の並び）で書いてください。 / must be a table.",
+            labels.error("plan_not_table", where=where),
             path=source,
             where=where,
         )
@@ -272,7 +271,7 @@ def _area(name: str, value: Any, source: Path | None) -> AreaSpec:
         bad = set(value) - _AREA_KEYS
         if bad:
             raise InputError(
-                f"未知のキー {sorted(bad)} です。使えるキー: units, note / unknown key.",
+                labels.error("plan_unknown_keys", keys=sorted(bad), known="units, note"),
                 path=source,
                 where=where,
             )
@@ -280,7 +279,7 @@ def _area(name: str, value: Any, source: Path | None) -> AreaSpec:
         value = value.get("units")
     if not isinstance(value, list):
         raise InputError(
-            '圏域には市区町村コードまたは名称の配列を指定してください（例: ["43204", "玉名市"]）。 / an area must be a list of codes or names.',
+            labels.error("plan_area_not_list"),
             path=source,
             where=where,
         )
@@ -288,39 +287,39 @@ def _area(name: str, value: Any, source: Path | None) -> AreaSpec:
     for i, item in enumerate(value, start=1):
         if isinstance(item, bool) or not isinstance(item, str | int):
             raise InputError(
-                f"{i}番目の要素はコードか名称（文字列）にしてください（値: {item!r}）。 / entries must be strings.",
+                labels.error("plan_entry_not_text", i=i, item=item),
                 path=source,
                 where=where,
             )
         text = f"{item:05d}" if isinstance(item, int) else item.strip()
         if not text:
-            raise InputError(f"{i}番目の要素が空です。 / empty entry.", path=source, where=where)
+            raise InputError(labels.error("plan_entry_empty", i=i), path=source, where=where)
         entries.append(text)
     return AreaSpec(name=name, entries=tuple(entries), note=note)
 
 
 def _link(i: int, item: Any, source: Path | None) -> LinkSpec:
-    where = f"[[links]] {i}番目"
+    where = labels.PLACES["link"].format(n=i)
     if not isinstance(item, dict):
-        raise InputError("連結は表で書いてください。 / a link must be a table.", path=source, where=where)
+        raise InputError(labels.error("plan_link_not_table"), path=source, where=where)
     bad = set(item) - _LINK_KEYS
     if bad:
         raise InputError(
-            f"未知のキー {sorted(bad)} です。使えるキー: a, b, kind, note / unknown key.",
+            labels.error("plan_unknown_keys", keys=sorted(bad), known="a, b, kind, note"),
             path=source,
             where=where,
         )
     for key in ("a", "b"):
         if not isinstance(item.get(key), str | int) or isinstance(item.get(key), bool):
             raise InputError(
-                f"{key} に市区町村コードか名称を指定してください。 / missing '{key}'.",
+                labels.error("plan_link_no_end", key=key),
                 path=source,
                 where=where,
             )
     kind = item.get("kind", "bridge")
     if kind not in graph_mod.LINK_KINDS:
         raise InputError(
-            f"kind は {', '.join(graph_mod.LINK_KINDS)} のいずれかです（指定値: {kind!r}）。 / unknown link kind.",
+            labels.error("plan_link_bad_kind", kind=kind, kinds=", ".join(graph_mod.LINK_KINDS)),
             path=source,
             where=where,
         )
@@ -430,8 +429,7 @@ class Plan:
         level = units.attrs.get("level")
         if level is not None and level != spec.level:
             raise InputError(
-                f'計画は units = "{spec.level}" ですが、境界は {level} 単位で読み込まれています。 / '
-                "the plan's unit level differs from the loaded units.",
+                labels.error("plan_level_mismatch", level=spec.level, loaded=level),
                 path=spec.source,
                 where="[plan] units",
             )
@@ -514,13 +512,13 @@ class Plan:
         unknown = [code for code in changes if code not in self.units.index]
         if unknown:
             raise InputError(
-                f"市区町村コード {', '.join(unknown)} は境界データにありません。 / not a unit: {', '.join(unknown)}.",
+                labels.error("move_unknown_units", codes=", ".join(unknown)),
                 where="move",
             )
         empty = [code for code, area in changes.items() if not isinstance(area, str) or not area.strip()]
         if empty:
             raise InputError(
-                f"移す先の圏域名が空です（{', '.join(empty)}）。 / empty area name for {', '.join(empty)}.",
+                labels.error("move_empty_area", codes=", ".join(empty)),
                 where="move",
             )
         areas = {a: [c for c in codes if c not in changes] for a, codes in self.areas.items()}

@@ -208,7 +208,7 @@ def to_markdown(report: Report) -> str:
         )
         unusable = [r for r in (*pop["skipped"], *pop.get("notes", ())) if r["reason"] in UNUSABLE_REASONS]
         for r in sorted(unusable, key=lambda r: r["line"])[:50]:
-            lines.append(f"  - 行 {r['line']}: {_md(r['message'].split(' / ')[0])}")
+            lines.append(f"  - 行 {r['line']}: {_md(labels.Message.from_text(r['message']).ja)}")
         if len(unusable) > 50:
             lines.append(f"  - … ほか {len(unusable) - 50} 行（report.json）")
     if report.inputs.get("reference"):

@@ -118,9 +118,7 @@ def load_units(
     from geo_zaitaku import settings
 
     if level not in LEVELS:
-        raise InputError(
-            f"units は municipality か ward を指定してください（指定値: {level!r}）。 / units must be 'municipality' or 'ward'."
-        )
+        raise InputError(labels.error("units_bad_level", level=level))
     files = _expand_paths(paths)
     use_cache = settings.use_cache if cache is None else cache
     key = _cache_key(files, level)
@@ -199,25 +197,23 @@ def _units_from_raw(raw: pd.DataFrame, level: Level) -> gpd.GeoDataFrame:
 def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     if not items:
-        raise InputError("境界ファイルが指定されていません（--units）。 / no boundary file given (--units).")
+        raise InputError(labels.error("units_no_file"))
     out: list[Path] = []
     for item in items:
-        p = check_input_path(item, what="境界ファイル", folder_ok=True)
+        p = check_input_path(item, what=labels.FILES["boundaries"], folder_ok=True)
         if p.is_dir():
             # only regular files are read: a FIFO or socket in the folder is never opened
             found = boundary_files(sorted(x for x in p.rglob("*") if is_regular_file(x)))
             if not found:
                 raise InputError(
-                    "フォルダに境界ファイル（.zip .shp .geojson .json .gpkg .parquet）がありません。 / "
-                    "the folder holds no boundary file.",
+                    labels.error("units_empty_folder"),
                     path=p,
                 )
             out.extend(found)
         else:
             if p.suffix.lower() not in VECTOR_EXTENSIONS:
                 raise InputError(
-                    f"境界ファイルの形式 {p.suffix!r} は読めません。N03 の zip・.shp・.geojson・.gpkg・.parquet を指定してください。 / "
-                    "unsupported boundary format.",
+                    labels.error("units_bad_format", suffix=p.suffix),
                     path=p,
                 )
             out.append(p)
@@ -248,13 +244,13 @@ def read_boundary_file(path: Path) -> pd.DataFrame:
                 members = [Path(n) for n in zf.namelist() if not n.endswith("/")]
         except zipfile.BadZipFile as exc:
             raise InputError(
-                "zip ファイルとして読めません（壊れているか途中までしかありません）。ダウンロードし直してください。 / not a valid zip file.",
+                labels.error("units_bad_zip"),
                 path=path,
             ) from exc
         chosen = boundary_files(m for m in members if m.suffix.lower() != ".zip")
         if not chosen:
             raise InputError(
-                "zip の中に境界ファイル（.shp または .geojson）がありません。 / no .shp or .geojson inside the zip.",
+                labels.error("units_zip_no_boundaries"),
                 path=path,
             )
         frames = [
@@ -272,7 +268,7 @@ def _check_sidecars(path: Path) -> None:
     for ext in _SHAPEFILE_SIDECARS:
         for sidecar in (path.with_suffix(ext), path.with_suffix(ext.upper())):
             if os.path.exists(sidecar):
-                check_input_path(sidecar, what="Shapefile の構成ファイル")
+                check_input_path(sidecar, what=labels.FILES["shapefile_part"])
 
 
 def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
@@ -292,11 +288,11 @@ def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
         raise
     except Exception as exc:  # pyogrio / arrow raise many types for unreadable files
         raise InputError(
-            f"境界ファイルを読めません（{type(exc).__name__}: {exc}）。N03 のファイルか確認してください。 / cannot read the boundary file.",
+            labels.error("units_unreadable", error_type=type(exc).__name__, error=exc),
             path=label,
         ) from exc
     if len(frame) == 0:
-        raise InputError("境界ファイルに地物がありません。 / the boundary file has no features.", path=label)
+        raise InputError(labels.error("units_no_features"), path=label)
     _require_code_column(frame, Path(label))
     frame = _to_geographic(frame, label, copy=False)
     out = pd.DataFrame(frame)
@@ -322,11 +318,7 @@ def _to_geographic(frame: gpd.GeoDataFrame, label: str, *, copy: bool = True) ->
         x0, y0, x1, y1 = bounds
         if not (np.isfinite(bounds).all() and -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
             raise InputError(
-                f"座標が緯度経度の範囲（経度 -180〜180・緯度 -90〜90）を外れています（x {x0:,.0f}〜{x1:,.0f}・"
-                f"y {y0:,.0f}〜{y1:,.0f}）。座標系（CRS）の指定がない投影座標（平面直角座標・UTM などメートル単位）"
-                "のようです。Shapefile なら同じ名前の .prj を添え、そうでなければ GIS で座標系を指定して"
-                "緯度経度（JGD2011, EPSG:6668）で保存し直してください。 / the coordinates are not lon/lat and "
-                "the file declares no CRS (projected metres?); add the .prj file or save the file in EPSG:6668.",
+                labels.error("units_not_lonlat", x0=x0, x1=x1, y0=y0, y1=y1),
                 path=label,
             )
     epsg = declared.to_epsg() if declared is not None and declared.is_geographic else None
@@ -344,10 +336,17 @@ def _to_geographic(frame: gpd.GeoDataFrame, label: str, *, copy: bool = True) ->
         and bounds[3] >= y0
     ):
         raise InputError(
-            f"境界データの範囲（経度 {bounds[0]:.2f}〜{bounds[2]:.2f}・緯度 {bounds[1]:.2f}〜{bounds[3]:.2f}）が"
-            f"日本（経度 {x0:g}〜{x1:g}・緯度 {y0:g}〜{y1:g}）にかかりません。ファイルの座標系（CRS・.prj）の指定が"
-            "正しいか、N03 の境界データか確認してください。 / the features lie outside Japan; check the "
-            "file's CRS (.prj) and that it is an N03 boundary file.",
+            labels.error(
+                "units_outside_japan",
+                x0=x0,
+                x1=x1,
+                y0=y0,
+                y1=y1,
+                lon0=bounds[0],
+                lon1=bounds[2],
+                lat0=bounds[1],
+                lat1=bounds[3],
+            ),
             path=label,
         )
     return frame
@@ -375,8 +374,7 @@ def _require_code_column(frame: pd.DataFrame, path: Path) -> None:
     if "N03_007" not in frame.columns:
         cols = ", ".join(str(c) for c in frame.columns if c != "geometry")
         raise GeometryError(
-            "市区町村コードの列 N03_007 がありません。国土数値情報 N03（行政区域）のファイルを指定してください。"
-            f"（見つかった列: {cols}） / no N03_007 code column; give an MLIT N03 file.",
+            labels.error("units_no_code_column", found=cols),
             path=path,
         )
 
@@ -448,13 +446,16 @@ def merge_copies(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object
     differ = [t for t, ok in zip(tests, same, strict=True) if not ok]
     if differ:
         c, first, other = differ[0]
-        more = f"（ほかに {len(differ) - 1} 件）" if len(differ) > 1 else ""
+        more = labels.ERROR_PARTS["more_conflicts"].format(n=len(differ) - 1) if len(differ) > 1 else ""
         raise InputError(
-            f"市区町村コード {c}（{name_of.get(c, '')}）の境界が {show_path(first)} と {show_path(other)} の"
-            f"両方にあり、形が異なります{more}。どちらか一方のファイルだけを指定してください"
-            "（同じ都道府県の別の年の版や、全国のファイルと都道府県のファイルを一緒に指定していないか確認してください）。"
-            f" / code {c} ({name_of.get(c, '')}) is in both {show_path(first)} and {show_path(other)} with "
-            "different shapes; give only one of the files.",
+            labels.error(
+                "units_conflicting_copies",
+                more=more,
+                code=c,
+                name=name_of.get(c, ""),
+                first=show_path(first),
+                other=show_path(other),
+            ),
             path=other,
             where=f"N03_007 {c}",
         )
@@ -561,13 +562,9 @@ def _build_units(
 ) -> gpd.GeoDataFrame:
     keep = pd.isna(reason)
     if not keep.any():
-        counts = "、".join(
-            f"{labels.REASONS[k].split(' / ')[0]}: {n}" for k, n in Counter(reason.tolist()).items()
-        )
+        counts = "、".join(f"{labels.REASONS[k].ja}: {n}" for k, n in Counter(reason.tolist()).items())
         raise InputError(
-            "市区町村コード（N03_007）と面（ポリゴン）の形状をもつ地物が1つもありません"
-            f"（{counts}）。N03（行政区域）のファイルか確認してください。 / no feature has both a "
-            "municipality code (N03_007) and a polygon.",
+            labels.error("units_no_usable_feature", counts=counts),
             path=str(raw["_source"].iloc[0]),
         )
     df = raw.loc[keep].copy()

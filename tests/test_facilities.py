@@ -693,3 +693,31 @@ def test_line_numbers_with_quoted_line_breaks(tmp_path, grid):
     result = load_facilities(write(tmp_path, text), grid)
     assert result.frame["name"].tolist() == ["複数行\nの名称"]
     assert [(r.line, r.reason) for r in result.logs[0].rejected] == [(5, "no_location")]
+
+
+def test_rejection_reasons_are_tried_in_table_order(tmp_path, grid):
+    """A row with several faults gets the first reason of the ordered table; every
+    reason of the table has its message in labels."""
+    from geo_zaitaku import labels
+    from geo_zaitaku.sources.facilities import _NOTES, _REJECTIONS
+
+    reasons = [r for r, _ in _REJECTIONS if r is not None]
+    assert set(reasons) <= set(labels.REASONS)
+    assert reasons[:2] == ["no_name", "other_prefecture"] and reasons[-1] == "no_location"
+    assert {k for k, _ in _NOTES} <= set(labels.REASONS) | {"swapped"}
+    text = (
+        "name,lat,lon,municipality_code\n"
+        ",abc,xyz,40100\n"  # no name, other prefecture, bad coordinates
+        "甲,abc,xyz,40100\n"  # other prefecture, bad coordinates
+        "乙,abc,xyz,9x9\n"  # bad coordinates, bad code
+        "丙,,,9x9\n"  # bad code
+        "丁,34.5,135.5,99999\n"  # outside, unknown code
+    )
+    log = load_facilities(write(tmp_path, text), grid).logs[0]
+    assert [(r.line, r.reason) for r in log.rejected] == [
+        (2, "no_name"),
+        (3, "other_prefecture"),
+        (4, "bad_coordinates"),
+        (5, "bad_code"),
+        (6, "outside"),
+    ]

@@ -91,8 +91,8 @@ def finding(
 
     The finding's rule is filled in by the :class:`Rule` that returns it.
     """
-    ja, en = labels.message(code, area=area, **fmt)
-    return Finding("", severity, code, ja, en, area, tuple(units), tuple(facilities), value)
+    text = labels.message(code, area=area, **fmt)
+    return Finding("", severity, code, text.ja, text.en, area, tuple(units), tuple(facilities), value)
 
 
 @dataclass(frozen=True, eq=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import show_path
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 from geo_zaitaku.units import duplicates, set_aside
@@ -34,9 +35,8 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
             out.append(finding("info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes)))
     aside = set_aside(ctx.plan.units)
     if aside:
-        reasons = "、".join(
-            f"{r}: {n}" for r, n in Counter(str(a["reason"]).split(" / ")[0] for a in aside).items()
-        )
+        counts = Counter(labels.Message.from_text(a["reason"]).ja for a in aside)
+        reasons = "、".join(f"{r}: {n}" for r, n in counts.items())
         out.append(finding("info", "set_aside", n=len(aside), reasons=reasons, value=len(aside)))
     out.extend(_duplicate_findings(ctx))
     if ctx.population is not None:

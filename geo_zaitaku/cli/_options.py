@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 
 
@@ -71,7 +72,7 @@ class FiniteFloatRange(click.FloatRange):
         if not (math.isfinite(number) and low_ok and high_ok):
             ja, en = self._describe()
             self.fail(
-                f"{ja}を指定してください（指定値: {value}）。 / must be {en} (given: {value}).", param, ctx
+                str(labels.error("setting_out_of_range", range=ja, range_en=en, shown=value)), param, ctx
             )
         return number
 
@@ -109,8 +110,7 @@ class PathParam(click.Path):
         if isinstance(value, str | bytes | os.PathLike) and ("\0" in os.fsdecode(value)):
             where = (param.opts[0] if param.opts else param.name) if param is not None else None
             raise InputError(
-                "パスに NUL 文字（\\x00）が含まれています。パスを書き直してください。 / "
-                "the path contains a NUL byte; correct it.",
+                labels.error("option_path_nul"),
                 path=os.fsdecode(value),
                 where=where,
             )

@@ -18,11 +18,13 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+#: Style of an area's verdict in the console table.
+_VERDICT_STYLE = {"error": "bold red", "warning": "yellow", "ok": "green"}
 
 
 def error(message: str) -> None:
     """Print an input error (no traceback)."""
-    err_console.print(f"[bold red]エラー / error:[/] {escape(message)}", soft_wrap=True)
+    err_console.print(f"[bold red]{labels.TEXT['error_label']}:[/] {escape(message)}", soft_wrap=True)
 
 
 def info(message: str) -> None:
@@ -50,14 +52,14 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
         for a in report.areas:
             errs = sum(1 for f in report.findings if f.area == a.name and f.severity == "error")
             warns = sum(1 for f in report.findings if f.area == a.name and f.severity == "warning")
-            verdict = "[bold red]エラー[/]" if errs else ("[yellow]警告[/]" if warns else "[green]OK[/]")
+            verdict = _verdict("error" if errs else ("warning" if warns else "ok"))
             table.add_row(
                 a.name,
                 str(len(a.units)),
                 "-" if a.population is None else f"{a.population:,.0f}",
                 str(len(a.key_institutions)),
                 str(len(a.hubs)),
-                labels.TEXT["yes"] if a.contiguous else "[red]×[/]",
+                labels.TEXT["yes"] if a.contiguous else f"[red]{labels.TEXT['no']}[/]",
                 "-" if a.max_reach_km is None else f"{a.max_reach_km:.1f}",
                 verdict,
             )
@@ -66,7 +68,7 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
         if f.severity == "info" and quiet:
             continue
         tag = labels.SEVERITY[f.severity]
-        area = f"［{f.area}］" if f.area else ""
+        area = labels.TEXT["area_tag"].format(area=f.area) if f.area else ""
         console.print(
             f"[{_STYLE[f.severity]}]{tag}[/] {labels.RULES[f.rule][0]} {area}{f.message}", soft_wrap=True
         )
@@ -75,6 +77,12 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
     console.print(
         f"[{style}]{verdict}[/]（{labels.TEXT['summary'].format(errors=counts['error'], warnings=counts['warning'], infos=counts['info'])}）"
     )
+
+
+def _verdict(kind: str) -> str:
+    """An area's verdict in the table: エラー, 警告 or OK, styled."""
+    word = labels.TEXT["ok"] if kind == "ok" else labels.SEVERITY[kind]
+    return f"[{_VERDICT_STYLE[kind]}]{word}[/]"
 
 
 def print_written(paths: list[Path]) -> None:

@@ -16,7 +16,7 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
 if TYPE_CHECKING:
     from geo_zaitaku.demand import DemandResult
-    from geo_zaitaku.sources.facilities import RowIssue
+    from geo_zaitaku.sources.tabular import RowIssue
 
 #: Files written by the command.
 DEMAND_FILES = ("demand.csv", "demand_units.csv")

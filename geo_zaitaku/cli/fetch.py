@@ -76,8 +76,7 @@ def fetch(
     actions = [a for a, on in (("n03", dataset is not None), ("--list", list_), ("--clear", clear)) if on]
     if len(actions) != 1:
         raise InputError(
-            "n03・--list・--clear のどれか1つを指定してください（例: geo-zaitaku fetch n03 --pref 43）。 / "
-            "give exactly one of: n03, --list, --clear.",
+            labels.error("fetch_one_action"),
             where="geo-zaitaku fetch",
         )
     if list_ or clear:
@@ -86,14 +85,17 @@ def fetch(
         ]
         if extra or force:
             raise InputError(
-                f"{actions[0]} には {', '.join(extra + (['--force'] if force else []))} を指定できません。 / "
-                f"{actions[0]} takes no other option.",
+                labels.error(
+                    "fetch_extra_options",
+                    action=actions[0],
+                    options=", ".join(extra + (["--force"] if force else [])),
+                ),
                 where="geo-zaitaku fetch",
             )
         return _clear() if clear else _list()
     if pref is None:
         raise InputError(
-            "--pref で都道府県を指定してください（例: --pref 43 または --pref 熊本県）。 / give --pref.",
+            labels.error("fetch_no_pref"),
             where="geo-zaitaku fetch n03",
         )
     code = prefecture_code(pref)

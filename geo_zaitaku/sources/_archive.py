@@ -34,6 +34,7 @@ import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import FetchError, InputError, size_text
 
 #: Largest total unpacked size of the archive accepted by default (bytes; 2 GB).
@@ -44,7 +45,7 @@ MAX_ENTRIES = 1_000
 _CHUNK = 1 << 16
 
 
-def unsafe_entry(info: zipfile.ZipInfo) -> str | None:
+def unsafe_entry(info: zipfile.ZipInfo) -> labels.Message | None:
     """Return why an archive entry must not be unpacked, or ``None`` if it is safe.
 
     Refused: absolute paths (``/x``, ``C:x``, ``\\\\server``), ``..`` components,
@@ -58,27 +59,27 @@ def unsafe_entry(info: zipfile.ZipInfo) -> str | None:
 
     Returns
     -------
-    str or None
-        The reason, in Japanese and English.
+    Message or None
+        The reason, in Japanese and English (:data:`geo_zaitaku.labels.ZIP_ENTRY_PROBLEMS`).
     """
     name = info.filename
     if "\x00" in name:
-        return "名前に NUL 文字があります / NUL in the name"
+        return labels.ZIP_ENTRY_PROBLEMS["nul"]
     posix = name.replace("\\", "/")
     if posix.startswith("/") or re.match(r"[A-Za-z]:", posix):
-        return "絶対パスです / absolute path"
+        return labels.ZIP_ENTRY_PROBLEMS["absolute"]
     if ".." in posix.split("/"):
-        return "「..」（上のフォルダ）を含みます / '..' component"
+        return labels.ZIP_ENTRY_PROBLEMS["parent"]
     if ":" in posix:
-        return "名前にコロン（:）があります / colon in the name"
+        return labels.ZIP_ENTRY_PROBLEMS["colon"]
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        return "シンボリックリンクです / symbolic link"
+        return labels.ZIP_ENTRY_PROBLEMS["symlink"]
     kind = stat.S_IFMT(mode)
     if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-        return "通常のファイルではありません / special file"
+        return labels.ZIP_ENTRY_PROBLEMS["special"]
     if info.flag_bits & 0x1:
-        return "暗号化されています / encrypted"
+        return labels.ZIP_ENTRY_PROBLEMS["encrypted"]
     return None
 
 
@@ -123,8 +124,7 @@ def check_zip(
         raise _not_a_zip(path, exc, url=url) from None
     if len(infos) > max_entries:
         raise _error(
-            f"zip の項目数が {len(infos):,} 個で、上限 {max_entries:,} 個を超えています。N03 の zip か確認してください。"
-            f" / the archive holds {len(infos):,} entries (limit {max_entries:,}).",
+            labels.error("zip_too_many_entries", max_entries=max_entries, n=len(infos)),
             **where,
         )
     total = 0
@@ -132,15 +132,13 @@ def check_zip(
         reason = unsafe_entry(info)
         if reason:
             raise _error(
-                f"zip に安全でない項目 {info.filename!r} があるため、展開せずに中止しました（{reason}）。"
-                "正規の N03 の zip か確認してください。 / unsafe archive entry refused; nothing was unpacked.",
+                labels.error("zip_unsafe_entry", filename=info.filename, reason=reason),
                 **where,
             )
         total += info.file_size
     if total > max_unpacked:
         raise _error(
-            f"zip を展開すると {size_text(total)} になり、上限 {size_text(max_unpacked)} を超えるため中止しました。"
-            f" / the archive would unpack to {size_text(total)} (limit {size_text(max_unpacked)}).",
+            labels.error("zip_too_large", size=size_text(total), limit=size_text(max_unpacked)),
             **where,
         )
     return infos
@@ -194,9 +192,7 @@ def safe_extract(
     wanted = None if members is None else set(members)
     missing = set() if wanted is None else wanted - {i.filename for i in infos}
     if missing:
-        raise InputError(
-            f"zip に {sorted(missing)} がありません。 / member(s) not in the archive.", path=path
-        )
+        raise InputError(labels.error("zip_missing_members", members=sorted(missing)), path=path)
     written: list[Path] = []
     total = 0
     try:
@@ -207,7 +203,7 @@ def safe_extract(
                 dest = (root / info.filename.replace("\\", "/")).resolve()
                 if not dest.is_relative_to(root) or dest == root:
                     raise InputError(
-                        f"zip の項目 {info.filename!r} が展開先の外を指しています。 / entry points outside the target.",
+                        labels.error("zip_entry_outside", filename=info.filename),
                         path=path,
                     )
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -217,8 +213,7 @@ def safe_extract(
                         total += len(chunk)
                         if total > max_unpacked:
                             raise InputError(
-                                f"zip の展開サイズが上限 {size_text(max_unpacked)} を超えたため中止しました。"
-                                f" / unpacked size exceeds {size_text(max_unpacked)}.",
+                                labels.error("zip_unpacked_too_large", limit=size_text(max_unpacked)),
                                 path=path,
                             )
                         out.write(chunk)
@@ -227,7 +222,7 @@ def safe_extract(
             f.unlink(missing_ok=True)
         if isinstance(exc, FileExistsError):
             raise InputError(
-                f"展開先に同じ名前のファイルがあります（{exc.filename}）。 / a file of that name already exists.",
+                labels.error("zip_target_exists", filename=exc.filename),
                 path=path,
             ) from None
         if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
@@ -236,7 +231,7 @@ def safe_extract(
     return written
 
 
-def _error(message: str, *, url: str | None = None, path: Path | None = None) -> InputError:
+def _error(message: labels.Message, *, url: str | None = None, path: Path | None = None) -> InputError:
     """A :class:`FetchError` naming ``url`` when there is one, else an InputError naming ``path``."""
     return FetchError(message, url=url) if url else InputError(message, path=path)
 
@@ -250,21 +245,10 @@ def _not_a_zip(path: Path, exc: BaseException, *, url: str | None = None) -> Inp
     except OSError:
         pass
     if head.startswith(b"PK"):
-        what = (
-            f"zip が途中で切れているか壊れています（{exc}）。"
-            "--force を付けてもう一度取得してください。 / the zip is truncated or corrupt; fetch again with --force."
-        )
-    elif not head:
-        what = "ファイルが空です。 / the file is empty."
-    else:
-        text = head.decode("utf-8", "replace").strip()
-        hint = (
-            "（HTML のページが返されました。URL を確認してください）"
-            if "<html" in text.lower() or "<!doctype" in text.lower()
-            else ""
-        )
-        what = (
-            f"zip ファイルではありません{hint}。先頭: {text[:60]!r}。 / not a zip file "
-            "(check the URL; a proxy or login page may have answered)."
-        )
-    return _error(what, url=url, path=path)
+        return _error(labels.error("zip_truncated", error=exc), url=url, path=path)
+    if not head:
+        return _error(labels.error("file_empty", what=labels.FILES["file"]), url=url, path=path)
+    text = head.decode("utf-8", "replace").strip()
+    html = "<html" in text.lower() or "<!doctype" in text.lower()
+    hint = labels.ERROR_PARTS["html_page"] if html else ""
+    return _error(labels.error("zip_not_zip", hint=hint, head=text[:60]), url=url, path=path)

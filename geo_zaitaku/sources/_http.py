@@ -35,7 +35,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from geo_zaitaku import __version__
+from geo_zaitaku import __version__, labels
 from geo_zaitaku._errors import FetchError, size_text
 from geo_zaitaku._io import atomic_path
 
@@ -150,9 +150,7 @@ def check_scheme(url: str) -> None:
         parts = urllib.parse.SplitResult("", "", "", "", "")
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise FetchError(
-            "URL は http:// か https:// で始まるものを指定してください。手元にある zip は "
-            "`geo-zaitaku check PLAN --units N03-....zip` のように --units で指定できます。 / "
-            "only http(s) URLs can be fetched; give a local zip to --units instead.",
+            labels.error("url_scheme"),
             url=url,
         )
 
@@ -184,19 +182,14 @@ def _content_length(response: http.client.HTTPResponse) -> int | None:
     return int(value.strip())
 
 
+#: HTTP statuses with their own hint (keys of :data:`geo_zaitaku.labels.ERROR_PARTS`).
+_HTTP_HINTS = {404: "http_404", 403: "http_403", 407: "http_407"}
+
+
 def _http_error(url: str, status: int, reason: str) -> FetchError:
-    hint = {
-        404: "ファイルがありません。都道府県コード・年版・URL を確認してください（その年版がまだ公開されていない場合もあります）",
-        403: "アクセスが拒否されました。プロキシや URL を確認してください",
-        407: "プロキシの認証が必要です。環境変数 HTTPS_PROXY に認証情報を含めて指定してください",
-    }.get(
-        status,
-        "サーバーが一時的に応答できない可能性があります。時間をおいて再実行してください"
-        if status >= 500
-        else "URL を確認してください",
-    )
+    hint = _HTTP_HINTS.get(status, "http_server" if status >= 500 else "http_other")
     return FetchError(
-        f"ダウンロードできませんでした: HTTP {status} {reason}。{hint}。 / HTTP error {status} {reason}.",
+        labels.error("http_status", status=status, reason=reason, hint=labels.ERROR_PARTS[hint]),
         url=url,
     )
 
@@ -204,47 +197,40 @@ def _http_error(url: str, status: int, reason: str) -> FetchError:
 def _connection_error(url: str, reason: object, timeout: float, *, during: int | None = None) -> FetchError:
     host = urllib.parse.urlsplit(url).hostname or url
     if isinstance(reason, socket.gaierror):
-        text = (
-            f"サーバー {host} に接続できません（名前解決に失敗）。インターネットに接続されているか確認してください。"
-            "オフラインのときは、別の端末でダウンロードした zip を --units で指定できます。 / "
-            "cannot resolve the host name: offline or DNS failure."
-        )
-    elif isinstance(reason, TimeoutError):
-        step = "ダウンロードの途中で" if during else ""
-        text = (
-            f"{step}サーバー {host} から {timeout:g} 秒間応答がないため中止しました。時間をおいて再実行するか、"
-            "--timeout を長くしてください。 / timed out" + (" during the download." if during else ".")
-        )
-    elif isinstance(reason, ConnectionRefusedError):
-        text = f"サーバー {host} に接続を拒否されました。URL とプロキシの設定を確認してください。 / connection refused."
-    elif isinstance(reason, ssl.SSLError | ssl.CertificateError):
-        text = (
-            f"サーバー {host} との暗号化通信（TLS）を確立できません（{reason}）。社内プロキシが証明書を差し替えている"
-            "場合は、その証明書を環境変数 SSL_CERT_FILE で指定してください。 / TLS failure."
-        )
-    elif during:
-        text = f"ダウンロードの途中で接続が切れました（{reason}）。もう一度実行してください。 / connection lost during the download."
-    else:
-        text = (
-            f"サーバー {host} に接続できません（{reason}）。インターネット接続とプロキシの設定を確認してください。"
-            " / cannot connect (offline?)."
-        )
-    return FetchError(text, url=url)
+        return FetchError(labels.error("connect_dns", host=host), url=url)
+    if isinstance(reason, TimeoutError) and during:
+        return FetchError(labels.error("download_timeout", host=host, timeout=timeout), url=url)
+    if isinstance(reason, TimeoutError):
+        return FetchError(labels.error("connect_timeout", host=host, timeout=timeout), url=url)
+    if isinstance(reason, ConnectionRefusedError):
+        return FetchError(labels.error("connect_refused", host=host), url=url)
+    if isinstance(reason, ssl.SSLError | ssl.CertificateError):
+        return FetchError(labels.error("connect_tls", host=host, reason=reason), url=url)
+    if during:
+        return FetchError(labels.error("download_lost", reason=reason), url=url)
+    return FetchError(labels.error("connect_failed", host=host, reason=reason), url=url)
 
 
 def _truncated(url: str, received: int, total: int | None) -> FetchError:
-    expected = "" if total is None else f"（予告 {total:,} バイトのうち {received:,} バイト）"
+    expected = "" if total is None else labels.ERROR_PARTS["announced"].format(total=total, received=received)
     return FetchError(
-        f"ダウンロードが途中で切れました{expected}。保存せずに破棄したので、もう一度実行してください。 / "
-        f"the download was cut short ({received:,} of {total if total is not None else '?'} bytes); nothing was kept.",
+        labels.error(
+            "download_truncated",
+            expected=expected,
+            received=received,
+            total=total if total is not None else "?",
+        ),
         url=url,
     )
 
 
 def _too_large(url: str, limit: int, *, announced: int | None = None) -> FetchError:
-    size = size_text(announced) if announced is not None else f"{size_text(limit)} 超"
+    size = (
+        size_text(announced)
+        if announced is not None
+        else labels.ERROR_PARTS["above_limit"].format(limit=size_text(limit))
+    )
     return FetchError(
-        f"ファイルが大きすぎます（{size}、上限 {size_text(limit)}）。正しい URL なら --max-mb で上限を上げてください。"
-        f" / the file is larger than the limit ({size_text(limit)}); raise it with --max-mb if the URL is right.",
+        labels.error("download_too_large", size=size, limit=size_text(limit)),
         url=url,
     )

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -47,12 +47,12 @@ import shapely
 
 from geo_zaitaku import codes, crs, labels, schema
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE
+from geo_zaitaku._io import LINE, TextTable
 from geo_zaitaku.sources import presets
 from geo_zaitaku.sources.address import AddressMatcher
 from geo_zaitaku.sources.presets import Preset
 from geo_zaitaku.sources.reference import unit_targets
-from geo_zaitaku.sources.tabular import read_table
+from geo_zaitaku.sources.tabular import RowIssue, read_table
 
 FUNCTION_FIELDS = schema.FUNCTION_FIELDS
 BOOLEAN_FIELDS = schema.FLAG_FIELDS
@@ -69,31 +69,6 @@ _TRUE = {"1", "true", "t", "yes", "y", "○", "◯", "〇", "●", "◎", "有",
 _FALSE = {"0", "false", "f", "no", "n", "×", "✕", "✖", "無", "なし", "いいえ", "不可", "-", "ー", "－", "―"}
 _KIND_BY_LABEL = {unicodedata.normalize("NFKC", ja): k for k, (ja, _en) in labels.KINDS.items()}
 _POINT_SPLIT = re.compile(r"[\s,、/;]+")
-
-
-@dataclass(frozen=True)
-class RowIssue:
-    """A row that was rejected, or kept with a note.
-
-    Attributes
-    ----------
-    source
-        File name.
-    line
-        Line number in the file (the header is line 1 unless a title row precedes it).
-    reason
-        Reason key (:data:`geo_zaitaku.labels.REASONS`) or note key.
-    message
-        Human-readable reason (Japanese / English).
-    name
-        The row's facility name, when it has one.
-    """
-
-    source: str
-    line: int
-    reason: str
-    message: str
-    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,8 +102,8 @@ class ImportLog:
             "preset_detected": self.preset_detected,
             "rows": self.rows,
             "placed": dict(self.placed),
-            "rejected": [vars(r) for r in self.rejected],
-            "notes": [vars(r) for r in self.notes],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "notes": [r.to_dict() for r in self.notes],
         }
 
 
@@ -227,26 +202,93 @@ def header_hints() -> tuple[str, ...]:
 def _load_one(
     path: Path, placer: _Placer, chosen: Preset | None, seen_ids: set[str]
 ) -> tuple[gpd.GeoDataFrame, ImportLog]:
+    """Read one facility file, place its rows and say what became of each: read ->
+    parse -> place -> classify -> assemble."""
+    cells = _read_cells(path, chosen)
+    notes: list[RowIssue] = []
+    rejected: list[RowIssue] = []
+    out = _fields_frame(cells, path.stem, seen_ids, notes)
+    location = _parse_location(cells)
+    out["municipality_code"] = location.mcode
+    placed = placer.place(
+        location.x,
+        location.y,
+        cells.preset.crs,
+        location.mcode,
+        location.pref,
+        cells.get["address"],
+        cells.names,
+    )
+    facts = _Facts.of(cells, location, placed)
+    reasons = _first(_REJECTIONS, facts)
+    note_keys = _first(_NOTES, facts)
+    for i, (reason, key) in enumerate(zip(reasons, note_keys, strict=True)):
+        if reason is not None:
+            rejected.append(_rejected_issue(cells, location, placed, i, reason))
+        elif key is not None:
+            notes.append(_placement_note(cells, location, placed, i, key))
+    frame = _placed_frame(out, placed, reasons)
+    return frame, _import_log(cells, frame, rejected, notes, detected=chosen is None)
+
+
+def _import_log(
+    cells: _Cells, frame: pd.DataFrame, rejected: list[RowIssue], notes: list[RowIssue], *, detected: bool
+) -> ImportLog:
+    """What became of every row of one file (``placed`` counts ``address`` only when
+    some row was placed by its address)."""
+    counts = {k: int((frame["placed_by"] == k).sum()) for k in labels.PLACED_BY}
+    return ImportLog(
+        source=str(cells.table.path),
+        encoding=cells.table.encoding,
+        rows=len(cells.names),
+        placed=MappingProxyType({k: v for k, v in counts.items() if k != "address" or v}),
+        rejected=tuple(rejected),
+        notes=tuple(sorted(notes, key=lambda r: r.line)),
+        preset=cells.preset.label,
+        preset_detected=detected,
+        credit=cells.preset.credit,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Cells:
+    """One facility file read with its preset: every field's cells, row by row (the
+    preset's value mappings and constants applied)."""
+
+    table: TextTable
+    preset: Preset
+    found: Mapping[str, str | None]
+    get: Mapping[str, list[str | None]]
+    source: str
+    lines: np.ndarray
+    names: list[str]
+
+
+def _read_cells(path: Path, chosen: Preset | None) -> _Cells:
+    """Read a facility file and take each field's column (see :func:`_find_columns`)."""
     hints = chosen.header_names() if chosen is not None else header_hints()
-    table = read_table(path, what="施設CSV", header_hint=hints)
+    table = read_table(path, what=labels.FILES["facilities"], header_hint=hints)
     raw = table.frame
-    source = Path(table.path).name
     preset = chosen if chosen is not None else presets.detect_preset(raw.columns, path.name)
     found = _find_columns(raw, preset, table.path, table.header_line)
     n = len(raw)
-    lines = raw[LINE].to_numpy()
     get = {f: (raw[c].tolist() if c is not None else [None] * n) for f, c in found.items()}
     for f, mapping in preset.values.items():
         get[f] = [None if v is None else mapping.get(presets.value_key(v), v) for v in get[f]]
     for f, value in preset.constants.items():
         get[f] = [value if v is None else v for v in get[f]]
     names = [v or "" for v in get["name"]]
-    notes: list[RowIssue] = []
-    rejected: list[RowIssue] = []
-    out = pd.DataFrame({"line": lines})
+    return _Cells(table, preset, found, get, Path(table.path).name, raw[LINE].to_numpy(), names)
+
+
+def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowIssue]) -> pd.DataFrame:
+    """The rows' own fields (id, name, kind, text and yes/no fields); ids renamed and
+    unreadable yes/no cells are noted in ``notes``."""
+    get, source = cells.get, cells.source
+    out = pd.DataFrame({"line": cells.lines})
     out["source"] = source
     out["name"] = get["name"]
-    out["id"] = _ids(get["id"], lines, path.stem, source, seen_ids, notes)
+    out["id"] = _ids(get["id"], cells.lines, stem, source, seen_ids, notes)
     out["kind"] = [_kind(v) for v in get["kind"]]
     for f in ("phone", "address", "url"):
         out[f] = get[f]
@@ -255,102 +297,151 @@ def _load_one(
         values = [parsed[v] for v in get[f]]
         for i, b in enumerate(values):
             if b is _BAD:
-                column = found[f] or f
-                notes.append(
-                    RowIssue(
-                        source,
-                        int(lines[i]),
-                        "bad_boolean",
-                        f"{column}={get[f][i]!r}: {labels.REASONS['bad_boolean']}",
-                        names[i],
-                    )
-                )
+                message = labels.REASONS["bad_boolean"].with_prefix(f"{cells.found[f] or f}={get[f][i]!r}: ")
+                notes.append(RowIssue(source, int(cells.lines[i]), "bad_boolean", message, cells.names[i]))
                 values[i] = None
         out[f] = pd.array(values, dtype="boolean")
-    x, y, bad_xy = _coordinates(get, found, preset)
-    mcode, row_pref, bad_code, pref_level = _codes(get["municipality_code"], get["prefecture_code"])
-    out["municipality_code"] = mcode
-    placed = placer.place(x, y, preset.crs, mcode, row_pref, get["address"], names)
-    reasons: list[str | None] = []
-    for i in range(n):
-        if not names[i]:
-            reasons.append("no_name")
-        elif placed.other_pref[i] is not None:
-            reasons.append("other_prefecture")
-        elif placed.unit[i] is not None:
-            reasons.append(None)
-        elif bad_xy[i]:
-            reasons.append("bad_coordinates")
-        elif not np.isnan(placed.lat[i]):
-            reasons.append("outside")
-        elif bad_code[i]:
-            reasons.append("bad_code")
-        elif mcode[i] is not None:
-            reasons.append("ambiguous_code" if placed.code_ambiguous[i] else "unknown_code")
-        elif placed.address_status[i] == "ambiguous":
-            reasons.append("address_ambiguous")
-        elif pref_level[i]:
-            reasons.append("unknown_code")
-        else:
-            reasons.append("no_location")
-    for i, r in enumerate(reasons):
-        line = int(lines[i])
-        if r is not None:
-            detail = _detail(r, i, get, placed, mcode)
-            rejected.append(RowIssue(source, line, r, _with_detail(labels.REASONS[r], detail), names[i]))
-            continue
-        how = placed.placed_by[i]
-        if how in ("code", "address") and (bad_xy[i] or not np.isnan(placed.lat[i])):
-            key = "bad_coordinates" if bad_xy[i] else "outside"
-            by = labels.PLACED_BY[how]
-            notes.append(
-                RowIssue(source, line, key, _with_detail(labels.REASONS[key], f"（{by}で配置）"), names[i])
-            )
-        elif how == "address" and (bad_code[i] or mcode[i] is not None):
-            key = (
-                "bad_code"
-                if bad_code[i]
-                else ("ambiguous_code" if placed.code_ambiguous[i] else "unknown_code")
-            )
-            detail = _detail(key, i, get, placed, mcode) + f"（{labels.PLACED_BY['address']}で配置）"
-            notes.append(RowIssue(source, line, key, _with_detail(labels.REASONS[key], detail), names[i]))
-        elif how == "swapped":
-            notes.append(
-                RowIssue(
-                    source,
-                    line,
-                    "swapped",
-                    "緯度と経度が入れ替わっていたため入れ替えました / lat and lon were swapped",
-                    names[i],
-                )
-            )
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class _Location:
+    """Where the rows say they are: source coordinates (NaN when missing), codes, and
+    which cells could not be read."""
+
+    x: np.ndarray
+    y: np.ndarray
+    bad_xy: np.ndarray
+    mcode: list[str | None]
+    pref: list[str | None]
+    bad_code: list[bool]
+    pref_level: list[bool]
+
+
+def _parse_location(cells: _Cells) -> _Location:
+    x, y, bad_xy = _coordinates(cells.get, cells.found, cells.preset)
+    mcode, pref, bad_code, pref_level = _codes(cells.get["municipality_code"], cells.get["prefecture_code"])
+    return _Location(x, y, bad_xy, mcode, pref, bad_code, pref_level)
+
+
+@dataclass(frozen=True, eq=False)
+class _Facts:
+    """What decides every row's fate, one boolean array per fact (the tests of
+    :data:`_REJECTIONS` and :data:`_NOTES`)."""
+
+    named: np.ndarray
+    other_prefecture: np.ndarray
+    placed: np.ndarray
+    by_point: np.ndarray
+    by_code: np.ndarray
+    by_address: np.ndarray
+    by_swapped: np.ndarray
+    has_point: np.ndarray
+    bad_xy: np.ndarray
+    bad_code: np.ndarray
+    has_code: np.ndarray
+    code_ambiguous: np.ndarray
+    address_ambiguous: np.ndarray
+    pref_level: np.ndarray
+
+    @classmethod
+    def of(cls, cells: _Cells, location: _Location, placed: _Placement) -> _Facts:
+        by = np.array(placed.placed_by, dtype=object)
+        return cls(
+            named=np.array([bool(n) for n in cells.names], dtype=bool),
+            other_prefecture=np.array([p is not None for p in placed.other_pref], dtype=bool),
+            placed=np.array([u is not None for u in placed.unit], dtype=bool),
+            by_point=by == "point",
+            by_code=by == "code",
+            by_address=by == "address",
+            by_swapped=by == "swapped",
+            has_point=~np.isnan(placed.lat),
+            bad_xy=np.asarray(location.bad_xy, dtype=bool),
+            bad_code=np.array(location.bad_code, dtype=bool),
+            has_code=np.array([c is not None for c in location.mcode], dtype=bool),
+            code_ambiguous=np.array(placed.code_ambiguous, dtype=bool),
+            address_ambiguous=np.array([s == "ambiguous" for s in placed.address_status], dtype=bool),
+            pref_level=np.array(location.pref_level, dtype=bool),
+        )
+
+
+#: A table of outcomes tried in order: (key, test of every row at once).
+_Table = tuple[tuple[str | None, Callable[[_Facts], np.ndarray]], ...]
+
+#: Why a row is rejected, tried in this order: the first test that holds gives the
+#: reason (a key of :data:`geo_zaitaku.labels.REASONS`); ``None``: the row is placed.
+_REJECTIONS: _Table = (
+    ("no_name", lambda f: ~f.named),
+    ("other_prefecture", lambda f: f.other_prefecture),
+    (None, lambda f: f.placed),
+    ("bad_coordinates", lambda f: f.bad_xy),
+    ("outside", lambda f: f.has_point),
+    ("bad_code", lambda f: f.bad_code),
+    ("ambiguous_code", lambda f: f.has_code & f.code_ambiguous),
+    ("unknown_code", lambda f: f.has_code),
+    ("address_ambiguous", lambda f: f.address_ambiguous),
+    ("unknown_code", lambda f: f.pref_level),  # a prefecture's own code
+    ("no_location", lambda f: np.ones_like(f.named)),
+)
+
+#: Notes on a placed row, tried in this order (at most one per row): a point or code
+#: the row was not placed by, or its coordinates swapped. A row placed by its point
+#: has none.
+_NOTES: _Table = (
+    ("bad_coordinates", lambda f: (f.by_code | f.by_address) & f.bad_xy),
+    ("outside", lambda f: (f.by_code | f.by_address) & f.has_point),
+    ("bad_code", lambda f: f.by_address & f.bad_code),
+    ("ambiguous_code", lambda f: f.by_address & f.has_code & f.code_ambiguous),
+    ("unknown_code", lambda f: f.by_address & f.has_code),
+    ("swapped", lambda f: f.by_swapped),
+)
+
+
+def _first(table: _Table, facts: _Facts) -> list[str | None]:
+    """For every row, the key of the first entry of ``table`` whose test holds
+    (``None`` when none does)."""
+    tests = [np.asarray(test(facts), dtype=bool) for _, test in table]
+    keys = [key for key, _ in table]
+    first = np.select(tests, list(range(len(keys))), default=len(keys))
+    keys.append(None)
+    return [keys[i] for i in first.tolist()]
+
+
+def _rejected_issue(cells: _Cells, location: _Location, placed: _Placement, i: int, reason: str) -> RowIssue:
+    detail = _detail(reason, i, cells.get, placed, location.mcode)
+    message = labels.REASONS[reason].with_detail(detail)
+    return RowIssue(cells.source, int(cells.lines[i]), reason, message, cells.names[i])
+
+
+def _placement_note(cells: _Cells, location: _Location, placed: _Placement, i: int, key: str) -> RowIssue:
+    """The note ``key`` (of :data:`_NOTES`) on placed row ``i``."""
+    if key == "swapped":
+        message = labels.ISSUES["swapped"]
+    else:
+        by = labels.DETAILS["placed_by"].format(by=labels.PLACED_BY[placed.placed_by[i] or ""])
+        own = (
+            ""
+            if key in ("bad_coordinates", "outside")
+            else _detail(key, i, cells.get, placed, location.mcode)
+        )
+        message = labels.REASONS[key].with_detail(own + by)
+    return RowIssue(cells.source, int(cells.lines[i]), key, message, cells.names[i])
+
+
+def _placed_frame(out: pd.DataFrame, placed: _Placement, reasons: Sequence[str | None]) -> gpd.GeoDataFrame:
+    """The placed rows as a facilities frame (points where the row has one)."""
     out["unit"] = placed.unit
     out["placed_by"] = placed.placed_by
     out["lon"] = placed.lon
     out["lat"] = placed.lat
     keep = np.array([r is None for r in reasons], dtype=bool)
     out = out.loc[keep].reset_index(drop=True)
-    has_point = ~np.isnan(out["lat"].to_numpy(dtype=float))
+    lon, lat = out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float)
+    has_point = ~np.isnan(lat)
     geometry = np.full(len(out), None, dtype=object)
-    geometry[has_point] = shapely.points(
-        out["lon"].to_numpy(dtype=float)[has_point], out["lat"].to_numpy(dtype=float)[has_point]
-    )
+    geometry[has_point] = shapely.points(lon[has_point], lat[has_point])
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, crs=crs.GEOGRAPHIC), crs=crs.GEOGRAPHIC)
-    frame = frame[list(FACILITY_COLUMNS)]
-    counts = {k: int((out["placed_by"] == k).sum()) for k in labels.PLACED_BY}
-    placed_counts = {k: v for k, v in counts.items() if k != "address" or v}
-    log = ImportLog(
-        source=str(table.path),
-        encoding=table.encoding,
-        rows=n,
-        placed=MappingProxyType(placed_counts),
-        rejected=tuple(rejected),
-        notes=tuple(sorted(notes, key=lambda r: r.line)),
-        preset=preset.label,
-        preset_detected=chosen is None,
-        credit=preset.credit,
-    )
-    return frame, log
+    return frame[list(FACILITY_COLUMNS)]
 
 
 def _find_columns(raw: pd.DataFrame, preset: Preset, path: Path, header_line: int) -> dict[str, str | None]:
@@ -358,19 +449,20 @@ def _find_columns(raw: pd.DataFrame, preset: Preset, path: Path, header_line: in
     found = {
         f: next((n for n in preset.columns.get(f, ()) if n in raw.columns), None) for f in presets.FIELDS
     }
-    where = f"行 {header_line}"
+    where = labels.at_line(header_line)
     for f in preset.required:
         if found[f] is None:
             header = preset.columns[f][0]
             raise InputError(
-                f"指定された列「{header}」（{f}）がありません。見つかった列: {_cols(raw)} / column {header!r} not found.",
+                labels.error("facility_column_missing", header=header, field=f, found=_cols(raw)),
                 path=path,
                 where=where,
             )
     if found["name"] is None:
         raise InputError(
-            f"名称の列（{', '.join(preset.columns.get('name', ()))}）がありません。見つかった列: {_cols(raw)}。"
-            "列名が違うときは --name-col で指定してください。 / no name column (use --name-col).",
+            labels.error(
+                "facility_no_name_column", names=", ".join(preset.columns.get("name", ())), found=_cols(raw)
+            ),
             path=path,
             where=where,
         )
@@ -379,11 +471,9 @@ def _find_columns(raw: pd.DataFrame, preset: Preset, path: Path, header_line: in
     if not has_xy and found["municipality_code"] is None and not has_address:
         hint = ""
         if found["address"] is not None:
-            hint = f"住所の列「{found['address']}」だけで配置するには --address-col {found['address']} を指定してください。"
+            hint = labels.ERROR_PARTS["address_only_hint"].format(column=found["address"])
         raise InputError(
-            "位置を表す列がありません。緯度・経度の列（lat, lon / 緯度, 経度）か市区町村コードの列"
-            f"（municipality_code / 市区町村コード）が必要です（列名が違うときは --lat-col・--lon-col・--code-col）。{hint}"
-            f"見つかった列: {_cols(raw)} / no usable coordinate columns (lat/lon) and no municipality_code column.",
+            labels.error("facility_no_location_columns", hint=hint, found=_cols(raw)),
             path=path,
             where=where,
         )
@@ -406,14 +496,8 @@ def _ids(
             k += 1
             fid = f"{base}#{k}"
         if k > 1:
-            notes.append(
-                RowIssue(
-                    source,
-                    int(line),
-                    "duplicate_id",
-                    f"ID {base!r} が重複しているため {fid!r} としました / duplicate id renamed",
-                )
-            )
+            message = labels.ISSUES["duplicate_id"].format(id=base, renamed=fid)
+            notes.append(RowIssue(source, int(line), "duplicate_id", message))
         seen_ids.add(fid)
         ids.append(fid)
     return ids
@@ -623,32 +707,27 @@ def _in_japan(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def _detail(
     reason: str, i: int, get: Mapping[str, list[str | None]], placed: _Placement, mcode: list[str | None]
 ) -> str:
-    """The row's own values behind a rejection, appended to the reason text."""
+    """The row's own values behind a rejection, appended to the reason's Japanese text
+    (:data:`geo_zaitaku.labels.DETAILS`)."""
+    d = labels.DETAILS
     if reason == "other_prefecture":
         code = placed.other_pref[i] or ""
-        return f"（{codes.PREFECTURES.get(code, code)}）"
+        return d["prefecture"].format(pref=codes.PREFECTURES.get(code, code))
     if reason == "outside":
-        return f"（緯度 {placed.lat[i]:.6f}, 経度 {placed.lon[i]:.6f}）"
+        return d["point"].format(lat=placed.lat[i], lon=placed.lon[i])
     if reason == "bad_coordinates":
         values = [v for v in (get["lat"][i], get["lon"][i], get["point"][i]) if v is not None]
-        return f"（{', '.join(values)}）"
+        return d["values"].format(values=", ".join(values))
     if reason in ("bad_code", "unknown_code", "ambiguous_code"):
         raw = " ".join(v for v in (get["prefecture_code"][i], get["municipality_code"][i]) if v)
-        extra = ""
-        if reason == "unknown_code" and mcode[i] is None:
-            extra = "（都道府県のコードで、市区町村を特定できません）"
-        return f": {raw}{extra}"
+        extra = d["prefecture_code"] if reason == "unknown_code" and mcode[i] is None else ""
+        return d["code"].format(code=raw, extra=extra)
     if reason == "address_ambiguous":
-        return f": {get['address'][i]}（候補: {'・'.join(placed.address_candidates[i])}）"
+        candidates = "・".join(placed.address_candidates[i])
+        return d["address_candidates"].format(address=get["address"][i], candidates=candidates)
     if reason == "no_location" and placed.address_status[i] == "unknown":
-        return f"（住所「{get['address'][i]}」の先頭に市区町村名が見つかりません）"
+        return d["address_unknown"].format(address=get["address"][i])
     return ""
-
-
-def _with_detail(text: str, detail: str) -> str:
-    """Insert ``detail`` after the Japanese half of a ``"日本語 / English"`` text."""
-    ja, sep, en = text.partition(" / ")
-    return f"{ja}{detail}{sep}{en}"
 
 
 _BAD = object()

@@ -156,8 +156,7 @@ def check_year(year: int | str) -> int:
     if text.isascii() and text.isdigit() and 1920 <= int(text) <= 2100:
         return int(text)
     raise InputError(
-        f"年版 {str(year)!r} が正しくありません。西暦4桁で指定してください（例: 2024）。 / "
-        "the year must be four digits (e.g. 2024).",
+        labels.error("fetch_bad_year", year=str(year)),
         where="--year",
     )
 
@@ -191,9 +190,7 @@ def n03_url(pref: int | str, year: int | str = DEFAULT_YEAR) -> str:
     y = check_year(year)
     if y < FIRST_URL_YEAR:
         raise InputError(
-            f"{y}年版の N03 のURLは分かりません（{FIRST_URL_YEAR}年版以降に対応）。国土数値情報の N03 のページで"
-            "zip のURLを調べ、--url で指定してください。 / no known URL for editions before "
-            f"{FIRST_URL_YEAR}; pass the zip's URL with --url.",
+            labels.error("fetch_no_url", y=y, first=FIRST_URL_YEAR),
             where="--year",
         )
     date = f"{y}0101" if y >= 2020 else f"{y % 100:02d}0101"
@@ -273,10 +270,7 @@ def require_cached(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
     if path is None:
         name = codes.PREFECTURES[code]
         raise InputError(
-            f"{name}（{code}）{y}年版の境界データがまだ取得されていません。先に "
-            f"`geo-zaitaku fetch n03 --pref {code} --year {y}` を実行するか、--units で境界ファイルを"
-            f"指定してください。 / boundaries for {code} ({y}) are not cached: run "
-            f"`geo-zaitaku fetch n03 --pref {code} --year {y}` first, or pass --units.",
+            labels.error("fetch_not_cached", name=name, code=code, y=y),
             where="--pref",
         )
     return path
@@ -434,11 +428,11 @@ def read_n03_zip(
     """
     from geo_zaitaku import units
 
-    path = check_input_path(path, what="N03 の zip")
+    path = check_input_path(path, what=labels.FILES["n03_zip"])
     infos = check_zip(path, max_unpacked=max_unpacked, max_entries=max_entries)
     chosen, needed = _boundary_members(infos)
     if not chosen:
-        raise InputError(_NO_BOUNDARIES, path=path)
+        raise InputError(labels.error("n03_zip_no_boundaries"), path=path)
     frames = []
     work = cache_dir()
     work.mkdir(parents=True, exist_ok=True)
@@ -448,19 +442,13 @@ def read_n03_zip(
             try:
                 raw = units.read_boundary_file(Path(tmp, *PurePosixPath(member.replace("\\", "/")).parts))
             except InputError as exc:
-                raise InputError(exc.detail, path=path, where=member) from None
+                raise InputError(exc.message, path=path, where=member) from None
             frames.append(raw.assign(_source=f"{path}!{member}"))
     raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     raw, duplicates = units.merge_copies(raw)  # a code in two members: same shape once, else refused
     frame = gpd.GeoDataFrame(_as_n03(raw), geometry="geometry", crs=crs.GEOGRAPHIC)
     frame.attrs["duplicates"] = duplicates
     return frame, chosen
-
-
-_NO_BOUNDARIES = (
-    "zip の中に境界ファイル（.geojson または .shp）がありません。N03（行政区域）の zip か確認してください。"
-    " / no .geojson or .shp inside the zip."
-)
 
 
 def _boundary_members(infos: list[zipfile.ZipInfo]) -> tuple[list[str], set[str]]:
@@ -486,7 +474,7 @@ def _check_download(path: Path, url: str, max_unpacked: int, max_entries: int) -
     """Accept a downloaded file only if it is a safe zip holding boundary files."""
     infos = check_zip(path, max_unpacked=max_unpacked, max_entries=max_entries, url=url)
     if not _boundary_members(infos)[0]:
-        raise FetchError(_NO_BOUNDARIES, url=url)
+        raise FetchError(labels.error("n03_zip_no_boundaries"), url=url)
 
 
 # --- the cache ----------------------------------------------------------------------

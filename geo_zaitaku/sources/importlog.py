@@ -27,8 +27,9 @@ import pandas as pd
 
 from geo_zaitaku import labels, schema
 from geo_zaitaku._io import write_csv, write_text
-from geo_zaitaku.sources.facilities import FacilityImport, ImportLog, RowIssue
+from geo_zaitaku.sources.facilities import FacilityImport, ImportLog
 from geo_zaitaku.sources.keyinst import FIELDS, METHODS, STATUS, ListMatch
+from geo_zaitaku.sources.tabular import RowIssue
 
 #: Files written by :func:`write_import`.
 IMPORT_FILES = ("facilities.csv", "import_log.md", "import_issues.csv")
@@ -100,9 +101,11 @@ def import_markdown(
     lines = [f"# {t['title']}", ""]
     if units is not None:
         sources = ", ".join(_md(s) for s in units.attrs.get("sources", [])) or "-"
-        lines.append(f"- {t['boundaries']}: {sources}（{len(units)}単位・{units.attrs.get('level', '')}）")
+        units_count = t["units_count"].format(n=len(units), level=units.attrs.get("level", ""))
+        lines.append(f"- {t['boundaries']}: {sources}{units_count}")
     if written:
-        lines.append(f"- {t['outputs']}: {'・'.join(written)}（施設 {len(result.frame):,}件）")
+        count = t["facility_count"].format(n=len(result.frame))
+        lines.append(f"- {t['outputs']}: {'・'.join(written)}{count}")
     lines += ["", f"**{t['total'].format(**totals(result.logs))}**", ""]
     header = [t["file"], t["preset"], t["encoding"], t["rows"], *(t[k] for k in _METHODS)]
     header += [t["rejected"], t["corrected"]]
@@ -140,10 +143,12 @@ def import_markdown(
         lines.append("- " + t["list"].format(what=what, file=Path(m.source).name, n=len(m.entries), **counts))
         methods = Counter(e.method for e in m.entries if e.status == "matched")
         if methods:
-            lines.append("- 一致の方法: " + "・".join(f"{METHODS[k]} {v}" for k, v in methods.most_common()))
+            lines.append(
+                f"- {t['methods']}: " + "・".join(f"{METHODS[k]} {v}" for k, v in methods.most_common())
+            )
         lines += ["", _row([t["line"], t["name"], t["result"], t["detail"]]), "|---|---|---|---|"]
         for e in m.entries:
-            detail = e.message.split(" / ")[0]
+            detail = e.message.ja
             if e.status == "matched":
                 detail = f"{detail}（{METHODS.get(e.method, e.method)}）"
             lines.append(_row([str(e.line), e.name, STATUS[e.status], detail]))
@@ -188,15 +193,15 @@ def encoding_name(encoding: str) -> str:
 def _reason(key: str) -> str:
     if key in labels.NOTES:
         return labels.NOTES[key]
-    text = labels.REASONS.get(key)
-    return text.split(" / ")[0] if text else key
+    reason = labels.REASONS.get(key)
+    return reason.ja if reason is not None else key
 
 
 def _issue_table(items: Sequence[RowIssue], csv_name: str) -> list[str]:
     t = labels.IMPORT_TEXT
     out = [_row([t["line"], t["name"], t["reason"]]), "|---|---|---|"]
     for r in items[:MD_LIMIT]:
-        out.append(_row([str(r.line), r.name, r.message.split(" / ")[0]]))
+        out.append(_row([str(r.line), r.name, r.message.ja]))
     if len(items) > MD_LIMIT:
         out.append("")
         out.append(t["more"].format(n=len(items) - MD_LIMIT, file=csv_name))

@@ -32,7 +32,7 @@ from types import MappingProxyType
 import geopandas as gpd
 import pandas as pd
 
-from geo_zaitaku import codes
+from geo_zaitaku import codes, labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE
 from geo_zaitaku.lookup import UnitLookup, name_key
@@ -60,16 +60,12 @@ LIST_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "is_24h": ("is_24h", "24h", "24時間", "24時間対応"),
     }
 )  # fmt: skip
-#: Flags a list can set, with the Japanese name of the list.
-FIELDS: Mapping[str, str] = MappingProxyType(
-    {"key_institution": "積極的医療機関リスト", "hub": "連携拠点リスト"}
-)
-#: Statuses of an entry: id -> Japanese.
-STATUS = MappingProxyType({"matched": "一致", "ambiguous": "候補が複数", "unmatched": "一致なし"})
-#: Ways an entry was matched: id -> Japanese.
-METHODS = MappingProxyType(
-    {"code": "コード", "name": "名称", "name_municipality": "名称＋市区町村", "name_address": "名称＋住所"}
-)
+#: Flags a list can set, with the Japanese name of the list (:data:`geo_zaitaku.labels.LISTS`).
+FIELDS: Mapping[str, str] = labels.LISTS
+#: Statuses of an entry: id -> Japanese (:data:`geo_zaitaku.labels.LIST_STATUS`).
+STATUS: Mapping[str, str] = labels.LIST_STATUS
+#: Ways an entry was matched: id -> Japanese (:data:`geo_zaitaku.labels.LIST_METHODS`).
+METHODS: Mapping[str, str] = labels.LIST_METHODS
 
 # Corporation types, longest first (after NFKC; 「㈱」 becomes 「(株)」).
 _CORPORATE_TYPES = tuple(
@@ -129,7 +125,7 @@ class EntryMatch:
     facilities
         The facility id matched, or the candidates' ids when ambiguous.
     message
-        Reason or detail (Japanese / English).
+        Reason or detail, in Japanese and English (:data:`geo_zaitaku.labels.MATCHES`).
     """
 
     line: int
@@ -137,7 +133,18 @@ class EntryMatch:
     status: str
     method: str = ""
     facilities: tuple[str, ...] = ()
-    message: str = ""
+    message: labels.Message = labels.NO_MESSAGE
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (the message as one text, ``"日本語 / English"``)."""
+        return {
+            "line": self.line,
+            "name": self.name,
+            "status": self.status,
+            "method": self.method,
+            "facilities": self.facilities,
+            "message": str(self.message),
+        }
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,7 @@ class ListMatch:
             "source": self.source,
             "field": self.field,
             "counts": self.counts(),
-            "entries": [vars(e) for e in self.entries],
+            "entries": [e.to_dict() for e in self.entries],
         }
 
 
@@ -255,7 +262,7 @@ def address_key(text: str | None) -> str:
     return t.strip("-")
 
 
-def read_list(path: str | Path, *, what: str = "積極的医療機関リスト") -> tuple[ListEntry, ...]:
+def read_list(path: str | Path, *, what: str = labels.LISTS["key_institution"]) -> tuple[ListEntry, ...]:
     """Read a list of institutions (CSV/TSV or ``.xlsx``; a title row may precede the header).
 
     Raises
@@ -270,10 +277,9 @@ def read_list(path: str | Path, *, what: str = "積極的医療機関リスト")
     if found["name"] is None and found["code"] is None:
         cols = ", ".join(c for c in raw.columns if c != LINE)
         raise InputError(
-            f"{what}に名称の列（{', '.join(LIST_COLUMNS['name'][:6])} など）も医療機関コードの列もありません。"
-            f"見つかった列: {cols} / the list has neither a name nor a code column.",
+            labels.error("list_no_columns", what=what, names=", ".join(LIST_COLUMNS["name"][:6]), found=cols),
             path=table.path,
-            where=f"行 {table.header_line}",
+            where=labels.at_line(table.header_line),
         )
     n = len(raw)
     get = {f: (raw[c].tolist() if c is not None else [None] * n) for f, c in found.items()}
@@ -357,7 +363,7 @@ def match_list(
     ListMatch
     """
     if field not in FIELDS:
-        raise InputError(f"field は {', '.join(FIELDS)} のいずれかです。 / unknown field {field!r}.")
+        raise InputError(labels.error("list_unknown_field", field=field, fields=", ".join(FIELDS)))
     index = _Index(facilities)
     lookup = UnitLookup(units)
     addresses = AddressMatcher(units)
@@ -367,21 +373,21 @@ def match_list(
 
 def _entry_units(
     entry: ListEntry, lookup: UnitLookup, addresses: AddressMatcher
-) -> tuple[frozenset[str] | None, str]:
-    """The units an entry says it is in (``None``: unknown), and a note when its
-    municipality or address could not be read."""
+) -> tuple[frozenset[str] | None, labels.Message | None]:
+    """The units an entry says it is in (``None``: unknown), and why it cannot match
+    when its address is in a prefecture the units do not cover."""
     if entry.municipality:
         r = lookup.resolve(entry.municipality)
         if r.codes:
-            return frozenset(r.codes), ""
+            return frozenset(r.codes), None
     if entry.address:
         m = addresses.match(entry.address)
         if m.codes:
-            return frozenset(m.codes), ""
+            return frozenset(m.codes), None
         if m.status == "other_prefecture":
             pref = codes.PREFECTURES.get(m.pref_code or "", m.pref_code)
-            return frozenset(), f"住所が境界データにない都道府県（{pref}）です"
-    return None, ""
+            return frozenset(), labels.MATCHES["other_prefecture"].format(pref=pref)
+    return None, None
 
 
 def _match_one(entry: ListEntry, index: _Index, lookup: UnitLookup, addresses: AddressMatcher) -> EntryMatch:
@@ -390,7 +396,7 @@ def _match_one(entry: ListEntry, index: _Index, lookup: UnitLookup, addresses: A
     want_address = address_key(entry.address)
     code = _digits(entry.code)
     if not name and not code:
-        return EntryMatch(line, name, "unmatched", message="名称もコードもありません / neither name nor code")
+        return EntryMatch(line, name, "unmatched", message=labels.MATCHES["no_name_or_code"])
     if code:
         hits = index.code_candidates(code)
         if len(hits) > 1 and name:
@@ -400,7 +406,7 @@ def _match_one(entry: ListEntry, index: _Index, lookup: UnitLookup, addresses: A
         if len(hits) == 1:
             return _matched(line, name, "code", hits[0], index)
         if len(hits) > 1:
-            return _ambiguous(line, name, hits, index, f"コード {code} に当たる施設が複数あります")
+            return _ambiguous(line, name, hits, index, labels.MATCH_PARTS["same_code"].format(code=code))
     elsewhere: list[int] = []
     for key in institution_keys(name) if name else ():
         hits = index.by_key.get(key, [])
@@ -421,11 +427,9 @@ def _match_one(entry: ListEntry, index: _Index, lookup: UnitLookup, addresses: A
                 local, method = same, "name_address"
         if len(local) == 1:
             return _matched(line, name, method, local[0], index)
-        return _ambiguous(line, name, local, index, "名称が一致する施設が複数あります")
-    if unit_note:
-        return EntryMatch(
-            line, name, "unmatched", message=f"{unit_note} / the address is in another prefecture"
-        )
+        return _ambiguous(line, name, local, index, labels.MATCH_PARTS["same_name"])
+    if unit_note is not None:
+        return EntryMatch(line, name, "unmatched", message=unit_note)
     if elsewhere:
         where = "・".join(dict.fromkeys(lookup.display(index.units[i] or "") for i in elsewhere))
         return EntryMatch(
@@ -433,21 +437,16 @@ def _match_one(entry: ListEntry, index: _Index, lookup: UnitLookup, addresses: A
             name,
             "unmatched",
             facilities=tuple(index.ids[i] for i in elsewhere),
-            message=f"同じ名称の施設は別の市区町村（{where}）にあります / same name found in another municipality",
+            message=labels.MATCHES["elsewhere"].format(where=where),
         )
-    detail = f"コード {code} も名称も" if code else "名称が"
-    return EntryMatch(
-        line,
-        name,
-        "unmatched",
-        message=f"{detail}一致する施設がありません / no facility with this name or code",
-    )
+    message = labels.MATCHES["no_match_code"].format(code=code) if code else labels.MATCHES["no_match"]
+    return EntryMatch(line, name, "unmatched", message=message)
 
 
 def _matched(line: int, name: str, method: str, row: int, index: _Index) -> EntryMatch:
     fid = index.ids[row]
     return EntryMatch(
-        line, name, "matched", method, (fid,), f"{index.names[row]}（ID {fid}） / matched facility {fid}"
+        line, name, "matched", method, (fid,), labels.MATCHES["matched"].format(name=index.names[row], id=fid)
     )
 
 
@@ -459,14 +458,15 @@ def _same_address(a: str, b: str) -> bool:
 
 
 def _ambiguous(line: int, name: str, hits: Sequence[int], index: _Index, why: str) -> EntryMatch:
-    shown = "、".join(f"{index.names[i]}（{index.ids[i]}）" for i in hits[:5])
-    more = f" ほか{len(hits) - 5}件" if len(hits) > 5 else ""
+    parts = labels.MATCH_PARTS
+    shown = "、".join(parts["candidate"].format(name=index.names[i], id=index.ids[i]) for i in hits[:5])
+    more = parts["more"].format(n=len(hits) - 5) if len(hits) > 5 else ""
     return EntryMatch(
         line,
         name,
         "ambiguous",
         facilities=tuple(index.ids[i] for i in hits),
-        message=f"{why}: {shown}{more}。住所かコードを書き足してください / several candidates",
+        message=labels.MATCHES["ambiguous"].format(why=why, candidates=shown, more=more),
     )
 
 
@@ -523,7 +523,7 @@ def mark_from_list(
         The list cannot be read or has neither a name nor a code column.
     """
     if field not in FIELDS:
-        raise InputError(f"field は {', '.join(FIELDS)} のいずれかです。 / unknown field {field!r}.")
+        raise InputError(labels.error("list_unknown_field", field=field, fields=", ".join(FIELDS)))
     entries = read_list(path, what=FIELDS[field])
     match = match_list(entries, pd.DataFrame(result.frame), units, source=str(path), field=field)
     return apply_list(result, match, entries), match

@@ -101,10 +101,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import codes
+from geo_zaitaku import codes, labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, TextTable, read_text_table
-from geo_zaitaku.sources.facilities import RowIssue
+from geo_zaitaku._io import LINE, TextTable
+from geo_zaitaku.sources.tabular import RowIssue, read_table
 
 POPULATION_FIELDS = ("population", "pop_65over", "pop_75over", "pop_85over")
 CENTROID_FIELDS = ("pop_lat", "pop_lon")
@@ -208,8 +208,8 @@ class PopulationImport:
             "source": self.source,
             "rows": self.rows,
             "used": self.rows - len(self.skipped),
-            "skipped": [vars(r) for r in self.skipped],
-            "notes": [vars(r) for r in self.notes],
+            "skipped": [r.to_dict() for r in self.skipped],
+            "notes": [r.to_dict() for r in self.notes],
             "missing_units": list(self.missing),
         }
         if self.ages is not None:
@@ -262,8 +262,8 @@ class Projection:
             "source": self.source,
             "rows": self.rows,
             "years": list(self.years),
-            "skipped": [vars(r) for r in self.skipped],
-            "notes": [vars(r) for r in self.notes],
+            "skipped": [r.to_dict() for r in self.skipped],
+            "notes": [r.to_dict() for r in self.notes],
         }
 
 
@@ -303,7 +303,9 @@ def age_group_label(group: AgeGroup) -> str:
 def age_group_ja(group: AgeGroup) -> str:
     """Japanese label of an age group: ``"0〜4歳"``, ``"85歳以上"``."""
     lo, hi = group
-    return f"{lo}歳以上" if hi is None else f"{lo}〜{hi}歳"
+    return (
+        labels.AGE_TEXT["open"].format(lo=lo) if hi is None else labels.AGE_TEXT["range"].format(lo=lo, hi=hi)
+    )
 
 
 def _parse_age(text: object) -> tuple[AgeGroup, bool] | None:
@@ -377,8 +379,7 @@ def _scheme(
     first_key, first = closed[0]
     if first[0] != 0:
         raise InputError(
-            f"年齢階級が0歳から始まっていません（最初の列: {shown[first_key]}）。0歳からのすべての年齢階級を含めてください。"
-            " / age groups must start at age 0.",
+            labels.error("ages_not_from_zero", first=shown[first_key]),
             path=path,
             where=where,
         )
@@ -387,10 +388,16 @@ def _scheme(
         prev_key, prev = ordered[-1]
         prev_end = prev[1] if prev[1] is not None else prev[0]  # closed groups have an end
         if g[0] != prev_end + 1:
-            what = "重なっています" if g[0] <= prev[1] else "連続していません（間が抜けています）"
+            what = labels.ERROR_PARTS["ages_overlap" if g[0] <= prev[1] else "ages_gap"]
             raise InputError(
-                f"年齢階級「{shown[prev_key]}」と「{shown[key]}」が{what}。"
-                f" / age groups {age_group_label(prev)} and {age_group_label(g)} overlap or leave a gap.",
+                labels.error(
+                    "ages_not_contiguous",
+                    a=shown[prev_key],
+                    b=shown[key],
+                    problem=what,
+                    a_label=age_group_label(prev),
+                    b_label=age_group_label(g),
+                ),
                 path=path,
                 where=where,
             )
@@ -400,14 +407,13 @@ def _scheme(
     top = [(k, g) for k, g in opens if g[0] == end]
     if not top:
         raise InputError(
-            f"最上位の年齢階級（{end}歳以上）がありません。「{end}歳以上」の列を加えてください。"
-            f" / the open top age group ({end}+) is missing.",
+            labels.error("ages_no_top", end=end),
             path=path,
             where=where,
         )
     if len(top) > 1:
         raise InputError(
-            f"「{end}歳以上」の列が複数あります（{', '.join(shown[k] for k, _ in top)}）。 / duplicate top age group.",
+            labels.error("ages_several_tops", end=end, columns=", ".join(shown[k] for k, _ in top)),
             path=path,
             where=where,
         )
@@ -466,15 +472,9 @@ def _degree(value: str | None, bounds: tuple[float, float]) -> float | str:
     return number
 
 
-#: Why a cell cannot be used: key -> (Japanese, English).
-_PROBLEMS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "not_number": ("数値ではありません", "not a number"),
-        "not_finite": ("有限の数値ではありません", "not finite"),
-        "negative": ("負の数です", "negative"),
-        "too_large": (f"{MAX_COUNT:,}を超えています", f"above {MAX_COUNT:,}"),
-        "outside_japan": ("日本の範囲外です", "outside Japan"),
-    }
+#: Why a cell cannot be used: key -> message (:data:`geo_zaitaku.labels.CELL_PROBLEMS`).
+_PROBLEMS: Mapping[str, labels.Message] = MappingProxyType(
+    {key: m.format(max=MAX_COUNT) for key, m in labels.CELL_PROBLEMS.items()}
 )
 
 
@@ -489,17 +489,18 @@ def _take(
     return value
 
 
-def _bad_number(source: str, line: int, code: str, bad: Sequence[tuple[str, str | None, str]]) -> RowIssue:
+def _bad_number(source: str, line: int, row: str, bad: Sequence[tuple[str, str | None, str]]) -> RowIssue:
     """The row issue of a row with unusable count cells: (column, text, problem) each."""
-    ja = "・".join(f"列「{col}」の値 {text!r}（{_PROBLEMS[why][0]}）" for col, text, why in bad)
-    en = "; ".join(f"column {col!r}: {text!r} is {_PROBLEMS[why][1]}" for col, text, why in bad)
-    return RowIssue(
-        source,
-        line,
-        "bad_number",
-        f"{code}: {ja}。人口は0以上{MAX_COUNT:,}以下の有限の数値で書き、分からない値は空欄か「…」にしてください"
-        f"（この行は使用せず） / {en}; counts must be finite numbers from 0 to {MAX_COUNT:,} (row not used)",
+    cells = [
+        labels.ISSUES["bad_cell"].format(
+            column=col, text=text, problem=_PROBLEMS[why].ja, problem_en=_PROBLEMS[why].en
+        )
+        for col, text, why in bad
+    ]
+    message = labels.ISSUES["bad_number"].format(
+        row=row, cells="・".join(c.ja for c in cells), cells_en="; ".join(c.en for c in cells), max=MAX_COUNT
     )
+    return RowIssue(source, line, "bad_number", message)
 
 
 def _centroid(
@@ -508,34 +509,32 @@ def _centroid(
     """(lat, lon, note): the population centroid of a row, both NaN with a note when it
     cannot be used (a cell unreadable or outside Japan, or only one of the two given)."""
     lat_col, lon_col = found.get("pop_lat"), found.get("pop_lon")
-    texts = (rec[lat_col] if lat_col else None, rec[lon_col] if lon_col else None)
-    lat, lon = _degree(texts[0], LAT_RANGE), _degree(texts[1], LON_RANGE)
+    texts = {"lat": rec[lat_col] if lat_col else None, "lon": rec[lon_col] if lon_col else None}
+    values = {"lat": _degree(texts["lat"], LAT_RANGE), "lon": _degree(texts["lon"], LON_RANGE)}
+    lat, lon = values["lat"], values["lon"]
     if isinstance(lat, float) and isinstance(lon, float) and np.isnan(lat) == np.isnan(lon):
         return lat, lon, None
-    if isinstance(lat, str) or isinstance(lon, str):
-        why = "・".join(
-            f"{name} {text!r}（{_PROBLEMS[p][0]}）"
-            for name, text, p in (("緯度", texts[0], lat), ("経度", texts[1], lon))
-            if isinstance(p, str)
+    problems = [
+        labels.ISSUES["bad_degree"].format(
+            name=labels.COORDINATES[k].ja,
+            name_en=labels.COORDINATES[k].en,
+            text=texts[k],
+            problem=_PROBLEMS[p].ja,
+            problem_en=_PROBLEMS[p].en,
         )
-        why_en = "; ".join(
-            f"{name} {text!r} is {_PROBLEMS[p][1]}"
-            for name, text, p in (("latitude", texts[0], lat), ("longitude", texts[1], lon))
-            if isinstance(p, str)
-        )
-    else:
-        why = "緯度と経度の片方しかありません"
-        why_en = "only one of latitude and longitude is given"
-    note = RowIssue(
-        source,
-        line,
-        "bad_centroid",
-        f"{code}: 人口重心を使いません（{why}。緯度{LAT_RANGE[0]:g}〜{LAT_RANGE[1]:g}・経度{LON_RANGE[0]:g}〜"
-        f"{LON_RANGE[1]:g}の範囲で書いてください）。人口は使い、距離は区域の重心から測ります"
-        f" / population centroid not used ({why_en}; latitude {LAT_RANGE[0]:g}-{LAT_RANGE[1]:g}, longitude"
-        f" {LON_RANGE[0]:g}-{LON_RANGE[1]:g}); population used, distance measured from the unit's centroid",
+        for k, p in values.items()
+        if isinstance(p, str)
+    ] or [labels.ISSUES["one_coordinate"]]
+    note = labels.ISSUES["bad_centroid"].format(
+        row=code,
+        why="・".join(m.ja for m in problems),
+        why_en="; ".join(m.en for m in problems),
+        lat0=LAT_RANGE[0],
+        lat1=LAT_RANGE[1],
+        lon0=LON_RANGE[0],
+        lon1=LON_RANGE[1],
     )
-    return np.nan, np.nan, note
+    return np.nan, np.nan, RowIssue(source, line, "bad_centroid", note)
 
 
 def _year(value: str | None) -> int | None:
@@ -570,22 +569,25 @@ def _read(
 ) -> tuple[TextTable, dict[int | None, dict[str, _Record]], _Issues, _Issues, _Scheme | None]:
     """Read a census or projection CSV into records by year and code, the rows not
     used and the notes on rows used (centroids dropped)."""
-    table = read_text_table(path, what=what, header_hint=COLUMNS["code"])
+    table = read_table(path, what=what, header_hint=COLUMNS["code"])
     raw = table.frame
     columns = [c for c in raw.columns if c != LINE]
-    where = f"行 {table.header_line}"
+    where = labels.at_line(table.header_line)
     code_col = _find(columns, COLUMNS["code"])
     if code_col is None:
         raise InputError(
-            f"コード列（{', '.join(COLUMNS['code'])}）がありません。見つかった列: {', '.join(columns)} / no code column.",
+            labels.error(
+                "population_no_code_column", names=", ".join(COLUMNS["code"]), found=", ".join(columns)
+            ),
             path=path,
             where=where,
         )
     year_col = _find(columns, YEAR_COLUMNS)
     if need_year and year_col is None:
         raise InputError(
-            f"年の列（{', '.join(YEAR_COLUMNS)}）がありません。将来推計人口のCSVには年の列が必要です。"
-            f"見つかった列: {', '.join(columns)} / no year column.",
+            labels.error(
+                "population_no_year_column", names=", ".join(YEAR_COLUMNS), found=", ".join(columns)
+            ),
             path=path,
             where=where,
         )
@@ -593,9 +595,9 @@ def _read(
         years = {v for v in raw[year_col].tolist() if v}
         if len(years) > 1:
             raise InputError(
-                f"年の列「{year_col}」に複数の年（{', '.join(sorted(years)[:5])} …）があります。将来推計人口のCSVは"
-                "--projection（population import では --target-year）で読んでください。 / several years: this is a "
-                "projection; read it with --projection (or --target-year).",
+                labels.error(
+                    "population_several_years", year_col=year_col, years=", ".join(sorted(years)[:5])
+                ),
                 path=path,
                 where=where,
             )
@@ -608,7 +610,7 @@ def _read(
 def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None) -> _Read:
     raw = table.frame
     columns = [c for c in raw.columns if c != LINE]
-    where = f"行 {table.header_line}"
+    where = labels.at_line(table.header_line)
     known = {n for names in COLUMNS.values() for n in names} | set(YEAR_COLUMNS)
     items: list[tuple[str, AgeGroup, bool]] = []
     unknown_col = None
@@ -620,8 +622,7 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
             unknown_col = col
         elif _looks_like_age(col) and col not in known:
             raise InputError(
-                f"列「{col}」を年齢階級として読めません。「0〜4歳」「85歳以上」「100歳以上」のように書いてください。"
-                f" / unknown age-group header {col!r}.",
+                labels.error("population_bad_age_header", col=col),
                 path=path,
                 where=where,
             )
@@ -629,8 +630,11 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
     found = {f: _find(columns, names) for f, names in COLUMNS.items() if f != "code"}
     if scheme is None and found["population"] is None:
         raise InputError(
-            f"人口の列（{', '.join(COLUMNS['population'])}）も年齢階級の列（0〜4歳 …）もありません。"
-            f"見つかった列: {', '.join(columns)} / no population column.",
+            labels.error(
+                "population_no_count_columns",
+                names=", ".join(COLUMNS["population"]),
+                found=", ".join(columns),
+            ),
             path=path,
             where=where,
         )
@@ -655,7 +659,7 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
                         source,
                         line,
                         "duplicate_code",
-                        f"{code}: 行 {first} と重複 / duplicate of line {first}",
+                        labels.ISSUES["duplicate_line"].format(row=code, first=first),
                     ),
                 )
             )
@@ -680,100 +684,127 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
     return records, issues, notes, scheme
 
 
+#: Cells of a long-layout file: (year, code) -> age-group key -> (line, value), the
+#: value ``None`` for a row not used (a bad number).
+_Cells = dict[tuple[int | None, str], dict[str, tuple[int, float | None]]]
+#: What an age-group key of a long-layout file stands for: (group, re-listed), or
+#: ``"total"`` or ``"unknown"`` (people of unknown age).
+_AgeKind = tuple[AgeGroup, bool] | str
+
+
 def _read_long(table: TextTable, path: Path, code_col: str, year_col: str | None, age_col: str) -> _Read:
-    raw = table.frame
-    columns = [c for c in raw.columns if c not in (LINE, code_col, age_col, year_col)]
+    """Read a long-layout file (one row per code, age group and year): cells by code
+    and age group, then the age groups, then one record per code and year."""
+    columns = [c for c in table.frame.columns if c not in (LINE, code_col, age_col, year_col)]
     value_col = _find(columns, VALUE_COLUMNS)
     if value_col is None:
         raise InputError(
-            f"人口の値の列（{', '.join(VALUE_COLUMNS)}）がありません。見つかった列: {', '.join(columns)}"
-            " / no population value column.",
+            labels.error(
+                "population_no_value_column", names=", ".join(VALUE_COLUMNS), found=", ".join(columns)
+            ),
             path=path,
-            where=f"行 {table.header_line}",
+            where=labels.at_line(table.header_line),
         )
-    source = path.name
     issues: _Issues = []
-    # (year, code) -> age key -> (line, value); value None for a row not used (bad number)
-    cells: dict[tuple[int | None, str], dict[str, tuple[int, float | None]]] = {}
-    kinds: dict[str, tuple[AgeGroup, bool] | str] = {}
-    for rec in raw.to_dict("records"):
-        line = int(rec[LINE])
-        key = _row_key(rec, line, source, year_col, code_col, issues)
-        if key is None:
-            continue
-        year, code = key
-        text = rec[age_col] or ""
-        key = unicodedata.normalize("NFKC", text).strip()
-        if key not in kinds:
-            parsed = _parse_age(key)
-            if parsed is not None:
-                kinds[key] = parsed
-            elif _is_unknown_age(key):
-                kinds[key] = "unknown"
-            elif key.lower() in _TOTAL_WORDS:
-                kinds[key] = "total"
-            else:
-                raise InputError(
-                    f"年齢階級「{text}」を読めません。「0〜4歳」「85歳以上」「総数」のように書いてください。"
-                    f" / column {age_col!r}: unknown age group {text!r}.",
-                    path=path,
-                    where=f"行 {line}",
-                )
-        number = _count(rec[value_col], dash_is_zero=True)
-        slot = cells.setdefault((year, code), {})
-        if key in slot:
-            first = slot[key][0]
-            issues.append(
-                (
-                    year,
-                    RowIssue(
-                        source,
-                        line,
-                        "duplicate_row",
-                        f"{code} {key}: 行 {first} と重複 / duplicate of line {first}",
-                    ),
-                )
-            )
-            continue
-        if isinstance(number, str):
-            bad = [(value_col, rec[value_col], number)]
-            issues.append((year, _bad_number(source, line, f"{code} {key}", bad)))
-            slot[key] = (line, None)
-            continue
-        slot[key] = (line, number)
+    cells, kinds = _long_cells(table, path, (code_col, year_col, age_col, value_col), issues)
     items = [(k, v[0], v[1]) for k, v in kinds.items() if isinstance(v, tuple)]
-    scheme = _scheme(items, path=path, where=f"列 {age_col}", shown={k: k for k in kinds})
+    where = labels.PLACES["column"].format(column=age_col)
+    scheme = _scheme(items, path=path, where=where, shown={k: k for k in kinds})
     if scheme is None:
         raise InputError(
-            f"列「{age_col}」に年齢階級（0〜4歳 …）がありません。 / no age groups in column {age_col!r}.",
+            labels.error("population_no_age_groups", age_col=age_col),
             path=path,
-            where=f"行 {table.header_line}",
+            where=labels.at_line(table.header_line),
         )
+    return _long_records(cells, kinds, scheme, path.name, issues), issues, [], scheme
+
+
+def _long_cells(
+    table: TextTable, path: Path, cols: tuple[str, str | None, str, str], issues: _Issues
+) -> tuple[_Cells, dict[str, _AgeKind]]:
+    """The value of every (year, code, age group) and what each age-group key stands
+    for; rows not used (no code or year, a duplicate, a bad number) go to ``issues``."""
+    code_col, year_col, age_col, value_col = cols
+    source = path.name
+    cells: _Cells = {}
+    kinds: dict[str, _AgeKind] = {}
+    for rec in table.frame.to_dict("records"):
+        line = int(rec[LINE])
+        row_key = _row_key(rec, line, source, year_col, code_col, issues)
+        if row_key is None:
+            continue
+        year, code = row_key
+        age_key = unicodedata.normalize("NFKC", rec[age_col] or "").strip()
+        if age_key not in kinds:
+            kinds[age_key] = _age_kind(age_key, rec[age_col] or "", path=path, column=age_col, line=line)
+        slot = cells.setdefault(row_key, {})
+        row = f"{code} {age_key}"
+        if age_key in slot:
+            message = labels.ISSUES["duplicate_line"].format(row=row, first=slot[age_key][0])
+            issues.append((year, RowIssue(source, line, "duplicate_row", message)))
+            continue
+        number = _count(rec[value_col], dash_is_zero=True)
+        if isinstance(number, str):
+            issues.append((year, _bad_number(source, line, row, [(value_col, rec[value_col], number)])))
+            slot[age_key] = (line, None)
+            continue
+        slot[age_key] = (line, number)
+    return cells, kinds
+
+
+def _age_kind(age_key: str, text: str, *, path: Path, column: str, line: int) -> _AgeKind:
+    """What an age-group cell stands for (see :data:`_AgeKind`).
+
+    Raises
+    ------
+    InputError
+        The cell is neither an age group, nor a total, nor unknown age.
+    """
+    parsed = _parse_age(age_key)
+    if parsed is not None:
+        return parsed
+    if _is_unknown_age(age_key):
+        return "unknown"
+    if age_key.lower() in _TOTAL_WORDS:
+        return "total"
+    raise InputError(
+        labels.error("population_bad_age_group", text=text, age_col=column),
+        path=path,
+        where=labels.at_line(line),
+    )
+
+
+def _long_records(
+    cells: _Cells, kinds: Mapping[str, _AgeKind], scheme: _Scheme, source: str, issues: _Issues
+) -> dict[int | None, dict[str, _Record]]:
+    """One record per (year, code): its age groups, total and older-age sums; rows of
+    re-listed groups go to ``issues``."""
     relisted = set(scheme.relisted)
     records: dict[int | None, dict[str, _Record]] = {}
     for (year, code), slot in cells.items():
-        for key, (line, value) in slot.items():
-            if key in relisted and value is not None:
-                issues.append(
-                    (
-                        year,
-                        RowIssue(
-                            source, line, "relisted", f"{code} {key}: 再掲の行（使用せず） / re-listed group"
-                        ),
-                    )
-                )
+        for age_key, (line, value) in slot.items():
+            if age_key in relisted and value is not None:
+                message = labels.ISSUES["relisted"].format(row=f"{code} {age_key}")
+                issues.append((year, RowIssue(source, line, "relisted", message)))
         used = {k: v for k, (_line, v) in slot.items() if v is not None and k not in relisted}
         lines = sorted(slot[k][0] for k in used)
         if not lines:  # every row of this code and year was set aside above
             continue
-        ages = {age_group_label(g): used.get(k, np.nan) for k, g in scheme.groups}
-        total_key = next((k for k in used if kinds[k] == "total"), None)
-        unknown_key = next((k for k in used if kinds[k] == "unknown"), None)
-        base = dict.fromkeys((*POPULATION_FIELDS[1:], *CENTROID_FIELDS), np.nan)
-        base["population"] = used[total_key] if total_key else np.nan
-        unknown = used[unknown_key] if unknown_key else 0.0
-        records.setdefault(year, {})[code] = _Record(lines[0], _derive(base, ages, scheme, unknown), lines)
-    return records, issues, [], scheme
+        records.setdefault(year, {})[code] = _Record(lines[0], _long_values(used, kinds, scheme), lines)
+    return records
+
+
+def _long_values(
+    used: Mapping[str, float], kinds: Mapping[str, _AgeKind], scheme: _Scheme
+) -> dict[str, float]:
+    """The values of one code and year from its age-group cells (see :func:`_derive`)."""
+    ages = {age_group_label(g): used.get(k, np.nan) for k, g in scheme.groups}
+    total_key = next((k for k in used if kinds[k] == "total"), None)
+    unknown_key = next((k for k in used if kinds[k] == "unknown"), None)
+    base = dict.fromkeys((*POPULATION_FIELDS[1:], *CENTROID_FIELDS), np.nan)
+    base["population"] = used[total_key] if total_key else np.nan
+    unknown = used[unknown_key] if unknown_key else 0.0
+    return _derive(base, ages, scheme, unknown)
 
 
 def _row_key(
@@ -790,7 +821,10 @@ def _row_key(
         year = _year(rec[year_col])
         if year is None:
             issues.append(
-                (None, RowIssue(source, line, "bad_year", f"年 {rec[year_col]!r} を読めません / bad year"))
+                (
+                    None,
+                    RowIssue(source, line, "bad_year", labels.ISSUES["bad_year"].format(value=rec[year_col])),
+                )
             )
             return None
     code = codes.normalize_code(rec[code_col])
@@ -802,8 +836,8 @@ def _row_key(
 
 def _bad_code(source: str, line: int, value: str | None) -> RowIssue:
     if value is None:
-        return RowIssue(source, line, "bad_code", "コードが空です（注記・合計の行など） / no code")
-    return RowIssue(source, line, "bad_code", f"コード {value!r} を読めません / malformed code")
+        return RowIssue(source, line, "bad_code", labels.ISSUES["no_code"])
+    return RowIssue(source, line, "bad_code", labels.ISSUES["bad_code"].format(value=value))
 
 
 def _derive(
@@ -832,7 +866,8 @@ def load_population(path: str | Path, units: gpd.GeoDataFrame) -> PopulationImpo
     Parameters
     ----------
     path
-        The CSV (layouts in the module docstring).
+        The table (layouts in the module docstring): CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx`` or a zip holding one CSV (read with
+        :func:`geo_zaitaku.sources.tabular.read_table`).
     units
         Units frame (index = code).
 
@@ -849,7 +884,7 @@ def load_population(path: str | Path, units: gpd.GeoDataFrame) -> PopulationImpo
         ``bad_number``; see the module docstring.)
     """
     path = Path(path)
-    table, records, issues, notes, scheme = _read(path, what="人口CSV", need_year=False)
+    table, records, issues, notes, scheme = _read(path, what=labels.FILES["population"], need_year=False)
     skipped = [issue for _, issue in issues]
     used_notes = [note for _, note in notes]
     return _finish(records.get(None, {}), units, path, len(table.frame), skipped, used_notes, scheme, None)
@@ -861,8 +896,10 @@ def load_projection(path: str | Path, units: gpd.GeoDataFrame) -> Projection:
     Parameters
     ----------
     path
-        The CSV: wide (one row per municipality and year, a year column and age-group
+        The table: wide (one row per municipality and year, a year column and age-group
         columns) or long (``code,year,age_group,population``); see the module docstring.
+        CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx`` or a zip holding one CSV (read
+        with :func:`geo_zaitaku.sources.tabular.read_table`).
     units
         Units frame (index = code).
 
@@ -878,11 +915,11 @@ def load_projection(path: str | Path, units: gpd.GeoDataFrame) -> Projection:
         :func:`load_population`.)
     """
     path = Path(path)
-    table, records, issues, notes, scheme = _read(path, what="将来推計人口CSV", need_year=True)
+    table, records, issues, notes, scheme = _read(path, what=labels.FILES["projection"], need_year=True)
     years = sorted(y for y in records if y is not None)
     if not years:
         raise InputError(
-            "年を読める行がありません。年の列に 2025 のような西暦を書いてください。 / no row with a readable year.",
+            labels.error("projection_no_year"),
             path=path,
         )
     lines_by_year: dict[int, int] = {}
@@ -921,8 +958,7 @@ def select_year(projection: Projection, year: int) -> PopulationImport:
     """
     if year not in projection.by_year:
         raise InputError(
-            f"{year}年の推計がありません（ある年: {', '.join(map(str, projection.years))}）。"
-            f" / year {year} is not in the projection file.",
+            labels.error("projection_year_missing", year=year, years=", ".join(map(str, projection.years))),
             path=projection.source,
         )
     return projection.by_year[year]
@@ -939,8 +975,8 @@ def _finish(
     year: int | None,
 ) -> PopulationImport:
     source = path.name
-    labels = scheme.labels if scheme is not None else []
-    frame, ages, used = _align({c: r.values for c, r in records.items()}, units, labels)
+    age_labels = scheme.labels if scheme is not None else []
+    frame, ages, used = _align({c: r.values for c, r in records.items()}, units, age_labels)
     for code, rec in records.items():
         if code not in used:
             reason, message = used_reason(code, units)
@@ -960,14 +996,15 @@ def _finish(
     )
 
 
-def used_reason(code: str, units: gpd.GeoDataFrame) -> tuple[str, str]:
-    """Why a population row was not used."""
+def used_reason(code: str, units: gpd.GeoDataFrame) -> tuple[str, labels.Message]:
+    """Why a population row was not used: (reason key, message)."""
     if code in set(units["municipality_code"]) and code not in units.index:
-        return "city_total", f"{code}: 政令市全体の行（区ごとの行を使用） / city total; ward rows used"
-    wards = units["ward_codes"].dropna()
-    if any(code in w.split("・") for w in wards):
-        return "ward_row", f"{code}: 区の行（市全体の行を使用） / ward row; city row used"
-    return "unknown_code", f"{code}: どの市区町村にも一致しません / matches no unit"
+        reason = "city_total"
+    elif any(code in w.split("・") for w in units["ward_codes"].dropna()):
+        reason = "ward_row"
+    else:
+        reason = "unknown_code"
+    return reason, labels.ISSUES[reason].format(row=code)
 
 
 def _align(

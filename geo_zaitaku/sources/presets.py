@@ -49,7 +49,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from geo_zaitaku import schema
+from geo_zaitaku import labels, schema
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import clean_header, read_input_bytes
 
@@ -139,7 +139,9 @@ class Preset:
         """Name plus the command-line overrides, for logs."""
         if not self.overrides:
             return self.name
-        return f"{self.name}（列指定: {', '.join(self.overrides)}）"
+        return labels.IMPORT_TEXT["preset_overrides"].format(
+            name=self.name, overrides=", ".join(self.overrides)
+        )
 
     def header_names(self) -> tuple[str, ...]:
         """Every header name the preset knows (for finding the header row)."""
@@ -216,6 +218,9 @@ class Preset:
 def preset_from_dict(data: Mapping[str, object], *, source: str | Path = "<dict>") -> Preset:
     """Build and validate a preset from parsed TOML.
 
+    The tables are read in turn (``[preset]``, ``[columns]``, ``[constants]``,
+    ``[values]``, ``[coordinates]``); the first problem found stops the reading.
+
     Raises
     ------
     InputError
@@ -226,94 +231,14 @@ def preset_from_dict(data: Mapping[str, object], *, source: str | Path = "<dict>
     for table in data:
         if table not in _TABLES:
             raise _unknown(table, _TABLES, src, "")
-    head = _table(data, "preset", src)
-    for key in head:
-        if key not in _TABLES["preset"]:
-            raise _unknown(key, _TABLES["preset"], src, "[preset]")
-    name = head.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise InputError(
-            'プリセットの名前がありません。[preset] に name = "..." を書いてください。 / [preset] name is missing.',
-            path=src,
-            where="[preset]",
-        )
-    columns: dict[str, tuple[str, ...]] = {}
-    for f, value in _table(data, "columns", src).items():
-        _check_field(f, FIELDS, "columns", src)
-        names = _strings(value, src, f"[columns] {f}")
-        columns[f] = tuple(clean_header(n) for n in names)
-    if "name" not in columns:
-        raise InputError(
-            '施設名の列が指定されていません。[columns] に name = "見出し" を書いてください。 / '
-            'no column mapped to name: add name = "header" to [columns].',
-            path=src,
-            where="[columns]",
-        )
-    if ("lat" in columns) != ("lon" in columns):
-        raise InputError(
-            "lat と lon は両方指定してください。 / map both lat and lon (or neither).",
-            path=src,
-            where="[columns]",
-        )
-    if not ({"lat", "point", "municipality_code", "address"} & set(columns)):
-        raise InputError(
-            "位置を表す列（lat と lon、point、municipality_code、address のいずれか）が指定されていません。 / "
-            "no location column mapped (lat+lon, point, municipality_code or address).",
-            path=src,
-            where="[columns]",
-        )
-    constants: dict[str, str] = {}
-    for f, value in _table(data, "constants", src).items():
-        _check_field(f, _TABLES["constants"], "constants", src)
-        constants[f] = _scalar(value, src, f"[constants] {f}")
-    values: dict[str, Mapping[str, str]] = {}
-    for f, table in _table(data, "values", src).items():
-        _check_field(f, FIELDS, "values", src)
-        if not isinstance(table, dict):
-            raise InputError(
-                f"[values.{f}] は「元の値 = 変換後の値」の表にしてください。 / [values.{f}] must be a table.",
-                path=src,
-                where=f"[values.{f}]",
-            )
-        values[f] = MappingProxyType(
-            {value_key(k): _scalar(v, src, f"[values.{f}] {k}") for k, v in table.items()}
-        )
-    coords = _table(data, "coordinates", src)
-    for key in coords:
-        if key not in _TABLES["coordinates"]:
-            raise _unknown(key, _TABLES["coordinates"], src, "[coordinates]")
-    crs = coords.get("crs")
-    if crs is not None:
-        if not isinstance(crs, str):
-            raise InputError(
-                '[coordinates] crs は文字列（例: "EPSG:6670"）で書いてください。 / crs must be a string.',
-                path=src,
-                where="[coordinates] crs",
-            )
-        _check_crs(crs, src, "[coordinates] crs")
-    zero = coords.get("zero_is_missing", True)
-    if not isinstance(zero, bool):
-        raise InputError(
-            "[coordinates] zero_is_missing は true か false です。 / must be true or false.",
-            path=src,
-            where="[coordinates] zero_is_missing",
-        )
-    order = coords.get("order", "latlon")
-    if order not in ORDERS:
-        raise InputError(
-            f'[coordinates] order は "latlon" か "lonlat" です（指定値: {order!r}）。 / order must be latlon or lonlat.',
-            path=src,
-            where="[coordinates] order",
-        )
-    address_only = head.get("address_only", False)
-    if not isinstance(address_only, bool):
-        raise InputError(
-            "[preset] address_only は true か false です。 / must be true or false.",
-            path=src,
-            where="[preset] address_only",
-        )
+    head, name = _preset_head(data, src)
+    columns = _preset_columns(data, src)
+    constants = _preset_constants(data, src)
+    values = _preset_values(data, src)
+    crs, zero_is_missing, order = _preset_coordinates(data, src)
+    address_only = _flag(head, "address_only", False, src, "[preset] address_only")
     return Preset(
-        name=name.strip(),
+        name=name,
         title=_text(head, "title", src),
         description=_text(head, "description", src),
         columns=MappingProxyType(columns),
@@ -325,12 +250,87 @@ def preset_from_dict(data: Mapping[str, object], *, source: str | Path = "<dict>
             for h in _strings(head.get("detect", []), src, "[preset] detect", allow_empty=True)
         ),
         crs=crs,
-        zero_is_missing=zero,
+        zero_is_missing=zero_is_missing,
         order=order,
         address_only=address_only,
         credit=_text(head, "credit", src),
         source=src,
     )
+
+
+def _preset_head(data: Mapping[str, object], src: str) -> tuple[Mapping[str, object], str]:
+    """The ``[preset]`` table and the preset's name."""
+    head = _table(data, "preset", src)
+    for key in head:
+        _check_field(key, _TABLES["preset"], "preset", src)
+    name = head.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(labels.error("preset_no_name"), path=src, where="[preset]")
+    return head, name.strip()
+
+
+def _preset_columns(data: Mapping[str, object], src: str) -> dict[str, tuple[str, ...]]:
+    """``[columns]``: field -> header names; a name column and a location are required."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for f, value in _table(data, "columns", src).items():
+        _check_field(f, FIELDS, "columns", src)
+        columns[f] = tuple(clean_header(n) for n in _strings(value, src, f"[columns] {f}"))
+    if "name" not in columns:
+        raise InputError(labels.error("preset_no_name_column"), path=src, where="[columns]")
+    if ("lat" in columns) != ("lon" in columns):
+        raise InputError(labels.error("preset_lat_without_lon"), path=src, where="[columns]")
+    if not ({"lat", "point", "municipality_code", "address"} & set(columns)):
+        raise InputError(labels.error("preset_no_location"), path=src, where="[columns]")
+    return columns
+
+
+def _preset_constants(data: Mapping[str, object], src: str) -> dict[str, str]:
+    """``[constants]``: field -> the value for rows where no column gives one."""
+    constants: dict[str, str] = {}
+    for f, value in _table(data, "constants", src).items():
+        _check_field(f, _TABLES["constants"], "constants", src)
+        constants[f] = _scalar(value, src, f"[constants] {f}")
+    return constants
+
+
+def _preset_values(data: Mapping[str, object], src: str) -> dict[str, Mapping[str, str]]:
+    """``[values.<field>]``: source value (normalised) -> canonical value."""
+    values: dict[str, Mapping[str, str]] = {}
+    for f, table in _table(data, "values", src).items():
+        _check_field(f, FIELDS, "values", src)
+        if not isinstance(table, dict):
+            raise InputError(
+                labels.error("preset_values_not_table", field=f), path=src, where=f"[values.{f}]"
+            )
+        values[f] = MappingProxyType(
+            {value_key(k): _scalar(v, src, f"[values.{f}] {k}") for k, v in table.items()}
+        )
+    return values
+
+
+def _preset_coordinates(data: Mapping[str, object], src: str) -> tuple[str | None, bool, str]:
+    """``[coordinates]``: (crs, zero_is_missing, order)."""
+    coords = _table(data, "coordinates", src)
+    for key in coords:
+        _check_field(key, _TABLES["coordinates"], "coordinates", src)
+    crs = coords.get("crs")
+    if crs is not None:
+        if not isinstance(crs, str):
+            raise InputError(labels.error("preset_crs_not_text"), path=src, where="[coordinates] crs")
+        _check_crs(crs, src, "[coordinates] crs")
+    zero_is_missing = _flag(coords, "zero_is_missing", True, src, "[coordinates] zero_is_missing")
+    order = coords.get("order", "latlon")
+    if order not in ORDERS:
+        raise InputError(labels.error("preset_bad_order", order=order), path=src, where="[coordinates] order")
+    return crs, zero_is_missing, order
+
+
+def _flag(table: Mapping[str, object], key: str, default: bool, src: str, where: str) -> bool:
+    """A true/false setting of a preset table."""
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise InputError(labels.error("preset_not_bool", setting=where), path=src, where=where)
+    return value
 
 
 def load_preset_file(path: str | Path) -> Preset:
@@ -345,23 +345,20 @@ def load_preset_file(path: str | Path) -> Preset:
     """
     path = Path(path)
     try:
-        raw = read_input_bytes(path, what="プリセットファイル")
+        raw = read_input_bytes(path, what=labels.FILES["preset"])
     except InputError as exc:
         if isinstance(exc.__cause__, FileNotFoundError | NotADirectoryError):
             raise InputError(
-                "プリセットファイルが見つかりません。パスか組み込みプリセットの名前を確認してください"
-                f"（組み込み: {', '.join(builtin_names())}）。 / preset file not found.",
+                labels.error("preset_file_not_found", builtin=", ".join(builtin_names())),
                 path=path,
             ) from None
         raise
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError(
-            "プリセットファイルは UTF-8 で保存してください。 / save the preset as UTF-8.", path=path
-        ) from exc
+        raise InputError(labels.error("preset_not_utf8"), path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"TOML として読めません: {exc} / invalid TOML.", path=path) from exc
+        raise InputError(labels.error("preset_bad_toml", error=exc), path=path) from exc
     return preset_from_dict(data, source=path)
 
 
@@ -394,11 +391,8 @@ def builtin(name: str) -> Preset:
         if p.name == name:
             return p
     close = difflib.get_close_matches(name, builtin_names(), n=1)
-    hint = f"「{close[0]}」のことですか？ " if close else ""
-    raise InputError(
-        f"プリセット「{name}」はありません。{hint}組み込み: {', '.join(builtin_names())}。"
-        "自作のプリセットは .toml ファイルのパスで指定します。 / unknown preset; give a built-in name or a .toml file."
-    )
+    hint = labels.ERROR_PARTS["did_you_mean"].format(name=close[0]) if close else ""
+    raise InputError(labels.error("preset_unknown", name=name, hint=hint, builtin=", ".join(builtin_names())))
 
 
 def resolve_preset(spec: str | Path | Preset | None) -> Preset | None:
@@ -469,18 +463,16 @@ def value_key(value: object) -> str:
 def _table(data: Mapping[str, object], key: str, src: str) -> Mapping[str, object]:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise InputError(
-            f"[{key}] は表にしてください。 / [{key}] must be a table.", path=src, where=f"[{key}]"
-        )
+        raise InputError(labels.error("preset_not_table", key=key), path=src, where=f"[{key}]")
     return value
 
 
 def _unknown(key: str, known: Iterable[str], src: str | None, where: str) -> InputError:
     close = difflib.get_close_matches(key, list(known), n=1)
-    hint = f"「{close[0]}」のことですか？ " if close else ""
-    place = where or "最上位 / top level"
+    hint = labels.ERROR_PARTS["did_you_mean"].format(name=close[0]) if close else ""
+    place = where or labels.ERROR_PARTS["top_level"]
     return InputError(
-        f"{place} に知らないキー「{key}」があります。{hint}使えるキー: {', '.join(known)} / unknown key {key!r}.",
+        labels.error("preset_unknown_key", place=place, key=key, hint=hint, known=", ".join(known)),
         path=src,
         where=f"{where} {key}".strip(),
     )
@@ -499,8 +491,7 @@ def _strings(value: object, src: str, where: str, *, allow_empty: bool = False) 
         or (not items and not allow_empty)
     ):
         raise InputError(
-            f'{where} は見出しの文字列か、その配列（例: ["所在地", "住所"]）で書いてください。 / '
-            "must be a string or a list of strings.",
+            labels.error("preset_not_strings", where=where),
             path=src,
             where=where,
         )
@@ -513,7 +504,7 @@ def _scalar(value: object, src: str, where: str) -> str:
     if isinstance(value, str | int | float):
         return str(value)
     raise InputError(
-        f"{where} は文字列・数・true/false のいずれかで書いてください。 / must be a string, number or boolean.",
+        labels.error("preset_not_scalar", where=where),
         path=src,
         where=where,
     )
@@ -523,7 +514,7 @@ def _text(head: Mapping[str, object], key: str, src: str) -> str:
     value = head.get(key, "")
     if not isinstance(value, str):
         raise InputError(
-            f"[preset] {key} は文字列で書いてください。 / must be a string.",
+            labels.error("preset_not_text", key=key),
             path=src,
             where=f"[preset] {key}",
         )
@@ -537,7 +528,7 @@ def _check_crs(crs: str, src: str | None, where: str) -> None:
         pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError as exc:
         raise InputError(
-            f"座標参照系「{crs}」が分かりません（例: EPSG:6668、EPSG:6670）。 / unknown CRS.",
+            labels.error("unknown_crs", crs=crs),
             path=src,
             where=where,
         ) from exc

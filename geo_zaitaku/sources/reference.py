@@ -18,9 +18,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo_zaitaku import codes
+from geo_zaitaku import codes, labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import LINE, read_text_table
+from geo_zaitaku._io import LINE
+from geo_zaitaku.sources.tabular import read_table
 
 KEY_COLUMNS = ("n03_code", "code", "municipality_code", "市区町村コード", "団体コード")
 NAME_COLUMNS = {
@@ -49,7 +50,8 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
     Parameters
     ----------
     path
-        The reference CSV.
+        The reference table: CSV/TSV (UTF-8, UTF-8 with BOM or cp932), ``.xlsx`` or a zip holding one CSV (read with
+        :func:`geo_zaitaku.sources.tabular.read_table`).
     units
         Units frame (index = code).
 
@@ -66,19 +68,19 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
         No key column, no layer column, or a malformed code (with its line).
     """
     path = Path(path)
-    table = read_text_table(path, what="参照レイヤCSV", header_hint=KEY_COLUMNS)
+    table = read_table(path, what=labels.FILES["reference"], header_hint=KEY_COLUMNS)
     frame = table.frame
     key = next((k for k in KEY_COLUMNS if k in frame.columns), None)
     if key is None:
         raise InputError(
-            f"コード列（{', '.join(KEY_COLUMNS)} のいずれか）がありません。 / no code column.",
+            labels.error("reference_no_code_column", names=", ".join(KEY_COLUMNS)),
             path=path,
-            where="1行目",
+            where=labels.PLACES["first_line"],
         )
     layers = [c for c in frame.columns if c not in NAME_COLUMNS and c != LINE]
     if not layers:
         raise InputError(
-            "レイヤの列（例: secondary_medical_area, health_center）がありません。 / no layer column.",
+            labels.error("reference_no_layers"),
             path=path,
         )
     targets = unit_targets(units)
@@ -88,9 +90,9 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
         code = codes.normalize_code(record[key])
         if code is None:
             raise InputError(
-                f"コード {record[key]!r} を読めません。5桁（または検査数字付き6桁）で書いてください。 / malformed code.",
+                labels.error("reference_bad_code", code=record[key]),
                 path=path,
-                where=f"行 {record[LINE]}",
+                where=labels.at_line(record[LINE]),
             )
         found = targets.get(code)
         if not found and "municipality_code" in frame.columns:

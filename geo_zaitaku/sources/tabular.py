@@ -3,7 +3,10 @@ zip holding one CSV (the 医療情報ネット open data are published zipped).
 
 Every reader returns a :class:`geo_zaitaku._io.TextTable`: all cells as text, the
 header found below any title rows, and each row's line number in the file (the row
-number for a worksheet), so that messages can point at it.
+number for a worksheet), so that messages can point at it. Every source that reads
+a user's table (facilities, key-institution lists, population, projections,
+reference layers, demand rates) reads it here, and reports a row it sets aside or
+reads with a correction as a :class:`RowIssue`.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import dataclasses
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import TextTable, check_input_path, read_text_table, table_from_rows
 
@@ -25,8 +30,51 @@ MAX_ZIPPED_CSV = 512 * 1024 * 1024
 MAX_WORKBOOK = 512 * 1024 * 1024
 
 
-def read_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) -> TextTable:
+@dataclass(frozen=True)
+class RowIssue:
+    """A row of a user's table that was not used, or was used with a note.
+
+    Attributes
+    ----------
+    source
+        File name.
+    line
+        Line number in the file (the header is line 1 unless a title row precedes it).
+    reason
+        Reason key (:data:`geo_zaitaku.labels.REASONS`, or a key of the source's own
+        reasons such as :data:`geo_zaitaku.labels.NOTES` and
+        :data:`geo_zaitaku.labels.POPULATION_SKIPPED`).
+    message
+        What happened, in Japanese and English (shown as ``"日本語 / English"``).
+    name
+        The row's facility name, when it has one.
+    """
+
+    source: str
+    line: int
+    reason: str
+    message: labels.Message
+    name: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (the message as one text, ``"日本語 / English"``)."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "reason": self.reason,
+            "message": str(self.message),
+            "name": self.name,
+        }
+
+
+def read_table(
+    path: str | Path, *, what: str, header_hint: Sequence[str] = (), comment: str | None = None
+) -> TextTable:
     """Read a table from a CSV/TSV file, an Excel workbook or a zip holding one CSV.
+
+    The one reader of users' tables: CSV/TSV in UTF-8, UTF-8 with BOM or cp932, an
+    ``.xlsx`` workbook (its first sheet with data), or a zip holding one CSV; the
+    kind is told by the file's extension.
 
     Parameters
     ----------
@@ -37,6 +85,9 @@ def read_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) 
     header_hint
         Header names (normalised with :func:`geo_zaitaku._io.clean_header`) of which
         at least one appears in the header row; rows above it (titles) are skipped.
+    comment
+        Keep the lines (worksheet rows) beginning with this prefix in
+        :attr:`~geo_zaitaku._io.TextTable.comments` (a row's cells joined by ``,``).
 
     Returns
     -------
@@ -52,19 +103,17 @@ def read_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) 
     path = check_input_path(path, what=what)
     suffix = path.suffix.lower()
     if suffix in EXCEL_EXTENSIONS:
-        return read_excel_table(path, what=what, header_hint=header_hint)
+        return read_excel_table(path, what=what, header_hint=header_hint, comment=comment)
     if suffix == ".zip":
-        return _read_zipped_csv(path, what=what, header_hint=header_hint)
+        return _read_zipped_csv(path, what=what, header_hint=header_hint, comment=comment)
     if suffix == ".xls":
-        raise InputError(
-            f"{what}は古い Excel 形式（.xls）です。Excel で .xlsx か CSV（UTF-8）に保存し直してください。 / "
-            "old .xls workbooks are not read: save as .xlsx or CSV.",
-            path=path,
-        )
-    return read_text_table(path, what=what, header_hint=tuple(header_hint))
+        raise InputError(labels.error("table_old_excel", what=what), path=path)
+    return read_text_table(path, what=what, header_hint=tuple(header_hint), comment=comment)
 
 
-def read_excel_table(path: str | Path, *, what: str, header_hint: Sequence[str] = ()) -> TextTable:
+def read_excel_table(
+    path: str | Path, *, what: str, header_hint: Sequence[str] = (), comment: str | None = None
+) -> TextTable:
     """Read the first worksheet with data of an ``.xlsx`` workbook as text.
 
     Numbers are written without a spurious ``.0`` (codes keep their digits); the
@@ -76,16 +125,14 @@ def read_excel_table(path: str | Path, *, what: str, header_hint: Sequence[str] 
         import openpyxl
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
         raise InputError(
-            "Excel ファイルを読むには openpyxl が必要です。CSV で保存し直してください。 / "
-            "openpyxl is needed to read Excel files; save the sheet as CSV.",
+            labels.error("table_no_openpyxl"),
             path=path,
         ) from exc
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputError(
-            f"Excel ファイルとして読めません（{type(exc).__name__}）。Excel で開けるか確認し、"
-            "CSV で保存し直してください。 / cannot read the workbook.",
+            labels.error("table_bad_workbook", error=type(exc).__name__),
             path=path,
         ) from exc
     try:
@@ -100,8 +147,12 @@ def read_excel_table(path: str | Path, *, what: str, header_hint: Sequence[str] 
     finally:
         book.close()
     if not rows:
-        raise InputError(f"{what}にデータがありません。 / no rows.", path=path)
-    return table_from_rows(rows, path=path, encoding="xlsx", what=what, header_hint=header_hint)
+        raise InputError(labels.error("table_no_rows", what=what), path=path)
+    table = table_from_rows(rows, path=path, encoding="xlsx", what=what, header_hint=header_hint)
+    if comment is None:
+        return table
+    texts = (",".join(cells).rstrip(",").strip() for _, cells in rows)
+    return dataclasses.replace(table, comments=tuple(t for t in texts if t.startswith(comment)))
 
 
 def _cell_text(value: object) -> str:
@@ -118,19 +169,19 @@ def _check_workbook(path: Path, what: str) -> None:
             total = sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(
-            f"{what}を Excel（.xlsx）ファイルとして読めません。古い .xls の場合は .xlsx か CSV で保存し直してください。 / "
-            "not an .xlsx workbook (save old .xls files as .xlsx or CSV).",
+            labels.error("table_not_xlsx", what=what),
             path=path,
         ) from exc
     if total > MAX_WORKBOOK:
         raise InputError(
-            f"Excel ファイルの展開後の大きさが上限（{MAX_WORKBOOK // 2**20} MB）を超えます。CSV で保存し直してください。 / "
-            "the workbook unpacks beyond the size limit.",
+            labels.error("table_workbook_too_large", limit=MAX_WORKBOOK // 2**20),
             path=path,
         )
 
 
-def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> TextTable:
+def _read_zipped_csv(
+    path: Path, *, what: str, header_hint: Sequence[str], comment: str | None = None
+) -> TextTable:
     path = check_input_path(path, what=what)
     try:
         with zipfile.ZipFile(path) as zf:
@@ -140,16 +191,15 @@ def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> Te
                 if not i.is_dir() and PurePosixPath(i.filename).suffix.lower() in (".csv", ".tsv", ".txt")
             ]
             if len(members) != 1:
-                names = ", ".join(i.filename for i in members) or "なし / none"
+                names = ", ".join(i.filename for i in members) or labels.ERROR_PARTS["none"]
                 raise InputError(
-                    f"zip の中の CSV が1つではありません（{names}）。展開して CSV を指定してください。 / "
-                    "the zip must hold exactly one CSV; unpack it and give the CSV.",
+                    labels.error("table_zip_not_one_csv", names=names),
                     path=path,
                 )
             (info,) = members
             if info.file_size > MAX_ZIPPED_CSV:
                 raise InputError(
-                    f"zip の中の CSV が大きすぎます（上限 {MAX_ZIPPED_CSV // 2**20} MB）。 / the CSV in the zip is too large.",
+                    labels.error("table_zipped_csv_too_large", limit=MAX_ZIPPED_CSV // 2**20),
                     path=path,
                 )
             with zf.open(info) as member:
@@ -158,13 +208,12 @@ def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> Te
         raise
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zipfile.LargeZipFile) as exc:
         raise InputError(
-            f"zip ファイルとして読めません（{type(exc).__name__}）。ダウンロードし直すか、展開して CSV を指定してください。 / "
-            "not a readable zip file.",
+            labels.error("table_bad_zip", error=type(exc).__name__),
             path=path,
         ) from exc
     if len(data) > MAX_ZIPPED_CSV:
         raise InputError(
-            f"zip の中の CSV が大きすぎます（上限 {MAX_ZIPPED_CSV // 2**20} MB）。 / the CSV in the zip is too large.",
+            labels.error("table_zipped_csv_too_large", limit=MAX_ZIPPED_CSV // 2**20),
             path=path,
         )
     inner = PurePosixPath(info.filename).name
@@ -172,7 +221,7 @@ def _read_zipped_csv(path: Path, *, what: str, header_hint: Sequence[str]) -> Te
         target = Path(tmp) / "member.csv"  # never the member's own path
         target.write_bytes(data)
         try:
-            table = read_text_table(target, what=what, header_hint=tuple(header_hint))
+            table = read_text_table(target, what=what, header_hint=tuple(header_hint), comment=comment)
         except InputError as exc:
-            raise InputError(exc.detail, path=f"{path}!{inner}", where=exc.where) from exc
+            raise InputError(exc.message, path=f"{path}!{inner}", where=exc.where) from exc
     return dataclasses.replace(table, path=Path(f"{path}!{inner}"))
