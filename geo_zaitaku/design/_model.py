@@ -66,6 +66,8 @@ class Solution:
         Wall time of the solve.
     values
         Variable values (``None`` without a solution).
+    second
+        Value of the second objective (lexicographic solves).
     """
 
     status: str
@@ -74,6 +76,7 @@ class Solution:
     gap: float | None
     seconds: float
     values: np.ndarray | None
+    second: float | None = None
 
     @property
     def has_solution(self) -> bool:
@@ -88,6 +91,7 @@ class Model:
         self._lower: list[np.ndarray] = []
         self._upper: list[np.ndarray] = []
         self._cost: list[np.ndarray] = []
+        self._second: dict[int, float] = {}
         self._integer: list[np.ndarray] = []
         self.n_cols = 0
         self._rows: list[np.ndarray] = []
@@ -116,6 +120,13 @@ class Model:
         self._integer.append(np.full(n, integer, dtype=bool))
         self.n_cols += n
         return idx
+
+    def add_second(self, cols: np.ndarray, cost: float | np.ndarray) -> None:
+        """Add ``cost`` to the *second* objective of ``cols``: minimised among the
+        solutions that are optimal for the first (see :meth:`solve`)."""
+        cols = np.asarray(cols, dtype=int)
+        for c, v in zip(cols, np.broadcast_to(np.asarray(cost, dtype=float), cols.shape), strict=True):
+            self._second[int(c)] = self._second.get(int(c), 0.0) + float(v)
 
     def add_cost(self, cols: np.ndarray, cost: float | np.ndarray) -> None:
         """Add ``cost`` to the objective coefficients of ``cols``."""
@@ -169,11 +180,50 @@ class Model:
     # --- solving -----------------------------------------------------------------------
 
     def solve(self, *, time_limit: float = 60.0, maximize: bool = False, gap: float = 0.0) -> Solution:
-        """Solve with HiGHS (one thread, seed 0) within ``time_limit`` seconds."""
+        """Solve with HiGHS (one thread, seed 0) within ``time_limit`` seconds.
+
+        With a second objective (:meth:`add_second`) the solve is lexicographic: first
+        the first objective (when all its coefficients are whole numbers, any solution
+        within less than 1 of the bound is optimal), then the second among the solutions
+        whose first objective is optimal. The solution reports the first objective.
+        """
+        start = time.perf_counter()
+        cost = np.concatenate(self._cost)
+        first = self._solve(cost, time_limit=time_limit, maximize=maximize, gap=gap)
+        if not self._second or first.status != "optimal":
+            return first
+        integral = bool(np.all(np.abs(cost - np.round(cost)) < 1e-12))
+        second = np.zeros(self.n_cols)
+        for c, v in self._second.items():
+            second[c] = v
+        nz = np.flatnonzero(cost)
+        tol = 1e-6 * (1.0 + abs(first.objective))
+        bound = float(np.round(first.objective)) if integral else first.objective
+        self.add_row(nz, cost[nz], -INF, bound + tol) if not maximize else self.add_row(
+            nz, cost[nz], bound - tol, INF
+        )
+        left = max(time_limit - (time.perf_counter() - start), 1.0)
+        then = self._solve(second, time_limit=left, maximize=False, gap=gap, initial=first.values)
+        seconds = time.perf_counter() - start
+        if not then.has_solution:
+            return Solution("feasible", first.objective, first.bound, first.gap, seconds, first.values)
+        status = "optimal" if then.status == "optimal" else "feasible"
+        return Solution(status, first.objective, first.bound, 0.0, seconds, then.values, then.objective)
+
+    def _solve(
+        self,
+        cost: np.ndarray,
+        *,
+        time_limit: float,
+        maximize: bool,
+        gap: float,
+        initial: np.ndarray | None = None,
+    ) -> Solution:
         import highspy
         from scipy.sparse import coo_matrix
 
         start = time.perf_counter()
+        integral = bool(np.all(np.abs(cost - np.round(cost)) < 1e-12))
         rows = np.concatenate(self._rows) if self._rows else np.zeros(0, dtype=int)
         cols = np.concatenate(self._cols) if self._cols else np.zeros(0, dtype=int)
         vals = np.concatenate(self._vals) if self._vals else np.zeros(0)
@@ -182,7 +232,7 @@ class Model:
         lp = highspy.HighsLp()
         lp.num_col_ = self.n_cols
         lp.num_row_ = self.n_rows
-        lp.col_cost_ = np.concatenate(self._cost)
+        lp.col_cost_ = cost
         lp.col_lower_ = np.concatenate(self._lower)
         lp.col_upper_ = np.concatenate(self._upper)
         lp.row_lower_ = np.concatenate(self._row_lo) if self._row_lo else np.zeros(0)
@@ -202,11 +252,16 @@ class Model:
             ("threads", 1),
             ("random_seed", 0),
             ("mip_rel_gap", float(gap)),
-            ("mip_abs_gap", 1e-9),
+            ("mip_abs_gap", 1.0 - 1e-6 if integral and self._second else 1e-9),
             ("presolve", "on"),
         ):
             h.setOptionValue(key, value)
         h.passModel(lp)
+        if initial is not None:  # a feasible solution to start from (the first objective's)
+            given = highspy.HighsSolution()
+            given.col_value = list(initial)
+            given.value_valid = True
+            h.setSolution(given)
         h.run()
         seconds = time.perf_counter() - start
         return _solution(h, seconds, maximize)

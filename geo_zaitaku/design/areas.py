@@ -25,6 +25,7 @@ results from its attributes (as PySAL spopt's models do).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -62,11 +63,11 @@ class _Build:
         return cols, [1.0] * len(cols)
 
 
-def _start(p: Problem, o: DesignOptions) -> _Build:
+def _start(p: Problem, o: DesignOptions, allowed: np.ndarray | None = None) -> _Build:
     model = Model()
     if o.mode == "repair":
         t = len(p.area_names)
-        allowed = np.ones((p.n, t), dtype=bool)
+        allowed = np.ones((p.n, t), dtype=bool) if allowed is None else allowed
         centre = np.full(t, -1)
         names = p.area_names
     else:
@@ -81,7 +82,7 @@ def _start(p: Problem, o: DesignOptions) -> _Build:
     roots = np.full((p.n, t), -1)
     if o.mode == "repair":
         for k in p.centres:
-            roots[k, :] = model.add_vars(t)
+            roots[k, allowed[k]] = model.add_vars(int(allowed[k].sum()))
     return _Build(p, o, model, x, roots, centre, names)
 
 
@@ -108,8 +109,17 @@ def rooted_areas(b: _Build) -> None:
             continue
         rcols = b.roots[:, t][b.roots[:, t] >= 0]
         m.add_row(rcols, 1.0, 1.0 if b.o.keep_areas else -INF, 1.0)
-        for u in np.flatnonzero(b.roots[:, t] >= 0):
+        keyed = np.flatnonzero(b.roots[:, t] >= 0)
+        for k, u in enumerate(keyed):
             m.add_row([b.roots[u, t], b.x[u, t]], [1.0, -1.0], -INF, 0.0)
+            # the root is the first member holding a key institution (no symmetric
+            # copies): x[u] - Σ_{v before u} x[v] <= r[u]
+            earlier = [int(b.x[v, t]) for v in keyed[:k]]
+            m.add_row([b.x[u, t], *earlier, b.roots[u, t]], [1.0, *([-1.0] * len(earlier)), -1.0], -INF, 0.0)
+        # an area that stays keeps at least one of its own municipalities (else it would
+        # be a new area under an old name)
+        own = [int(b.x[i, t]) for i in np.flatnonzero((b.p.original == t) & (b.x[:, t] >= 0))]
+        m.add_row([*own, *rcols], [*([1.0] * len(own)), *([-1.0] * len(rcols))], 0.0, INF)
         for i in np.flatnonzero(b.x[:, t] >= 0):
             m.add_row([b.x[i, t], *rcols], [1.0, *([-1.0] * len(rcols))], -INF, 0.0)
 
@@ -154,6 +164,26 @@ def contiguous(b: _Build) -> None:
         if b.centre[t] >= 0:  # the centre emits: no balance at the centre
             lo[row_of[int(b.centre[t])]] = -INF
         m.add_rows(np.array(rows), np.array(cols), np.array(vals), lo, INF, len(members))
+
+
+def neighbour_in_area(b: _Build) -> None:
+    """A member that is not its area's root has a neighbour in the area (implied by the
+    flow, stated directly: it tightens the relaxation)."""
+    p, m = b.p, b.model
+    nbrs: list[list[int]] = [[] for _ in range(p.n)]
+    for u, v in p.edges:
+        nbrs[u].append(int(v))
+        nbrs[v].append(int(u))
+    for t in range(b.t):
+        for i in np.flatnonzero(b.x[:, t] >= 0):
+            if i == b.centre[t]:
+                continue
+            cols = [int(b.x[i, t])] + [int(b.x[j, t]) for j in nbrs[i] if b.x[j, t] >= 0]
+            vals = [1.0] + [-1.0] * (len(cols) - 1)
+            if b.roots[i, t] >= 0:
+                cols.append(int(b.roots[i, t]))
+                vals.append(-1.0)
+            m.add_row(cols, vals, -INF, 0.0)
 
 
 def minimum_facilities(b: _Build, counts: np.ndarray, minimum: int) -> None:
@@ -246,15 +276,27 @@ def keep_groups(b: _Build, weight: float) -> np.ndarray:
 # --------------------------------------------------------------------------- objectives
 
 
-def fewest_moves(b: _Build) -> None:
-    """Repair: one per unit outside its starting area, plus its share of the population
-    (below one in total: a tie-breaker by people moved)."""
+def moved_columns(b: _Build) -> tuple[np.ndarray, np.ndarray]:
+    """The assignment variables that move a unit out of its starting area, and the units."""
     p = b.p
-    share = p.pop / (p.pop.sum() + 1.0)
+    cols, units = [], []
     for i in range(p.n):
         for t in np.flatnonzero(b.x[i] >= 0):
             if t != p.original[i]:
-                b.model.add_cost(np.array([b.x[i, t]]), 1.0 + share[i])
+                cols.append(int(b.x[i, t]))
+                units.append(i)
+    return np.array(cols, dtype=int), np.array(units, dtype=int)
+
+
+def fewest_moves(b: _Build, *, at_most: int | None = None) -> None:
+    """Repair: one per unit outside its starting area (at most ``at_most``), plus its
+    share of the population (below one in total: ties broken by the people moved, in
+    the same solve)."""
+    cols, units = moved_columns(b)
+    share = b.p.pop[units] / (b.p.pop.sum() + 1.0)
+    b.model.add_cost(cols, 1.0 + share)
+    if at_most is not None:
+        b.model.add_row(cols, 1.0, -INF, float(at_most))
 
 
 def exactly(b: _Build, k: int) -> None:
@@ -286,20 +328,20 @@ def nearest_distance(b: _Build) -> np.ndarray:
 
 
 def most_areas(b: _Build) -> None:
-    """Max: one (negative) per open centre, and below one in total a tie-breaker for
-    units close to their centre."""
+    """Max: one (negative) per open centre; among the plans with the most areas, the
+    smallest population-weighted distance from units to their centre."""
     p = b.p
     total = p.pop.sum()
     weight = p.pop / total if total > 0 else np.full(p.n, 1.0 / p.n)
     finite = p.dist[np.isfinite(p.dist)]
-    scale = 2.0 * (finite.max() if len(finite) else 1.0) + 1.0
+    far = 2.0 * (finite.max() if len(finite) else 1.0) + 1.0
     for t in range(b.t):
         j = b.centre[t]
         b.model.add_cost(np.array([b.x[j, t]]), -1.0)
         col = int(np.flatnonzero(p.centres == j)[0])
         members = np.flatnonzero(b.x[:, t] >= 0)
-        d = np.nan_to_num(p.dist[members, col], posinf=scale)
-        b.model.add_cost(b.x[members, t], weight[members] * d / scale)
+        d = np.nan_to_num(p.dist[members, col], posinf=far)
+        b.model.add_second(b.x[members, t], weight[members] * d)
 
 
 # --------------------------------------------------------------------------- the model
@@ -385,13 +427,18 @@ class AreaDesign:
         self.measures: dict[str, Any] = {}
         self.size: dict[str, int] = {}
 
-    def build(self) -> _Build:
-        """The mixed-integer model (constraints as the mode asks)."""
+    def build(
+        self, *, allowed: np.ndarray | None = None, stage: tuple[str, int | None] = ("moves", None)
+    ) -> _Build:
+        """The mixed-integer model (constraints as the mode asks). For ``repair``,
+        ``allowed`` limits which areas each unit may join, and ``stage`` is
+        ``("moves", at_most)`` or ``("people", moves)``."""
         p, o = self.problem, self.options
-        b = _start(p, o)
+        b = _start(p, o, allowed)
         assign_each_unit(b)
         rooted_areas(b)
         contiguous(b)
+        neighbour_in_area(b)
         minimum_facilities(b, p.n_key, p.min_key)
         minimum_facilities(b, p.n_hub, p.min_hub)
         population_bounds(b, o.min_pop, o.max_pop)
@@ -401,7 +448,7 @@ class AreaDesign:
         if o.keep is not None:
             keep_groups(b, o.keep_weight)
         if o.mode == "repair":
-            fewest_moves(b)
+            fewest_moves(b, at_most=stage[1])
         elif o.mode == "count":
             exactly(b, int(o.areas or 0))
             nearest_distance(b)
@@ -414,11 +461,12 @@ class AreaDesign:
         if self.reasons:
             self.status = "infeasible"
             return self
-        b = self.build()
+        plain_repair = (
+            self.options.mode == "repair" and self.options.keep is None and self.options.reach != "soft"
+        )
+        b, sol = self._solve_repair() if plain_repair else self._solve_once()
         self.size = {"variables": b.model.n_cols, "constraints": b.model.n_rows}
-        sol = b.model.solve(time_limit=self.options.time_limit)
-        self.status, self.seconds = sol.status, sol.seconds
-        self.gap = sol.gap
+        self.status, self.gap = sol.status, sol.gap
         if sol.has_solution:
             self._read(b, sol)
         elif sol.status == "infeasible":
@@ -439,6 +487,42 @@ class AreaDesign:
                 ),
             )
         return self
+
+    def _solve_once(self) -> tuple[_Build, Solution]:
+        start = time.perf_counter()
+        b = self.build()
+        sol = b.model.solve(time_limit=self.options.time_limit)
+        self.seconds = time.perf_counter() - start
+        return b, sol
+
+    def _solve_repair(self) -> tuple[_Build, Solution]:
+        """Fewest moves, exactly, on models kept small: a unit may join another area only
+        within ``U`` steps of that area's own municipalities when at most ``U`` units
+        move (the units between must move too); ``U`` doubles until a plan exists. Then,
+        among the plans with that many moves, the fewest people moved."""
+        p, o = self.problem, self.options
+        start = time.perf_counter()
+        hops = _hops_from_areas(p)
+        limit, total_bound = 1, None
+        while True:
+            allowed = (p.original[:, None] == np.arange(len(p.area_names))[None, :]) | (limit >= hops.T)
+            b = self.build(allowed=allowed, stage=("moves", limit))
+            left = o.time_limit - (time.perf_counter() - start)
+            sol = b.model.solve(time_limit=max(left, 0.5))
+            if sol.status == "infeasible" and limit < p.n:
+                total_bound = limit + 1  # fewer moves than this are impossible
+                limit = min(2 * limit, p.n)
+                continue
+            break
+        if sol.status != "optimal":
+            self.seconds = time.perf_counter() - start
+            if sol.bound is not None and total_bound is not None:
+                sol = Solution(
+                    sol.status, sol.objective, max(sol.bound, total_bound), sol.gap, sol.seconds, sol.values
+                )
+            return b, sol
+        self.seconds = time.perf_counter() - start
+        return b, sol
 
     def _read(self, b: _Build, sol: Solution) -> None:
         p, o = self.problem, self.options
@@ -496,23 +580,45 @@ class AreaDesign:
 
 
 def _reported_objective(o: DesignOptions, value: float | None, moved: int, areas: int) -> float | None:
+    """The first objective as users read it: moves (repair), mean distance (count),
+    areas (max; with ``keep`` or soft reach, areas less the penalties)."""
     if value is None:
         return None
-    if o.mode == "max" and o.keep is None and o.reach != "soft":
-        return float(areas)
+    if o.mode == "max":
+        return float(areas) if o.keep is None and o.reach != "soft" else -float(value)
     if o.mode == "repair" and o.keep is None and o.reach != "soft":
         return float(moved)
     return float(value)
 
 
 def _reported_bound(o: DesignOptions, value: float | None) -> float | None:
+    """The solver's bound in the same terms (whole numbers where the objective is one)."""
     if value is None:
         return None
-    if o.mode == "max" and o.keep is None and o.reach != "soft":
-        return float(np.floor(0.5 - value + 1e-9))  # minimised -areas + a tie-break below 0.5
-    if o.mode == "repair" and o.keep is None and o.reach != "soft":
-        return float(np.floor(value + 1e-9))  # minimised moves + a tie-break below 1
+    plain = o.keep is None and o.reach != "soft"
+    if o.mode == "max":
+        return float(np.floor(-value + 1e-9)) if plain else -float(value)
+    if o.mode == "repair" and plain:
+        return float(np.ceil(value - 1e-9))
     return float(value)
+
+
+def _hops_from_areas(p: Problem) -> np.ndarray:
+    """``(areas, units)`` number of edges from each unit to the nearest municipality of
+    each area in the starting plan (``inf`` when no path)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    n, a = p.n, len(p.area_names)
+    e = p.edges
+    adj = coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)) if len(e) else coo_matrix((n, n))
+    d = shortest_path(adj.tocsr(), directed=False, unweighted=True)
+    out = np.full((a, n), np.inf)
+    for t in range(a):
+        own = np.flatnonzero(p.original == t)
+        if len(own):
+            out[t] = d[own].min(axis=0)
+    return out
 
 
 def _mean_distance(p: Problem, area_of: np.ndarray, used: list[int]) -> float | None:
