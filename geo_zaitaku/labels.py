@@ -374,6 +374,7 @@ MAP_TEXT = MappingProxyType(
         "locate_error": "現在地を取得できませんでした",
         "area_outline": "圏域の範囲",
         "no_location": "位置不明のため地図に表示していない施設: {n}件（一覧に掲載）",
+        "no_facility_file": "施設データが指定されていません（施設CSVを --facilities で指定すると施設を表示します）",
         "error_legend": "エラーのある圏域（赤い斜線）",
         "other_facilities": "その他の施設（種類別）",
         "facilities_heading": "施設",
@@ -533,6 +534,10 @@ MESSAGES = MappingProxyType(
             "境界データの{n}地物を除外しました（{reasons}）",
             "{n} boundary features set aside ({reasons})",
         ),
+        "other_prefectures": (
+            "計画の都道府県（{kept}）の市区町村だけを点検しました。境界データにあるほかの{n_prefs}都道府県の{n:,}市区町村は使っていません（[plan] prefecture で変えられます）",
+            "only the units of the plan's prefectures ({kept}) were checked; {n:,} units of {n_prefs} other prefectures in the boundaries were left out (set [plan] prefecture to change this)",
+        ),
         "boundary_duplicates": (
             "境界データの{n}市区町村が{a}と{b}の両方にあります（同じ形のため1つとして扱いました）",
             "{n} municipalities are in both {a} and {b} (same shapes, each used once)",
@@ -545,6 +550,9 @@ TEXT = MappingProxyType(
     {
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
+        "not_checked": "未確認",
+        "not_checked_functions": "未確認: {names}",
+        "plan_ok_unchecked": "計画にエラーはありません（施設データがないため、積極的医療機関・連携拠点・距離・4機能は未確認）",
         "error_label": "エラー / error",
         "ok": "OK",
         "area_tag": "［{area}］",
@@ -1612,6 +1620,23 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "units_conflicting_copies": Message(
             "市区町村コード {code}（{name}）の境界が {first} と {other} の両方にあり、形が異なります{more}。どちらか一方のファイルだけを指定してください（同じ都道府県の別の年の版や、全国のファイルと都道府県のファイルを一緒に指定していないか確認してください）。",
             "code {code} ({name}) is in both {first} and {other} with different shapes; give only one of the files.",
+        ),
+        # maps/
+        "map_unknown_area": Message(
+            "圏域 {areas} は計画にありません。計画の圏域: {known}。--area には計画の圏域名を指定してください。",
+            "unknown area {areas}; the plan's areas are: {known}.",
+        ),
+        "map_unknown_column": Message(
+            "市区町村の列 {column!r} がありません。使える列: {known}。",
+            "the units have no column {column!r}; available: {known}.",
+        ),
+        "map_no_numbers": Message(
+            "列 {column!r} に数値がありません。人口CSVを --population で指定してください（需要の率には --projection も）。",
+            "column {column!r} holds no number; give the population CSV with --population.",
+        ),
+        "plan_bad_prefecture": Message(
+            '[plan] prefecture の {value!r} は都道府県ではありません。都道府県コード（43）か名称（"熊本県"）、またはそのリストを書いてください。',
+            "{value!r} is not a prefecture; write a code (43), a name or a list of them.",
         ),
         "units_no_usable_feature": Message(
             "市区町村コード（N03_007）と面（ポリゴン）の形状をもつ地物が1つもありません（{counts}）。N03（行政区域）のファイルか確認してください。",

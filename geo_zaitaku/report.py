@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._io import json_text, write_csv, write_text
-from geo_zaitaku.checks import Report
+from geo_zaitaku.checks import AreaSummary, Report
 
 REPORT_FILES = (
     "report.json",
@@ -33,8 +33,9 @@ def areas_frame(report: Report) -> pd.DataFrame:
     """One row per area with Japanese column headers (the table of ``areas.csv``)."""
     c = labels.COLUMNS
     rows = []
+    unknown = labels.TEXT["not_checked"]
     for a in report.areas:
-        missing = [labels.FUNCTIONS[f][0] for f, n in a.functions.items() if n == 0]
+        checked = a.facilities_checked
         errors = sum(1 for f in report.findings if f.area == a.name and f.severity == "error")
         warnings = sum(1 for f in report.findings if f.area == a.name and f.severity == "warning")
         row = {
@@ -47,15 +48,15 @@ def areas_frame(report: Report) -> pd.DataFrame:
             c["pop_75over"]: _int(a.pop_75over),
             c["area_km2"]: round(a.area_km2, 1),
             c["contiguous"]: labels.TEXT["yes"] if a.contiguous else labels.TEXT["no"],
-            c["components"]: len(a.components),
-            c["n_key_institutions"]: len(a.key_institutions),
+            c["components"]: max(len(a.components) - 1, 0),
+            c["n_key_institutions"]: len(a.key_institutions) if checked else unknown,
             c["key_institutions"]: "・".join(a.key_institution_names),
-            c["n_hubs"]: len(a.hubs),
+            c["n_hubs"]: len(a.hubs) if checked else unknown,
             c["hubs"]: "・".join(a.hub_names),
-            c["n_facilities"]: a.n_facilities,
+            c["n_facilities"]: a.n_facilities if checked else unknown,
             c["people_per_hub"]: _int(a.people_per_hub),
             c["max_reach_km"]: a.max_reach_km,
-            c["functions_missing"]: "・".join(missing),
+            c["functions_missing"]: functions_missing_text(a),
         }
         for layer, regions in a.reference.items():
             row[labels.LAYERS.get(layer, (layer,))[0]] = "・".join(regions)
@@ -64,6 +65,22 @@ def areas_frame(report: Report) -> pd.DataFrame:
         rows.append(row)
     frame = pd.DataFrame(rows)
     return _whole_numbers(frame, [c[k] for k in ("population", "pop_65over", "pop_75over", "people_per_hub")])
+
+
+def functions_missing_text(area: AreaSummary) -> str:
+    """The 不足する機能 cell: the functions no facility provides, then those not checked
+    (「未確認」, never counted as missing): 「急変時の対応・看取り」, 「未確認」 (none of the four
+    known), 「看取り（未確認: 退院支援）」."""
+    missing = "・".join(labels.FUNCTIONS[f][0] for f in area.functions_missing)
+    unchecked = area.functions_unchecked
+    if not unchecked:
+        return missing
+    if len(unchecked) == len(area.functions):
+        return labels.TEXT["not_checked"]
+    note = labels.TEXT["not_checked_functions"].format(
+        names="・".join(labels.FUNCTIONS[f][0] for f in unchecked)
+    )
+    return f"{missing}（{note}）" if missing else note
 
 
 def units_frame(report: Report) -> pd.DataFrame:
@@ -155,7 +172,7 @@ def to_markdown(report: Report) -> str:
     t = labels.TEXT
     counts = report.counts()
     lines = [f"# {t['report_title']}: {_md(report.plan)}", ""]
-    verdict = t["plan_ok"] if report.ok else t["plan_errors"].format(n=counts["error"])
+    verdict = report.verdict()
     lines += [
         f"**{verdict}**（{t['summary'].format(errors=counts['error'], warnings=counts['warning'], infos=counts['info'])}）",
         "",

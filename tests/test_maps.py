@@ -3,6 +3,7 @@
 import csv
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import EVIL_ATTR, EVIL_NAME, facility_data, page_config
@@ -246,3 +247,76 @@ def test_list_with_unknown_flags(sample_files, tmp_path):
             "圏域": "さくら市",
         }
     ]
+
+
+def plan_without_facilities(sample_files, folder):
+    """A copy of the sample plan (and its inputs) with no facility file."""
+    import shutil
+
+    for name in ("units.geojson", "reference.csv", "population.csv", "projection.csv"):
+        shutil.copy(sample_files.directory / name, folder / name)
+    text = sample_files.plan.read_text(encoding="utf-8")
+    plan = folder / "plan.toml"
+    plan.write_text(text.replace('facilities = ["facilities.csv"]\n', ""), encoding="utf-8")
+    return plan
+
+
+def test_maps_without_facilities_say_so(sample_files, tmp_path, capsys):
+    """No --facilities: the areas are drawn and the legend says no facility file was
+    given (it used to end in KeyError: 'lat')."""
+    from geo_zaitaku.cli import main
+
+    plan = plan_without_facilities(sample_files, tmp_path)
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "map",
+                "resources",
+                str(plan),
+                "--area",
+                "南部",
+                "--no-basemap",
+                "--out",
+                str(out / "r_map.html"),
+            ]
+        )
+        == 0
+    )
+    assert main(["map", "areas", str(plan), "--no-basemap", "--out", str(out / "a.html")]) == 0
+    note = "施設データが指定されていません（施設CSVを --facilities で指定すると施設を表示します）"
+    for name in ("r_map.html", "a.html"):
+        config = page_config((out / name).read_text(encoding="utf-8"))
+        assert note in texts(config)
+        assert facility_data(config)["rows"] == []
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_resource_maps_of_several_areas_do_not_replace_each_other(sample_files, tmp_path, monkeypatch):
+    from geo_zaitaku.cli import main
+    from geo_zaitaku.cli.maps import list_stem, resources_file
+
+    monkeypatch.chdir(tmp_path)
+    for area in ("南部", "北部"):
+        assert main(["map", "resources", str(sample_files.plan), "--area", area, "--no-basemap"]) == 0
+    assert main(["map", "resources", str(sample_files.plan), "--no-basemap"]) == 0
+    folder = tmp_path / "out" / "plan"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "resources_list.csv",
+        "resources_list.html",
+        "resources_list_北部.csv",
+        "resources_list_北部.html",
+        "resources_list_南部.csv",
+        "resources_list_南部.html",
+        "resources_map.html",
+        "resources_map_北部.html",
+        "resources_map_南部.html",
+        "run.json",
+    ]
+    assert (
+        "南部"
+        in page_config((folder / "resources_map_南部.html").read_text(encoding="utf-8"))["title"]["title"]
+    )
+    assert resources_file(("a/b", "c:d")) == "resources_map_a_b_c_d.html"
+    assert list_stem(Path("resources_map_有明.html")) == "resources_list_有明"
+    assert list_stem(Path("r_map.html")) == "r_list"

@@ -148,3 +148,55 @@ def test_unusable_population_values_do_not_reach_the_outputs(sample_files, tmp_p
     )
     assert code == 0 and html.exists()
     capsys.readouterr()
+
+
+def test_unknown_reads_as_unknown_never_as_missing_or_ok(sample_files, tmp_path, capsys):
+    """Facility data without function columns: the functions are 未確認 (not all four
+    missing); no facility data at all: the counts and the verdict are 未確認 (not 0 / OK)."""
+    from geo_zaitaku.cli._output import print_report
+    from geo_zaitaku.pipeline import check_plan
+
+    fac = tmp_path / "f.csv"
+    fac.write_text("name,lat,lon,key_institution,hub\n甲病院,31.21,137.16,1,1\n", encoding="utf-8")
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    frame = areas_frame(run.report)
+    assert set(frame["不足する機能"]) == {"未確認"}
+    assert [f.code for f in run.report.findings].count("function_unknown") == 4
+    assert "function_missing" not in [f.code for f in run.report.findings]
+    assert run.report.areas[0].functions_unchecked == ("discharge", "daily", "emergency", "end_of_life")
+
+    bare = check_plan(sample_files.plan, facilities=[], cache=False)
+    frame = areas_frame(bare.report)
+    assert set(frame["積極的医療機関数"]) == {"未確認"} and set(frame["連携拠点数"]) == {"未確認"}
+    assert set(frame["不足する機能"]) == {"未確認"}
+    assert bare.report.ok and not bare.report.facilities_checked
+    capsys.readouterr()
+    print_report(bare.report)
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("│ ")]
+    assert len(rows) == 5 and all(row.count("未確認") == 3 for row in rows)  # key, hub, verdict
+    assert " OK " not in out
+    assert (
+        "計画にエラーはありません（施設データがないため、積極的医療機関・連携拠点・距離・4機能は未確認）"
+        in out
+    )
+    md = to_markdown(bare.report)
+    assert "**計画にエラーはありません（施設データがないため" in md
+
+
+def test_detached_parts_are_counted(sample_run, tmp_path):
+    """飛び地の数 counts the parts apart from the main one: 0 for a contiguous area."""
+    from conftest import make_grid
+
+    from geo_zaitaku.checks import run_checks
+    from geo_zaitaku.plan import Plan, parse_plan
+    from geo_zaitaku.units import units_from_frame
+
+    assert set(areas_frame(sample_run.report)["飛び地の数"]) == {0}
+    grid = units_from_frame(make_grid(3, 3))
+    spec = parse_plan(
+        '[areas]\nA = ["99201", "99203", "99209"]\n'
+        'B = ["99202", "99204", "99205", "99206", "99207", "99208"]\n'
+    )
+    frame = areas_frame(run_checks(Plan.from_spec(spec, grid)))
+    assert frame["飛び地の数"].tolist() == [2, 0] and frame["連続"].tolist() == ["×", "○"]

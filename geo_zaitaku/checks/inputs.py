@@ -9,13 +9,14 @@ from pathlib import Path
 from geo_zaitaku import labels
 from geo_zaitaku._errors import show_path
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
+from geo_zaitaku.codes import PREFECTURES
 from geo_zaitaku.units import duplicates, set_aside
 
 
 @rule("inputs")
 def check_inputs(ctx: CheckContext) -> list[Finding]:
     """Warnings for facility rows that could not be placed and units lacking population;
-    info for boundary features set aside, boundaries found in two sources (same shapes,
+    info for the units of other prefectures left out (once), boundary features set aside, boundaries found in two sources (same shapes,
     used once), population rows not used, and rows read with corrections (facilities;
     population rows whose centroid was dropped)."""
     out = []
@@ -33,6 +34,19 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
             )
         if log.notes:
             out.append(finding("info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes)))
+    outside = ctx.plan.units.attrs.get("outside_plan")
+    if outside:
+        kept = "・".join(PREFECTURES.get(p, p) for p in outside["kept"])
+        out.append(
+            finding(
+                "info",
+                "other_prefectures",
+                n=outside["units"],
+                n_prefs=len(outside["prefectures"]),
+                kept=kept,
+                value=outside["units"],
+            )
+        )
     aside = set_aside(ctx.plan.units)
     if aside:
         counts = Counter(labels.Message.from_text(a["reason"]).ja for a in aside)

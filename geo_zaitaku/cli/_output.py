@@ -19,7 +19,7 @@ err_console = Console(stderr=True, highlight=False)
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 #: Style of an area's verdict in the console table.
-_VERDICT_STYLE = {"error": "bold red", "warning": "yellow", "ok": "green"}
+_VERDICT_STYLE = {"error": "bold red", "warning": "yellow", "ok": "green", "unchecked": "yellow"}
 
 
 def error(message: str) -> None:
@@ -49,16 +49,20 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
             (c["verdict"], "left"),
         ):
             table.add_column(col, justify=justify)
+        unknown = f"[yellow]{labels.TEXT['not_checked']}[/]"
         for a in report.areas:
             errs = sum(1 for f in report.findings if f.area == a.name and f.severity == "error")
             warns = sum(1 for f in report.findings if f.area == a.name and f.severity == "warning")
-            verdict = _verdict("error" if errs else ("warning" if warns else "ok"))
+            checked = a.facilities_checked
+            verdict = _verdict(
+                "error" if errs else ("warning" if warns else ("ok" if checked else "unchecked"))
+            )
             table.add_row(
-                a.name,
+                escape(a.name),
                 str(len(a.units)),
                 "-" if a.population is None else f"{a.population:,.0f}",
-                str(len(a.key_institutions)),
-                str(len(a.hubs)),
+                str(len(a.key_institutions)) if checked else unknown,
+                str(len(a.hubs)) if checked else unknown,
                 labels.TEXT["yes"] if a.contiguous else f"[red]{labels.TEXT['no']}[/]",
                 "-" if a.max_reach_km is None else f"{a.max_reach_km:.1f}",
                 verdict,
@@ -70,18 +74,22 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
         tag = labels.SEVERITY[f.severity]
         area = labels.TEXT["area_tag"].format(area=f.area) if f.area else ""
         console.print(
-            f"[{_STYLE[f.severity]}]{tag}[/] {labels.RULES[f.rule][0]} {area}{f.message}", soft_wrap=True
+            f"[{_STYLE[f.severity]}]{tag}[/] {labels.RULES[f.rule][0]} {escape(area + f.message)}",
+            soft_wrap=True,
         )
-    verdict = labels.TEXT["plan_ok"] if report.ok else labels.TEXT["plan_errors"].format(n=counts["error"])
-    style = "bold green" if report.ok else "bold red"
+    verdict = report.verdict()
+    style = ("bold green" if report.facilities_checked else "bold yellow") if report.ok else "bold red"
     console.print(
-        f"[{style}]{verdict}[/]（{labels.TEXT['summary'].format(errors=counts['error'], warnings=counts['warning'], infos=counts['info'])}）"
+        f"[{style}]{verdict}[/]（{labels.TEXT['summary'].format(errors=counts['error'], warnings=counts['warning'], infos=counts['info'])}）",
+        soft_wrap=True,
     )
 
 
 def _verdict(kind: str) -> str:
-    """An area's verdict in the table: エラー, 警告 or OK, styled."""
-    word = labels.TEXT["ok"] if kind == "ok" else labels.SEVERITY[kind]
+    """An area's verdict in the table: エラー, 警告, OK or 未確認 (no facility data), styled."""
+    word = {"ok": labels.TEXT["ok"], "unchecked": labels.TEXT["not_checked"]}.get(kind) or labels.SEVERITY[
+        kind
+    ]
     return f"[{_VERDICT_STYLE[kind]}]{word}[/]"
 
 

@@ -134,6 +134,11 @@ def facility_table(
     }
 
 
+def no_facility_file(logs: Sequence[object], frame: pd.DataFrame) -> bool:
+    """Whether the map is drawn without any facility data (no file read, no row)."""
+    return not logs and len(frame) == 0
+
+
 def _kind(value: object) -> str:
     return value if isinstance(value, str) and value else schema.OTHER_KIND
 

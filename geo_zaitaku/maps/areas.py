@@ -21,7 +21,7 @@ from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.checks import AreaSummary, Report, UnitSummary
 from geo_zaitaku.maps import _geo
-from geo_zaitaku.maps._facilities import facility_table
+from geo_zaitaku.maps._facilities import facility_table, no_facility_file
 from geo_zaitaku.maps._style import ERROR_COLOR, REFERENCE_STYLES, SEQUENTIAL, color_areas
 from geo_zaitaku.maps.base import MapDocument, base_config, heading, legend_item, new_map, note, packed
 from geo_zaitaku.pipeline import CheckRun
@@ -245,6 +245,8 @@ def area_map(
     }
     config["ready"] = {"areas": len(plan.areas)}
     legend += _legend(plan, colors, errors, table, reach_km if reach else None, marks)
+    if no_facility_file(run.facilities.logs, run.facilities.frame):
+        legend.append(note(t["no_facility_file"]))
     legend += choropleth_legend
     return MapDocument(m, control, config, cluster=True)
 
@@ -301,10 +303,10 @@ def _unit_tip(
             f"（{unit.reach_km:.1f} km）"
         )
     if summary is not None:
-        lines.append(
-            f"{labels.SHORT['n_key_institutions']} {len(summary.key_institutions)}・"
-            f"{labels.SHORT['n_hubs']} {len(summary.hubs)}"
-        )
+        unknown = labels.TEXT["not_checked"]
+        key = len(summary.key_institutions) if summary.facilities_checked else unknown
+        hubs = len(summary.hubs) if summary.facilities_checked else unknown
+        lines.append(f"{labels.SHORT['n_key_institutions']} {key}・{labels.SHORT['n_hubs']} {hubs}")
     return {"t": title, "l": lines, "e": list(errors)}
 
 
@@ -380,16 +382,13 @@ def _choropleth(
     numeric = [c for c in units.columns if c != "geometry" and pd.api.types.is_numeric_dtype(units[c])]
     if column not in units.columns:
         raise InputError(
-            f"市区町村の列 {column!r} がありません。使える列: {', '.join(numeric)} / unknown column.",
+            labels.error("map_unknown_column", column=column, known=", ".join(numeric)),
             where="--choropleth",
         )
     values = pd.to_numeric(units[column], errors="coerce").to_numpy(dtype=float, copy=True)
     values[~np.isfinite(values)] = np.nan
     if np.isnan(values).all():
-        raise InputError(
-            f"列 {column!r} に数値がありません（人口CSVを --population で指定しましたか）。 / no numeric values.",
-            where="--choropleth",
-        )
+        raise InputError(labels.error("map_no_numbers", column=column), where="--choropleth")
     edges = np.unique(np.quantile(values[~np.isnan(values)], np.linspace(0, 1, len(SEQUENTIAL) + 1)))
     label = labels.MAP_TEXT.get(column, column)
     fills, tips = [], []

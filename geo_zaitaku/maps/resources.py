@@ -22,7 +22,7 @@ from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import write_csv, write_text
 from geo_zaitaku.maps import _geo
 from geo_zaitaku.maps._facilities import facility_table as _table
-from geo_zaitaku.maps._facilities import kind_order, safe_url, tel_href
+from geo_zaitaku.maps._facilities import kind_order, no_facility_file, safe_url, tel_href
 from geo_zaitaku.maps.base import MapDocument, base_config, heading, legend_item, new_map, note, packed
 from geo_zaitaku.pipeline import CheckRun
 
@@ -38,7 +38,7 @@ def select_facilities(run: CheckRun, areas: Sequence[str] = ()) -> pd.DataFrame:
     unknown = [a for a in areas if a not in run.plan.areas]
     if unknown:
         raise InputError(
-            f"圏域 {', '.join(unknown)} は計画にありません。計画の圏域: {', '.join(run.plan.areas)} / unknown area.",
+            labels.error("map_unknown_area", areas="・".join(unknown), known="・".join(run.plan.areas)),
             where="--area",
         )
     frame = run.facilities.frame
@@ -47,8 +47,8 @@ def select_facilities(run: CheckRun, areas: Sequence[str] = ()) -> pd.DataFrame:
     unit = frame["unit"].tolist()
     area = [assignment.get(u) for u in unit]
     out = frame.assign(area=area, municipality=[names.get(u, u) for u in unit])
-    if areas:
-        out = out[[a in areas for a in area]]
+    if areas:  # a boolean array: an empty list would select columns, not rows
+        out = out[np.fromiter((a in areas for a in area), dtype=bool, count=len(area))]
     return out
 
 
@@ -187,7 +187,10 @@ def resource_map(
         "deepLink": True,
         "expandControl": True,
     }
-    config["legend"] = {"position": "bottomleft", "items": _legend(table)}
+    legend = _legend(table)
+    if no_facility_file(run.facilities.logs, run.facilities.frame):
+        legend.append(note(t["no_facility_file"]))
+    config["legend"] = {"position": "bottomleft", "items": legend}
     return MapDocument(m, control, config, cluster=cluster)
 
 
