@@ -230,23 +230,42 @@ def test_map_commands(sample_files, tmp_path, capsys):
 def test_list_with_unknown_flags(sample_files, tmp_path):
     """Facility files often leave the function and 24-hour columns empty (unknown)."""
     fac = tmp_path / "f.csv"
-    fac.write_text("name,lat,lon,is_24h,discharge\n空欄クリニック,31.21,137.16,,\n", encoding="utf-8")
+    fac.write_text(
+        "name,lat,lon,is_24h,discharge\n空欄クリニック,31.21,137.16,,\n夜間休診クリニック,31.21,137.16,0,\n"
+        "終日クリニック,31.21,137.16,1,\n",
+        encoding="utf-8",
+    )
     run = check_plan(sample_files.plan, facilities=[fac], cache=False)
     (csv_path, _) = write_resource_list(run, tmp_path)
     rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
-    assert rows == [
-        {
-            "種別": "その他",
-            "名称": "空欄クリニック",
-            "住所": "",
-            "電話": "",
-            "24時間対応": "",
-            "対応": "",
-            "ウェブサイト": "",
-            "市区町村": "さくら市",
-            "圏域": "さくら市",
-        }
+    # 24時間対応: ○ yes, × no, 不明 unknown (never blank for both no and unknown)
+    assert [(r["名称"], r["24時間対応"]) for r in rows] == [
+        ("夜間休診クリニック", "×"),
+        ("空欄クリニック", "不明"),
+        ("終日クリニック", "○"),
     ]
+    table = facility_table(run.facilities.frame, run.plan.units)
+    c, f = table["columns"], table["flags"]
+    bits = {
+        r[c["name"]]: (bool(r[c["flags"]] & f["is_24h"]), bool(r[c["flags"]] & f["not_24h"]))
+        for r in table["rows"]
+    }
+    assert bits == {
+        "空欄クリニック": (False, False),
+        "夜間休診クリニック": (False, True),
+        "終日クリニック": (True, False),
+    }
+    assert rows[1] == {
+        "種別": "その他",
+        "名称": "空欄クリニック",
+        "住所": "",
+        "電話": "",
+        "24時間対応": "不明",
+        "対応": "",
+        "ウェブサイト": "",
+        "市区町村": "さくら市",
+        "圏域": "さくら市",
+    }
 
 
 def plan_without_facilities(sample_files, folder):

@@ -54,19 +54,22 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         out.append(finding("info", "set_aside", n=len(aside), reasons=reasons, value=len(aside)))
     out.extend(_duplicate_findings(ctx))
     if ctx.population is not None:
-        if ctx.population.missing:
-            names = "・".join(ctx.plan.unit_name(c) for c in ctx.population.missing[:20])
-            if len(ctx.population.missing) > 20:
-                names += " …"
+        city_only, missing = _city_only(ctx)
+        if city_only:
             out.append(
                 finding(
                     "warning",
-                    "population_missing",
-                    units=ctx.population.missing,
-                    n=len(ctx.population.missing),
-                    names=names,
+                    "population_city_only",
+                    units=tuple(c for codes in city_only.values() for c in codes),
+                    cities="・".join(city_only),
+                    file=Path(ctx.population.source).name,
                 )
             )
+        if missing:
+            names = "・".join(ctx.plan.unit_name(c) for c in missing[:20])
+            if len(missing) > 20:
+                names += " …"
+            out.append(finding("warning", "population_missing", units=missing, n=len(missing), names=names))
         if ctx.population.skipped:
             out.append(
                 finding(
@@ -92,6 +95,25 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         lines = ", ".join(str(u["line"]) for u in unmatched[:10]) + (" …" if len(unmatched) > 10 else "")
         out.append(finding("warning", "reference_unmatched", n=len(unmatched), lines=lines))
     return out
+
+
+def _city_only(ctx: CheckContext) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Wards without population because the table has only their city's row (a
+    ward-level plan read with city-level population): city name -> ward codes, and the
+    other units without population."""
+    assert ctx.population is not None
+    units = ctx.plan.units
+    # the message of a skipped row starts with its code ("43100: 政令市全体の行 …")
+    city_rows = {str(r.message).split(":")[0] for r in ctx.population.skipped if r.reason == "city_total"}
+    by_city: dict[str, list[str]] = {}
+    rest = []
+    for code in ctx.population.missing:
+        city = units.at[code, "municipality_code"] if code in units.index else None
+        if isinstance(city, str) and city != code and city in city_rows:
+            by_city.setdefault(str(units.at[code, "municipality"]), []).append(code)
+        else:
+            rest.append(code)
+    return {k: tuple(v) for k, v in by_city.items()}, tuple(rest)
 
 
 def _duplicate_findings(ctx: CheckContext) -> list[Finding]:

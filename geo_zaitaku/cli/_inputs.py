@@ -21,6 +21,7 @@ from geo_zaitaku.cli import _options as opt
 
 if TYPE_CHECKING:
     from geo_zaitaku.pipeline import CheckRun
+    from geo_zaitaku.plan import PlanSpec
     from geo_zaitaku.sources.presets import Preset
 
 
@@ -37,6 +38,7 @@ class PlanInputs:
     population: Path | None = None
     reference: Path | None = None
     no_cache: bool = False
+    plan_level: str | None = None
 
     def boundary_kwargs(self) -> dict[str, Any]:
         """Keyword arguments naming the boundaries and the cache use."""
@@ -53,7 +55,7 @@ class PlanInputs:
         boundaries forms one area at ``level``."""
         from geo_zaitaku.pipeline import check_plan, whole_plan
 
-        plan = self.plan if self.plan is not None else whole_plan(level=level, **self.boundary_kwargs())
+        plan = self.spec() or whole_plan(level=level, **self.boundary_kwargs())
         return check_plan(
             plan,
             facilities=list(self.facilities) or None,
@@ -64,6 +66,16 @@ class PlanInputs:
             settings_source="cli",
             **self.boundary_kwargs(),
         )
+
+    def spec(self) -> PlanSpec | Path | None:
+        """The plan: its file, or read with its unit level replaced by ``--level``."""
+        if self.plan is None or self.plan_level is None:
+            return self.plan
+        from dataclasses import replace
+
+        from geo_zaitaku.plan import read_plan
+
+        return replace(read_plan(self.plan), level=self.plan_level)
 
     def paths(self) -> tuple[Path, ...]:
         """The files named on the command line (outputs never replace them)."""
@@ -88,11 +100,17 @@ _FIELDS = (
     "population",
     "reference",
     "no_cache",
+    "plan_level",
 )
 
 
 def plan_inputs(
-    *, facilities: bool = True, reference: bool = True, many: bool = False, optional: bool = False
+    *,
+    facilities: bool = True,
+    reference: bool = True,
+    many: bool = False,
+    optional: bool = False,
+    level: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator factory: add PLAN and the input options; pass ``inputs=PlanInputs``.
 
@@ -107,6 +125,8 @@ def plan_inputs(
         first and ``plans``, one :class:`PlanInputs` per plan (the same options).
     optional
         The plan is the option ``--plan`` and may be left out.
+    level
+        Add ``--level municipality|ward`` (overrides the plan's ``[plan] units``).
     """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -142,6 +162,8 @@ def plan_inputs(
         decorators.append(opt.population_opt)
         if reference:
             decorators.append(opt.reference_opt)
+        if level:
+            decorators.append(opt.plan_level_opt)
         decorators.append(opt.no_cache_opt)
         out = wrapper
         for decorator in reversed(decorators):

@@ -23,7 +23,7 @@ DEMAND_FILES = ("demand.csv", "demand_units.csv")
 
 
 @click.command()
-@plan_inputs(facilities=False, reference=False)
+@plan_inputs(facilities=False, reference=False, level=True)
 @click.option(
     "--projection",
     "projection",
@@ -70,7 +70,7 @@ def demand(
     from geo_zaitaku.units import source_files
 
     run = estimate_demand(
-        inputs.plan,
+        inputs.spec(),
         population=inputs.population,
         projection=projection,
         years=years,
@@ -93,7 +93,8 @@ def demand(
 
 
 def print_demand(result: DemandResult, *, quiet: bool = False) -> None:
-    """Print the demand table (areas × periods, with a change row) and its notes."""
+    """Print the demand table (areas × periods, with a change row) and its notes; quiet:
+    the total only, and no source notes."""
     s = labels.DEMAND_SHORT
     d = labels.DEMAND
     fields = ("population", "pop_65over", "pop_75over", "patients")
@@ -111,6 +112,8 @@ def print_demand(result: DemandResult, *, quiet: bool = False) -> None:
     for f in fields:
         table.add_column(s[f], justify="right")
     areas = list(dict.fromkeys(result.areas["area"]))
+    if quiet:  # the prefecture's total only (the areas are in demand.csv)
+        areas = [a for a in areas if a == d["total"]] or areas[-1:]
     for area in areas:
         for i, period in enumerate(result.periods):
             v = result.area_values(area, period)

@@ -60,7 +60,7 @@ def maps() -> None:
 
 
 @maps.command()
-@plan_inputs()
+@plan_inputs(level=True)
 @basemap_opt
 @cdn_opt
 @click.option(
@@ -98,7 +98,7 @@ def areas(
 
 
 @maps.command()
-@plan_inputs()
+@plan_inputs(level=True)
 @basemap_opt
 @cdn_opt
 @click.option("--area", "areas_", multiple=True, metavar="NAME", help="表示する圏域（複数可。既定は全圏域）.")

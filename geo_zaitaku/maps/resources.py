@@ -69,7 +69,7 @@ def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
             "name": r.name,
             "address": r.address if isinstance(r.address, str) else "",
             "phone": r.phone if isinstance(r.phone, str) else "",
-            "is_24h": labels.TEXT["yes"] if _true(r.is_24h) else "",
+            "is_24h": _yes_no(r.is_24h),
             "functions": functions,
             "url": safe_url(r.url) or "",
             "municipality": r.municipality or "",
@@ -216,6 +216,13 @@ def _legend(table: dict) -> list[dict[str, object]]:
     if table["unlocated"]:
         rows.append(note(t["no_location"].format(n=table["unlocated"])))
     return rows
+
+
+def _yes_no(value: object) -> str:
+    """○ yes, × no, 不明 where the data say nothing (never a blank for both)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return labels.TEXT["unknown"]
+    return labels.TEXT["yes"] if bool(value) else labels.TEXT["no"]
 
 
 def _true(value: object) -> bool:

@@ -568,7 +568,7 @@
       tr.appendChild(el("td", null, r[c.name]));
       tr.appendChild(el("td", null, (r[c.unit] >= 0 ? data.units[r[c.unit]] : "") + (r[c.address] || "")));
       tr.appendChild(el("td", null, r[c.phone] || ""));
-      tr.appendChild(el("td", null, r[c.flags] & F.is_24h ? t.yes : ""));
+      tr.appendChild(el("td", null, r[c.flags] & F.is_24h ? t.yes : r[c.flags] & F.not_24h ? t.no : t.unknown));
       table.appendChild(tr);
     });
     box.appendChild(table);
