@@ -415,6 +415,10 @@ MAP_TEXT = MappingProxyType(
         "areas_layer": "在宅医療圏",
         "units_layer": "市区町村境界",
         "labels_layer": "圏域名",
+        "unit_labels_layer": "市区町村名",
+        "date": "{y}年{m}月{d}日",
+        "date_boundaries": "境界: {date}",
+        "date_facilities": "施設: {date}",
         "errors_layer": "エラーのある圏域",
         "reach_layer": "積極的医療機関から{km:g}km",
         "key_layer": "積極的役割を担う医療機関",
@@ -432,6 +436,10 @@ MAP_TEXT = MappingProxyType(
         "locate_error": "現在地を取得できませんでした",
         "area_outline": "圏域の範囲",
         "no_location": "位置不明のため地図に表示していない施設: {n}件（一覧に掲載）",
+        "scripts_missing": "地図のスクリプト（Leaflet）を読み込めませんでした。この地図は --cdn で作られ、表示にインターネット接続が必要です。"
+        "ネットワークなしで開くには、--cdn を付けずに作り直してください（既定でスクリプトを埋め込みます）。 / "
+        "The map scripts could not be loaded: this map links them from the internet (--cdn). "
+        "Make it again without --cdn to open it offline.",
         "no_facility_file": "施設データが指定されていません（施設CSVを --facilities で指定すると施設を表示します）",
         "error_legend": "エラーのある圏域（赤い斜線）",
         "other_facilities": "その他の施設（種類別）",
@@ -461,6 +469,23 @@ MAP_TEXT = MappingProxyType(
         "yes": "○",
         "no": "×",
         "unknown": "不明",
+    }
+)
+
+#: Choropleth measures (``--choropleth``) and their units.
+CHOROPLETH = MappingProxyType(
+    {
+        "aging_rate": "高齢化率（65歳以上の割合）",
+        "pop_75over_rate": "75歳以上の割合",
+        "people_per_hub": "拠点あたり人口（圏域の値）",
+        "patients_per_1000": "在宅医療の推計患者数（人口千対）",
+        "people": "人",
+        "per_1000": "人／人口千人",
+        "heading": "市区町村別: {label}（単位: {unit}）",
+        "heading_plain": "市区町村別: {label}",
+        "class": "{lo} – {hi}{unit}",
+        "value": "{label}: {value}{unit}",
+        "rates_note": "推計患者数の率: {source}",
     }
 )
 

@@ -1,6 +1,7 @@
 """Structural tests of the HTML maps (the browser test is in test_maps_browser.py)."""
 
 import csv
+import itertools
 import json
 import re
 from pathlib import Path
@@ -40,9 +41,10 @@ def test_area_map_layers_legend_and_errors(sample_run):
         "二次医療圏",
         "保健所圏域",
         "橋・航路などの連結",
-        "市区町村別: 75歳以上人口",
+        "市区町村別: 75歳以上人口（単位: 人）",
         "圏域名",
     ]
+    assert config["unitLabels"]["name"] == "市区町村名" and len(config["unitLabels"]["items"]) == 26
     hatched = [layer for layer in config["layers"] if layer.get("hatch")]
     assert config["hatch"] == "#B00000" and [h["name"] for h in hatched] == ["エラーのある圏域"]
     west = [tip for tip in config["layers"][0]["tips"] if "圏域: 西部" in tip.get("l", [])]
@@ -59,6 +61,7 @@ def test_area_map_layers_legend_and_errors(sample_run):
     assert table["unlocated"] == 1
     kinds = {k["id"]: k for k in table["kinds"]}
     assert kinds["pharmacy"]["visible"] is False and kinds["support_clinic"]["visible"] is True
+    assert kinds["clinic"]["visible"] is False  # only 在支診・在支病 beside the key institutions and hubs
 
 
 def test_area_map_with_basemap_links_cdn(sample_run):
@@ -339,3 +342,41 @@ def test_resource_maps_of_several_areas_do_not_replace_each_other(sample_files, 
     assert resources_file(("a/b", "c:d")) == "resources_map_a_b_c_d.html"
     assert list_stem(Path("resources_map_有明.html")) == "resources_list_有明"
     assert list_stem(Path("r_map.html")) == "r_list"
+
+
+def test_choropleth_rates_and_readable_breaks(sample_run):
+    """高齢化率, 75+ share, people per hub and patients per 1,000: exact values, class
+    breaks on round numbers, the unit in the legend heading."""
+    import numpy as np
+
+    from geo_zaitaku.demand import CURRENT, demand_by_area
+    from geo_zaitaku.maps.choropleth import measure, nice_breaks
+
+    units = sample_run.plan.units
+    m, aging = measure(sample_run, "aging_rate")
+    assert m.unit == "%" and aging[0] == pytest.approx(
+        100 * units["pop_65over"].iloc[0] / units["population"].iloc[0]
+    )
+    _, share75 = measure(sample_run, "pop_75over_rate")
+    assert np.nanmax(share75) < np.nanmax(aging)
+    _, per_hub = measure(sample_run, "people_per_hub")
+    areas = {a.name: a.people_per_hub for a in sample_run.report.areas}
+    assert per_hub[0] == areas["さくら市"] == 370000 and np.isnan(
+        per_hub[list(units.index).index("99202")]
+    )  # 西部: no hub
+    _, patients = measure(sample_run, "patients_per_1000")
+    demand = demand_by_area(sample_run.plan, {CURRENT: sample_run.population}).units.set_index("code")
+    assert patients[0] == pytest.approx(demand.loc["99100", "patients"] / 740000 * 1000)
+    edges = nice_breaks(aging)
+    steps = np.diff(edges)
+    assert edges[0] <= np.nanmin(aging) and edges[-1] >= np.nanmax(aging) and len(edges) <= 6
+    assert all(float(e) == round(float(e)) for e in edges) and all(s % 5 == 0 for s in steps)
+    config = page_config(area_map(sample_run, basemap=False, choropleth="aging_rate").html())
+    section = next(i for i, item in enumerate(config["legend"]["items"]) if item.get("layer"))
+    rows = config["legend"]["items"][section:]
+    assert rows[0]["h"] == "市区町村別: 高齢化率（65歳以上の割合）（単位: %）"
+    assert [r["t"] for r in rows[1:]] == [f"{a:.0f} – {b:.0f}%" for a, b in itertools.pairwise(edges)]
+    layer = next(x for x in config["layers"] if x["name"] == rows[0]["h"])
+    assert layer["tips"][0]["t"] == f"高齢化率（65歳以上の割合）: {aging[0]:.1f}%"
+    with pytest.raises(InputError, match="aging_rate"):
+        area_map(sample_run, choropleth="nope")

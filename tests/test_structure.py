@@ -88,3 +88,38 @@ def test_cli_starts_without_the_geospatial_stack():
     code = "import sys, geo_zaitaku.cli; print('geopandas' in sys.modules, 'folium' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+HEAVY = ("geopandas", "pandas", "numpy", "shapely", "folium", "pyogrio", "networkx", "scipy", "rich")
+
+
+def test_every_help_is_fast_and_imports_nothing_heavy():
+    """``geo-zaitaku --help`` and every command's ``--help``: no heavy module imported, and
+    the whole process (interpreter start included) well under 0.3 s (best of 5)."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from geo_zaitaku.cli import cli, main\n"
+        "import click\n"
+        "paths = [[]]\n"
+        "for name, cmd in cli.commands.items():\n"
+        "    paths.append([name])\n"
+        "    if isinstance(cmd, click.Group):\n"
+        "        paths += [[name, sub] for sub in cmd.commands]\n"
+        "for p in paths:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        assert main([*p, '--help']) == 0, p\n"
+        f"print(len(paths), [m for m in {HEAVY!r} if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    n, heavy = out.split(" ", 1)
+    assert int(n) >= 20 and heavy.strip() == "[]"
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "geo_zaitaku", "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    assert min(times) < 0.3, times

@@ -64,7 +64,17 @@ def maps() -> None:
 @basemap_opt
 @cdn_opt
 @click.option(
-    "--choropleth", metavar="COLUMN", help="市区町村を塗り分ける列（例: pop_65over, pop_75over, population）."
+    "--choropleth",
+    metavar="MEASURE",
+    help="市区町村の塗り分け: aging_rate（高齢化率）, pop_75over_rate（75歳以上の割合）, people_per_hub"
+    "（拠点あたり人口）, patients_per_1000（在宅医療の推計患者数・人口千対）, population, pop_65over, "
+    "pop_75over, pop_85over / shade municipalities by a rate or a count.",
+)
+@click.option(
+    "--rates",
+    "rates",
+    type=opt.PathParam(),
+    help="patients_per_1000 の需要率CSV（既定: 同梱の全国値） / demand rate table.",
 )
 @click.option("--no-reach", is_flag=True, default=False, help="積極的医療機関からの距離の円を作らない.")
 @opt.out_option(file="areas_map.html")
@@ -73,6 +83,7 @@ def areas(
     no_basemap: bool,
     cdn: bool,
     choropleth: str | None,
+    rates: Path | None,
     no_reach: bool,
     out: Path | None,
 ) -> int:
@@ -89,8 +100,8 @@ def areas(
     target = out or inputs.out_dir() / "areas_map.html"
     check_target(target, inputs.paths())
     run = inputs.run()
-    doc = area_map(run, basemap=not no_basemap, reach=not no_reach, choropleth=choropleth)
-    sources = (*inputs.paths(), *input_paths(run))
+    doc = area_map(run, basemap=not no_basemap, reach=not no_reach, choropleth=choropleth, rates=rates)
+    sources = (*inputs.paths(), *input_paths(run), *((rates,) if rates else ()))
     with staged(target.parent, inputs=sources, command=f"map areas {target.name}") as stage:
         doc.save(stage.path(target.name), self_contained=not cdn)
     _output.print_written(stage.written)

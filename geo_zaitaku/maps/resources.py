@@ -23,7 +23,17 @@ from geo_zaitaku._io import write_csv, write_text
 from geo_zaitaku.maps import _geo
 from geo_zaitaku.maps._facilities import facility_table as _table
 from geo_zaitaku.maps._facilities import kind_order, no_facility_file, safe_url, tel_href
-from geo_zaitaku.maps.base import MapDocument, base_config, heading, legend_item, new_map, note, packed
+from geo_zaitaku.maps.base import (
+    MapDocument,
+    base_config,
+    data_dates,
+    heading,
+    legend_item,
+    new_map,
+    note,
+    packed,
+    unit_labels,
+)
 from geo_zaitaku.pipeline import CheckRun
 
 
@@ -158,9 +168,11 @@ def resource_map(
         kind="resources",
         title=title or f"{t['resources_title']}（{place}）",
         subtitle=run.plan.name if areas else "",
+        date=data_dates(units.attrs.get("sources", []), [log.source for log in run.facilities.logs]),
         bounds=shown.total_bounds,
     )
     geoms = _geo.display_geometry(shown)
+    config["unitLabels"] = unit_labels(shown, geoms)
     outlines = _geo.dissolve(geoms, [run.plan.assignment.get(c) for c in shown.index])
     config["layers"] += [
         {
