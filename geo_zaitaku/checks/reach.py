@@ -20,18 +20,18 @@ def check_reach(ctx: CheckContext) -> list[Finding]:
     table = ctx.reach
     far = table[(table["km"] > limit) & ~np.isnan(table["km"])]
     out = []
-    for code, row in far.sort_values("km", ascending=False).iterrows():
+    for row in far.sort_values("km", ascending=False).itertuples():
         out.append(
             finding(
                 ctx.config.reach_severity,
                 "reach",
-                area=row["area"],
-                units=(code,),
-                facilities=(row["facility"],),
-                value=round(float(row["km"]), 2),
-                unit=ctx.plan.unit_name(code),
-                facility=row["facility_name"],
-                km=float(row["km"]),
+                area=row.area,
+                units=(row.Index,),
+                facilities=(row.facility,),
+                value=round(float(row.km), 2),
+                unit=ctx.plan.unit_name(row.Index),
+                facility=row.facility_name,
+                km=float(row.km),
                 limit=limit,
             )
         )

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -227,6 +227,7 @@ def _load_one(
             rejected.append(_rejected_issue(cells, location, placed, i, reason))
         elif key is not None:
             notes.append(_placement_note(cells, location, placed, i, key))
+    cells = replace(cells, get={})  # every row's fate is known: the source cells can go
     frame = _placed_frame(out, placed, reasons)
     return frame, _import_log(cells, frame, rejected, notes, detected=chosen is None)
 
@@ -278,7 +279,9 @@ def _read_cells(path: Path, chosen: Preset | None) -> _Cells:
     for f, value in preset.constants.items():
         get[f] = [value if v is None else v for v in get[f]]
     names = [v or "" for v in get["name"]]
-    return _Cells(table, preset, found, get, Path(table.path).name, raw[LINE].to_numpy(), names)
+    lines = raw[LINE].to_numpy()
+    table = replace(table, frame=raw.iloc[0:0])  # the fields are taken: the other cells can go
+    return _Cells(table, preset, found, get, Path(table.path).name, lines, names)
 
 
 def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowIssue]) -> pd.DataFrame:
@@ -287,11 +290,13 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
     get, source = cells.get, cells.source
     out = pd.DataFrame({"line": cells.lines})
     out["source"] = source
-    out["name"] = get["name"]
-    out["id"] = _ids(get["id"], cells.lines, stem, source, seen_ids, notes)
-    out["kind"] = [_kind(v) for v in get["kind"]]
+    # text as object arrays: the same strings as the cells (an Arrow copy would hold
+    # every name and address twice while a large file is read)
+    out["name"] = _texts(get["name"])
+    out["id"] = _texts(_ids(get["id"], cells.lines, stem, source, seen_ids, notes))
+    out["kind"] = _texts([_kind(v) for v in get["kind"]])
     for f in ("phone", "address", "url"):
-        out[f] = get[f]
+        out[f] = _texts(get[f])
     for f in BOOLEAN_FIELDS:
         parsed = {v: parse_bool(v) for v in set(get[f])}
         values = [parsed[v] for v in get[f]]
@@ -302,6 +307,12 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
                 values[i] = None
         out[f] = pd.array(values, dtype="boolean")
     return out
+
+
+def _texts(values: list[str | None]) -> pd.Series:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return pd.Series(out, dtype=object, copy=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -435,7 +446,8 @@ def _placed_frame(out: pd.DataFrame, placed: _Placement, reasons: Sequence[str |
     out["lon"] = placed.lon
     out["lat"] = placed.lat
     keep = np.array([r is None for r in reasons], dtype=bool)
-    out = out.loc[keep].reset_index(drop=True)
+    if not keep.all():  # (no copy of a large frame when every row is placed)
+        out = out.loc[keep].reset_index(drop=True)
     lon, lat = out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float)
     has_point = ~np.isnan(lat)
     geometry = np.full(len(out), None, dtype=object)
@@ -602,6 +614,10 @@ class _Placement:
     address_candidates: list[tuple[str, ...]]
 
 
+#: Points located at a time (bounds the memory a large file takes while placed).
+_LOCATE_CHUNK = 50_000
+
+
 class _Placer:
     """Places rows in units (the spatial index, code table and address matcher are
     built once per import)."""
@@ -624,14 +640,15 @@ class _Placer:
         """Row -> code of the unit containing its point (the smallest code on a border)."""
         if len(rows) == 0:
             return {}
-        pts = shapely.points(lon[rows], lat[rows])
-        p, u = self.tree.query(pts, predicate="intersects")
         hit: dict[int, str] = {}
-        for pi, ui in zip(p, u, strict=True):
-            row = int(rows[pi])
-            code = self.index[ui]
-            if row not in hit or code < hit[row]:
-                hit[row] = code
+        for start in range(0, len(rows), _LOCATE_CHUNK):  # a large file's points in chunks
+            part = rows[start : start + _LOCATE_CHUNK]
+            p, u = self.tree.query(shapely.points(lon[part], lat[part]), predicate="intersects")
+            for pi, ui in zip(p.tolist(), u.tolist(), strict=True):
+                row = int(part[pi])
+                code = self.index[ui]
+                if row not in hit or code < hit[row]:
+                    hit[row] = code
         return hit
 
     def place(
