@@ -64,9 +64,34 @@ EXIT_STATUS: tuple[tuple[type[BaseException], int], ...] = ((InputError, 2),)
 INTERRUPTED = 130
 
 
+#: Blocks of at least this many bytes are mapped on their own (glibc ``M_MMAP_THRESHOLD``).
+MMAP_THRESHOLD = 128 * 1024
+
+
+def give_back_large_blocks() -> bool:
+    """Have glibc map every large block on its own, so that its memory goes back to the
+    system when it is freed.
+
+    glibc raises this threshold each time a mapped block is freed (up to 32 MB), after
+    which the columns of a large file are carved out of the heap and stay counted
+    after they are freed: 500,000 facilities leave about 110 MB more resident after
+    ``check`` (and ``map resources`` peaks that much higher). Fixing the threshold
+    keeps it where it was. Returns whether it was set (``False`` off glibc)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(-3, MMAP_THRESHOLD))  # -3: M_MMAP_THRESHOLD
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (and exit with it when ``argv`` is ``None``,
     as the console script does)."""
+    give_back_large_blocks()
     try:
         result = cli.main(args=argv, prog_name="geo-zaitaku", standalone_mode=False)
     except click.exceptions.Abort:

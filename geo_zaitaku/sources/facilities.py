@@ -227,7 +227,9 @@ def _load_one(
             rejected.append(_rejected_issue(cells, location, placed, i, reason))
         elif key is not None:
             notes.append(_placement_note(cells, location, placed, i, key))
-    cells = replace(cells, get={})  # every row's fate is known: the source cells can go
+    # every row's fate is known: the source cells can go (all of their strings at once,
+    # so that a large file's memory is given back before the points are made)
+    cells = replace(cells, get={}, names=[])
     frame = _placed_frame(out, placed, reasons)
     return frame, _import_log(cells, frame, rejected, notes, detected=chosen is None)
 
@@ -241,7 +243,7 @@ def _import_log(
     return ImportLog(
         source=str(cells.table.path),
         encoding=cells.table.encoding,
-        rows=len(cells.names),
+        rows=len(cells.lines),
         placed=MappingProxyType({k: v for k, v in counts.items() if k != "address" or v}),
         rejected=tuple(rejected),
         notes=tuple(sorted(notes, key=lambda r: r.line)),
@@ -280,7 +282,10 @@ def _read_cells(path: Path, chosen: Preset | None) -> _Cells:
         get[f] = [value if v is None else v for v in get[f]]
     names = [v or "" for v in get["name"]]
     lines = raw[LINE].to_numpy()
-    table = replace(table, frame=raw.iloc[0:0])  # the fields are taken: the other cells can go
+    # the fields are taken: the other cells can go (a copy: an empty slice would be a
+    # view that keeps the whole block of cells, every string of the file, alive)
+    table = replace(table, frame=raw.iloc[0:0].copy())
+    del raw
     return _Cells(table, preset, found, get, Path(table.path).name, lines, names)
 
 
@@ -290,13 +295,11 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
     get, source = cells.get, cells.source
     out = pd.DataFrame({"line": cells.lines})
     out["source"] = source
-    # text as object arrays: the same strings as the cells (an Arrow copy would hold
-    # every name and address twice while a large file is read)
-    out["name"] = _texts(get["name"])
-    out["id"] = _texts(_ids(get["id"], cells.lines, stem, source, seen_ids, notes))
-    out["kind"] = _texts([_kind(v) for v in get["kind"]])
+    out["name"] = get["name"]
+    out["id"] = _ids(get["id"], cells.lines, stem, source, seen_ids, notes)
+    out["kind"] = [_kind(v) for v in get["kind"]]
     for f in ("phone", "address", "url"):
-        out[f] = _texts(get[f])
+        out[f] = get[f]
     for f in BOOLEAN_FIELDS:
         parsed = {v: parse_bool(v) for v in set(get[f])}
         values = [parsed[v] for v in get[f]]
@@ -307,12 +310,6 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
                 values[i] = None
         out[f] = pd.array(values, dtype="boolean")
     return out
-
-
-def _texts(values: list[str | None]) -> pd.Series:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return pd.Series(out, dtype=object, copy=False)
 
 
 @dataclass(frozen=True, eq=False)
