@@ -401,6 +401,8 @@ def table_from_rows(
     )
 
 
+#: Rows written at a time by :func:`write_csv`.
+_CSV_CHUNK = 50_000
 #: Rows converted at a time (the csv module's strings are kept, in chunks, as cells).
 _CHUNK_ROWS = 50_000
 
@@ -548,6 +550,15 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def write_pieces(target: str | Path, pieces: Iterable[str], *, bom: bool = False) -> Path:
+    """Write text given piece by piece (a template's output, rows of a table) atomically
+    as UTF-8, without joining it into one string first."""
+    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        for piece in pieces:
+            f.write(piece)
+    return Path(target)
+
+
 def write_text(target: str | Path, text: str, *, bom: bool = False) -> Path:
     """Write text atomically as UTF-8 (with a BOM when ``bom``, for Excel)."""
     with atomic_path(target) as tmp:
@@ -555,7 +566,9 @@ def write_text(target: str | Path, text: str, *, bom: bool = False) -> Path:
     return Path(target)
 
 
-def write_csv(target: str | Path, frame: pd.DataFrame, *, title: str | None = None) -> Path:
+def write_csv(
+    target: str | Path, frame: pd.DataFrame, *, title: str | None = None, order: np.ndarray | None = None
+) -> Path:
     """Write a frame as an Excel-friendly CSV: UTF-8 with BOM, codes kept as text, and
     no cell that a spreadsheet would run as a formula.
 
@@ -578,17 +591,32 @@ def write_csv(target: str | Path, frame: pd.DataFrame, *, title: str | None = No
         The table; the index is not written.
     title
         A line written above the header (as official tables have one), or ``None``.
+    order
+        Positions of the rows in the order to write them (default: as they are); the
+        rows are taken a chunk at a time, so a sorted copy of the frame is never made.
 
     Returns
     -------
     pathlib.Path
         ``target``.
     """
-    buffer = io.StringIO()
-    if title is not None:
-        csv.writer(buffer, lineterminator="\r\n").writerow([neutralise_cell(title)])
-    neutralise_frame(frame).to_csv(buffer, index=False, lineterminator="\r\n")
-    return write_text(target, buffer.getvalue(), bom=True)
+
+    def pieces() -> Iterator[str]:
+        if title is not None:
+            line = io.StringIO()
+            csv.writer(line, lineterminator="\r\n").writerow([neutralise_cell(title)])
+            yield line.getvalue()
+        # in chunks of rows: a large table is never copied or written out whole at once
+        for start in range(0, max(len(frame), 1), _CSV_CHUNK):
+            rows = (
+                frame.iloc[start : start + _CSV_CHUNK]
+                if order is None
+                else frame.take(order[start : start + _CSV_CHUNK])
+            )
+            part = neutralise_frame(rows)
+            yield part.to_csv(index=False, header=start == 0, lineterminator="\r\n")
+
+    return write_pieces(target, pieces(), bom=True)
 
 
 def public_path(path: str | Path, base: str | Path | None = None) -> str:

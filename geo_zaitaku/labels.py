@@ -463,6 +463,10 @@ MAP_TEXT = MappingProxyType(
         "gsi_layer": "地理院タイル（標準地図）",
         "links_layer": "橋・航路などの連結",
         "list_count": "{n}件",
+        "list_page_count": "全{n}件のうち {first}〜{last}件目（{page}／{pages}ページ）",
+        "list_split": "1ページに{limit}件までとし、{pages}ページに分けています。圏域ごとの一覧は --area 圏域名 を付けて作れます。"
+        "全件は同じフォルダの CSV にあります。",
+        "list_pages_nav": "ページ",
         "list_kind": "種別",
         "list_name": "名称",
         "list_address": "住所",

@@ -165,7 +165,9 @@ def facility_data(config: dict) -> dict:
     import base64
     import gzip
 
+    from geo_zaitaku.maps._facilities import table_rows
+
     table = config["facilities"]["table"]
     if isinstance(table, str):
         table = json.loads(gzip.decompress(base64.b64decode(table)))
-    return table
+    return {**table, "rows": table_rows(table)}  # the rows the page script builds

@@ -11,7 +11,7 @@ from conftest import EVIL_ATTR, EVIL_NAME, facility_data, page_config
 
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.maps import area_map, resource_map, write_resource_list
-from geo_zaitaku.maps._facilities import facility_table
+from geo_zaitaku.maps._facilities import facility_table, table_rows
 from geo_zaitaku.maps._style import AREA_COLORS, color_areas
 from geo_zaitaku.pipeline import check_plan
 
@@ -143,7 +143,7 @@ def test_choropleth_errors(sample_run):
 def test_facility_table_compacts_addresses(sample_run):
     table = facility_table(sample_run.facilities.frame, sample_run.plan.units)
     c = table["columns"]
-    row = next(r for r in table["rows"] if r[c["name"]] == "南部中央病院")
+    row = next(r for r in table_rows(table) if r[c["name"]] == "南部中央病院")
     assert table["units"][row[c["unit"]]] == "さくら県南岬市"
     assert not row[c["address"]].startswith("さくら県")
     assert row[c["flags"]] & 1 and row[c["flags"]] & 4 and not row[c["flags"]] & 2
@@ -251,7 +251,7 @@ def test_list_with_unknown_flags(sample_files, tmp_path):
     c, f = table["columns"], table["flags"]
     bits = {
         r[c["name"]]: (bool(r[c["flags"]] & f["is_24h"]), bool(r[c["flags"]] & f["not_24h"]))
-        for r in table["rows"]
+        for r in table_rows(table)
     }
     assert bits == {
         "空欄クリニック": (False, False),

@@ -131,7 +131,9 @@ def resources(
     既定のファイル名は resources_map.html、--area を付けると
     resources_map_<圏域>.html と resources_list_<圏域>.csv/.html です。
     """
+    from geo_zaitaku import labels
     from geo_zaitaku.maps import resource_map, write_resource_list
+    from geo_zaitaku.maps.resources import LIST_PAGE_LIMIT
     from geo_zaitaku.outputs import check_target, staged
     from geo_zaitaku.pipeline import input_paths
 
@@ -143,6 +145,8 @@ def resources(
     sources = (*inputs.paths(), *input_paths(run))
     with staged(target.parent, inputs=sources, command=f"map resources {target.name}") as stage:
         doc.save(stage.path(target.name), self_contained=not cdn)
-        write_resource_list(run, stage.dir, areas=areas_, stem=stem)
+        listed = write_resource_list(run, stage.dir, areas=areas_, stem=stem)
     _output.print_written(stage.written)
+    if len(listed) > 2:  # the CSV and more than one page of the HTML list
+        _output.info(labels.MAP_TEXT["list_split"].format(limit=LIST_PAGE_LIMIT, pages=len(listed) - 1))
     return 0

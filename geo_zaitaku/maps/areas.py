@@ -20,8 +20,8 @@ import shapely
 
 from geo_zaitaku import labels
 from geo_zaitaku.checks import AreaSummary, Report, UnitSummary
-from geo_zaitaku.maps import _geo
-from geo_zaitaku.maps._facilities import facility_table, no_facility_file
+from geo_zaitaku.maps import _geo, base
+from geo_zaitaku.maps._facilities import facility_table, no_facility_file, packed_table
 from geo_zaitaku.maps._style import ERROR_COLOR, REFERENCE_STYLES, SEQUENTIAL, color_areas
 from geo_zaitaku.maps.base import (
     MapDocument,
@@ -31,7 +31,6 @@ from geo_zaitaku.maps.base import (
     legend_item,
     new_map,
     note,
-    packed,
     unit_labels,
 )
 from geo_zaitaku.maps.choropleth import decimals, measure, nice_breaks
@@ -262,7 +261,7 @@ def area_map(
     table = facility_table(run.facilities.frame, units, hidden_kinds=hidden, cluster=True)
     reach_km = plan.config.reach_km
     config["facilities"] = {
-        "table": packed(table),
+        "table": packed_table(table, above=base.COMPRESS_ABOVE),
         "roles": True,
         "reach": {"radius": round(reach_km * 1000), "name": t["reach_layer"].format(km=reach_km)}
         if reach

@@ -9,20 +9,24 @@ environment from a template shipped with the package, with the facilities as dat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo_zaitaku import labels, schema
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import write_csv, write_text
-from geo_zaitaku.maps import _geo
+from geo_zaitaku._io import write_csv, write_pieces
+from geo_zaitaku.maps import _geo, base
 from geo_zaitaku.maps._facilities import facility_table as _table
-from geo_zaitaku.maps._facilities import kind_order, no_facility_file, safe_url, tel_href
+from geo_zaitaku.maps._facilities import kind_order, no_facility_file, packed_table, safe_url, tel_href
 from geo_zaitaku.maps.base import (
     MapDocument,
     base_config,
@@ -31,7 +35,6 @@ from geo_zaitaku.maps.base import (
     legend_item,
     new_map,
     note,
-    packed,
     unit_labels,
 )
 from geo_zaitaku.pipeline import CheckRun
@@ -68,27 +71,54 @@ LIST_KEYS = ("kind", "name", "address", "phone", "is_24h", "functions", "url", "
 
 def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
     """The companion list: one row per facility, Japanese headers, sorted by kind,
-    municipality and name."""
-    order = {k: i for i, k in enumerate(kind_order(facilities["kind"].tolist()))}
-    rows = []
-    for r in facilities.itertuples(index=False):
-        kind = r.kind if isinstance(r.kind, str) and r.kind else "other"
-        functions = "・".join(labels.FUNCTIONS[f][0] for f in schema.FUNCTION_FIELDS if _true(getattr(r, f)))
-        values = {
-            "kind": labels.kind_label(kind),
-            "name": r.name,
-            "address": r.address if isinstance(r.address, str) else "",
-            "phone": r.phone if isinstance(r.phone, str) else "",
-            "is_24h": _yes_no(r.is_24h),
-            "functions": functions,
-            "url": safe_url(r.url) or "",
-            "municipality": r.municipality or "",
-            "area": r.area or "",
+    municipality and name (code-point order, ties in file order).
+
+    Built column by column without a Python object per row: free text stays in Arrow
+    string columns, and kinds, yes/no and functions are a few shared labels."""
+    table, order = _list_and_order(facilities)
+    return table.take(order).reset_index(drop=True)
+
+
+def _list_and_order(facilities: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The list in the facilities' order and the positions that sort it (see
+    :func:`resource_list`): a large list is written in order without a sorted copy."""
+    n = len(facilities)
+    raw_kind = _text(facilities["kind"])
+    kind_codes, kinds = pd.factorize(raw_kind.where(raw_kind != "", "other"))
+    kinds = [str(k) for k in kinds]
+    order = {k: i for i, k in enumerate(kind_order(kinds))}
+    bits = np.zeros(n, dtype=np.int64)
+    for b, f in enumerate(schema.FUNCTION_FIELDS):
+        bits |= np.where(_flags(facilities[f]), 1 << b, 0)
+    names = [labels.FUNCTIONS[f][0] for f in schema.FUNCTION_FIELDS]
+    joined = np.array(
+        ["・".join(names[b] for b in range(len(names)) if code >> b & 1) for code in range(1 << len(names))],
+        dtype=object,
+    )
+    said = pd.array(facilities["is_24h"], dtype="boolean")
+    answers = np.array([labels.TEXT["no"], labels.TEXT["yes"], labels.TEXT["unknown"]], dtype=object)
+    url = _text(facilities["url"])
+    values = {
+        "kind": np.array([labels.kind_label(k) for k in kinds], dtype=object)[kind_codes],
+        "name": _text(facilities["name"]),
+        "address": _text(facilities["address"]),
+        "phone": _text(facilities["phone"]),
+        "is_24h": answers[np.where(said.isna(), 2, said.fillna(False).to_numpy(dtype=bool).astype(np.int64))],
+        "functions": joined[bits],
+        # http(s) only, as safe_url: javascript: and the like are dropped
+        "url": url.where(url.str.strip().str.match(r"https?://", case=False).astype(bool), ""),
+        "municipality": _text(facilities["municipality"]),
+        "area": _text(facilities["area"]),
+    }
+    rank = np.array([order[k] for k in kinds], dtype=np.int64)[kind_codes]
+    sort = np.lexsort((_ranks(values["name"]), _ranks(values["municipality"]), rank))  # stable
+    table = pd.DataFrame(
+        {
+            labels.LIST_COLUMNS[k]: (v if isinstance(v, np.ndarray) else v.array)
+            for k, v in ((k, values[k]) for k in LIST_KEYS)
         }
-        rows.append((order[kind], r.municipality or "", r.name, values))
-    rows.sort(key=lambda x: (x[0], x[1], x[2]))
-    columns = [labels.LIST_COLUMNS[k] for k in LIST_KEYS]
-    return pd.DataFrame([[r[3][k] for k in LIST_KEYS] for r in rows], columns=columns)
+    )
+    return table, sort
 
 
 @cache
@@ -101,37 +131,111 @@ def _templates() -> jinja2.Environment:
     )
 
 
-def list_html(table: pd.DataFrame, title: str) -> str:
-    """A simple, printable HTML page of the companion list.
+#: Facilities on one page of the HTML list (about 5.5 MB of HTML: a browser opens and
+#: prints it well, a phone still scrolls it). A longer list is split into pages of this
+#: many rows, linked to each other; the CSV stays one file.
+LIST_PAGE_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the HTML list: its rows ``start:stop`` of the sorted list and file name."""
+
+    number: int
+    start: int
+    stop: int
+    name: str
+
+
+def list_page_plan(n: int, stem: str, *, limit: int = LIST_PAGE_LIMIT) -> list[ListPage]:
+    """The pages of a list of ``n`` facilities: ``<stem>.html`` alone up to ``limit``
+    rows, else ``<stem>.html`` (rows 1..limit), ``<stem>_p2.html``, ``<stem>_p3.html`` …"""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    count = max(1, -(-n // limit))
+    return [
+        ListPage(
+            k + 1, k * limit, min(n, (k + 1) * limit), f"{stem}.html" if k == 0 else f"{stem}_p{k + 1}.html"
+        )
+        for k in range(count)
+    ]
+
+
+def list_pages(
+    table: pd.DataFrame,
+    title: str,
+    *,
+    note: str = "",
+    pages: Sequence[ListPage] = (),
+    page: int = 1,
+    order: np.ndarray | None = None,
+) -> Iterator[str]:
+    """A simple, printable HTML page of the companion list, piece by piece (a long list
+    is written without ever being one string).
+
+    With ``pages`` (from :func:`list_page_plan`), the page ``page`` of them: its rows
+    only, its place in the whole list, and links to every page. With ``order``, the
+    rows are those positions of ``table``, in that order.
 
     Rendered from the package's ``templates/resources_list.html`` with autoescaping:
-    every cell is data, phone links carry digits only and website links http(s) only.
+    every cell is data, phone links carry digits only and website links http(s) only;
+    the links between pages are percent-encoded relative file names.
     """
     phone = labels.LIST_COLUMNS["phone"]
     url = labels.LIST_COLUMNS["url"]
-    rows = []
-    for record in table.to_dict("records"):
-        cells = []
-        for column, value in record.items():
-            text = "" if value is None else str(value)
-            href = None
-            if column == phone and text:
-                href = tel_href(text)
-            elif column == url and text:
-                href = safe_url(text)
-            cells.append({"column": column, "text": text, "href": href, "external": column == url})
-        rows.append(cells)
+    t = labels.MAP_TEXT
+    columns = list(table.columns)
+    total = len(table)
+    nav: list[dict[str, object]] = []
+    if len(pages) > 1:
+        here = pages[page - 1]
+        part = _rows(table, order, here.start, here.stop)
+        count = t["list_page_count"].format(
+            n=total, first=here.start + 1, last=here.stop, page=page, pages=len(pages)
+        )
+        split = t["list_split"].format(limit=LIST_PAGE_LIMIT, pages=len(pages))
+        note = f"{note}　{split}" if note else split
+        nav = [{"text": str(p.number), "href": quote(p.name), "current": p.number == page} for p in pages]
+    else:
+        part = _rows(table, order, 0, total)
+        count = t["list_count"].format(n=total)
+
+    def rows() -> Iterator[list[dict[str, object]]]:
+        for record in part.itertuples(index=False, name=None):
+            cells = []
+            for column, value in zip(columns, record, strict=True):
+                text = "" if value is None else str(value)
+                href = None
+                if column == phone and text:
+                    href = tel_href(text)
+                elif column == url and text:
+                    href = safe_url(text)
+                cells.append({"column": column, "text": text, "href": href, "external": column == url})
+            yield cells
+
     return (
         _templates()
         .get_template("resources_list.html")
-        .render(
+        .generate(
             title=title,
-            columns=list(table.columns),
-            rows=rows,
-            count=labels.MAP_TEXT["list_count"].format(n=len(table)),
+            columns=columns,
+            rows=rows(),
+            count=count,
+            note=note,
+            nav=nav,
+            nav_label=t["list_pages_nav"],
             credit=labels.N03_CREDIT,
         )
     )
+
+
+def _rows(table: pd.DataFrame, order: np.ndarray | None, start: int, stop: int) -> pd.DataFrame:
+    return table.iloc[start:stop] if order is None else table.take(order[start:stop])
+
+
+def list_html(table: pd.DataFrame, title: str, *, note: str = "") -> str:
+    """The list as one page, one string (see :func:`list_pages`)."""
+    return "".join(list_pages(table, title, note=note))
 
 
 def resource_map(
@@ -192,7 +296,7 @@ def resource_map(
     ]
     table = _table(facilities, units, cluster=cluster)
     config["facilities"] = {
-        "table": packed(table),
+        "table": packed_table(table, above=base.COMPRESS_ABOVE),
         "search": True,
         "locate": True,
         "print": True,
@@ -207,17 +311,33 @@ def resource_map(
 
 
 def write_resource_list(
-    run: CheckRun, out_dir: str | Path, *, areas: Sequence[str] = (), stem: str = "resources_list"
+    run: CheckRun,
+    out_dir: str | Path,
+    *,
+    areas: Sequence[str] = (),
+    stem: str = "resources_list",
+    limit: int = LIST_PAGE_LIMIT,
 ) -> list[Path]:
-    """Write the companion list as ``<stem>.csv`` (UTF-8 with BOM) and ``<stem>.html``."""
+    """Write the companion list as ``<stem>.csv`` (UTF-8 with BOM) and ``<stem>.html``;
+    a list of more than ``limit`` facilities as pages ``<stem>.html``, ``<stem>_p2.html``
+    … of ``limit`` rows each (see :func:`list_page_plan`). Returns the CSV, then the pages."""
     facilities = select_facilities(run, areas)
-    table = resource_list(facilities)
+    table, order = _list_and_order(facilities)
+    del facilities
     place = "・".join(areas) if areas else run.plan.name
+    note = (
+        labels.MAP_TEXT["no_facility_file"]
+        if no_facility_file(run.facilities.logs, run.facilities.frame)
+        else ""
+    )
     out = Path(out_dir)
-    return [
-        write_csv(out / f"{stem}.csv", table),
-        write_text(out / f"{stem}.html", list_html(table, f"{labels.MAP_TEXT['list_title']}（{place}）")),
-    ]
+    title = f"{labels.MAP_TEXT['list_title']}（{place}）"
+    pages = list_page_plan(len(table), stem, limit=limit)
+    written = [write_csv(out / f"{stem}.csv", table, order=order)]
+    for p in pages:
+        pieces = list_pages(table, title, note=note, pages=pages, page=p.number, order=order)
+        written.append(write_pieces(out / p.name, pieces))
+    return written
 
 
 def _legend(table: dict) -> list[dict[str, object]]:
@@ -230,18 +350,22 @@ def _legend(table: dict) -> list[dict[str, object]]:
     return rows
 
 
-def _yes_no(value: object) -> str:
-    """○ yes, × no, 不明 where the data say nothing (never a blank for both)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return labels.TEXT["unknown"]
-    return labels.TEXT["yes"] if bool(value) else labels.TEXT["no"]
+def _text(values: pd.Series) -> pd.Series:
+    """A text column as an Arrow-backed string series, empty where missing (no copy
+    for a column that is one already), indexed 0..n-1."""
+    out = values.reset_index(drop=True)
+    if not isinstance(out.dtype, pd.StringDtype):
+        out = out.astype("str")
+    return out.fillna("")
 
 
-def _true(value: object) -> bool:
-    """True only for a known true flag (unknown — None, NA, NaN — is not true)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return False
-    return bool(value)
+def _ranks(values: pd.Series) -> np.ndarray:
+    """Each value's place among the distinct values in code-point order (as ``sorted``:
+    UTF-8 bytes sort as code points), computed by Arrow without Python strings."""
+    arrow = pa.array(values.array)
+    return pc.rank(arrow, sort_keys="ascending", tiebreaker="dense").to_numpy()
 
 
-__all__ = ["list_html", "resource_list", "resource_map", "select_facilities", "write_resource_list"]
+def _flags(values: pd.Series) -> np.ndarray:
+    """Known-true flags (unknown is not true)."""
+    return pd.array(values, dtype="boolean").fillna(False).to_numpy(dtype=bool)

@@ -85,6 +85,7 @@
       return;
     }
     GZ.load(fac.table, function (data) {
+      data.rows = GZ.rowsOf(data);
       data.text = text;
       GZ.facilities(map, data, control, {
         roles: !!fac.roles,
@@ -729,6 +730,22 @@
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     new Response(stream).text().then(function (text) { callback(JSON.parse(text)); });
+  };
+
+  /* Rows from the table's columns (the page carries one list per column, compact and
+   * cheap to write): rows[i][columns[name]] = cols[name][i]. */
+  GZ.rowsOf = function (data) {
+    if (data.rows) return data.rows;
+    var names = Object.keys(data.columns).sort(function (a, b) { return data.columns[a] - data.columns[b]; });
+    var lists = names.map(function (name) { return data.cols[name]; });
+    var rows = new Array(data.n);
+    for (var i = 0; i < data.n; i++) {
+      var row = new Array(lists.length);
+      for (var k = 0; k < lists.length; k++) row[k] = lists[k][i];
+      rows[i] = row;
+    }
+    data.cols = null;
+    return rows;
   };
 
   GZ.ready = function (info, map) {
