@@ -24,6 +24,7 @@ import contextlib
 import csv
 import dataclasses
 import errno
+import html
 import io
 import json
 import math
@@ -220,6 +221,31 @@ def decode_text(path: Path, *, what: str) -> tuple[str, str]:
         labels.error("file_encoding", what=what),
         path=path,
     )
+
+
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(value: object) -> str:
+    """``value`` as text on one line: line breaks and control characters become spaces.
+
+    For text placed in a comment or a Markdown table cell, where a line break would end the
+    comment (and let the rest be read as a TOML line) or the row.
+    """
+    return _LINE_BREAKS.sub(" ", "" if value is None else str(value))
+
+
+def toml_string(value: object) -> str:
+    """``value`` as a TOML basic string (JSON escapes are TOML escapes; TOML also bars DEL)."""
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def md_cell(value: object) -> str:
+    """``value`` as Markdown text: one line, ``|`` escaped, HTML characters as entities.
+
+    Markdown viewers render raw HTML, so names from the user's files must not carry tags.
+    """
+    return html.escape(one_line(value), quote=False).replace("|", "\\|")
 
 
 def neutralise_cell(value: object) -> object:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._io import json_text, write_csv, write_text
+from geo_zaitaku._io import md_cell as _md
 from geo_zaitaku.checks import Report
 
 REPORT_FILES = (
@@ -261,11 +262,6 @@ def _whole_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _int(value: float | None) -> int | None:
     return None if value is None else round(value)
-
-
-def _md(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _md_table(frame: pd.DataFrame) -> list[str]:

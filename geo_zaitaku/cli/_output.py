@@ -247,7 +247,9 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False) -> 
             )
         console.print(table)
     for m in design.moved:
-        console.print(f"{t['moved']}: {escape(m.name)} {escape(m.before or '—')} → {escape(m.after)}")
+        console.print(
+            f"{t['moved']}: {escape(m.name)}（「{escape(m.before or '—')}」→「{escape(m.after)}」）"
+        )
     for r in design.reasons:
         console.print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
     moved = ""

@@ -27,6 +27,7 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import one_line, toml_string
 from geo_zaitaku.costs import cost_matrix
 from geo_zaitaku.design._model import INF, Model
 from geo_zaitaku.design.feasibility import Reason
@@ -365,7 +366,13 @@ class Siting:
             "",
         ]
         for d in self.new:
-            lines += ["[[designate]]", f"id = {_s(d.id)}", f"{field} = true", f"# {d.name}（{d.area}）", ""]
+            lines += [
+                "[[designate]]",
+                f"id = {_s(d.id)}",
+                f"{field} = true",
+                "# " + one_line(f"{d.name}（{d.area}）"),
+                "",
+            ]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:
@@ -395,10 +402,7 @@ def _area_pop(plan: object, area: str, pop: np.ndarray) -> float | None:
     return float(pop[pos].sum())
 
 
-def _s(text: str) -> str:
-    import json
-
-    return json.dumps(str(text), ensure_ascii=False)
+_s = toml_string
 
 
 def site(run: CheckRun, options: SitingOptions) -> Siting:

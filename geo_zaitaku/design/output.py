@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from geo_zaitaku import labels
-from geo_zaitaku._io import json_text, write_text
+from geo_zaitaku._io import json_text, md_cell, one_line, toml_string, write_text
 from geo_zaitaku.checks import run_checks
 from geo_zaitaku.design.areas import AreaDesign
 from geo_zaitaku.pipeline import CheckRun
@@ -54,7 +54,7 @@ def plan_toml(design: AreaDesign, *, out_dir: Path, command: str) -> str:
     """The proposed plan as TOML, with a header saying how it was made."""
     spec = proposed_spec(design)
     t = labels.DESIGN
-    lines = [f"# {t['header']}", f"# {command}", f"# {_status_line(design)}", ""]
+    lines = [f"# {t['header']}", f"# {one_line(command)}", f"# {_status_line(design)}", ""]
     lines += ["[plan]", f"name = {_s(spec.name)}", f"units = {_s(spec.level)}"]
     if spec.reference is not None:
         lines.append(f"reference = {_s(_rel(spec.reference, out_dir))}")
@@ -69,7 +69,7 @@ def plan_toml(design: AreaDesign, *, out_dir: Path, command: str) -> str:
     lines += ["", "[areas]"]
     for a in design.areas:
         names = ", ".join(_s(c) for c in a.units)
-        comment = "・".join(a.unit_names)
+        comment = one_line("・".join(a.unit_names))
         lines.append(f"# {comment}")
         lines.append(f"{_s(a.name)} = {{ units = [{names}], note = {_s(a.note)} }}")
     for link in spec.links:
@@ -82,9 +82,7 @@ def plan_toml(design: AreaDesign, *, out_dir: Path, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _s(text: str) -> str:
-    """A TOML basic string (JSON string escapes are TOML escapes)."""
-    return json.dumps(str(text), ensure_ascii=False)
+_s = toml_string
 
 
 def _rel(path: Path, out_dir: Path) -> str:
@@ -145,14 +143,14 @@ def design_markdown(design: AreaDesign, check: CheckRun | None = None) -> str:
     """The design as Japanese Markdown (``design.md``)."""
     t = labels.DESIGN
     lines = [
-        f"# {t['title']}: {design.run.plan.name}",
+        f"# {t['title']}: {md_cell(design.run.plan.name)}",
         "",
         f"- {t['mode']}: {t['modes'][design.options.mode]}",
     ]
     lines.append(f"- {_status_line(design)}")
     if design.reasons:
         lines += ["", f"## {t['reasons']}", ""]
-        lines += [f"- {r.ja}" for r in design.reasons]
+        lines += [f"- {md_cell(r.ja)}" for r in design.reasons]
     if design.areas:
         lines += [
             "",
@@ -164,13 +162,15 @@ def design_markdown(design: AreaDesign, check: CheckRun | None = None) -> str:
         for a in design.areas:
             pop = "—" if a.population is None else f"{a.population:,.0f}"
             lines.append(
-                f"| {a.name} | {'・'.join(a.unit_names)} | {pop} | {len(a.key_institutions)} | {len(a.hubs)} | {a.note} |"
+                f"| {md_cell(a.name)} | {md_cell('・'.join(a.unit_names))} | {pop} | {len(a.key_institutions)}"
+                f" | {len(a.hubs)} | {md_cell(a.note)} |"
             )
     if design.options.mode == "repair":
         lines += ["", f"## {t['moved']}", ""]
-        lines += [f"- {m.name}（{m.code}）: {m.before or '—'} → {m.after}" for m in design.moved] or [
-            labels.TEXT["none"]
-        ]
+        lines += [
+            f"- {md_cell(m.name)}（{m.code}）: {md_cell(m.before or '—')} → {md_cell(m.after)}"
+            for m in design.moved
+        ] or [labels.TEXT["none"]]
     if check is not None:
         counts = check.report.counts()
         lines += [
@@ -181,7 +181,7 @@ def design_markdown(design: AreaDesign, check: CheckRun | None = None) -> str:
                 errors=counts["error"], warnings=counts["warning"], infos=counts["info"]
             ),
         ]
-        lines += [f"- {f.message}" for f in check.report.errors]
+        lines += [f"- {md_cell(f.message)}" for f in check.report.errors]
     lines += ["", labels.N03_CREDIT, ""]
     return "\n".join(lines)
 

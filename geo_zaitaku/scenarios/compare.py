@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from geo_zaitaku import labels
 from geo_zaitaku._io import json_text, write_text
+from geo_zaitaku._io import md_cell as _md
 from geo_zaitaku.checks import AreaSummary, Finding, Report, run_checks
 from geo_zaitaku.pipeline import CheckRun
 
@@ -383,11 +384,6 @@ def _flag(value: object) -> str:
     if value is None:
         return labels.TEXT["unknown"]
     return labels.TEXT["yes"] if value else labels.TEXT["no"]
-
-
-def _md(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 __all__: Sequence[str] = (

@@ -39,6 +39,7 @@ import pandas as pd
 from scipy.special import gammaln
 
 from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import md_cell
 from geo_zaitaku.costs import Backend, cost_matrix
 from geo_zaitaku.pipeline import CheckRun
 from geo_zaitaku.scenarios.changes import kind_id
@@ -727,7 +728,7 @@ def robustness_markdown(result: RobustnessResult) -> str:
     from geo_zaitaku import labels
 
     t = labels.ROBUSTNESS
-    lines = [f"# {t['title']}: {result.plan}", ""]
+    lines = [f"# {t['title']}: {md_cell(result.plan)}", ""]
     if result.closures is not None:
         c = result.closures
         how = (
@@ -743,7 +744,7 @@ def robustness_markdown(result: RobustnessResult) -> str:
     lines.append("|" + "---|" * len(frame.columns))
     for row in frame.itertuples(index=False):
         cells = [f"{v:.4f}" if isinstance(v, float) else ("" if v is None else str(v)) for v in row]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     lines += ["", f"## {t['spof']}", ""]
     for c in result.single_points_of_failure:
         for f in c.failures:
@@ -751,7 +752,9 @@ def robustness_markdown(result: RobustnessResult) -> str:
             extra = (
                 t["beyond"].format(n=len(f.units_beyond), pop=f.population_beyond) if f.units_beyond else ""
             )
-            lines.append(f"- {c.names[0]}（{c.facilities[0]}）: {f.area} — {rules}{extra}")
+            lines.append(
+                f"- {md_cell(c.names[0])}（{md_cell(c.facilities[0])}）: {md_cell(f.area)} — {rules}{extra}"
+            )
     if not result.single_points_of_failure:
         lines.append(labels.TEXT["none"])
     if result.pairs is not None:
@@ -759,7 +762,9 @@ def robustness_markdown(result: RobustnessResult) -> str:
         for c in result.pairs:
             for f in c.failures:
                 rules = "・".join(labels.RULES[r][0] for r in f.rules)
-                lines.append(f"- {' + '.join(c.names)}（{' + '.join(c.facilities)}）: {f.area} — {rules}")
+                lines.append(
+                    f"- {md_cell(' + '.join(c.names))}（{md_cell(' + '.join(c.facilities))}）: {md_cell(f.area)} — {rules}"
+                )
         if not result.pairs:
             lines.append(labels.TEXT["none"])
     lines += ["", t["note"], ""]

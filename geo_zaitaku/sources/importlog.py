@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from geo_zaitaku import labels, schema
+from geo_zaitaku._io import md_cell as _md
 from geo_zaitaku._io import write_csv, write_text
 from geo_zaitaku.sources.facilities import FacilityImport, ImportLog
 from geo_zaitaku.sources.keyinst import FIELDS, METHODS, STATUS, ListMatch
@@ -212,11 +213,6 @@ def _number(value: float) -> str:
     if np.isnan(value):
         return ""
     return f"{value:.8f}".rstrip("0").rstrip(".")
-
-
-def _md(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _row(cells: Sequence[str]) -> str:
