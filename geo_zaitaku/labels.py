@@ -890,6 +890,8 @@ DESIGN_HUBS = MappingProxyType(
     {
         "short": "圏域「{area}」には{need}か所必要ですが、既存 {existing}か所と候補 {n}か所しかありません（--candidates で候補を広げてください）",
         "none": "すべての圏域の必要数を満たす指定の組み合わせがありません",
+        "none_budget": "新たに指定できる上限 {max_new}施設では、すべての市区町村を目安の距離に入れられません（--max-new を増やすか、--candidates で候補を広げてください）",
+        "budget_short": "新たに指定できる上限 {max_new}施設では、必要数にあと {n}施設足りません（{areas}）。上限の中で不足が最も少なく、目安の距離以内の人口が最も多い選び方です",
         "why_hub": "圏域の拠点 {existing}か所 → 必要数 {need}か所（最小数と、人口あたりの目安から）",
         "why_key": "目安の距離の外にある市区町村 {n}を同じ圏域の積極的医療機関の範囲に入れる",
         "scenario_header": "geo-zaitaku design hubs の提案を当てるシナリオ（geo-zaitaku scenario PLAN このファイル で確かめられます）",

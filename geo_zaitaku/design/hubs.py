@@ -4,9 +4,10 @@ by exact optimisation (HiGHS).
 - ``role="hub"``: each area needs ``max(min_hubs, ⌈population ÷ people_per_hub⌉)``
   hubs (the 2012 guideline: about one per 70,000–100,000 people); the fewest new
   designations among the candidates reach it, ties broken by the people within
-  ``cover_km`` of a hub. With ``max_new`` the number of new hubs is capped and the
-  objective becomes the maximal covering one (most people within ``cover_km`` of a hub,
-  as PySAL spopt's MCLP), ties broken by fewer designations.
+  ``cover_km`` of a hub. With ``max_new`` the number of new hubs is capped: the needs
+  are met as far as the budget allows (first objective: the total shortfall), then the
+  maximal covering objective (most people within ``cover_km`` of a hub, as PySAL
+  spopt's MCLP), ties broken by fewer designations.
 - ``role="key"``: set covering (as spopt's LSCP) for key institutions: the fewest new
   ones among the candidates so that every unit is within ``reach_km`` of a key
   institution of its own area (units no candidate can reach are reported, not
@@ -116,9 +117,14 @@ class AreaNeed:
     new: int
     candidates: int
 
+    @property
+    def short(self) -> int:
+        """Designations still missing after the new ones (0 when the need is met)."""
+        return max(0, self.need - self.existing - self.new)
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
-        return dict(vars(self))
+        return {**vars(self), "short": self.short}
 
 
 def read_candidate_ids(path: str | Path) -> tuple[str, ...]:
@@ -159,8 +165,11 @@ class Siting:
         (``role="key"``) units no candidate can bring within reach.
     covered
         Population within ``cover_km`` of a hub (or key institution) before and after.
+    shortfall
+        Designations the needs still lack (with ``max_new`` on hubs, the budget may
+        leave some; the first objective minimises this number).
     reasons
-        Why no solution exists, when none does.
+        Why no solution exists, or (with a budget) which areas stay short.
     """
 
     def __init__(self, run: CheckRun, options: SitingOptions) -> None:
@@ -176,6 +185,7 @@ class Siting:
         self.uncovered: tuple[str, ...] = ()
         self.covered: dict[str, float] = {}
         self.reasons: tuple[Reason, ...] = ()
+        self.shortfall = 0
         self._prepare()
 
     def _prepare(self) -> None:
@@ -247,12 +257,18 @@ class Siting:
         y[site_cand] = model.add_vars(int(site_cand.sum()))
         reasons = []
         per_area = []
+        # with a budget (max_new) on hubs, the needs are met as far as it allows: the
+        # first objective is the total shortfall, the covering one comes second
+        budget = o.role == "hub" and o.max_new is not None
         for a in plan.areas:
             existing = int((site_has & (site_area == a)).sum())
             cols = y[site_cand & (site_area == a)]
             need = needs[a]
             per_area.append((a, existing, need, len(cols)))
-            if existing + len(cols) < need:
+            if budget and need > existing:
+                short = model.add_vars(1, ub=float(need - existing), cost=1.0)
+                model.add_row([*cols, *short], 1.0, need - existing, INF)
+            elif existing + len(cols) < need:
                 reasons.append(
                     Reason(
                         labels.DESIGN_HUBS["short"].format(area=a, need=need, existing=existing, n=len(cols)),
@@ -275,19 +291,21 @@ class Siting:
                 model.add_row(cols, 1.0, 1.0, INF)
         # coverage variables: u_i = 1 when unit i is within the distance of a site
         weight = pop / (total + 1.0) if total > 0 else np.full(len(units), 1.0 / (len(units) + 1))
-        primary_cover = o.role == "hub" and o.max_new is not None
         for i in range(len(units)):
             if covered_before[i] or unit_area[i] is None:
                 continue
             cols = y[near[i] & site_cand]
             if len(cols) == 0:
                 continue
-            gain = -(pop[i] if primary_cover else weight[i])
-            cover[i] = model.add_vars(1, cost=gain, integer=False)[0]
+            if budget:
+                cover[i] = model.add_vars(1, integer=False)[0]
+                model.add_second([cover[i]], -pop[i])
+            else:
+                cover[i] = model.add_vars(1, cost=-weight[i], integer=False)[0]
             model.add_row([cover[i], *cols], [1.0, *([-1.0] * len(cols))], -INF, 0.0)
         new_cols = y[y >= 0]
-        if primary_cover:
-            model.add_cost(new_cols, 1.0 / (len(new_cols) + 1.0))
+        if budget:
+            model.add_second(new_cols, 1.0 / (len(new_cols) + 1.0))
             model.add_row(new_cols, 1.0, -INF, float(o.max_new))
         else:
             model.add_cost(new_cols, 1.0)
@@ -301,7 +319,12 @@ class Siting:
         sol = model.solve(time_limit=o.time_limit)
         self.status, self.seconds, self.gap = sol.status, sol.seconds, sol.gap
         if not sol.has_solution:
-            self.reasons = (Reason(labels.DESIGN_HUBS["none"], "no set of designations meets every need"),)
+            why = (
+                labels.DESIGN_HUBS["none_budget"].format(max_new=o.max_new)
+                if o.max_new is not None
+                else labels.DESIGN_HUBS["none"]
+            )
+            self.reasons = (Reason(why, "no set of designations meets every need"),)
             return self
         chosen = np.flatnonzero((y >= 0) & (np.round(sol.values[np.maximum(y, 0)]) > 0.5))
         self._read(chosen, needs, near, pop, covered_before, sol.objective, sol.bound)
@@ -345,14 +368,18 @@ class Siting:
             "before": float(pop[covered_before].sum()),
             "after": float(pop[after].sum()),
         }
-        self.objective = (
-            float(len(new)) if not (o.role == "hub" and o.max_new is not None) else self.covered["after"]
-        )
-        self.bound = (
-            None
-            if bound is None
-            else (float(math.ceil(bound - 1e-9)) if o.max_new is None or o.role == "key" else None)
-        )
+        budget = o.role == "hub" and o.max_new is not None
+        self.shortfall = sum(x.short for x in self.areas)
+        if budget and self.shortfall:
+            short = "、".join(f"{x.area} {x.short}" for x in self.areas if x.short)
+            self.reasons = (
+                Reason(
+                    t["budget_short"].format(max_new=o.max_new, n=self.shortfall, areas=short),
+                    f"{o.max_new} new hubs leave the needs {self.shortfall} short",
+                ),
+            )
+        self.objective = float(len(new)) if not budget else self.covered["after"]
+        self.bound = None if bound is None else (float(math.ceil(bound - 1e-9)) if not budget else None)
 
     def scenario_toml(self) -> str:
         """A scenario file that applies the designations (``geo-zaitaku scenario`` confirms it)."""
@@ -390,6 +417,7 @@ class Siting:
             "new": [d.to_dict() for d in self.new],
             "uncovered": list(self.uncovered),
             "covered": dict(self.covered),
+            "shortfall": self.shortfall,
             "reasons": [r.to_dict() for r in self.reasons],
         }
 
