@@ -882,6 +882,20 @@ DESIGN = MappingProxyType(
         "moved_layer": "移す市区町村",
         "moved_tip": "移す: {a} → {b}",
         "map_title": "圏域の提案",
+        "batch_columns": MappingProxyType(
+            {
+                "code": "都道府県コード",
+                "prefecture": "都道府県",
+                "status": "状態",
+                "areas": "圏域数",
+                "objective": "目的関数",
+                "bound": "下限",
+                "gap": "ギャップ",
+                "seconds": "秒",
+                "errors": "提案の点検エラー",
+                "reasons": "案がない理由",
+            }
+        ),
     }
 )
 
@@ -1160,6 +1174,14 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "the output would replace an input file; choose another --out.",
         ),
         # pipeline.py
+        "pref_not_in_units": Message(
+            "境界データに{name}（コード {code}）の市区町村がありません。--pref を見直すか、その都道府県を含む境界ファイルを --units に指定してください。",
+            "the boundaries hold no municipality of prefecture {code}.",
+        ),
+        "design_batch_plan": Message(
+            "--pref に複数の都道府県を指定したときは --plan を指定できません（都道府県ごとに全域から設計します）。計画の修正は計画ごとに実行してください。",
+            "several prefectures take no --plan (each is designed from scratch); repair one plan at a time.",
+        ),
         "units_and_pref": Message(
             "--units と --pref は同時に指定できません。手元の境界ファイルなら --units、取得済みの公式データなら --pref（と --year）の一方だけを指定してください。",
             "give either --units or --pref, not both.",

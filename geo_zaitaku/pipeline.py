@@ -175,11 +175,16 @@ def whole_plan(
 ) -> PlanSpec:
     """A plan with every unit of the boundaries in one area (the starting point of a
     design made without a plan)."""
+    from geo_zaitaku.codes import PREFECTURES
     from geo_zaitaku.plan import AreaSpec
 
     frame = resolve_units(units, pref=pref, year=year, level=level, cache=cache)
+    prefectures = set(frame.index.astype(str).str[:2])
+    name = labels.TEXT["whole_plan"]
+    if len(prefectures) == 1 and (code := prefectures.pop()) in PREFECTURES:
+        name = PREFECTURES[code]
     return PlanSpec(
-        name=labels.TEXT["whole_plan"],
+        name=name,
         level=level,
         areas=(AreaSpec(labels.TEXT["whole_area"], tuple(frame.index)),),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 import shapely
@@ -342,3 +343,89 @@ def test_sample_modes_and_exit_codes(sample_files, tmp_path, capsys):
         == 2
     )
     assert "--plan" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- batches
+
+
+@pytest.fixture(scope="module")
+def two_prefectures(tmp_path_factory):
+    """A 3 x 3 grid coded as 熊本県 (43) and a 2 x 2 grid coded as 長崎県 (42), in one file."""
+    import pandas as pd
+
+    tmp = tmp_path_factory.mktemp("batch")
+    units = pd.concat([make_grid(pref="43"), make_grid(2, 2, pref="42")], ignore_index=True)
+    units.to_file(tmp / "japan.geojson", driver="GeoJSON")
+    (tmp / "f.csv").write_text(
+        "id,name,kind,municipality_code,key_institution,hub\n"
+        "A,A,support_clinic,43201,1,1\nB,B,support_clinic,43209,1,1\nC,C,support_hospital,42201,1,1\n",
+        encoding="utf-8",
+    )
+    return tmp
+
+
+def test_pref_batch_designs_each_prefecture(two_prefectures, tmp_path, capsys):
+    tmp = two_prefectures
+    base = ["design", "areas", "--units", str(tmp / "japan.geojson"), "--facilities", str(tmp / "f.csv")]
+    out = tmp_path / "batch"
+    code = main([*base, "--pref", "43,長崎", "--mode", "max", "--out", str(out), "-q", "--no-basemap"])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "43_熊本県: 最適（証明済み）: 2圏域。計画にエラーはありません" in text
+    assert "42_長崎県: 最適（証明済み）: 1圏域。計画にエラーはありません" in text
+    for folder, n in (("43_熊本県", 2), ("42_長崎県", 1)):
+        data = json.loads((out / folder / "design.json").read_text(encoding="utf-8"))
+        assert data["status"] == "optimal" and len(data["areas"]) == n and data["check"]["ok"] is True
+        units = {u for a in data["areas"] for u in a["units"]}
+        assert units == {f"{folder[:2]}{201 + k}" for k in range(9 if n == 2 else 4)}
+    import csv
+
+    with (out / "design_summary.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["都道府県コード"], r["都道府県"], r["圏域数"], r["提案の点検エラー"]) for r in rows] == [
+        ("43", "熊本県", "2", "0"),
+        ("42", "長崎県", "1", "0"),
+    ]
+    # the proposal names the files it was made from, relative to its folder
+    text = (out / "43_熊本県" / "plan.toml").read_text(encoding="utf-8")
+    assert 'name = "熊本県（最も細かい案）"' in text
+    import os
+
+    rel = Path(os.path.relpath(tmp, (out / "43_熊本県").resolve())).as_posix()
+    assert f'boundaries = "{rel}/japan.geojson"' in text and f'facilities = ["{rel}/f.csv"]' in text
+    # one prefecture cut from the file: written straight into OUT
+    one = tmp_path / "one"
+    assert main([*base, "--pref", "42", "--mode", "max", "--out", str(one), "-q", "--no-basemap"]) == 0
+    assert (one / "plan.toml").exists() and (one / "design_summary.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--pref", "41"], "境界データに佐賀県（コード 41）の市区町村がありません"),
+        (
+            ["--pref", "43,42", "--plan", "PLAN"],
+            "--pref に複数の都道府県を指定したときは --plan を指定できません",
+        ),
+        (["--pref", "43,熊本"], None),  # the same prefecture twice is one task
+        (["--pref", "43,九州"], "都道府県の指定 '九州' が分かりません"),
+    ],
+)
+def test_pref_batch_bad_requests(two_prefectures, tmp_path, capsys, args, needle):
+    tmp = two_prefectures
+    write_plan(tmp_path / "p.toml", '[areas]\n"全" = ["43201"]\n')
+    args = [str(tmp_path / "p.toml") if a == "PLAN" else a for a in args]
+    code = main(["design", "areas", "--units", str(tmp / "japan.geojson"), "--facilities", str(tmp / "f.csv"),
+                 "--mode", "max", "--out", str(tmp_path / "o"), "-q", "--no-basemap", *args])  # fmt: skip
+    err = capsys.readouterr().err
+    if needle is None:
+        assert code == 0 and not (tmp_path / "o" / "43_熊本県").exists()
+    else:
+        assert code == 2 and needle in err and "Traceback" not in err
+        assert not (tmp_path / "o").exists()
+
+
+def test_pref_batch_needs_every_prefecture_cached(tmp_path, capsys):
+    code = main(["design", "areas", "--pref", "43,42", "--mode", "max", "--out", str(tmp_path / "o"), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and "geo-zaitaku fetch n03" in err and not (tmp_path / "o").exists()

@@ -37,6 +37,9 @@ class PlanInputs:
     population: Path | None = None
     reference: Path | None = None
     no_cache: bool = False
+    #: Only this prefecture's units (a task of a ``--pref`` batch): of the ``--units``
+    #: files when given, else the cached official boundaries.
+    prefecture: str | None = None
 
     def boundary_kwargs(self) -> dict[str, Any]:
         """Keyword arguments naming the boundaries and the cache use."""
@@ -53,7 +56,8 @@ class PlanInputs:
         boundaries forms one area at ``level``."""
         from geo_zaitaku.pipeline import check_plan, whole_plan
 
-        plan = self.plan if self.plan is not None else whole_plan(level=level, **self.boundary_kwargs())
+        boundaries = self.boundary_kwargs() if self.prefecture is None else self._prefecture_units(level)
+        plan = self.plan if self.plan is not None else whole_plan(level=level, **boundaries)
         return check_plan(
             plan,
             facilities=list(self.facilities) or None,
@@ -62,8 +66,28 @@ class PlanInputs:
             reference=self.reference,
             settings=settings,
             settings_source="cli",
-            **self.boundary_kwargs(),
+            **boundaries,
         )
+
+    def _prefecture_units(self, level: str) -> dict[str, Any]:
+        """Boundary arguments for :attr:`prefecture` alone."""
+        from geo_zaitaku import codes, labels
+        from geo_zaitaku._errors import InputError
+        from geo_zaitaku.pipeline import resolve_units
+
+        kwargs = self.boundary_kwargs()
+        if not self.units:
+            return {**kwargs, "pref": self.prefecture}
+        frame = resolve_units(list(self.units), level=level, cache=kwargs["cache"])
+        frame = frame[frame.index.astype(str).str[:2] == self.prefecture]
+        if frame.empty:
+            name = codes.PREFECTURES.get(self.prefecture, self.prefecture)
+            raise InputError(
+                labels.error("pref_not_in_units", name=name, code=self.prefecture),
+                path=self.units[0],
+                where="--pref",
+            )
+        return {**kwargs, "units": frame, "pref": None}
 
     def paths(self) -> tuple[Path, ...]:
         """The files named on the command line (outputs never replace them)."""

@@ -229,8 +229,9 @@ def _fmt(value: object) -> str:
     return "-" if value is None or value != value else f"{value:,.2f}"
 
 
-def print_design(design: object, errors: int | None, *, quiet: bool = False) -> None:
-    """Print a design: its areas (unless quiet), the moves, the reasons, and one summary line."""
+def print_design(design: object, errors: int | None, *, quiet: bool = False, prefix: str = "") -> None:
+    """Print a design: its areas (unless quiet), the moves, the reasons, and one summary
+    line (after ``prefix``, e.g. the prefecture of a batch)."""
     t = labels.DESIGN
     if not quiet and design.areas:
         table = Table(title=escape(f"{t['title']}: {design.run.plan.name}"), title_justify="left")
@@ -258,9 +259,11 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False) -> 
             n=len(design.moved), people=design.measures.get("people_moved", 0.0)
         )
     status = t["statuses"].get(design.status, design.status)
-    console.print(t["summary"].format(status=status, areas=len(design.areas), moved=moved), soft_wrap=True)
+    line = t["summary"].format(status=status, areas=len(design.areas), moved=moved)
     if errors is not None:
-        console.print(labels.TEXT["plan_ok"] if errors == 0 else labels.TEXT["plan_errors"].format(n=errors))
+        verdict = labels.TEXT["plan_ok"] if errors == 0 else labels.TEXT["plan_errors"].format(n=errors)
+        line = f"{line}。{verdict}" if prefix else f"{line}\n{verdict}"
+    console.print(f"{escape(prefix)}: {line}" if prefix else line, soft_wrap=True)
 
 
 def print_siting(siting: object, *, quiet: bool = False) -> None:

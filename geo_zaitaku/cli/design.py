@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,6 +156,20 @@ def areas(
         else "geo-zaitaku design areas"
     )
     target = out if out is not None else inputs.out_dir() / "design"
+    prefectures = _batch_prefectures(inputs)
+    if prefectures is not None:
+        tasks = [
+            DesignTask(
+                replace(inputs, pref=None, prefecture=code),
+                options,
+                level,
+                not no_basemap,
+                command,
+                (target / _folder(code) if len(prefectures) > 1 else target).resolve(),
+            )
+            for code in prefectures
+        ]
+        return _design_batch(tasks, inputs, target, engine, quiet=quiet)
     task = DesignTask(inputs, options, level, not no_basemap, command, target.resolve())
     [(result, errors, files, read)] = engine.map(design_task, [task], label="design")
     _output.print_design(result, errors, quiet=quiet)
@@ -164,6 +178,58 @@ def areas(
             stage.path(name).write_bytes(data)
     _output.print_written(stage.written)
     return 0 if result.areas else 1
+
+
+def _batch_prefectures(inputs: PlanInputs) -> tuple[str, ...] | None:
+    """The prefectures of a ``--pref`` batch (several, ``all``, or one cut from
+    ``--units``), or ``None`` for a single run."""
+    from geo_zaitaku import InputError, labels
+    from geo_zaitaku.codes import prefecture_codes
+
+    if inputs.pref is None:
+        return None
+    codes = prefecture_codes(inputs.pref)
+    if len(codes) == 1 and not inputs.units:
+        return None
+    if inputs.plan is not None:
+        raise InputError(labels.error("design_batch_plan"), path=inputs.plan, where="--plan")
+    if not inputs.units:
+        from geo_zaitaku.sources.fetch import DEFAULT_YEAR, require_cached
+
+        for code in codes:  # every prefecture is there before any task starts
+            require_cached(code, inputs.year or DEFAULT_YEAR)
+    return codes
+
+
+def _folder(code: str) -> str:
+    from geo_zaitaku.codes import PREFECTURES
+
+    return f"{code}_{PREFECTURES[code]}"
+
+
+def _design_batch(
+    tasks: list[DesignTask], inputs: PlanInputs, target: Path, engine: object, *, quiet: bool
+) -> int:
+    """Run one design task per prefecture; write each into its folder and a summary."""
+    from geo_zaitaku._io import write_csv
+    from geo_zaitaku.design.output import batch_summary
+    from geo_zaitaku.outputs import staged
+
+    done = engine.map(design_task, tasks, label="design")
+    rows = []
+    for task, (result, errors, _files, _read) in zip(tasks, done, strict=True):
+        rows.append((task.inputs.prefecture, result, errors))
+        _output.print_design(result, errors, quiet=True, prefix=_folder(task.inputs.prefecture))
+    summary = batch_summary(rows)
+    read = tuple(p for *_, r in done for p in r)
+    with staged(target, inputs=(*inputs.paths(), *read), command="design areas") as stage:
+        for task, (_result, _errors, files, _read) in zip(tasks, done, strict=True):
+            folder = Path(_folder(task.inputs.prefecture)) if len(tasks) > 1 else Path()
+            for name, data in files.items():
+                stage.path(folder / name).write_bytes(data)
+        write_csv(stage.path("design_summary.csv"), summary)
+    _output.print_written(stage.written)
+    return 0 if all(result.areas for result, *_ in done) else 1
 
 
 def _plan_level(plan: Path) -> str:

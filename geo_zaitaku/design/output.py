@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._io import json_text, md_cell, one_line, toml_string, write_text
@@ -29,11 +32,40 @@ def proposed_spec(design: AreaDesign) -> PlanSpec:
         areas=tuple(AreaSpec(a.name, a.units, a.note) for a in design.areas),
         links=spec.links,
         checks=spec.checks,
-        reference=spec.reference,
-        inputs=spec.inputs,
+        reference=_used_reference(design.run),
+        inputs=used_inputs(design.run),
         description=spec.description,
         source=None,
     )
+
+
+def used_inputs(run: CheckRun) -> dict[str, tuple[Path, ...]]:
+    """The files a run actually read, as a plan's ``[plan]`` defaults: those given on the
+    command line replace the plan's own (the cache of official boundaries is not named:
+    it is a copy, and ``--pref`` finds it again)."""
+    from geo_zaitaku import cache
+    from geo_zaitaku.units import source_files
+
+    inputs = dict(run.plan.spec.inputs)
+    cached = Path(cache.folder("units")).resolve().parent
+    boundaries = tuple(
+        dict.fromkeys(p for p in source_files(run.plan.units) if not Path(p).resolve().is_relative_to(cached))
+    )
+    if boundaries:
+        inputs["boundaries"] = boundaries
+    facilities = tuple(dict.fromkeys(Path(log.source) for log in run.facilities.logs))
+    if facilities:
+        inputs["facilities"] = facilities
+    if run.population is not None:
+        inputs["population"] = (Path(run.population.source),)
+    return inputs
+
+
+def _used_reference(run: CheckRun) -> Path | None:
+    ref = run.plan.reference
+    if ref is not None and ref.attrs.get("source"):
+        return Path(str(ref.attrs["source"]))
+    return run.plan.spec.reference
 
 
 def proposed_run(design: AreaDesign) -> CheckRun:
@@ -137,6 +169,30 @@ def design_to_dict(design: AreaDesign, check: CheckRun | None = None) -> dict[st
             "errors": [f.message for f in check.report.errors],
         },
     }
+
+
+def batch_summary(rows: Sequence[tuple[str, AreaDesign, int | None]]) -> pd.DataFrame:
+    """One row per prefecture of a batch: ``(code, design, errors of the proposal)``."""
+    from geo_zaitaku.codes import PREFECTURES
+
+    t = labels.DESIGN
+    cols = t["batch_columns"]
+    records = [
+        {
+            cols["code"]: code,
+            cols["prefecture"]: PREFECTURES.get(code, code),
+            cols["status"]: t["statuses"].get(d.status, d.status),
+            cols["areas"]: len(d.areas),
+            cols["objective"]: d.objective,
+            cols["bound"]: d.bound,
+            cols["gap"]: d.gap,
+            cols["seconds"]: round(d.seconds, 2),
+            cols["errors"]: errors,
+            cols["reasons"]: " / ".join(r.ja for r in d.reasons),
+        }
+        for code, d, errors in rows
+    ]
+    return pd.DataFrame(records, columns=list(cols.values()))
 
 
 def design_markdown(design: AreaDesign, check: CheckRun | None = None) -> str:
