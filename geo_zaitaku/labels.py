@@ -6,7 +6,8 @@ called the same way everywhere.
 A text shown in both languages is a :class:`Message` (Japanese first, English
 after, shown as ``"日本語 / English"``): the errors of :data:`ERRORS` (raised as
 :class:`~geo_zaitaku.InputError`, made with :func:`error`), the reasons of
-:data:`REASONS` and the row issues of :data:`ISSUES`. Finding templates
+:data:`REASONS`, the row issues of :data:`ISSUES` and the reasons a design cannot
+exist (:data:`DESIGN_REASONS`). Finding templates
 (:data:`MESSAGES`) are ``(japanese, english)`` pairs formatted with :func:`message`.
 """
 
@@ -882,14 +883,18 @@ DESIGN = MappingProxyType(
         "moved_layer": "移す市区町村",
         "moved_tip": "移す: {a} → {b}",
         "map_title": "圏域の提案",
+        "note_kept": "元の圏域「{name}」のまま（{n}市区町村）",
+        "note_grown": "元の圏域「{name}」の{stayed}市区町村に{came}市区町村を加えた圏域",
+        "note_centre": "中心: {centre}（積極的医療機関のある市区町村）・{n}市区町村",
+        "names_more": "{names} ほか{n}",
+        "part": "（島など、他とつながらない部分）",
+        "part_link": "[[links]] で橋・航路を結ぶか、",
     }
 )
 
 #: Words of hub and key-institution siting (``design hubs``).
 DESIGN_HUBS = MappingProxyType(
     {
-        "short": "圏域「{area}」には{need}か所必要ですが、既存 {existing}か所と候補 {n}か所しかありません（--candidates で候補を広げてください）",
-        "none": "すべての圏域の必要数を満たす指定の組み合わせがありません",
         "why_hub": "圏域の拠点 {existing}か所 → 必要数 {need}か所（最小数と、人口あたりの目安から）",
         "why_key": "目安の距離の外にある市区町村 {n}を同じ圏域の積極的医療機関の範囲に入れる",
         "scenario_header": "geo-zaitaku design hubs の提案を当てるシナリオ（geo-zaitaku scenario PLAN このファイル で確かめられます）",
@@ -912,6 +917,82 @@ DESIGN_HUBS = MappingProxyType(
         "map_title": "拠点の指定の提案",
     }
 )
+#: Why no design (areas or hub designations) exists: id -> message (``design.md``,
+#: ``design.json``, the console), carried by :class:`geo_zaitaku.design.feasibility.Reason`.
+#: ``{names}`` lists units (:data:`DESIGN` ``names_more`` past six), ``{part}`` and
+#: ``{link}`` are :data:`DESIGN` ``part`` / ``part_link`` when the units are cut into
+#: separate parts, else empty.
+DESIGN_REASONS: Mapping[str, Message] = MappingProxyType(
+    {
+        # design/feasibility.py
+        "reach_hard": Message(
+            "{names}から{limit:g}{measure}以内に積極的医療機関がないため、--reach hard では"
+            "どの圏域にも入れられません（--reach soft にするか、施設を確かめてください）",
+            "no key institution within {limit:g} {measure} of {n} units; --reach hard cannot hold",
+        ),
+        "part_no_key": Message(
+            "{names}{part}はリンクがなく、積極的医療機関もないため、どの圏域にも入れられません"
+            "（{link}施設データを確かめてください）",
+            "{n} unit(s) ({codes}) reach no key institution: no area can hold them",
+        ),
+        "too_few_key": Message(
+            "積極的医療機関が{have}か所しかなく、必要数 {need} に足りません",
+            "{n} unit(s) ({codes}) reach no key institution: no area can hold them",
+        ),
+        "part_few_hubs": Message(
+            "{names}{part}には連携を担う拠点が{have}か所しかなく（必要数 {need}）、"
+            "どの圏域にも入れられません（{link}拠点を指定してください。geo-zaitaku design hubs が候補を示します）",
+            "{n} unit(s) have too few coordination hubs ({have} < {need})",
+        ),
+        "part_below_min_pop": Message(
+            "{names}{part}の人口は{pop:,.0f}人で、--min-pop {min_pop:,.0f} に届かないため1つの圏域にできません",
+            "a separate part of {pop:,.0f} people is below --min-pop {min_pop:,.0f}",
+        ),
+        "count_few_centres": Message(
+            "{k}圏域には、積極的医療機関のある市区町村が{k}必要ですが、{have}しかありません",
+            "K = {k} areas need {k} key institutions in separate municipalities; there are {have}",
+        ),
+        "count_many_parts": Message(
+            "市区町村は互いにつながらない{parts}つの部分に分かれているため（島・--nest の境界）、圏域は{parts}以上"
+            "必要です（--areas {k}）",
+            "the units form {parts} separate parts: at least {parts} areas are needed, not {k}",
+        ),
+        "count_few_hubs": Message(
+            "{k}圏域には連携を担う拠点が{need}必要ですが、{have}しかありません",
+            "K = {k} areas need {need} hubs; there are {have}",
+        ),
+        "count_min_pop": Message(
+            "{k}圏域 × --min-pop {min_pop:,.0f}人が人口の合計 {total:,.0f}人を超えています",
+            "{k} × --min-pop exceeds the total population",
+        ),
+        "count_max_pop": Message(
+            "{k}圏域 × --max-pop {max_pop:,.0f}人では人口の合計 {total:,.0f}人に足りません",
+            "{k} × --max-pop is below the total population",
+        ),
+        # design/areas.py
+        "no_grouping": Message(
+            "条件をすべて満たす圏域の組み方はありません（連続性・最小数・人口・--nest・--reach を同時に満たせません）。"
+            "条件を緩めるか、施設の指定を見直してください（拠点の足りない圏域には geo-zaitaku design hubs が"
+            "指定する候補を示します）",
+            "no grouping satisfies every constraint at once; relax --min-pop/--max-pop, --nest or --reach",
+        ),
+        "time_limit": Message(
+            "制限時間（{seconds:g}秒）内に条件を満たす案が見つかりませんでした。--time-limit を"
+            "長くするか、条件を減らしてください",
+            "no feasible design found within the time limit; give a longer --time-limit or fewer constraints",
+        ),
+        # design/hubs.py
+        "hubs_short": Message(
+            "圏域「{area}」には{need}か所必要ですが、既存 {existing}か所と候補 {n}か所しかありません（--candidates で候補を広げてください）",
+            "area {area} needs {need}, has {existing} and {n} candidates",
+        ),
+        "hubs_none": Message(
+            "すべての圏域の必要数を満たす指定の組み合わせがありません",
+            "no set of designations meets every need",
+        ),
+    }
+)
+
 #: What a user's file is, as messages name it (the ``what`` of the readers).
 FILES = MappingProxyType(
     {

@@ -248,12 +248,7 @@ class Siting:
             need = needs[a]
             per_area.append((a, existing, need, len(cols)))
             if existing + len(cols) < need:
-                reasons.append(
-                    Reason(
-                        labels.DESIGN_HUBS["short"].format(area=a, need=need, existing=existing, n=len(cols)),
-                        f"area {a} needs {need}, has {existing} and {len(cols)} candidates",
-                    )
-                )
+                reasons.append(Reason.of("hubs_short", area=a, need=need, existing=existing, n=len(cols)))
             elif need > existing:
                 model.add_row(cols, 1.0, need - existing, INF)
         covered_before = near[:, site_has].any(axis=1)
@@ -296,7 +291,7 @@ class Siting:
         sol = model.solve(time_limit=o.time_limit)
         self.status, self.seconds, self.gap = sol.status, sol.seconds, sol.gap
         if not sol.has_solution:
-            self.reasons = (Reason(labels.DESIGN_HUBS["none"], "no set of designations meets every need"),)
+            self.reasons = (Reason.of("hubs_none"),)
             return self
         chosen = np.flatnonzero((y >= 0) & (np.round(sol.values[np.maximum(y, 0)]) > 0.5))
         self._read(chosen, needs, near, pop, covered_before, sol.objective, sol.bound)
