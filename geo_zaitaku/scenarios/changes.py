@@ -51,7 +51,7 @@ import pandas as pd
 
 from geo_zaitaku import crs, labels, schema
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import read_input_bytes
+from geo_zaitaku._io import read_input_text
 from geo_zaitaku.checks import run_checks
 from geo_zaitaku.lookup import UnitLookup
 from geo_zaitaku.pipeline import CheckRun
@@ -131,11 +131,7 @@ def read_scenario(path: str | Path) -> ScenarioSpec:
         wrong type.
     """
     path = Path(path)
-    raw = read_input_bytes(path, what=labels.FILES["scenario"])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(labels.error("scenario_not_utf8"), path=path) from exc
+    text = read_input_text(path, what=labels.FILES["scenario"], not_utf8=labels.error("scenario_not_utf8"))
     return parse_scenario(text, source=path)
 
 
