@@ -41,6 +41,7 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
+from geo_zaitaku.labels import Message
 
 #: Encodings tried in order. UTF-8 is strict, so cp932 text never passes as UTF-8.
 ENCODINGS = ("utf-8-sig", "cp932")
@@ -156,6 +157,30 @@ def read_input_bytes(path: str | Path, *, what: str) -> bytes:
             labels.error("file_unreadable", what=what, strerror=exc.strerror),
             path=p,
         ) from exc
+
+
+def read_input_text(path: str | Path, *, what: str, not_utf8: Message) -> str:
+    """Read a user's UTF-8 text file whole (a BOM is dropped), after :func:`check_input_path`.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What the file is, as messages name it (:data:`geo_zaitaku.labels.FILES`).
+    not_utf8
+        The error raised when the file is not UTF-8 (it says how to save the file).
+
+    Raises
+    ------
+    InputError
+        The path is refused, reading fails, or the file is not UTF-8 (``not_utf8``).
+    """
+    raw = read_input_bytes(path, what=what)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(not_utf8, path=path) from exc
 
 
 @dataclass(frozen=True)

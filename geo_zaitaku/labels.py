@@ -6,7 +6,8 @@ called the same way everywhere.
 A text shown in both languages is a :class:`Message` (Japanese first, English
 after, shown as ``"日本語 / English"``): the errors of :data:`ERRORS` (raised as
 :class:`~geo_zaitaku.InputError`, made with :func:`error`), the reasons of
-:data:`REASONS` and the row issues of :data:`ISSUES`. Finding templates
+:data:`REASONS`, the row issues of :data:`ISSUES` and the reasons a design cannot
+exist (:data:`DESIGN_REASONS`). Finding templates
 (:data:`MESSAGES`) are ``(japanese, english)`` pairs formatted with :func:`message`.
 """
 
@@ -896,16 +897,18 @@ DESIGN = MappingProxyType(
                 "reasons": "案がない理由",
             }
         ),
+        "note_kept": "元の圏域「{name}」のまま（{n}市区町村）",
+        "note_grown": "元の圏域「{name}」の{stayed}市区町村に{came}市区町村を加えた圏域",
+        "note_centre": "中心: {centre}（積極的医療機関のある市区町村）・{n}市区町村",
+        "names_more": "{names} ほか{n}",
+        "part": "（島など、他とつながらない部分）",
+        "part_link": "[[links]] で橋・航路を結ぶか、",
     }
 )
 
 #: Words of hub and key-institution siting (``design hubs``).
 DESIGN_HUBS = MappingProxyType(
     {
-        "short": "圏域「{area}」には{need}か所必要ですが、既存 {existing}か所と候補 {n}か所しかありません（--candidates で候補を広げてください）",
-        "none": "すべての圏域の必要数を満たす指定の組み合わせがありません",
-        "none_budget": "新たに指定できる上限 {max_new}施設では、すべての市区町村を目安の距離に入れられません（--max-new を増やすか、--candidates で候補を広げてください）",
-        "budget_short": "新たに指定できる上限 {max_new}施設では、必要数にあと {n}施設足りません（{areas}）。上限の中で不足が最も少なく、目安の距離以内の人口が最も多い選び方です",
         "why_hub": "圏域の拠点 {existing}か所 → 必要数 {need}か所（最小数と、人口あたりの目安から）",
         "why_key": "目安の距離の外にある市区町村 {n}を同じ圏域の積極的医療機関の範囲に入れる",
         "scenario_header": "geo-zaitaku design hubs の提案を当てるシナリオ（geo-zaitaku scenario PLAN このファイル で確かめられます）",
@@ -928,6 +931,90 @@ DESIGN_HUBS = MappingProxyType(
         "map_title": "拠点の指定の提案",
     }
 )
+#: Why no design (areas or hub designations) exists: id -> message (``design.md``,
+#: ``design.json``, the console), carried by :class:`geo_zaitaku.design.feasibility.Reason`.
+#: ``{names}`` lists units (:data:`DESIGN` ``names_more`` past six), ``{part}`` and
+#: ``{link}`` are :data:`DESIGN` ``part`` / ``part_link`` when the units are cut into
+#: separate parts, else empty.
+DESIGN_REASONS: Mapping[str, Message] = MappingProxyType(
+    {
+        # design/feasibility.py
+        "reach_hard": Message(
+            "{names}から{limit:g}{measure}以内に積極的医療機関がないため、--reach hard では"
+            "どの圏域にも入れられません（--reach soft にするか、施設を確かめてください）",
+            "no key institution within {limit:g} {measure} of {n} units; --reach hard cannot hold",
+        ),
+        "part_no_key": Message(
+            "{names}{part}はリンクがなく、積極的医療機関もないため、どの圏域にも入れられません"
+            "（{link}施設データを確かめてください）",
+            "{n} unit(s) ({codes}) reach no key institution: no area can hold them",
+        ),
+        "too_few_key": Message(
+            "積極的医療機関が{have}か所しかなく、必要数 {need} に足りません",
+            "{n} unit(s) ({codes}) reach no key institution: no area can hold them",
+        ),
+        "part_few_hubs": Message(
+            "{names}{part}には連携を担う拠点が{have}か所しかなく（必要数 {need}）、"
+            "どの圏域にも入れられません（{link}拠点を指定してください。geo-zaitaku design hubs が候補を示します）",
+            "{n} unit(s) have too few coordination hubs ({have} < {need})",
+        ),
+        "part_below_min_pop": Message(
+            "{names}{part}の人口は{pop:,.0f}人で、--min-pop {min_pop:,.0f} に届かないため1つの圏域にできません",
+            "a separate part of {pop:,.0f} people is below --min-pop {min_pop:,.0f}",
+        ),
+        "count_few_centres": Message(
+            "{k}圏域には、積極的医療機関のある市区町村が{k}必要ですが、{have}しかありません",
+            "K = {k} areas need {k} key institutions in separate municipalities; there are {have}",
+        ),
+        "count_many_parts": Message(
+            "市区町村は互いにつながらない{parts}つの部分に分かれているため（島・--nest の境界）、圏域は{parts}以上"
+            "必要です（--areas {k}）",
+            "the units form {parts} separate parts: at least {parts} areas are needed, not {k}",
+        ),
+        "count_few_hubs": Message(
+            "{k}圏域には連携を担う拠点が{need}必要ですが、{have}しかありません",
+            "K = {k} areas need {need} hubs; there are {have}",
+        ),
+        "count_min_pop": Message(
+            "{k}圏域 × --min-pop {min_pop:,.0f}人が人口の合計 {total:,.0f}人を超えています",
+            "{k} × --min-pop exceeds the total population",
+        ),
+        "count_max_pop": Message(
+            "{k}圏域 × --max-pop {max_pop:,.0f}人では人口の合計 {total:,.0f}人に足りません",
+            "{k} × --max-pop is below the total population",
+        ),
+        # design/areas.py
+        "no_grouping": Message(
+            "条件をすべて満たす圏域の組み方はありません（連続性・最小数・人口・--nest・--reach を同時に満たせません）。"
+            "条件を緩めるか、施設の指定を見直してください（拠点の足りない圏域には geo-zaitaku design hubs が"
+            "指定する候補を示します）",
+            "no grouping satisfies every constraint at once; relax --min-pop/--max-pop, --nest or --reach",
+        ),
+        "time_limit": Message(
+            "制限時間（{seconds:g}秒）内に条件を満たす案が見つかりませんでした。--time-limit を"
+            "長くするか、条件を減らしてください",
+            "no feasible design found within the time limit; give a longer --time-limit or fewer constraints",
+        ),
+        # design/hubs.py
+        "hubs_short": Message(
+            "圏域「{area}」には{need}か所必要ですが、既存 {existing}か所と候補 {n}か所しかありません（--candidates で候補を広げてください）",
+            "area {area} needs {need}, has {existing} and {n} candidates",
+        ),
+        "hubs_none": Message(
+            "すべての圏域の必要数を満たす指定の組み合わせがありません",
+            "no set of designations meets every need",
+        ),
+        "hubs_none_budget": Message(
+            "新たに指定できる上限 {max_new}施設では、すべての市区町村を目安の距離に入れられません（--max-new を増やすか、--candidates で候補を広げてください）",
+            "{max_new} new designations cannot bring every unit within reach",
+        ),
+        "hubs_budget_short": Message(
+            "新たに指定できる上限 {max_new}施設では、必要数にあと {n}施設足りません（{areas}）。上限の中で不足が最も少なく、目安の距離以内の人口が最も多い選び方です",
+            "{max_new} new hubs leave the needs {n} short ({areas}); the least shortfall, then the most people covered",
+        ),
+    }
+)
+
 #: What a user's file is, as messages name it (the ``what`` of the readers).
 FILES = MappingProxyType(
     {
@@ -942,12 +1029,20 @@ FILES = MappingProxyType(
         "boundaries": "境界ファイル",
         "shapefile_part": "Shapefile の構成ファイル",
         "n03_zip": "N03 の zip",
+        "scenario": "シナリオファイル",
+        "candidates": "候補の施設CSV",
     }
 )
 
 #: Places inside a file that messages name (the ``where`` of an error).
 PLACES = MappingProxyType(
-    {"line": "行 {line}", "first_line": "1行目", "column": "列 {column}", "link": "[[links]] {n}番目"}
+    {
+        "line": "行 {line}",
+        "first_line": "1行目",
+        "column": "列 {column}",
+        "link": "[[links]] {n}番目",
+        "entry": "[[{table}]] {n}番目",
+    }
 )
 
 
@@ -1008,6 +1103,8 @@ ERROR_PARTS = MappingProxyType(
         "html_page": "（HTML のページが返されました。URL を確認してください）",
         "announced": "（予告 {total:,} バイトのうち {received:,} バイト）",
         "above_limit": "{limit} 超",
+        "no_reference_layer": "（参照レイヤがありません: --reference か計画の [plan] reference） / no reference layer",
+        "candidates": "（候補: {names}）",
         "http_404": "ファイルがありません。都道府県コード・年版・URL を確認してください（その年版がまだ公開されていない場合もあります）",
         "http_403": "アクセスが拒否されました。プロキシや URL を確認してください",
         "http_407": "プロキシの認証が必要です。環境変数 HTTPS_PROXY に認証情報を含めて指定してください",
@@ -1069,6 +1166,27 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "CSVとして読めません: {error}",
             "not a readable CSV.",
         ),
+        # batch.py
+        "dask_missing": Message(
+            '--workers・--scheduler には Dask が必要です。pip install ".[dask]" でインストールしてください。',
+            'Dask is not installed: pip install ".[dask]".',
+        ),
+        "dask_unreachable": Message(
+            "Dask のスケジューラ {scheduler} に接続できません（{error_type}）。アドレスと、スケジューラが起動していることを確かめてください。",
+            "cannot reach the Dask scheduler.",
+        ),
+        "workers_and_scheduler": Message(
+            "--workers と --scheduler は同時に指定できません。",
+            "give --workers or --scheduler, not both.",
+        ),
+        "workers_below_one": Message(
+            "--workers は 1 以上にしてください（指定値: {workers}）。",
+            "--workers must be >= 1.",
+        ),
+        "scheduler_bad_address": Message(
+            "--scheduler は tcp://ホスト:ポート の形で書いてください（指定値: {scheduler!r}）。",
+            "use tcp://host:port.",
+        ),
         # cache.py
         "cache_unwritable": Message(
             "キャッシュフォルダに書き込めません（{error}）。空き容量と権限を確認するか、環境変数 GEO_ZAITAKU_CACHE_DIR で別のフォルダを指定してください。",
@@ -1078,6 +1196,16 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "option_path_nul": Message(
             "パスに NUL 文字（\\x00）が含まれています。パスを書き直してください。",
             "the path contains a NUL byte; correct it.",
+        ),
+        # cli/access.py, design/hubs.py
+        "option_not_positive": Message(
+            "{option} は正の有限の数にしてください。",
+            "must be > 0.",
+        ),
+        # cli/design.py
+        "repair_needs_plan": Message(
+            "--mode repair には --plan で出発点の計画を指定してください。",
+            "--mode repair needs --plan.",
         ),
         # cli/fetch.py
         "fetch_one_action": Message(
@@ -1160,6 +1288,68 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "no population: pass --population or --projection.",
         ),
         "in_default_rates": Message("既定の率（{source}）: {ja}", "{en}"),
+        # design/hubs.py
+        "siting_bad_role": Message(
+            "--role は hub か key です。",
+            "--role must be hub or key.",
+        ),
+        "siting_max_new_negative": Message(
+            "--max-new は 0 以上にしてください。",
+            "must be >= 0.",
+        ),
+        "candidates_no_id_column": Message(
+            "候補の施設CSVに id の列がありません。施設IDを id の列に書いてください。",
+            "no id column.",
+        ),
+        "candidates_no_ids": Message(
+            "候補の施設CSVに施設IDがありません。",
+            "no id in the file.",
+        ),
+        "candidates_unknown_ids": Message(
+            "候補の施設ID {ids} は施設データにありません。",
+            "unknown candidate ids.",
+        ),
+        # design/problem.py (time_limit_not_positive also design/hubs.py)
+        "design_bad_mode": Message(
+            "--mode は {modes} のいずれかです。",
+            "unknown mode.",
+        ),
+        "design_count_needs_areas": Message(
+            "--mode count には 1 以上の --areas が必要です（指定値: {areas}）。",
+            "--areas must be >= 1.",
+        ),
+        "design_bad_population_bound": Message(
+            "{option} は 0 以上の有限の数にしてください（指定値: {value}）。",
+            "must be >= 0.",
+        ),
+        "design_min_above_max": Message(
+            "--min-pop（{min_pop:,.0f}）が --max-pop（{max_pop:,.0f}）より大きくなっています。",
+            "--min-pop exceeds --max-pop.",
+        ),
+        "design_bad_reach": Message(
+            "--reach は {choices} のいずれかです。",
+            "unknown --reach.",
+        ),
+        "design_bad_keep_weight": Message(
+            "--keep-weight は 0 以上の有限の数にしてください。",
+            "must be >= 0.",
+        ),
+        "time_limit_not_positive": Message(
+            "--time-limit は正の秒数にしてください。",
+            "must be > 0.",
+        ),
+        "design_no_key_institution": Message(
+            "積極的役割を担う医療機関が1つもないため、圏域を設計できません。施設データの key_institution 列（または --key-institutions のリスト）を確かめてください。",
+            "no key institution anywhere: cannot design areas.",
+        ),
+        "design_unknown_reference_column": Message(
+            "参照レイヤに列 {column!r} がありません。使える列: {shown}",
+            "unknown reference column.",
+        ),
+        "design_reference_missing_values": Message(
+            "参照レイヤの列 {column!r} に値のない市区町村があります: {names}",
+            "units without a value.",
+        ),
         # outputs.py
         "output_is_input_folder": Message(
             "出力 {target} は入力ファイル {clash} と同じファイルです。入力を上書きしないよう、--out に別のフォルダ（またはファイル名）を指定してください。",
@@ -1286,6 +1476,133 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "move_empty_area": Message(
             "移す先の圏域名が空です（{codes}）。",
             "empty area name for {codes}.",
+        ),
+        # scenarios/access.py
+        "access_bad_method": Message(
+            "--method は {methods} のいずれかです。",
+            "unknown method.",
+        ),
+        "access_bad_steps": Message(
+            "--steps は 距離:重み をカンマで並べて書いてください（例: 10:1,20:0.68,30:0.22。指定値: {steps!r}）。",
+            "write --steps as bound:weight pairs.",
+        ),
+        "access_bad_step_values": Message(
+            "--steps の距離は正、重みは 0 以上の有限の数にしてください。",
+            "bad steps.",
+        ),
+        "access_bad_sigma": Message(
+            "--sigma は正の有限の数にしてください（指定値: {sigma}）。",
+            "sigma must be > 0.",
+        ),
+        "access_no_supply": Message(
+            "--supply {supply!r} に当てはまる施設がありません。使える値: key, hub, または種別（{present}）",
+            "no facility of that kind.",
+        ),
+        "access_no_demand": Message(
+            "需要 {demand!r} の値がありません（人口CSVを --population で指定してください）。",
+            "no demand values.",
+        ),
+        "access_bad_capacity": Message(
+            "供給量は 0 以上の有限の数にしてください。",
+            "capacities must be finite and >= 0.",
+        ),
+        # scenarios/changes.py (unknown keys: plan_unknown_keys)
+        "scenario_not_utf8": Message(
+            "シナリオファイルは UTF-8 で保存してください。",
+            "save the scenario as UTF-8.",
+        ),
+        "scenario_bad_toml": Message(
+            "TOML の書き方に誤りがあります: {error}",
+            "malformed TOML.",
+        ),
+        "scenario_unknown_tables": Message(
+            "未知の表 {tables} があります。使える表: [scenario] [[close]] [[designate]] [[add]] [move] [checks]",
+            "unknown tables.",
+        ),
+        "scenario_move_target_not_text": Message(
+            "移す先の圏域名を文字列で書いてください。",
+            "the target area must be a name.",
+        ),
+        "scenario_not_table": Message(
+            "{table} は表で書いてください。",
+            "must be a table.",
+        ),
+        "scenario_not_array": Message(
+            "{key} は [[{key}]] の形（表の配列）で書いてください。",
+            "[[{key}]] must be an array of tables.",
+        ),
+        "scenario_not_text": Message(
+            "文字列で書いてください（値: {value!r}）。",
+            "must be text.",
+        ),
+        "scenario_empty_value": Message(
+            "値が空です。",
+            "empty value.",
+        ),
+        "scenario_no_selector": Message(
+            "施設を選ぶキー（{keys}）を1つ以上書いてください。",
+            "give at least one selector key.",
+        ),
+        "scenario_not_bool": Message(
+            "true か false を書いてください。",
+            "must be true or false.",
+        ),
+        "scenario_nothing_to_change": Message(
+            "変える項目（{fields}）を1つ以上書いてください。",
+            "nothing to change.",
+        ),
+        "scenario_add_no_name": Message(
+            "name（施設名）を書いてください。",
+            "name is required.",
+        ),
+        "scenario_add_no_location": Message(
+            "lat・lon（緯度経度）か municipality_code（市区町村コード）を書いてください。",
+            "give lat/lon or municipality_code.",
+        ),
+        "scenario_not_number": Message(
+            "数値で書いてください。",
+            "must be a number.",
+        ),
+        "scenario_unknown_municipality": Message(
+            "市区町村「{value}」が見つかりません。",
+            "unknown municipality.",
+        ),
+        "scenario_no_facility_matches": Message(
+            "条件（{shown}）に当てはまる施設がありません。ID・名称・種別・圏域名を確かめてください。",
+            "no facility matches.",
+        ),
+        "scenario_id_taken": Message(
+            "ID {fid!r} はすでに使われています。別の id を書いてください。",
+            "the id is taken.",
+        ),
+        "scenario_add_unplaced": Message(
+            "追加する施設「{name}」を配置できません: {reason}",
+            "{reason_en}",
+        ),
+        "scenario_move_unknown_unit": Message(
+            "市区町村「{entry}」が見つかりません{hint}。コードか名称を確かめてください。",
+            "unknown municipality.",
+        ),
+        # scenarios/robustness.py
+        "robustness_closures_and_p": Message(
+            "--closures と --p（--p-kind）は同時に指定できません。",
+            "give either --closures or --p, not both.",
+        ),
+        "robustness_bad_p_kind": Message(
+            "--p-kind は 種別=確率 の形で書いてください（例: hospital=0.05。指定値: {item!r}）。",
+            "use kind=p.",
+        ),
+        "robustness_bad_closures": Message(
+            "--closures は 0 以上、施設の数（{total}）以下にしてください（指定値: {closures}）。",
+            "--closures must be between 0 and {total}.",
+        ),
+        "robustness_bad_probability": Message(
+            "確率は 0 以上 1 以下で指定してください（指定値: {value}）。",
+            "a probability must be in [0, 1].",
+        ),
+        "robustness_bad_samples": Message(
+            "--samples は 1 以上 {max_samples:,} 以下にしてください（指定値: {samples}）。",
+            "samples out of range.",
         ),
         # sources/_archive.py
         "zip_too_many_entries": Message(

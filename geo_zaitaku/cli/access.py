@@ -38,7 +38,7 @@ def access_task(
 ) -> tuple[AccessResult, AccessResult | None, dict[str, bytes], tuple[Path, ...]]:
     """Check the plan, measure access (before and after the scenario, if any), and
     return the results, the output files and the files read."""
-    from geo_zaitaku import InputError
+    from geo_zaitaku import InputError, labels
     from geo_zaitaku.batch import files_of
     from geo_zaitaku.maps import access_map
     from geo_zaitaku.pipeline import input_paths
@@ -48,9 +48,7 @@ def access_task(
     read = input_paths(run)
     catchment = run.plan.config.reach_km if task.catchment_km is None else task.catchment_km
     if not (0 < catchment < float("inf")):
-        raise InputError(
-            "--catchment-km は正の有限の数にしてください。 / must be > 0.", where="--catchment-km"
-        )
+        raise InputError(labels.error("option_not_positive", option="--catchment-km"), where="--catchment-km")
     weights = weighting(task.method, steps=task.steps, sigma=task.sigma, catchment=catchment)
     values = _demand_values(run, task.demand, task.demand_year, task.projection)
     kwargs: dict[str, Any] = {

@@ -126,16 +126,13 @@ def areas(
     OUT（既定 ./out/<計画名>/design/）に plan.toml（編集して check できる計画）・design.json・
     design.md・design_map.html。条件を満たす案がないときは理由を示して終了コード 1。
     """
-    from geo_zaitaku import InputError
+    from geo_zaitaku import InputError, labels
     from geo_zaitaku.batch import engine_from_options
     from geo_zaitaku.design.problem import DesignOptions
     from geo_zaitaku.outputs import staged
 
     if mode == "repair" and inputs.plan is None:
-        raise InputError(
-            "--mode repair には --plan で出発点の計画を指定してください。 / --mode repair needs --plan.",
-            where="--plan",
-        )
+        raise InputError(labels.error("repair_needs_plan"), where="--plan")
     options = DesignOptions(
         mode=mode,
         areas=n_areas,

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from geo_zaitaku import labels
 from geo_zaitaku.design._model import INF, Model, Solution
 from geo_zaitaku.design.feasibility import Reason, necessary_conditions
 from geo_zaitaku.design.problem import DesignOptions, Problem, problem_from_run
@@ -470,22 +471,9 @@ class AreaDesign:
         if sol.has_solution:
             self._read(b, sol)
         elif sol.status == "infeasible":
-            self.reasons = (
-                Reason(
-                    "条件をすべて満たす圏域の組み方はありません（連続性・最小数・人口・--nest・--reach を同時に満たせません）。"
-                    "条件を緩めるか、施設の指定を見直してください（拠点の足りない圏域には geo-zaitaku design hubs が"
-                    "指定する候補を示します）",
-                    "no grouping satisfies every constraint at once; relax --min-pop/--max-pop, --nest or --reach",
-                ),
-            )
+            self.reasons = (Reason.of("no_grouping"),)
         elif sol.status == "time_limit":
-            self.reasons = (
-                Reason(
-                    f"制限時間（{self.options.time_limit:g}秒）内に条件を満たす案が見つかりませんでした。--time-limit を"
-                    "長くするか、条件を減らしてください",
-                    "no feasible design found within the time limit; give a longer --time-limit or fewer constraints",
-                ),
-            )
+            self.reasons = (Reason.of("time_limit", seconds=self.options.time_limit),)
         return self
 
     def _solve_once(self) -> tuple[_Build, Solution]:
@@ -668,10 +656,10 @@ def _note(p: Problem, o: DesignOptions, members: np.ndarray, t: int, name: str) 
         stayed = int((p.original[members] == t).sum())
         came = len(members) - stayed
         if came == 0:
-            return f"元の圏域「{name}」のまま（{len(members)}市区町村）"
-        return f"元の圏域「{name}」の{stayed}市区町村に{came}市区町村を加えた圏域"
+            return labels.DESIGN["note_kept"].format(name=name, n=len(members))
+        return labels.DESIGN["note_grown"].format(name=name, stayed=stayed, came=came)
     centre = p.names[p.centres[t]] if t < len(p.centres) else ""
-    return f"中心: {centre}（積極的医療機関のある市区町村）・{len(members)}市区町村"
+    return labels.DESIGN["note_centre"].format(centre=centre, n=len(members))
 
 
 def design_areas(run: CheckRun, options: DesignOptions) -> AreaDesign:

@@ -82,13 +82,13 @@ class SitingOptions:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise InputError("--role は hub か key です。 / --role must be hub or key.", where="--role")
+            raise InputError(labels.error("siting_bad_role"), where="--role")
         if self.cover_km is not None and not (math.isfinite(self.cover_km) and self.cover_km > 0):
-            raise InputError("--cover-km は正の有限の数にしてください。 / must be > 0.", where="--cover-km")
+            raise InputError(labels.error("option_not_positive", option="--cover-km"), where="--cover-km")
         if self.max_new is not None and self.max_new < 0:
-            raise InputError("--max-new は 0 以上にしてください。 / must be >= 0.", where="--max-new")
+            raise InputError(labels.error("siting_max_new_negative"), where="--max-new")
         if not (math.isfinite(self.time_limit) and self.time_limit > 0):
-            raise InputError("--time-limit は正の秒数にしてください。 / must be > 0.", where="--time-limit")
+            raise InputError(labels.error("time_limit_not_positive"), where="--time-limit")
 
 
 @dataclass(frozen=True)
@@ -137,16 +137,13 @@ def read_candidate_ids(path: str | Path) -> tuple[str, ...]:
     """
     from geo_zaitaku.sources.tabular import read_table
 
-    table = read_table(path, what="候補の施設CSV", header_hint=("id", "施設id"))
+    table = read_table(path, what=labels.FILES["candidates"], header_hint=("id", "施設id"))
     column = next((c for c in ("id", "施設id") if c in table.frame.columns), None)
     if column is None:
-        raise InputError(
-            "候補の施設CSVに id の列がありません。施設IDを id の列に書いてください。 / no id column.",
-            path=path,
-        )
+        raise InputError(labels.error("candidates_no_id_column"), path=path)
     ids = tuple(str(v) for v in table.frame[column] if v)
     if not ids:
-        raise InputError("候補の施設CSVに施設IDがありません。 / no id in the file.", path=path)
+        raise InputError(labels.error("candidates_no_ids"), path=path)
     return ids
 
 
@@ -199,8 +196,7 @@ class Siting:
             unknown = sorted(set(o.candidate_ids) - set(frame["id"]))
             if unknown:
                 raise InputError(
-                    f"候補の施設ID {', '.join(unknown[:10])} は施設データにありません。 / unknown candidate ids.",
-                    where="--candidates",
+                    labels.error("candidates_unknown_ids", ids=", ".join(unknown[:10])), where="--candidates"
                 )
             cand = frame["id"].isin(o.candidate_ids).to_numpy()
         else:
@@ -269,12 +265,7 @@ class Siting:
                 short = model.add_vars(1, ub=float(need - existing), cost=1.0)
                 model.add_row([*cols, *short], 1.0, need - existing, INF)
             elif existing + len(cols) < need:
-                reasons.append(
-                    Reason(
-                        labels.DESIGN_HUBS["short"].format(area=a, need=need, existing=existing, n=len(cols)),
-                        f"area {a} needs {need}, has {existing} and {len(cols)} candidates",
-                    )
-                )
+                reasons.append(Reason.of("hubs_short", area=a, need=need, existing=existing, n=len(cols)))
             elif need > existing:
                 model.add_row(cols, 1.0, need - existing, INF)
         covered_before = near[:, site_has].any(axis=1)
@@ -319,12 +310,11 @@ class Siting:
         sol = model.solve(time_limit=o.time_limit)
         self.status, self.seconds, self.gap = sol.status, sol.seconds, sol.gap
         if not sol.has_solution:
-            why = (
-                labels.DESIGN_HUBS["none_budget"].format(max_new=o.max_new)
+            self.reasons = (
+                Reason.of("hubs_none_budget", max_new=o.max_new)
                 if o.max_new is not None
-                else labels.DESIGN_HUBS["none"]
+                else Reason.of("hubs_none"),
             )
-            self.reasons = (Reason(why, "no set of designations meets every need"),)
             return self
         chosen = np.flatnonzero((y >= 0) & (np.round(sol.values[np.maximum(y, 0)]) > 0.5))
         self._read(chosen, needs, near, pop, covered_before, sol.objective, sol.bound)
@@ -372,12 +362,7 @@ class Siting:
         self.shortfall = sum(x.short for x in self.areas)
         if budget and self.shortfall:
             short = "、".join(f"{x.area} {x.short}" for x in self.areas if x.short)
-            self.reasons = (
-                Reason(
-                    t["budget_short"].format(max_new=o.max_new, n=self.shortfall, areas=short),
-                    f"{o.max_new} new hubs leave the needs {self.shortfall} short",
-                ),
-            )
+            self.reasons = (Reason.of("hubs_budget_short", max_new=o.max_new, n=self.shortfall, areas=short),)
         self.objective = float(len(new)) if not budget else self.covered["after"]
         self.bound = None if bound is None else (float(math.ceil(bound - 1e-9)) if not budget else None)
 

@@ -24,6 +24,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.costs import Backend, cost_pairs
 from geo_zaitaku.pipeline import CheckRun
@@ -87,27 +88,17 @@ def weighting(
         Unknown method, unreadable steps, negative weights, a non-positive sigma.
     """
     if method not in METHODS:
-        raise InputError(
-            f"--method は {', '.join(METHODS)} のいずれかです。 / unknown method.", where="--method"
-        )
+        raise InputError(labels.error("access_bad_method", methods=", ".join(METHODS)), where="--method")
     parsed = DEFAULT_STEPS
     if steps is not None:
         try:
             parsed = tuple((float(b), float(w)) for b, w in (part.split(":") for part in steps.split(",")))
         except ValueError as exc:
-            raise InputError(
-                f"--steps は 距離:重み をカンマで並べて書いてください（例: 10:1,20:0.68,30:0.22。指定値: {steps!r}）。"
-                " / write --steps as bound:weight pairs.",
-                where="--steps",
-            ) from exc
+            raise InputError(labels.error("access_bad_steps", steps=steps), where="--steps") from exc
         if any(not (np.isfinite(b) and np.isfinite(w) and b > 0 and w >= 0) for b, w in parsed):
-            raise InputError(
-                "--steps の距離は正、重みは 0 以上の有限の数にしてください。 / bad steps.", where="--steps"
-            )
+            raise InputError(labels.error("access_bad_step_values"), where="--steps")
     if sigma is not None and not (np.isfinite(sigma) and sigma > 0):
-        raise InputError(
-            f"--sigma は正の有限の数にしてください（指定値: {sigma}）。 / sigma must be > 0.", where="--sigma"
-        )
+        raise InputError(labels.error("access_bad_sigma", sigma=sigma), where="--sigma")
     if method == "gaussian" and sigma is None:
         sigma = catchment / 2.0
     return Weighting(method, parsed, sigma)
@@ -214,11 +205,7 @@ def supply_mask(frame: pd.DataFrame, supply: str) -> np.ndarray:
     mask = frame["kind"].isin(kinds).to_numpy()
     if not mask.any():
         present = ", ".join(sorted({str(k) for k in frame["kind"].dropna()}))
-        raise InputError(
-            f"--supply {supply!r} に当てはまる施設がありません。使える値: key, hub, または種別（{present}） / no facility "
-            "of that kind.",
-            where="--supply",
-        )
+        raise InputError(labels.error("access_no_supply", supply=supply, present=present), where="--supply")
     return mask
 
 
@@ -269,20 +256,14 @@ def measure_access(
     elif demand in units.columns:
         values = units[demand].to_numpy(dtype=float)
     else:
-        raise InputError(
-            f"需要 {demand!r} の値がありません（人口CSVを --population で指定してください）。 / no demand values.",
-            where="--demand",
-        )
+        raise InputError(labels.error("access_no_demand", demand=demand), where="--demand")
     values = np.nan_to_num(values, nan=0.0)
     frame = run.facilities.frame
     mask = supply_mask(frame, supply)
     chosen = frame.loc[mask]
     caps = np.ones(len(chosen)) if capacity is None else np.asarray(capacity, dtype=float)
     if len(caps) != len(chosen) or not (np.isfinite(caps).all() and (caps >= 0).all()):
-        raise InputError(
-            "供給量は 0 以上の有限の数にしてください。 / capacities must be finite and >= 0.",
-            where="--capacity-col",
-        )
+        raise InputError(labels.error("access_bad_capacity"), where="--capacity-col")
     pairs = cost_pairs(units, chosen, limit=catchment, backend=backend)
     score = two_step_fca(values, caps, pairs.rows, pairs.cols, pairs.values, weights) * PER
     reach = np.bincount(pairs.rows, minlength=len(units))
@@ -344,7 +325,6 @@ def write_access(
 ) -> list[Path]:
     """Write ``access.csv`` (units), ``access_areas.csv`` and ``access.json``; with
     ``before`` (the state before a scenario) the tables gain before and change columns."""
-    from geo_zaitaku import labels
     from geo_zaitaku._io import json_text, write_csv, write_text
 
     t = labels.ACCESS

@@ -348,7 +348,7 @@ def comparison_markdown(cmp: Comparison) -> str:
         lines += ["", f"## {title}", ""]
         lines += [
             f"- {labels.SEVERITY[f.severity]} {labels.RULES[f.rule][0]} "
-            + (f"［{_md(f.area)}］" if f.area else "")
+            + (labels.TEXT["area_tag"].format(area=_md(f.area)) if f.area else "")
             + _md(f.message)
             for f in items
         ] or [labels.TEXT["none"]]

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import md_cell
 from geo_zaitaku.costs import Backend, cost_matrix
@@ -305,10 +306,7 @@ def closures_from_options(
     if p is None and not p_kind and closures is None:
         return None
     if closures is not None and (p is not None or p_kind):
-        raise InputError(
-            "--closures と --p（--p-kind）は同時に指定できません。 / give either --closures or --p, not both.",
-            where="--closures",
-        )
+        raise InputError(labels.error("robustness_closures_and_p"), where="--closures")
     if p is not None:
         _check_p(p, "--p")
     kinds = {}
@@ -319,26 +317,18 @@ def closures_from_options(
         except ValueError:
             number = math.nan
         if not sep or not name.strip():
-            raise InputError(
-                f"--p-kind は 種別=確率 の形で書いてください（例: hospital=0.05。指定値: {item!r}）。 / use kind=p.",
-                where="--p-kind",
-            )
+            raise InputError(labels.error("robustness_bad_p_kind", item=item), where="--p-kind")
         kinds[kind_id(name)] = _check_p(number, f"--p-kind {name}")
     if closures is not None and not 0 <= closures <= total:
         raise InputError(
-            f"--closures は 0 以上、施設の数（{total}）以下にしてください（指定値: {closures}）。 / "
-            f"--closures must be between 0 and {total}.",
-            where="--closures",
+            labels.error("robustness_bad_closures", total=total, closures=closures), where="--closures"
         )
     return Closures(p=p, p_kind=MappingProxyType(kinds), closures=closures)
 
 
 def _check_p(value: float, where: str) -> float:
     if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-        raise InputError(
-            f"確率は 0 以上 1 以下で指定してください（指定値: {value}）。 / a probability must be in [0, 1].",
-            where=where,
-        )
+        raise InputError(labels.error("robustness_bad_probability", value=value), where=where)
     return float(value)
 
 
@@ -409,7 +399,7 @@ def block_counts(
     ``blocks`` (default: all) lets a batch engine split the work; counts add up."""
     if not 1 <= samples <= MAX_SAMPLES:
         raise InputError(
-            f"--samples は 1 以上 {MAX_SAMPLES:,} 以下にしてください（指定値: {samples}）。 / samples out of range.",
+            labels.error("robustness_bad_samples", max_samples=MAX_SAMPLES, samples=samples),
             where="--samples",
         )
     n_blocks = math.ceil(samples / BLOCK)
@@ -691,8 +681,6 @@ ROBUSTNESS_FILES = ("robustness.json", "robustness.csv", "robustness.md")
 
 def robustness_frame(result: RobustnessResult) -> pd.DataFrame:
     """One row per area, Japanese headers (the table of ``robustness.csv``)."""
-    from geo_zaitaku import labels
-
     t = labels.ROBUSTNESS
     risks = {r.area: r for r in result.risks}
     critical = result.critical()
@@ -725,8 +713,6 @@ def robustness_frame(result: RobustnessResult) -> pd.DataFrame:
 
 def robustness_markdown(result: RobustnessResult) -> str:
     """The results as Japanese Markdown (``robustness.md``)."""
-    from geo_zaitaku import labels
-
     t = labels.ROBUSTNESS
     lines = [f"# {t['title']}: {md_cell(result.plan)}", ""]
     if result.closures is not None:
