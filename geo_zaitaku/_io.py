@@ -32,6 +32,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,6 +250,21 @@ def decode_text(path: Path, *, what: str) -> tuple[str, str]:
 
 
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def parse_number(text: object) -> float | None:
+    """A number as users write it (full-width digits, thousands separators, spaces), or
+    ``None`` when the text is not one.
+
+    >>> parse_number("１，２００"), parse_number(" 3.5 "), parse_number("多い")
+    (1200.0, 3.5, None)
+    """
+    if text is None:
+        return None
+    try:
+        return float(unicodedata.normalize("NFKC", str(text)).replace(",", "").strip())
+    except ValueError:
+        return None
 
 
 def one_line(value: object) -> str:

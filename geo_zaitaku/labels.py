@@ -1502,6 +1502,22 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "需要 {demand!r} の値がありません（人口CSVを --population で指定してください）。",
             "no demand values.",
         ),
+        "access_capacity_missing": Message(
+            "供給する施設のうち {n}施設に容量の値がありません: {ids}（--capacity-col の列が空か、その列のないファイル・シナリオで追加した施設です）。値を入れるか、--supply で対象を絞ってください。",
+            "{n} supplying facilities have no capacity: {ids}.",
+        ),
+        "access_capacity_cell": Message(
+            "--capacity-col の列 {column!r} の値 {value!r} は 0 以上の数ではありません。病床数・職員数などの数を入れてください。",
+            "capacity {value!r} in column {column!r} is not a number >= 0.",
+        ),
+        "access_capacity_same_name": Message(
+            "施設ファイルに同じ名前 {name!r} のファイルが複数あり、--capacity-col の値をどちらから読むか決められません。ファイル名を変えてください。",
+            "two facility files are named {name!r}; rename one to use --capacity-col.",
+        ),
+        "access_capacity_no_column": Message(
+            "施設データのどのファイルにも列 {column!r} がありません。施設CSVの見出しの名前を --capacity-col に指定してください。",
+            "no facility file has the column {column!r}.",
+        ),
         "access_bad_capacity": Message(
             "供給量は 0 以上の有限の数にしてください。",
             "capacities must be finite and >= 0.",

@@ -31,6 +31,7 @@ class AccessTask:
     sigma: float | None
     scenario: Path | None
     basemap: bool
+    capacity_col: str | None = None
 
 
 def access_task(
@@ -42,7 +43,7 @@ def access_task(
     from geo_zaitaku.batch import files_of
     from geo_zaitaku.maps import access_map
     from geo_zaitaku.pipeline import input_paths
-    from geo_zaitaku.scenarios.access import measure_access, weighting, write_access
+    from geo_zaitaku.scenarios.access import capacity_column, measure_access, weighting, write_access
 
     run = task.inputs.run()
     read = input_paths(run)
@@ -57,6 +58,7 @@ def access_task(
         "demand_values": values,
         "catchment": catchment,
         "weights": weights,
+        "capacity": None if task.capacity_col is None else capacity_column(run, task.capacity_col),
     }
     before = None
     if task.scenario is not None:
@@ -96,6 +98,12 @@ def access_task(
     help="patients の年（将来推計人口から。省略時は国勢調査の人口）.",
 )
 @click.option("--projection", type=opt.PathParam(dir_okay=False), default=None, help="将来推計人口CSV.")
+@click.option(
+    "--capacity-col",
+    default=None,
+    metavar="COLUMN",
+    help="供給量の列（施設CSVの見出し。病床数・職員数など）。省略時は1施設を1.",
+)
 @click.option("--catchment-km", type=float, default=None, help="圏の大きさ（既定: 計画の reach_km）.")
 @click.option(
     "--method", type=click.Choice(["2sfca", "e2sfca", "gaussian"]), default="2sfca", show_default=True
@@ -122,6 +130,7 @@ def access(
     demand: str,
     demand_year: int | None,
     projection: Path | None,
+    capacity_col: str | None,
     catchment_km: float | None,
     method: str,
     steps: str | None,
@@ -160,6 +169,7 @@ def access(
             sigma,
             scenario_file,
             not no_basemap,
+            capacity_col,
         )
         for plan in plans
     ]

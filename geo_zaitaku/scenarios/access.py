@@ -16,7 +16,8 @@ KD-tree for straight lines), so no units × facilities matrix is built.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -209,6 +210,62 @@ def supply_mask(frame: pd.DataFrame, supply: str) -> np.ndarray:
     return mask
 
 
+def capacity_column(run: CheckRun, column: str) -> dict[str, float]:
+    """Capacities (beds, staff) from a column of the facility files: facility id → value.
+
+    Each facility is read back from its file and line (``source``, ``line`` of the
+    facilities frame; the file's path from the import logs), so the column need not be
+    a field of the schema. Facilities
+    from files without the column (or added by a scenario) get none: when they supply,
+    :func:`measure_access` says so.
+
+    Raises
+    ------
+    InputError
+        No facility file has the column; a cell that is not a number ≥ 0 (the file and
+        row are named).
+    """
+    from geo_zaitaku._io import clean_header, parse_number
+    from geo_zaitaku.sources.tabular import read_table
+
+    frame = run.facilities.frame
+    wanted = clean_header(column)
+    files: dict[str, list[Path]] = {}
+    for log in run.facilities.logs:  # the frame names its files; the logs have their paths
+        files.setdefault(Path(log.source).name, []).append(Path(log.source))
+    out: dict[str, float] = {}
+    found = False
+    for source, rows in frame.groupby("source", sort=False):
+        paths = files.get(str(source), [])
+        if len(paths) > 1:
+            raise InputError(
+                labels.error("access_capacity_same_name", name=source), path=paths[1], where="--capacity-col"
+            )
+        if not paths or not paths[0].is_file():
+            continue  # facilities added by a scenario
+        path = paths[0]
+        table = read_table(path, what=labels.FILES["facilities"])
+        if wanted not in table.frame.columns:
+            continue
+        found = True
+        cells = dict(zip(table.frame["_line"], table.frame[wanted], strict=True))
+        for fid, line in zip(rows["id"], rows["line"], strict=True):
+            cell = cells.get(int(line)) if pd.notna(line) else None
+            if cell is None or str(cell).strip() == "":
+                continue
+            value = parse_number(cell)
+            if value is None or not (math.isfinite(value) and value >= 0):
+                raise InputError(
+                    labels.error("access_capacity_cell", column=column, value=cell),
+                    path=path,
+                    where=labels.at_line(int(line)),
+                )
+            out[str(fid)] = value
+    if not found:
+        raise InputError(labels.error("access_capacity_no_column", column=column), where="--capacity-col")
+    return out
+
+
 def measure_access(
     run: CheckRun,
     *,
@@ -217,7 +274,7 @@ def measure_access(
     demand_values: pd.Series | None = None,
     catchment: float | None = None,
     weights: Weighting | None = None,
-    capacity: Sequence[float] | None = None,
+    capacity: Mapping[str, float] | None = None,
     backend: Backend | None = None,
 ) -> AccessResult:
     """Accessibility of every unit of a checked plan.
@@ -238,7 +295,8 @@ def measure_access(
     weights
         :class:`Weighting` (default plain 2SFCA).
     capacity
-        ``S_j`` per supplying facility, in frame order (default 1 each).
+        ``S_j`` by facility id (beds, staff; see :func:`capacity_column`); default 1
+        each. Every supplying facility needs one.
     backend
         Cost backend (default straight line).
 
@@ -261,9 +319,18 @@ def measure_access(
     frame = run.facilities.frame
     mask = supply_mask(frame, supply)
     chosen = frame.loc[mask]
-    caps = np.ones(len(chosen)) if capacity is None else np.asarray(capacity, dtype=float)
-    if len(caps) != len(chosen) or not (np.isfinite(caps).all() and (caps >= 0).all()):
-        raise InputError(labels.error("access_bad_capacity"), where="--capacity-col")
+    if capacity is None:
+        caps = np.ones(len(chosen))
+    else:
+        missing = [str(i) for i in chosen["id"] if i not in capacity]
+        if missing:
+            raise InputError(
+                labels.error("access_capacity_missing", n=len(missing), ids=", ".join(missing[:10])),
+                where="--capacity-col",
+            )
+        caps = np.array([capacity[i] for i in chosen["id"]], dtype=float)
+        if not (np.isfinite(caps).all() and (caps >= 0).all()):
+            raise InputError(labels.error("access_bad_capacity"), where="--capacity-col")
     pairs = cost_pairs(units, chosen, limit=catchment, backend=backend)
     score = two_step_fca(values, caps, pairs.rows, pairs.cols, pairs.values, weights) * PER
     reach = np.bincount(pairs.rows, minlength=len(units))
