@@ -308,6 +308,7 @@ COLUMNS = MappingProxyType(
         "n_facilities": "施設数",
         "people_per_hub": "拠点あたり人口",
         "max_reach_km": "最遠距離(km)",
+        "max_reach_min": "最遠所要時間(分)",
         "functions_missing": "不足する機能",
         "errors": "エラー",
         "warnings": "警告",
@@ -319,6 +320,7 @@ COLUMNS = MappingProxyType(
         "code": "市区町村コード",
         "unit_name": "市区町村",
         "reach_km": "積極的医療機関までの距離(km)",
+        "reach_min": "積極的医療機関までの所要時間(分)",
         "nearest_key_institution": "最寄りの積極的医療機関",
         "origin": "距離の起点",
     }
@@ -326,6 +328,9 @@ COLUMNS = MappingProxyType(
 
 #: Where reach distances are measured from.
 ORIGINS = MappingProxyType({"population": "人口重心", "centroid": "区域の重心"})
+
+#: The column keys of reach figures in each cost measure (:data:`COLUMNS`, :data:`SHORT`).
+REACH_COLUMNS = MappingProxyType({"km": ("reach_km", "max_reach_km"), "min": ("reach_min", "max_reach_min")})
 
 #: Short column headers for the console table (full names in :data:`COLUMNS`).
 SHORT = MappingProxyType(
@@ -337,6 +342,7 @@ SHORT = MappingProxyType(
         "n_hubs": "拠点",
         "contiguous": "連続",
         "max_reach_km": "最遠km",
+        "max_reach_min": "最遠分",
         "verdict": "判定",
     }
 )
@@ -400,6 +406,7 @@ MAP_TEXT = MappingProxyType(
         "list_name": "名称",
         "list_address": "住所",
         "yes": "○",
+        "by_car": "車で {min:.0f} 分",
     }
 )
 
@@ -482,6 +489,24 @@ MESSAGES = MappingProxyType(
         "reach": (
             "{unit}から最寄りの積極的医療機関（{facility}）まで{km:.1f}km（目安{limit:g}km）",
             "{unit} is {km:.1f} km from the nearest key institution ({facility}); limit {limit:g} km",
+        ),
+        "reach_min": (
+            "{unit}から最寄りの積極的医療機関（{facility}）まで車で{km:.0f}分（目安{limit:g}分）",
+            "{unit} is {km:.0f} min by car from the nearest key institution ({facility}); limit {limit:g} min",
+        ),
+        "reach_beyond": (
+            "{unit}から圏域の積極的医療機関まで車で{horizon:g}分を超えます（目安{limit:g}分）",
+            "{unit} is more than {horizon:g} min by car from every key institution of its area; limit {limit:g} min",
+        ),
+        "unreachable": (
+            "{unit}から道路・航路で圏域の積極的医療機関に行けません（道路のない島、道路から離れた地点など）",
+            "no key institution of the area can be reached from {unit} by road or ferry "
+            "(an island without roads, a point far from any road ...)",
+        ),
+        "far_from_road": (
+            "道路から{km:g}kmを超える地点が{n}あり、所要時間を測っていません: {names}（road_snapping.csv）",
+            "{n} points are farther than {km:g} km from any road; their travel times are not measured: {names} "
+            "(road_snapping.csv)",
         ),
         "function_unknown": (
             "施設データに{function}の情報がないため、この機能は点検していません",
@@ -1688,6 +1713,14 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "roads_matrix_cache": Message(
             "所要時間の表をキャッシュに書き込めませんでした（{error}）。次回も計算し直します。",
             "could not write the travel-time matrix to the cache; it will be computed again.",
+        ),
+        "travel_time_catchment_km": Message(
+            "--travel-time では圏を分で指定します。--catchment-km の代わりに --catchment-min を使ってください。",
+            "with --travel-time the catchment is in minutes: use --catchment-min instead of --catchment-km.",
+        ),
+        "catchment_min_needs_travel_time": Message(
+            "--catchment-min（分）は --travel-time と一緒に使います。距離で測るときは --catchment-km を使ってください。",
+            "--catchment-min (minutes) needs --travel-time; use --catchment-km for distances.",
         ),
         "speeds_bad_toml": Message(
             "速度の表（TOML）を読めません: {error}。UTF-8 の TOML で、[highway] に 種類 = km/h を書いてください。",

@@ -37,6 +37,8 @@ class PlanInputs:
     population: Path | None = None
     reference: Path | None = None
     no_cache: bool = False
+    travel_time: str | None = None
+    reach_min: float | None = None
 
     def boundary_kwargs(self) -> dict[str, Any]:
         """Keyword arguments naming the boundaries and the cache use."""
@@ -54,6 +56,8 @@ class PlanInputs:
         from geo_zaitaku.pipeline import check_plan, whole_plan
 
         plan = self.plan if self.plan is not None else whole_plan(level=level, **self.boundary_kwargs())
+        if self.reach_min is not None:
+            settings = {**(settings or {}), "reach_min": self.reach_min}
         return check_plan(
             plan,
             facilities=list(self.facilities) or None,
@@ -62,6 +66,7 @@ class PlanInputs:
             reference=self.reference,
             settings=settings,
             settings_source="cli",
+            travel_time=self.travel_time,
             **self.boundary_kwargs(),
         )
 
@@ -88,11 +93,18 @@ _FIELDS = (
     "population",
     "reference",
     "no_cache",
+    "travel_time",
+    "reach_min",
 )
 
 
 def plan_inputs(
-    *, facilities: bool = True, reference: bool = True, many: bool = False, optional: bool = False
+    *,
+    facilities: bool = True,
+    reference: bool = True,
+    many: bool = False,
+    optional: bool = False,
+    travel_time: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator factory: add PLAN and the input options; pass ``inputs=PlanInputs``.
 
@@ -107,6 +119,9 @@ def plan_inputs(
         first and ``plans``, one :class:`PlanInputs` per plan (the same options).
     optional
         The plan is the option ``--plan`` and may be left out.
+    travel_time
+        Add ``--travel-time NETWORK`` (costs in minutes on a road network built with
+        ``geo-zaitaku roads build``) and ``--reach-min``.
     """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -143,6 +158,8 @@ def plan_inputs(
         if reference:
             decorators.append(opt.reference_opt)
         decorators.append(opt.no_cache_opt)
+        if travel_time:
+            decorators += [opt.travel_time_opt, opt.reach_min_opt]
         out = wrapper
         for decorator in reversed(decorators):
             out = decorator(out)
