@@ -94,7 +94,7 @@ RULES = MappingProxyType(
         "key_institution": ("積極的役割を担う医療機関", "key institution"),
         "hub": ("連携を担う拠点", "coordination hub"),
         "hub_density": ("拠点あたり人口", "people per hub"),
-        "reach": ("積極的医療機関までの距離", "reach"),
+        "reach": ("積極的医療機関までの距離・所要時間", "reach (distance or travel time)"),
         "functions": ("在宅医療の4機能", "four care functions"),
         "reference": ("二次医療圏・保健所圏域との関係", "reference layers"),
         "inputs": ("入力データ", "inputs"),

@@ -16,6 +16,8 @@ all (an island without a ferry, a point far from any road) are a finding of thei
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
@@ -31,7 +33,7 @@ def check_reach(ctx: CheckContext) -> list[Finding]:
     known = ~np.isnan(cost)
     severity = ctx.config.reach_severity
     out = []
-    far = table[known & np.isfinite(cost) & (cost > limit)]
+    far = table[known & np.isfinite(cost) & (cost > limit)]  # minutes are shown rounded up
     code = "reach_min" if ctx.measure == "min" else "reach"
     for unit, row in far.sort_values("km", ascending=False).iterrows():
         out.append(
@@ -44,7 +46,7 @@ def check_reach(ctx: CheckContext) -> list[Finding]:
                 value=round(float(row["km"]), 2),
                 unit=ctx.plan.unit_name(unit),
                 facility=row["facility_name"],
-                km=float(row["km"]),
+                km=float(row["km"]) if code == "reach" else math.ceil(float(row["km"])),
                 limit=limit,
             )
         )
