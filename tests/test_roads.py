@@ -281,3 +281,26 @@ def test_a_speed_table_overrides_and_adds_classes(tmp_path):
     table = read_speeds(path)
     assert table.highway["residential"] == 15 and table.highway["track"] == 10 and table.ferry_kmh == 30
     assert table.highway["primary"] == 40
+
+
+def test_the_refusal_says_which_prefectures_the_extract_covers(tmp_path):
+    # a few streets around the Kumamoto prefectural office; boundaries asked for near 135E
+    nodes = {1 + i: (130.7417 + 0.005 * i, 32.7898) for i in range(4)}
+    path = write_osm(tmp_path / "kumamoto.osm.pbf", nodes, [(1, [1, 2, 3, 4], {"highway": "primary"})])
+    units = make_grid(pref="44").set_index("N03_007").rename(columns={"N03_004": "name"})
+    with pytest.raises(InputError) as e:
+        build_network(path, units=units, prefectures=["44"])
+    assert "大分県をほとんど含みません" in str(e.value) and "この抽出が含む都道府県: 熊本県" in str(e.value)
+
+
+def test_clipping_keeps_a_margin_around_the_units(tmp_path):
+    units = make_grid(1, 1, size_km=10).set_index("N03_007").rename(columns={"N03_004": "name"})
+    x0, y0, x1, y1 = units.total_bounds
+    y = (y0 + y1) / 2
+    # a street across the unit, going on 5 km and 30 km beyond its east side
+    lons = [x0 + 0.01, x1 - 0.01, x1 + 0.05, x1 + 0.3]
+    nodes = {i + 1: (lon, y) for i, lon in enumerate(lons)}
+    path = write_osm(tmp_path / "street.osm.pbf", nodes, [(1, [1, 2, 3, 4], {"highway": "primary"})])
+    assert build_network(path, units=units, prefectures=["99"], margin_km=10).n_nodes == 3
+    assert build_network(path, units=units, prefectures=["99"], margin_km=1).n_nodes == 2
+    assert build_network(path).n_nodes == 4

@@ -59,7 +59,17 @@ OFFICES: dict[str, tuple[float, float]] = {
 
 @dataclass(frozen=True, eq=False)
 class Edges:
-    """Directed edges between OSM node ids, with times and positions of their ends."""
+    """Directed, timed edges between the nodes of a node table.
+
+    Attributes
+    ----------
+    u, v
+        Positions (``int32``) of each edge's ends in :attr:`ids` / :attr:`lon` / :attr:`lat`.
+    minutes, ferry
+        Travel time of each edge, and whether it is a ferry.
+    ids, lon, lat
+        The node table: OSM node ids (sorted) and positions.
+    """
 
     u: np.ndarray
     v: np.ndarray
@@ -148,64 +158,86 @@ def build_network(
     )
 
 
+#: Way positions handled at once when timing road segments (bounds the temporaries).
+_CHUNK = 250_000
+
+
 def way_edges(ways: Ways) -> Edges:
-    """Directed, timed edges of the ways (nodes missing from the extract dropped)."""
-    n = len(ways.refs)
+    """Directed, timed edges of the ways (nodes missing from the extract dropped).
+
+    Node ids are numbered first (``int32`` positions in a sorted id table), and road
+    segments are timed in chunks, so that memory stays a few times the size of the
+    ways read.
+    """
     valid = (ways.x != UNDEFINED) & (ways.y != UNDEFINED)
-    lon = ways.x.astype(np.float64) / 1e7
-    lat = ways.y.astype(np.float64) / 1e7
-    way_of = np.repeat(np.arange(len(ways), dtype=np.int64), ways.count)
-    road = ~ways.ferry[way_of]
-    # road segments: consecutive nodes of the same way, both known
-    a = np.arange(n - 1) if n > 1 else np.zeros(0, dtype=np.int64)
-    seg = (way_of[a] == way_of[a + 1]) & valid[a] & valid[a + 1] & road[a]
-    a = a[seg]
-    b = a + 1
-    km = crs.haversine_km(lon[a], lat[a], lon[b], lat[b])
-    w = way_of[a]
-    minutes = km / ways.kmh[w] * 60.0
-    fwd = ways.direction[w] >= 0
-    bwd = ways.direction[w] <= 0
-    us = [ways.refs[a][fwd], ways.refs[b][bwd]]
-    vs = [ways.refs[b][fwd], ways.refs[a][bwd]]
-    ts = [minutes[fwd], minutes[bwd]]
-    fs = [np.zeros(int(fwd.sum()), dtype=bool), np.zeros(int(bwd.sum()), dtype=bool)]
+    ids, first = np.unique(ways.refs[valid], return_index=True)
+    lon = ways.x[valid][first].astype(np.float64) / 1e7
+    lat = ways.y[valid][first].astype(np.float64) / 1e7
+    del first
+    node = np.full(len(ways.refs), -1, dtype=np.int32)
+    node[valid] = np.searchsorted(ids, ways.refs[valid]).astype(np.int32)
+    way_of = np.repeat(np.arange(len(ways), dtype=np.int32), ways.count)
+    us: list[np.ndarray] = []
+    vs: list[np.ndarray] = []
+    ts: list[np.ndarray] = []
+    fs: list[np.ndarray] = []
+    n = len(node)
+    for lo in range(0, max(n - 1, 0), _CHUNK):
+        a = np.arange(lo, min(lo + _CHUNK, n - 1), dtype=np.int64)
+        w = way_of[a]
+        seg = (w == way_of[a + 1]) & (node[a] >= 0) & (node[a + 1] >= 0) & ~ways.ferry[w]
+        a, w = a[seg], w[seg]
+        na, nb = node[a], node[a + 1]
+        km = crs.haversine_km(lon[na], lat[na], lon[nb], lat[nb])
+        minutes = km / ways.kmh[w] * 60.0
+        fwd = ways.direction[w] >= 0
+        bwd = ways.direction[w] <= 0
+        us += [na[fwd], nb[bwd]]
+        vs += [nb[fwd], na[bwd]]
+        ts += [minutes[fwd], minutes[bwd]]
+        fs.append(np.zeros(int(fwd.sum()) + int(bwd.sum()), dtype=bool))
+    del way_of
     # ferries: one edge between the first and last known nodes
     for i in np.flatnonzero(ways.ferry):
         pos = np.arange(ways.start[i], ways.start[i] + ways.count[i])
-        pos = pos[valid[pos]]
-        if len(pos) < 2:
-            continue
-        first, last = pos[0], pos[-1]
-        if ways.refs[first] == ways.refs[last]:
+        nodes = node[pos]
+        nodes = nodes[nodes >= 0]
+        if len(nodes) < 2 or nodes[0] == nodes[-1]:
             continue
         t = ways.minutes[i]
         if not np.isfinite(t):
-            length = crs.haversine_km(lon[pos[:-1]], lat[pos[:-1]], lon[pos[1:]], lat[pos[1:]]).sum()
+            length = crs.haversine_km(lon[nodes[:-1]], lat[nodes[:-1]], lon[nodes[1:]], lat[nodes[1:]]).sum()
             t = length / ways.kmh[i] * 60.0
         d = ways.direction[i]
-        if d >= 0:
-            us.append(ways.refs[[first]])
-            vs.append(ways.refs[[last]])
+        ends = (
+            [(nodes[0], nodes[-1])]
+            if d > 0
+            else [(nodes[-1], nodes[0])]
+            if d < 0
+            else [
+                (nodes[0], nodes[-1]),
+                (nodes[-1], nodes[0]),
+            ]
+        )
+        for a, b in ends:
+            us.append(np.array([a], dtype=np.int32))
+            vs.append(np.array([b], dtype=np.int32))
             ts.append(np.array([t]))
             fs.append(np.ones(1, dtype=bool))
-        if d <= 0:
-            us.append(ways.refs[[last]])
-            vs.append(ways.refs[[first]])
-            ts.append(np.array([t]))
-            fs.append(np.ones(1, dtype=bool))
-    u = np.concatenate(us)
-    v = np.concatenate(vs)
-    t = np.maximum(np.concatenate(ts), MIN_MINUTES)
-    ferry = np.concatenate(fs)
+    u = np.concatenate(us) if us else np.zeros(0, dtype=np.int32)
+    v = np.concatenate(vs) if vs else np.zeros(0, dtype=np.int32)
+    t = np.maximum(np.concatenate(ts), MIN_MINUTES) if ts else np.zeros(0)
+    ferry = np.concatenate(fs) if fs else np.zeros(0, dtype=bool)
     keep = u != v
-    # node positions: first occurrence of each id among valid positions
-    ids, first = np.unique(ways.refs[valid], return_index=True)
-    return Edges(u[keep], v[keep], t[keep], ferry[keep], ids, lon[valid][first], lat[valid][first])
+    return Edges(u[keep], v[keep], t[keep], ferry[keep], ids, lon, lat)
 
 
-def _positions(edges: Edges, ids: np.ndarray) -> np.ndarray:
-    return np.searchsorted(edges.ids, ids)
+def _used(edges: Edges) -> np.ndarray:
+    """Which nodes of the table some edge touches."""
+    used = np.zeros(len(edges.ids), dtype=bool)
+    used[edges.u] = True
+    used[edges.v] = True
+    return used
 
 
 def covered_prefectures(lon: np.ndarray, lat: np.ndarray) -> list[str]:
@@ -234,9 +266,8 @@ def _check_coverage(
     names of units without any road node (islands without roads, or an extract cut short)."""
     import shapely
 
-    used = np.unique(np.concatenate([edges.u, edges.v]))
-    pos = _positions(edges, used)
-    lon, lat = edges.lon[pos], edges.lat[pos]
+    used = _used(edges)
+    lon, lat = edges.lon[used], edges.lat[used]
     has_road = {}
     for code, geom in zip(units.index, units.geometry, strict=True):
         if geom is None or geom.is_empty:
@@ -281,31 +312,25 @@ def clip(edges: Edges, units: pd.DataFrame, margin_km: float) -> Edges:
     region = gpd.GeoSeries([region], crs=metric.crs).to_crs(crs.GEOGRAPHIC).iloc[0]
     shapely.prepare(region)
     inside = shapely.contains_xy(region, edges.lon, edges.lat)
-    keep_ids = edges.ids[inside]
-    keep = np.isin(edges.u, keep_ids, assume_unique=False) & np.isin(edges.v, keep_ids)
+    keep = inside[edges.u] & inside[edges.v]
     return Edges(
-        edges.u[keep],
-        edges.v[keep],
-        edges.minutes[keep],
-        edges.ferry[keep],
-        keep_ids,
-        edges.lon[inside],
-        edges.lat[inside],
+        edges.u[keep], edges.v[keep], edges.minutes[keep], edges.ferry[keep], edges.ids, edges.lon, edges.lat
     )
 
 
 def compact(edges: Edges) -> RoadNetwork:
     """Number the nodes used by the edges 0..n-1 and sort the edges into CSR form,
     keeping the fastest of parallel edges."""
-    used, inverse = np.unique(np.concatenate([edges.u, edges.v]), return_inverse=True)
-    m = len(edges.u)
-    u, v = inverse[:m], inverse[m:]
+    used = _used(edges)
+    new = np.cumsum(used, dtype=np.int64) - 1
+    u, v = new[edges.u].astype(np.int32), new[edges.v].astype(np.int32)
+    del new
     order = np.lexsort((edges.minutes, v, u))
     u, v, t = u[order], v[order], edges.minutes[order]
+    del order
     first = np.ones(len(u), dtype=bool)
     first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
     u, v, t = u[first], v[first], t[first]
-    n = len(used)
+    n = int(used.sum())
     indptr = np.searchsorted(u, np.arange(n + 1)).astype(np.int64)
-    pos = _positions(edges, used)
-    return RoadNetwork(indptr, v.astype(np.int32), t.astype(np.float64), edges.lon[pos], edges.lat[pos])
+    return RoadNetwork(indptr, v, t.astype(np.float64), edges.lon[used], edges.lat[used])
