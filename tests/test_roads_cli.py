@@ -224,3 +224,17 @@ def test_python_api_in_minutes(world):
     acc = measure_access(run, supply="key")
     assert acc.measure == "min" and acc.catchment == 40
     assert acc.units.set_index("code").loc["99209", "supply_in_reach"] == 0
+
+
+def test_units_beyond_the_horizon_are_said_so(world):
+    assert build(world) == 0
+    backend = TravelTime(load_network("grid"), horizon=45, disk_cache=False)
+    run = check_plan(world["plan"], travel_time=backend, settings={"reach_min": 40})
+    beyond = {f.units[0]: f.message for f in run.report.findings if f.code == "reach_beyond"}
+    assert beyond and all("車で45分を超えます（目安40分）" in m for m in beyond.values()), beyond
+    units = {u.code: u for u in run.report.units}
+    assert all(units[c].reach_km is None and units[c].nearest_key_institution is None for c in beyond)
+    # 町2, 町4 and 町5 are an hour or more away from 南診療所; the others are within 40 minutes
+    assert set(beyond) == {"99203", "99205", "99206"}
+    assert not [f for f in run.report.findings if f.code == "reach_min"]
+    assert units["99202"].reach_km < 40 and units["99202"].nearest_key_institution == "K1"

@@ -160,12 +160,17 @@ def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
                 population=_number(pop.get(code)),
                 pop_65over=_number(p65.get(code)),
                 reach_km=None if km is None or not math.isfinite(km) else round(float(km), 2),
-                nearest_key_institution=r.get("facility"),
-                nearest_key_institution_name=r.get("facility_name"),
+                nearest_key_institution=_text(r.get("facility")),
+                nearest_key_institution_name=_text(r.get("facility_name")),
                 origin=r.get("origin", "centroid"),
             )
         )
     return tuple(out)
+
+
+def _text(value: object) -> str | None:
+    """An id or name, ``None`` when missing (pandas may hold a missing one as NaN)."""
+    return value if isinstance(value, str) else None
 
 
 def _number(value: object) -> float | None:
