@@ -6,6 +6,9 @@
     files instead of dissolving N03 and measuring shared borders again. This cache is an
     optimisation, never a source of truth: a file that cannot be read is rebuilt, and a
     folder that cannot be written is skipped with a warning.
+``<cache dir>/roads``
+    Road networks built from OpenStreetMap extracts (:mod:`geo_zaitaku.roads.store`)
+    and the travel-time matrices computed on them. Asked for by the user, like ``n03``.
 ``<cache dir>/n03``
     Official N03 downloads (:mod:`geo_zaitaku.sources.fetch`). Asked for by the user, so
     a folder that cannot be written is a :class:`~geo_zaitaku.CacheError` (exit status 2).
@@ -31,7 +34,7 @@ from geo_zaitaku._errors import CacheError
 from geo_zaitaku._io import atomic_path, json_text
 
 #: Kinds of cached data (one folder each).
-KINDS = ("units", "n03")
+KINDS = ("units", "n03", "roads")
 #: What an unreadable cache file raises (it is then rebuilt).
 _UNREADABLE = (OSError, ValueError, pyarrow.ArrowException)
 

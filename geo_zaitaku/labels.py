@@ -95,7 +95,7 @@ RULES = MappingProxyType(
         "key_institution": ("積極的役割を担う医療機関", "key institution"),
         "hub": ("連携を担う拠点", "coordination hub"),
         "hub_density": ("拠点あたり人口", "people per hub"),
-        "reach": ("積極的医療機関までの距離", "reach"),
+        "reach": ("積極的医療機関までの距離・所要時間", "reach (distance or travel time)"),
         "functions": ("在宅医療の4機能", "four care functions"),
         "reference": ("二次医療圏・保健所圏域との関係", "reference layers"),
         "inputs": ("入力データ", "inputs"),
@@ -309,6 +309,7 @@ COLUMNS = MappingProxyType(
         "n_facilities": "施設数",
         "people_per_hub": "拠点あたり人口",
         "max_reach_km": "最遠距離(km)",
+        "max_reach_min": "最遠所要時間(分)",
         "functions_missing": "不足する機能",
         "errors": "エラー",
         "warnings": "警告",
@@ -320,6 +321,7 @@ COLUMNS = MappingProxyType(
         "code": "市区町村コード",
         "unit_name": "市区町村",
         "reach_km": "積極的医療機関までの距離(km)",
+        "reach_min": "積極的医療機関までの所要時間(分)",
         "nearest_key_institution": "最寄りの積極的医療機関",
         "origin": "距離の起点",
     }
@@ -327,6 +329,9 @@ COLUMNS = MappingProxyType(
 
 #: Where reach distances are measured from.
 ORIGINS = MappingProxyType({"population": "人口重心", "centroid": "区域の重心"})
+
+#: The column keys of reach figures in each cost measure (:data:`COLUMNS`, :data:`SHORT`).
+REACH_COLUMNS = MappingProxyType({"km": ("reach_km", "max_reach_km"), "min": ("reach_min", "max_reach_min")})
 
 #: Short column headers for the console table (full names in :data:`COLUMNS`).
 SHORT = MappingProxyType(
@@ -338,6 +343,7 @@ SHORT = MappingProxyType(
         "n_hubs": "拠点",
         "contiguous": "連続",
         "max_reach_km": "最遠km",
+        "max_reach_min": "最遠分",
         "verdict": "判定",
     }
 )
@@ -401,6 +407,7 @@ MAP_TEXT = MappingProxyType(
         "list_name": "名称",
         "list_address": "住所",
         "yes": "○",
+        "by_car": "車で {min:.0f} 分",
     }
 )
 
@@ -483,6 +490,24 @@ MESSAGES = MappingProxyType(
         "reach": (
             "{unit}から最寄りの積極的医療機関（{facility}）まで{km:.1f}km（目安{limit:g}km）",
             "{unit} is {km:.1f} km from the nearest key institution ({facility}); limit {limit:g} km",
+        ),
+        "reach_min": (
+            "{unit}から最寄りの積極的医療機関（{facility}）まで車で{km:.0f}分（目安{limit:g}分）",
+            "{unit} is {km:.0f} min by car from the nearest key institution ({facility}); limit {limit:g} min",
+        ),
+        "reach_beyond": (
+            "{unit}から圏域の積極的医療機関まで車で{horizon:g}分を超えます（目安{limit:g}分）",
+            "{unit} is more than {horizon:g} min by car from every key institution of its area; limit {limit:g} min",
+        ),
+        "unreachable": (
+            "{unit}から道路・航路で圏域の積極的医療機関に行けません（道路のない島、道路から離れた地点など）",
+            "no key institution of the area can be reached from {unit} by road or ferry "
+            "(an island without roads, a point far from any road ...)",
+        ),
+        "far_from_road": (
+            "道路から{km:g}kmを超える地点が{n}あり、所要時間を測っていません: {names}（road_snapping.csv）",
+            "{n} points are farther than {km:g} km from any road; their travel times are not measured: {names} "
+            "(road_snapping.csv)",
         ),
         "function_unknown": (
             "施設データに{function}の情報がないため、この機能は点検していません",
@@ -621,6 +646,47 @@ FETCH_TEXT = MappingProxyType(
         "features": "地物数",
         "size": "サイズ",
         "fetched": "取得日",
+    }
+)
+
+#: Words of ``geo-zaitaku roads`` (road networks from OpenStreetMap extracts) and of the
+#: reports that use one.
+ROADS_TEXT = MappingProxyType(
+    {
+        "reading": "道路を読み込み中 / reading ways",
+        "ways": "道路 {n:,}本",
+        "built": "道路網 {name}: 節点 {nodes:,}・辺 {edges:,}（航路 {ferries:,}）。抽出 {extract}（{date}）",
+        "sha256": "SHA-256: {sha256}",
+        "covers": "この抽出が含む都道府県: {names}",
+        "without_roads": "道路のない市区町村（島など。所要時間は測れません）: {names}",
+        "use": "使い方: geo-zaitaku check PLAN --travel-time {name} …",
+        "list_title": "作成済みの道路網 / road networks: {folder}",
+        "list_empty": "作成済みの道路網はありません / no road network ({folder})",
+        "cleared": "道路網 {n}件を削除しました / removed {n} road network(s)",
+        "name": "名前",
+        "extract": "抽出ファイル",
+        "date": "データの日付",
+        "prefectures": "都道府県",
+        "nodes": "節点",
+        "size": "サイズ",
+        "network": "道路網: {name}（{extract}、{date}、SHA-256 {sha256}）・道路から {km:g} km を超える地点は所要時間を測りません",
+        "far_title": "道路から {km:g} km を超える地点（所要時間を測っていません）",
+        "far_unit": "市区町村",
+        "far_facility": "施設",
+        "reach_setting": "積極的医療機関までの所要時間（車・航路）: {limit:g} 分以内（{horizon:g} 分まで測定）",
+        "reach_setting_km": "積極的医療機関までの距離: {limit:g} km 以内",
+    }
+)
+
+#: Column headers of ``road_snapping.csv`` (points farther than the snapping distance from a road).
+ROADS_COLUMNS = MappingProxyType(
+    {
+        "kind": "種類",
+        "id": "コード・施設ID",
+        "name": "名称",
+        "km": "最寄りの道路まで(km)",
+        "lon": "経度",
+        "lat": "緯度",
     }
 )
 
@@ -1031,6 +1097,8 @@ FILES = MappingProxyType(
         "n03_zip": "N03 の zip",
         "scenario": "シナリオファイル",
         "candidates": "候補の施設CSV",
+        "osm": "OpenStreetMap の抽出ファイル",
+        "speeds": "速度の表",
     }
 )
 
@@ -1973,6 +2041,63 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "units_no_usable_feature": Message(
             "市区町村コード（N03_007）と面（ポリゴン）の形状をもつ地物が1つもありません（{counts}）。N03（行政区域）のファイルか確認してください。",
             "no feature has both a municipality code (N03_007) and a polygon.",
+        ),
+        # roads/
+        "osm_not_osm": Message(
+            "OpenStreetMap の抽出ファイル（.osm.pbf、または OSM XML の .osm・.osm.gz・.osm.bz2）ではありません。Geofabrik などから地域の .osm.pbf をダウンロードして指定してください。",
+            "not an OpenStreetMap extract (.osm.pbf or OSM XML); download a regional .osm.pbf and give it.",
+        ),
+        "osm_unreadable": Message(
+            "OpenStreetMap の抽出ファイルを読めません（{error}）。ダウンロードが途中で切れていないか確かめ、取り直してください。",
+            "cannot read the OpenStreetMap extract (truncated or corrupt?); download it again.",
+        ),
+        "roads_empty": Message(
+            "車で通れる道路（highway=*、access=no・private を除く）と航路（route=ferry）が残りませんでした。抽出ファイルの範囲・--pref・--margin-km・速度の表を確かめてください。",
+            "no drivable road or ferry is left after filtering; check the extract, --pref, --margin-km and the speed table.",
+        ),
+        "roads_not_covered": Message(
+            "この抽出ファイルは{pref}をほとんど含みません（道路のある市区町村 {share}）。この抽出が含む都道府県: {covers}。{pref}を含む地域の抽出を指定してください。",
+            "the extract does not cover the prefecture asked (units with roads: {share}); it covers: {covers}.",
+        ),
+        "roads_unknown_network": Message(
+            "この名前・パスの道路網がありません。geo-zaitaku roads build で作り、geo-zaitaku roads list に表示される名前かフォルダを指定してください。作成済み: {known}",
+            "no such road network; build one with `geo-zaitaku roads build` and give a name shown by `geo-zaitaku roads list`.",
+        ),
+        "roads_unreadable": Message(
+            "キャッシュの道路網を読めません（{error}）。geo-zaitaku roads build で作り直してください。",
+            "cannot read the cached road network; build it again with `geo-zaitaku roads build`.",
+        ),
+        "roads_matrix_cache": Message(
+            "所要時間の表をキャッシュに書き込めませんでした（{error}）。次回も計算し直します。",
+            "could not write the travel-time matrix to the cache; it will be computed again.",
+        ),
+        "travel_time_catchment_km": Message(
+            "--travel-time では圏を分で指定します。--catchment-km の代わりに --catchment-min を使ってください。",
+            "with --travel-time the catchment is in minutes: use --catchment-min instead of --catchment-km.",
+        ),
+        "catchment_min_needs_travel_time": Message(
+            "--catchment-min（分）は --travel-time と一緒に使います。距離で測るときは --catchment-km を使ってください。",
+            "--catchment-min (minutes) needs --travel-time; use --catchment-km for distances.",
+        ),
+        "speeds_bad_toml": Message(
+            "速度の表（TOML）を読めません: {error}。UTF-8 の TOML で、[highway] に 種類 = km/h を書いてください。",
+            "cannot read the speed table (UTF-8 TOML with a [highway] table of class = km/h).",
+        ),
+        "speeds_unknown_table": Message(
+            "速度の表に使えない項目です。使える項目: {tables}",
+            "unknown entry in the speed table; known: {tables}.",
+        ),
+        "speeds_not_table": Message(
+            "速度の表の [highway]・[ferry] は表（キー = 値）にしてください。",
+            "[highway] and [ferry] must be tables of key = value.",
+        ),
+        "speeds_unknown_class": Message(
+            "道路の種類（highway）が分かりません。{hint}使える種類: {known}",
+            "unknown highway class; known: {known}.",
+        ),
+        "speeds_bad_speed": Message(
+            "速度 {shown} は使えません。0 より大きく {high} km/h 以下の数にしてください。",
+            "speed {shown} must be a number above 0 and at most {high} km/h.",
         ),
     }
 )

@@ -30,9 +30,15 @@ REPORT_FILES = (
 UNUSABLE_REASONS = ("bad_number", "bad_centroid")
 
 
+def _measure(report: Report) -> str:
+    """``"km"`` or ``"min"``: what the report's reach figures are in."""
+    return str(report.settings.get("measure", "km"))
+
+
 def areas_frame(report: Report) -> pd.DataFrame:
     """One row per area with Japanese column headers (the table of ``areas.csv``)."""
     c = labels.COLUMNS
+    reach_col = c[labels.REACH_COLUMNS[_measure(report)][1]]
     rows = []
     for a in report.areas:
         missing = [labels.FUNCTIONS[f][0] for f, n in a.functions.items() if n == 0]
@@ -55,7 +61,7 @@ def areas_frame(report: Report) -> pd.DataFrame:
             c["hubs"]: "・".join(a.hub_names),
             c["n_facilities"]: a.n_facilities,
             c["people_per_hub"]: _int(a.people_per_hub),
-            c["max_reach_km"]: a.max_reach_km,
+            reach_col: a.max_reach_km,
             c["functions_missing"]: "・".join(missing),
         }
         for layer, regions in a.reference.items():
@@ -68,15 +74,17 @@ def areas_frame(report: Report) -> pd.DataFrame:
 
 
 def units_frame(report: Report) -> pd.DataFrame:
-    """One row per unit: area, population and distance to the nearest key institution."""
+    """One row per unit: area, population and distance (or travel time) to the nearest
+    key institution."""
     c = labels.COLUMNS
+    reach = labels.REACH_COLUMNS[_measure(report)][0]
     keys = (
         "code",
         "unit_name",
         "area",
         "population",
         "pop_65over",
-        "reach_km",
+        reach,
         "nearest_key_institution",
         "origin",
     )
@@ -88,7 +96,7 @@ def units_frame(report: Report) -> pd.DataFrame:
                 c["area"]: u.area or "",
                 c["population"]: _int(u.population),
                 c["pop_65over"]: _int(u.pop_65over),
-                c["reach_km"]: u.reach_km,
+                c[reach]: u.reach_km,
                 c["nearest_key_institution"]: u.nearest_key_institution_name or "",
                 c["origin"]: labels.ORIGINS[u.origin],
             }
@@ -214,6 +222,7 @@ def to_markdown(report: Report) -> str:
             lines.append(f"  - … ほか {len(unusable) - 50} 行（report.json）")
     if report.inputs.get("reference"):
         lines.append(f"- 参照レイヤ: {_md(report.inputs['reference'])}")
+    lines += _network_lines(report)
     s = report.settings
     lines += [
         "",
@@ -221,12 +230,74 @@ def to_markdown(report: Report) -> str:
         "",
         f"- 積極的医療機関: 各圏域 {s.get('min_key_institutions')} か所以上",
         f"- 連携拠点: 各圏域 {s.get('min_hubs')} か所以上、拠点あたり人口 {s.get('people_per_hub'):,} 人以下",
-        f"- 積極的医療機関までの距離: {s.get('reach_km')} km 以内",
+        f"- {_reach_setting(report)}",
         "",
         labels.N03_CREDIT,
         "",
     ]
     return "\n".join(lines)
+
+
+def _network(report: Report) -> dict[str, object] | None:
+    network = report.inputs.get("network")
+    return network if isinstance(network, dict) else None
+
+
+def _network_lines(report: Report) -> list[str]:
+    """The road network used, and the points too far from its roads (``report.md``)."""
+    network = _network(report)
+    if network is None:
+        return []
+    t = labels.ROADS_TEXT
+    km = float(network.get("max_snap_km") or 1.0)
+    lines = [
+        "- "
+        + _md(
+            t["network"].format(
+                name=network.get("name"),
+                extract=network.get("extract"),
+                date=network.get("date"),
+                sha256=network.get("sha256"),
+                km=km,
+            )
+        )
+    ]
+    far = network.get("far_from_road") or []
+    for r in far[:50]:
+        kind = t["far_unit"] if r["kind"] == "unit" else t["far_facility"]
+        lines.append(f"  - {kind} {_md(r['id'])} {_md(r.get('name') or '')}: {r['km']:.2f} km")
+    if len(far) > 50:
+        lines.append(f"  - … ほか {len(far) - 50}（road_snapping.csv）")
+    return lines
+
+
+def _reach_setting(report: Report) -> str:
+    s = report.settings
+    t = labels.ROADS_TEXT
+    if _measure(report) == "min":
+        network = _network(report) or {}
+        return t["reach_setting"].format(limit=s.get("reach_min"), horizon=network.get("horizon_min") or 0)
+    return t["reach_setting_km"].format(limit=s.get("reach_km"))
+
+
+def snapping_frame(report: Report) -> pd.DataFrame:
+    """Units and facilities farther than the snapping distance from any road, with
+    Japanese headers (``road_snapping.csv``; empty without a road network)."""
+    c = labels.ROADS_COLUMNS
+    t = labels.ROADS_TEXT
+    network = _network(report) or {}
+    rows = [
+        {
+            c["kind"]: t["far_unit"] if r["kind"] == "unit" else t["far_facility"],
+            c["id"]: r["id"],
+            c["name"]: r.get("name") or "",
+            c["km"]: r["km"],
+            c["lon"]: r["lon"],
+            c["lat"]: r["lat"],
+        }
+        for r in network.get("far_from_road") or []
+    ]
+    return pd.DataFrame(rows, columns=list(c.values()))
 
 
 def write_report(report: Report, out_dir: str | Path) -> list[Path]:
@@ -235,7 +306,8 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
     Returns
     -------
     list of pathlib.Path
-        The files written (:data:`REPORT_FILES`).
+        The files written (:data:`REPORT_FILES`, and ``road_snapping.csv`` when costs
+        were measured on a road network).
     """
     out = Path(out_dir)
     written = [
@@ -249,6 +321,8 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
         write_csv(out / "findings.csv", findings_frame(report)),
         write_csv(out / "facilities_rejected.csv", rejected_frame(report)),
     ]
+    if _network(report) is not None:
+        written.append(write_csv(out / "road_snapping.csv", snapping_frame(report)))
     return written
 
 

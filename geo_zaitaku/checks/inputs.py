@@ -39,6 +39,25 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         reasons = "、".join(f"{r}: {n}" for r, n in counts.items())
         out.append(finding("info", "set_aside", n=len(aside), reasons=reasons, value=len(aside)))
     out.extend(_duplicate_findings(ctx))
+    far = ctx.far_from_road
+    if len(far):
+        shown = [
+            str(n) if isinstance(n, str) and n else str(i)
+            for n, i in zip(far["name"], far["id"], strict=True)
+        ]
+        names = "・".join(shown[:20]) + (" …" if len(shown) > 20 else "")
+        out.append(
+            finding(
+                "warning",
+                "far_from_road",
+                units=tuple(far.loc[far["kind"] == "unit", "id"]),
+                facilities=tuple(far.loc[far["kind"] == "facility", "id"]),
+                n=len(far),
+                km=float(getattr(ctx.backend, "max_snap_km", 1.0)),
+                names=names,
+                value=len(far),
+            )
+        )
     if ctx.population is not None:
         if ctx.population.missing:
             names = "・".join(ctx.plan.unit_name(c) for c in ctx.population.missing[:20])

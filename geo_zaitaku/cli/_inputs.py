@@ -37,6 +37,8 @@ class PlanInputs:
     population: Path | None = None
     reference: Path | None = None
     no_cache: bool = False
+    travel_time: str | None = None
+    reach_min: float | None = None
     #: Only this prefecture's units (a task of a ``--pref`` batch): of the ``--units``
     #: files when given, else the cached official boundaries.
     prefecture: str | None = None
@@ -58,6 +60,8 @@ class PlanInputs:
 
         boundaries = self.boundary_kwargs() if self.prefecture is None else self._prefecture_units(level)
         plan = self.plan if self.plan is not None else whole_plan(level=level, **boundaries)
+        if self.reach_min is not None:
+            settings = {**(settings or {}), "reach_min": self.reach_min}
         return check_plan(
             plan,
             facilities=list(self.facilities) or None,
@@ -66,6 +70,7 @@ class PlanInputs:
             reference=self.reference,
             settings=settings,
             settings_source="cli",
+            travel_time=self.travel_time,
             **boundaries,
         )
 
@@ -112,11 +117,18 @@ _FIELDS = (
     "population",
     "reference",
     "no_cache",
+    "travel_time",
+    "reach_min",
 )
 
 
 def plan_inputs(
-    *, facilities: bool = True, reference: bool = True, many: bool = False, optional: bool = False
+    *,
+    facilities: bool = True,
+    reference: bool = True,
+    many: bool = False,
+    optional: bool = False,
+    travel_time: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator factory: add PLAN and the input options; pass ``inputs=PlanInputs``.
 
@@ -131,6 +143,9 @@ def plan_inputs(
         first and ``plans``, one :class:`PlanInputs` per plan (the same options).
     optional
         The plan is the option ``--plan`` and may be left out.
+    travel_time
+        Add ``--travel-time NETWORK`` (costs in minutes on a road network built with
+        ``geo-zaitaku roads build``) and ``--reach-min``.
     """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -167,6 +182,8 @@ def plan_inputs(
         if reference:
             decorators.append(opt.reference_opt)
         decorators.append(opt.no_cache_opt)
+        if travel_time:
+            decorators += [opt.travel_time_opt, opt.reach_min_opt]
         out = wrapper
         for decorator in reversed(decorators):
             out = decorator(out)

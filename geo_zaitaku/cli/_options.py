@@ -37,8 +37,10 @@ class SettingValue(click.ParamType):
         self.name = "integer" if self.limit.integer else "float"
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        """Metavar in the help: ``INTEGER`` or ``KM``."""
-        return "INTEGER" if self.limit.integer else "KM"
+        """Metavar in the help: ``INTEGER``, ``KM`` or ``MIN``."""
+        if self.limit.integer:
+            return "INTEGER"
+        return "MIN" if self.key == "reach_min" else "KM"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | float:
         """Read and validate the value (see the class docstring)."""
@@ -188,6 +190,19 @@ level_opt = click.option(
     default="municipality",
     show_default=True,
     help="単位: 市区町村（政令市は市）か、政令市を区に分けるか / municipalities, or designated cities by ward.",
+)
+travel_time_opt = click.option(
+    "--travel-time",
+    "travel_time",
+    metavar="NETWORK",
+    default=None,
+    help="距離（km）の代わりに道路の所要時間（分）で測る: geo-zaitaku roads build で作った道路網の名前かフォルダ"
+    " / measure travel time (minutes) on a road network built with `geo-zaitaku roads build`.",
+)
+reach_min_opt = setting_opt(
+    "--reach-min",
+    "reach_min",
+    "--travel-time のときの所要時間の目安 分（既定 30。0より大きく1,440以下） / reach limit in minutes.",
 )
 no_basemap_opt = click.option(
     "--no-basemap", is_flag=True, default=False, help="背景地図（地理院タイル）を使わない / blank background."

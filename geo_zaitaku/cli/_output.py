@@ -45,7 +45,7 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
             (c["n_key_institutions"], "right"),
             (c["n_hubs"], "right"),
             (c["contiguous"], "center"),
-            (c["max_reach_km"], "right"),
+            (c[labels.REACH_COLUMNS[str(report.settings.get("measure", "km"))][1]], "right"),
             (c["verdict"], "left"),
         ):
             table.add_column(col, justify=justify)

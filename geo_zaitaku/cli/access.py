@@ -32,6 +32,7 @@ class AccessTask:
     scenario: Path | None
     basemap: bool
     capacity_col: str | None = None
+    catchment_min: float | None = None
 
 
 def access_task(
@@ -47,7 +48,7 @@ def access_task(
 
     run = task.inputs.run()
     read = input_paths(run)
-    catchment = run.plan.config.reach_km if task.catchment_km is None else task.catchment_km
+    catchment = _catchment(run, task)
     if not (0 < catchment < float("inf")):
         raise InputError(labels.error("option_not_positive", option="--catchment-km"), where="--catchment-km")
     weights = weighting(task.method, steps=task.steps, sigma=task.sigma, catchment=catchment)
@@ -76,7 +77,7 @@ def access_task(
 
 
 @click.command()
-@plan_inputs(many=True)
+@plan_inputs(many=True, travel_time=True)
 @click.option(
     "--supply",
     default="key",
@@ -106,6 +107,12 @@ def access_task(
 )
 @click.option("--catchment-km", type=float, default=None, help="圏の大きさ（既定: 計画の reach_km）.")
 @click.option(
+    "--catchment-min",
+    type=opt.FiniteFloatRange(min=0, min_open=True, max=1_440),
+    default=None,
+    help="--travel-time のときの圏の大きさ 分（既定: reach_min） / catchment in minutes.",
+)
+@click.option(
     "--method", type=click.Choice(["2sfca", "e2sfca", "gaussian"]), default="2sfca", show_default=True
 )
 @click.option(
@@ -132,6 +139,7 @@ def access(
     projection: Path | None,
     capacity_col: str | None,
     catchment_km: float | None,
+    catchment_min: float | None,
     method: str,
     steps: str | None,
     sigma: float | None,
@@ -170,6 +178,7 @@ def access(
             scenario_file,
             not no_basemap,
             capacity_col,
+            catchment_min,
         )
         for plan in plans
     ]
@@ -188,6 +197,20 @@ def access(
                 stage.path(name).write_bytes(data)
         _output.print_written(stage.written)
     return 0
+
+
+def _catchment(run: object, task: AccessTask) -> float:
+    """The catchment in the run's measure: ``--catchment-min`` with ``--travel-time``,
+    else ``--catchment-km``; by default the plan's reach threshold."""
+    from geo_zaitaku import InputError, labels
+
+    if run.measure == "min":
+        if task.catchment_km is not None:
+            raise InputError(labels.error("travel_time_catchment_km"), where="--catchment-km")
+        return run.plan.config.reach_min if task.catchment_min is None else task.catchment_min
+    if task.catchment_min is not None:
+        raise InputError(labels.error("catchment_min_needs_travel_time"), where="--catchment-min")
+    return run.plan.config.reach_km if task.catchment_km is None else task.catchment_km
 
 
 def _demand_values(run: object, demand: str, year: int | None, projection: Path | None):  # noqa: ANN202

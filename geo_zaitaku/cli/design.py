@@ -68,7 +68,7 @@ def design_task(task: DesignTask) -> tuple[AreaDesign, int | None, dict[str, byt
 
 
 @design.command("areas")
-@plan_inputs(optional=True)
+@plan_inputs(optional=True, travel_time=True)
 @click.option("--mode", type=click.Choice(["repair", "count", "max"]), default="repair", show_default=True)
 @click.option(
     "--areas", "n_areas", type=int, default=None, help="圏域の数（--mode count） / number of areas."
@@ -236,7 +236,7 @@ def _plan_level(plan: Path) -> str:
 
 
 @design.command("hubs")
-@plan_inputs()
+@plan_inputs(travel_time=True)
 @click.option(
     "--role",
     type=click.Choice(["hub", "key"]),

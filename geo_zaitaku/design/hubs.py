@@ -204,12 +204,13 @@ class Siting:
             cand = frame["kind"].isin(kinds).to_numpy()
         cand = cand & ~has & np.array([a is not None for a in area], dtype=bool)
         self.frame, self.has, self.cand, self.area = frame, has, cand, area
-        self.limit = o.cover_km if o.cover_km is not None else plan.config.reach_km
+        reach = plan.config.reach_limit(run.measure)
+        self.limit = o.cover_km if o.cover_km is not None else reach
         if o.role == "key":
-            self.limit = plan.config.reach_km if o.cover_km is None else o.cover_km
+            self.limit = reach if o.cover_km is None else o.cover_km
         self.sites = np.flatnonzero(has | cand)
         self.costs = (
-            cost_matrix(plan.units, frame.iloc[self.sites]).values
+            cost_matrix(plan.units, frame.iloc[self.sites], backend=run.backend).values
             if len(self.sites)
             else np.zeros((len(plan.units), 0))
         )

@@ -78,8 +78,14 @@ def proposed_run(design: AreaDesign) -> CheckRun:
     plan = Plan.from_spec(
         spec, units, edges=adjacency(units), reference=before.plan.reference, config=before.plan.config
     )
-    report = run_checks(plan, before.facilities, population=before.population)
-    return CheckRun(plan=plan, facilities=before.facilities, population=before.population, report=report)
+    report = run_checks(plan, before.facilities, population=before.population, backend=before.backend)
+    return CheckRun(
+        plan=plan,
+        facilities=before.facilities,
+        population=before.population,
+        report=report,
+        backend=before.backend,
+    )
 
 
 def plan_toml(design: AreaDesign, *, out_dir: Path, command: str) -> str:

@@ -162,6 +162,8 @@ def problem_from_run(run: CheckRun, options: DesignOptions, *, backend: Backend 
     """
     plan = run.plan
     units = plan.units
+    backend = run.backend if backend is None else backend
+    measure = "km" if backend is None else backend.measure
     codes = tuple(units.index)
     pos = {c: i for i, c in enumerate(codes)}
     frame = run.facilities.frame
@@ -212,8 +214,8 @@ def problem_from_run(run: CheckRun, options: DesignOptions, *, backend: Backend 
         keep_names=keep_names,
         min_key=max(plan.config.min_key_institutions, 1),
         min_hub=plan.config.min_hubs,
-        limit=plan.config.reach_km,
-        measure="km",
+        limit=plan.config.reach_limit(measure),
+        measure=measure,
     )
 
 

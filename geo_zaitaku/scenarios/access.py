@@ -291,14 +291,15 @@ def measure_access(
     demand_values
         Demand per unit code, overriding the units' column.
     catchment
-        Largest cost counted (default: the plan's ``reach_km``).
+        Largest cost counted (default: the plan's ``reach_km``, or ``reach_min`` with a
+        road network).
     weights
         :class:`Weighting` (default plain 2SFCA).
     capacity
         ``S_j`` by facility id (beds, staff; see :func:`capacity_column`); default 1
         each. Every supplying facility needs one.
     backend
-        Cost backend (default straight line).
+        Cost backend (default: the run's own, straight line or ``--travel-time``).
 
     Raises
     ------
@@ -307,7 +308,9 @@ def measure_access(
     """
     plan = run.plan
     units = plan.units
-    catchment = plan.config.reach_km if catchment is None else float(catchment)
+    backend = run.backend if backend is None else backend
+    measure = "km" if backend is None else backend.measure
+    catchment = plan.config.reach_limit(measure) if catchment is None else float(catchment)
     weights = weights or Weighting()
     if demand_values is not None:
         values = demand_values.reindex(units.index).to_numpy(dtype=float)

@@ -355,8 +355,10 @@ def apply_scenario(run: CheckRun, spec: ScenarioSpec) -> ScenarioRun:
     after_plan = plan.reassign(moves) if moves else plan
     if spec.checks:
         after_plan = replace(after_plan, config=after_plan.config.updated(spec.checks, path=spec.source))
-    report = run_checks(after_plan, facilities, population=run.population)
-    after = CheckRun(plan=after_plan, facilities=facilities, population=run.population, report=report)
+    report = run_checks(after_plan, facilities, population=run.population, backend=run.backend)
+    after = CheckRun(
+        plan=after_plan, facilities=facilities, population=run.population, report=report, backend=run.backend
+    )
     changes = AppliedChanges(
         closed=tuple(closed),
         designated=tuple(designated),

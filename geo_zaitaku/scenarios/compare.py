@@ -184,7 +184,7 @@ def compare_runs(
     return Comparison(
         before=rb.plan,
         after=after_name or ra.plan,
-        measure=after.plan.config.measure if hasattr(after.plan.config, "measure") else "km",
+        measure=str(ra.settings.get("measure", "km")),
         resolved=resolved,
         new=new,
         areas=areas,
@@ -222,8 +222,14 @@ def compare_plans(
     resolved = Plan.from_spec(
         spec, units, edges=adjacency(units), reference=before.plan.reference, config=config
     )
-    report = run_checks(resolved, before.facilities, population=before.population)
-    after = CheckRun(plan=resolved, facilities=before.facilities, population=before.population, report=report)
+    report = run_checks(resolved, before.facilities, population=before.population, backend=before.backend)
+    after = CheckRun(
+        plan=resolved,
+        facilities=before.facilities,
+        population=before.population,
+        report=report,
+        backend=before.backend,
+    )
     return after, compare_runs(before, after)
 
 
@@ -233,7 +239,7 @@ def _key(f: Finding) -> tuple[object, ...]:
 
 def _figures(run: CheckRun) -> dict[str, AreaFigures]:
     report: Report = run.report
-    limit = run.plan.config.reach_km
+    limit = run.plan.config.reach_limit(str(report.settings.get("measure", "km")))
     pop = {u.code: u.population for u in report.units}
     reach = {u.code: u.reach_km for u in report.units}
     errors: dict[str, int] = {}

@@ -125,7 +125,9 @@ class Network:
 
 def network(run: CheckRun, *, backend: Backend | None = None) -> Network:
     """The key institutions and hubs of a checked plan, by area, with the costs from
-    every unit to the key institutions of its area."""
+    every unit to the key institutions of its area (measured with ``backend``, by default
+    the run's own: straight line, or the road network of ``--travel-time``)."""
+    backend = run.backend if backend is None else backend
     plan = run.plan
     frame = run.facilities.frame
     area_of = np.array([plan.assignment.get(u) for u in frame["unit"]], dtype=object)
@@ -164,7 +166,7 @@ def network(run: CheckRun, *, backend: Backend | None = None) -> Network:
         areas=tuple(areas),
         min_key=plan.config.min_key_institutions,
         min_hub=plan.config.min_hubs,
-        limit=plan.config.reach_km,
+        limit=plan.config.reach_limit(costs.measure),
         measure=costs.measure,
         total_facilities=len(frame),
     )
