@@ -51,6 +51,7 @@ class _Build:
     roots: np.ndarray  # (units, areas): root variables (repair) or -1
     centre: np.ndarray  # (areas,): the centre unit of each area (count/max) or -1
     names: tuple[str, ...] = ()
+    moves: int | None = None  # repair: at most this many units move
 
     @property
     def t(self) -> int:
@@ -129,10 +130,15 @@ def contiguous(b: _Build) -> None:
     """Shirabe's flow: the root of each area sends one unit of flow to every other
     member, along edges whose both ends are in the area."""
     m, p = b.model, b.p
-    big = float(p.n)
     arcs = np.zeros((0, 2), dtype=int) if len(p.edges) == 0 else np.vstack([p.edges, p.edges[:, ::-1]])
     for t in range(b.t):
         xt = b.x[:, t]
+        # no arc carries more than the area's other members: at most the units allowed in
+        # it, and (repair, at most U moves) its own units plus U
+        size = int((xt >= 0).sum())
+        if b.centre[t] < 0 and b.moves is not None:
+            size = min(size, int((p.original == t).sum()) + b.moves)
+        big = float(max(size - 1, 1))
         usable = arcs[(xt[arcs[:, 0]] >= 0) & (xt[arcs[:, 1]] >= 0)]
         f = m.add_vars(len(usable), lb=0.0, ub=big, integer=False)
         # f <= big * x at both ends
@@ -436,6 +442,7 @@ class AreaDesign:
         ``("moves", at_most)`` or ``("people", moves)``."""
         p, o = self.problem, self.options
         b = _start(p, o, allowed)
+        b.moves = stage[1] if o.mode == "repair" else None
         assign_each_unit(b)
         rooted_areas(b)
         contiguous(b)
