@@ -289,6 +289,23 @@ def md_cell(value: object) -> str:
     return html.escape(one_line(value), quote=False).replace("|", "\\|")
 
 
+def md_table(frame: pd.DataFrame, *, floats: str | None = None) -> list[str]:
+    """A frame as the lines of a Markdown table (cells through :func:`md_cell`; empty for
+    missing values; floats formatted with ``floats``, e.g. ``"{:.4f}"``, when given)."""
+
+    def cell(v: object) -> str:
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            return ""
+        if floats is not None and isinstance(v, float):
+            return floats.format(v)
+        return md_cell(v)
+
+    header = "| " + " | ".join(md_cell(c) for c in frame.columns) + " |"
+    sep = "|" + "|".join("---" for _ in frame.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return [header, sep, *rows]
+
+
 def neutralise_cell(value: object) -> object:
     """Make a text cell safe to open in a spreadsheet: prefix a would-be formula with ``'``.
 

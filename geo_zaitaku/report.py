@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo_zaitaku import labels
-from geo_zaitaku._io import json_text, write_csv, write_text
+from geo_zaitaku._io import json_text, md_table, write_csv, write_text
 from geo_zaitaku._io import md_cell as _md
 from geo_zaitaku.checks import Report
 
@@ -171,7 +171,7 @@ def to_markdown(report: Report) -> str:
     ]
     lines += [f"## {t['areas_title']}", ""]
     frame = areas_frame(report).drop(columns=[labels.COLUMNS["units"]])
-    lines += _md_table(frame)
+    lines += md_table(frame)
     lines += ["", f"## {t['findings_title']}", ""]
     if report.findings:
         f = findings_frame(report)[
@@ -182,7 +182,7 @@ def to_markdown(report: Report) -> str:
                 labels.COLUMNS["message"],
             ]
         ]
-        lines += _md_table(f)
+        lines += md_table(f)
     else:
         lines.append(t["none"])
     lines += ["", f"## {t['inputs_title']}", ""]
@@ -336,17 +336,3 @@ def _whole_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _int(value: float | None) -> int | None:
     return None if value is None else round(value)
-
-
-def _md_table(frame: pd.DataFrame) -> list[str]:
-    header = "| " + " | ".join(_md(c) for c in frame.columns) + " |"
-    sep = "|" + "|".join("---" for _ in frame.columns) + "|"
-    rows = [
-        "| "
-        + " | ".join(
-            "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else _md(v) for v in row
-        )
-        + " |"
-        for row in frame.itertuples(index=False)
-    ]
-    return [header, sep, *rows]

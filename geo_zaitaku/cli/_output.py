@@ -93,6 +93,8 @@ def print_written(paths: list[Path]) -> None:
 
 def print_comparison(cmp: object, *, quiet: bool = False) -> None:
     """Print a comparison: the areas that changed, then one summary line."""
+    from geo_zaitaku.scenarios.compare import figure_pair
+
     t = labels.COMPARE
     if not quiet:
         table = Table(title=escape(f"{cmp.before} → {cmp.after}"), title_justify="left")
@@ -104,7 +106,7 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
             table.add_row(
                 escape(a.area),
                 *(
-                    _pair(a.before, a.after, attr, fmt)
+                    figure_pair(a.before, a.after, attr, fmt)
                     for attr, fmt in (
                         ("units", "{:,.0f}"),
                         ("population", "{:,.0f}"),
@@ -133,17 +135,6 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
         ),
         soft_wrap=True,
     )
-
-
-def _pair(before: object, after: object, attr: str, fmt: str) -> str:
-    def one(fig: object) -> str:
-        if fig is None:
-            return "—"
-        v = getattr(fig, attr)
-        return "?" if v is None else fmt.format(v)
-
-    a, b = one(before), one(after)
-    return a if a == b else f"{a} → {b}"
 
 
 def print_robustness(result: object, *, quiet: bool = False) -> None:

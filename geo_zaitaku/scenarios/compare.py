@@ -334,7 +334,7 @@ def comparison_markdown(cmp: Comparison) -> str:
             ("beyond_reach", "{:.1%}"),
             ("errors", "{:,.0f}"),
         ):
-            cells.append(_pair(a.before, a.after, attr, fmt))
+            cells.append(figure_pair(a.before, a.after, attr, fmt))
         lines.append("| " + " | ".join(cells) + " |")
     for title, names in ((t["areas_added"], cmp.added_areas), (t["areas_removed"], cmp.removed_areas)):
         if names:
@@ -371,7 +371,10 @@ def write_comparison(cmp: Comparison, out_dir: str | Path) -> list[Path]:
     ]
 
 
-def _pair(before: AreaFigures | None, after: AreaFigures | None, attr: str, fmt: str) -> str:
+def figure_pair(before: AreaFigures | None, after: AreaFigures | None, attr: str, fmt: str) -> str:
+    """One figure of an area before and after: ``a`` when equal, else ``a → b`` (``—``
+    where the area does not exist, ``?`` where the figure is unknown)."""
+
     def one(fig: AreaFigures | None) -> str:
         if fig is None:
             return "—"
@@ -397,5 +400,6 @@ __all__: Sequence[str] = (
     "Comparison",
     "compare_plans",
     "compare_runs",
+    "figure_pair",
     "write_comparison",
 )

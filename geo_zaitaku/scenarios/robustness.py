@@ -40,7 +40,7 @@ from scipy.special import gammaln
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import md_cell
+from geo_zaitaku._io import md_cell, md_table
 from geo_zaitaku.costs import Backend, cost_matrix
 from geo_zaitaku.pipeline import CheckRun
 from geo_zaitaku.scenarios.changes import kind_id
@@ -727,12 +727,7 @@ def robustness_markdown(result: RobustnessResult) -> str:
             )
         )
         lines += [t["settings"].format(how=how, samples=result.samples, seed=result.seed), ""]
-    frame = robustness_frame(result)
-    lines.append("| " + " | ".join(frame.columns) + " |")
-    lines.append("|" + "---|" * len(frame.columns))
-    for row in frame.itertuples(index=False):
-        cells = [f"{v:.4f}" if isinstance(v, float) else ("" if v is None else str(v)) for v in row]
-        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
+    lines += md_table(robustness_frame(result), floats="{:.4f}")
     lines += ["", f"## {t['spof']}", ""]
     for c in result.single_points_of_failure:
         for f in c.failures:
