@@ -598,6 +598,53 @@ def write_csv(target: str | Path, frame: pd.DataFrame, *, title: str | None = No
     return write_text(target, buffer.getvalue(), bom=True)
 
 
+def public_path(path: str | Path, base: str | Path | None = None) -> str:
+    """A path as the outputs people share name it: relative to the working folder
+    (``base``, default the current folder) when the file is inside it, else its file
+    name alone, so that a report does not carry the author's local folders
+    (``/home/yamada/…``). A zip member keeps its member part
+    (``N03-20240101_43_GML.zip!N03-20240101_43.geojson``).
+
+    Examples
+    --------
+    >>> public_path("/home/a/data/施設.csv", base="/home/a")
+    'data/施設.csv'
+    >>> public_path("/srv/x/N03.zip!a/b.geojson", base="/home/a")
+    'N03.zip!a/b.geojson'
+    """
+    text = str(path)
+    archive, sep, member = text.partition("!")
+    target = Path(archive)
+    root = Path(base) if base is not None else Path.cwd()
+    try:
+        shown = target.resolve().relative_to(root.resolve()).as_posix() if target.is_absolute() else archive
+    except (ValueError, OSError):
+        shown = target.name
+    return shown + sep + member
+
+
+#: Keys of report data whose values are file paths (see :func:`public_paths`).
+PATH_KEYS = ("source", "sources", "file", "plan_file", "reference")
+
+
+def public_paths(value: object, base: str | Path | None = None) -> object:
+    """``value`` (JSON-ready report data) with every path under :data:`PATH_KEYS`
+    written by :func:`public_path`."""
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if key in PATH_KEYS and isinstance(item, str | Path):
+                out[key] = public_path(item, base)
+            elif key in PATH_KEYS and isinstance(item, list | tuple):
+                out[key] = [public_path(i, base) if isinstance(i, str | Path) else i for i in item]
+            else:
+                out[key] = public_paths(item, base)
+        return out
+    if isinstance(value, list | tuple):
+        return [public_paths(i, base) for i in value]
+    return value
+
+
 def json_ready(value: object) -> object:
     """``value`` as plain JSON data: non-finite floats (NaN, inf) and ``pd.NA`` become
     ``None``, numpy scalars and arrays Python numbers and lists, tuples and sets lists,

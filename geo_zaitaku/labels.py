@@ -327,6 +327,64 @@ COLUMNS = MappingProxyType(
     }
 )
 
+#: Sheets of ``report.xlsx`` (one per table).
+SHEETS = MappingProxyType(
+    {
+        "areas": "圏域",
+        "units": "市区町村",
+        "findings": "指摘",
+        "facilities": "施設",
+        "rejected": "不採用・補正の行",
+        "inputs": "入力データ",
+        "links": "連結",
+    }
+)
+
+#: Column headers of the facilities, inputs and links tables (``report.xlsx``, ``report.md``).
+TABLE_COLUMNS = MappingProxyType(
+    {
+        "id": "施設ID",
+        "name": "名称",
+        "kind": "種別",
+        "key_institution": "積極的医療機関",
+        "hub": "連携拠点",
+        "is_24h": "24時間対応",
+        "code": "市区町村コード",
+        "unit_name": "市区町村",
+        "area": "圏域",
+        "address": "住所",
+        "phone": "電話",
+        "url": "ウェブサイト",
+        "placed_by": "配置の方法",
+        "file": "ファイル",
+        "line": "行",
+        "input": "入力",
+        "rows": "行数・地物数",
+        "used": "使用",
+        "not_used": "不採用・除外",
+        "corrected": "補正",
+        "detail": "備考",
+        "link_kind": "種類",
+        "a": "市区町村A",
+        "b": "市区町村B",
+        "note": "備考",
+        "status": "状態",
+        "reason": "理由",
+        "message": "内容",
+    }
+)
+
+#: Kinds of input file in the inputs table.
+INPUT_KINDS = MappingProxyType(
+    {
+        "plan": "計画",
+        "units": "境界（N03）",
+        "facilities": "施設",
+        "population": "人口",
+        "reference": "参照レイヤ",
+    }
+)
+
 #: Where reach distances are measured from.
 ORIGINS = MappingProxyType({"population": "人口重心", "centroid": "区域の重心"})
 
@@ -364,6 +422,10 @@ MAP_TEXT = MappingProxyType(
         "areas_layer": "在宅医療圏",
         "units_layer": "市区町村境界",
         "labels_layer": "圏域名",
+        "unit_labels_layer": "市区町村名",
+        "date": "{y}年{m}月{d}日",
+        "date_boundaries": "境界: {date}",
+        "date_facilities": "施設: {date}",
         "errors_layer": "エラーのある圏域",
         "reach_layer": "積極的医療機関から{km:g}km",
         "key_layer": "積極的役割を担う医療機関",
@@ -381,6 +443,11 @@ MAP_TEXT = MappingProxyType(
         "locate_error": "現在地を取得できませんでした",
         "area_outline": "圏域の範囲",
         "no_location": "位置不明のため地図に表示していない施設: {n}件（一覧に掲載）",
+        "scripts_missing": "地図のスクリプト（Leaflet）を読み込めませんでした。この地図は --cdn で作られ、表示にインターネット接続が必要です。"
+        "ネットワークなしで開くには、--cdn を付けずに作り直してください（既定でスクリプトを埋め込みます）。 / "
+        "The map scripts could not be loaded: this map links them from the internet (--cdn). "
+        "Make it again without --cdn to open it offline.",
+        "no_facility_file": "施設データが指定されていません（施設CSVを --facilities で指定すると施設を表示します）",
         "error_legend": "エラーのある圏域（赤い斜線）",
         "other_facilities": "その他の施設（種類別）",
         "facilities_heading": "施設",
@@ -408,6 +475,25 @@ MAP_TEXT = MappingProxyType(
         "list_address": "住所",
         "yes": "○",
         "by_car": "車で {min:.0f} 分",
+        "no": "×",
+        "unknown": "不明",
+    }
+)
+
+#: Choropleth measures (``--choropleth``) and their units.
+CHOROPLETH = MappingProxyType(
+    {
+        "aging_rate": "高齢化率（65歳以上の割合）",
+        "pop_75over_rate": "75歳以上の割合",
+        "people_per_hub": "拠点あたり人口（圏域の値）",
+        "patients_per_1000": "在宅医療の推計患者数（人口千対）",
+        "people": "人",
+        "per_1000": "人／人口千人",
+        "heading": "市区町村別: {label}（単位: {unit}）",
+        "heading_plain": "市区町村別: {label}",
+        "class": "{lo} – {hi}{unit}",
+        "value": "{label}: {value}{unit}",
+        "rates_note": "推計患者数の率: {source}",
     }
 )
 
@@ -485,7 +571,7 @@ MESSAGES = MappingProxyType(
         ),
         "hub_density": (
             "拠点あたり人口が{per:,.0f}人で、目安（{limit:,}人に1か所）を超えています（人口{pop:,.0f}人・拠点{n}か所）",
-            "{per:,.0f} people per hub exceeds {limit:,} (population {pop:,.0f}, {n} hubs)",
+            "{per:,.0f} people per hub exceeds {limit:,} (population {pop:,.0f}, hubs: {n})",
         ),
         "reach": (
             "{unit}から最寄りの積極的医療機関（{facility}）まで{km:.1f}km（目安{limit:g}km）",
@@ -531,37 +617,47 @@ MESSAGES = MappingProxyType(
         ),
         "facilities_rejected": (
             "{file}の{n}行を配置できませんでした（詳細は report.json / facilities_rejected.csv）",
-            "{n} rows of {file} could not be placed (see report.json / facilities_rejected.csv)",
+            "rows of {file} that could not be placed: {n} (see report.json / facilities_rejected.csv)",
         ),
         "population_missing": (
             "人口が分からない市区町村が{n}あります: {names}",
-            "{n} units have no population: {names}",
+            "units without population ({n}): {names}",
+        ),
+        "population_city_only": (
+            "{file}には政令市（{cities}）の市全体の行しかないため、区の人口が分かりません。区ごとの行がある表（国勢調査の区別の表など）を"
+            ' geo-zaitaku population import 表.csv --level ward で取り込んで --population に指定するか、計画を市単位（[plan] units = "municipality"）にしてください',
+            "{file} has only the whole-city rows of {cities}, so the wards have no population; import a table with ward rows"
+            " (geo-zaitaku population import TABLE --level ward) or make the plan municipality-level",
         ),
         "population_skipped": (
             "{file}の{n}行を使いませんでした（詳細は report.json）",
-            "{n} rows of {file} were not used (see report.json)",
+            "rows of {file} not used: {n} (see report.json)",
         ),
         "population_notes": (
             "{file}の{n}行は人口重心を使わずに読み込みました（日本の範囲外・読めない値など。距離は区域の重心から測ります。"
             "詳細は report.json）",
-            "{n} rows of {file} were read without their population centroid (outside Japan, unreadable ...; "
+            "rows of {file} read without their population centroid: {n} (outside Japan, unreadable ...; "
             "distance measured from the unit's centroid; see report.json)",
         ),
         "facility_notes": (
             "{file}の{n}行を補正して読み込みました（緯度経度の入替え・コードでの配置など。詳細は report.json）",
-            "{n} rows of {file} were read with corrections (swapped lat/lon, placed by code ...; see report.json)",
+            "rows of {file} read with corrections: {n} (swapped lat/lon, placed by code ...; see report.json)",
         ),
         "reference_unmatched": (
             "参照レイヤCSVの{n}行のコードがどの市区町村にも一致しません（行 {lines}）",
-            "{n} rows of the reference CSV match no unit (lines {lines})",
+            "rows of the reference CSV that match no unit: {n} (lines {lines})",
         ),
         "set_aside": (
             "境界データの{n}地物を除外しました（{reasons}）",
-            "{n} boundary features set aside ({reasons})",
+            "boundary features set aside: {n} ({reasons})",
+        ),
+        "other_prefectures": (
+            "計画の都道府県（{kept}）の市区町村だけを点検しました。境界データにあるほかの{n_prefs}都道府県の{n:,}市区町村は使っていません（[plan] prefecture で変えられます）",
+            "only the units of the plan's prefectures ({kept}) were checked; units of other prefectures left out: {n:,} (prefectures: {n_prefs}; set [plan] prefecture to change this)",
         ),
         "boundary_duplicates": (
             "境界データの{n}市区町村が{a}と{b}の両方にあります（同じ形のため1つとして扱いました）",
-            "{n} municipalities are in both {a} and {b} (same shapes, each used once)",
+            "municipalities in both {a} and {b}: {n} (same shapes, each used once)",
         ),
     }
 )
@@ -571,6 +667,10 @@ TEXT = MappingProxyType(
     {
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
+        "not_checked": "未確認",
+        "units_without_population": "人口のない市区町村 {n}",
+        "not_checked_functions": "未確認: {names}",
+        "plan_ok_unchecked": "計画にエラーはありません（施設データがないため、積極的医療機関・連携拠点・距離・4機能は未確認）",
         "error_label": "エラー / error",
         "ok": "OK",
         "area_tag": "［{area}］",
@@ -2037,6 +2137,23 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "units_conflicting_copies": Message(
             "市区町村コード {code}（{name}）の境界が {first} と {other} の両方にあり、形が異なります{more}。どちらか一方のファイルだけを指定してください（同じ都道府県の別の年の版や、全国のファイルと都道府県のファイルを一緒に指定していないか確認してください）。",
             "code {code} ({name}) is in both {first} and {other} with different shapes; give only one of the files.",
+        ),
+        # maps/
+        "map_unknown_area": Message(
+            "圏域 {areas} は計画にありません。計画の圏域: {known}。--area には計画の圏域名を指定してください。",
+            "unknown area {areas}; the plan's areas are: {known}.",
+        ),
+        "map_unknown_column": Message(
+            "市区町村の列 {column!r} がありません。使える列: {known}。",
+            "the units have no column {column!r}; available: {known}.",
+        ),
+        "map_no_numbers": Message(
+            "列 {column!r} に数値がありません。人口CSVを --population で指定してください（需要の率には --projection も）。",
+            "column {column!r} holds no number; give the population CSV with --population.",
+        ),
+        "plan_bad_prefecture": Message(
+            '[plan] prefecture の {value!r} は都道府県ではありません。都道府県コード（43）か名称（"熊本県"）、またはそのリストを書いてください。',
+            "{value!r} is not a prefecture; write a code (43), a name or a list of them.",
         ),
         "units_no_usable_feature": Message(
             "市区町村コード（N03_007）と面（ポリゴン）の形状をもつ地物が1つもありません（{counts}）。N03（行政区域）のファイルか確認してください。",

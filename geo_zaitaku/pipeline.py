@@ -24,12 +24,12 @@ from geo_zaitaku.checks import Report, run_checks
 from geo_zaitaku.config import CheckConfig
 from geo_zaitaku.costs import Backend
 from geo_zaitaku.graph import adjacency
-from geo_zaitaku.plan import Plan, PlanSpec, read_plan
+from geo_zaitaku.plan import Plan, PlanSpec, plan_prefectures, read_plan
 from geo_zaitaku.sources.facilities import FacilityImport, empty_facilities, load_facilities
 from geo_zaitaku.sources.population import PopulationImport, attach_population, load_population
 from geo_zaitaku.sources.presets import Preset
 from geo_zaitaku.sources.reference import load_reference
-from geo_zaitaku.units import load_units
+from geo_zaitaku.units import load_units, restrict_to_prefectures
 
 PathLike = str | Path
 
@@ -141,6 +141,7 @@ def check_plan(
         default=spec.inputs.get("boundaries"),
         source=spec.source,
     )
+    unit_frame = restrict_to_prefectures(unit_frame, plan_prefectures(spec, unit_frame))
     edges = adjacency(unit_frame, cache=cache)
     pop_path = population if population is not None else _one(spec.inputs.get("population"))
     pop = load_population(pop_path, unit_frame) if pop_path else None

@@ -45,12 +45,14 @@ from geo_zaitaku import graph as graph_mod
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import read_input_text
+from geo_zaitaku.codes import PREFECTURES, normalize_code, prefecture_code
 from geo_zaitaku.config import CheckConfig
 from geo_zaitaku.lookup import UnitLookup
 from geo_zaitaku.units import LEVELS
 
 _PLAN_KEYS = {
     "name",
+    "prefecture",
     "units",
     "reference",
     "description",
@@ -105,6 +107,10 @@ class PlanSpec:
         ``population``, ``projection``), as absolute paths.
     source
         The plan file.
+    prefectures
+        Two-digit codes of the prefectures the plan covers (``[plan] prefecture``,
+        a code, a name or a list of them); empty when not written (then inferred
+        from the plan's entries, see :func:`plan_prefectures`).
     """
 
     name: str
@@ -116,6 +122,7 @@ class PlanSpec:
     inputs: Mapping[str, tuple[Path, ...]] = field(default_factory=lambda: MappingProxyType({}))
     description: str = ""
     source: Path | None = None
+    prefectures: tuple[str, ...] = ()
 
     def config(self, base: CheckConfig | None = None) -> CheckConfig:
         """The check configuration: ``base`` (defaults) updated by ``[checks]``."""
@@ -167,6 +174,7 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
     CheckConfig().updated(checks, path=source)  # validate now, at the door
     inputs, reference = _plan_inputs(plan, source.parent if source is not None else Path.cwd(), source)
     name = plan.get("name") or (source.stem if source else "plan")
+    prefectures = _prefectures(plan.get("prefecture"), source)
     return PlanSpec(
         name=str(name),
         level=level,
@@ -177,7 +185,61 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
         inputs=MappingProxyType(inputs),
         description=str(plan.get("description", "")),
         source=source,
+        prefectures=prefectures,
     )
+
+
+def _prefectures(value: Any, source: Path | None) -> tuple[str, ...]:
+    """``[plan] prefecture`` (43, "43", "熊本県" or a list of them) as two-digit codes."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        try:
+            if isinstance(item, bool) or not isinstance(item, int | str):
+                raise TypeError(item)
+            code = prefecture_code(item)
+        except (InputError, TypeError) as exc:
+            raise InputError(
+                labels.error("plan_bad_prefecture", value=item), path=source, where="[plan] prefecture"
+            ) from exc
+        if code not in out:
+            out.append(code)
+    return tuple(out)
+
+
+def plan_prefectures(spec: PlanSpec, units: gpd.GeoDataFrame) -> tuple[str, ...]:
+    """The prefectures a plan covers: ``[plan] prefecture`` when written, else those of
+    the units its areas name (codes by their first two digits; names that match one
+    unit of the boundaries). Empty when nothing can be told.
+
+    Parameters
+    ----------
+    spec
+        The parsed plan.
+    units
+        The boundaries it will be checked against (for names).
+    """
+    if spec.prefectures:
+        return spec.prefectures
+    found: list[str] = []
+    names: list[str] = []
+    for area in spec.areas:
+        for entry in area.entries:
+            code = normalize_code(entry)
+            if code is not None and code[:2] in PREFECTURES:
+                found.append(code[:2])
+            else:
+                names.append(entry)
+    if names and "pref_code" in units.columns:
+        lookup = UnitLookup(units)
+        pref_of = units["pref_code"]
+        for entry in names:
+            res = lookup.resolve(entry)
+            if res.codes and res.status in ("ok", "ward_to_city"):
+                found += [str(pref_of.get(c, ""))[:2] for c in res.codes]
+    return tuple(sorted({p for p in found if p in PREFECTURES}))
 
 
 def _plan_table(data: Mapping[str, Any], source: Path | None) -> tuple[dict[str, Any], str]:

@@ -135,6 +135,50 @@ def load_units(
     return units
 
 
+def restrict_to_prefectures(units: gpd.GeoDataFrame, prefectures: Sequence[str]) -> gpd.GeoDataFrame:
+    """The units of the given prefectures only (a prefecture's plan read against the
+    national file or the 47-file folder), or ``units`` itself when they hold no other.
+
+    The result records what was left out in ``attrs["outside_plan"]`` (``prefectures``:
+    the codes of the others, ``units``: how many units), keeps only the set-aside and
+    duplicate records of the prefectures kept, and has its own cache key.
+
+    Parameters
+    ----------
+    units
+        Units frame.
+    prefectures
+        Two-digit prefecture codes to keep (empty: keep everything).
+    """
+    if not len(prefectures) or "pref_code" not in units.columns:
+        return units
+    keep = units["pref_code"].isin(list(prefectures)).to_numpy()
+    if keep.all() or not keep.any():
+        return units
+    out = units.loc[keep].copy()
+    attrs = dict(units.attrs)
+    others = sorted(set(units["pref_code"][~keep]))
+    names = tuple(codes.PREFECTURES.get(p, p) for p in prefectures)
+
+    def kept(record: dict[str, object]) -> bool:
+        code = record.get("code")
+        if isinstance(code, str) and code:
+            return code[:2] in prefectures
+        return str(record.get("name", "")).startswith(names)
+
+    attrs["set_aside"] = [r for r in attrs.get("set_aside", []) if kept(r)]
+    attrs["duplicates"] = [r for r in attrs.get("duplicates", []) if kept(r)]
+    attrs["outside_plan"] = {
+        "prefectures": others,
+        "units": int((~keep).sum()),
+        "kept": list(prefectures),
+    }
+    key = attrs.get("cache_key")
+    attrs["cache_key"] = f"{key}-pref{'_'.join(prefectures)}" if key else None
+    out.attrs = attrs
+    return out
+
+
 def source_files(units: gpd.GeoDataFrame) -> list[Path]:
     """The boundary files the units were read from (zip members named by their zip)."""
     return [Path(str(s).split("!")[0]) for s in units.attrs.get("sources", [])]

@@ -260,3 +260,24 @@ def test_long_pieces_are_shortened_in_messages(tmp_path):
     fac = facilities_csv(tmp_path, units, [("99202", "甲", 1, 1), ("99209", "乙", 1, 1)])
     (f,) = [f for f in run_checks(plan, fac).findings if f.code == "not_contiguous"]
     assert f.message == "飛び地: 圏域「A」が2か所に分かれています（町0・町1・町2ほか3市区町村 / 町11）"
+
+
+def test_a_unit_in_two_areas_is_one_finding(tmp_path, grid):
+    """Listing 町8 in A by mistake (it belongs to B, where the hub is) is one error: no
+    false piece in A, no missing hub or key institution in B, no reach warning."""
+    fac = facilities_csv(
+        tmp_path, grid, [("99201", "甲", 1, 1), ("99205", "丙", 1, 0), ("99209", "乙", 0, 1)]
+    )
+    rest = ["99202", "99203", "99204", "99205", "99206", "99207", "99208", "99209"]
+    plan = make_plan(grid, {"A": ["99201", "99209"], "B": rest})
+    report = run_checks(plan, fac)
+    assert [(f.code, f.severity) for f in report.findings] == [("duplicate", "error")]
+    assert report.findings[0].message == "町8（99209）が複数の圏域（A・B）に含まれています"
+    a, b = report.areas
+    assert a.contiguous and a.components == (("99201",),)
+    assert b.contiguous and b.hub_names == ("乙",) and b.key_institution_names == ("丙",)
+    # a real split is still found: 町2 is far from A whichever way 町8 is settled
+    split = make_plan(grid, {"A": ["99201", "99203", "99209"], "B": [c for c in rest if c != "99203"]})
+    report = run_checks(split, fac)
+    assert codes_of(report, "error") == ["duplicate", "not_contiguous"]
+    assert report.areas[0].components == (("99201",), ("99203",))

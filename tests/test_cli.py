@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -157,6 +158,7 @@ def test_outputs_replace_old_files_atomically(tmp_path, capsys, grid_file):
             "units.csv",
             "findings.csv",
             "facilities_rejected.csv",
+            "report.xlsx",
             "run.json",
         ]
     )
@@ -185,3 +187,37 @@ def test_console_script_bad_input_has_no_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "geo_zaitaku", "check"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "PLAN" in proc.stderr
+
+
+def test_small_wording_fixes(sample_files, tmp_path, capsys):
+    """check --level; demand -q prints the total only; English counts read '1 hub'-free;
+    population.csv writes whole numbers."""
+    from geo_zaitaku import labels
+
+    code, out, _ = run(capsys, "check", sample_files.plan, "--level", "ward", "--out", tmp_path / "w", "-q")
+    assert code == 1
+    units = (tmp_path / "w" / "units.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(units) == 1 + 29 and units[1].startswith("99101,さくら市中央区,")
+    code, out, _ = run(
+        capsys, "demand", sample_files.plan, "--target-year", "2040", "--out", tmp_path / "d", "-q"
+    )
+    assert code == 0
+    rows = [line for line in out.splitlines() if line.startswith("│ ") and line[2:4].strip()]
+    assert [line.split("│")[1].strip() for line in rows] == ["合計"]
+    assert "さくら市" not in out.split("推計")[1].split("┘")[0]
+    en = labels.message("hub_density", per=120000, limit=100000, pop=120000, n=1).en
+    assert en.endswith("(population 120,000, hubs: 1)") and "1 hubs" not in en
+    for key in ("facilities_rejected", "population_missing", "population_skipped", "facility_notes"):
+        template = labels.MESSAGES[key][1]
+        assert not re.search(r"\{n(:[^}]*)?\} [a-z]", template), key  # never '{n} rows' ('1 rows')
+    census = tmp_path / "census.csv"
+    census.write_text(
+        '市区町村コード,市区町村名,人口総数,65歳以上,75歳以上,85歳以上\n992011,港原市,"876,585","200,001","100,000","40,000"\n',
+        encoding="utf-8",
+    )
+    code, _, _ = run(
+        capsys, "population", "import", census, "--units", sample_files.units, "--out", tmp_path / "p"
+    )
+    assert code == 0
+    table = (tmp_path / "p" / "population.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert table[2].startswith("99201,港原市,876585,200001,100000,40000,")

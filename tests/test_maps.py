@@ -1,8 +1,10 @@
 """Structural tests of the HTML maps (the browser test is in test_maps_browser.py)."""
 
 import csv
+import itertools
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import EVIL_ATTR, EVIL_NAME, facility_data, page_config
@@ -39,9 +41,10 @@ def test_area_map_layers_legend_and_errors(sample_run):
         "二次医療圏",
         "保健所圏域",
         "橋・航路などの連結",
-        "市区町村別: 75歳以上人口",
+        "市区町村別: 75歳以上人口（単位: 人）",
         "圏域名",
     ]
+    assert config["unitLabels"]["name"] == "市区町村名" and len(config["unitLabels"]["items"]) == 26
     hatched = [layer for layer in config["layers"] if layer.get("hatch")]
     assert config["hatch"] == "#B00000" and [h["name"] for h in hatched] == ["エラーのある圏域"]
     west = [tip for tip in config["layers"][0]["tips"] if "圏域: 西部" in tip.get("l", [])]
@@ -58,6 +61,7 @@ def test_area_map_layers_legend_and_errors(sample_run):
     assert table["unlocated"] == 1
     kinds = {k["id"]: k for k in table["kinds"]}
     assert kinds["pharmacy"]["visible"] is False and kinds["support_clinic"]["visible"] is True
+    assert kinds["clinic"]["visible"] is False  # only 在支診・在支病 beside the key institutions and hubs
 
 
 def test_area_map_with_basemap_links_cdn(sample_run):
@@ -229,20 +233,150 @@ def test_map_commands(sample_files, tmp_path, capsys):
 def test_list_with_unknown_flags(sample_files, tmp_path):
     """Facility files often leave the function and 24-hour columns empty (unknown)."""
     fac = tmp_path / "f.csv"
-    fac.write_text("name,lat,lon,is_24h,discharge\n空欄クリニック,31.21,137.16,,\n", encoding="utf-8")
+    fac.write_text(
+        "name,lat,lon,is_24h,discharge\n空欄クリニック,31.21,137.16,,\n夜間休診クリニック,31.21,137.16,0,\n"
+        "終日クリニック,31.21,137.16,1,\n",
+        encoding="utf-8",
+    )
     run = check_plan(sample_files.plan, facilities=[fac], cache=False)
     (csv_path, _) = write_resource_list(run, tmp_path)
     rows = list(csv.DictReader(csv_path.read_text(encoding="utf-8-sig").splitlines()))
-    assert rows == [
-        {
-            "種別": "その他",
-            "名称": "空欄クリニック",
-            "住所": "",
-            "電話": "",
-            "24時間対応": "",
-            "対応": "",
-            "ウェブサイト": "",
-            "市区町村": "さくら市",
-            "圏域": "さくら市",
-        }
+    # 24時間対応: ○ yes, × no, 不明 unknown (never blank for both no and unknown)
+    assert [(r["名称"], r["24時間対応"]) for r in rows] == [
+        ("夜間休診クリニック", "×"),
+        ("空欄クリニック", "不明"),
+        ("終日クリニック", "○"),
     ]
+    table = facility_table(run.facilities.frame, run.plan.units)
+    c, f = table["columns"], table["flags"]
+    bits = {
+        r[c["name"]]: (bool(r[c["flags"]] & f["is_24h"]), bool(r[c["flags"]] & f["not_24h"]))
+        for r in table["rows"]
+    }
+    assert bits == {
+        "空欄クリニック": (False, False),
+        "夜間休診クリニック": (False, True),
+        "終日クリニック": (True, False),
+    }
+    assert rows[1] == {
+        "種別": "その他",
+        "名称": "空欄クリニック",
+        "住所": "",
+        "電話": "",
+        "24時間対応": "不明",
+        "対応": "",
+        "ウェブサイト": "",
+        "市区町村": "さくら市",
+        "圏域": "さくら市",
+    }
+
+
+def plan_without_facilities(sample_files, folder):
+    """A copy of the sample plan (and its inputs) with no facility file."""
+    import shutil
+
+    for name in ("units.geojson", "reference.csv", "population.csv", "projection.csv"):
+        shutil.copy(sample_files.directory / name, folder / name)
+    text = sample_files.plan.read_text(encoding="utf-8")
+    plan = folder / "plan.toml"
+    plan.write_text(text.replace('facilities = ["facilities.csv"]\n', ""), encoding="utf-8")
+    return plan
+
+
+def test_maps_without_facilities_say_so(sample_files, tmp_path, capsys):
+    """No --facilities: the areas are drawn and the legend says no facility file was
+    given (it used to end in KeyError: 'lat')."""
+    from geo_zaitaku.cli import main
+
+    plan = plan_without_facilities(sample_files, tmp_path)
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "map",
+                "resources",
+                str(plan),
+                "--area",
+                "南部",
+                "--no-basemap",
+                "--out",
+                str(out / "r_map.html"),
+            ]
+        )
+        == 0
+    )
+    assert main(["map", "areas", str(plan), "--no-basemap", "--out", str(out / "a.html")]) == 0
+    note = "施設データが指定されていません（施設CSVを --facilities で指定すると施設を表示します）"
+    for name in ("r_map.html", "a.html"):
+        config = page_config((out / name).read_text(encoding="utf-8"))
+        assert note in texts(config)
+        assert facility_data(config)["rows"] == []
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_resource_maps_of_several_areas_do_not_replace_each_other(sample_files, tmp_path, monkeypatch):
+    from geo_zaitaku.cli import main
+    from geo_zaitaku.cli.maps import list_stem, resources_file
+
+    monkeypatch.chdir(tmp_path)
+    for area in ("南部", "北部"):
+        assert main(["map", "resources", str(sample_files.plan), "--area", area, "--no-basemap"]) == 0
+    assert main(["map", "resources", str(sample_files.plan), "--no-basemap"]) == 0
+    folder = tmp_path / "out" / "plan"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "resources_list.csv",
+        "resources_list.html",
+        "resources_list_北部.csv",
+        "resources_list_北部.html",
+        "resources_list_南部.csv",
+        "resources_list_南部.html",
+        "resources_map.html",
+        "resources_map_北部.html",
+        "resources_map_南部.html",
+        "run.json",
+    ]
+    assert (
+        "南部"
+        in page_config((folder / "resources_map_南部.html").read_text(encoding="utf-8"))["title"]["title"]
+    )
+    assert resources_file(("a/b", "c:d")) == "resources_map_a_b_c_d.html"
+    assert list_stem(Path("resources_map_有明.html")) == "resources_list_有明"
+    assert list_stem(Path("r_map.html")) == "r_list"
+
+
+def test_choropleth_rates_and_readable_breaks(sample_run):
+    """高齢化率, 75+ share, people per hub and patients per 1,000: exact values, class
+    breaks on round numbers, the unit in the legend heading."""
+    import numpy as np
+
+    from geo_zaitaku.demand import CURRENT, demand_by_area
+    from geo_zaitaku.maps.choropleth import measure, nice_breaks
+
+    units = sample_run.plan.units
+    m, aging = measure(sample_run, "aging_rate")
+    assert m.unit == "%" and aging[0] == pytest.approx(
+        100 * units["pop_65over"].iloc[0] / units["population"].iloc[0]
+    )
+    _, share75 = measure(sample_run, "pop_75over_rate")
+    assert np.nanmax(share75) < np.nanmax(aging)
+    _, per_hub = measure(sample_run, "people_per_hub")
+    areas = {a.name: a.people_per_hub for a in sample_run.report.areas}
+    assert per_hub[0] == areas["さくら市"] == 370000 and np.isnan(
+        per_hub[list(units.index).index("99202")]
+    )  # 西部: no hub
+    _, patients = measure(sample_run, "patients_per_1000")
+    demand = demand_by_area(sample_run.plan, {CURRENT: sample_run.population}).units.set_index("code")
+    assert patients[0] == pytest.approx(demand.loc["99100", "patients"] / 740000 * 1000)
+    edges = nice_breaks(aging)
+    steps = np.diff(edges)
+    assert edges[0] <= np.nanmin(aging) and edges[-1] >= np.nanmax(aging) and len(edges) <= 6
+    assert all(float(e) == round(float(e)) for e in edges) and all(s % 5 == 0 for s in steps)
+    config = page_config(area_map(sample_run, basemap=False, choropleth="aging_rate").html())
+    section = next(i for i, item in enumerate(config["legend"]["items"]) if item.get("layer"))
+    rows = config["legend"]["items"][section:]
+    assert rows[0]["h"] == "市区町村別: 高齢化率（65歳以上の割合）（単位: %）"
+    assert [r["t"] for r in rows[1:]] == [f"{a:.0f} – {b:.0f}%" for a, b in itertools.pairwise(edges)]
+    layer = next(x for x in config["layers"] if x["name"] == rows[0]["h"])
+    assert layer["tips"][0]["t"] == f"高齢化率（65歳以上の割合）: {aging[0]:.1f}%"
+    with pytest.raises(InputError, match="aging_rate"):
+        area_map(sample_run, choropleth="nope")

@@ -178,3 +178,48 @@ def test_reassign_settles_duplicates_and_drops_empty_areas(grid):
     assert dict(again.areas) == {"A": ("99202",), "C": ("99201",)}
     with pytest.raises(InputError, match="99999"):
         plan.reassign({"99999": "A"})
+
+
+def _two_prefectures():
+    """A 3x3 grid in 熊本県 (43201-43209) beside one in 長崎県 (42201-42209)."""
+    import pandas as pd
+
+    east = make_grid(3, 3, pref="43")
+    west = make_grid(3, 3, pref="42")
+    west["geometry"] = west.geometry.translate(-0.5, 0)
+    return units_from_frame(pd.concat([east, west], ignore_index=True))
+
+
+def test_a_prefecture_plan_uses_only_its_prefecture():
+    """Checked against boundaries of several prefectures (the national file), a plan
+    uses the units of the prefectures it names, and says so once."""
+    from geo_zaitaku.pipeline import check_plan
+    from geo_zaitaku.plan import plan_prefectures
+
+    units = _two_prefectures()
+    spec = parse_plan(
+        '[areas]\nA = ["43201", "町1", "43203"]\nB = ["43204", "43205", "43206", "43207", "43208", "43209"]\n'
+    )
+    assert plan_prefectures(spec, units) == ("43",)
+    run = check_plan(spec, units=units)
+    assert len(run.plan.units) == 9 and set(run.plan.units["pref_code"]) == {"43"}
+    assert [f.code for f in run.report.findings if f.severity == "error"] == []
+    (note,) = [f for f in run.report.findings if f.code == "other_prefectures"]
+    assert note.severity == "info" and note.value == 9
+    assert note.message.startswith("計画の都道府県（熊本県）の市区町村だけを点検しました。")
+    assert run.report.inputs["units"]["outside_plan"] == {"prefectures": ["42"], "units": 9, "kept": ["43"]}
+    # [plan] prefecture decides (a code, a name or a list); the other units are then unassigned
+    both = parse_plan('[plan]\nprefecture = [43, "長崎県"]\n[areas]\nA = ["43201"]\n')
+    assert both.prefectures == ("43", "42")
+    run = check_plan(both, units=units)
+    assert len(run.plan.units) == 18 and "other_prefectures" not in [f.code for f in run.report.findings]
+    # a plan over the whole of the boundaries keeps everything, with no note
+    every = parse_plan("[areas]\n" + "".join(f'A{c} = ["{c}"]\n' for c in units.index))
+    assert "other_prefectures" not in [f.code for f in check_plan(every, units=units).report.findings]
+
+
+@pytest.mark.parametrize("value", ['"火星"', "99", "true", "[1.5]"])
+def test_bad_prefecture_in_plan(value):
+    with pytest.raises(InputError, match=r"\[plan\] prefecture") as info:
+        parse_plan(f'[plan]\nprefecture = {value}\n[areas]\nA = ["43201"]\n')
+    assert "都道府県コード（43）か名称" in str(info.value)

@@ -555,3 +555,26 @@ def test_population_import_logs_unusable_rows(sample_files, tmp_path, capsys):
         ("99202", "400", ""),
         ("99203", "", ""),
     ]
+
+
+def test_ward_plan_with_city_population_points_at_the_ward_import(sample_files, tmp_path):
+    """A ward-level plan read with a table holding only the city's row: one warning that
+    says how to get ward rows (population import --level ward), not 人口が分からない."""
+    import shutil
+
+    from geo_zaitaku.pipeline import check_plan
+
+    for name in ("units.geojson", "reference.csv", "facilities.csv", "projection.csv"):
+        shutil.copy(sample_files.directory / name, tmp_path / name)
+    lines = sample_files.population.read_text(encoding="utf-8-sig").splitlines()
+    city_only = [line for line in lines if not line.startswith("9910") or line.startswith("991007")]
+    (tmp_path / "population.csv").write_text("\n".join(city_only) + "\n", encoding="utf-8")
+    text = sample_files.plan.read_text(encoding="utf-8").replace('units = "municipality"', 'units = "ward"')
+    (tmp_path / "plan.toml").write_text(text, encoding="utf-8")
+    run = check_plan(tmp_path / "plan.toml", cache=False)
+    codes = [f.code for f in run.report.findings]
+    assert "population_city_only" in codes and "population_missing" not in codes
+    (f,) = [f for f in run.report.findings if f.code == "population_city_only"]
+    assert f.units == ("99101", "99102", "99103", "99104")
+    assert "geo-zaitaku population import 表.csv --level ward" in f.message
+    assert "政令市（さくら市）" in f.message

@@ -69,3 +69,17 @@ def test_health_center_plan_at_ward_level(tmp_path):
     assert report.areas[0].units == ("43101", "43102", "43103", "43104", "43105")
     assert sum(len(a.units) for a in report.areas) == 49
     assert all(a.contiguous for a in report.areas)
+
+
+NATIONAL = KUMAMOTO_N03.parents[1] / "national_0p1pct" / "N03-21_210101.json"
+
+
+@pytest.mark.skipif(not NATIONAL.exists(), reason=f"real data not found: {NATIONAL}")
+def test_prefecture_plan_against_the_national_file():
+    """One note about the other prefectures, not one finding per municipality of them."""
+    run = check_plan(PLANS / "plan_health_center.toml", units=NATIONAL, cache=False)
+    assert len(run.plan.units) == 45
+    assert run.report.ok
+    notes = [f for f in run.report.findings if f.code == "other_prefectures"]
+    assert len(notes) == 1 and notes[0].value == len(load_units(NATIONAL, cache=False)) - 45
+    assert len(run.report.findings) <= 4

@@ -15,6 +15,7 @@ def test_report_files(sample_run, tmp_path):
         "units.csv",
         "findings.csv",
         "facilities_rejected.csv",
+        "report.xlsx",
     ]
     raw = (tmp_path / "r" / "areas.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM for Excel
@@ -148,3 +149,136 @@ def test_unusable_population_values_do_not_reach_the_outputs(sample_files, tmp_p
     )
     assert code == 0 and html.exists()
     capsys.readouterr()
+
+
+def test_unknown_reads_as_unknown_never_as_missing_or_ok(sample_files, tmp_path, capsys):
+    """Facility data without function columns: the functions are 未確認 (not all four
+    missing); no facility data at all: the counts and the verdict are 未確認 (not 0 / OK)."""
+    from geo_zaitaku.cli._output import print_report
+    from geo_zaitaku.pipeline import check_plan
+
+    fac = tmp_path / "f.csv"
+    fac.write_text("name,lat,lon,key_institution,hub\n甲病院,31.21,137.16,1,1\n", encoding="utf-8")
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    frame = areas_frame(run.report)
+    assert set(frame["不足する機能"]) == {"未確認"}
+    assert [f.code for f in run.report.findings].count("function_unknown") == 4
+    assert "function_missing" not in [f.code for f in run.report.findings]
+    assert run.report.areas[0].functions_unchecked == ("discharge", "daily", "emergency", "end_of_life")
+
+    bare = check_plan(sample_files.plan, facilities=[], cache=False)
+    frame = areas_frame(bare.report)
+    assert set(frame["積極的医療機関数"]) == {"未確認"} and set(frame["連携拠点数"]) == {"未確認"}
+    assert set(frame["不足する機能"]) == {"未確認"}
+    assert bare.report.ok and not bare.report.facilities_checked
+    capsys.readouterr()
+    print_report(bare.report)
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("│ ")]
+    assert len(rows) == 5 and all(row.count("未確認") == 3 for row in rows)  # key, hub, verdict
+    assert " OK " not in out
+    assert (
+        "計画にエラーはありません（施設データがないため、積極的医療機関・連携拠点・距離・4機能は未確認）"
+        in out
+    )
+    md = to_markdown(bare.report)
+    assert "**計画にエラーはありません（施設データがないため" in md
+
+
+def test_detached_parts_are_counted(sample_run, tmp_path):
+    """飛び地の数 counts the parts apart from the main one: 0 for a contiguous area."""
+    from conftest import make_grid
+
+    from geo_zaitaku.checks import run_checks
+    from geo_zaitaku.plan import Plan, parse_plan
+    from geo_zaitaku.units import units_from_frame
+
+    assert set(areas_frame(sample_run.report)["飛び地の数"]) == {0}
+    grid = units_from_frame(make_grid(3, 3))
+    spec = parse_plan(
+        '[areas]\nA = ["99201", "99203", "99209"]\n'
+        'B = ["99202", "99204", "99205", "99206", "99207", "99208"]\n'
+    )
+    frame = areas_frame(run_checks(Plan.from_spec(spec, grid)))
+    assert frame["飛び地の数"].tolist() == [2, 0] and frame["連続"].tolist() == ["×", "○"]
+
+
+def test_workbook_one_sheet_per_table(sample_files, tmp_path, monkeypatch):
+    """report.xlsx: sheets 圏域 … 入力データ, header frozen, widths set, codes as text,
+    numbers as numbers, and a formula-like name kept as text (read back with openpyxl)."""
+    import openpyxl
+
+    from geo_zaitaku.pipeline import check_plan
+
+    fac = tmp_path / "f.csv"
+    rows = sample_files.facilities.read_text(encoding="utf-8-sig")
+    fac.write_text(
+        rows + '=HYPERLINK("http://x";"y"),=1+1,clinic,31.21,137.16,,0,0,0,0,0,0,0,+81-96-000-0000,,\r\n',
+        encoding="utf-8",
+    )
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    monkeypatch.chdir(tmp_path)
+    write_report(run.report, tmp_path / "r", facilities=run.facilities.frame)
+    book = openpyxl.load_workbook(tmp_path / "r" / "report.xlsx")
+    assert book.sheetnames == ["圏域", "市区町村", "指摘", "施設", "不採用・補正の行", "入力データ", "連結"]
+    areas = book["圏域"]
+    assert areas.freeze_panes == "A2" and areas.auto_filter.ref.startswith("A1:")
+    header = [c.value for c in areas[1]]
+    assert header[:4] == ["圏域", "市区町村数", "構成市区町村", "構成市区町村コード"]
+    first = {h: c for h, c in zip(header, areas[2], strict=True)}
+    assert first["構成市区町村コード"].value == "99100" and first["構成市区町村コード"].data_type == "s"
+    assert first["人口"].value == 740000 and first["人口"].data_type == "n"
+    assert first["面積(km²)"].data_type == "n"
+    assert areas.column_dimensions["C"].width > areas.column_dimensions["B"].width >= 7
+    units = book["市区町村"]
+    assert [c.value for c in units[2]][:2] == ["99100", "さくら市"] and units["A2"].data_type == "s"
+    assert units.max_row == 27
+    facilities = book["施設"]
+    header = [c.value for c in facilities[1]]
+    evil = next(r for r in facilities.iter_rows(min_row=2) if r[0].value == '=HYPERLINK("http://x";"y")')
+    assert evil[0].data_type == "s" and evil[0].quotePrefix
+    assert evil[header.index("名称")].value == "=1+1" and evil[header.index("名称")].quotePrefix
+    assert evil[header.index("電話")].value == "+81-96-000-0000"
+    assert evil[header.index("24時間対応")].value == "×"
+    assert facilities.max_row == len(run.facilities.frame) + 1
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            assert not any(c.data_type == "f" for c in row), ws.title
+    inputs = [[c.value for c in r] for r in book["入力データ"].iter_rows(values_only=False)]
+    kinds = [r[0] for r in inputs[1:]]
+    assert kinds == ["計画", "境界（N03）", "施設", "人口", "参照レイヤ"]
+    files = [r[1] for r in inputs[1:]]
+    assert files[2] == "f.csv"  # inside the working folder: named relative to it
+    assert not any(str(tmp_path) in str(v) for r in inputs for v in r)
+    links = [[c.value for c in r] for r in book["連結"].iter_rows()]
+    assert links == [
+        ["種類", "市区町村A", "市区町村B", "備考"],
+        ["橋", "潮見町（99361）", "浮島町（99381）", "さくら大橋"],
+    ]
+
+
+def test_shared_reports_name_no_local_folders(sample_run, tmp_path, monkeypatch):
+    """report.md, report.json and facilities_rejected.csv name input files relative to
+    the working folder, or by file name when outside it (no absolute local paths)."""
+    folder = sample_run.plan.spec.source.parent
+    monkeypatch.chdir(tmp_path)  # the sample's folder is outside the working folder
+    write_report(sample_run.report, tmp_path / "r")
+    for name in ("report.md", "report.json", "facilities_rejected.csv"):
+        text = (tmp_path / "r" / name).read_text(encoding="utf-8-sig")
+        assert str(folder) not in text and "/tmp" not in text, name
+    md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert "- 施設: facilities.csv（" in md and "- 境界: units.geojson（" in md
+    rejected = (tmp_path / "r" / "facilities_rejected.csv").read_text(encoding="utf-8-sig")
+    assert rejected.splitlines()[1].startswith("facilities.csv,")
+    monkeypatch.chdir(folder.parent)  # inside: relative to the working folder
+    write_report(sample_run.report, tmp_path / "r2")
+    md = (tmp_path / "r2" / "report.md").read_text(encoding="utf-8")
+    assert f"- 施設: {folder.name}/facilities.csv（" in md
+
+
+def test_report_lists_declared_links(sample_run):
+    md = to_markdown(sample_run.report)
+    assert (
+        "## 橋・航路などの連結\n\n| 種類 | 市区町村A | 市区町村B | 備考 |\n|---|---|---|---|\n| 橋 | 潮見町（99361） | 浮島町（99381） | さくら大橋 |"
+        in md
+    )

@@ -380,8 +380,8 @@ def test_the_same_boundaries_twice_are_used_once_and_reported(tmp_path, grid_fil
     assert info.units == tuple(f"99{k}" for k in range(201, 210))
     assert report.inputs["units"]["duplicates"] == dups
     assert (
-        f"  - 重複（同じ形のため1つとして使用）: {grid_file} と {copy} の 9 市区町村: 99201 町0・99202 町1・"
-        in to_markdown(report)
+        "  - 重複（同じ形のため1つとして使用）: grid.geojson と copy.geojson の 9 市区町村: 99201 町0・99202 町1・"
+        in to_markdown(report)  # files named without the local folders
     )
 
 

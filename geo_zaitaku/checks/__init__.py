@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 import geopandas as gpd
 
+from geo_zaitaku import labels
 from geo_zaitaku.checks._base import SEVERITY_ORDER, CheckContext, Finding, Rule, finding, rule
 from geo_zaitaku.checks.completeness import check_completeness
 from geo_zaitaku.checks.contiguity import check_contiguity
@@ -106,6 +107,18 @@ class Report:
         """True when the plan has no error finding."""
         return not self.errors
 
+    @property
+    def facilities_checked(self) -> bool:
+        """Whether the facility rules could run (some facility data were given)."""
+        return all(a.facilities_checked for a in self.areas)
+
+    def verdict(self) -> str:
+        """The plan's one-line verdict: its errors, no error, or no error found with the
+        facilities unchecked (never a plain "no error" when no facility data were given)."""
+        if not self.ok:
+            return labels.TEXT["plan_errors"].format(n=len(self.errors))
+        return labels.TEXT["plan_ok"] if self.facilities_checked else labels.TEXT["plan_ok_unchecked"]
+
     def counts(self) -> dict[str, int]:
         """Number of findings per severity."""
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITY_ORDER}
@@ -181,6 +194,7 @@ def run_checks(
             "count": len(units),
             "set_aside": list(units.attrs.get("set_aside", [])),
             "duplicates": list(units.attrs.get("duplicates", [])),
+            "outside_plan": units.attrs.get("outside_plan"),
         },
         "facilities": [log.to_dict() for log in logs],
         "facilities_placed": len(frame),

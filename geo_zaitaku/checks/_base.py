@@ -136,11 +136,36 @@ class CheckContext:
         return table
 
     @cached_property
+    def disputed(self) -> Mapping[str, tuple[str, ...]]:
+        """Units listed in more than one area -> those areas, in plan order.
+
+        Such a unit is one mistake (the completeness rule reports it once); until it is
+        settled, the other rules count it in each area that lists it, so that it causes
+        no second finding (no false piece in one area, no missing hub in the other).
+        """
+        owners: dict[str, list[str]] = {}
+        for area, codes in self.plan.areas.items():
+            for code in codes:
+                owners.setdefault(code, []).append(area)
+        return MappingProxyType({c: tuple(a) for c, a in owners.items() if len(a) > 1})
+
+    def _by_area(self, table: pd.DataFrame) -> Mapping[str, pd.DataFrame]:
+        """Rows of ``table`` per area (every area present, possibly empty); rows in a
+        disputed unit are in each area that lists it."""
+        groups = dict(iter(table.groupby("area", sort=False)))
+        empty = table.iloc[0:0]
+        out = {a: groups.get(a, empty) for a in self.plan.areas}
+        for code, areas in self.disputed.items():
+            rows = table[table["unit"] == code]
+            if len(rows):
+                for area in areas[1:]:  # the first area has them already (assignment)
+                    out[area] = pd.concat([out[area], rows])
+        return out
+
+    @cached_property
     def by_area(self) -> Mapping[str, pd.DataFrame]:
         """Facilities of each area (every area present, possibly empty)."""
-        groups = dict(iter(self.table.groupby("area", sort=False)))
-        empty = self.table.iloc[0:0]
-        return {a: groups.get(a, empty) for a in self.plan.areas}
+        return self._by_area(self.table)
 
     @cached_property
     def key_by_area(self) -> Mapping[str, pd.DataFrame]:
@@ -153,20 +178,27 @@ class CheckContext:
         return self._flagged("hub")
 
     def _flagged(self, column: str) -> Mapping[str, pd.DataFrame]:
-        table = self.table[self.table[column]]
-        groups = dict(iter(table.groupby("area", sort=False)))
-        return {a: groups.get(a, table.iloc[0:0]) for a in self.plan.areas}
+        return self._by_area(self.table[self.table[column]])
 
     @cached_property
     def components(self) -> Mapping[str, tuple[tuple[str, ...], ...]]:
-        """Connected pieces of each area (largest first, codes sorted)."""
+        """Connected pieces of each area (largest first, codes sorted).
+
+        An area listing a disputed unit (see :attr:`disputed`) is judged both with and
+        without its disputed units, and the way with fewer pieces counts: a unit listed
+        by mistake in a far area does not make that area look split.
+        """
         view = contiguity_view(self.plan.graph, point_contact=self.config.point_contact)
+        disputed = self.disputed
         out = {}
         for area, codes in self.plan.areas.items():
             present = [c for c in codes if c in view]
-            pieces = [tuple(sorted(p)) for p in nx.connected_components(view.subgraph(present))]
-            pieces.sort(key=lambda p: (-len(p), p))
-            out[area] = tuple(pieces)
+            pieces = _pieces(view, present)
+            if len(pieces) > 1 and any(c in disputed for c in present):
+                settled = [c for c in present if c not in disputed]
+                if settled:
+                    pieces = min(pieces, _pieces(view, settled), key=len)
+            out[area] = pieces
         return out
 
     @cached_property
@@ -281,9 +313,14 @@ class CheckContext:
         connected = self.key_connected
         pos = {c: i for i, c in enumerate(costs.units)}
         rows = []
+        key_unit = key["unit"].to_numpy()
         for area, codes in self.plan.areas.items():
             idx = np.array([pos[c] for c in codes if c in pos], dtype=int)
-            cols = np.flatnonzero(key_area == area)
+            mine = key_area == area
+            shared = [c for c in codes if c in self.disputed]
+            if shared:  # key institutions in a disputed unit serve each area listing it
+                mine = mine | np.isin(key_unit, shared)
+            cols = np.flatnonzero(mine)
             if len(cols) == 0:
                 rows += [(costs.units[i], area, np.nan, None, None, costs.origins[i], True) for i in idx]
                 continue
@@ -306,7 +343,23 @@ class CheckContext:
         frame = pd.DataFrame(
             rows, columns=["code", "area", "km", "facility", "facility_name", "origin", "reachable"]
         )
+        if self.disputed:  # a unit in two areas: measured in each, the nearest counts
+            frame = (
+                frame.assign(_km=frame["km"].fillna(np.inf))
+                .sort_values("_km", kind="stable")
+                .drop_duplicates("code")
+                .drop(columns="_km")
+            )
+            order = {c: i for i, c in enumerate(costs.units)}
+            frame = frame.sort_values("code", key=lambda s: s.map(order), kind="stable")
         return frame.set_index("code")
+
+
+def _pieces(view: nx.Graph, codes: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Connected pieces of ``codes`` in ``view``, largest first, codes sorted."""
+    pieces = [tuple(sorted(p)) for p in nx.connected_components(view.subgraph(codes))]
+    pieces.sort(key=lambda p: (-len(p), p))
+    return tuple(pieces)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from pathlib import Path
 from geo_zaitaku import labels
 from geo_zaitaku._errors import show_path
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
+from geo_zaitaku.codes import PREFECTURES
 from geo_zaitaku.units import duplicates, set_aside
 
 
 @rule("inputs")
 def check_inputs(ctx: CheckContext) -> list[Finding]:
     """Warnings for facility rows that could not be placed and units lacking population;
-    info for boundary features set aside, boundaries found in two sources (same shapes,
+    info for the units of other prefectures left out (once), boundary features set aside, boundaries found in two sources (same shapes,
     used once), population rows not used, and rows read with corrections (facilities;
     population rows whose centroid was dropped)."""
     out = []
@@ -33,6 +34,19 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
             )
         if log.notes:
             out.append(finding("info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes)))
+    outside = ctx.plan.units.attrs.get("outside_plan")
+    if outside:
+        kept = "・".join(PREFECTURES.get(p, p) for p in outside["kept"])
+        out.append(
+            finding(
+                "info",
+                "other_prefectures",
+                n=outside["units"],
+                n_prefs=len(outside["prefectures"]),
+                kept=kept,
+                value=outside["units"],
+            )
+        )
     aside = set_aside(ctx.plan.units)
     if aside:
         counts = Counter(labels.Message.from_text(a["reason"]).ja for a in aside)
@@ -59,19 +73,22 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
             )
         )
     if ctx.population is not None:
-        if ctx.population.missing:
-            names = "・".join(ctx.plan.unit_name(c) for c in ctx.population.missing[:20])
-            if len(ctx.population.missing) > 20:
-                names += " …"
+        city_only, missing = _city_only(ctx)
+        if city_only:
             out.append(
                 finding(
                     "warning",
-                    "population_missing",
-                    units=ctx.population.missing,
-                    n=len(ctx.population.missing),
-                    names=names,
+                    "population_city_only",
+                    units=tuple(c for codes in city_only.values() for c in codes),
+                    cities="・".join(city_only),
+                    file=Path(ctx.population.source).name,
                 )
             )
+        if missing:
+            names = "・".join(ctx.plan.unit_name(c) for c in missing[:20])
+            if len(missing) > 20:
+                names += " …"
+            out.append(finding("warning", "population_missing", units=missing, n=len(missing), names=names))
         if ctx.population.skipped:
             out.append(
                 finding(
@@ -97,6 +114,25 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         lines = ", ".join(str(u["line"]) for u in unmatched[:10]) + (" …" if len(unmatched) > 10 else "")
         out.append(finding("warning", "reference_unmatched", n=len(unmatched), lines=lines))
     return out
+
+
+def _city_only(ctx: CheckContext) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Wards without population because the table has only their city's row (a
+    ward-level plan read with city-level population): city name -> ward codes, and the
+    other units without population."""
+    assert ctx.population is not None
+    units = ctx.plan.units
+    # the message of a skipped row starts with its code ("43100: 政令市全体の行 …")
+    city_rows = {str(r.message).split(":")[0] for r in ctx.population.skipped if r.reason == "city_total"}
+    by_city: dict[str, list[str]] = {}
+    rest = []
+    for code in ctx.population.missing:
+        city = units.at[code, "municipality_code"] if code in units.index else None
+        if isinstance(city, str) and city != code and city in city_rows:
+            by_city.setdefault(str(units.at[code, "municipality"]), []).append(code)
+        else:
+            rest.append(code)
+    return {k: tuple(v) for k, v in by_city.items()}, tuple(rest)
 
 
 def _duplicate_findings(ctx: CheckContext) -> list[Finding]:

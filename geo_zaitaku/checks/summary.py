@@ -38,7 +38,8 @@ class AreaSummary:
     n_facilities
         Facilities placed in its units.
     functions
-        Function id -> number of facilities providing it.
+        Function id -> number of facilities providing it; ``None`` when it was not
+        checked (no facility data, or data that say nothing about the function).
     people_per_hub
         Population / hubs (``None`` without population or hubs).
     max_reach_km
@@ -46,6 +47,9 @@ class AreaSummary:
         nearest key institution (``None`` when unknown or not reachable).
     reference
         Layer -> reference regions its units belong to.
+    facilities_checked
+        Whether any facility data were given: without them the key institutions, hubs
+        and facility counts are unknown (not zero).
     """
 
     name: str
@@ -62,10 +66,21 @@ class AreaSummary:
     hubs: tuple[str, ...]
     hub_names: tuple[str, ...]
     n_facilities: int
-    functions: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    functions: Mapping[str, int | None] = field(default_factory=lambda: MappingProxyType({}))
     people_per_hub: float | None = None
     max_reach_km: float | None = None
     reference: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    facilities_checked: bool = True
+
+    @property
+    def functions_unchecked(self) -> tuple[str, ...]:
+        """Function ids not checked (unknown, neither present nor missing)."""
+        return tuple(f for f, n in self.functions.items() if n is None)
+
+    @property
+    def functions_missing(self) -> tuple[str, ...]:
+        """Function ids checked and provided by no facility of the area."""
+        return tuple(f for f, n in self.functions.items() if n == 0)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -88,6 +103,7 @@ class AreaSummary:
             "people_per_hub": self.people_per_hub,
             "max_reach_km": self.max_reach_km,
             "reference": {k: list(v) for k, v in self.reference.items()},
+            "facilities_checked": self.facilities_checked,
         }
 
 
@@ -135,18 +151,16 @@ def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
     assignment = ctx.plan.assignment
     pop = units["population"].to_dict() if "population" in units.columns else {}
     p65 = units["pop_65over"].to_dict() if "pop_65over" in units.columns else {}
-    rows = {
+    rows = {  # one row per unit (a unit listed in two areas: the nearer one)
         code: {"km": km, "facility": fid, "facility_name": fname, "origin": origin}
-        for code, area, km, fid, fname, origin in zip(
+        for code, km, fid, fname, origin in zip(
             reach.index,
-            reach["area"],
             reach["km"],
             reach["facility"],
             reach["facility_name"],
             reach["origin"],
             strict=True,
         )
-        if assignment.get(code) == area
     }
     out = []
     for code in units.index:
@@ -193,13 +207,16 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
     layers = {}
     if ctx.plan.reference is not None:
         layers = {layer: ctx.plan.reference[layer].to_dict() for layer in ctx.plan.reference.columns}
+    checked = ctx.has_facility_data
+    # a function is known when some facility row says yes or no (the functions rule)
+    known = {f: checked and bool(ctx.facilities[f].notna().any()) for f in schema.FUNCTION_FIELDS}
     out = []
     for area, codes in ctx.plan.areas.items():
         fac = ctx.by_area[area]
         key = ctx.key_by_area[area]
         hubs = ctx.hubs_by_area[area]
         pop = _sum(columns, "population", codes)
-        functions = {f: int(fac[f].sum()) for f in schema.FUNCTION_FIELDS}
+        functions = {f: int(fac[f].sum()) if known[f] else None for f in schema.FUNCTION_FIELDS}
         ref = {}
         for layer, values in layers.items():
             seen: list[str] = []
@@ -230,6 +247,7 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 people_per_hub=None if ctx.people_per_hub[area] is None else round(ctx.people_per_hub[area]),
                 max_reach_km=round(float(km), 2) if km is not None and math.isfinite(km) else None,
                 reference=MappingProxyType(ref),
+                facilities_checked=checked,
             )
         )
     return tuple(out)

@@ -21,6 +21,7 @@ from geo_zaitaku.cli import _options as opt
 
 if TYPE_CHECKING:
     from geo_zaitaku.pipeline import CheckRun
+    from geo_zaitaku.plan import PlanSpec
     from geo_zaitaku.sources.presets import Preset
 
 
@@ -42,6 +43,7 @@ class PlanInputs:
     #: Only this prefecture's units (a task of a ``--pref`` batch): of the ``--units``
     #: files when given, else the cached official boundaries.
     prefecture: str | None = None
+    plan_level: str | None = None
 
     def boundary_kwargs(self) -> dict[str, Any]:
         """Keyword arguments naming the boundaries and the cache use."""
@@ -59,7 +61,7 @@ class PlanInputs:
         from geo_zaitaku.pipeline import check_plan, whole_plan
 
         boundaries = self.boundary_kwargs() if self.prefecture is None else self._prefecture_units(level)
-        plan = self.plan if self.plan is not None else whole_plan(level=level, **boundaries)
+        plan = self.spec() or whole_plan(level=level, **boundaries)
         if self.reach_min is not None:
             settings = {**(settings or {}), "reach_min": self.reach_min}
         return check_plan(
@@ -94,6 +96,16 @@ class PlanInputs:
             )
         return {**kwargs, "units": frame, "pref": None}
 
+    def spec(self) -> PlanSpec | Path | None:
+        """The plan: its file, or read with its unit level replaced by ``--level``."""
+        if self.plan is None or self.plan_level is None:
+            return self.plan
+        from dataclasses import replace
+
+        from geo_zaitaku.plan import read_plan
+
+        return replace(read_plan(self.plan), level=self.plan_level)
+
     def paths(self) -> tuple[Path, ...]:
         """The files named on the command line (outputs never replace them)."""
         named = [*(p for p in (self.plan,) if p is not None), *self.units, *self.facilities]
@@ -119,6 +131,7 @@ _FIELDS = (
     "no_cache",
     "travel_time",
     "reach_min",
+    "plan_level",
 )
 
 
@@ -129,6 +142,7 @@ def plan_inputs(
     many: bool = False,
     optional: bool = False,
     travel_time: bool = False,
+    level: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator factory: add PLAN and the input options; pass ``inputs=PlanInputs``.
 
@@ -146,6 +160,8 @@ def plan_inputs(
     travel_time
         Add ``--travel-time NETWORK`` (costs in minutes on a road network built with
         ``geo-zaitaku roads build``) and ``--reach-min``.
+    level
+        Add ``--level municipality|ward`` (overrides the plan's ``[plan] units``).
     """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -181,6 +197,8 @@ def plan_inputs(
         decorators.append(opt.population_opt)
         if reference:
             decorators.append(opt.reference_opt)
+        if level:
+            decorators.append(opt.plan_level_opt)
         decorators.append(opt.no_cache_opt)
         if travel_time:
             decorators += [opt.travel_time_opt, opt.reach_min_opt]

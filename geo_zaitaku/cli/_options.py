@@ -204,6 +204,14 @@ reach_min_opt = setting_opt(
     "reach_min",
     "--travel-time のときの所要時間の目安 分（既定 30。0より大きく1,440以下） / reach limit in minutes.",
 )
+plan_level_opt = click.option(
+    "--level",
+    "plan_level",
+    type=click.Choice(["municipality", "ward"]),
+    default=None,
+    help="単位（既定は計画の [plan] units）: 市区町村（政令市は市）か、政令市を区に分けるか / "
+    "unit level (default: the plan's [plan] units).",
+)
 no_basemap_opt = click.option(
     "--no-basemap", is_flag=True, default=False, help="背景地図（地理院タイル）を使わない / blank background."
 )

@@ -2,34 +2,63 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from geo_zaitaku import labels
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from geo_zaitaku.checks import Report
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+@cache
+def _consoles() -> tuple[Console, Console]:
+    from rich.console import Console
+
+    return Console(highlight=False), Console(stderr=True, highlight=False)
+
+
+def console() -> Console:
+    """The stdout console (rich is imported when a command first prints, so that
+    ``--help`` stays fast)."""
+    return _consoles()[0]
+
+
+def err_console() -> Console:
+    """The stderr console."""
+    return _consoles()[1]
+
+
+def escape(text: str) -> str:
+    """Text with rich markup escaped (``[x]`` shown as typed)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def Table(*args: Any, **kwargs: Any) -> Any:
+    """A rich :class:`~rich.table.Table` (imported on first use)."""
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
+
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 #: Style of an area's verdict in the console table.
-_VERDICT_STYLE = {"error": "bold red", "warning": "yellow", "ok": "green"}
+_VERDICT_STYLE = {"error": "bold red", "warning": "yellow", "ok": "green", "unchecked": "yellow"}
 
 
 def error(message: str) -> None:
     """Print an input error (no traceback)."""
-    err_console.print(f"[bold red]{labels.TEXT['error_label']}:[/] {escape(message)}", soft_wrap=True)
+    err_console().print(f"[bold red]{labels.TEXT['error_label']}:[/] {escape(message)}", soft_wrap=True)
 
 
 def info(message: str) -> None:
     """Print a progress or status line on stderr."""
-    err_console.print(escape(message), style="dim", soft_wrap=True)
+    err_console().print(escape(message), style="dim", soft_wrap=True)
 
 
 def print_report(report: Report, *, quiet: bool = False) -> None:
@@ -49,39 +78,47 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
             (c["verdict"], "left"),
         ):
             table.add_column(col, justify=justify)
+        unknown = f"[yellow]{labels.TEXT['not_checked']}[/]"
         for a in report.areas:
             errs = sum(1 for f in report.findings if f.area == a.name and f.severity == "error")
             warns = sum(1 for f in report.findings if f.area == a.name and f.severity == "warning")
-            verdict = _verdict("error" if errs else ("warning" if warns else "ok"))
+            checked = a.facilities_checked
+            verdict = _verdict(
+                "error" if errs else ("warning" if warns else ("ok" if checked else "unchecked"))
+            )
             table.add_row(
-                a.name,
+                escape(a.name),
                 str(len(a.units)),
                 "-" if a.population is None else f"{a.population:,.0f}",
-                str(len(a.key_institutions)),
-                str(len(a.hubs)),
+                str(len(a.key_institutions)) if checked else unknown,
+                str(len(a.hubs)) if checked else unknown,
                 labels.TEXT["yes"] if a.contiguous else f"[red]{labels.TEXT['no']}[/]",
                 "-" if a.max_reach_km is None else f"{a.max_reach_km:.1f}",
                 verdict,
             )
-        console.print(table)
+        console().print(table)
     for f in report.findings:
         if f.severity == "info" and quiet:
             continue
         tag = labels.SEVERITY[f.severity]
         area = labels.TEXT["area_tag"].format(area=f.area) if f.area else ""
-        console.print(
-            f"[{_STYLE[f.severity]}]{tag}[/] {labels.RULES[f.rule][0]} {area}{f.message}", soft_wrap=True
+        console().print(
+            f"[{_STYLE[f.severity]}]{tag}[/] {labels.RULES[f.rule][0]} {escape(area + f.message)}",
+            soft_wrap=True,
         )
-    verdict = labels.TEXT["plan_ok"] if report.ok else labels.TEXT["plan_errors"].format(n=counts["error"])
-    style = "bold green" if report.ok else "bold red"
-    console.print(
-        f"[{style}]{verdict}[/]（{labels.TEXT['summary'].format(errors=counts['error'], warnings=counts['warning'], infos=counts['info'])}）"
+    verdict = report.verdict()
+    style = ("bold green" if report.facilities_checked else "bold yellow") if report.ok else "bold red"
+    console().print(
+        f"[{style}]{verdict}[/]（{labels.TEXT['summary'].format(errors=counts['error'], warnings=counts['warning'], infos=counts['info'])}）",
+        soft_wrap=True,
     )
 
 
 def _verdict(kind: str) -> str:
-    """An area's verdict in the table: エラー, 警告 or OK, styled."""
-    word = labels.TEXT["ok"] if kind == "ok" else labels.SEVERITY[kind]
+    """An area's verdict in the table: エラー, 警告, OK or 未確認 (no facility data), styled."""
+    word = {"ok": labels.TEXT["ok"], "unchecked": labels.TEXT["not_checked"]}.get(kind) or labels.SEVERITY[
+        kind
+    ]
     return f"[{_VERDICT_STYLE[kind]}]{word}[/]"
 
 
@@ -118,14 +155,14 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
                 ),
             )
         if table.row_count:
-            console.print(table)
+            console().print(table)
         for f in cmp.new:
             if f.severity != "info":
                 area = f"［{f.area}］" if f.area else ""
-                console.print(
+                console().print(
                     f"[{_STYLE[f.severity]}]{t['new']}[/] {escape(area + f.message)}", soft_wrap=True
                 )
-    console.print(
+    console().print(
         labels.TEXT["comparison_summary"].format(
             a=cmp.errors[0],
             b=cmp.errors[1],
@@ -162,14 +199,14 @@ def print_robustness(result: object, *, quiet: bool = False) -> None:
                     f"{r.exact['minimum']:.3f}",
                 ]
             table.add_row(*cells)
-        console.print(table)
+        console().print(table)
         for c in result.single_points_of_failure:
             for f in c.failures:
                 rules = "・".join(labels.RULES[r][0] for r in f.rules)
-                console.print(
+                console().print(
                     f"{t['spof_layer']}: {escape(c.names[0])}（{escape(c.facilities[0])}）→ {escape(f.area)} {rules}"
                 )
-    console.print(
+    console().print(
         labels.TEXT["robustness_summary"].format(
             n=len(result.single_points_of_failure),
             pairs=""
@@ -201,8 +238,8 @@ def print_access(result: object, *, before: object | None = None, quiet: bool = 
             if prev is not None:
                 cells.append(_fmt(prev.get(row.area)))
             table.add_row(*cells)
-        console.print(table)
-    console.print(
+        console().print(table)
+    console().print(
         t["summary"].format(
             supplies=result.supplies,
             supply=result.supply,
@@ -237,13 +274,13 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False, pre
                 str(len(a.key_institutions)),
                 str(len(a.hubs)),
             )
-        console.print(table)
+        console().print(table)
     for m in design.moved:
-        console.print(
+        console().print(
             f"{t['moved']}: {escape(m.name)}（「{escape(m.before or '—')}」→「{escape(m.after)}」）"
         )
     for r in design.reasons:
-        console.print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
+        console().print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
     moved = ""
     if design.options.mode == "repair" and design.areas:
         moved = t["summary_moved"].format(
@@ -254,7 +291,7 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False, pre
     if errors is not None:
         verdict = labels.TEXT["plan_ok"] if errors == 0 else labels.TEXT["plan_errors"].format(n=errors)
         line = f"{line}。{verdict}" if prefix else f"{line}\n{verdict}"
-    console.print(f"{escape(prefix)}: {line}" if prefix else line, soft_wrap=True)
+    console().print(f"{escape(prefix)}: {line}" if prefix else line, soft_wrap=True)
 
 
 def print_siting(siting: object, *, quiet: bool = False) -> None:
@@ -266,18 +303,18 @@ def print_siting(siting: object, *, quiet: bool = False) -> None:
             table.add_column(t[col], justify="left" if col == "area" else "right")
         for a in siting.areas:
             table.add_row(escape(a.area), str(a.existing), str(a.need), str(a.new))
-        console.print(table)
+        console().print(table)
         for d in siting.new:
-            console.print(
+            console().print(
                 f"{t['new']}: {escape(d.name)}（{escape(d.id)}、{escape(d.area)}）— {escape(d.why)}"
             )
     for r in siting.reasons:
-        console.print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
+        console().print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
     if siting.uncovered:
         names = "・".join(siting.run.plan.unit_name(c) for c in siting.uncovered)
-        console.print(t["uncovered"].format(names=escape(names)), soft_wrap=True)
+        console().print(t["uncovered"].format(names=escape(names)), soft_wrap=True)
     cov = siting.covered or {"distance": 0.0, "before": 0.0, "after": 0.0}
-    console.print(
+    console().print(
         t["summary"].format(
             status=labels.DESIGN["statuses"].get(siting.status, siting.status),
             n=len(siting.new),

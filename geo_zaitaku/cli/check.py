@@ -12,7 +12,7 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
 
 @click.command()
-@plan_inputs(travel_time=True)
+@plan_inputs(travel_time=True, level=True)
 @opt.out_opt
 @opt.setting_opt(
     "--reach-km", "reach_km", "到達距離の目安 km（既定 16。0より大きく10,000以下） / reach limit."
@@ -61,6 +61,6 @@ def check(
     )
     _output.print_report(run.report, quiet=quiet)
     with staged(inputs.out_dir(out), inputs=(*inputs.paths(), *input_paths(run)), command="check") as stage:
-        write_report(run.report, stage.dir)
+        write_report(run.report, stage.dir, facilities=run.facilities.frame)
     _output.print_written(stage.written)
     return 0 if run.report.ok else 1

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from geo_zaitaku import labels
 from geo_zaitaku.cli import _options as opt
@@ -23,7 +21,7 @@ DEMAND_FILES = ("demand.csv", "demand_units.csv")
 
 
 @click.command()
-@plan_inputs(facilities=False, reference=False)
+@plan_inputs(facilities=False, reference=False, level=True)
 @click.option(
     "--projection",
     "projection",
@@ -70,7 +68,7 @@ def demand(
     from geo_zaitaku.units import source_files
 
     run = estimate_demand(
-        inputs.plan,
+        inputs.spec(),
         population=inputs.population,
         projection=projection,
         years=years,
@@ -93,15 +91,16 @@ def demand(
 
 
 def print_demand(result: DemandResult, *, quiet: bool = False) -> None:
-    """Print the demand table (areas × periods, with a change row) and its notes."""
+    """Print the demand table (areas × periods, with a change row) and its notes; quiet:
+    the total only, and no source notes."""
     s = labels.DEMAND_SHORT
     d = labels.DEMAND
     fields = ("population", "pop_65over", "pop_75over", "patients")
     caption = None
     if result.change is not None:
-        caption = escape(d["change_caption"].format(a=result.change[0], b=result.change[1]))
-    table = Table(
-        title=escape(f"{d['title']} — {result.plan}"),
+        caption = _output.escape(d["change_caption"].format(a=result.change[0], b=result.change[1]))
+    table = _output.Table(
+        title=_output.escape(f"{d['title']} — {result.plan}"),
         title_justify="left",
         caption=caption,
         caption_justify="left",
@@ -111,10 +110,12 @@ def print_demand(result: DemandResult, *, quiet: bool = False) -> None:
     for f in fields:
         table.add_column(s[f], justify="right")
     areas = list(dict.fromkeys(result.areas["area"]))
+    if quiet:  # the prefecture's total only (the areas are in demand.csv)
+        areas = [a for a in areas if a == d["total"]] or areas[-1:]
     for area in areas:
         for i, period in enumerate(result.periods):
             v = result.area_values(area, period)
-            row = [escape(area) if i == 0 else "", escape(period)]
+            row = [_output.escape(area) if i == 0 else "", _output.escape(period)]
             row += [_fmt(v[f], f) for f in fields]
             table.add_row(*row, style="bold" if area == d["total"] else None)
         if result.change is not None:
@@ -125,14 +126,14 @@ def print_demand(result: DemandResult, *, quiet: bool = False) -> None:
             table.add_row(*row, end_section=True)
         else:
             table.rows[-1].end_section = True
-    _output.console.print(table)
+    _output.console().print(table)
     rates = result.rates
     if rates.measure:
-        _output.console.print(f"{d['measure']}: {escape(rates.measure)}", soft_wrap=True)
+        _output.console().print(f"{d['measure']}: {_output.escape(rates.measure)}", soft_wrap=True)
     if not quiet and rates.meta.get("source"):
-        _output.console.print(f"{d['source']}: {escape(rates.meta['source'])}", soft_wrap=True)
+        _output.console().print(f"{d['source']}: {_output.escape(rates.meta['source'])}", soft_wrap=True)
     if rates.default:
-        _output.console.print(f"[yellow]{escape(d['default_rates'])}[/]", soft_wrap=True)
+        _output.console().print(f"[yellow]{_output.escape(d['default_rates'])}[/]", soft_wrap=True)
     else:
         _output.info(f"{d['rates']}: {rates.source}")
     for period, codes in result.missing.items():
@@ -140,7 +141,7 @@ def print_demand(result: DemandResult, *, quiet: bool = False) -> None:
             names = result.units.drop_duplicates("code").set_index("code").loc[list(codes[:10]), "name"]
             more = labels.TEXT["and_more"].format(n=len(codes) - 10) if len(codes) > 10 else ""
             text = d["missing"].format(period=period, n=len(codes), names="・".join(names) + more)
-            _output.console.print(f"[yellow]{escape(text)}[/]", soft_wrap=True)
+            _output.console().print(f"[yellow]{_output.escape(text)}[/]", soft_wrap=True)
 
 
 def _fmt(value: float, f: str) -> str:

@@ -44,7 +44,7 @@ def demo(out: Path, quiet: bool) -> int:
     run = check_plan(files.plan)
     _output.print_report(run.report, quiet=quiet)
     with staged(out, inputs=input_paths(run), command="demo") as stage:
-        write_report(run.report, stage.dir)
+        write_report(run.report, stage.dir, facilities=run.facilities.frame)
         # the fictional prefecture lies at sea: no basemap; self-contained so the maps open offline
         area_map(run, basemap=False, choropleth="pop_75over").save(stage.path("areas_map.html"))
         resource_map(run, basemap=False).save(stage.path("resources_map.html"))
@@ -58,7 +58,7 @@ def demo(out: Path, quiet: bool) -> int:
         cmp = compare_runs(
             result.before, result.after, changes=result.changes.to_dict(), after_name=result.spec.name
         )
-        write_report(result.after.report, stage.path("scenario"))
+        write_report(result.after.report, stage.path("scenario"), facilities=result.after.facilities.frame)
         write_comparison(cmp, stage.path("scenario"))
         comparison_map(result.after, cmp, basemap=False).save(stage.path("scenario/areas_map.html"))
         # which facilities are single points of failure; how likely is an area to fail at p = 0.1?

@@ -40,7 +40,7 @@ def diff(inputs: PlanInputs, plan_b: Path, out: Path | None, no_basemap: bool, q
     target = out if out is not None else Path("out") / plan_b.stem / "diff"
     sources = (*inputs.paths(), plan_b, *input_paths(before))
     with staged(target, inputs=sources, command="diff") as stage:
-        write_report(after.report, stage.dir)
+        write_report(after.report, stage.dir, facilities=after.facilities.frame)
         write_comparison(cmp, stage.dir)
         comparison_map(after, cmp, basemap=not no_basemap).save(stage.path("areas_map.html"))
     _output.print_written(stage.written)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
 
 from geo_zaitaku import labels
 from geo_zaitaku.cli import _options as opt
@@ -99,7 +98,7 @@ def import_(
     with staged(out_dir, inputs=sources, command="facilities import") as stage:
         write_import(result, stage.dir, matches=matches, units=unit_frame)
     _print_summary(result, matches, quiet=quiet)
-    _output.console.print(labels.IMPORT_TEXT["total"].format(**totals(result.logs)), soft_wrap=True)
+    _output.console().print(labels.IMPORT_TEXT["total"].format(**totals(result.logs)), soft_wrap=True)
     _output.print_written(stage.written)
     return 0
 
@@ -109,13 +108,15 @@ def presets() -> int:
     """組み込みプリセットの一覧 / list the built-in presets."""
     from geo_zaitaku.sources.presets import builtin_presets
 
-    _output.console.print("[bold]組み込みプリセット / built-in presets[/]（--preset NAME）")
+    _output.console().print("[bold]組み込みプリセット / built-in presets[/]（--preset NAME）")
     for p in builtin_presets():
         detect = "・".join(p.detect) or "（ほかに当てはまらないとき / fallback）"
         if p.files:
             detect += "（ファイル名 " + "・".join(p.files) + "）"
-        _output.console.print(f"[bold]{escape(p.name)}[/]: {escape(p.title)}", soft_wrap=True)
-        _output.console.print(f"  自動判別 / detected by: {escape(detect)}", soft_wrap=True)
+        _output.console().print(
+            f"[bold]{_output.escape(p.name)}[/]: {_output.escape(p.title)}", soft_wrap=True
+        )
+        _output.console().print(f"  自動判別 / detected by: {_output.escape(detect)}", soft_wrap=True)
     return 0
 
 
@@ -129,8 +130,8 @@ def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: b
         counts = "・".join(
             f"{t[k]} {log.placed.get(k, 0):,}" for k in ("point", "swapped", "code", "address")
         )
-        _output.console.print(
-            f"[bold]{escape(Path(log.source).name)}[/]: {t['preset']} {escape(log.preset)}（{how}）・"
+        _output.console().print(
+            f"[bold]{_output.escape(Path(log.source).name)}[/]: {t['preset']} {_output.escape(log.preset)}（{how}）・"
             f"{encoding_name(log.encoding)}・{log.rows:,}{t['line']} → {counts}・"
             f"{t['rejected']} {len(log.rejected):,}・{t['corrected']} {len(log.notes):,}",
             soft_wrap=True,
@@ -138,30 +139,30 @@ def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: b
         if quiet:
             continue
         for r in log.rejected[:10]:
-            _output.console.print(
-                f"  [yellow]{t['rejected']}[/] {t['line']} {r.line} {escape(r.name)}: {escape(r.message)}",
+            _output.console().print(
+                f"  [yellow]{t['rejected']}[/] {t['line']} {r.line} {_output.escape(r.name)}: {_output.escape(r.message)}",
                 soft_wrap=True,
             )
         if len(log.rejected) > 10:
-            _output.console.print(
+            _output.console().print(
                 "  " + t["more"].format(n=len(log.rejected) - 10, file="import_issues.csv"), soft_wrap=True
             )
     from geo_zaitaku.sources.keyinst import FIELDS
 
     for m in matches:
         counts = m.counts()
-        _output.console.print(
+        _output.console().print(
             t["list"].format(
-                what=FIELDS[m.field], file=escape(Path(m.source).name), n=len(m.entries), **counts
+                what=FIELDS[m.field], file=_output.escape(Path(m.source).name), n=len(m.entries), **counts
             ),
             soft_wrap=True,
         )
         if not quiet:
             for e in m.entries:
                 if e.status != "matched":
-                    _output.console.print(
-                        f"[yellow]{labels_status(e.status)}[/] {t['line']} {e.line} {escape(e.name)}: "
-                        f"{escape(e.message)}",
+                    _output.console().print(
+                        f"[yellow]{labels_status(e.status)}[/] {t['line']} {e.line} {_output.escape(e.name)}: "
+                        f"{_output.escape(e.message)}",
                         soft_wrap=True,
                     )
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich import box, filesize
-from rich.markup import escape
-from rich.table import Table
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
@@ -123,8 +120,8 @@ def fetch(
     info = n03.cache_info(code, y)
     if info is None:  # fetch_n03 has just written it
         raise RuntimeError(f"the cached N03 file of {code} ({y}) disappeared after fetching")
-    _output.console.print(
-        escape(
+    _output.console().print(
+        _output.escape(
             _T["saved"].format(
                 name=info.name,
                 pref=info.pref,
@@ -135,7 +132,7 @@ def fetch(
         ),
         soft_wrap=True,
     )
-    _output.console.print(escape(str(info.path)), soft_wrap=True)
+    _output.console().print(_output.escape(str(info.path)), soft_wrap=True)
     return 0
 
 
@@ -155,9 +152,9 @@ def _run_with_progress(job: Callable[[ProgressCallback], Path]) -> Path:
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
-        console=_output.err_console,
+        console=_output.err_console(),
         transient=True,
-        disable=not _output.err_console.is_terminal,
+        disable=not _output.err_console().is_terminal,
     ) as bar:
         task = bar.add_task(_T["downloading"], total=None)
 
@@ -176,10 +173,10 @@ def _list() -> int:
     items = f.list_cached()
     folder = f.cache_dir()
     if not items:
-        _output.console.print(escape(_T["list_empty"].format(folder=folder)), soft_wrap=True)
+        _output.console().print(_output.escape(_T["list_empty"].format(folder=folder)), soft_wrap=True)
         return 0
-    _output.console.print(escape(_T["list_title"].format(folder=folder)), soft_wrap=True)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    _output.console().print(_output.escape(_T["list_title"].format(folder=folder)), soft_wrap=True)
+    table = _output.Table(box=_box().SIMPLE_HEAD, pad_edge=False)
     for col, justify in (
         (_T["pref_code"], "left"),
         (_T["pref"], "left"),
@@ -195,10 +192,10 @@ def _list() -> int:
             item.name,
             str(item.year),
             "-" if item.features is None else f"{item.features:,}",
-            filesize.decimal(item.size),
+            _filesize().decimal(item.size),
             item.fetched.strftime("%Y-%m-%d"),
         )
-    _output.console.print(table)
+    _output.console().print(table)
     return 0
 
 
@@ -206,5 +203,17 @@ def _clear() -> int:
     from geo_zaitaku.sources import fetch as f
 
     n = f.clear_cached()
-    _output.console.print(escape(_T["cleared"].format(n=n)), soft_wrap=True)
+    _output.console().print(_output.escape(_T["cleared"].format(n=n)), soft_wrap=True)
     return 0
+
+
+def _box() -> Any:
+    from rich import box
+
+    return box
+
+
+def _filesize() -> Any:
+    from rich import filesize
+
+    return filesize

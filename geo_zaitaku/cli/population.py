@@ -52,7 +52,7 @@ def import_(
     数値として使えない値（文字・inf・nan・負の数）のある行は使わず、日本の範囲外の
     人口重心は除いて（人口は使って）、どちらも population_log.csv に記録します。
     """
-    from geo_zaitaku._io import write_csv
+    from geo_zaitaku._io import public_path, write_csv
     from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import resolve_units
     from geo_zaitaku.sources.population import load_population, load_projection, population_table
@@ -67,7 +67,13 @@ def import_(
         imported = load_population(source, unit_frame)
     table = population_table(imported, unit_frame)
     log = [
-        {"file": r.source, "line": r.line, "status": status, "reason": r.reason, "message": r.message}
+        {
+            "file": public_path(r.source),
+            "line": r.line,
+            "status": status,
+            "reason": r.reason,
+            "message": r.message,
+        }
         for status, rows in (("skipped", imported.skipped), ("corrected", imported.notes))
         for r in rows
     ] + [

@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich import box, filesize
-from rich.markup import escape
-from rich.table import Table
 
 from geo_zaitaku import labels
 from geo_zaitaku.cli import _options as opt
@@ -75,6 +72,8 @@ def build(
     あればその時間）を取り出し、--pref の都道府県（と --margin-km の幅）で切り出して保存します。
     抽出が都道府県を含まない・道路が残らない・速度の表の誤りは終了コード 2 で、何も保存しません。
     """
+    from rich.markup import escape
+
     from geo_zaitaku.codes import prefecture_code
     from geo_zaitaku.pipeline import resolve_units
     from geo_zaitaku.roads import build_network, describe_extract, read_speeds, save_network
@@ -107,7 +106,7 @@ def build(
     path = save_network(network)
     meta = network.meta
     counts = meta["counts"]
-    say = _output.console.print
+    say = _output.console().print
     say(
         escape(
             _T["built"].format(
@@ -141,9 +140,9 @@ def _with_progress(job):  # noqa: ANN001, ANN202
         TextColumn("{task.description}"),
         TextColumn("{task.fields[ways]}"),
         TimeElapsedColumn(),
-        console=_output.err_console,
+        console=_output.err_console(),
         transient=True,
-        disable=not _output.err_console.is_terminal,
+        disable=not _output.err_console().is_terminal,
     ) as bar:
         task = bar.add_task(_T["reading"], total=None, ways="")
 
@@ -156,14 +155,18 @@ def _with_progress(job):  # noqa: ANN001, ANN202
 @roads.command("list")
 def list_() -> int:
     """作成済みの道路網の一覧 / list the road networks."""
+    from rich import box, filesize
+    from rich.markup import escape
+    from rich.table import Table
+
     from geo_zaitaku.roads import list_networks
     from geo_zaitaku.roads.store import folder
 
     items = list_networks()
     if not items:
-        _output.console.print(escape(_T["list_empty"].format(folder=folder())), soft_wrap=True)
+        _output.console().print(escape(_T["list_empty"].format(folder=folder())), soft_wrap=True)
         return 0
-    _output.console.print(escape(_T["list_title"].format(folder=folder())), soft_wrap=True)
+    _output.console().print(escape(_T["list_title"].format(folder=folder())), soft_wrap=True)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("name", "extract", "date", "prefectures", "nodes", "size"):
         table.add_column(_T[col], justify="right" if col in ("nodes", "size") else "left", overflow="fold")
@@ -177,15 +180,17 @@ def list_() -> int:
             f"{(item.get('counts') or {}).get('nodes', 0):,}",
             filesize.decimal(int(item["disk_bytes"])),
         )
-    _output.console.print(table)
+    _output.console().print(table)
     return 0
 
 
 @roads.command("clear")
 def clear() -> int:
     """作成済みの道路網をすべて削除 / remove every road network."""
+    from rich.markup import escape
+
     from geo_zaitaku.roads import clear_networks
 
     n = clear_networks()
-    _output.console.print(escape(_T["cleared"].format(n=n)), soft_wrap=True)
+    _output.console().print(escape(_T["cleared"].format(n=n)), soft_wrap=True)
     return 0

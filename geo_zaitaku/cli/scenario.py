@@ -40,7 +40,7 @@ def scenario_task(task: ScenarioTask) -> tuple[Comparison, bool, dict[str, bytes
     cmp = compare_runs(result.before, result.after, changes=result.changes.to_dict(), after_name=spec.name)
 
     def write(folder: Path) -> None:
-        write_report(result.after.report, folder)
+        write_report(result.after.report, folder, facilities=result.after.facilities.frame)
         write_comparison(cmp, folder)
         comparison_map(result.after, cmp, basemap=task.basemap).save(folder / "areas_map.html")
 

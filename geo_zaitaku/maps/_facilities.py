@@ -20,8 +20,11 @@ import pandas as pd
 from geo_zaitaku import labels, schema
 from geo_zaitaku.maps._style import kind_color
 
-#: Bit flags of a facility row (the page receives them with the data).
+#: Bit flags of a facility row (the page receives them with the data): one per yes/no
+#: field, set when the data say yes, and :data:`NOT_24H` when they say no to 24-hour
+#: service (neither bit: unknown).
 FLAGS = schema.FLAG_BITS
+NOT_24H = 1 << len(FLAGS)
 COLUMNS = ("id", "lat", "lon", "kind", "flags", "name", "unit", "address", "phone", "url")
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -78,6 +81,8 @@ def facility_table(
     for column, bit in FLAGS.items():
         values = pd.array(frame[column], dtype="boolean").fillna(False).to_numpy(dtype=bool)
         flags |= np.where(values, bit, 0)
+    said_no = pd.array(frame["is_24h"], dtype="boolean").fillna(True).to_numpy(dtype=bool)
+    flags |= np.where(~said_no, NOT_24H, 0)
     prefixes, prefix_of = _address_prefixes(units)
     urls = frame["url"].tolist()
     urls = [u if isinstance(u, str) and _SAFE_URL.match(u) else "" for u in urls]
@@ -116,7 +121,7 @@ def facility_table(
         )
     return {
         "columns": {c: i for i, c in enumerate(COLUMNS)},
-        "flags": dict(FLAGS),
+        "flags": {**FLAGS, "not_24h": NOT_24H},
         "kinds": [
             {
                 "id": k,
@@ -132,6 +137,11 @@ def facility_table(
         "cluster": cluster,
         "unlocated": int((~located).sum()),
     }
+
+
+def no_facility_file(logs: Sequence[object], frame: pd.DataFrame) -> bool:
+    """Whether the map is drawn without any facility data (no file read, no row)."""
+    return not logs and len(frame) == 0
 
 
 def _kind(value: object) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -18,17 +19,29 @@ import pandas as pd
 import shapely
 
 from geo_zaitaku import labels
-from geo_zaitaku._errors import InputError
 from geo_zaitaku.checks import AreaSummary, Report, UnitSummary
 from geo_zaitaku.maps import _geo
-from geo_zaitaku.maps._facilities import facility_table
+from geo_zaitaku.maps._facilities import facility_table, no_facility_file
 from geo_zaitaku.maps._style import ERROR_COLOR, REFERENCE_STYLES, SEQUENTIAL, color_areas
-from geo_zaitaku.maps.base import MapDocument, base_config, heading, legend_item, new_map, note, packed
+from geo_zaitaku.maps.base import (
+    MapDocument,
+    base_config,
+    data_dates,
+    heading,
+    legend_item,
+    new_map,
+    note,
+    packed,
+    unit_labels,
+)
+from geo_zaitaku.maps.choropleth import decimals, measure, nice_breaks
 from geo_zaitaku.pipeline import CheckRun
 from geo_zaitaku.plan import Plan
 
-#: Kinds hidden at first on the planner's map (shown from the layer control).
-HIDDEN_KINDS = ("pharmacy", "dental", "care_management", "community_support", "other")
+#: Kinds shown at first on the planner's map besides the key institutions and hubs (the
+#: home-care support clinics and hospitals, from which key institutions are chosen); the
+#: other kinds start hidden (shown from the layer control) so that the areas stay readable.
+SHOWN_KINDS = ("support_clinic", "support_hospital")
 #: A tooltip: title, lines, error lines (all plain text; the script inserts them as text).
 Tip = dict[str, object]
 #: Style of the declared links (bridges, ferries …).
@@ -79,6 +92,7 @@ def area_map(
     title: str | None = None,
     marks: Marks | None = None,
     show_choropleth: bool = False,
+    rates: Path | None = None,
 ) -> MapDocument:
     """Build the planner's map of a checked plan.
 
@@ -99,9 +113,12 @@ def area_map(
     reach
         Add the (initially hidden) layer of circles of ``reach_km`` around key institutions.
     choropleth
-        A numeric unit column to shade municipalities by (``population``,
-        ``pop_65over``, ``pop_75over`` or any numeric column of the units); an
-        initially hidden layer with its classes in the legend.
+        What to shade municipalities by: a rate of
+        :data:`geo_zaitaku.maps.choropleth.RATES` (``aging_rate`` 高齢化率,
+        ``pop_75over_rate``, ``people_per_hub``, ``patients_per_1000``), a count
+        (``population``, ``pop_65over``, ``pop_75over``, ``pop_85over``) or any numeric
+        column of the units; an initially hidden layer with readable class breaks, its
+        legend (stating the unit) shown while the layer is on.
     title
         Page title (default: the plan name).
     marks
@@ -109,6 +126,8 @@ def area_map(
         (comparisons, robustness, designs).
     show_choropleth
         Show the choropleth layer when the page opens (it starts hidden otherwise).
+    rates
+        Demand rate table for ``patients_per_1000`` (default: the shipped national rates).
 
     Returns
     -------
@@ -126,8 +145,10 @@ def area_map(
     config = base_config(
         kind="areas",
         title=title or f"{t['areas_title']}: {plan.name}",
+        date=data_dates(units.attrs.get("sources", []), [log.source for log in run.facilities.logs]),
         bounds=units.total_bounds,
     )
+    config["legend"]["position"] = "bottomleft"
     geoms = _geo.display_geometry(units)
     assignment = plan.assignment
     area_of = [assignment.get(c) for c in units.index]
@@ -218,7 +239,7 @@ def area_map(
     # 6. choropleth of a unit attribute (hidden at first)
     choropleth_legend: list[dict[str, object]] = []
     if choropleth:
-        layer, choropleth_legend = _choropleth(units, geoms, choropleth)
+        layer, choropleth_legend = _choropleth(run, geoms, choropleth, rates)
         layer["show"] = show_choropleth
         layers.append(layer)
     # 7. area names, on top of everything
@@ -234,8 +255,12 @@ def area_map(
             for area, p in ((a, g.representative_point()) for a, g in area_geoms.items())
         ],
     }
+    # municipality names where they fit (below the area names)
+    config["unitLabels"] = unit_labels(units, geoms)
     # 8. facilities: key institutions and hubs on top, other kinds togglable; reach circles
-    table = facility_table(run.facilities.frame, units, hidden_kinds=HIDDEN_KINDS, cluster=True)
+    kinds = run.facilities.frame["kind"].dropna().unique().tolist()
+    hidden = [k for k in {*kinds, "other"} if k not in SHOWN_KINDS]
+    table = facility_table(run.facilities.frame, units, hidden_kinds=hidden, cluster=True)
     reach_km = plan.config.reach_km
     reach = reach and run.measure == "km"  # circles only for straight-line distance
     config["facilities"] = {
@@ -247,6 +272,8 @@ def area_map(
     }
     config["ready"] = {"areas": len(plan.areas)}
     legend += _legend(plan, colors, errors, table, reach_km if reach else None, marks)
+    if no_facility_file(run.facilities.logs, run.facilities.frame):
+        legend.append(note(t["no_facility_file"]))
     legend += choropleth_legend
     return MapDocument(m, control, config, cluster=True)
 
@@ -309,10 +336,10 @@ def _unit_tip(
             )
         )
     if summary is not None:
-        lines.append(
-            f"{labels.SHORT['n_key_institutions']} {len(summary.key_institutions)}・"
-            f"{labels.SHORT['n_hubs']} {len(summary.hubs)}"
-        )
+        unknown = labels.TEXT["not_checked"]
+        key = len(summary.key_institutions) if summary.facilities_checked else unknown
+        hubs = len(summary.hubs) if summary.facilities_checked else unknown
+        lines.append(f"{labels.SHORT['n_key_institutions']} {key}・{labels.SHORT['n_hubs']} {hubs}")
     return {"t": title, "l": lines, "e": list(errors)}
 
 
@@ -382,34 +409,29 @@ def _links_layer(plan: Plan) -> dict[str, Any]:
 
 
 def _choropleth(
-    units: pd.DataFrame, geoms: np.ndarray, column: str
+    run: CheckRun, geoms: np.ndarray, column: str, rates: Path | None = None
 ) -> tuple[dict[str, Any], list[dict[str, object]]]:
-    """The choropleth layer (quantile classes, with its tooltips) and its legend rows."""
-    numeric = [c for c in units.columns if c != "geometry" and pd.api.types.is_numeric_dtype(units[c])]
-    if column not in units.columns:
-        raise InputError(
-            f"市区町村の列 {column!r} がありません。使える列: {', '.join(numeric)} / unknown column.",
-            where="--choropleth",
-        )
-    values = pd.to_numeric(units[column], errors="coerce").to_numpy(dtype=float, copy=True)
-    values[~np.isfinite(values)] = np.nan
-    if np.isnan(values).all():
-        raise InputError(
-            f"列 {column!r} に数値がありません（人口CSVを --population で指定しましたか）。 / no numeric values.",
-            where="--choropleth",
-        )
-    edges = np.unique(np.quantile(values[~np.isnan(values)], np.linspace(0, 1, len(SEQUENTIAL) + 1)))
-    label = labels.MAP_TEXT.get(column, column)
+    """The choropleth layer (classes with readable breaks, tooltips) and its legend rows,
+    whose heading states the unit (see :mod:`geo_zaitaku.maps.choropleth`)."""
+    c = labels.CHOROPLETH
+    m, values = measure(run, column, rates=rates)
+    edges = nice_breaks(values, classes=len(SEQUENTIAL))
+    places = decimals(edges)
+    shown = max(places, 1) if m.unit == "%" or column == "patients_per_1000" else places
+
+    def fmt(v: float, d: int) -> str:
+        return f"{v:,.{d}f}"
+
     fills, tips = [], []
     for v in values:
         if np.isnan(v):
             fills.append("#FFFFFF")
-            tips.append({"t": f"{label}: {labels.MAP_TEXT['no_data']}"})
+            tips.append({"t": f"{m.label}: {labels.MAP_TEXT['no_data']}"})
             continue
-        k = min(max(int(np.searchsorted(edges, v, side="right")) - 1, 0), max(len(edges) - 2, 0))
+        k = min(max(int(np.searchsorted(edges, v, side="right")) - 1, 0), len(edges) - 2)
         fills.append(SEQUENTIAL[k])
-        tips.append({"t": f"{label}: {v:,.0f}"})
-    name = labels.MAP_TEXT["choropleth"].format(label=label)
+        tips.append({"t": c["value"].format(label=m.label, value=fmt(v, shown), unit=m.unit)})
+    name = (c["heading"] if m.unit else c["heading_plain"]).format(label=m.label, unit=m.unit)
     layer = {
         "name": name,
         "data": _geo.feature_collection(geoms, [{"i": i, "fill": f} for i, f in enumerate(fills)]),
@@ -418,13 +440,25 @@ def _choropleth(
         "show": False,
         "tips": tips,
     }
-    rows = [heading(name)]
+    unit = m.unit if m.unit == "%" else ""
+    rows = [{**heading(name), "layer": name}]
     rows += [
-        legend_item(f"{edges[i]:,.0f} – {edges[i + 1]:,.0f}", fill=SEQUENTIAL[i])
+        legend_item(
+            c["class"].format(lo=fmt(edges[i], places), hi=fmt(edges[i + 1], places), unit=unit),
+            fill=SEQUENTIAL[i],
+        )
         for i in range(len(edges) - 1)
     ]
-    if len(edges) == 1:
-        rows.append(legend_item(f"{edges[0]:,.0f}", fill=SEQUENTIAL[0]))
+    if np.isnan(values).any():
+        rows.append(legend_item(labels.MAP_TEXT["no_data"], fill="#FFFFFF"))
+    if column == "patients_per_1000":
+        from geo_zaitaku.demand import default_rates, load_rates
+
+        table = load_rates(rates) if rates is not None else default_rates()
+        default = table.default or rates is None
+        rows.append(
+            note(labels.DEMAND["default_rates"] if default else c["rates_note"].format(source=rates.name))
+        )
     return layer, rows
 
 

@@ -16,9 +16,11 @@ escaped, and which the script inserts into the page with ``textContent`` only.
 from __future__ import annotations
 
 import base64
+import datetime
 import gzip
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +132,9 @@ def new_map(bounds: Sequence[float], *, basemap: bool = True) -> tuple[folium.Ma
     # map options: calling setMinZoom later starts a zoom animation that swallows fitBounds
     m.options["minZoom"] = 4
     m.options["maxZoom"] = 18
+    # fractional zoom, so that fitting the data beside the legend does not drop a whole level
+    m.options["zoomSnap"] = 0.25
+    m.options["zoomDelta"] = 0.5
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     control = folium.LayerControl(collapsed=True, position="topright")
@@ -214,6 +219,7 @@ def base_config(
     kind: str,
     title: str,
     subtitle: str = "",
+    date: str = "",
     bounds: Sequence[float],
 ) -> dict[str, Any]:
     """The parts of a page configuration every map has.
@@ -224,16 +230,86 @@ def base_config(
         ``"areas"`` or ``"resources"``.
     title, subtitle
         The title block (plan or map name, the areas shown).
+    date
+        The data's dates (:func:`data_dates`), shown in the title block and in print.
     bounds
         minx, miny, maxx, maxy (lon/lat) of the data, for fitting the view.
     """
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     return {
         "kind": kind,
-        "title": {"title": title, "subtitle": subtitle},
+        "title": {"title": title, "subtitle": subtitle, "date": date},
         "text": dict(labels.MAP_TEXT),
         "credit": labels.N03_CREDIT,
         "bounds": [[miny, minx], [maxy, maxx]],
         "layers": [],
         "legend": {"position": "bottomright", "items": []},
     }
+
+
+#: Dates in file names: N03 editions (``N03-21_43_210101``, ``N03-20240101``) and the
+#: open-data files' ``YYYYMMDD`` (``02-1_clinic_facility_info_20240601.csv``).
+_N03_SHORT = re.compile(r"N03-\d{2}_(?:\d{2}_)?(\d{2})(\d{2})(\d{2})")
+_YYYYMMDD = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
+
+
+def data_dates(units_sources: Sequence[str], facility_sources: Sequence[str] = ()) -> str:
+    """The dates of the data shown, for the title block: the boundaries' N03 edition and
+    the facility lists' dates (from their file names, else the files' modification
+    dates), e.g. 「境界: 2021年1月1日・施設: 2024年6月1日」; empty when none is known."""
+    t = labels.MAP_TEXT
+    parts = []
+    edition = next((d for d in (_name_date(s, n03=True) for s in units_sources) if d), None)
+    if edition:
+        parts.append(t["date_boundaries"].format(date=edition))
+    dates = sorted({d for d in (_name_date(s) or _file_date(s) for s in facility_sources) if d})
+    if dates:
+        parts.append(t["date_facilities"].format(date="・".join(dates)))
+    return "・".join(parts)
+
+
+def _name_date(source: str, *, n03: bool = False) -> str | None:
+    name = Path(str(source).split("!")[-1]).name
+    match = _N03_SHORT.search(name) if n03 else None
+    if match:
+        yy, mm, dd = match.groups()
+        return _ja_date(2000 + int(yy), int(mm), int(dd))
+    match = _YYYYMMDD.search(name)
+    return _ja_date(*(int(v) for v in match.groups())) if match else None
+
+
+def _file_date(source: str) -> str | None:
+    try:
+        stamp = Path(source).stat().st_mtime
+    except (OSError, ValueError):
+        return None
+    day = datetime.date.fromtimestamp(stamp)
+    return _ja_date(day.year, day.month, day.day)
+
+
+def _ja_date(year: int, month: int, day: int) -> str | None:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return labels.MAP_TEXT["date"].format(y=year, m=month, d=day)
+
+
+def unit_labels(units: Any, geoms: Any) -> dict[str, Any]:
+    """Municipality names for the map: each unit's name at a point inside it, with its
+    bounding box (the page shows a name where it fits and does not collide)."""
+    items = []
+    for name, geom in zip(units["name"].tolist(), geoms, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        p = geom.representative_point()
+        minx, miny, maxx, maxy = geom.bounds
+        items.append(
+            {
+                "lat": round(p.y, 5),
+                "lon": round(p.x, 5),
+                "text": str(name),
+                "box": [round(miny, 4), round(minx, 4), round(maxy, 4), round(maxx, 4)],
+            }
+        )
+    return {"name": labels.MAP_TEXT["unit_labels_layer"], "items": items}

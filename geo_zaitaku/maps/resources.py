@@ -22,8 +22,18 @@ from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import write_csv, write_text
 from geo_zaitaku.maps import _geo
 from geo_zaitaku.maps._facilities import facility_table as _table
-from geo_zaitaku.maps._facilities import kind_order, safe_url, tel_href
-from geo_zaitaku.maps.base import MapDocument, base_config, heading, legend_item, new_map, note, packed
+from geo_zaitaku.maps._facilities import kind_order, no_facility_file, safe_url, tel_href
+from geo_zaitaku.maps.base import (
+    MapDocument,
+    base_config,
+    data_dates,
+    heading,
+    legend_item,
+    new_map,
+    note,
+    packed,
+    unit_labels,
+)
 from geo_zaitaku.pipeline import CheckRun
 
 
@@ -38,7 +48,7 @@ def select_facilities(run: CheckRun, areas: Sequence[str] = ()) -> pd.DataFrame:
     unknown = [a for a in areas if a not in run.plan.areas]
     if unknown:
         raise InputError(
-            f"圏域 {', '.join(unknown)} は計画にありません。計画の圏域: {', '.join(run.plan.areas)} / unknown area.",
+            labels.error("map_unknown_area", areas="・".join(unknown), known="・".join(run.plan.areas)),
             where="--area",
         )
     frame = run.facilities.frame
@@ -47,8 +57,8 @@ def select_facilities(run: CheckRun, areas: Sequence[str] = ()) -> pd.DataFrame:
     unit = frame["unit"].tolist()
     area = [assignment.get(u) for u in unit]
     out = frame.assign(area=area, municipality=[names.get(u, u) for u in unit])
-    if areas:
-        out = out[[a in areas for a in area]]
+    if areas:  # a boolean array: an empty list would select columns, not rows
+        out = out[np.fromiter((a in areas for a in area), dtype=bool, count=len(area))]
     return out
 
 
@@ -69,7 +79,7 @@ def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
             "name": r.name,
             "address": r.address if isinstance(r.address, str) else "",
             "phone": r.phone if isinstance(r.phone, str) else "",
-            "is_24h": labels.TEXT["yes"] if _true(r.is_24h) else "",
+            "is_24h": _yes_no(r.is_24h),
             "functions": functions,
             "url": safe_url(r.url) or "",
             "municipality": r.municipality or "",
@@ -158,9 +168,11 @@ def resource_map(
         kind="resources",
         title=title or f"{t['resources_title']}（{place}）",
         subtitle=run.plan.name if areas else "",
+        date=data_dates(units.attrs.get("sources", []), [log.source for log in run.facilities.logs]),
         bounds=shown.total_bounds,
     )
     geoms = _geo.display_geometry(shown)
+    config["unitLabels"] = unit_labels(shown, geoms)
     outlines = _geo.dissolve(geoms, [run.plan.assignment.get(c) for c in shown.index])
     config["layers"] += [
         {
@@ -187,7 +199,10 @@ def resource_map(
         "deepLink": True,
         "expandControl": True,
     }
-    config["legend"] = {"position": "bottomleft", "items": _legend(table)}
+    legend = _legend(table)
+    if no_facility_file(run.facilities.logs, run.facilities.frame):
+        legend.append(note(t["no_facility_file"]))
+    config["legend"] = {"position": "bottomleft", "items": legend}
     return MapDocument(m, control, config, cluster=cluster)
 
 
@@ -213,6 +228,13 @@ def _legend(table: dict) -> list[dict[str, object]]:
     if table["unlocated"]:
         rows.append(note(t["no_location"].format(n=table["unlocated"])))
     return rows
+
+
+def _yes_no(value: object) -> str:
+    """○ yes, × no, 不明 where the data say nothing (never a blank for both)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return labels.TEXT["unknown"]
+    return labels.TEXT["yes"] if bool(value) else labels.TEXT["no"]
 
 
 def _true(value: object) -> bool:

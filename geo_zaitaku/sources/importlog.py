@@ -27,7 +27,7 @@ import pandas as pd
 
 from geo_zaitaku import labels, schema
 from geo_zaitaku._io import md_cell as _md
-from geo_zaitaku._io import write_csv, write_text
+from geo_zaitaku._io import public_path, write_csv, write_text
 from geo_zaitaku.sources.facilities import FacilityImport, ImportLog
 from geo_zaitaku.sources.keyinst import FIELDS, METHODS, STATUS, ListMatch
 from geo_zaitaku.sources.tabular import RowIssue
@@ -60,6 +60,8 @@ def canonical_frame(frame: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:
             ]
         elif column == "line":
             out[column] = [str(int(v)) for v in frame["line"]]
+        elif column == "source":  # shared files name no local folders
+            out[column] = [public_path(v) if isinstance(v, str) and v else "" for v in frame[column]]
         else:
             out[column] = ["" if not isinstance(v, str) else v for v in frame[column]]
     return pd.DataFrame(out, index=range(n), columns=list(OUTPUT_COLUMNS), dtype=object)
@@ -101,7 +103,7 @@ def import_markdown(
     t = labels.IMPORT_TEXT
     lines = [f"# {t['title']}", ""]
     if units is not None:
-        sources = ", ".join(_md(s) for s in units.attrs.get("sources", [])) or "-"
+        sources = ", ".join(_md(public_path(s)) for s in units.attrs.get("sources", [])) or "-"
         units_count = t["units_count"].format(n=len(units), level=units.attrs.get("level", ""))
         lines.append(f"- {t['boundaries']}: {sources}{units_count}")
     if written:

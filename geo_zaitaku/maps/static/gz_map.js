@@ -50,15 +50,34 @@
     GZ.text = text;
     GZ.map = map;
     GZ.control = control;
+    GZ.layers = {};
     map.createPane("gzLabels").style.zIndex = 650;  /* area names above the markers (600) */
     map.getPane("gzLabels").style.pointerEvents = "none";
+    map.createPane("gzUnitLabels").style.zIndex = 450;  /* town names above areas, below markers */
+    map.getPane("gzUnitLabels").style.pointerEvents = "none";
+    GZ.zoomClasses(map);
     GZ.titleBlock(map, cfg.title);
+    GZ.printHeader(map, cfg.title);
     if (cfg.hatch) GZ.hatch(map, cfg.hatch);
     (cfg.layers || []).forEach(function (spec) { GZ.layer(map, control, spec); });
     if (cfg.labels) GZ.labels(map, control, cfg.labels);
+    if (cfg.unitLabels) GZ.unitLabels(map, control, cfg.unitLabels);
+    map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(escapeHtml(cfg.credit));
     GZ.fullscreen(map, text);
     GZ.legend(map, cfg);
+    var expand = control.expand;
+    control.expand = function () {
+      var out = expand.apply(control, arguments);
+      GZ.layout(map, control);
+      return out;
+    };
+    GZ.layout(map, control);
+    global.addEventListener("resize", function () { GZ.layout(map, control); });
+    global.addEventListener("beforeprint", function () { GZ.printLegend(map, cfg); GZ.printFit(map, cfg, true); });
+    global.addEventListener("afterprint", function () { GZ.printFit(map, cfg, false); });
+    map.getContainer().classList.add("gz-map-" + cfg.kind);
+    map.on("overlayadd overlayremove", function () { GZ.layout(map, control); });
     var fac = cfg.facilities;
     var extra = cfg.ready || {};
     if (!fac) {
@@ -80,7 +99,10 @@
       if (fac.reach) GZ.reachCircles(map, control, data, fac.reach.radius, fac.reach.name);
       if (fac.search) GZ.searchControl(map, data, text);
       if (fac.locate) GZ.locate(map, text);
-      if (fac.expandControl && window.innerWidth > 800) control.expand();
+      if (fac.expandControl && window.innerWidth > 800) {
+        control.expand();
+        GZ.fit(map, GZ.config, GZ.legendControl);  /* the open layer list takes the right side */
+      }
       if (fac.print) {
         GZ.listContainer(map, text);
         global.addEventListener("beforeprint", function () { GZ.printList(data); });
@@ -118,6 +140,7 @@
     if (spec.tips) GZ.tips(layer, spec.tips);
     if (spec.show !== false) layer.addTo(map);
     if (control) control.addOverlay(layer, escapeHtml(spec.name));
+    GZ.layers[spec.name] = layer;
     return layer;
   };
 
@@ -151,7 +174,74 @@
     });
     group.addTo(map);
     if (control) control.addOverlay(group, escapeHtml(spec.name));
+    GZ.layers[spec.name] = group;
     return group;
+  };
+
+  /* Municipality names: {name, items: [{lat, lon, text, box: [s, w, n, e]}]}. A name is
+   * shown only at the zoom levels where it fits inside its municipality's bounding box and
+   * does not collide with an area name or a name already placed (larger units first). */
+  GZ.unitLabels = function (map, control, spec) {
+    var group = L.featureGroup(), items = [];
+    spec.items.forEach(function (item) {
+      var span = el("span", null, item.text);
+      var m = L.marker([item.lat, item.lon], {
+        icon: L.divIcon({ html: span, className: "gz-unit-label", iconSize: [0, 0] }),
+        interactive: false,
+        keyboard: false,
+        pane: "gzUnitLabels"
+      });
+      m.addTo(group);
+      items.push({ marker: m, item: item });
+    });
+    var place = function () {
+      if (!map.hasLayer(group)) return;
+      var size = map.getSize(), taken = [];
+      document.querySelectorAll(".gz-label span").forEach(function (s) {
+        var r = s.getBoundingClientRect();
+        if (r.width) taken.push([r.left - 2, r.top - 2, r.right + 2, r.bottom + 2]);
+      });
+      var origin = map.getContainer().getBoundingClientRect();
+      items.forEach(function (it) {
+        var b = it.item.box, node = it.marker.getElement();
+        if (!node) return;
+        var span = node.firstChild;
+        var p = map.latLngToContainerPoint([it.item.lat, it.item.lon]);
+        var sw = map.latLngToContainerPoint([b[0], b[1]]), ne = map.latLngToContainerPoint([b[2], b[3]]);
+        var w = it.width || (it.width = span.offsetWidth || 12 * String(it.item.text).length);
+        var h = it.height || (it.height = span.offsetHeight || 14);
+        var fits = w <= Math.abs(ne.x - sw.x) * 0.9 && h <= Math.abs(sw.y - ne.y) * 0.8;
+        var box = [origin.left + p.x - w / 2, origin.top + p.y - h / 2, origin.left + p.x + w / 2, origin.top + p.y + h / 2];
+        var inside = p.x > -w && p.y > -h && p.x < size.x + w && p.y < size.y + h;
+        var clear = fits && inside && !taken.some(function (t) {
+          return box[0] < t[2] && box[2] > t[0] && box[1] < t[3] && box[3] > t[1];
+        });
+        node.classList.toggle("gz-hidden", !clear);
+        if (clear) taken.push(box);
+      });
+      var shown = items.filter(function (it) { var n = it.marker.getElement(); return n && !n.classList.contains("gz-hidden"); });
+      map.getContainer().setAttribute("data-gz-unit-labels", String(shown.length));
+    };
+    group.addTo(map);
+    map.on("zoomend moveend resize", place);
+    group.on("add", function () { setTimeout(place, 0); });
+    setTimeout(place, 0);
+    if (control) control.addOverlay(group, escapeHtml(spec.name));
+    GZ.layers[spec.name] = group;
+    GZ.placeUnitLabels = place;
+    return group;
+  };
+
+  /* Classes on the map container by zoom (markers are drawn small at low zoom). */
+  GZ.zoomClasses = function (map) {
+    var set = function () {
+      var z = map.getZoom(), box = map.getContainer();
+      box.classList.toggle("gz-zoom-xlow", z < 9);
+      box.classList.toggle("gz-zoom-low", z < 10);
+      box.classList.toggle("gz-zoom-mid", z >= 10 && z < 12);
+    };
+    map.on("zoomend", set);
+    map.whenReady(set);
   };
 
   /* Hatch pattern for areas with errors, defined in the SVG renderer's own <svg>. */
@@ -182,13 +272,79 @@
 
   /* ------------------------------------------------------------------ title and legend */
 
+  /* The title block on the map: {title, subtitle, date}. */
   GZ.titleBlock = function (map, title) {
     if (!title || !title.title) return null;
     var box = el("div", "gz-title");
     box.appendChild(el("div", "gz-title-main", title.title));
     if (title.subtitle) box.appendChild(el("div", "gz-title-sub", title.subtitle));
+    if (title.date) box.appendChild(el("div", "gz-title-date", title.date));
+    L.DomEvent.disableClickPropagation(box);
     map.getContainer().appendChild(box);
     return box;
+  };
+
+  /* The same title above the map, shown only when printing. */
+  GZ.printHeader = function (map, title) {
+    if (!title || !title.title) return null;
+    var box = el("header", "gz-print-header");
+    box.appendChild(el("h1", null, title.title));
+    if (title.subtitle) box.appendChild(el("p", "gz-print-sub", title.subtitle));
+    if (title.date) box.appendChild(el("p", "gz-print-date", title.date));
+    var node = map.getContainer();
+    node.parentNode.insertBefore(box, node);
+    return box;
+  };
+
+  function rect(node) {
+    if (!node || !node.offsetParent) return null;
+    var r = node.getBoundingClientRect();
+    return r.width && r.height ? r : null;
+  }
+  function overlaps(a, b) {
+    return !!(a && b && a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top);
+  }
+
+  /* Keep the controls apart: the legend's height stops above the controls of its corner's
+   * column and below the layer list when they share a column; the bottom corners sit above
+   * the attribution when it spans the map (a phone). */
+  GZ.layout = function (map, control) {
+    var box = map.getContainer(), size = map.getSize();
+    var attribution = map.attributionControl && map.attributionControl.getContainer();
+    var bottoms = box.querySelectorAll(".leaflet-bottom");
+    bottoms.forEach(function (corner) { corner.style.bottom = ""; });
+    var a = rect(attribution);
+    var left = box.querySelector(".leaflet-bottom.leaflet-left");
+    if (a && left) {
+      var scale = box.querySelector(".leaflet-control-scale");
+      if (overlaps(rect(scale), a) || a.width > size.x * 0.6) left.style.bottom = Math.ceil(a.height) + "px";
+    }
+    var legend = box.querySelector(".gz-legend");
+    if (control && control.getContainer && legend) {  /* an open layer list stops above the legend */
+      var list = control.getContainer().querySelector(".leaflet-control-layers-list");
+      var lr = rect(control.getContainer()), gr = rect(legend);
+      if (list) list.style.maxHeight = "";
+      if (list && lr && gr && control.getContainer().classList.contains("leaflet-control-layers-expanded") &&
+          lr.left < gr.right && lr.right > gr.left && lr.bottom > gr.top) {
+        var lt = list.getBoundingClientRect().top;
+        list.style.height = "";
+        list.style.maxHeight = Math.max(80, Math.floor(gr.top - lt - 16)) + "px";
+        list.style.overflowY = "auto";
+      }
+    }
+    if (!legend) return;
+    legend.style.maxHeight = "";
+    var origin = box.getBoundingClientRect();
+    var l = legend.getBoundingClientRect();
+    var top = 10;  /* the lowest control above the legend in its column */
+    box.querySelectorAll(".leaflet-top .leaflet-control, .gz-title, .leaflet-control-layers").forEach(function (node) {
+      var r = rect(node);
+      if (r && r.left < l.right && r.right > l.left && r.bottom - origin.top < l.top - origin.top + l.height) {
+        if (!node.contains(legend)) top = Math.max(top, r.bottom - origin.top + 8);
+      }
+    });
+    var bottom = l.bottom - origin.top;
+    legend.style.maxHeight = Math.max(60, Math.floor(bottom - top)) + "px";
   };
 
   function symbol(item) {
@@ -214,45 +370,87 @@
     return s;
   }
 
-  /* The legend: {position, items: [{h: heading} | {note: text} | {t: text, fill|hatch|line|
-   * swatch|role|badge}]} plus the credit line; collapses behind a button on a phone. */
+  /* The legend: {position, items: [{h: heading, layer: name} | {note: text} | {t: text,
+   * fill|hatch|line|swatch|role|badge}]} plus the credit line; collapses behind a button on
+   * a phone. A heading with a layer starts a section shown only while that layer is on the
+   * map (the choropleth's classes appear, at the top, when it is turned on). */
   GZ.legend = function (map, cfg) {
     var spec = cfg.legend || { items: [] };
+    var sections = [];
     var C = L.Control.extend({
-      options: { position: spec.position || "bottomright" },
+      options: { position: spec.position || "bottomleft" },
       onAdd: function () {
         var d = el("div", "gz-legend" + (global.innerWidth < 600 ? " gz-collapsed" : ""));
         var toggle = el("button", "gz-legend-toggle", cfg.text.legend);
         toggle.setAttribute("type", "button");
-        toggle.addEventListener("click", function () { d.classList.toggle("gz-collapsed"); });
+        toggle.setAttribute("aria-expanded", global.innerWidth < 600 ? "false" : "true");
+        toggle.addEventListener("click", function () {
+          d.classList.toggle("gz-collapsed");
+          toggle.setAttribute("aria-expanded", d.classList.contains("gz-collapsed") ? "false" : "true");
+          GZ.layout(map, GZ.control);
+        });
         d.appendChild(toggle);
+        var body = el("div", "gz-legend-body"), section = el("div", "gz-legend-section");
+        body.appendChild(section);
         spec.items.forEach(function (item) {
-          if (item.h !== undefined) { d.appendChild(el("h4", null, item.h)); return; }
-          if (item.note !== undefined) { d.appendChild(el("div", "gz-note", item.note)); return; }
+          if (item.h !== undefined) {
+            section = el("div", "gz-legend-section");
+            if (item.layer) {
+              section.setAttribute("data-layer", item.layer);
+              sections.push(section);
+            }
+            body.appendChild(section);
+            section.appendChild(el("h4", null, item.h));
+            return;
+          }
+          if (item.note !== undefined) { section.appendChild(el("div", "gz-note", item.note)); return; }
           var row = el("div", "gz-row");
           var s = symbol(item);
           if (s) row.appendChild(s);
           row.appendChild(el("span", null, item.t));
-          d.appendChild(row);
+          section.appendChild(row);
         });
-        d.appendChild(el("div", "gz-credit", cfg.credit));
+        body.appendChild(el("div", "gz-credit", cfg.credit));
+        d.appendChild(body);
         L.DomEvent.disableClickPropagation(d);
         L.DomEvent.disableScrollPropagation(d);
         return d;
       }
     });
     var legend = new C().addTo(map);
-    var bounds = L.latLngBounds(cfg.bounds);
-    /* on a wide screen, fit the data beside the legend rather than under it */
-    if (global.innerWidth >= 600) {
-      var w = legend.getContainer().offsetWidth;
-      var left = spec.position === "bottomleft";
-      map.fitBounds(bounds, left ? { paddingTopLeft: [w + 10, 0], animate: false }
-        : { paddingBottomRight: [w + 10, 0], animate: false });
-    } else {
-      map.fitBounds(bounds, { animate: false });
-    }
+    var sync = function () {
+      sections.forEach(function (sec) {
+        var layer = GZ.layers[sec.getAttribute("data-layer")];
+        var on = !!(layer && map.hasLayer(layer));
+        sec.classList.toggle("gz-hidden", !on);
+        if (on && sec.parentNode.firstChild !== sec) sec.parentNode.insertBefore(sec, sec.parentNode.firstChild);
+      });
+    };
+    sync();
+    map.on("overlayadd overlayremove", sync);
+    GZ.fit(map, cfg, legend);
     return legend;
+  };
+
+  /* Fit the view to the data, beside the legend (on a wide screen) and below the title. */
+  GZ.fit = function (map, cfg, legend) {
+    var bounds = L.latLngBounds(cfg.bounds);
+    var box = map.getContainer();
+    var title = box.querySelector(".gz-title");
+    var top = title ? title.offsetTop + title.offsetHeight + 6 : 10;
+    var spec = cfg.legend || {};
+    var options = { animate: false, paddingTopLeft: [10, top], paddingBottomRight: [10, 10] };
+    if (global.innerWidth >= 600 && legend) {
+      var w = legend.getContainer().offsetWidth + 20;
+      if (spec.position === "bottomright") options.paddingBottomRight = [w, 10];
+      else options.paddingTopLeft = [w, top];
+      var layers = GZ.control && GZ.control.getContainer();
+      if (layers && layers.classList.contains("leaflet-control-layers-expanded") && spec.position !== "bottomright") {
+        options.paddingBottomRight = [layers.offsetWidth + 20, 10];
+      }
+    }
+    map.fitBounds(bounds, options);
+    GZ.legendControl = legend;
   };
 
   /* ------------------------------------------------------------------ facilities */
@@ -391,6 +589,7 @@
     }
     finished();
     GZ.markers = markers;
+    GZ.facilityLayers = layers;
     return { layers: layers, markers: markers, count: n };
   };
 
@@ -549,6 +748,48 @@
     return box;
   };
 
+  /* While printing, the map has the printed page's size (A4 less the margins, 15 cm
+   * high) and the data fitted to it; afterwards the screen's view comes back. */
+  GZ.printFit = function (map, cfg, printing) {
+    var box = map.getContainer();
+    if (printing) {
+      GZ.screenView = { center: map.getCenter(), zoom: map.getZoom() };
+      box.classList.add("gz-printing");
+      map.invalidateSize({ animate: false, pan: false });
+      map.fitBounds(L.latLngBounds(cfg.bounds), { animate: false, padding: [12, 12] });
+    } else if (GZ.screenView) {
+      box.classList.remove("gz-printing");
+      map.invalidateSize({ animate: false, pan: false });
+      map.setView(GZ.screenView.center, GZ.screenView.zoom, { animate: false });
+    }
+  };
+
+  /* A compact legend below the printed map (the on-screen legend is not printed). */
+  GZ.printLegend = function (map, cfg) {
+    if (document.getElementById("gz-print-legend")) return;
+    var box = el("section", "gz-print-legend");
+    box.id = "gz-print-legend";
+    var visible = function (name) { var l = GZ.layers[name]; return !name || (l && map.hasLayer(l)); };
+    var show = true;
+    ((cfg.legend || {}).items || []).forEach(function (item) {
+      if (item.h !== undefined) {
+        show = visible(item.layer);
+        if (show) box.appendChild(el("h4", null, item.h));
+        return;
+      }
+      if (!show) return;
+      if (item.note !== undefined) { box.appendChild(el("div", "gz-note", item.note)); return; }
+      var row = el("div", "gz-row");
+      var s = symbol(item);
+      if (s) row.appendChild(s);
+      row.appendChild(el("span", null, item.t));
+      box.appendChild(row);
+    });
+    box.appendChild(el("div", "gz-credit", cfg.credit));
+    var node = map.getContainer();
+    node.parentNode.insertBefore(box, node.nextSibling);
+  };
+
   /* Printable list: built from the same data when the page is printed. */
   GZ.printList = function (data) {
     var box = document.getElementById("gz-list");
@@ -568,11 +809,23 @@
       tr.appendChild(el("td", null, r[c.name]));
       tr.appendChild(el("td", null, (r[c.unit] >= 0 ? data.units[r[c.unit]] : "") + (r[c.address] || "")));
       tr.appendChild(el("td", null, r[c.phone] || ""));
-      tr.appendChild(el("td", null, r[c.flags] & F.is_24h ? t.yes : ""));
+      tr.appendChild(el("td", null, r[c.flags] & F.is_24h ? t.yes : r[c.flags] & F.not_24h ? t.no : t.unknown));
       table.appendChild(tr);
     });
     box.appendChild(table);
   };
+
+  /* A map written with --cdn and opened offline has no Leaflet: say so instead of a blank page. */
+  GZ.checkScripts = function () {
+    if (typeof global.L !== "undefined") return true;
+    var node = document.getElementById("gz-config"), text = {};
+    try { text = JSON.parse(node.textContent).text || {}; } catch (e) { /* no configuration */ }
+    var box = el("div", "gz-offline", text.scripts_missing || "Leaflet could not be loaded.");
+    box.setAttribute("role", "alert");
+    document.body.insertBefore(box, document.body.firstChild);
+    return false;
+  };
+  document.addEventListener("DOMContentLoaded", GZ.checkScripts);
 
   global.GZ = GZ;
 })(window);

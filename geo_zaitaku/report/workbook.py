@@ -1,0 +1,121 @@
+"""An Excel workbook of the report's tables (``report.xlsx``), for pasting into the
+plan documents: one sheet per table, the header row frozen and filtered, column widths
+set to the contents, codes and names as text, counts and distances as numbers.
+
+Written with XlsxWriter. Text always goes in with ``write_string``, so nothing a user
+typed (a facility called ``=HYPERLINK(...)``) becomes a formula; a text that a
+spreadsheet would read as one when typed (:func:`geo_zaitaku._io.neutralise_cell`)
+is also marked with Excel's own text prefix (``quote_prefix``), which keeps it text
+when the cell is edited or copied, without showing an apostrophe.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo_zaitaku._io import neutralise_cell
+
+#: Column widths (in characters, a full-width character counting 2).
+MIN_WIDTH, MAX_WIDTH = 6, 60
+#: Excel's limits: sheet names of 31 characters, 1,048,576 rows.
+MAX_SHEET_NAME = 31
+MAX_ROWS = 1_048_576
+
+
+def write_workbook(path: str | Path, sheets: Sequence[tuple[str, pd.DataFrame]]) -> Path:
+    """Write ``sheets`` (name, table) as one ``.xlsx`` file.
+
+    Parameters
+    ----------
+    path
+        The file to write (a staging path: outputs are moved into place afterwards).
+    sheets
+        Sheet name and table, in order. Columns of a numeric dtype are written as
+        numbers (blank where unknown), every other cell as text; the index is not
+        written.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    import xlsxwriter
+
+    path = Path(path)
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        header = workbook.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True})
+        text = workbook.add_format({"num_format": "@"})
+        quoted = workbook.add_format({"num_format": "@", "quote_prefix": True})
+        for name, frame in sheets:
+            _sheet(workbook.add_worksheet(name[:MAX_SHEET_NAME]), frame, header, text, quoted)
+    finally:
+        workbook.close()
+    return path
+
+
+def _sheet(ws: object, frame: pd.DataFrame, header: object, text: object, quoted: object) -> None:
+    """One sheet: the header, the cells by type, frozen header, filter, widths."""
+    columns = [str(c) for c in frame.columns]
+    widths = [_width(c) for c in columns]
+    for j, column in enumerate(columns):
+        ws.write_string(0, j, column, header)
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    n = min(len(frame), MAX_ROWS - 1)
+    for j, column in enumerate(frame.columns):
+        values = frame[column].tolist()[:n]
+        if numeric[j]:
+            for i, value in enumerate(values, start=1):
+                number = _number(value)
+                if number is not None:
+                    ws.write_number(i, j, number)
+                    widths[j] = max(widths[j], len(f"{number:g}") + 1)
+        else:
+            for i, value in enumerate(values, start=1):
+                cell = _text(value)
+                if not cell:
+                    continue
+                ws.write_string(i, j, cell, quoted if neutralise_cell(cell) != cell else text)
+                widths[j] = max(widths[j], _width(cell))
+    ws.freeze_panes(1, 0)
+    if columns:
+        ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
+    for j, width in enumerate(widths):
+        ws.set_column(j, j, min(max(width, MIN_WIDTH), MAX_WIDTH) + 1)
+
+
+def _number(value: object) -> float | None:
+    """A finite number, or ``None`` (blank) for unknown values."""
+    if value is None or value is pd.NA or isinstance(value, bool | np.bool_):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _width(text: str) -> int:
+    """Display width of a text (the longest line; full-width characters count 2)."""
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+            for line in text.splitlines()
+        ),
+        default=0,
+    )
