@@ -388,11 +388,13 @@ def test_pref_batch_designs_each_prefecture(two_prefectures, tmp_path, capsys):
     ]
     # the proposal names the files it was made from, relative to its folder
     text = (out / "43_熊本県" / "plan.toml").read_text(encoding="utf-8")
-    assert 'name = "熊本県（最も細かい案）"' in text
+    assert 'name = "熊本県（最も細かい案）"' in text and 'prefecture = "43"' in text
     import os
 
     rel = Path(os.path.relpath(tmp, (out / "43_熊本県").resolve())).as_posix()
     assert f'boundaries = "{rel}/japan.geojson"' in text and f'facilities = ["{rel}/f.csv"]' in text
+    # the proposal of one prefecture checks on its own, against the file of both
+    assert main(["check", str(out / "43_熊本県" / "plan.toml"), "--out", str(tmp_path / "c"), "-q"]) == 0
     # one prefecture cut from the file: written straight into OUT
     one = tmp_path / "one"
     assert main([*base, "--pref", "42", "--mode", "max", "--out", str(one), "-q", "--no-basemap"]) == 0

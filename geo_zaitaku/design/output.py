@@ -36,7 +36,17 @@ def proposed_spec(design: AreaDesign) -> PlanSpec:
         inputs=used_inputs(design.run),
         description=spec.description,
         source=None,
+        prefectures=spec.prefectures or _prefectures(design),
     )
+
+
+def _prefectures(design: AreaDesign) -> tuple[str, ...]:
+    """The prefectures of the proposed units (so that a plan cut from a national file is
+    checked against its own prefectures only)."""
+    from geo_zaitaku.codes import PREFECTURES
+
+    found = {str(c)[:2] for a in design.areas for c in a.units}
+    return tuple(sorted(found)) if found <= set(PREFECTURES) else ()
 
 
 def used_inputs(run: CheckRun) -> dict[str, tuple[Path, ...]]:
@@ -94,6 +104,9 @@ def plan_toml(design: AreaDesign, *, out_dir: Path, command: str) -> str:
     t = labels.DESIGN
     lines = [f"# {t['header']}", f"# {one_line(command)}", f"# {_status_line(design)}", ""]
     lines += ["[plan]", f"name = {_s(spec.name)}", f"units = {_s(spec.level)}"]
+    if spec.prefectures:
+        shown = spec.prefectures[0] if len(spec.prefectures) == 1 else list(spec.prefectures)
+        lines.append(f"prefecture = {json.dumps(shown, ensure_ascii=False)}")
     if spec.reference is not None:
         lines.append(f"reference = {_s(_rel(spec.reference, out_dir))}")
     for key, paths in spec.inputs.items():
