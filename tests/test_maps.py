@@ -111,6 +111,7 @@ def test_resource_map_per_area_and_list(sample_run, tmp_path):
         "種別",
         "名称",
         "住所",
+        "地図の位置",  # 「町丁目の位置」 for town-level points
         "電話",
         "24時間対応",
         "対応",
@@ -238,6 +239,7 @@ def test_list_with_unknown_flags(sample_files, tmp_path):
             "種別": "その他",
             "名称": "空欄クリニック",
             "住所": "",
+            "地図の位置": "",
             "電話": "",
             "24時間対応": "",
             "対応": "",
