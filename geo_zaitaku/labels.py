@@ -576,6 +576,10 @@ MESSAGES = MappingProxyType(
             "{file}の{n}行を補正して読み込みました（緯度経度の入替え・コードでの配置など。詳細は report.json）",
             "{n} rows of {file} were read with corrections (swapped lat/lon, placed by code ...; see report.json)",
         ),
+        "facility_merged": (
+            "{file}の{n}行は前の行とすべての列が同じため、同じ施設として1件にまとめました（詳細は report.json）",
+            "{n} rows of {file} repeat an earlier row cell for cell and were counted once (see report.json)",
+        ),
         "reference_unmatched": (
             "参照レイヤCSVの{n}行のコードがどの市区町村にも一致しません（行 {lines}）",
             "{n} rows of the reference CSV match no unit (lines {lines})",

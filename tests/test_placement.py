@@ -347,3 +347,15 @@ def test_same_name_municipalities_on_the_national_boundaries(tmp_path):
         (11, "address_ambiguous"),
         (14, "address_ambiguous"),
     ]
+
+
+def test_check_reports_merged_rows(sample_files, tmp_path):
+    from geo_zaitaku.pipeline import check_plan
+
+    fac = tmp_path / "f.csv"
+    fac.write_text("name,lat,lon\n甲,31.21,137.16\n甲,31.21,137.16\n", encoding="utf-8")
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    merged = [f for f in run.report.findings if f.code == "facility_merged"]
+    assert [(f.severity, f.message) for f in merged] == [
+        ("info", "f.csvの1行は前の行とすべての列が同じため、同じ施設として1件にまとめました（詳細は report.json）")
+    ]

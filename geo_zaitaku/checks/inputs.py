@@ -16,8 +16,9 @@ from geo_zaitaku.units import duplicates, set_aside
 def check_inputs(ctx: CheckContext) -> list[Finding]:
     """Warnings for facility rows that could not be placed and units lacking population;
     info for boundary features set aside, boundaries found in two sources (same shapes,
-    used once), population rows not used, and rows read with corrections (facilities;
-    population rows whose centroid was dropped)."""
+    used once), population rows not used, rows read with corrections (facilities;
+    population rows whose centroid was dropped) and facility rows merged with the row
+    they repeat cell for cell."""
     out = []
     for log in ctx.facility_logs:
         name = Path(log.source).name
@@ -33,6 +34,8 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
             )
         if log.notes:
             out.append(finding("info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes)))
+        if log.merged:
+            out.append(finding("info", "facility_merged", n=len(log.merged), file=name, value=len(log.merged)))
     aside = set_aside(ctx.plan.units)
     if aside:
         counts = Counter(labels.Message.from_text(a["reason"]).ja for a in aside)

@@ -342,7 +342,7 @@ def _id_prefectures(cells: _Cells) -> list[str | None]:
         if v is None:
             continue
         given += 1
-        digits = _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", v))
+        digits = v if v.isascii() and v.isdigit() else _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", v))
         if len(digits) == 10 and digits.isdigit() and digits[:2] in codes.PREFECTURES:
             out[i] = digits[:2]
     found = sum(p is not None for p in out)

@@ -233,11 +233,15 @@ class Placer:
         for i in todo:
             m = matches[i]
             post = postcodes.get(i)
-            area = self._postcodes.get(post) if post is not None else None
+            area = zone = None
+            if post is not None:
+                area = self._postcodes.get(post)
+                zone = self._zones.get(post)
+            if zone is None:
+                zone = self._postcode_units(area)
             out.address_status[i] = m.status
             out.address_candidates[i] = m.codes
             out.postcode[i] = (post, area) if post is not None else None
-            zone = self._postcode_units(area)
             key = (m.status, m.codes, m.pref_code, m.county, rows.pref[i], rows.id_pref[i], area is not None,
                    None if area is None else area.pref_code, zone)  # fmt: skip
             outcome = decided.get(key)
