@@ -357,5 +357,8 @@ def test_check_reports_merged_rows(sample_files, tmp_path):
     run = check_plan(sample_files.plan, facilities=[fac], cache=False)
     merged = [f for f in run.report.findings if f.code == "facility_merged"]
     assert [(f.severity, f.message) for f in merged] == [
-        ("info", "f.csvの1行は前の行とすべての列が同じため、同じ施設として1件にまとめました（詳細は report.json）")
+        (
+            "info",
+            "f.csvの1行は前の行とすべての列が同じため、同じ施設として1件にまとめました（詳細は report.json）",
+        )
     ]

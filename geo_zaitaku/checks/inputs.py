@@ -35,7 +35,9 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         if log.notes:
             out.append(finding("info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes)))
         if log.merged:
-            out.append(finding("info", "facility_merged", n=len(log.merged), file=name, value=len(log.merged)))
+            out.append(
+                finding("info", "facility_merged", n=len(log.merged), file=name, value=len(log.merged))
+            )
     aside = set_aside(ctx.plan.units)
     if aside:
         counts = Counter(labels.Message.from_text(a["reason"]).ja for a in aside)
