@@ -367,11 +367,33 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
             continue
         if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            out.isetitem(i, column.map(neutralise_cell))
+            out.isetitem(i, _neutralised(column))
         elif isinstance(column.dtype, pd.CategoricalDtype):
-            out.isetitem(i, column.astype(object).map(neutralise_cell))
+            out.isetitem(i, _neutralised(column.astype(object)))
     out.columns = [neutralise_cell(c) for c in out.columns]
     return out
+
+
+def _neutralised(column: pd.Series) -> pd.Series:
+    """:func:`neutralise_cell` of every cell of a text column (only the cells that
+    begin with a formula prefix are looked at twice; most columns have none)."""
+    values = column.tolist()
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable cell: look at every cell
+        distinct = None
+    if distinct is not None:
+        bad = {v for v in distinct if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)}
+        if not bad:
+            return column
+        risky = [i for i, v in enumerate(values) if isinstance(v, str) and v in bad]
+    else:
+        risky = [i for i, v in enumerate(values) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)]
+    if not risky:
+        return column
+    for i in risky:
+        values[i] = neutralise_cell(values[i])
+    return pd.Series(values, index=column.index, dtype=object, name=column.name)
 
 
 def read_text_table(

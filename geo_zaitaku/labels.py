@@ -168,6 +168,10 @@ REASONS: Mapping[str, Message] = MappingProxyType(
         "address_ambiguous": Message(
             "住所から市区町村（区）を1つに特定できません", "the address names several units"
         ),
+        "location_conflict": Message(
+            "都道府県・住所・郵便番号が別々の場所を指しているため、市区町村を決められません",
+            "the row's prefecture, address and postal code point to different places",
+        ),
     }
 )
 
@@ -183,6 +187,22 @@ DETAILS = MappingProxyType(
         "address_candidates": ": {address}（候補: {candidates}）",
         "address_unknown": "（住所「{address}」の先頭に市区町村名が見つかりません）",
         "placed_by": "（{by}で配置）",
+        "conflict": "（{detail}）",
+        "conflict_pref": "{source}: {pref}",
+        "conflict_address": "住所: {name}（{codes}）",
+        "conflict_postcode": "郵便番号 {postcode}: {city}（{codes}）",
+        "postcode_unknown": "（郵便番号 {postcode} は日本郵便のデータにありません）",
+        "postcode_area": "（郵便番号 {postcode}: {city}）",
+    }
+)
+
+#: What told a row's prefecture (in conflict messages).
+PLACE_SOURCES = MappingProxyType(
+    {
+        "column": "都道府県の列",
+        "id": "医療機関コード・事業所番号",
+        "address": "住所",
+        "postcode": "郵便番号",
     }
 )
 
@@ -194,6 +214,10 @@ ISSUES: Mapping[str, Message] = MappingProxyType(
         "swapped": Message("緯度と経度が入れ替わっていたため入れ替えました", "lat and lon were swapped"),
         "duplicate_id": Message(
             "ID {id!r} が重複しているため {renamed!r} としました", "duplicate id renamed"
+        ),
+        "repeated": Message(
+            "行 {first} とすべての列が同じ行です（同じ施設として1件に数えました）",
+            "repeats line {first} cell for cell (counted once)",
         ),
         # population and projection files ({row}: the code, and the age group of a long-layout row)
         "duplicate_line": Message("{row}: 行 {first} と重複", "duplicate of line {first}"),
@@ -279,15 +303,38 @@ MATCH_PARTS = MappingProxyType(
     }
 )
 
-#: Ways a facility was placed in a unit.
+#: Ways a facility was placed in a unit (in the order they are tried:
+#: :data:`geo_zaitaku.sources.placement.RULES`).
 PLACED_BY = MappingProxyType(
     {
         "point": "緯度経度（点の位置）",
-        "code": "市区町村コード",
         "swapped": "緯度経度（緯度と経度を入れ替えて）",
+        "code": "市区町村コード",
+        "prefecture": "都道府県＋住所の市区町村名",
+        "county": "住所の郡＋町村名",
+        "postcode": "郵便番号",
         "address": "住所（市区町村名）",
     }
 )
+
+#: The placement rules in the import totals (``point``, ``swapped`` and ``code`` are
+#: always shown, the others when they placed a row).
+PLACED_TOTALS = MappingProxyType(
+    {
+        "point": "緯度経度",
+        "swapped": "緯度経度の入替え",
+        "code": "市区町村コード",
+        "prefecture": "都道府県＋市区町村名",
+        "county": "郡＋町村名",
+        "postcode": "郵便番号",
+        "address": "住所の市区町村名",
+    }
+)
+
+#: How exact a facility's point is (the ``position`` field); the words accepted in a
+#: canonical CSV's ``position`` column for a town-level point.
+POSITIONS = MappingProxyType({"town": "町丁目の位置"})
+POSITION_WORDS = ("town", "町丁目", "町丁目の位置", "大字・町丁目", "大字町丁目")
 
 #: Column headers of the tables written for plan documents.
 COLUMNS = MappingProxyType(
@@ -477,6 +524,7 @@ MAP_TEXT = MappingProxyType(
         "by_car": "車で {min:.0f} 分",
         "no": "×",
         "unknown": "不明",
+        "town_position": "町丁目の位置（地図の点は町・丁目の中心で、正確な所在地ではありません）",
     }
 )
 
@@ -507,6 +555,7 @@ LIST_COLUMNS = MappingProxyType(
         "is_24h": "24時間対応",
         "functions": "対応",
         "url": "ウェブサイト",
+        "position": "地図の位置",
         "municipality": "市区町村",
         "area": "圏域",
     }
@@ -519,6 +568,8 @@ LINK_KINDS = MappingProxyType(
 
 #: Credit line required when showing N03 boundaries.
 N03_CREDIT = "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"
+#: Credit line of town-level positions (位置参照情報, 大字・町丁目レベル).
+ISJ_CREDIT = "出典：位置参照情報（大字・町丁目レベル）（国土交通省）を加工して作成"
 
 #: Finding messages: id -> (Japanese template, English template).
 MESSAGES = MappingProxyType(
@@ -643,6 +694,10 @@ MESSAGES = MappingProxyType(
             "{file}の{n}行を補正して読み込みました（緯度経度の入替え・コードでの配置など。詳細は report.json）",
             "rows of {file} read with corrections: {n} (swapped lat/lon, placed by code ...; see report.json)",
         ),
+        "facility_merged": (
+            "{file}の{n}行は前の行とすべての列が同じため、同じ施設として1件にまとめました（詳細は report.json）",
+            "{n} rows of {file} repeat an earlier row cell for cell and were counted once (see report.json)",
+        ),
         "reference_unmatched": (
             "参照レイヤCSVの{n}行のコードがどの市区町村にも一致しません（行 {lines}）",
             "rows of the reference CSV that match no unit: {n} (lines {lines})",
@@ -740,6 +795,10 @@ FETCH_TEXT = MappingProxyType(
         "list_title": "取得済みの境界データ（N03-年版_コード.parquet） / cached boundaries: {folder}",
         "list_empty": "取得済みの境界データはありません / no cached boundaries ({folder})",
         "cleared": "取得済みの境界データ {n}件を削除しました / removed {n} cached dataset(s)",
+        "saved_isj": "{name}（{pref}）{year}年版 位置参照情報: 大字・町丁目 {features}件・市区町村 {codes}件",
+        "list_title_isj": "取得済みの位置参照情報（ISJ-年版_コード.parquet） / cached 位置参照情報: {folder}",
+        "list_empty_isj": "取得済みの位置参照情報はありません / no cached 位置参照情報 ({folder})",
+        "cleared_isj": "取得済みの位置参照情報 {n}件を削除しました / removed {n} cached 位置参照情報 dataset(s)",
         "pref_code": "コード",
         "pref": "都道府県",
         "year": "年版",
@@ -868,13 +927,20 @@ IMPORT_TEXT = MappingProxyType(
         "point": "緯度経度",
         "swapped": "入替え",
         "code": "コード",
+        "prefecture": "都道府県＋名称",
+        "county": "郡＋町村",
+        "postcode": "郵便番号",
         "address": "住所",
         "rejected": "不採用",
+        "merged": "重複",
         "corrected": "補正",
-        "total": (
-            "合計: 読み込み {rows:,}行 → 配置 {placed:,}行（緯度経度 {point:,}・緯度経度の入替え {swapped:,}・"
-            "市区町村コード {code:,}・住所 {address:,}）・不採用 {rejected:,}行"
+        "total": "合計: 読み込み {rows:,}行 → 配置 {placed:,}行（{methods}）・不採用 {rejected:,}行{merged}",
+        "total_merged": "・重複して1件にまとめた行 {merged:,}",
+        "towns": (
+            "町丁目の位置（位置参照情報）: 座標のない配置済みの行 {n:,}行のうち {town:,}行に町丁目の代表点を付けました"
+            "（町丁目が見つからない {unmatched:,}・代表点が市区町村の外 {outside:,}）"
         ),
+        "town_column": "町丁目の位置",
         "list": "{what}（{file}）: {n}件 → 一致 {matched}・候補が複数 {ambiguous}・一致なし {unmatched}",
         "line": "行",
         "name": "名称",
@@ -909,6 +975,7 @@ NOTES = MappingProxyType(
     {
         "swapped": "緯度と経度の入替え",
         "duplicate_id": "IDの重複（番号を付けて区別）",
+        "repeated": "すべての列が同じ行（1件にまとめた）",
     }
 )
 
@@ -1199,6 +1266,7 @@ FILES = MappingProxyType(
         "candidates": "候補の施設CSV",
         "osm": "OpenStreetMap の抽出ファイル",
         "speeds": "速度の表",
+        "isj": "位置参照情報",
     }
 )
 
@@ -1377,8 +1445,8 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         ),
         # cli/fetch.py
         "fetch_one_action": Message(
-            "n03・--list・--clear のどれか1つを指定してください（例: geo-zaitaku fetch n03 --pref 43）。",
-            "give exactly one of: n03, --list, --clear.",
+            "n03・isj・--list・--clear のどれか1つを指定してください（例: geo-zaitaku fetch n03 --pref 43）。",
+            "give exactly one of: n03, isj, --list, --clear.",
         ),
         "fetch_extra_options": Message(
             "{action} には {options} を指定できません。",
@@ -1903,6 +1971,35 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "n03_zip_no_boundaries": Message(
             "zip の中に境界ファイル（.geojson または .shp）がありません。N03（行政区域）の zip か確認してください。",
             "no .geojson or .shp inside the zip.",
+        ),
+        # sources/isj.py
+        "isj_no_url": Message(
+            "{y}年版の位置参照情報のURLは分かりません（{first}年版以降に対応）。位置参照情報ダウンロードサービスで大字・町丁目レベルの zip のURLを調べ、--url で指定してください。",
+            "no known URL for editions before {first}; pass the zip's URL with --url.",
+        ),
+        "isj_not_cached": Message(
+            "{name}（{code}）{y}年版の位置参照情報（大字・町丁目レベル）がまだ取得されていません。先に `geo-zaitaku fetch isj --pref {code} --year {y}` を実行するか、ダウンロードした zip・CSV を --towns で指定してください。",
+            "town data (位置参照情報) for {code} ({y}) are not cached: run `geo-zaitaku fetch isj --pref {code} --year {y}` first, or pass the zip or CSV to --towns.",
+        ),
+        "isj_columns_missing": Message(
+            "位置参照情報（大字・町丁目レベル）の列 {missing} がありません（見つかった列: {found}）。位置参照情報ダウンロードサービスの「大字・町丁目レベル」（版番号が b で終わるもの。街区レベルではありません）の zip か CSV を指定してください。",
+            "not a 大字・町丁目レベル table of 位置参照情報 (missing {missing}); give the town-level zip or CSV.",
+        ),
+        "isj_zip_no_csv": Message(
+            "zip の中に CSV がありません。位置参照情報（大字・町丁目レベル）の zip か確認してください。",
+            "no CSV inside the zip.",
+        ),
+        "isj_empty": Message(
+            "位置参照情報に、市区町村コード・大字町丁目名・緯度経度の読める行が1つもありません。ファイルを確認してください。",
+            "no row with a code, a town name and a readable point.",
+        ),
+        "isj_unreadable": Message(
+            "キャッシュの位置参照情報を読めません（{error}）。geo-zaitaku fetch isj --force で取り直してください。",
+            "the cached town data cannot be read ({error}); fetch again with --force.",
+        ),
+        "towns_source_unknown": Message(
+            "--towns の「{value}」はファイルでも都道府県でもありません。位置参照情報の zip・CSV（geo-zaitaku fetch isj が保存した .parquet も可）のパスか、取得済みの都道府県のコード（例: 43）を指定してください。",
+            "{value!r} is neither a file nor a prefecture; give a 位置参照情報 zip or CSV, or the code of a fetched prefecture.",
         ),
         # sources/keyinst.py
         "list_no_columns": Message(

@@ -16,9 +16,10 @@ from geo_zaitaku.units import duplicates, set_aside
 @rule("inputs")
 def check_inputs(ctx: CheckContext) -> list[Finding]:
     """Warnings for facility rows that could not be placed and units lacking population;
-    info for the units of other prefectures left out (once), boundary features set aside, boundaries found in two sources (same shapes,
-    used once), population rows not used, and rows read with corrections (facilities;
-    population rows whose centroid was dropped)."""
+    info for the units of other prefectures left out (once), boundary features set aside,
+    boundaries found in two sources (same shapes, used once), population rows not used,
+    rows read with corrections (facilities; population rows whose centroid was dropped)
+    and facility rows merged with the row they repeat cell for cell."""
     out = []
     for log in ctx.facility_logs:
         name = Path(log.source).name
@@ -34,6 +35,10 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
             )
         if log.notes:
             out.append(finding("info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes)))
+        if log.merged:
+            out.append(
+                finding("info", "facility_merged", n=len(log.merged), file=name, value=len(log.merged))
+            )
     outside = ctx.plan.units.attrs.get("outside_plan")
     if outside:
         kept = "・".join(PREFECTURES.get(p, p) for p in outside["kept"])

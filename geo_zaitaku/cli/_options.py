@@ -263,7 +263,13 @@ FACILITY_COLUMN_OPTIONS = {
     "--lon-col": ("lon", "経度の列 / header of the longitude column"),
     "--code-col": ("municipality_code", "市区町村コードの列 / header of the municipality code column"),
     "--address-col": ("address", "住所の列（住所だけでも配置） / header of the address column"),
-    "--id-col": ("id", "施設IDの列 / header of the id column"),
+    "--id-col": (
+        "id",
+        "施設IDの列。10桁の医療機関コード・介護保険事業所番号なら先頭2桁を都道府県として使う"
+        " / header of the id column (10-digit institution codes also give the prefecture)",
+    ),
+    "--pref-col": ("prefecture_code", "都道府県コードか都道府県名の列 / header of the prefecture column"),
+    "--postcode-col": ("postcode", "郵便番号の列 / header of the postal code column"),
     "--kind-col": ("kind", "種別の列 / header of the kind column"),
 }
 

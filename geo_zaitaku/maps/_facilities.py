@@ -25,7 +25,7 @@ from geo_zaitaku.maps._style import kind_color
 #: service (neither bit: unknown).
 FLAGS = schema.FLAG_BITS
 NOT_24H = 1 << len(FLAGS)
-COLUMNS = ("id", "lat", "lon", "kind", "flags", "name", "unit", "address", "phone", "url")
+COLUMNS = ("id", "lat", "lon", "kind", "flags", "name", "unit", "address", "phone", "url", "position")
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -84,10 +84,11 @@ def facility_table(
     said_no = pd.array(frame["is_24h"], dtype="boolean").fillna(True).to_numpy(dtype=bool)
     flags |= np.where(~said_no, NOT_24H, 0)
     prefixes, prefix_of = _address_prefixes(units)
+    positions = frame["position"].tolist() if "position" in frame else [None] * len(frame)
     urls = frame["url"].tolist()
     urls = [u if isinstance(u, str) and _SAFE_URL.match(u) else "" for u in urls]
     rows = []
-    for fid, y, x, kind, f, name, unit, address, phone, url in zip(
+    for fid, y, x, kind, f, name, unit, address, phone, url, position in zip(
         frame["id"].tolist(),
         np.round(lat[located], 5).tolist(),
         np.round(lon[located], 5).tolist(),
@@ -98,6 +99,7 @@ def facility_table(
         frame["address"].tolist(),
         frame["phone"].tolist(),
         urls,
+        positions,
         strict=True,
     ):
         u, rest = -1, address if isinstance(address, str) else ""
@@ -117,6 +119,7 @@ def facility_table(
                 rest,
                 phone if isinstance(phone, str) else "",
                 url,
+                position if position == schema.TOWN_POSITION else "",  # 町丁目の位置: never shown as exact
             ]
         )
     return {

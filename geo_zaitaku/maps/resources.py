@@ -63,7 +63,18 @@ def select_facilities(run: CheckRun, areas: Sequence[str] = ()) -> pd.DataFrame:
 
 
 #: Columns of the companion list (keys of :data:`geo_zaitaku.labels.LIST_COLUMNS`).
-LIST_KEYS = ("kind", "name", "address", "phone", "is_24h", "functions", "url", "municipality", "area")
+LIST_KEYS = (
+    "kind",
+    "name",
+    "address",
+    "position",
+    "phone",
+    "is_24h",
+    "functions",
+    "url",
+    "municipality",
+    "area",
+)
 
 
 def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
@@ -78,6 +89,7 @@ def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
             "kind": labels.kind_label(kind),
             "name": r.name,
             "address": r.address if isinstance(r.address, str) else "",
+            "position": labels.POSITIONS.get(getattr(r, "position", None) or "", ""),
             "phone": r.phone if isinstance(r.phone, str) else "",
             "is_24h": _yes_no(r.is_24h),
             "functions": functions,
