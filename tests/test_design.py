@@ -431,3 +431,57 @@ def test_pref_batch_needs_every_prefecture_cached(tmp_path, capsys):
     code = main(["design", "areas", "--pref", "43,42", "--mode", "max", "--out", str(tmp_path / "o"), "-q"])
     err = capsys.readouterr().err
     assert code == 2 and "geo-zaitaku fetch n03" in err and not (tmp_path / "o").exists()
+
+
+def test_repair_keeps_an_island_pair_of_its_own(tmp_path):
+    """Two islands joined only to each other form an area that takes every unit it can:
+    the flow bound must still let its root reach the other island (a bound of size - 1
+    made this plan infeasible)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    g = make_grid()
+    s = 10_000
+    x0, y0 = ORIGIN[0] + 4 * s, ORIGIN[1]
+    islands = gpd.GeoDataFrame(
+        {
+            "N03_001": "テスト県",
+            "N03_002": None,
+            "N03_003": None,
+            "N03_004": ["東島", "西島"],
+            "N03_005": None,
+            "N03_007": ["99210", "99211"],
+            "geometry": [shapely.box(x0, y0, x0 + s, y0 + s), shapely.box(x0 + s, y0, x0 + 2 * s, y0 + s)],
+        },
+        crs=6690,
+    ).to_crs(6668)
+    pd.concat([g, islands], ignore_index=True).to_file(tmp_path / "u.geojson", driver="GeoJSON")
+    facilities = (
+        FACILITIES.replace("H8,H8,99208,0,1", "H8,H8,99208,0,0")
+        .replace("K9,K9,99209,1,1", "K9,K9,99209,1,0")
+        .replace("KI,KI,99210,1,0", "KI,KI,99210,1,1")
+    )
+    (tmp_path / "f.csv").write_text(facilities, encoding="utf-8")
+    write_plan(
+        tmp_path / "plan.toml",
+        '[areas]\n"南" = ["99201", "99202", "99203"]\n"中" = ["99204", "99205", "99206"]\n'
+        '"北" = ["99207", "99208", "99209"]\n"島" = ["99210", "99211"]\n',
+    )
+    run = check_plan(tmp_path / "plan.toml", units=tmp_path / "u.geojson", facilities=[tmp_path / "f.csv"],
+                     cache=False)  # fmt: skip
+    assert [f.area for f in run.report.errors] == ["北"]
+    d = design_areas(run, DesignOptions(mode="repair"))
+    assert d.status == "optimal"
+    p = problem_from_run(run, DesignOptions(mode="repair"))
+    blocks = _valid_blocks(p)
+    best = min(
+        (len(moved), p.pop[moved].sum())
+        for part in _partitions(p.n, blocks)
+        for names in itertools.permutations(range(len(p.area_names)), len(part))
+        for moved in [[i for m, a in zip(part, names, strict=True) for i in blocks[m] if p.original[i] != a]]
+    )
+    assert (len(d.moved), d.measures["people_moved"]) == best
+    # 北 takes the left column down to K1 (the hub); 中 and 南 keep the rest
+    assert [(m.code, m.before, m.after) for m in d.moved] == [("99201", "南", "北"), ("99204", "中", "北")]
+    assert {a.name: a.units for a in d.areas}["島"] == ("99210", "99211")
+    assert proposed_run(d).report.ok

@@ -133,12 +133,13 @@ def contiguous(b: _Build) -> None:
     arcs = np.zeros((0, 2), dtype=int) if len(p.edges) == 0 else np.vstack([p.edges, p.edges[:, ::-1]])
     for t in range(b.t):
         xt = b.x[:, t]
-        # no arc carries more than the area's other members: at most the units allowed in
-        # it, and (repair, at most U moves) its own units plus U
+        # the area's size bounds every flow: at most the units allowed in it, and (repair,
+        # at most U moves) its own units plus U. The root's balance, inflow - outflow >= 1 -
+        # big, lets it send big - 1 = (members - 1) at the most: so big is the size itself.
         size = int((xt >= 0).sum())
         if b.centre[t] < 0 and b.moves is not None:
             size = min(size, int((p.original == t).sum()) + b.moves)
-        big = float(max(size - 1, 1))
+        big = float(max(size, 1))
         usable = arcs[(xt[arcs[:, 0]] >= 0) & (xt[arcs[:, 1]] >= 0)]
         f = m.add_vars(len(usable), lb=0.0, ub=big, integer=False)
         # f <= big * x at both ends
