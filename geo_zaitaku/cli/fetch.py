@@ -74,9 +74,6 @@ def fetch(
     geo-zaitaku fetch --list     取得済みの一覧
     geo-zaitaku fetch --clear    取得済みのデータを削除
     """
-    from geo_zaitaku.codes import prefecture_code
-    from geo_zaitaku.sources import fetch as n03
-
     actions = [
         a for a, on in ((dataset or "", dataset is not None), ("--list", list_), ("--clear", clear)) if on
     ]
@@ -104,68 +101,35 @@ def fetch(
             labels.error("fetch_no_pref"),
             where=f"geo-zaitaku fetch {dataset}",
         )
-    if dataset.lower() == "isj":
-        return _fetch_isj(pref, year, url, force, max_mb, timeout)
-    code = prefecture_code(pref)
-    y = n03.check_year(year if year is not None else n03.DEFAULT_YEAR)
-    if not force and n03.cached_n03(code, y) is not None:
-        _output.info(_T["cache_hit"])
-    else:
-        source = url if url is not None else n03.n03_url(code, y)
-        zip_cached = n03.cache_path(code, y).with_suffix(".zip").is_file()
-        if zip_cached and not force:
-            _output.info(_T["resumed"])
-        else:
-            _output.info(f"{_T['downloading']}: {source}")
-        _run_with_progress(
-            lambda progress: n03.fetch_n03(
-                code,
-                y,
-                url=url,
-                force=force,
-                max_bytes=int(max_mb * 1_000_000),
-                timeout=timeout,
-                progress=progress,
-            )
-        )
-    info = n03.cache_info(code, y)
-    if info is None:  # fetch_n03 has just written it
-        raise RuntimeError(f"the cached N03 file of {code} ({y}) disappeared after fetching")
-    _output.console().print(
-        _output.escape(
-            _T["saved"].format(
-                name=info.name,
-                pref=info.pref,
-                year=info.year,
-                features="?" if info.features is None else f"{info.features:,}",
-                codes="?" if info.codes is None else f"{info.codes:,}",
-            )
-        ),
-        soft_wrap=True,
-    )
-    _output.console().print(_output.escape(str(info.path)), soft_wrap=True)
-    return 0
+    return _fetch_dataset(dataset.lower(), pref, year, url, force, max_mb, timeout)
 
 
-def _fetch_isj(
-    pref: str, year: str | None, url: str | None, force: bool, max_mb: float, timeout: float
+def _fetch_dataset(
+    dataset: str, pref: str, year: str | None, url: str | None, force: bool, max_mb: float, timeout: float
 ) -> int:
-    """``geo-zaitaku fetch isj``: the same steps as for N03, for 位置参照情報."""
+    """``geo-zaitaku fetch n03`` / ``fetch isj``: download unless cached, then say what is cached."""
     from geo_zaitaku.codes import prefecture_code
+    from geo_zaitaku.sources import fetch as n03
     from geo_zaitaku.sources import isj
 
+    towns = dataset == "isj"
     code = prefecture_code(pref)
-    y = isj.check_year(year if year is not None else isj.DEFAULT_YEAR)
-    if not force and isj.cached_isj(code, y) is not None:
+    if towns:
+        y = isj.check_year(year if year is not None else isj.DEFAULT_YEAR)
+        target, official, get = isj.cache_path(code, y), isj.isj_url, isj.fetch_isj
+    else:
+        y = n03.check_year(year if year is not None else n03.DEFAULT_YEAR)
+        target, official, get = n03.cache_path(code, y), n03.n03_url, n03.fetch_n03
+    if not force and target.is_file():
         _output.info(_T["cache_hit"])
     else:
-        source = url if url is not None else isj.isj_url(code, y)
-        if isj.cache_path(code, y).with_suffix(".zip").is_file() and not force:
+        source = url if url is not None else official(code, y)
+        if target.with_suffix(".zip").is_file() and not force:
             _output.info(_T["resumed"])
         else:
             _output.info(f"{_T['downloading']}: {source}")
         _run_with_progress(
-            lambda progress: isj.fetch_isj(
+            lambda progress: get(
                 code,
                 y,
                 url=url,
@@ -175,12 +139,12 @@ def _fetch_isj(
                 progress=progress,
             )
         )
-    info = next((c for c in isj.list_cached_isj() if c.pref == code and c.year == y), None)
-    if info is None:  # fetch_isj has just written it
-        raise RuntimeError(f"the cached 位置参照情報 of {code} ({y}) disappeared after fetching")
+    info = (isj.cache_info_isj if towns else n03.cache_info)(code, y)
+    if info is None:  # it has just been written
+        raise RuntimeError(f"the cached {dataset} data of {code} ({y}) disappeared after fetching")
     _output.console().print(
         _output.escape(
-            _T["saved_isj"].format(
+            _T["saved_isj" if towns else "saved"].format(
                 name=info.name,
                 pref=info.pref,
                 year=info.year,

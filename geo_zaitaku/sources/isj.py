@@ -6,11 +6,12 @@ zip holding a cp932 CSV of every 大字・町丁目 with its representative poin
     "都道府県コード","都道府県名","市区町村コード","市区町村名","大字町丁目コード","大字町丁目名",
     "緯度","経度","原典資料コード","大字・字・丁目区分コード"
 
-:func:`fetch_isj` downloads a prefecture's zip (through :mod:`geo_zaitaku.sources._http`:
-http(s) only, size-capped, never half-written), checks every entry before reading
-(:mod:`geo_zaitaku.sources._archive`: no absolute paths, ``..``, links; capped entry
-count and unpacked size) and stores the towns as GeoParquet in the cache
-(:func:`geo_zaitaku.settings.get_cache_dir` ``/ "isj"``)::
+:func:`fetch_isj` downloads a prefecture's zip and caches it as N03 is cached
+(:mod:`geo_zaitaku.sources._download`, shared with :mod:`geo_zaitaku.sources.fetch`): through
+:mod:`geo_zaitaku.sources._http` (http(s) only, size-capped, never half-written), every
+entry checked before reading (:mod:`geo_zaitaku.sources._archive`: no absolute paths,
+``..``, links; capped entry count and unpacked size), the towns stored as GeoParquet in
+the cache (:func:`geo_zaitaku.settings.get_cache_dir` ``/ "isj"``)::
 
     ISJ-2024_43.zip       the official zip (kept so that a failed conversion resumes)
     ISJ-2024_43.json      where and when it was downloaded (URL, date, SHA-256, members)
@@ -26,12 +27,9 @@ a :class:`~geo_zaitaku.sources.towns.TownIndex`.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -40,20 +38,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo_zaitaku import cache, codes, crs, labels
+from geo_zaitaku import codes, crs, labels
 from geo_zaitaku._errors import FetchError, InputError
-from geo_zaitaku._io import (
-    LINE,
-    atomic_path,
-    check_input_path,
-    is_regular_file,
-    json_text,
-    read_text_table,
-    write_text,
-)
+from geo_zaitaku._io import LINE, check_input_path, is_regular_file, read_text_table
 from geo_zaitaku.sources._archive import MAX_ENTRIES, MAX_UNPACKED_BYTES, check_zip, safe_extract
-from geo_zaitaku.sources._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
-from geo_zaitaku.sources.fetch import CachedFile, ProgressCallback, check_year
+from geo_zaitaku.sources._download import CachedFile, Dataset, Limits, ProgressCallback, check_year
+from geo_zaitaku.sources._http import MAX_DOWNLOAD_BYTES, TIMEOUT
 from geo_zaitaku.sources.towns import TownIndex
 
 #: Edition fetched when no year is given.
@@ -80,8 +70,6 @@ COLUMNS = {
     "大字・字・丁目区分コード": "level_code",
 }
 _TEXT = tuple(c for c in COLUMNS.values() if c not in ("lat", "lon"))
-_CACHE_NAME = re.compile(r"ISJ-(\d{4})_(\d{2})")
-_META_VERSION = 1
 
 
 def isj_version(year: int | str) -> str:
@@ -111,13 +99,18 @@ def isj_url(pref: int | str, year: int | str = DEFAULT_YEAR) -> str:
 
 def cache_path(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
     """Where the towns of a prefecture and year are (or would be) cached."""
-    return cache.folder("isj") / f"ISJ-{check_year(year)}_{codes.prefecture_code(pref)}.parquet"
+    return _ISJ.path(pref, year)
 
 
 def cached_isj(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path | None:
     """The cached GeoParquet of a prefecture and year, or ``None``."""
-    path = cache_path(pref, year)
-    return path if path.is_file() else None
+    return _ISJ.cached(pref, year)
+
+
+def cache_info_isj(pref: int | str, year: int | str = DEFAULT_YEAR) -> CachedFile | None:
+    """Describe the cached 位置参照情報 of a prefecture and year (``None`` when not cached)."""
+    path = cached_isj(pref, year)
+    return None if path is None else _ISJ.describe(path)
 
 
 def require_cached_isj(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
@@ -184,60 +177,8 @@ def fetch_isj(
     InputError
         Unknown prefecture or year, unsafe archive, no town CSV in it, cache not writable.
     """
-    code = codes.prefecture_code(pref)
-    y = check_year(year)
-    target = cache_path(code, y)
-    if target.is_file() and not force:
-        return target
-    source = url if url is not None else isj_url(code, y)
-    check_scheme(source)
-    zip_path = target.with_suffix(".zip")
-    meta_path = target.with_suffix(".json")
-    with cache.writing("isj"):
-        if force or not zip_path.is_file():
-            n = download(
-                source,
-                zip_path,
-                max_bytes=max_bytes,
-                timeout=timeout,
-                progress=None if progress is None else lambda done, total: progress("download", done, total),
-                verify=lambda p: _check_download(p, source, max_unpacked, max_entries),
-            )
-            with open(zip_path, "rb") as f:
-                digest = hashlib.file_digest(f, "sha256").hexdigest()
-            meta = {
-                "version": _META_VERSION,
-                "pref": code,
-                "name": codes.PREFECTURES[code],
-                "year": y,
-                "url": source,
-                "downloaded": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                "zip_bytes": n,
-                "zip_sha256": digest,
-                "credit": CREDIT,
-            }
-            target.unlink(missing_ok=True)
-            write_text(meta_path, json_text(meta, indent=2))
-        meta = _read_meta(meta_path) or {"version": _META_VERSION, "pref": code, "year": y, "url": None}
-        if progress is not None:
-            progress("convert", 0, None)
-        try:
-            frame = read_isj_zip(zip_path, max_unpacked=max_unpacked, max_entries=max_entries)
-        except InputError:
-            zip_path.unlink(missing_ok=True)  # unusable: never resumed from
-            meta_path.unlink(missing_ok=True)
-            raise
-        meta.update(
-            members=frame.attrs.get("members", []),
-            features=len(frame),
-            codes=int(frame["municipality_code"].nunique()),
-            skipped=frame.attrs.get("skipped", 0),
-            converted=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        )
-        write_text(meta_path, json_text(meta, indent=2))
-        with atomic_path(target) as tmp:
-            frame.to_parquet(tmp, index=False)
-    return target
+    limits = Limits(max_bytes=max_bytes, max_unpacked=max_unpacked, max_entries=max_entries, timeout=timeout)
+    return _ISJ.fetch(pref, year, url=url, force=force, limits=limits, progress=progress)
 
 
 def read_isj(path: str | Path) -> gpd.GeoDataFrame:
@@ -271,7 +212,7 @@ def read_isj_zip(
     """Read the CSV(s) of an official 位置参照情報 zip, after checking every entry."""
     path = check_input_path(path, what=labels.FILES["isj"])
     infos = check_zip(path, max_unpacked=max_unpacked, max_entries=max_entries)
-    members = sorted(i.filename for i in infos if not i.is_dir() and i.filename.lower().endswith(".csv"))
+    members = _csv_members(infos)
     if not members:
         raise InputError(labels.error("isj_zip_no_csv"), path=path)
     with tempfile.TemporaryDirectory(prefix="geo-zaitaku-isj-") as tmp:
@@ -333,41 +274,38 @@ def _source_path(source: str | Path, year: int | str | None) -> Path:
 
 def list_cached_isj() -> list[CachedFile]:
     """The cached 位置参照情報, by prefecture then year."""
-    folder = cache.folder("isj")
-    if not folder.is_dir():
-        return []
-    out = []
-    for path in folder.glob("ISJ-*_*.parquet"):
-        match = _CACHE_NAME.fullmatch(path.stem)
-        if match and path.is_file():
-            out.append(_describe(path, int(match.group(1)), match.group(2)))
-    return sorted(out, key=lambda c: (c.pref, c.year))
+    return _ISJ.listing()
 
 
 def clear_cached_isj() -> int:
     """Remove every cached 位置参照情報 file; return the number of datasets removed."""
-    folder = cache.folder("isj")
-    if not folder.is_dir():
-        return 0
-    datasets = set()
-    with cache.writing("isj"):
-        for entry in folder.iterdir():
-            match = _CACHE_NAME.fullmatch(entry.name.split(".")[0])
-            if match and entry.suffix in (".parquet", ".zip"):
-                datasets.add(match.group(0))
-            if entry.is_file() or entry.is_symlink():
-                entry.unlink()
-    return len(datasets)
+    return _ISJ.clear(files_only=True)
 
 
 # --- helpers ------------------------------------------------------------------------
 
 
-def _check_download(path: Path, url: str, max_unpacked: int, max_entries: int) -> None:
-    """Accept a downloaded file only if it is a safe zip holding a CSV."""
-    infos = check_zip(path, max_unpacked=max_unpacked, max_entries=max_entries, url=url)
-    if not any(i.filename.lower().endswith(".csv") for i in infos):
+def _csv_members(infos: list[zipfile.ZipInfo]) -> list[str]:
+    """The CSV entries of a zip, by name."""
+    return sorted(i.filename for i in infos if not i.is_dir() and i.filename.lower().endswith(".csv"))
+
+
+def _check_download(infos: list[zipfile.ZipInfo], url: str) -> None:
+    """Accept a downloaded zip only if it holds a CSV."""
+    if not _csv_members(infos):
         raise FetchError(labels.error("isj_zip_no_csv"), url=url)
+
+
+def _convert(path: Path, limits: Limits) -> tuple[gpd.GeoDataFrame, dict[str, object]]:
+    """The towns to cache, and what the sidecar says about them."""
+    frame = read_isj_zip(path, max_unpacked=limits.max_unpacked, max_entries=limits.max_entries)
+    facts = {
+        "members": frame.attrs.get("members", []),
+        "features": len(frame),
+        "codes": int(frame["municipality_code"].nunique()),
+        "skipped": frame.attrs.get("skipped", 0),
+    }
+    return frame, facts
 
 
 def _towns_frame(files: Sequence[Path], names: Sequence[str]) -> gpd.GeoDataFrame:
@@ -426,37 +364,12 @@ def _read_cached(path: Path) -> gpd.GeoDataFrame:
     return frame
 
 
-def _describe(path: Path, year: int, code: str) -> CachedFile:
-    meta = _read_meta(path.with_suffix(".json")) or {}
-    size = sum(
-        p.stat().st_size for p in (path, path.with_suffix(".zip"), path.with_suffix(".json")) if p.is_file()
-    )
-    fetched = None
-    if isinstance(meta.get("downloaded"), str):
-        try:
-            fetched = dt.datetime.fromisoformat(meta["downloaded"])
-        except ValueError:
-            fetched = None
-    if fetched is None:
-        fetched = dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-    features = meta.get("features")
-    n_codes = meta.get("codes")
-    return CachedFile(
-        pref=code,
-        name=codes.PREFECTURES.get(code, code),
-        year=year,
-        path=path,
-        size=size,
-        fetched=fetched,
-        url=meta.get("url") if isinstance(meta.get("url"), str) else None,
-        features=features if isinstance(features, int) else None,
-        codes=n_codes if isinstance(n_codes, int) else None,
-    )
-
-
-def _read_meta(path: Path) -> dict | None:
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta if isinstance(meta, dict) else None
+#: The 位置参照情報 downloads and their cache (``<cache dir>/isj/ISJ-{year}_{pref}.*``).
+_ISJ = Dataset(
+    kind="isj",
+    prefix="ISJ",
+    credit=CREDIT,
+    url=isj_url,
+    check=_check_download,
+    convert=_convert,
+)
