@@ -1113,6 +1113,7 @@ DESIGN = MappingProxyType(
         "check": "提案した計画の点検",
         "summary": "{status}: {areas}圏域{moved}",
         "summary_moved": "、移す市区町村 {n}（{people:,.0f}人）",
+        "summary_distance": "（人口で重み付けた最寄りの積極的医療機関までの平均 {value:.2f} {unit}）",
         "moved_layer": "移す市区町村",
         "moved_tip": "移す: {a} → {b}",
         "map_title": "圏域の提案",

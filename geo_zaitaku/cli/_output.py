@@ -286,6 +286,9 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False, pre
         moved = t["summary_moved"].format(
             n=len(design.moved), people=design.measures.get("people_moved", 0.0)
         )
+    elif design.areas and design.measures.get("mean_distance") is not None:
+        unit = labels.MEASURES.get(design.problem.measure, design.problem.measure)
+        moved = t["summary_distance"].format(value=design.measures["mean_distance"], unit=unit)
     status = t["statuses"].get(design.status, design.status)
     line = t["summary"].format(status=status, areas=len(design.areas), moved=moved)
     if errors is not None:
