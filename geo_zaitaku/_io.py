@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import errno
 import html
 import io
@@ -33,7 +32,7 @@ import re
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -306,6 +305,31 @@ def md_table(frame: pd.DataFrame, *, floats: str | None = None) -> list[str]:
     return [header, sep, *rows]
 
 
+def _encoding_of(raw: bytes, *, path: Path, what: str, chunk: int = 1 << 22) -> str:
+    """``"utf-8-sig"`` (UTF-8 with BOM), ``"utf-8"`` or ``"cp932"``: the first of
+    :data:`ENCODINGS` that decodes all of ``raw`` (checked in chunks, nothing kept).
+
+    Raises
+    ------
+    InputError
+        Neither encoding decodes the file.
+    """
+    import codecs
+
+    for enc in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(enc)()
+        try:
+            for start in range(0, len(raw), chunk):
+                decoder.decode(raw[start : start + chunk])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
+            return "utf-8"
+        return enc
+    raise InputError(labels.error("file_encoding", what=what), path=path)
+
+
 def neutralise_cell(value: object) -> object:
     """Make a text cell safe to open in a spreadsheet: prefix a would-be formula with ``'``.
 
@@ -435,19 +459,30 @@ def read_text_table(
         but no rows.
     """
     path = Path(path)
-    text, encoding = decode_text(path, what=what)
-    sample = text[:4096]
+    raw = read_input_bytes(path, what=what)
+    if not raw.strip():
+        raise InputError(labels.error("file_empty", what=what), path=path)
+    encoding = _encoding_of(raw, path=path, what=what)
+    codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
+    sample = raw[:16384].decode(codec, errors="ignore")[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows = _rows_with_lines(text, delimiter, path)
-    table = table_from_rows(rows, path=path, encoding=encoding, what=what, header_hint=header_hint)
-    if comment is None:
-        return table
-    comments = tuple(line.strip() for line in text.splitlines() if line.strip().startswith(comment))
-    return dataclasses.replace(table, comments=comments)
+    comments: tuple[str, ...] = ()
+    if comment is not None:
+        text = raw.decode(codec)
+        comments = tuple(line.strip() for line in text.splitlines() if line.strip().startswith(comment))
+        del text
+    # decoded as it is parsed (a large file is never held as one decoded text)
+    stream = io.TextIOWrapper(io.BytesIO(raw), encoding=codec, newline="")
+    header_line, names, cells, lines = _parse_rows(
+        _rows_with_lines(stream, delimiter, path), path=path, what=what, header_hint=header_hint
+    )
+    del stream, raw
+    frame = _frame_of(names, cells, lines)
+    return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line, comments=comments)
 
 
 def table_from_rows(
-    rows: list[tuple[int, list[str]]],
+    rows: Iterable[tuple[int, list[str]]],
     *,
     path: Path,
     encoding: str,
@@ -466,68 +501,110 @@ def table_from_rows(
     InputError
         No rows, or a header with no row under it.
     """
-    if not rows:
+    header_line, names, cells, lines = _parse_rows(rows, path=path, what=what, header_hint=header_hint)
+    return TextTable(
+        frame=_frame_of(names, cells, lines), path=path, encoding=encoding, header_line=header_line
+    )
+
+
+#: Rows converted at a time (the csv module's strings are kept, in chunks, as cells).
+_CHUNK_ROWS = 50_000
+
+
+def _parse_rows(
+    rows: Iterable[tuple[int, list[str]]], *, path: Path, what: str, header_hint: tuple[str, ...]
+) -> tuple[int, list[str], np.ndarray, np.ndarray]:
+    """The header line, column names, cells (a 2-D object array: stripped text or
+    ``None``) and line numbers of numbered rows, read in chunks so that a large file is
+    never held twice (as rows and as cells)."""
+    it = iter(rows)
+    head: list[tuple[int, list[str]]] = []
+    for item in it:
+        head.append(item)
+        if len(head) == 20:
+            break
+    if not head:
         raise InputError(labels.error("table_no_rows", what=what), path=path)
     header_index = 0
     if header_hint:
         hints = set(header_hint)
-        for i, (_, row) in enumerate(rows[:20]):
+        for k, (_, row) in enumerate(head):
             if hints & {clean_header(c) for c in row}:
-                header_index = i
+                header_index = k
                 break
-    header_line, header = rows[header_index]
+    header_line, header = head[header_index]
     while header and not header[-1].strip():
         header = header[:-1]
     names = _unique_names([clean_header(c) for c in header])
-    body = rows[header_index + 1 :]
-    if not body:
+    width = len(names)
+    chunks: list[np.ndarray] = []
+    lines: list[int] = []
+    batch: list[tuple[int, list[str]]] = head[header_index + 1 :]
+    del head
+    for item in it:
+        batch.append(item)
+        if len(batch) >= _CHUNK_ROWS:
+            chunks.append(_cells_of(batch, width, lines))
+            batch = []
+    if batch:
+        chunks.append(_cells_of(batch, width, lines))
+    if not chunks:
         raise InputError(
             labels.error("table_header_only", what=what),
             path=path,
             where=labels.at_line(header_line),
         )
-    width = len(names)
+    cells = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+    return header_line, names, cells, np.asarray(lines, dtype=np.int64)
+
+
+def _cells_of(batch: list[tuple[int, list[str]]], width: int, lines: list[int]) -> np.ndarray:
+    """One chunk of rows as a 2-D object array of stripped cells (``None`` when empty);
+    the strings the csv module made are kept unless stripping or a quote changes them."""
     flat: list[str] = []
-    for _, row in body:
+    for line, row in batch:
+        lines.append(line)
         flat.extend(row[:width])
         if len(row) < width:
             flat.extend([""] * (width - len(row)))
-    cells = np.strings.strip(np.array(flat, dtype=np.dtypes.StringDType())).reshape(-1, width)
-    quoted = np.nonzero(np.strings.startswith(cells, "'"))
+    values = np.array(flat, dtype=object).reshape(-1, width) if flat else np.empty((0, width), dtype=object)
+    text = np.array(flat, dtype=np.dtypes.StringDType()).reshape(-1, width)
+    stripped = np.strings.strip(text)
+    changed = np.nonzero(stripped != text)
+    if len(changed[0]):
+        values[changed] = stripped[changed].astype(object)
+    quoted = np.nonzero(np.strings.startswith(stripped, "'"))
     if len(quoted[0]):  # cells neutralised by write_csv read back as they were
-        cells[quoted] = [restore_cell(str(c)) for c in cells[quoted]]
-    values = cells.astype(object)
-    values[cells == ""] = None
-    frame = pd.DataFrame(values, columns=names, dtype=object)
-    frame[LINE] = [line for line, _ in body]
-    return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line)
+        values[quoted] = [restore_cell(str(c)) for c in stripped[quoted]]
+    values[stripped == ""] = None
+    for j in range(width):  # equal cells share one string (codes, kinds, yes/no …)
+        codes, uniques = pd.factorize(values[:, j], use_na_sentinel=True)
+        if len(uniques) < len(codes) // 2:  # code -1 (empty) takes the trailing None
+            values[:, j] = np.append(uniques.astype(object), None)[codes]
+    return values
 
 
-def _rows_with_lines(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
-    """Non-blank rows with the line number each starts on.
+def _frame_of(names: list[str], cells: np.ndarray, lines: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(cells, columns=names, dtype=object, copy=False)
+    frame[LINE] = lines.tolist()
+    return frame
 
-    When every record is one physical line (no line break inside quotes, the usual
-    case), all rows are read in one go and numbered by position; otherwise the
-    reader's line counter is followed record by record.
-    """
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
-        records = None
-    if records is not None and len(records) == physical and "\r" not in text.replace("\r\n", ""):
-        return [(i, row) for i, row in enumerate(records, start=1) if row and "".join(row).strip()]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
+
+def _rows_with_lines(
+    text: str | io.TextIOBase, delimiter: str, path: Path
+) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank rows with the line number of each, one at a time (a record with a
+    line break inside quotes is numbered by the line it ends on)."""
+    source = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(source, delimiter=delimiter)
     try:
         for row in reader:
-            if "".join(row).strip():
-                rows.append((reader.line_num, row))
+            if row and "".join(row).strip():
+                yield reader.line_num, row
     except csv.Error as exc:
         raise InputError(
             labels.error("csv_unreadable", error=exc), path=path, where=labels.at_line(reader.line_num)
         ) from exc
-    return rows
 
 
 def clean_header(name: str) -> str:
@@ -705,11 +782,36 @@ def json_ready(value: object) -> object:
     raise TypeError(f"not JSON data: {type(value).__name__}")
 
 
-def json_text(value: object, *, indent: int | None = None) -> str:
+def json_text(value: object, *, indent: int | None = None, items: bool = False) -> str:
     """Strict JSON text of ``value`` (UTF-8 characters kept, ``NaN`` written as ``null``).
 
     Every JSON file the tool writes goes through here: :func:`json_ready` first, then
     ``json.dumps(..., allow_nan=False)``, so the output always parses with a strict
     JSON parser.
+
+    Parameters
+    ----------
+    value
+        JSON-ready data (see :func:`json_ready`).
+    indent
+        Indent every level (Python's own encoder: slow for large data).
+    items
+        For a mapping: one top-level key per line, and a list's items one per line,
+        each item written compactly (readable in an editor and as fast as compact JSON;
+        ``report.json``).
     """
-    return json.dumps(json_ready(value), ensure_ascii=False, indent=indent, allow_nan=False)
+    ready = json_ready(value)
+    if not items or not isinstance(ready, dict):
+        return json.dumps(ready, ensure_ascii=False, indent=indent, allow_nan=False)
+
+    def one(v: object) -> str:
+        return json.dumps(v, ensure_ascii=False, allow_nan=False)
+
+    lines = []
+    for key, v in ready.items():
+        if isinstance(v, list) and v:
+            body = ",\n".join(f"    {one(item)}" for item in v)
+            lines.append(f"  {one(key)}: [\n{body}\n  ]")
+        else:
+            lines.append(f"  {one(key)}: {one(v)}")
+    return "{\n" + ",\n".join(lines) + "\n}"

@@ -63,10 +63,28 @@ class UnitLookup:
     """
 
     def __init__(self, units: gpd.GeoDataFrame) -> None:
+        self._units = units
         self._codes = frozenset(units.index)
         self._display = dict(zip(units.index, units["name"], strict=True))
-        self._names: dict[str, dict[str, str]] = {}
         self._cities: dict[str, tuple[str, ...]] = {}
+        for code, ward, mcode in zip(units.index, units["ward"], units["municipality_code"], strict=True):
+            if isinstance(ward, str) and ward:
+                self._cities[mcode] = (*self._cities.get(mcode, ()), code)
+        # designated cities kept whole (municipality level): their wards' codes
+        self._ward_of: dict[str, str] = {}
+        for code, wcodes in zip(units.index, units["ward_codes"], strict=True):
+            if isinstance(wcodes, str) and wcodes:
+                for wcode in wcodes.split(WARD_SEP):
+                    self._ward_of[wcode] = code
+        self._indexed = False
+
+    def _index_names(self) -> None:
+        """Build the name indexes (on the first name looked up: a plan written in codes
+        never pays for normalising every name)."""
+        if self._indexed:
+            return
+        units = self._units
+        self._names: dict[str, dict[str, str]] = {}
         city_names: dict[str, dict[str, str]] = {}
         for code, name, muni, ward, mcode, pref in zip(
             units.index,
@@ -81,15 +99,12 @@ class UnitLookup:
             keys = {name, pref + name}
             if isinstance(ward, str) and ward:
                 keys |= {ward, muni + ward, pref + muni + ward}
-                self._cities[mcode] = (*self._cities.get(mcode, ()), code)
                 for k in (muni, pref + muni):
                     city_names.setdefault(name_key(k), {})[mcode] = muni
             for k in keys:
                 self._names.setdefault(name_key(k), {})[code] = name
         self._city_names = city_names
         self._ward_names: dict[str, dict[str, str]] = {}
-        # designated cities kept whole (municipality level): their wards' codes and names
-        self._ward_of: dict[str, str] = {}
         for code, muni, wcodes, wnames, pref in zip(
             units.index,
             units["municipality"],
@@ -101,10 +116,10 @@ class UnitLookup:
             if not isinstance(wcodes, str) or not wcodes:
                 continue
             pref = pref if isinstance(pref, str) else ""
-            for wcode, wname in zip(wcodes.split(WARD_SEP), wnames.split(WARD_SEP), strict=True):
-                self._ward_of[wcode] = code
+            for wname in wnames.split(WARD_SEP):
                 for k in (wname, muni + wname, pref + muni + wname):
                     self._ward_names.setdefault(name_key(k), {})[code] = muni
+        self._indexed = True
 
     def display(self, code: str) -> str:
         """Display name of a unit code (the code itself when unknown)."""
@@ -115,6 +130,7 @@ class UnitLookup:
         text = str(entry).strip()
         if _CODE_LIKE.fullmatch(text):
             return self._resolve_code(text)
+        self._index_names()
         key = name_key(text)
         hits = self._names.get(key, {})
         if len(hits) == 1:
@@ -147,6 +163,7 @@ class UnitLookup:
         return Resolution(text, (), "unknown", self._near_codes(code))
 
     def _near_names(self, key: str) -> tuple[str, ...]:
+        self._index_names()
         names = {k: next(iter(v.values())) for k, v in self._names.items()}
         out: list[str] = []
         for k in difflib.get_close_matches(key, list(names), n=5, cutoff=0.5):

@@ -213,14 +213,22 @@ def test_workbook_one_sheet_per_table(sample_files, tmp_path, monkeypatch):
     fac = tmp_path / "f.csv"
     rows = sample_files.facilities.read_text(encoding="utf-8-sig")
     fac.write_text(
-        rows + '=HYPERLINK("http://x";"y"),=1+1,clinic,31.21,137.16,,0,0,0,0,0,0,0,+81-96-000-0000,,\r\n',
+        rows + '=HYPERLINK("http://x";"y"),=1+1,clinic,31.21,137.16,,1,0,0,0,0,0,0,+81-96-000-0000,,\r\n',
         encoding="utf-8",
     )
     run = check_plan(sample_files.plan, facilities=[fac], cache=False)
     monkeypatch.chdir(tmp_path)
     write_report(run.report, tmp_path / "r", facilities=run.facilities.frame)
     book = openpyxl.load_workbook(tmp_path / "r" / "report.xlsx")
-    assert book.sheetnames == ["圏域", "市区町村", "指摘", "施設", "不採用・補正の行", "入力データ", "連結"]
+    assert book.sheetnames == [
+        "圏域",
+        "市区町村",
+        "指摘",
+        "施設（積極的医療機関・連携拠点）",
+        "不採用・補正の行",
+        "入力データ",
+        "連結",
+    ]
     areas = book["圏域"]
     assert areas.freeze_panes == "A2" and areas.auto_filter.ref.startswith("A1:")
     header = [c.value for c in areas[1]]
@@ -233,14 +241,19 @@ def test_workbook_one_sheet_per_table(sample_files, tmp_path, monkeypatch):
     units = book["市区町村"]
     assert [c.value for c in units[2]][:2] == ["99100", "さくら市"] and units["A2"].data_type == "s"
     assert units.max_row == 27
-    facilities = book["施設"]
+    facilities = book["施設（積極的医療機関・連携拠点）"]
     header = [c.value for c in facilities[1]]
     evil = next(r for r in facilities.iter_rows(min_row=2) if r[0].value == '=HYPERLINK("http://x";"y")')
     assert evil[0].data_type == "s" and evil[0].quotePrefix
     assert evil[header.index("名称")].value == "=1+1" and evil[header.index("名称")].quotePrefix
     assert evil[header.index("電話")].value == "+81-96-000-0000"
     assert evil[header.index("24時間対応")].value == "×"
-    assert facilities.max_row == len(run.facilities.frame) + 1
+    frame = run.facilities.frame
+    roles = (frame["key_institution"].fillna(False) | frame["hub"].fillna(False)).astype(bool)
+    assert facilities.max_row == int(roles.sum()) + 1 < len(frame)  # the facilities the plan counts on
+    areas_in_order = [r[header.index("圏域")].value for r in facilities.iter_rows(min_row=2)]
+    plan_order = [a.name for a in run.report.areas]
+    assert sorted(areas_in_order, key=plan_order.index) == areas_in_order
     for ws in book.worksheets:
         for row in ws.iter_rows():
             assert not any(c.data_type == "f" for c in row), ws.title

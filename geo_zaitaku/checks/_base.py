@@ -9,14 +9,13 @@ from functools import cached_property
 from types import MappingProxyType
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import labels
+from geo_zaitaku import labels, schema
 from geo_zaitaku.config import SEVERITIES, CheckConfig
-from geo_zaitaku.costs import Backend, CostMatrix, cost_matrix, facility_points, unit_origins
-from geo_zaitaku.graph import contiguity_view
+from geo_zaitaku.costs import STRAIGHT_LINE, Backend, CostMatrix, cost_matrix, facility_points, unit_origins
+from geo_zaitaku.graph import POINT
 from geo_zaitaku.plan import Plan
 from geo_zaitaku.sources.facilities import ImportLog, empty_facilities
 from geo_zaitaku.sources.population import PopulationImport
@@ -126,13 +125,29 @@ class CheckContext:
 
     @cached_property
     def table(self) -> pd.DataFrame:
-        """The facilities as a plain frame (no geometry) with their ``area``; the
-        ``key_institution`` and ``hub`` flags as plain booleans (unknown = no)."""
+        """The facilities' columns the rules read (:data:`_TABLE_COLUMNS`: ids, names,
+        kinds, units, yes/no fields, coordinates) as a plain frame with their ``area``; the
+        ``key_institution`` and ``hub`` flags as plain booleans (unknown = no), the other
+        yes/no fields as 1.0 / 0.0 / NaN (unknown), text as Python objects."""
+        frame = self.facilities
+        data: dict[str, np.ndarray] = {}
+        for column in frame.columns:
+            if column not in _TABLE_COLUMNS:
+                continue
+            values = frame[column]
+            if column in schema.ROLE_FIELDS:
+                data[column] = pd.array(values, dtype="boolean").fillna(False).to_numpy(dtype=bool)
+            elif column in schema.FLAG_FIELDS:  # 1.0 yes, 0.0 no, NaN unknown
+                data[column] = pd.array(values, dtype="boolean").to_numpy(dtype=float, na_value=np.nan)
+            elif column in ("lon", "lat", "line"):
+                data[column] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+            else:  # text as plain objects: per-area slices stay cheap (few blocks)
+                data[column] = _objects(values)
+        table = pd.DataFrame(data, index=frame.index, copy=False)  # no consolidating copy
         assignment = self.plan.assignment
-        table = pd.DataFrame(self.facilities.drop(columns="geometry"))
-        table["area"] = [assignment.get(u) for u in table["unit"]]
-        for column in ("key_institution", "hub"):
-            table[column] = table[column].fillna(False).astype(bool)
+        codes, units = pd.factorize(table["unit"].to_numpy(dtype=object), use_na_sentinel=True)
+        areas = np.array([assignment.get(u) for u in units] + [None], dtype=object)
+        table["area"] = areas[codes]  # code -1 (no unit) takes the trailing None
         return table
 
     @cached_property
@@ -149,36 +164,65 @@ class CheckContext:
                 owners.setdefault(code, []).append(area)
         return MappingProxyType({c: tuple(a) for c, a in owners.items() if len(a) > 1})
 
-    def _by_area(self, table: pd.DataFrame) -> Mapping[str, pd.DataFrame]:
-        """Rows of ``table`` per area (every area present, possibly empty); rows in a
-        disputed unit are in each area that lists it."""
-        groups = dict(iter(table.groupby("area", sort=False)))
-        empty = table.iloc[0:0]
-        out = {a: groups.get(a, empty) for a in self.plan.areas}
-        for code, areas in self.disputed.items():
-            rows = table[table["unit"] == code]
-            if len(rows):
+    @cached_property
+    def rows(self) -> Mapping[str, np.ndarray]:
+        """Positions (into :attr:`table`) of the facilities of each area, in table order
+        (every area present, possibly empty); a disputed unit's facilities are in each
+        area that lists it. The rules read :meth:`column` at these positions rather than
+        slicing frames (fast for 47 areas and 500,000 facilities)."""
+        table = self.table
+        codes, names = pd.factorize(table["area"].to_numpy(dtype=object), use_na_sentinel=True)
+        out = {a: np.zeros(0, dtype=np.int64) for a in self.plan.areas}
+        if len(names):
+            order = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+            for k, name in enumerate(names):
+                if name in out:
+                    out[name] = order[bounds[k] : bounds[k + 1]]
+        if self.disputed:
+            units = table["unit"].to_numpy(dtype=object)
+            for code, areas in self.disputed.items():
+                here = np.flatnonzero(units == code)
                 for area in areas[1:]:  # the first area has them already (assignment)
-                    out[area] = pd.concat([out[area], rows])
-        return out
+                    out[area] = np.sort(np.concatenate([out[area], here]))
+        return MappingProxyType(out)
+
+    @cached_property
+    def key_rows(self) -> Mapping[str, np.ndarray]:
+        """Positions of each area's key institutions (see :attr:`rows`)."""
+        flag = self.column("key_institution")
+        return MappingProxyType({a: r[flag[r]] for a, r in self.rows.items()})
+
+    @cached_property
+    def hub_rows(self) -> Mapping[str, np.ndarray]:
+        """Positions of each area's coordination hubs (see :attr:`rows`)."""
+        flag = self.column("hub")
+        return MappingProxyType({a: r[flag[r]] for a, r in self.rows.items()})
+
+    def column(self, name: str) -> np.ndarray:
+        """A column of :attr:`table` as a numpy array (cached)."""
+        cache = self.__dict__.setdefault("_columns", {})
+        if name not in cache:
+            cache[name] = self.table[name].to_numpy()
+        return cache[name]
+
+    def _frames(self, rows: Mapping[str, np.ndarray]) -> Mapping[str, pd.DataFrame]:
+        return {a: self.table.take(r) for a, r in rows.items()}
 
     @cached_property
     def by_area(self) -> Mapping[str, pd.DataFrame]:
-        """Facilities of each area (every area present, possibly empty)."""
-        return self._by_area(self.table)
+        """Facilities of each area as frames (every area present, possibly empty)."""
+        return self._frames(self.rows)
 
     @cached_property
     def key_by_area(self) -> Mapping[str, pd.DataFrame]:
-        """Key institutions of each area (every area present, possibly empty)."""
-        return self._flagged("key_institution")
+        """Key institutions of each area as frames (every area present, possibly empty)."""
+        return self._frames(self.key_rows)
 
     @cached_property
     def hubs_by_area(self) -> Mapping[str, pd.DataFrame]:
-        """Coordination hubs of each area (every area present, possibly empty)."""
-        return self._flagged("hub")
-
-    def _flagged(self, column: str) -> Mapping[str, pd.DataFrame]:
-        return self._by_area(self.table[self.table[column]])
+        """Coordination hubs of each area as frames (every area present, possibly empty)."""
+        return self._frames(self.hub_rows)
 
     @cached_property
     def components(self) -> Mapping[str, tuple[tuple[str, ...], ...]]:
@@ -188,29 +232,48 @@ class CheckContext:
         without its disputed units, and the way with fewer pieces counts: a unit listed
         by mistake in a far area does not make that area look split.
         """
-        view = contiguity_view(self.plan.graph, point_contact=self.config.point_contact)
+        neighbours = self.neighbours
         disputed = self.disputed
         out = {}
         for area, codes in self.plan.areas.items():
-            present = [c for c in codes if c in view]
-            pieces = _pieces(view, present)
+            present = [c for c in codes if c in neighbours]
+            pieces = _pieces(neighbours, present)
             if len(pieces) > 1 and any(c in disputed for c in present):
                 settled = [c for c in present if c not in disputed]
                 if settled:
-                    pieces = min(pieces, _pieces(view, settled), key=len)
+                    pieces = min(pieces, _pieces(neighbours, settled), key=len)
             out[area] = pieces
         return out
+
+    @cached_property
+    def edges(self) -> tuple[tuple[str, str, str], ...]:
+        """The graph's edges as (a, b, kind), read once."""
+        return tuple(self.plan.graph.edges(data="kind"))
+
+    @cached_property
+    def neighbours(self) -> Mapping[str, list[str]]:
+        """Unit -> the units it is joined to for contiguity (borders and declared links;
+        point contacts only with ``point_contact``)."""
+        out: dict[str, list[str]] = {n: [] for n in self.plan.graph.nodes}
+        for a, b, kind in self.edges:
+            if self.config.point_contact or kind != POINT:
+                out[a].append(b)
+                out[b].append(a)
+        return MappingProxyType(out)
 
     @cached_property
     def area_population(self) -> Mapping[str, float | None]:
         """Population of each area: the sum over its units whose population is known
         (``None`` when no unit's population is known)."""
         units = self.plan.units
-        known = units["population"] if "population" in units.columns else pd.Series(dtype=float)
-        out: dict[str, float | None] = {}
+        out: dict[str, float | None] = dict.fromkeys(self.plan.areas)
+        if "population" not in units.columns:
+            return MappingProxyType(out)
+        values = units["population"].to_numpy(dtype=float)
+        pos = {c: i for i, c in enumerate(units.index)}
         for area, codes in self.plan.areas.items():
-            values = known.reindex(list(codes)).to_numpy(dtype=float)
-            out[area] = float(np.nansum(values)) if len(values) and not np.isnan(values).all() else None
+            part = values[[pos[c] for c in codes if c in pos]]
+            out[area] = float(np.nansum(part)) if len(part) and not np.isnan(part).all() else None
         return MappingProxyType(out)
 
     @cached_property
@@ -219,7 +282,7 @@ class CheckContext:
         without a hub)."""
         out: dict[str, float | None] = {}
         for area in self.plan.areas:
-            pop, hubs = self.area_population[area], len(self.hubs_by_area[area])
+            pop, hubs = self.area_population[area], len(self.hub_rows[area])
             out[area] = pop / hubs if pop is not None and hubs else None
         return MappingProxyType(out)
 
@@ -248,17 +311,6 @@ class CheckContext:
         """Costs from every unit to every key institution (columns in table order)."""
         key = self.table[self.table["key_institution"]]
         return cost_matrix(self.plan.units, key, backend=self.backend)
-
-    @cached_property
-    def key_connected(self) -> np.ndarray:
-        """Whether a route may exist from each unit to each key institution (``False``:
-        none by road or ferry); all ``True`` for a backend that always connects."""
-        costs = self.key_costs
-        connected = getattr(self.backend, "connected", None)
-        if connected is None:
-            return np.ones(costs.shape, dtype=bool)
-        key = self.table[self.table["key_institution"]]
-        return connected(unit_origins(self.plan.units), facility_points(key, self.plan.units))
 
     @cached_property
     def far_from_road(self) -> pd.DataFrame:
@@ -305,13 +357,17 @@ class CheckContext:
         was used, else ``"centroid"``), ``reachable`` (``False`` when no key
         institution of the area can be reached by road or ferry at all).
         """
-        costs = self.key_costs
+        # costs are computed per area (its units × its key institutions), not as one
+        # matrix of every unit × every key institution (all Japan: 1,900 × 2,000)
+        backend = STRAIGHT_LINE if self.backend is None else self.backend
+        origins = unit_origins(self.plan.units)
         key = self.table[self.table["key_institution"]]
+        dest = facility_points(key, self.plan.units)
         key_area = key["area"].to_numpy()
         ids = key["id"].to_numpy()
         names = key["name"].to_numpy()
-        connected = self.key_connected
-        pos = {c: i for i, c in enumerate(costs.units)}
+        connected = getattr(backend, "connected", None)  # road networks: is there a route at all
+        pos = {c: i for i, c in enumerate(origins.ids)}
         rows = []
         key_unit = key["unit"].to_numpy()
         for area, codes in self.plan.areas.items():
@@ -322,20 +378,25 @@ class CheckContext:
                 mine = mine | np.isin(key_unit, shared)
             cols = np.flatnonzero(mine)
             if len(cols) == 0:
-                rows += [(costs.units[i], area, np.nan, None, None, costs.origins[i], True) for i in idx]
+                rows += [(origins.ids[i], area, np.nan, None, None, origins.kind[i], True) for i in idx]
                 continue
-            sub = costs.values[np.ix_(idx, cols)]
+            if len(idx) == 0:
+                continue
+            sub = backend.dense(origins.take(idx), dest.take(cols))
             best = sub.argmin(axis=1)
             km = sub[np.arange(len(idx)), best]
-            reachable = connected[np.ix_(idx, cols)].any(axis=1)
+            if connected is None:
+                reachable = np.ones(len(idx), dtype=bool)
+            else:
+                reachable = connected(origins.take(idx), dest.take(cols)).any(axis=1)
             rows += [
                 (
-                    costs.units[i],
+                    origins.ids[i],
                     area,
                     float(km[k]),
                     ids[cols[best[k]]] if np.isfinite(km[k]) else None,
                     names[cols[best[k]]] if np.isfinite(km[k]) else None,
-                    costs.origins[i],
+                    origins.kind[i],
                     bool(reachable[k]),
                 )
                 for k, i in enumerate(idx)
@@ -350,14 +411,45 @@ class CheckContext:
                 .drop_duplicates("code")
                 .drop(columns="_km")
             )
-            order = {c: i for i, c in enumerate(costs.units)}
+            order = {c: i for i, c in enumerate(origins.ids)}
             frame = frame.sort_values("code", key=lambda s: s.map(order), kind="stable")
         return frame.set_index("code")
 
 
-def _pieces(view: nx.Graph, codes: list[str]) -> tuple[tuple[str, ...], ...]:
-    """Connected pieces of ``codes`` in ``view``, largest first, codes sorted."""
-    pieces = [tuple(sorted(p)) for p in nx.connected_components(view.subgraph(codes))]
+#: Facility columns the rules read (see :attr:`CheckContext.table`).
+_TABLE_COLUMNS = frozenset({"id", "name", "kind", "unit", *schema.FLAG_FIELDS, "lon", "lat", "line"})
+
+
+def _objects(values: pd.Series) -> np.ndarray:
+    """A text column as an object array (Arrow-backed strings converted in one call)."""
+    array = values.array
+    arrow = getattr(array, "_pa_array", None)
+    if arrow is not None:
+        try:
+            return arrow.to_numpy(zero_copy_only=False).astype(object)
+        except Exception:
+            pass
+    return values.to_numpy(dtype=object, na_value=None)
+
+
+def _pieces(neighbours: Mapping[str, list[str]], codes: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Connected pieces of ``codes`` (edges of ``neighbours`` between them), largest
+    first, codes sorted."""
+    inside = set(codes)
+    seen: set[str] = set()
+    pieces = []
+    for start in codes:
+        if start in seen:
+            continue
+        seen.add(start)
+        piece, stack = [start], [start]
+        while stack:
+            for n in neighbours[stack.pop()]:
+                if n in inside and n not in seen:
+                    seen.add(n)
+                    piece.append(n)
+                    stack.append(n)
+        pieces.append(tuple(sorted(piece)))
     pieces.sort(key=lambda p: (-len(p), p))
     return tuple(pieces)
 

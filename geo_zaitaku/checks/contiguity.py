@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from geo_zaitaku import labels
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
-from geo_zaitaku.graph import POINT, islands
+from geo_zaitaku.graph import POINT
 from geo_zaitaku.plan import Plan
 
 
@@ -18,7 +18,7 @@ def check_contiguity(ctx: CheckContext) -> list[Finding]:
     contacts that would join two pieces and units with no neighbour at all (info)."""
     plan = ctx.plan
     out: list[Finding] = []
-    point_edges = [(a, b) for a, b, kind in plan.graph.edges(data="kind") if kind == POINT]
+    point_edges = [(a, b) for a, b, kind in ctx.edges if kind == POINT]
     for area, pieces in ctx.components.items():
         if len(pieces) <= 1:
             continue
@@ -48,7 +48,7 @@ def check_contiguity(ctx: CheckContext) -> list[Finding]:
                             b=plan.unit_name(b),
                         )
                     )
-    for code in islands(plan.graph, point_contact=ctx.config.point_contact):
+    for code in sorted(c for c, near in ctx.neighbours.items() if not near):  # islands
         out.append(
             finding(
                 "info",

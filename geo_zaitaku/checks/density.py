@@ -29,7 +29,7 @@ def check_hub_density(ctx: CheckContext) -> list[Finding]:
                 per=per,
                 limit=limit,
                 pop=ctx.area_population[area],
-                n=len(ctx.hubs_by_area[area]),
+                n=len(ctx.hub_rows[area]),
             )
         )
     return out

@@ -22,10 +22,11 @@ def check_functions(ctx: CheckContext) -> list[Finding]:
             if len(facilities):
                 out.append(finding("info", "function_unknown", function=ja, function_en=en))
             continue
-        for area, group in ctx.by_area.items():
+        provides = ctx.column(function) == 1
+        for area, rows in ctx.rows.items():
             if not ctx.plan.areas[area]:
                 continue
-            if not group[function].any():
+            if not provides[rows].any():
                 out.append(
                     finding(
                         ctx.config.functions_severity,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pandas as pd
+import numpy as np
 
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 
@@ -17,7 +17,7 @@ def check_key_institutions(ctx: CheckContext) -> list[Finding]:
     """
     if not ctx.has_facility_data:
         return [finding("warning", "no_facility_data")]
-    return _minimum(ctx, ctx.key_by_area, "no_key_institution", ctx.config.min_key_institutions)
+    return _minimum(ctx, ctx.key_rows, "no_key_institution", ctx.config.min_key_institutions)
 
 
 @rule("hub")
@@ -25,17 +25,16 @@ def check_hubs(ctx: CheckContext) -> list[Finding]:
     """Error for each area with fewer coordination hubs than ``min_hubs``."""
     if not ctx.has_facility_data:
         return []
-    return _minimum(ctx, ctx.hubs_by_area, "no_hub", ctx.config.min_hubs)
+    return _minimum(ctx, ctx.hub_rows, "no_hub", ctx.config.min_hubs)
 
 
-def _minimum(
-    ctx: CheckContext, by_area: Mapping[str, pd.DataFrame], code: str, minimum: int
-) -> list[Finding]:
+def _minimum(ctx: CheckContext, by_area: Mapping[str, np.ndarray], code: str, minimum: int) -> list[Finding]:
     out = []
-    for area, facilities in by_area.items():
+    id_of = ctx.column("id")
+    for area, rows in by_area.items():
         if not ctx.plan.areas[area]:
             continue
-        ids = facilities["id"]
+        ids = id_of[rows]
         if len(ids) < minimum:
             out.append(
                 finding(

@@ -35,18 +35,18 @@ def check_reach(ctx: CheckContext) -> list[Finding]:
     out = []
     far = table[known & np.isfinite(cost) & (cost > limit)]  # minutes are shown rounded up
     code = "reach_min" if ctx.measure == "min" else "reach"
-    for unit, row in far.sort_values("km", ascending=False).iterrows():
+    for row in far.sort_values("km", ascending=False).itertuples():
         out.append(
             finding(
                 severity,
                 code,
-                area=row["area"],
-                units=(unit,),
-                facilities=(row["facility"],),
-                value=round(float(row["km"]), 2),
-                unit=ctx.plan.unit_name(unit),
-                facility=row["facility_name"],
-                km=float(row["km"]) if code == "reach" else math.ceil(float(row["km"])),
+                area=row.area,
+                units=(row.Index,),
+                facilities=(row.facility,),
+                value=round(float(row.km), 2),
+                unit=ctx.plan.unit_name(row.Index),
+                facility=row.facility_name,
+                km=float(row.km) if code == "reach" else math.ceil(float(row.km)),
                 limit=limit,
             )
         )

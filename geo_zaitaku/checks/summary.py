@@ -149,34 +149,38 @@ def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
     units = ctx.plan.units
     reach = ctx.reach
     assignment = ctx.plan.assignment
-    pop = units["population"].to_dict() if "population" in units.columns else {}
-    p65 = units["pop_65over"].to_dict() if "pop_65over" in units.columns else {}
+    codes = units.index.tolist()
+    nothing = [None] * len(codes)
+    pop = units["population"].tolist() if "population" in units.columns else nothing
+    p65 = units["pop_65over"].tolist() if "pop_65over" in units.columns else nothing
     rows = {  # one row per unit (a unit listed in two areas: the nearer one)
-        code: {"km": km, "facility": fid, "facility_name": fname, "origin": origin}
+        code: (km, fid, fname, origin)
         for code, km, fid, fname, origin in zip(
-            reach.index,
-            reach["km"],
-            reach["facility"],
-            reach["facility_name"],
-            reach["origin"],
+            reach.index.tolist(),
+            reach["km"].tolist(),
+            reach["facility"].tolist(),
+            reach["facility_name"].tolist(),
+            reach["origin"].tolist(),
             strict=True,
         )
     }
+    none = (None, None, None, "centroid")
+    names = ctx.plan.graph.nodes
     out = []
-    for code in units.index:
-        r = rows.get(code, {})
-        km = r.get("km")
+    for code, p, p6 in zip(codes, pop, p65, strict=True):
+        km, fid, fname, origin = rows.get(code, none)
+        node = names.get(code)
         out.append(
             UnitSummary(
                 code=code,
-                name=ctx.plan.unit_name(code),
+                name=node["name"] if node is not None else code,
                 area=assignment.get(code),
-                population=_number(pop.get(code)),
-                pop_65over=_number(p65.get(code)),
+                population=_number(p),
+                pop_65over=_number(p6),
                 reach_km=None if km is None or not math.isfinite(km) else round(float(km), 2),
-                nearest_key_institution=_text(r.get("facility")),
-                nearest_key_institution_name=_text(r.get("facility_name")),
-                origin=r.get("origin", "centroid"),
+                nearest_key_institution=_text(fid),
+                nearest_key_institution_name=_text(fname),
+                origin=origin,
             )
         )
     return tuple(out)
@@ -210,13 +214,13 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
     checked = ctx.has_facility_data
     # a function is known when some facility row says yes or no (the functions rule)
     known = {f: checked and bool(ctx.facilities[f].notna().any()) for f in schema.FUNCTION_FIELDS}
+    provides = {f: ctx.column(f) == 1 for f in schema.FUNCTION_FIELDS}
+    ids, names = ctx.column("id"), ctx.column("name")
     out = []
     for area, codes in ctx.plan.areas.items():
-        fac = ctx.by_area[area]
-        key = ctx.key_by_area[area]
-        hubs = ctx.hubs_by_area[area]
+        rows, key, hubs = ctx.rows[area], ctx.key_rows[area], ctx.hub_rows[area]
         pop = _sum(columns, "population", codes)
-        functions = {f: int(fac[f].sum()) if known[f] else None for f in schema.FUNCTION_FIELDS}
+        functions = {f: int((provides[f][rows]).sum()) if known[f] else None for f in schema.FUNCTION_FIELDS}
         ref = {}
         for layer, values in layers.items():
             seen: list[str] = []
@@ -238,11 +242,11 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 area_km2=_sum(columns, "area_km2", codes) or 0.0,
                 contiguous=len(pieces) <= 1,
                 components=pieces,
-                key_institutions=tuple(key["id"]),
-                key_institution_names=tuple(key["name"]),
-                hubs=tuple(hubs["id"]),
-                hub_names=tuple(hubs["name"]),
-                n_facilities=len(fac),
+                key_institutions=tuple(ids[key]),
+                key_institution_names=tuple(names[key]),
+                hubs=tuple(ids[hubs]),
+                hub_names=tuple(names[hubs]),
+                n_facilities=len(rows),
                 functions=MappingProxyType(functions),
                 people_per_hub=None if ctx.people_per_hub[area] is None else round(ctx.people_per_hub[area]),
                 max_reach_km=round(float(km), 2) if km is not None and math.isfinite(km) else None,

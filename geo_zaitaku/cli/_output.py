@@ -62,7 +62,8 @@ def info(message: str) -> None:
 
 
 def print_report(report: Report, *, quiet: bool = False) -> None:
-    """Print the areas table and the findings (infos only counted unless not quiet)."""
+    """Print the areas table and every finding; quiet: no table, the errors, and the
+    warnings and infos counted per rule."""
     c = labels.SHORT
     counts = report.counts()
     if not quiet:
@@ -97,15 +98,25 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
                 verdict,
             )
         console().print(table)
+    lines = []
     for f in report.findings:
-        if f.severity == "info" and quiet:
+        if quiet and f.severity != "error":
             continue
         tag = labels.SEVERITY[f.severity]
         area = labels.TEXT["area_tag"].format(area=f.area) if f.area else ""
-        console().print(
-            f"[{_STYLE[f.severity]}]{tag}[/] {labels.RULES[f.rule][0]} {escape(area + f.message)}",
-            soft_wrap=True,
-        )
+        lines.append(f"[{_STYLE[f.severity]}]{tag}[/] {labels.RULES[f.rule][0]} {escape(area + f.message)}")
+    if quiet:  # warnings and infos counted per rule (all of them are in report.md)
+        counted: dict[tuple[str, str], int] = {}
+        for f in report.findings:
+            if f.severity != "error":
+                counted[(f.severity, f.rule)] = counted.get((f.severity, f.rule), 0) + 1
+        for (severity, rule), n in counted.items():
+            lines.append(
+                f"[{_STYLE[severity]}]{labels.SEVERITY[severity]}[/] "
+                + escape(labels.TEXT["quiet_count"].format(rule=labels.RULES[rule][0], n=n))
+            )
+    if lines:
+        console().print("\n".join(lines), soft_wrap=True)
     verdict = report.verdict()
     style = ("bold green" if report.facilities_checked else "bold yellow") if report.ok else "bold red"
     console().print(

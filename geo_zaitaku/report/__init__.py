@@ -66,8 +66,8 @@ REPORT_FILES = (
 
 
 def workbook_sheets(report: Report, facilities: pd.DataFrame | None = None) -> list[tuple[str, pd.DataFrame]]:
-    """The sheets of ``report.xlsx``: 圏域, 市区町村, 指摘, 施設, 不採用・補正の行,
-    入力データ and, when the plan declares links, 連結."""
+    """The sheets of ``report.xlsx``: 圏域, 市区町村, 指摘, 施設（積極的医療機関・連携拠点）,
+    不採用・補正の行, 入力データ and, when the plan declares links, 連結."""
     s = labels.SHEETS
     findings = findings_frame(report).iloc[:, :4]
     rejected = rejected_frame(report).rename(columns=labels.TABLE_COLUMNS)
@@ -75,7 +75,7 @@ def workbook_sheets(report: Report, facilities: pd.DataFrame | None = None) -> l
         (s["areas"], areas_frame(report)),
         (s["units"], units_frame(report)),
         (s["findings"], findings),
-        (s["facilities"], facilities_frame(report, facilities)),
+        (s["facilities"], facilities_frame(report, facilities, roles_only=True)),
         (s["rejected"], rejected),
         (s["inputs"], inputs_frame(report)),
     ]
@@ -111,7 +111,7 @@ def write_report(
     data = report.to_dict()
     data["inputs"] = public_paths(data["inputs"])
     written = [
-        write_text(out / "report.json", json_text(data, indent=2) + "\n"),
+        write_text(out / "report.json", json_text(data, items=True) + "\n"),
         write_text(out / "report.md", to_markdown(report)),
         write_csv(out / "areas.csv", areas_frame(report)),
         write_csv(out / "units.csv", units_frame(report)),

@@ -4,6 +4,7 @@ facilities, rejected facility rows, inputs and declared links (what ``areas.csv`
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from geo_zaitaku import labels, schema
@@ -176,10 +177,24 @@ def _int(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
-def facilities_frame(report: Report, facilities: pd.DataFrame | None) -> pd.DataFrame:
-    """Every facility placed, with its municipality and area (the 施設 sheet).
+def facilities_frame(
+    report: Report, facilities: pd.DataFrame | None, *, roles_only: bool = False
+) -> pd.DataFrame:
+    """Facilities with their municipality and area, sorted by area (plan order),
+    municipality and name.
 
     Yes/no fields read ○ or ×, and 不明 where the data say nothing.
+
+    Parameters
+    ----------
+    report
+        The check report (units, areas).
+    facilities
+        The facilities placed (``CheckRun.facilities.frame``).
+    roles_only
+        Only the key institutions and hubs (the sheet of ``report.xlsx``: the
+        facilities the plan counts on, as plan documents list them; every facility is in
+        ``facilities.csv`` and the resource list).
     """
     t = labels.TABLE_COLUMNS
     flag_columns = {f: labels.FUNCTIONS[f][0] if f in labels.FUNCTIONS else t[f] for f in schema.FLAG_FIELDS}
@@ -198,9 +213,22 @@ def facilities_frame(report: Report, facilities: pd.DataFrame | None) -> pd.Data
         t["file"],
         t["line"],
     ]
+    if facilities is not None and roles_only and len(facilities):
+        role = np.zeros(len(facilities), dtype=bool)
+        for column in schema.ROLE_FIELDS:
+            role |= pd.array(facilities[column], dtype="boolean").fillna(False).to_numpy(dtype=bool)
+        facilities = facilities.loc[role]
     if facilities is None or not len(facilities):
+        if roles_only:
+            columns = [c for c in columns if c not in (t["placed_by"], t["file"], t["line"])]
         return pd.DataFrame(columns=columns)
     units = {u.code: u for u in report.units}
+    order = {a.name: i for i, a in enumerate(report.areas)}
+    unit_codes = [str(c) for c in facilities["unit"].tolist()]
+    names = [str(n) for n in facilities["name"].tolist()]
+    rank = [order.get(units[c].area if c in units else None, len(order)) for c in unit_codes]
+    sort = sorted(range(len(facilities)), key=lambda k: (rank[k], unit_codes[k], names[k]))
+    facilities = facilities.iloc[sort]
     data: dict[str, list[object]] = {
         t["id"]: _texts(facilities["id"]),
         t["name"]: _texts(facilities["name"]),
@@ -217,10 +245,13 @@ def facilities_frame(report: Report, facilities: pd.DataFrame | None) -> pd.Data
     data[t["placed_by"]] = [
         labels.PLACED_BY.get(v, v) if isinstance(v, str) else "" for v in facilities["placed_by"]
     ]
-    data[t["file"]] = [public_path(v) if isinstance(v, str) and v else "" for v in facilities["source"]]
+    files = {v: public_path(v) for v in set(facilities["source"]) if isinstance(v, str) and v}
+    data[t["file"]] = [files.get(v, "") if isinstance(v, str) else "" for v in facilities["source"]]
     data[t["line"]] = pd.array(
         [int(v) if isinstance(v, int | float) and v == v else None for v in facilities["line"]], dtype="Int64"
     )
+    if roles_only:  # where each row came from is in facilities.csv and report.json
+        columns = [c for c in columns if c not in (t["placed_by"], t["file"], t["line"])]
     return pd.DataFrame(data, columns=columns)
 
 

@@ -19,13 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku._io import neutralise_cell
+from geo_zaitaku._io import FORMULA_PREFIXES, neutralise_cell
 
 #: Column widths (in characters, a full-width character counting 2).
 MIN_WIDTH, MAX_WIDTH = 6, 60
 #: Excel's limits: sheet names of 31 characters, 1,048,576 rows.
 MAX_SHEET_NAME = 31
 MAX_ROWS = 1_048_576
+_PREFIXES = "".join(FORMULA_PREFIXES)
 
 
 def write_workbook(path: str | Path, sheets: Sequence[tuple[str, pd.DataFrame]]) -> Path:
@@ -63,34 +64,43 @@ def write_workbook(path: str | Path, sheets: Sequence[tuple[str, pd.DataFrame]])
 def _sheet(ws: object, frame: pd.DataFrame, header: object, text: object, quoted: object) -> None:
     """One sheet: the header, the cells by type, frozen header, filter, widths."""
     columns = [str(c) for c in frame.columns]
-    widths = [_width(c) for c in columns]
+    n = min(len(frame), MAX_ROWS - 1)
     for j, column in enumerate(columns):
         ws.write_string(0, j, column, header)
-    numeric = [
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        for c in frame.columns
-    ]
-    n = min(len(frame), MAX_ROWS - 1)
+    widths = []
     for j, column in enumerate(frame.columns):
-        values = frame[column].tolist()[:n]
-        if numeric[j]:
-            for i, value in enumerate(values, start=1):
+        series = frame[column].iloc[:n]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            shown = []
+            for i, value in enumerate(series.tolist(), start=1):
                 number = _number(value)
                 if number is not None:
                     ws.write_number(i, j, number)
-                    widths[j] = max(widths[j], len(f"{number:g}") + 1)
+                    shown.append(number)
+            longest = max((len(f"{v:,g}") for v in shown), default=0)
         else:
-            for i, value in enumerate(values, start=1):
-                cell = _text(value)
-                if not cell:
-                    continue
-                ws.write_string(i, j, cell, quoted if neutralise_cell(cell) != cell else text)
-                widths[j] = max(widths[j], _width(cell))
+            cells = [_text(v) for v in series.tolist()]
+            for i, cell in enumerate(cells, start=1):
+                if cell:
+                    # a would-be formula keeps Excel's own text prefix (no apostrophe shown)
+                    risky = cell[0] in _PREFIXES and neutralise_cell(cell) != cell
+                    ws.write_string(i, j, cell, quoted if risky else text)
+            longest = _longest(cells)
+        widths.append(max(_width(columns[j]), longest))
     ws.freeze_panes(1, 0)
     if columns:
         ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
     for j, width in enumerate(widths):
         ws.set_column(j, j, min(max(width, MIN_WIDTH), MAX_WIDTH) + 1)
+
+
+def _longest(cells: list[str], candidates: int = 20) -> int:
+    """Display width of the widest cell, measured on the longest few (by characters)."""
+    if not cells:
+        return 0
+    lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=len(cells))
+    top = np.argsort(lengths)[-candidates:]
+    return max(_width(cells[k]) for k in top)
 
 
 def _number(value: object) -> float | None:

@@ -252,6 +252,8 @@ def _load_one(
     """Read one facility file, place its rows and say what became of each: read ->
     merge repeats -> parse -> place -> classify -> town positions -> assemble."""
     cells, merged = _without_repeats(_read_cells(path, chosen))
+    # the fields are taken and repeats found: the file's other cells can go
+    cells = replace(cells, table=replace(cells.table, frame=cells.table.frame.iloc[0:0]))
     notes: list[RowIssue] = []
     rejected: list[RowIssue] = []
     out = _fields_frame(cells, path.stem, seen_ids, notes)
@@ -279,6 +281,7 @@ def _load_one(
         elif key is not None:
             notes.append(_placement_note(cells, location, placed, i, key))
     town_counts = _town_positions(placed, reasons, geocoder, placer, cells.get["address"])
+    cells = replace(cells, get={})  # every row's fate is known: the source cells can go
     frame = _placed_frame(out, placed, reasons)
     log = _import_log(cells, frame, rejected, notes, detected=chosen is None)
     log = replace(log, rows=log.rows + len(merged), merged=tuple(merged), towns=MappingProxyType(town_counts))
@@ -439,11 +442,13 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
     get, source = cells.get, cells.source
     out = pd.DataFrame({"line": cells.lines})
     out["source"] = source
-    out["name"] = get["name"]
-    out["id"] = _ids(get["id"], cells.lines, stem, source, seen_ids, notes)
-    out["kind"] = [_kind(v) for v in get["kind"]]
+    # text as object arrays: the same strings as the cells (an Arrow copy would hold
+    # every name and address twice while a large file is read)
+    out["name"] = _texts(get["name"])
+    out["id"] = _texts(_ids(get["id"], cells.lines, stem, source, seen_ids, notes))
+    out["kind"] = _texts([_kind(v) for v in get["kind"]])
     for f in ("phone", "address", "url"):
-        out[f] = get[f]
+        out[f] = _texts(get[f])
     out["position"] = [_position(v) for v in get["position"]]
     for f in BOOLEAN_FIELDS:
         parsed = {v: parse_bool(v) for v in set(get[f])}
@@ -455,6 +460,12 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
                 values[i] = None
         out[f] = pd.array(values, dtype="boolean")
     return out
+
+
+def _texts(values: list[str | None]) -> pd.Series:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return pd.Series(out, dtype=object, copy=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -595,7 +606,8 @@ def _placed_frame(out: pd.DataFrame, placed: Placement, reasons: Sequence[str | 
     given = out["position"].tolist()
     out["position"] = [p if p is not None else g for p, g in zip(placed.position, given, strict=True)]
     keep = np.array([r is None for r in reasons], dtype=bool)
-    out = out.loc[keep].reset_index(drop=True)
+    if not keep.all():  # (no copy of a large frame when every row is placed)
+        out = out.loc[keep].reset_index(drop=True)
     lon, lat = out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float)
     has_point = ~np.isnan(lat)
     geometry = np.full(len(out), None, dtype=object)
