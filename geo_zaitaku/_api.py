@@ -42,6 +42,8 @@ from geo_zaitaku.sources.facilities import ImportLog as ImportLog
 from geo_zaitaku.sources.facilities import RowIssue as RowIssue
 from geo_zaitaku.sources.facilities import load_facilities as load_facilities
 from geo_zaitaku.sources.fetch import fetch_n03 as fetch_n03
+from geo_zaitaku.sources.isj import fetch_isj as fetch_isj
+from geo_zaitaku.sources.isj import load_towns as load_towns
 from geo_zaitaku.sources.population import PopulationImport as PopulationImport
 from geo_zaitaku.sources.population import Projection as Projection
 from geo_zaitaku.sources.population import load_population as load_population

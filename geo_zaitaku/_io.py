@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import html
 import io
 import json
 import math
@@ -30,6 +31,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +41,7 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
+from geo_zaitaku.labels import Message
 
 #: Encodings tried in order. UTF-8 is strict, so cp932 text never passes as UTF-8.
 ENCODINGS = ("utf-8-sig", "cp932")
@@ -156,6 +159,30 @@ def read_input_bytes(path: str | Path, *, what: str) -> bytes:
         ) from exc
 
 
+def read_input_text(path: str | Path, *, what: str, not_utf8: Message) -> str:
+    """Read a user's UTF-8 text file whole (a BOM is dropped), after :func:`check_input_path`.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What the file is, as messages name it (:data:`geo_zaitaku.labels.FILES`).
+    not_utf8
+        The error raised when the file is not UTF-8 (it says how to save the file).
+
+    Raises
+    ------
+    InputError
+        The path is refused, reading fails, or the file is not UTF-8 (``not_utf8``).
+    """
+    raw = read_input_bytes(path, what=what)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(not_utf8, path=path) from exc
+
+
 @dataclass(frozen=True)
 class TextTable:
     """A table read from a delimited text file.
@@ -219,6 +246,63 @@ def decode_text(path: Path, *, what: str) -> tuple[str, str]:
         labels.error("file_encoding", what=what),
         path=path,
     )
+
+
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def parse_number(text: object) -> float | None:
+    """A number as users write it (full-width digits, thousands separators, spaces), or
+    ``None`` when the text is not one.
+
+    >>> parse_number("１，２００"), parse_number(" 3.5 "), parse_number("多い")
+    (1200.0, 3.5, None)
+    """
+    if text is None:
+        return None
+    try:
+        return float(unicodedata.normalize("NFKC", str(text)).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def one_line(value: object) -> str:
+    """``value`` as text on one line: line breaks and control characters become spaces.
+
+    For text placed in a comment or a Markdown table cell, where a line break would end the
+    comment (and let the rest be read as a TOML line) or the row.
+    """
+    return _LINE_BREAKS.sub(" ", "" if value is None else str(value))
+
+
+def toml_string(value: object) -> str:
+    """``value`` as a TOML basic string (JSON escapes are TOML escapes; TOML also bars DEL)."""
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def md_cell(value: object) -> str:
+    """``value`` as Markdown text: one line, ``|`` escaped, HTML characters as entities.
+
+    Markdown viewers render raw HTML, so names from the user's files must not carry tags.
+    """
+    return html.escape(one_line(value), quote=False).replace("|", "\\|")
+
+
+def md_table(frame: pd.DataFrame, *, floats: str | None = None) -> list[str]:
+    """A frame as the lines of a Markdown table (cells through :func:`md_cell`; empty for
+    missing values; floats formatted with ``floats``, e.g. ``"{:.4f}"``, when given)."""
+
+    def cell(v: object) -> str:
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            return ""
+        if floats is not None and isinstance(v, float):
+            return floats.format(v)
+        return md_cell(v)
+
+    header = "| " + " | ".join(md_cell(c) for c in frame.columns) + " |"
+    sep = "|" + "|".join("---" for _ in frame.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return [header, sep, *rows]
 
 
 def _encoding_of(raw: bytes, *, path: Path, what: str, chunk: int = 1 << 22) -> str:
@@ -307,11 +391,33 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
             continue
         if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            out.isetitem(i, column.map(neutralise_cell))
+            out.isetitem(i, _neutralised(column))
         elif isinstance(column.dtype, pd.CategoricalDtype):
-            out.isetitem(i, column.astype(object).map(neutralise_cell))
+            out.isetitem(i, _neutralised(column.astype(object)))
     out.columns = [neutralise_cell(c) for c in out.columns]
     return out
+
+
+def _neutralised(column: pd.Series) -> pd.Series:
+    """:func:`neutralise_cell` of every cell of a text column (only the cells that
+    begin with a formula prefix are looked at twice; most columns have none)."""
+    values = column.tolist()
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable cell: look at every cell
+        distinct = None
+    if distinct is not None:
+        bad = {v for v in distinct if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)}
+        if not bad:
+            return column
+        risky = [i for i, v in enumerate(values) if isinstance(v, str) and v in bad]
+    else:
+        risky = [i for i, v in enumerate(values) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)]
+    if not risky:
+        return column
+    for i in risky:
+        values[i] = neutralise_cell(values[i])
+    return pd.Series(values, index=column.index, dtype=object, name=column.name)
 
 
 def read_text_table(

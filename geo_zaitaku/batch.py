@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 
 T = TypeVar("T")
@@ -84,17 +85,14 @@ class Engine:
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:
             raise InputError(
-                '--workers・--scheduler には Dask が必要です。pip install ".[dask]" でインストールしてください。 / '
-                'Dask is not installed: pip install ".[dask]".',
-                where="--workers" if self.workers else "--scheduler",
+                labels.error("dask_missing"), where="--workers" if self.workers else "--scheduler"
             ) from exc
         if self.scheduler:
             try:
                 client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(
-                    f"Dask のスケジューラ {self.scheduler} に接続できません（{type(exc).__name__}）。アドレスと、"
-                    "スケジューラが起動していることを確かめてください。 / cannot reach the Dask scheduler.",
+                    labels.error("dask_unreachable", scheduler=self.scheduler, error_type=type(exc).__name__),
                     where="--scheduler",
                 ) from exc
             with client:
@@ -119,20 +117,11 @@ def engine_from_options(workers: int | None, scheduler: str | None, *, progress:
         or ``tls://``.
     """
     if workers is not None and scheduler is not None:
-        raise InputError(
-            "--workers と --scheduler は同時に指定できません。 / give --workers or --scheduler, not both.",
-            where="--scheduler",
-        )
+        raise InputError(labels.error("workers_and_scheduler"), where="--scheduler")
     if workers is not None and workers < 1:
-        raise InputError(
-            f"--workers は 1 以上にしてください（指定値: {workers}）。 / --workers must be >= 1.",
-            where="--workers",
-        )
+        raise InputError(labels.error("workers_below_one", workers=workers), where="--workers")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://")):
-        raise InputError(
-            f"--scheduler は tcp://ホスト:ポート の形で書いてください（指定値: {scheduler!r}）。 / use tcp://host:port.",
-            where="--scheduler",
-        )
+        raise InputError(labels.error("scheduler_bad_address", scheduler=scheduler), where="--scheduler")
     return Engine(workers=workers, scheduler=scheduler, progress=progress)
 
 

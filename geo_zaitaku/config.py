@@ -9,7 +9,8 @@ validation always agree.
 Whole-number settings (``min_key_institutions``, ``min_hubs``, ``people_per_hub``)
 accept an integer or a float without a fractional part (``2`` or ``2.0``; TOML and
 the CLI alike); ``1.5``, ``inf`` and ``nan`` are errors. ``reach_km`` accepts any
-finite number above 0 up to :data:`MAX_REACH_KM`. Booleans are never numbers.
+finite number above 0 up to :data:`MAX_REACH_KM`, ``reach_min`` (travel time on a
+road network) any above 0 up to :data:`MAX_REACH_MIN`. Booleans are never numbers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from geo_zaitaku._errors import InputError
 SEVERITIES = ("error", "warning", "info")
 #: Largest ``reach_km`` accepted (km): more than any distance within Japan.
 MAX_REACH_KM = 10_000.0
+#: Largest ``reach_min`` accepted (minutes): a day.
+MAX_REACH_MIN = 1_440.0
 #: Largest count of key institutions or hubs an area may be required to have.
 MAX_COUNT = 1_000
 #: Largest ``people_per_hub`` accepted (more than the population of Japan).
@@ -81,6 +84,7 @@ LIMITS: Mapping[str, Limit] = MappingProxyType(
         "min_hubs": Limit(0, MAX_COUNT, integer=True, unit="か所"),
         "people_per_hub": Limit(1, MAX_PEOPLE_PER_HUB, integer=True, unit="人"),
         "reach_km": Limit(0, MAX_REACH_KM, integer=False, low_open=True, unit="km"),
+        "reach_min": Limit(0, MAX_REACH_MIN, integer=False, low_open=True, unit="分"),
     }
 )
 
@@ -103,7 +107,7 @@ def check_value(key: str, value: object, *, path: str | Path | None = None, wher
     Returns
     -------
     int or float
-        ``int`` for whole-number settings, ``float`` for ``reach_km``.
+        ``int`` for whole-number settings, ``float`` for ``reach_km`` and ``reach_min``.
 
     Raises
     ------
@@ -155,6 +159,9 @@ class CheckConfig:
         Distance from a unit to the nearest key institution of its area above which
         reach is flagged (16 km: the home-visit rule of the fee schedule; finite,
         > 0 and <= 10,000).
+    reach_min
+        The same threshold in minutes, used when costs are travel times on a road
+        network (``--travel-time``; default 30; finite, > 0 and <= 1,440).
     point_contact
         Whether units touching at a single point count as neighbours for contiguity.
     functions_severity
@@ -173,6 +180,7 @@ class CheckConfig:
     min_hubs: int = settings.min_hubs
     people_per_hub: int = settings.people_per_hub
     reach_km: float = settings.reach_km
+    reach_min: float = settings.reach_min
     point_contact: bool = settings.point_contact
     functions_severity: str = "warning"
     reach_severity: str = "warning"
@@ -193,11 +201,16 @@ class CheckConfig:
         """
         values = {
             key: getattr(settings, key)
-            for key in ("min_key_institutions", "min_hubs", "people_per_hub", "reach_km")
+            for key in ("min_key_institutions", "min_hubs", "people_per_hub", "reach_km", "reach_min")
         }
         for key, value in values.items():
             values[key] = check_value(key, value, where=f"geo_zaitaku.settings.{key}")
         return cls(**values, point_contact=settings.point_contact)
+
+    def reach_limit(self, measure: str = "km") -> float:
+        """The reach threshold in a cost measure: :attr:`reach_min` for ``"min"``
+        (travel time), else :attr:`reach_km`."""
+        return self.reach_min if measure == "min" else self.reach_km
 
     def updated(
         self,

@@ -74,7 +74,7 @@ def adjacency(units: gpd.GeoDataFrame, *, cache: bool | None = None) -> pd.DataF
     from geo_zaitaku import cache as cache_mod
     from geo_zaitaku import settings
 
-    key = units.attrs.get("cache_key")
+    key = _edges_key(units)
     use_cache = (settings.use_cache if cache is None else cache) and key
     if use_cache:
         cached = cache_mod.read_edges(key)
@@ -84,6 +84,18 @@ def adjacency(units: gpd.GeoDataFrame, *, cache: bool | None = None) -> pd.DataF
     if use_cache:
         cache_mod.write_edges(key, edges)
     return edges
+
+
+def _edges_key(units: gpd.GeoDataFrame) -> str | None:
+    """The cache key of the units' edges: their files' key and the units themselves, so a
+    subset of the units (one prefecture of a national file) has edges of its own."""
+    import hashlib
+
+    key = units.attrs.get("cache_key")
+    if not key:
+        return None
+    digest = hashlib.sha256("\n".join(map(str, units.index)).encode("utf-8")).hexdigest()[:16]
+    return f"{key}-{digest}"
 
 
 def _adjacency(units: gpd.GeoDataFrame) -> pd.DataFrame:

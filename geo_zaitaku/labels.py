@@ -6,7 +6,8 @@ called the same way everywhere.
 A text shown in both languages is a :class:`Message` (Japanese first, English
 after, shown as ``"日本語 / English"``): the errors of :data:`ERRORS` (raised as
 :class:`~geo_zaitaku.InputError`, made with :func:`error`), the reasons of
-:data:`REASONS` and the row issues of :data:`ISSUES`. Finding templates
+:data:`REASONS`, the row issues of :data:`ISSUES` and the reasons a design cannot
+exist (:data:`DESIGN_REASONS`). Finding templates
 (:data:`MESSAGES`) are ``(japanese, english)`` pairs formatted with :func:`message`.
 """
 
@@ -94,7 +95,7 @@ RULES = MappingProxyType(
         "key_institution": ("積極的役割を担う医療機関", "key institution"),
         "hub": ("連携を担う拠点", "coordination hub"),
         "hub_density": ("拠点あたり人口", "people per hub"),
-        "reach": ("積極的医療機関までの距離", "reach"),
+        "reach": ("積極的医療機関までの距離・所要時間", "reach (distance or travel time)"),
         "functions": ("在宅医療の4機能", "four care functions"),
         "reference": ("二次医療圏・保健所圏域との関係", "reference layers"),
         "inputs": ("入力データ", "inputs"),
@@ -167,6 +168,10 @@ REASONS: Mapping[str, Message] = MappingProxyType(
         "address_ambiguous": Message(
             "住所から市区町村（区）を1つに特定できません", "the address names several units"
         ),
+        "location_conflict": Message(
+            "都道府県・住所・郵便番号が別々の場所を指しているため、市区町村を決められません",
+            "the row's prefecture, address and postal code point to different places",
+        ),
     }
 )
 
@@ -182,6 +187,22 @@ DETAILS = MappingProxyType(
         "address_candidates": ": {address}（候補: {candidates}）",
         "address_unknown": "（住所「{address}」の先頭に市区町村名が見つかりません）",
         "placed_by": "（{by}で配置）",
+        "conflict": "（{detail}）",
+        "conflict_pref": "{source}: {pref}",
+        "conflict_address": "住所: {name}（{codes}）",
+        "conflict_postcode": "郵便番号 {postcode}: {city}（{codes}）",
+        "postcode_unknown": "（郵便番号 {postcode} は日本郵便のデータにありません）",
+        "postcode_area": "（郵便番号 {postcode}: {city}）",
+    }
+)
+
+#: What told a row's prefecture (in conflict messages).
+PLACE_SOURCES = MappingProxyType(
+    {
+        "column": "都道府県の列",
+        "id": "医療機関コード・事業所番号",
+        "address": "住所",
+        "postcode": "郵便番号",
     }
 )
 
@@ -193,6 +214,10 @@ ISSUES: Mapping[str, Message] = MappingProxyType(
         "swapped": Message("緯度と経度が入れ替わっていたため入れ替えました", "lat and lon were swapped"),
         "duplicate_id": Message(
             "ID {id!r} が重複しているため {renamed!r} としました", "duplicate id renamed"
+        ),
+        "repeated": Message(
+            "行 {first} とすべての列が同じ行です（同じ施設として1件に数えました）",
+            "repeats line {first} cell for cell (counted once)",
         ),
         # population and projection files ({row}: the code, and the age group of a long-layout row)
         "duplicate_line": Message("{row}: 行 {first} と重複", "duplicate of line {first}"),
@@ -278,15 +303,38 @@ MATCH_PARTS = MappingProxyType(
     }
 )
 
-#: Ways a facility was placed in a unit.
+#: Ways a facility was placed in a unit (in the order they are tried:
+#: :data:`geo_zaitaku.sources.placement.RULES`).
 PLACED_BY = MappingProxyType(
     {
         "point": "緯度経度（点の位置）",
-        "code": "市区町村コード",
         "swapped": "緯度経度（緯度と経度を入れ替えて）",
+        "code": "市区町村コード",
+        "prefecture": "都道府県＋住所の市区町村名",
+        "county": "住所の郡＋町村名",
+        "postcode": "郵便番号",
         "address": "住所（市区町村名）",
     }
 )
+
+#: The placement rules in the import totals (``point``, ``swapped`` and ``code`` are
+#: always shown, the others when they placed a row).
+PLACED_TOTALS = MappingProxyType(
+    {
+        "point": "緯度経度",
+        "swapped": "緯度経度の入替え",
+        "code": "市区町村コード",
+        "prefecture": "都道府県＋市区町村名",
+        "county": "郡＋町村名",
+        "postcode": "郵便番号",
+        "address": "住所の市区町村名",
+    }
+)
+
+#: How exact a facility's point is (the ``position`` field); the words accepted in a
+#: canonical CSV's ``position`` column for a town-level point.
+POSITIONS = MappingProxyType({"town": "町丁目の位置"})
+POSITION_WORDS = ("town", "町丁目", "町丁目の位置", "大字・町丁目", "大字町丁目")
 
 #: Column headers of the tables written for plan documents.
 COLUMNS = MappingProxyType(
@@ -308,6 +356,7 @@ COLUMNS = MappingProxyType(
         "n_facilities": "施設数",
         "people_per_hub": "拠点あたり人口",
         "max_reach_km": "最遠距離(km)",
+        "max_reach_min": "最遠所要時間(分)",
         "functions_missing": "不足する機能",
         "errors": "エラー",
         "warnings": "警告",
@@ -319,6 +368,7 @@ COLUMNS = MappingProxyType(
         "code": "市区町村コード",
         "unit_name": "市区町村",
         "reach_km": "積極的医療機関までの距離(km)",
+        "reach_min": "積極的医療機関までの所要時間(分)",
         "nearest_key_institution": "最寄りの積極的医療機関",
         "origin": "距離の起点",
     }
@@ -385,6 +435,9 @@ INPUT_KINDS = MappingProxyType(
 #: Where reach distances are measured from.
 ORIGINS = MappingProxyType({"population": "人口重心", "centroid": "区域の重心"})
 
+#: The column keys of reach figures in each cost measure (:data:`COLUMNS`, :data:`SHORT`).
+REACH_COLUMNS = MappingProxyType({"km": ("reach_km", "max_reach_km"), "min": ("reach_min", "max_reach_min")})
+
 #: Short column headers for the console table (full names in :data:`COLUMNS`).
 SHORT = MappingProxyType(
     {
@@ -395,6 +448,7 @@ SHORT = MappingProxyType(
         "n_hubs": "拠点",
         "contiguous": "連続",
         "max_reach_km": "最遠km",
+        "max_reach_min": "最遠分",
         "verdict": "判定",
     }
 )
@@ -471,8 +525,10 @@ MAP_TEXT = MappingProxyType(
         "list_name": "名称",
         "list_address": "住所",
         "yes": "○",
+        "by_car": "車で {min:.0f} 分",
         "no": "×",
         "unknown": "不明",
+        "town_position": "町丁目の位置（地図の点は町・丁目の中心で、正確な所在地ではありません）",
     }
 )
 
@@ -503,6 +559,7 @@ LIST_COLUMNS = MappingProxyType(
         "is_24h": "24時間対応",
         "functions": "対応",
         "url": "ウェブサイト",
+        "position": "地図の位置",
         "municipality": "市区町村",
         "area": "圏域",
     }
@@ -515,6 +572,8 @@ LINK_KINDS = MappingProxyType(
 
 #: Credit line required when showing N03 boundaries.
 N03_CREDIT = "出典：国土数値情報（行政区域データ）（国土交通省）を加工して作成"
+#: Credit line of town-level positions (位置参照情報, 大字・町丁目レベル).
+ISJ_CREDIT = "出典：位置参照情報（大字・町丁目レベル）（国土交通省）を加工して作成"
 
 #: Finding messages: id -> (Japanese template, English template).
 MESSAGES = MappingProxyType(
@@ -573,6 +632,24 @@ MESSAGES = MappingProxyType(
             "{unit}から最寄りの積極的医療機関（{facility}）まで{km:.1f}km（目安{limit:g}km）",
             "{unit} is {km:.1f} km from the nearest key institution ({facility}); limit {limit:g} km",
         ),
+        "reach_min": (
+            "{unit}から最寄りの積極的医療機関（{facility}）まで車で{km:.0f}分（目安{limit:g}分）",
+            "{unit} is {km:.0f} min by car from the nearest key institution ({facility}); limit {limit:g} min",
+        ),
+        "reach_beyond": (
+            "{unit}から圏域の積極的医療機関まで車で{horizon:g}分を超えます（目安{limit:g}分）",
+            "{unit} is more than {horizon:g} min by car from every key institution of its area; limit {limit:g} min",
+        ),
+        "unreachable": (
+            "{unit}から道路・航路で圏域の積極的医療機関に行けません（道路のない島、道路から離れた地点など）",
+            "no key institution of the area can be reached from {unit} by road or ferry "
+            "(an island without roads, a point far from any road ...)",
+        ),
+        "far_from_road": (
+            "道路から{km:g}kmを超える地点が{n}あり、所要時間を測っていません: {names}（road_snapping.csv）",
+            "{n} points are farther than {km:g} km from any road; their travel times are not measured: {names} "
+            "(road_snapping.csv)",
+        ),
         "function_unknown": (
             "施設データに{function}の情報がないため、この機能は点検していません",
             "the facility data say nothing about {function_en}; not checked",
@@ -620,6 +697,10 @@ MESSAGES = MappingProxyType(
         "facility_notes": (
             "{file}の{n}行を補正して読み込みました（緯度経度の入替え・コードでの配置など。詳細は report.json）",
             "rows of {file} read with corrections: {n} (swapped lat/lon, placed by code ...; see report.json)",
+        ),
+        "facility_merged": (
+            "{file}の{n}行は前の行とすべての列が同じため、同じ施設として1件にまとめました（詳細は report.json）",
+            "{n} rows of {file} repeat an earlier row cell for cell and were counted once (see report.json)",
         ),
         "reference_unmatched": (
             "参照レイヤCSVの{n}行のコードがどの市区町村にも一致しません（行 {lines}）",
@@ -719,12 +800,57 @@ FETCH_TEXT = MappingProxyType(
         "list_title": "取得済みの境界データ（N03-年版_コード.parquet） / cached boundaries: {folder}",
         "list_empty": "取得済みの境界データはありません / no cached boundaries ({folder})",
         "cleared": "取得済みの境界データ {n}件を削除しました / removed {n} cached dataset(s)",
+        "saved_isj": "{name}（{pref}）{year}年版 位置参照情報: 大字・町丁目 {features}件・市区町村 {codes}件",
+        "list_title_isj": "取得済みの位置参照情報（ISJ-年版_コード.parquet） / cached 位置参照情報: {folder}",
+        "list_empty_isj": "取得済みの位置参照情報はありません / no cached 位置参照情報 ({folder})",
+        "cleared_isj": "取得済みの位置参照情報 {n}件を削除しました / removed {n} cached 位置参照情報 dataset(s)",
         "pref_code": "コード",
         "pref": "都道府県",
         "year": "年版",
         "features": "地物数",
         "size": "サイズ",
         "fetched": "取得日",
+    }
+)
+
+#: Words of ``geo-zaitaku roads`` (road networks from OpenStreetMap extracts) and of the
+#: reports that use one.
+ROADS_TEXT = MappingProxyType(
+    {
+        "reading": "道路を読み込み中 / reading ways",
+        "ways": "道路 {n:,}本",
+        "built": "道路網 {name}: 節点 {nodes:,}・辺 {edges:,}（航路 {ferries:,}）。抽出 {extract}（{date}）",
+        "sha256": "SHA-256: {sha256}",
+        "covers": "この抽出が含む都道府県: {names}",
+        "without_roads": "道路のない市区町村（島など。所要時間は測れません）: {names}",
+        "use": "使い方: geo-zaitaku check PLAN --travel-time {name} …",
+        "list_title": "作成済みの道路網 / road networks: {folder}",
+        "list_empty": "作成済みの道路網はありません / no road network ({folder})",
+        "cleared": "道路網 {n}件を削除しました / removed {n} road network(s)",
+        "name": "名前",
+        "extract": "抽出ファイル",
+        "date": "データの日付",
+        "prefectures": "都道府県",
+        "nodes": "節点",
+        "size": "サイズ",
+        "network": "道路網: {name}（{extract}、{date}、SHA-256 {sha256}）・道路から {km:g} km を超える地点は所要時間を測りません",
+        "far_title": "道路から {km:g} km を超える地点（所要時間を測っていません）",
+        "far_unit": "市区町村",
+        "far_facility": "施設",
+        "reach_setting": "積極的医療機関までの所要時間（車・航路）: {limit:g} 分以内（{horizon:g} 分まで測定）",
+        "reach_setting_km": "積極的医療機関までの距離: {limit:g} km 以内",
+    }
+)
+
+#: Column headers of ``road_snapping.csv`` (points farther than the snapping distance from a road).
+ROADS_COLUMNS = MappingProxyType(
+    {
+        "kind": "種類",
+        "id": "コード・施設ID",
+        "name": "名称",
+        "km": "最寄りの道路まで(km)",
+        "lon": "経度",
+        "lat": "緯度",
     }
 )
 
@@ -806,13 +932,20 @@ IMPORT_TEXT = MappingProxyType(
         "point": "緯度経度",
         "swapped": "入替え",
         "code": "コード",
+        "prefecture": "都道府県＋名称",
+        "county": "郡＋町村",
+        "postcode": "郵便番号",
         "address": "住所",
         "rejected": "不採用",
+        "merged": "重複",
         "corrected": "補正",
-        "total": (
-            "合計: 読み込み {rows:,}行 → 配置 {placed:,}行（緯度経度 {point:,}・緯度経度の入替え {swapped:,}・"
-            "市区町村コード {code:,}・住所 {address:,}）・不採用 {rejected:,}行"
+        "total": "合計: 読み込み {rows:,}行 → 配置 {placed:,}行（{methods}）・不採用 {rejected:,}行{merged}",
+        "total_merged": "・重複して1件にまとめた行 {merged:,}",
+        "towns": (
+            "町丁目の位置（位置参照情報）: 座標のない配置済みの行 {n:,}行のうち {town:,}行に町丁目の代表点を付けました"
+            "（町丁目が見つからない {unmatched:,}・代表点が市区町村の外 {outside:,}）"
         ),
+        "town_column": "町丁目の位置",
         "list": "{what}（{file}）: {n}件 → 一致 {matched}・候補が複数 {ambiguous}・一致なし {unmatched}",
         "line": "行",
         "name": "名称",
@@ -847,6 +980,7 @@ NOTES = MappingProxyType(
     {
         "swapped": "緯度と経度の入替え",
         "duplicate_id": "IDの重複（番号を付けて区別）",
+        "repeated": "すべての列が同じ行（1件にまとめた）",
     }
 )
 
@@ -984,17 +1118,36 @@ DESIGN = MappingProxyType(
         "check": "提案した計画の点検",
         "summary": "{status}: {areas}圏域{moved}",
         "summary_moved": "、移す市区町村 {n}（{people:,.0f}人）",
+        "summary_distance": "（人口で重み付けた最寄りの積極的医療機関までの平均 {value:.2f} {unit}）",
         "moved_layer": "移す市区町村",
         "moved_tip": "移す: {a} → {b}",
         "map_title": "圏域の提案",
+        "batch_columns": MappingProxyType(
+            {
+                "code": "都道府県コード",
+                "prefecture": "都道府県",
+                "status": "状態",
+                "areas": "圏域数",
+                "objective": "目的関数",
+                "bound": "下限",
+                "gap": "ギャップ",
+                "seconds": "秒",
+                "errors": "提案の点検エラー",
+                "reasons": "案がない理由",
+            }
+        ),
+        "note_kept": "元の圏域「{name}」のまま（{n}市区町村）",
+        "note_grown": "元の圏域「{name}」の{stayed}市区町村に{came}市区町村を加えた圏域",
+        "note_centre": "中心: {centre}（積極的医療機関のある市区町村）・{n}市区町村",
+        "names_more": "{names} ほか{n}",
+        "part": "（島など、他とつながらない部分）",
+        "part_link": "[[links]] で橋・航路を結ぶか、",
     }
 )
 
 #: Words of hub and key-institution siting (``design hubs``).
 DESIGN_HUBS = MappingProxyType(
     {
-        "short": "圏域「{area}」には{need}か所必要ですが、既存 {existing}か所と候補 {n}か所しかありません（--candidates で候補を広げてください）",
-        "none": "すべての圏域の必要数を満たす指定の組み合わせがありません",
         "why_hub": "圏域の拠点 {existing}か所 → 必要数 {need}か所（最小数と、人口あたりの目安から）",
         "why_key": "目安の距離の外にある市区町村 {n}を同じ圏域の積極的医療機関の範囲に入れる",
         "scenario_header": "geo-zaitaku design hubs の提案を当てるシナリオ（geo-zaitaku scenario PLAN このファイル で確かめられます）",
@@ -1017,6 +1170,90 @@ DESIGN_HUBS = MappingProxyType(
         "map_title": "拠点の指定の提案",
     }
 )
+#: Why no design (areas or hub designations) exists: id -> message (``design.md``,
+#: ``design.json``, the console), carried by :class:`geo_zaitaku.design.feasibility.Reason`.
+#: ``{names}`` lists units (:data:`DESIGN` ``names_more`` past six), ``{part}`` and
+#: ``{link}`` are :data:`DESIGN` ``part`` / ``part_link`` when the units are cut into
+#: separate parts, else empty.
+DESIGN_REASONS: Mapping[str, Message] = MappingProxyType(
+    {
+        # design/feasibility.py
+        "reach_hard": Message(
+            "{names}から{limit:g}{measure}以内に積極的医療機関がないため、--reach hard では"
+            "どの圏域にも入れられません（--reach soft にするか、施設を確かめてください）",
+            "no key institution within {limit:g} {measure} of {n} units; --reach hard cannot hold",
+        ),
+        "part_no_key": Message(
+            "{names}{part}はリンクがなく、積極的医療機関もないため、どの圏域にも入れられません"
+            "（{link}施設データを確かめてください）",
+            "{n} unit(s) ({codes}) reach no key institution: no area can hold them",
+        ),
+        "too_few_key": Message(
+            "積極的医療機関が{have}か所しかなく、必要数 {need} に足りません",
+            "{n} unit(s) ({codes}) reach no key institution: no area can hold them",
+        ),
+        "part_few_hubs": Message(
+            "{names}{part}には連携を担う拠点が{have}か所しかなく（必要数 {need}）、"
+            "どの圏域にも入れられません（{link}拠点を指定してください。geo-zaitaku design hubs が候補を示します）",
+            "{n} unit(s) have too few coordination hubs ({have} < {need})",
+        ),
+        "part_below_min_pop": Message(
+            "{names}{part}の人口は{pop:,.0f}人で、--min-pop {min_pop:,.0f} に届かないため1つの圏域にできません",
+            "a separate part of {pop:,.0f} people is below --min-pop {min_pop:,.0f}",
+        ),
+        "count_few_centres": Message(
+            "{k}圏域には、積極的医療機関のある市区町村が{k}必要ですが、{have}しかありません",
+            "K = {k} areas need {k} key institutions in separate municipalities; there are {have}",
+        ),
+        "count_many_parts": Message(
+            "市区町村は互いにつながらない{parts}つの部分に分かれているため（島・--nest の境界）、圏域は{parts}以上"
+            "必要です（--areas {k}）",
+            "the units form {parts} separate parts: at least {parts} areas are needed, not {k}",
+        ),
+        "count_few_hubs": Message(
+            "{k}圏域には連携を担う拠点が{need}必要ですが、{have}しかありません",
+            "K = {k} areas need {need} hubs; there are {have}",
+        ),
+        "count_min_pop": Message(
+            "{k}圏域 × --min-pop {min_pop:,.0f}人が人口の合計 {total:,.0f}人を超えています",
+            "{k} × --min-pop exceeds the total population",
+        ),
+        "count_max_pop": Message(
+            "{k}圏域 × --max-pop {max_pop:,.0f}人では人口の合計 {total:,.0f}人に足りません",
+            "{k} × --max-pop is below the total population",
+        ),
+        # design/areas.py
+        "no_grouping": Message(
+            "条件をすべて満たす圏域の組み方はありません（連続性・最小数・人口・--nest・--reach を同時に満たせません）。"
+            "条件を緩めるか、施設の指定を見直してください（拠点の足りない圏域には geo-zaitaku design hubs が"
+            "指定する候補を示します）",
+            "no grouping satisfies every constraint at once; relax --min-pop/--max-pop, --nest or --reach",
+        ),
+        "time_limit": Message(
+            "制限時間（{seconds:g}秒）内に条件を満たす案が見つかりませんでした。--time-limit を"
+            "長くするか、条件を減らしてください",
+            "no feasible design found within the time limit; give a longer --time-limit or fewer constraints",
+        ),
+        # design/hubs.py
+        "hubs_short": Message(
+            "圏域「{area}」には{need}か所必要ですが、既存 {existing}か所と候補 {n}か所しかありません（--candidates で候補を広げてください）",
+            "area {area} needs {need}, has {existing} and {n} candidates",
+        ),
+        "hubs_none": Message(
+            "すべての圏域の必要数を満たす指定の組み合わせがありません",
+            "no set of designations meets every need",
+        ),
+        "hubs_none_budget": Message(
+            "新たに指定できる上限 {max_new}施設では、すべての市区町村を目安の距離に入れられません（--max-new を増やすか、--candidates で候補を広げてください）",
+            "{max_new} new designations cannot bring every unit within reach",
+        ),
+        "hubs_budget_short": Message(
+            "新たに指定できる上限 {max_new}施設では、必要数にあと {n}施設足りません（{areas}）。上限の中で不足が最も少なく、目安の距離以内の人口が最も多い選び方です",
+            "{max_new} new hubs leave the needs {n} short ({areas}); the least shortfall, then the most people covered",
+        ),
+    }
+)
+
 #: What a user's file is, as messages name it (the ``what`` of the readers).
 FILES = MappingProxyType(
     {
@@ -1031,12 +1268,23 @@ FILES = MappingProxyType(
         "boundaries": "境界ファイル",
         "shapefile_part": "Shapefile の構成ファイル",
         "n03_zip": "N03 の zip",
+        "scenario": "シナリオファイル",
+        "candidates": "候補の施設CSV",
+        "osm": "OpenStreetMap の抽出ファイル",
+        "speeds": "速度の表",
+        "isj": "位置参照情報",
     }
 )
 
 #: Places inside a file that messages name (the ``where`` of an error).
 PLACES = MappingProxyType(
-    {"line": "行 {line}", "first_line": "1行目", "column": "列 {column}", "link": "[[links]] {n}番目"}
+    {
+        "line": "行 {line}",
+        "first_line": "1行目",
+        "column": "列 {column}",
+        "link": "[[links]] {n}番目",
+        "entry": "[[{table}]] {n}番目",
+    }
 )
 
 
@@ -1097,6 +1345,8 @@ ERROR_PARTS = MappingProxyType(
         "html_page": "（HTML のページが返されました。URL を確認してください）",
         "announced": "（予告 {total:,} バイトのうち {received:,} バイト）",
         "above_limit": "{limit} 超",
+        "no_reference_layer": "（参照レイヤがありません: --reference か計画の [plan] reference） / no reference layer",
+        "candidates": "（候補: {names}）",
         "http_404": "ファイルがありません。都道府県コード・年版・URL を確認してください（その年版がまだ公開されていない場合もあります）",
         "http_403": "アクセスが拒否されました。プロキシや URL を確認してください",
         "http_407": "プロキシの認証が必要です。環境変数 HTTPS_PROXY に認証情報を含めて指定してください",
@@ -1158,6 +1408,27 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "CSVとして読めません: {error}",
             "not a readable CSV.",
         ),
+        # batch.py
+        "dask_missing": Message(
+            '--workers・--scheduler には Dask が必要です。pip install ".[dask]" でインストールしてください。',
+            'Dask is not installed: pip install ".[dask]".',
+        ),
+        "dask_unreachable": Message(
+            "Dask のスケジューラ {scheduler} に接続できません（{error_type}）。アドレスと、スケジューラが起動していることを確かめてください。",
+            "cannot reach the Dask scheduler.",
+        ),
+        "workers_and_scheduler": Message(
+            "--workers と --scheduler は同時に指定できません。",
+            "give --workers or --scheduler, not both.",
+        ),
+        "workers_below_one": Message(
+            "--workers は 1 以上にしてください（指定値: {workers}）。",
+            "--workers must be >= 1.",
+        ),
+        "scheduler_bad_address": Message(
+            "--scheduler は tcp://ホスト:ポート の形で書いてください（指定値: {scheduler!r}）。",
+            "use tcp://host:port.",
+        ),
         # cache.py
         "cache_unwritable": Message(
             "キャッシュフォルダに書き込めません（{error}）。空き容量と権限を確認するか、環境変数 GEO_ZAITAKU_CACHE_DIR で別のフォルダを指定してください。",
@@ -1168,10 +1439,20 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "パスに NUL 文字（\\x00）が含まれています。パスを書き直してください。",
             "the path contains a NUL byte; correct it.",
         ),
+        # cli/access.py, design/hubs.py
+        "option_not_positive": Message(
+            "{option} は正の有限の数にしてください。",
+            "must be > 0.",
+        ),
+        # cli/design.py
+        "repair_needs_plan": Message(
+            "--mode repair には --plan で出発点の計画を指定してください。",
+            "--mode repair needs --plan.",
+        ),
         # cli/fetch.py
         "fetch_one_action": Message(
-            "n03・--list・--clear のどれか1つを指定してください（例: geo-zaitaku fetch n03 --pref 43）。",
-            "give exactly one of: n03, --list, --clear.",
+            "n03・isj・--list・--clear のどれか1つを指定してください（例: geo-zaitaku fetch n03 --pref 43）。",
+            "give exactly one of: n03, isj, --list, --clear.",
         ),
         "fetch_extra_options": Message(
             "{action} には {options} を指定できません。",
@@ -1249,6 +1530,68 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "no population: pass --population or --projection.",
         ),
         "in_default_rates": Message("既定の率（{source}）: {ja}", "{en}"),
+        # design/hubs.py
+        "siting_bad_role": Message(
+            "--role は hub か key です。",
+            "--role must be hub or key.",
+        ),
+        "siting_max_new_negative": Message(
+            "--max-new は 0 以上にしてください。",
+            "must be >= 0.",
+        ),
+        "candidates_no_id_column": Message(
+            "候補の施設CSVに id の列がありません。施設IDを id の列に書いてください。",
+            "no id column.",
+        ),
+        "candidates_no_ids": Message(
+            "候補の施設CSVに施設IDがありません。",
+            "no id in the file.",
+        ),
+        "candidates_unknown_ids": Message(
+            "候補の施設ID {ids} は施設データにありません。",
+            "unknown candidate ids.",
+        ),
+        # design/problem.py (time_limit_not_positive also design/hubs.py)
+        "design_bad_mode": Message(
+            "--mode は {modes} のいずれかです。",
+            "unknown mode.",
+        ),
+        "design_count_needs_areas": Message(
+            "--mode count には 1 以上の --areas が必要です（指定値: {areas}）。",
+            "--areas must be >= 1.",
+        ),
+        "design_bad_population_bound": Message(
+            "{option} は 0 以上の有限の数にしてください（指定値: {value}）。",
+            "must be >= 0.",
+        ),
+        "design_min_above_max": Message(
+            "--min-pop（{min_pop:,.0f}）が --max-pop（{max_pop:,.0f}）より大きくなっています。",
+            "--min-pop exceeds --max-pop.",
+        ),
+        "design_bad_reach": Message(
+            "--reach は {choices} のいずれかです。",
+            "unknown --reach.",
+        ),
+        "design_bad_keep_weight": Message(
+            "--keep-weight は 0 以上の有限の数にしてください。",
+            "must be >= 0.",
+        ),
+        "time_limit_not_positive": Message(
+            "--time-limit は正の秒数にしてください。",
+            "must be > 0.",
+        ),
+        "design_no_key_institution": Message(
+            "積極的役割を担う医療機関が1つもないため、圏域を設計できません。施設データの key_institution 列（または --key-institutions のリスト）を確かめてください。",
+            "no key institution anywhere: cannot design areas.",
+        ),
+        "design_unknown_reference_column": Message(
+            "参照レイヤに列 {column!r} がありません。使える列: {shown}",
+            "unknown reference column.",
+        ),
+        "design_reference_missing_values": Message(
+            "参照レイヤの列 {column!r} に値のない市区町村があります: {names}",
+            "units without a value.",
+        ),
         # outputs.py
         "output_is_input_folder": Message(
             "出力 {target} は入力ファイル {clash} と同じファイルです。入力を上書きしないよう、--out に別のフォルダ（またはファイル名）を指定してください。",
@@ -1263,6 +1606,14 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "the output would replace an input file; choose another --out.",
         ),
         # pipeline.py
+        "pref_not_in_units": Message(
+            "境界データに{name}（コード {code}）の市区町村がありません。--pref を見直すか、その都道府県を含む境界ファイルを --units に指定してください。",
+            "the boundaries hold no municipality of prefecture {code}.",
+        ),
+        "design_batch_plan": Message(
+            "--pref に複数の都道府県を指定したときは --plan を指定できません（都道府県ごとに全域から設計します）。計画の修正は計画ごとに実行してください。",
+            "several prefectures take no --plan (each is designed from scratch); repair one plan at a time.",
+        ),
         "units_and_pref": Message(
             "--units と --pref は同時に指定できません。手元の境界ファイルなら --units、取得済みの公式データなら --pref（と --year）の一方だけを指定してください。",
             "give either --units or --pref, not both.",
@@ -1367,6 +1718,149 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "move_empty_area": Message(
             "移す先の圏域名が空です（{codes}）。",
             "empty area name for {codes}.",
+        ),
+        # scenarios/access.py
+        "access_bad_method": Message(
+            "--method は {methods} のいずれかです。",
+            "unknown method.",
+        ),
+        "access_bad_steps": Message(
+            "--steps は 距離:重み をカンマで並べて書いてください（例: 10:1,20:0.68,30:0.22。指定値: {steps!r}）。",
+            "write --steps as bound:weight pairs.",
+        ),
+        "access_bad_step_values": Message(
+            "--steps の距離は正、重みは 0 以上の有限の数にしてください。",
+            "bad steps.",
+        ),
+        "access_bad_sigma": Message(
+            "--sigma は正の有限の数にしてください（指定値: {sigma}）。",
+            "sigma must be > 0.",
+        ),
+        "access_no_supply": Message(
+            "--supply {supply!r} に当てはまる施設がありません。使える値: key, hub, または種別（{present}）",
+            "no facility of that kind.",
+        ),
+        "access_no_demand": Message(
+            "需要 {demand!r} の値がありません（人口CSVを --population で指定してください）。",
+            "no demand values.",
+        ),
+        "access_capacity_missing": Message(
+            "供給する施設のうち {n}施設に容量の値がありません: {ids}（--capacity-col の列が空か、その列のないファイル・シナリオで追加した施設です）。値を入れるか、--supply で対象を絞ってください。",
+            "{n} supplying facilities have no capacity: {ids}.",
+        ),
+        "access_capacity_cell": Message(
+            "--capacity-col の列 {column!r} の値 {value!r} は 0 以上の数ではありません。病床数・職員数などの数を入れてください。",
+            "capacity {value!r} in column {column!r} is not a number >= 0.",
+        ),
+        "access_capacity_same_name": Message(
+            "施設ファイルに同じ名前 {name!r} のファイルが複数あり、--capacity-col の値をどちらから読むか決められません。ファイル名を変えてください。",
+            "two facility files are named {name!r}; rename one to use --capacity-col.",
+        ),
+        "access_capacity_no_column": Message(
+            "施設データのどのファイルにも列 {column!r} がありません。施設CSVの見出しの名前を --capacity-col に指定してください。",
+            "no facility file has the column {column!r}.",
+        ),
+        "access_bad_capacity": Message(
+            "供給量は 0 以上の有限の数にしてください。",
+            "capacities must be finite and >= 0.",
+        ),
+        # scenarios/changes.py (unknown keys: plan_unknown_keys)
+        "scenario_not_utf8": Message(
+            "シナリオファイルは UTF-8 で保存してください。",
+            "save the scenario as UTF-8.",
+        ),
+        "scenario_bad_toml": Message(
+            "TOML の書き方に誤りがあります: {error}",
+            "malformed TOML.",
+        ),
+        "scenario_unknown_tables": Message(
+            "未知の表 {tables} があります。使える表: [scenario] [[close]] [[designate]] [[add]] [move] [checks]",
+            "unknown tables.",
+        ),
+        "scenario_move_target_not_text": Message(
+            "移す先の圏域名を文字列で書いてください。",
+            "the target area must be a name.",
+        ),
+        "scenario_not_table": Message(
+            "{table} は表で書いてください。",
+            "must be a table.",
+        ),
+        "scenario_not_array": Message(
+            "{key} は [[{key}]] の形（表の配列）で書いてください。",
+            "[[{key}]] must be an array of tables.",
+        ),
+        "scenario_not_text": Message(
+            "文字列で書いてください（値: {value!r}）。",
+            "must be text.",
+        ),
+        "scenario_empty_value": Message(
+            "値が空です。",
+            "empty value.",
+        ),
+        "scenario_no_selector": Message(
+            "施設を選ぶキー（{keys}）を1つ以上書いてください。",
+            "give at least one selector key.",
+        ),
+        "scenario_not_bool": Message(
+            "true か false を書いてください。",
+            "must be true or false.",
+        ),
+        "scenario_nothing_to_change": Message(
+            "変える項目（{fields}）を1つ以上書いてください。",
+            "nothing to change.",
+        ),
+        "scenario_add_no_name": Message(
+            "name（施設名）を書いてください。",
+            "name is required.",
+        ),
+        "scenario_add_no_location": Message(
+            "lat・lon（緯度経度）か municipality_code（市区町村コード）を書いてください。",
+            "give lat/lon or municipality_code.",
+        ),
+        "scenario_not_number": Message(
+            "数値で書いてください。",
+            "must be a number.",
+        ),
+        "scenario_unknown_municipality": Message(
+            "市区町村「{value}」が見つかりません。",
+            "unknown municipality.",
+        ),
+        "scenario_no_facility_matches": Message(
+            "条件（{shown}）に当てはまる施設がありません。ID・名称・種別・圏域名を確かめてください。",
+            "no facility matches.",
+        ),
+        "scenario_id_taken": Message(
+            "ID {fid!r} はすでに使われています。別の id を書いてください。",
+            "the id is taken.",
+        ),
+        "scenario_add_unplaced": Message(
+            "追加する施設「{name}」を配置できません: {reason}",
+            "{reason_en}",
+        ),
+        "scenario_move_unknown_unit": Message(
+            "市区町村「{entry}」が見つかりません{hint}。コードか名称を確かめてください。",
+            "unknown municipality.",
+        ),
+        # scenarios/robustness.py
+        "robustness_closures_and_p": Message(
+            "--closures と --p（--p-kind）は同時に指定できません。",
+            "give either --closures or --p, not both.",
+        ),
+        "robustness_bad_p_kind": Message(
+            "--p-kind は 種別=確率 の形で書いてください（例: hospital=0.05。指定値: {item!r}）。",
+            "use kind=p.",
+        ),
+        "robustness_bad_closures": Message(
+            "--closures は 0 以上、施設の数（{total}）以下にしてください（指定値: {closures}）。",
+            "--closures must be between 0 and {total}.",
+        ),
+        "robustness_bad_probability": Message(
+            "確率は 0 以上 1 以下で指定してください（指定値: {value}）。",
+            "a probability must be in [0, 1].",
+        ),
+        "robustness_bad_samples": Message(
+            "--samples は 1 以上 {max_samples:,} 以下にしてください（指定値: {samples}）。",
+            "samples out of range.",
         ),
         # sources/_archive.py
         "zip_too_many_entries": Message(
@@ -1483,6 +1977,35 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "n03_zip_no_boundaries": Message(
             "zip の中に境界ファイル（.geojson または .shp）がありません。N03（行政区域）の zip か確認してください。",
             "no .geojson or .shp inside the zip.",
+        ),
+        # sources/isj.py
+        "isj_no_url": Message(
+            "{y}年版の位置参照情報のURLは分かりません（{first}年版以降に対応）。位置参照情報ダウンロードサービスで大字・町丁目レベルの zip のURLを調べ、--url で指定してください。",
+            "no known URL for editions before {first}; pass the zip's URL with --url.",
+        ),
+        "isj_not_cached": Message(
+            "{name}（{code}）{y}年版の位置参照情報（大字・町丁目レベル）がまだ取得されていません。先に `geo-zaitaku fetch isj --pref {code} --year {y}` を実行するか、ダウンロードした zip・CSV を --towns で指定してください。",
+            "town data (位置参照情報) for {code} ({y}) are not cached: run `geo-zaitaku fetch isj --pref {code} --year {y}` first, or pass the zip or CSV to --towns.",
+        ),
+        "isj_columns_missing": Message(
+            "位置参照情報（大字・町丁目レベル）の列 {missing} がありません（見つかった列: {found}）。位置参照情報ダウンロードサービスの「大字・町丁目レベル」（版番号が b で終わるもの。街区レベルではありません）の zip か CSV を指定してください。",
+            "not a 大字・町丁目レベル table of 位置参照情報 (missing {missing}); give the town-level zip or CSV.",
+        ),
+        "isj_zip_no_csv": Message(
+            "zip の中に CSV がありません。位置参照情報（大字・町丁目レベル）の zip か確認してください。",
+            "no CSV inside the zip.",
+        ),
+        "isj_empty": Message(
+            "位置参照情報に、市区町村コード・大字町丁目名・緯度経度の読める行が1つもありません。ファイルを確認してください。",
+            "no row with a code, a town name and a readable point.",
+        ),
+        "isj_unreadable": Message(
+            "キャッシュの位置参照情報を読めません（{error}）。geo-zaitaku fetch isj --force で取り直してください。",
+            "the cached town data cannot be read ({error}); fetch again with --force.",
+        ),
+        "towns_source_unknown": Message(
+            "--towns の「{value}」はファイルでも都道府県でもありません。位置参照情報の zip・CSV（geo-zaitaku fetch isj が保存した .parquet も可）のパスか、取得済みの都道府県のコード（例: 43）を指定してください。",
+            "{value!r} is neither a file nor a prefecture; give a 位置参照情報 zip or CSV, or the code of a fetched prefecture.",
         ),
         # sources/keyinst.py
         "list_no_columns": Message(
@@ -1738,6 +2261,63 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "units_no_usable_feature": Message(
             "市区町村コード（N03_007）と面（ポリゴン）の形状をもつ地物が1つもありません（{counts}）。N03（行政区域）のファイルか確認してください。",
             "no feature has both a municipality code (N03_007) and a polygon.",
+        ),
+        # roads/
+        "osm_not_osm": Message(
+            "OpenStreetMap の抽出ファイル（.osm.pbf、または OSM XML の .osm・.osm.gz・.osm.bz2）ではありません。Geofabrik などから地域の .osm.pbf をダウンロードして指定してください。",
+            "not an OpenStreetMap extract (.osm.pbf or OSM XML); download a regional .osm.pbf and give it.",
+        ),
+        "osm_unreadable": Message(
+            "OpenStreetMap の抽出ファイルを読めません（{error}）。ダウンロードが途中で切れていないか確かめ、取り直してください。",
+            "cannot read the OpenStreetMap extract (truncated or corrupt?); download it again.",
+        ),
+        "roads_empty": Message(
+            "車で通れる道路（highway=*、access=no・private を除く）と航路（route=ferry）が残りませんでした。抽出ファイルの範囲・--pref・--margin-km・速度の表を確かめてください。",
+            "no drivable road or ferry is left after filtering; check the extract, --pref, --margin-km and the speed table.",
+        ),
+        "roads_not_covered": Message(
+            "この抽出ファイルは{pref}をほとんど含みません（道路のある市区町村 {share}）。この抽出が含む都道府県: {covers}。{pref}を含む地域の抽出を指定してください。",
+            "the extract does not cover the prefecture asked (units with roads: {share}); it covers: {covers}.",
+        ),
+        "roads_unknown_network": Message(
+            "この名前・パスの道路網がありません。geo-zaitaku roads build で作り、geo-zaitaku roads list に表示される名前かフォルダを指定してください。作成済み: {known}",
+            "no such road network; build one with `geo-zaitaku roads build` and give a name shown by `geo-zaitaku roads list`.",
+        ),
+        "roads_unreadable": Message(
+            "キャッシュの道路網を読めません（{error}）。geo-zaitaku roads build で作り直してください。",
+            "cannot read the cached road network; build it again with `geo-zaitaku roads build`.",
+        ),
+        "roads_matrix_cache": Message(
+            "所要時間の表をキャッシュに書き込めませんでした（{error}）。次回も計算し直します。",
+            "could not write the travel-time matrix to the cache; it will be computed again.",
+        ),
+        "travel_time_catchment_km": Message(
+            "--travel-time では圏を分で指定します。--catchment-km の代わりに --catchment-min を使ってください。",
+            "with --travel-time the catchment is in minutes: use --catchment-min instead of --catchment-km.",
+        ),
+        "catchment_min_needs_travel_time": Message(
+            "--catchment-min（分）は --travel-time と一緒に使います。距離で測るときは --catchment-km を使ってください。",
+            "--catchment-min (minutes) needs --travel-time; use --catchment-km for distances.",
+        ),
+        "speeds_bad_toml": Message(
+            "速度の表（TOML）を読めません: {error}。UTF-8 の TOML で、[highway] に 種類 = km/h を書いてください。",
+            "cannot read the speed table (UTF-8 TOML with a [highway] table of class = km/h).",
+        ),
+        "speeds_unknown_table": Message(
+            "速度の表に使えない項目です。使える項目: {tables}",
+            "unknown entry in the speed table; known: {tables}.",
+        ),
+        "speeds_not_table": Message(
+            "速度の表の [highway]・[ferry] は表（キー = 値）にしてください。",
+            "[highway] and [ferry] must be tables of key = value.",
+        ),
+        "speeds_unknown_class": Message(
+            "道路の種類（highway）が分かりません。{hint}使える種類: {known}",
+            "unknown highway class; known: {known}.",
+        ),
+        "speeds_bad_speed": Message(
+            "速度 {shown} は使えません。0 より大きく {high} km/h 以下の数にしてください。",
+            "speed {shown} must be a number above 0 and at most {high} km/h.",
         ),
     }
 )

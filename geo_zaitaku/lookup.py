@@ -22,7 +22,10 @@ _CODE_LIKE = re.compile(r"[0-9０-９]{4,6}(\.0)?")
 
 def name_key(text: str) -> str:
     """Normalise a place name for matching (NFKC, no spaces, ヶ/ケ variants unified)."""
-    return codes.normalize_name(text).translate(_KANA_VARIANTS)
+    key = codes.normalize_name(text)
+    if "ヶ" in key or "ヵ" in key:
+        key = key.translate(_KANA_VARIANTS)
+    return key
 
 
 @dataclass(frozen=True)

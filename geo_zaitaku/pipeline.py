@@ -22,6 +22,7 @@ from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.checks import Report, run_checks
 from geo_zaitaku.config import CheckConfig
+from geo_zaitaku.costs import Backend
 from geo_zaitaku.graph import adjacency
 from geo_zaitaku.plan import Plan, PlanSpec, plan_prefectures, read_plan
 from geo_zaitaku.sources.facilities import FacilityImport, empty_facilities, load_facilities
@@ -47,12 +48,22 @@ class CheckRun:
         The population import, if any.
     report
         The findings and area figures.
+    backend
+        How costs were measured (``None``: straight line, km; a
+        :class:`~geo_zaitaku.roads.TravelTime` with ``--travel-time``). Scenarios,
+        robustness, accessibility and design measure with the same backend.
     """
 
     plan: Plan
     facilities: FacilityImport
     population: PopulationImport | None
     report: Report
+    backend: Backend | None = None
+
+    @property
+    def measure(self) -> str:
+        """``"km"`` (straight line) or ``"min"`` (travel time on a road network)."""
+        return "km" if self.backend is None else self.backend.measure
 
 
 def check_plan(
@@ -68,6 +79,7 @@ def check_plan(
     settings: Mapping[str, Any] | None = None,
     cache: bool | None = None,
     settings_source: str = "settings",
+    travel_time: str | Path | Backend | None = None,
 ) -> CheckRun:
     """Read a plan and its inputs and check it.
 
@@ -104,6 +116,11 @@ def check_plan(
     settings_source
         How messages name a bad override: ``"settings"`` (``settings['reach_km']``)
         or ``"cli"`` (``--reach-km``); see :func:`geo_zaitaku.config.setting_name`.
+    travel_time
+        Measure costs as travel time by road instead of straight-line km: the name or
+        folder of a network built with ``geo-zaitaku roads build``, a
+        :class:`~geo_zaitaku.roads.RoadNetwork`, or a cost backend. Reach is then
+        checked against ``reach_min``.
 
     Returns
     -------
@@ -142,8 +159,24 @@ def check_plan(
         if fac_paths
         else FacilityImport(empty_facilities(), ())
     )
-    report = run_checks(resolved, fac, population=pop)
-    return CheckRun(plan=resolved, facilities=fac, population=pop, report=report)
+    backend = travel_time_backend(travel_time, config)
+    report = run_checks(resolved, fac, population=pop, backend=backend)
+    return CheckRun(plan=resolved, facilities=fac, population=pop, report=report, backend=backend)
+
+
+def travel_time_backend(travel_time: object, config: CheckConfig) -> Backend | None:
+    """The cost backend of ``travel_time`` (see :func:`check_plan`): ``None`` for the
+    straight line; a road network measured up to twice ``reach_min`` (at least
+    :data:`geo_zaitaku.roads.HORIZON_MIN`), so that units beyond the threshold still get
+    their minutes."""
+    if travel_time is None:
+        return None
+    if hasattr(travel_time, "dense") and hasattr(travel_time, "measure"):
+        return travel_time  # type: ignore[return-value]
+    from geo_zaitaku.roads import HORIZON_MIN
+    from geo_zaitaku.roads import travel_time as make
+
+    return make(travel_time, horizon=max(HORIZON_MIN, 2 * config.reach_min))  # type: ignore[arg-type]
 
 
 def input_paths(run: CheckRun) -> tuple[Path, ...]:
@@ -157,6 +190,10 @@ def input_paths(run: CheckRun) -> tuple[Path, ...]:
     if spec.reference is not None:
         paths.append(spec.reference)
     paths += source_files(run.plan.units)
+    network = getattr(run.backend, "network", None)
+    source = network.meta.get("extract", {}).get("source") if network is not None else None
+    if source:
+        paths.append(Path(str(source)))
     paths += [Path(log.source) for log in run.facilities.logs]
     if run.population is not None:
         paths.append(Path(run.population.source))
@@ -176,11 +213,16 @@ def whole_plan(
 ) -> PlanSpec:
     """A plan with every unit of the boundaries in one area (the starting point of a
     design made without a plan)."""
+    from geo_zaitaku.codes import PREFECTURES
     from geo_zaitaku.plan import AreaSpec
 
     frame = resolve_units(units, pref=pref, year=year, level=level, cache=cache)
+    prefectures = set(frame.index.astype(str).str[:2])
+    name = labels.TEXT["whole_plan"]
+    if len(prefectures) == 1 and (code := prefectures.pop()) in PREFECTURES:
+        name = PREFECTURES[code]
     return PlanSpec(
-        name=labels.TEXT["whole_plan"],
+        name=name,
         level=level,
         areas=(AreaSpec(labels.TEXT["whole_area"], tuple(frame.index)),),
     )

@@ -44,7 +44,7 @@ import pandas as pd
 from geo_zaitaku import graph as graph_mod
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import read_input_bytes
+from geo_zaitaku._io import read_input_text
 from geo_zaitaku.codes import PREFECTURES, normalize_code, prefecture_code
 from geo_zaitaku.config import CheckConfig
 from geo_zaitaku.lookup import UnitLookup
@@ -150,11 +150,7 @@ def read_plan(path: str | Path) -> PlanSpec:
         in ``[plan]`` holding a NUL byte.
     """
     path = Path(path)
-    raw = read_input_bytes(path, what=labels.FILES["plan"])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(labels.error("plan_not_utf8"), path=path) from exc
+    text = read_input_text(path, what=labels.FILES["plan"], not_utf8=labels.error("plan_not_utf8"))
     if not text.strip():
         raise InputError(labels.error("plan_empty"), path=path)
     return parse_plan(text, source=path)

@@ -26,16 +26,23 @@ FLAG_FIELDS = (*ROLE_FIELDS, "is_24h", *FUNCTION_FIELDS)
 FLAG_BITS: Mapping[str, int] = MappingProxyType({f: 1 << i for i, f in enumerate(FLAG_FIELDS)})
 #: Text fields.
 TEXT_FIELDS = ("id", "name", "kind", "phone", "address", "url")
+#: How exact a facility's point is: empty when the point is the facility's own (given
+#: in the file), :data:`TOWN_POSITION` when it is the representative point of its
+#: 大字・町丁目 (位置参照情報), shown as 「町丁目の位置」 (:data:`geo_zaitaku.labels.POSITIONS`).
+POSITION_FIELD = "position"
+#: The ``position`` of a town-level point.
+TOWN_POSITION = "town"
 #: Columns of the canonical facility CSV, in order.
 CANONICAL_FIELDS = (
     "id", "name", "kind", "lat", "lon", "municipality_code", *FLAG_FIELDS, "phone", "address", "url",
+    POSITION_FIELD,
 )  # fmt: skip
 #: How and from where each facility was read.
 PLACEMENT_FIELDS = ("unit", "placed_by", "source", "line")
 #: Columns of the facilities frame, in order.
 FACILITY_COLUMNS = (
     "id", "name", "kind", *FLAG_FIELDS, "phone", "address", "url", "municipality_code",
-    *PLACEMENT_FIELDS, "lon", "lat", "geometry",
+    *PLACEMENT_FIELDS, POSITION_FIELD, "lon", "lat", "geometry",
 )  # fmt: skip
 
 #: Facility kinds, in display order, with their map colours (Okabe-Ito and Paul Tol

@@ -15,6 +15,9 @@ import platformdirs
 
 #: Distance (km) from a unit to the nearest key institution beyond which reach is flagged.
 reach_km: float = 16.0
+#: Travel time (minutes, by road) from a unit to the nearest key institution beyond which
+#: reach is flagged when costs are measured on a road network (``--travel-time``).
+reach_min: float = 30.0
 #: People per coordination hub above which hub density is flagged (guideline: 70,000-100,000).
 people_per_hub: int = 100_000
 #: Minimum number of key institutions (24-hour) per area (guideline minimum: 1).

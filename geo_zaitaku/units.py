@@ -17,7 +17,8 @@ are refused.
 The result is a GeoDataFrame in JGD2011 lon/lat (EPSG:6668) indexed by the
 five-digit code, one row per unit, with columns
 
-``pref_code``, ``pref``, ``municipality``, ``ward`` (ward-level units of a designated
+``pref_code``, ``pref``, ``county`` (郡 from ``N03_003``, ``None`` outside counties),
+``municipality``, ``ward`` (ward-level units of a designated
 city), ``name`` (display name, e.g. 熊本市 or 熊本市中央区), ``municipality_code``,
 ``ward_codes`` and ``ward_names`` (a merged designated city's wards, joined by ``・``),
 ``area_km2``, ``lon``, ``lat`` (centroid), ``zone`` (JGD2011 UTM zone used to measure),
@@ -57,12 +58,12 @@ LEVELS: tuple[str, ...] = ("municipality", "ward")
 VECTOR_EXTENSIONS = (".geojson", ".json", ".shp", ".gpkg", ".parquet", ".zip")
 #: Columns of the unit frame, in order (the index is ``code``).
 UNIT_COLUMNS = (
-    "pref_code", "pref", "municipality", "ward", "name", "municipality_code",
+    "pref_code", "pref", "county", "municipality", "ward", "name", "municipality_code",
     "ward_codes", "ward_names", "area_km2", "lon", "lat", "zone", "geometry",
 )  # fmt: skip
 #: Separator of the ward lists kept on a merged designated city.
 WARD_SEP = "・"
-_CACHE_VERSION = "units-2"
+_CACHE_VERSION = "units-3"
 #: Lon/lat CRSs taken as JGD2011 as they are (JGD2000 and WGS 84 differ from it by
 #: well under a metre at the scale of municipal boundaries).
 _LONLAT_AS_JGD2011 = (6668, 4612, 4326)
@@ -622,6 +623,7 @@ def _build_units(
     city_codes = []
     municipality = []
     ward = []
+    county = []
     for pc, n3, n4, n5, c in zip(
         df["pref_code"], cols["N03_003"], cols["N03_004"], cols["N03_005"], df["code"], strict=True
     ):
@@ -636,14 +638,17 @@ def _build_units(
             dc = c[:3] + "00"  # a designated city missing from the table: fall back on the code
         municipality.append(city or n4 or c)
         ward.append(w)
+        county.append(n3 if n3 and n3.endswith("郡") else None)
         city_codes.append(dc if w else c)
     df["municipality"] = municipality
     df["ward"] = ward
+    df["county"] = county
     df["municipality_code"] = city_codes
     key = "code" if level == "ward" else "municipality_code"
     attrs = df.groupby(key, sort=True).agg(
         pref_code=("pref_code", "first"),
         pref=("pref", "first"),
+        county=("county", "first"),
         municipality=("municipality", "first"),
         ward=("ward", "first"),
         municipality_code=("municipality_code", "first"),
@@ -659,7 +664,7 @@ def _build_units(
     geoms = _union_by(df["geometry"].to_numpy(), df[key].to_numpy(), attrs.index.to_numpy())
     units = gpd.GeoDataFrame(attrs, geometry=geoms, crs=crs.GEOGRAPHIC)
     units.index.name = "code"
-    for column in ("ward", "ward_codes", "ward_names"):
+    for column in ("county", "ward", "ward_codes", "ward_names"):
         units[column] = pd.Series(
             [v if isinstance(v, str) and v else None for v in units[column]], index=units.index, dtype=object
         )

@@ -152,8 +152,36 @@ def pref_task(args):
     return units.stem, d.status, len(d.areas), d.gap, seconds, errors, len(d.problem.codes)
 
 
-def spopt_compare(run, n_regions):
-    """MaxPHeuristic and Skater on the same units; their regions run through our checks."""
+def _run_peer(make, timeout):
+    """Solve a peer model in a child process (forked: it sees the data) within ``timeout``
+    seconds; return (labels, None) or (None, what went wrong)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child():
+        try:
+            model = make()
+            model.solve()
+            send.send((np.asarray(model.labels_), None))
+        except Exception as exc:  # report a peer's failure as it is
+            send.send((None, f"failed: {type(exc).__name__}: {exc}"))
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    if receive.poll(timeout):
+        result = receive.recv()
+        proc.join()
+        return result
+    proc.kill()
+    proc.join()
+    return None, f"no result within {timeout:g} s (stopped)"
+
+
+def spopt_compare(run, n_regions, timeout=300.0):
+    """MaxPHeuristic and Skater on the same units (each within ``timeout`` seconds);
+    their regions run through our checks."""
     import warnings
 
     from libpysal.weights import Queen
@@ -183,14 +211,11 @@ def spopt_compare(run, n_regions):
         }
         for name, make in models.items():
             start = time.perf_counter()
-            try:
-                model = make()
-                model.solve()
-                labels = np.asarray(model.labels_)
-            except Exception as exc:  # report a peer's failure as it is
-                out.append((name, time.perf_counter() - start, None, f"failed: {type(exc).__name__}: {exc}"))
-                continue
+            labels, failure = _run_peer(make, timeout)
             seconds = time.perf_counter() - start
+            if labels is None:
+                out.append((name, seconds, None, failure))
+                continue
             areas = {}
             for code, lab in zip(units["code"], labels, strict=True):
                 areas.setdefault(f"R{lab}", []).append(code)
@@ -220,6 +245,7 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--skip-all", action="store_true", help="skip the 47-prefecture run")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--peer-timeout", type=float, default=300.0, help="seconds given to each spopt model")
     args = parser.parse_args()
     if not args.data.exists():
         print(f"real data not found: {args.data}", file=sys.stderr)
@@ -255,7 +281,8 @@ def main() -> int:
                 moved = len(d.moved) if mode == "repair" else ""
                 before = len(run.report.errors) if mode == "repair" else ""
                 print(
-                    f"{name:<10} {mode:<7} {d.status:<10} {len(d.areas):>5} {moved!s:>5} {seconds:>8.2f}  {errors} (start plan: {before})"
+                    f"{name:<10} {mode:<7} {d.status:<10} {len(d.areas):>5} {moved!s:>5} {seconds:>8.2f}  {errors}"
+                    + (f" (start plan: {before})" if mode == "repair" else "")
                 )
                 if mode == "max":
                     maxima[name] = (run, len(d.areas))
@@ -266,7 +293,7 @@ def main() -> int:
         )
         for name, (run, n) in maxima.items():
             print(f"{name:<10} {'geo_zaitaku design areas --mode max (exact)':<52} {'':>8} {n:>5}  0 / 0 / 0")
-            for method, seconds, areas, rules in spopt_compare(run, n):
+            for method, seconds, areas, rules in spopt_compare(run, n, args.peer_timeout):
                 if areas is None:
                     print(f"{name:<10} {method:<52} {seconds:>8.2f}  {rules}")
                     continue

@@ -19,7 +19,7 @@ later run. Everything is written to a temporary folder and removed.
 
 Usage::
 
-    python scripts/bench_memory.py [--n 500000] [--data ../shared/data/n03_2021_simplified/national_0p1pct]
+    python scripts/bench_memory.py [--n 500000] [--data ../shared/data/n03_2021_simplified/national_0p1pct/N03-21_210101.json]
 """
 
 from __future__ import annotations
@@ -95,16 +95,16 @@ def points(geoms: np.ndarray, n: int, rng: np.random.Generator) -> tuple[np.ndar
     return which, x, y
 
 
-def make_inputs(n: int, tmp: Path) -> tuple[Path, list[str], Path, Path, str]:
+def make_inputs(n: int, tmp: Path, data: Path = DATA) -> tuple[Path, list[str], Path, Path, str]:
     """Write the plan and the facility CSV; return (plan, unit options, boundary file, csv, source)."""
     from geo_zaitaku.sample import write_sample
     from geo_zaitaku.units import load_units
 
-    if DATA.exists():
-        boundary = DATA
+    if data.exists():
+        boundary = data
         units = load_units(boundary, level="ward", cache=False)
         plan = synthetic.plan_by_prefecture(units.index, tmp / "plan.toml", name="全国")
-        source = f"{DATA.name} (all of Japan, {len(units):,} units, one area per prefecture)"
+        source = f"{data.name} ({len(units):,} units, one area per prefecture)"
     else:
         files = write_sample(tmp / "sample")
         boundary, plan = Path(files.units), Path(files.plan)
@@ -185,6 +185,7 @@ def _written(paths: list[Path]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500_000, help="facilities (default 500,000)")
+    parser.add_argument("--data", type=Path, default=DATA, help="N03 GeoJSON (default: the national file)")
     args = parser.parse_args()
     import compileall
 
@@ -195,7 +196,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         t = time.perf_counter()
-        plan, unit_opts, boundary, fac, source = make_inputs(args.n, tmp)
+        plan, unit_opts, boundary, fac, source = make_inputs(args.n, tmp, args.data)
         made = time.perf_counter() - t
         env = dict(os.environ, GEO_ZAITAKU_CACHE_DIR=str(tmp / "cache"))
         gz = [sys.executable, "-m", "geo_zaitaku"]

@@ -171,3 +171,29 @@ def facility_data(config: dict) -> dict:
     if isinstance(table, str):
         table = json.loads(gzip.decompress(base64.b64decode(table)))
     return {**table, "rows": table_rows(table)}  # the rows the page script builds
+
+
+def write_osm(
+    path: Path,
+    nodes: dict[int, tuple[float, float]],
+    ways: list[tuple[int, list[int], dict[str, str]]],
+    *,
+    timestamp: str | None = "2024-06-01T20:21:02Z",
+) -> Path:
+    """Write a small OpenStreetMap file with osmium's writer (PBF for ``.osm.pbf``,
+    XML for ``.osm``): ``nodes`` id -> (lon, lat), ``ways`` (id, node ids, tags)."""
+    import osmium
+
+    header = osmium.io.Header()
+    header.set("generator", "geo_zaitaku tests")
+    if timestamp:
+        header.set("osmosis_replication_timestamp", timestamp)
+    writer = osmium.SimpleWriter(str(path), header=header, overwrite=True)
+    try:
+        for nid, (lon, lat) in sorted(nodes.items()):
+            writer.add_node(osmium.osm.mutable.Node(id=nid, location=(lon, lat), version=1))
+        for wid, refs, tags in sorted(ways, key=lambda w: w[0]):
+            writer.add_way(osmium.osm.mutable.Way(id=wid, nodes=refs, tags=tags, version=1))
+    finally:
+        writer.close()
+    return path

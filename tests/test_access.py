@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,8 @@ import pytest
 from geo_zaitaku import InputError
 from geo_zaitaku.cli import main
 from geo_zaitaku.costs import cost_pairs
-from geo_zaitaku.scenarios.access import Weighting, measure_access, two_step_fca, weighting
+from geo_zaitaku.pipeline import check_plan
+from geo_zaitaku.scenarios.access import Weighting, capacity_column, measure_access, two_step_fca, weighting
 
 access = pytest.importorskip("access", reason="PySAL access not installed (pip install access)")
 
@@ -166,3 +168,48 @@ def test_access_on_the_sample(sample_run, sample_files, tmp_path, capsys):
         == 2
     )
     assert "--supply" in capsys.readouterr().err
+
+
+def test_capacity_column_closed_form(tmp_path, capsys):
+    """Two units (1,000 and 3,000 people, 10 km apart) both within 16 km of two key
+    institutions of 10 and 30 beds: every unit scores (10 + 30) / 4,000 per person."""
+    from conftest import make_grid, write_plan
+
+    make_grid(2, 1).to_file(tmp_path / "g.geojson", driver="GeoJSON")
+    (tmp_path / "p.csv").write_text("code,population\n99201,1000\n99202,3000\n", encoding="utf-8")
+    write_plan(tmp_path / "plan.toml", '[areas]\n"全" = ["99201", "99202"]\n[checks]\nreach_km = 16\n')
+
+    def facilities(beds_a: str, beds_b: str) -> Path:
+        path = tmp_path / "f.csv"
+        path.write_text(
+            "id,name,kind,municipality_code,key_institution,hub,病床数\n"
+            f"A,A,support_hospital,99201,1,1,{beds_a}\nB,B,support_hospital,99202,1,0,{beds_b}\n"
+            "C,C,clinic,99202,0,0,\n",
+            encoding="utf-8",
+        )
+        return path
+
+    run = check_plan(tmp_path / "plan.toml", units=tmp_path / "g.geojson", facilities=[facilities("10", "３０")],
+                     population=tmp_path / "p.csv", cache=False)  # fmt: skip
+    caps = capacity_column(run, "病床数")
+    assert caps == {"A": 10.0, "B": 30.0}  # full-width digits read; C's empty cell gives none
+    result = measure_access(run, supply="key", capacity=caps)
+    assert result.units["score"].tolist() == pytest.approx([40 / 4000 * 10_000] * 2)
+    assert result.capacity == 40.0
+    plain = measure_access(run, supply="key")
+    assert plain.units["score"].tolist() == pytest.approx([2 / 4000 * 10_000] * 2)
+    base = ["access", str(tmp_path / "plan.toml"), "--units", str(tmp_path / "g.geojson"),
+            "--population", str(tmp_path / "p.csv"), "--out", str(tmp_path / "o"), "-q", "--no-basemap"]  # fmt: skip
+    assert main([*base, "--facilities", str(facilities("10", "30")), "--capacity-col", "病床数"]) == 0
+    data = json.loads((tmp_path / "o" / "access.json").read_text(encoding="utf-8"))
+    assert [u["score"] for u in data["units"]] == pytest.approx([100.0, 100.0])
+    capsys.readouterr()
+    # a cell that is no number, a supplying facility without a value, a column no file has
+    for beds, col, needles in (
+        ("多い", "病床数", ["f.csv", "行 2", "'多い'"]),
+        ("", "病床数", ["1施設に容量の値がありません: A"]),
+        ("10", "職員数", ["列 '職員数' がありません"]),
+    ):
+        code = main([*base, "--facilities", str(facilities(beds, "30")), "--capacity-col", col])
+        err = capsys.readouterr().err
+        assert code == 2 and all(n in err for n in needles) and "Traceback" not in err, err

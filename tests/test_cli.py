@@ -33,9 +33,17 @@ def test_demo_writes_reports_and_exits_zero(tmp_path, capsys):
         "input/plan.toml",
         "input/units.geojson",
         "input/facilities.csv",
+        "scenario/comparison.md",
+        "robustness/robustness.md",
+        "design/plan.toml",
+        "design/design_map.html",
     ):
         assert (tmp_path / "demo" / name).exists(), name
     assert "意図的な誤り" in err
+    # the demo's repair moves exactly さくら市 into 西部, and the repaired plan passes every check
+    assert "移す市区町村（元 → 先）: さくら市（「さくら市」→「西部」）" in out
+    code, out, _ = run(capsys, "check", tmp_path / "demo/design/plan.toml", "--out", tmp_path / "re")
+    assert code == 0 and "エラー 0件" in out
 
 
 def test_check_exit_codes_and_outputs(tmp_path, capsys, grid_file):

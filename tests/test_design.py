@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 import shapely
@@ -342,3 +343,145 @@ def test_sample_modes_and_exit_codes(sample_files, tmp_path, capsys):
         == 2
     )
     assert "--plan" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- batches
+
+
+@pytest.fixture(scope="module")
+def two_prefectures(tmp_path_factory):
+    """A 3 x 3 grid coded as 熊本県 (43) and a 2 x 2 grid coded as 長崎県 (42), in one file."""
+    import pandas as pd
+
+    tmp = tmp_path_factory.mktemp("batch")
+    units = pd.concat([make_grid(pref="43"), make_grid(2, 2, pref="42")], ignore_index=True)
+    units.to_file(tmp / "japan.geojson", driver="GeoJSON")
+    (tmp / "f.csv").write_text(
+        "id,name,kind,municipality_code,key_institution,hub\n"
+        "A,A,support_clinic,43201,1,1\nB,B,support_clinic,43209,1,1\nC,C,support_hospital,42201,1,1\n",
+        encoding="utf-8",
+    )
+    return tmp
+
+
+def test_pref_batch_designs_each_prefecture(two_prefectures, tmp_path, capsys):
+    tmp = two_prefectures
+    base = ["design", "areas", "--units", str(tmp / "japan.geojson"), "--facilities", str(tmp / "f.csv")]
+    out = tmp_path / "batch"
+    code = main([*base, "--pref", "43,長崎", "--mode", "max", "--out", str(out), "-q", "--no-basemap"])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "43_熊本県: 最適（証明済み）: 2圏域。計画にエラーはありません" in text
+    assert "42_長崎県: 最適（証明済み）: 1圏域。計画にエラーはありません" in text
+    for folder, n in (("43_熊本県", 2), ("42_長崎県", 1)):
+        data = json.loads((out / folder / "design.json").read_text(encoding="utf-8"))
+        assert data["status"] == "optimal" and len(data["areas"]) == n and data["check"]["ok"] is True
+        units = {u for a in data["areas"] for u in a["units"]}
+        assert units == {f"{folder[:2]}{201 + k}" for k in range(9 if n == 2 else 4)}
+    import csv
+
+    with (out / "design_summary.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["都道府県コード"], r["都道府県"], r["圏域数"], r["提案の点検エラー"]) for r in rows] == [
+        ("43", "熊本県", "2", "0"),
+        ("42", "長崎県", "1", "0"),
+    ]
+    # the proposal names the files it was made from, relative to its folder
+    text = (out / "43_熊本県" / "plan.toml").read_text(encoding="utf-8")
+    assert 'name = "熊本県（最も細かい案）"' in text and 'prefecture = "43"' in text
+    import os
+
+    rel = Path(os.path.relpath(tmp, (out / "43_熊本県").resolve())).as_posix()
+    assert f'boundaries = "{rel}/japan.geojson"' in text and f'facilities = ["{rel}/f.csv"]' in text
+    # the proposal of one prefecture checks on its own, against the file of both
+    assert main(["check", str(out / "43_熊本県" / "plan.toml"), "--out", str(tmp_path / "c"), "-q"]) == 0
+    # one prefecture cut from the file: written straight into OUT
+    one = tmp_path / "one"
+    assert main([*base, "--pref", "42", "--mode", "max", "--out", str(one), "-q", "--no-basemap"]) == 0
+    assert (one / "plan.toml").exists() and (one / "design_summary.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--pref", "41"], "境界データに佐賀県（コード 41）の市区町村がありません"),
+        (
+            ["--pref", "43,42", "--plan", "PLAN"],
+            "--pref に複数の都道府県を指定したときは --plan を指定できません",
+        ),
+        (["--pref", "43,熊本"], None),  # the same prefecture twice is one task
+        (["--pref", "43,九州"], "都道府県の指定 '九州' が分かりません"),
+    ],
+)
+def test_pref_batch_bad_requests(two_prefectures, tmp_path, capsys, args, needle):
+    tmp = two_prefectures
+    write_plan(tmp_path / "p.toml", '[areas]\n"全" = ["43201"]\n')
+    args = [str(tmp_path / "p.toml") if a == "PLAN" else a for a in args]
+    code = main(["design", "areas", "--units", str(tmp / "japan.geojson"), "--facilities", str(tmp / "f.csv"),
+                 "--mode", "max", "--out", str(tmp_path / "o"), "-q", "--no-basemap", *args])  # fmt: skip
+    err = capsys.readouterr().err
+    if needle is None:
+        assert code == 0 and not (tmp_path / "o" / "43_熊本県").exists()
+    else:
+        assert code == 2 and needle in err and "Traceback" not in err
+        assert not (tmp_path / "o").exists()
+
+
+def test_pref_batch_needs_every_prefecture_cached(tmp_path, capsys):
+    code = main(["design", "areas", "--pref", "43,42", "--mode", "max", "--out", str(tmp_path / "o"), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and "geo-zaitaku fetch n03" in err and not (tmp_path / "o").exists()
+
+
+def test_repair_keeps_an_island_pair_of_its_own(tmp_path):
+    """Two islands joined only to each other form an area that takes every unit it can:
+    the flow bound must still let its root reach the other island (a bound of size - 1
+    made this plan infeasible)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    g = make_grid()
+    s = 10_000
+    x0, y0 = ORIGIN[0] + 4 * s, ORIGIN[1]
+    islands = gpd.GeoDataFrame(
+        {
+            "N03_001": "テスト県",
+            "N03_002": None,
+            "N03_003": None,
+            "N03_004": ["東島", "西島"],
+            "N03_005": None,
+            "N03_007": ["99210", "99211"],
+            "geometry": [shapely.box(x0, y0, x0 + s, y0 + s), shapely.box(x0 + s, y0, x0 + 2 * s, y0 + s)],
+        },
+        crs=6690,
+    ).to_crs(6668)
+    pd.concat([g, islands], ignore_index=True).to_file(tmp_path / "u.geojson", driver="GeoJSON")
+    facilities = (
+        FACILITIES.replace("H8,H8,99208,0,1", "H8,H8,99208,0,0")
+        .replace("K9,K9,99209,1,1", "K9,K9,99209,1,0")
+        .replace("KI,KI,99210,1,0", "KI,KI,99210,1,1")
+    )
+    (tmp_path / "f.csv").write_text(facilities, encoding="utf-8")
+    write_plan(
+        tmp_path / "plan.toml",
+        '[areas]\n"南" = ["99201", "99202", "99203"]\n"中" = ["99204", "99205", "99206"]\n'
+        '"北" = ["99207", "99208", "99209"]\n"島" = ["99210", "99211"]\n',
+    )
+    run = check_plan(tmp_path / "plan.toml", units=tmp_path / "u.geojson", facilities=[tmp_path / "f.csv"],
+                     cache=False)  # fmt: skip
+    assert [f.area for f in run.report.errors] == ["北"]
+    d = design_areas(run, DesignOptions(mode="repair"))
+    assert d.status == "optimal"
+    p = problem_from_run(run, DesignOptions(mode="repair"))
+    blocks = _valid_blocks(p)
+    best = min(
+        (len(moved), p.pop[moved].sum())
+        for part in _partitions(p.n, blocks)
+        for names in itertools.permutations(range(len(p.area_names)), len(part))
+        for moved in [[i for m, a in zip(part, names, strict=True) for i in blocks[m] if p.original[i] != a]]
+    )
+    assert (len(d.moved), d.measures["people_moved"]) == best
+    # 北 takes the left column down to K1 (the hub); 中 and 南 keep the rest
+    assert [(m.code, m.before, m.after) for m in d.moved] == [("99201", "南", "北"), ("99204", "中", "北")]
+    assert {a.name: a.units for a in d.areas}["島"] == ("99210", "99211")
+    assert proposed_run(d).report.ok

@@ -236,11 +236,12 @@ def test_mhlw_open_data_detected_and_placed(tmp_path, grid, kind):
     assert log.credit.startswith("出典：厚生労働省「医療情報ネット（ナビイ）」")
     assert list(f["id"]) == ["0000000000001", "0000000000002", "0000000000003", "0000000000005"]
     assert list(f["unit"]) == ["99201", "99205", "99209", "99202"]
-    assert list(f["placed_by"]) == ["point", "code", "address", "swapped"]
+    # the third row has 都道府県コード 99 and an address: its municipality name within the prefecture
+    assert list(f["placed_by"]) == ["point", "code", "prefecture", "swapped"]
     assert [None if pd.isna(c) else c for c in f["municipality_code"]] == ["99201", "99205", None, "99202"]
     assert list(f["kind"]) == [kind] * 4
     assert f.loc[0, "url"] == "https://a"
-    assert dict(log.placed) == {"point": 1, "code": 1, "swapped": 1, "address": 1}
+    assert dict(log.placed) == {"point": 1, "code": 1, "swapped": 1, "prefecture": 1}
     assert [(r.line, r.reason, r.name) for r in log.rejected] == [
         (5, "other_prefecture", "丁"),
         (7, "no_location", "己"),
@@ -304,7 +305,7 @@ def test_municipal_standard_open_data_with_title_row_and_prefecture_code(tmp_pat
     assert log.preset == "opendata_medical"
     assert list(result.frame["kind"]) == ["hospital", "clinic"]
     assert list(result.frame["unit"]) == ["99201", "99204"]
-    assert list(result.frame["placed_by"]) == ["point", "address"]
+    assert list(result.frame["placed_by"]) == ["point", "prefecture"]  # the publishing prefecture's code
     assert [(r.line, r.reason) for r in log.rejected] == [(6, "unknown_code")]
     assert "都道府県のコード" in log.rejected[0].message
 
@@ -483,7 +484,7 @@ def test_written_canonical_csv_reads_back_the_same(tmp_path, grid):
     ]  # fmt: skip
     assert list(table["id"]) == ["0000000000001", "0000000000002", "0000000000003", "0000000000005"]
     assert list(table["municipality_code"]) == ["99201", "99205", "99209", "99202"]
-    assert list(table["placed_by"]) == ["point", "code", "address", "swapped"]
+    assert list(table["placed_by"]) == ["point", "code", "prefecture", "swapped"]
     again = load_facilities(tmp_path / "out" / "facilities.csv", grid, preset="canonical")
     assert list(again.frame["id"]) == list(result.frame["id"])
     assert list(again.frame["unit"]) == list(result.frame["unit"])
@@ -497,7 +498,7 @@ def test_written_canonical_csv_reads_back_the_same(tmp_path, grid):
     ]
     md = (tmp_path / "out" / "import_log.md").read_text(encoding="utf-8")
     assert (
-        "合計: 読み込み 6行 → 配置 4行（緯度経度 1・緯度経度の入替え 1・市区町村コード 1・住所 1）・不採用 2行"
+        "合計: 読み込み 6行 → 配置 4行（緯度経度 1・緯度経度の入替え 1・市区町村コード 1・都道府県＋市区町村名 1）・不採用 2行"
         in md
     )
     assert "| 02-1_clinic_facility_info_20240601.csv | mhlw_clinic（自動判別） | UTF-8（BOM付き） | 6 |" in md
@@ -536,7 +537,7 @@ def test_cli_import_writes_outputs_and_summary(tmp_path, capsys, grid_file):
     assert code == 0, err
     assert "mhlw_clinic（自動判別）" in out
     assert (
-        "合計: 読み込み 6行 → 配置 4行（緯度経度 1・緯度経度の入替え 1・市区町村コード 1・住所 1）・不採用 2行"
+        "合計: 読み込み 6行 → 配置 4行（緯度経度 1・緯度経度の入替え 1・市区町村コード 1・都道府県＋市区町村名 1）・不採用 2行"
         in out
     )
     assert "積極的医療機関リスト（在支診.csv）: 2件 → 一致 1・候補が複数 0・一致なし 1" in out
@@ -657,8 +658,8 @@ def test_kumamoto_municipal_layout_every_row_placed_or_explained(tmp_path, capsy
     )  # fmt: skip
     assert code == 0, err
     assert (
-        "合計: 読み込み 51行 → 配置 49行（緯度経度 45・緯度経度の入替え 1・市区町村コード 0・住所 3）・不採用 2行"
-        in out
+        "合計: 読み込み 51行 → 配置 49行（緯度経度 45・緯度経度の入替え 1・市区町村コード 0・郡＋町村名 1・"
+        "住所の市区町村名 2）・不採用 2行" in out
     )
     issues = pd.read_csv(tmp_path / "o" / "import_issues.csv", dtype=str, encoding="utf-8-sig")
     rejected = issues[issues["status"] == "rejected"]

@@ -525,9 +525,9 @@ def test_cli_fetch_list_clear(server, n03_zip, capsys):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        ([], "n03・--list・--clear のどれか1つ"),
-        (["--list", "--clear"], "n03・--list・--clear のどれか1つ"),
-        (["n03", "--list"], "n03・--list・--clear のどれか1つ"),
+        ([], "n03・isj・--list・--clear のどれか1つ"),
+        (["--list", "--clear"], "n03・isj・--list・--clear のどれか1つ"),
+        (["n03", "--list"], "n03・isj・--list・--clear のどれか1つ"),
         (["--list", "--pref", "43"], "--list には --pref を指定できません"),
         (["n03"], "--pref で都道府県を指定してください"),
         (["n03", "--pref", "99"], "都道府県の指定 '99' が分かりません"),

@@ -98,6 +98,26 @@ def test_max_new_gives_the_maximal_cover(grid):
         if sum(area[c] == "西" for c in chosen) >= 3 and sum(area[c] == "東" for c in chosen) >= 1
     )
     assert s.covered["after"] == pytest.approx(best)
+    assert s.shortfall == 0 and s.reasons == ()
+
+    # a budget below the needs (3 + 1): the least shortfall first, then the most people
+    def shortfall(chosen):
+        return max(0, 3 - sum(area[c] == "西" for c in chosen)) + max(
+            0, 1 - sum(area[c] == "東" for c in chosen)
+        )
+
+    for budget in (0, 1, 2, 3):
+        s = site(run, SitingOptions(max_new=budget, cover_km=10.5))
+        options = [c for r in range(budget + 1) for c in itertools.combinations(cands, r)]
+        least = min(shortfall(c) for c in options)
+        best = max(covered([*c, "K9"]) for c in options if shortfall(c) == least)
+        assert s.status == "optimal" and len(s.new) == budget
+        assert s.shortfall == least == 4 - budget and s.covered["after"] == pytest.approx(best)
+        assert {a.area: a.short for a in s.areas} == {
+            "西": 3 - sum(d.area == "西" for d in s.new),
+            "東": 1 - sum(d.area == "東" for d in s.new),
+        }
+        assert (s.reasons != ()) == (least > 0)
 
 
 def test_key_institution_set_cover_equals_brute_force(grid):

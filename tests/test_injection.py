@@ -301,3 +301,53 @@ def _quote(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text, safe="")
+
+
+HOSTILE_NAME = "南部<script>alert(1)</script>\n[evil]\nx = 1\x7f|"
+
+
+@pytest.mark.parametrize(
+    ("value", "line", "toml", "md"),
+    [
+        ("a\nb\r\nc", "a b  c", '"a\\nb\\r\\nc"', "a b  c"),
+        ("<b>&|", "<b>&|", '"<b>&|"', "&lt;b&gt;&amp;\\|"),
+        ("x\x7fy\u2028z", "x y z", '"x\\u007fy\u2028z"', "x y z"),
+        ('引用"符', '引用"符', '"引用\\"符"', '引用"符'),
+    ],
+)
+def test_text_helpers(value, line, toml, md):
+    import tomllib
+
+    from geo_zaitaku._io import md_cell, one_line, toml_string
+
+    assert one_line(value) == line
+    assert toml_string(value) == toml
+    assert tomllib.loads(f"k = {toml_string(value)}")["k"] == value
+    assert md_cell(value) == md
+
+
+def test_design_outputs_keep_names_as_data(tmp_path, sample_files, capsys):
+    """An area name with a line break, a TOML table, HTML and DEL stays one key of the
+    proposed plan, one line of each comment and escaped text in design.md."""
+    import tomllib
+
+    from geo_zaitaku._io import toml_string
+    from geo_zaitaku.cli import main
+
+    text = sample_files.plan.read_text(encoding="utf-8").replace(
+        '"南部" = [', f"{toml_string(HOSTILE_NAME)} = ["
+    )
+    for name in ("units.geojson", "facilities.csv", "population.csv", "reference.csv", "projection.csv"):
+        text = text.replace(f'"{name}"', json.dumps(str(sample_files.directory / name)))
+    plan = tmp_path / "plan.toml"
+    plan.write_text(text, encoding="utf-8")
+    out = tmp_path / "design"
+    assert main(["design", "areas", "--plan", str(plan), "--out", str(out), "-q", "--no-basemap"]) == 0
+    proposed = (out / "plan.toml").read_text(encoding="utf-8")
+    parsed = tomllib.loads(proposed)
+    assert set(parsed) == {"plan", "areas", "links", "checks"} and "evil" not in parsed
+    assert set(parsed["areas"]) == {"東部", "北部", "西部", HOSTILE_NAME}
+    assert all(line.startswith(("#", "[", '"', "a ", "b ", "kind", "note", "name", "units")) or "=" in line
+               for line in proposed.splitlines() if line)  # fmt: skip
+    md = (out / "design.md").read_text(encoding="utf-8")
+    assert "<script>" not in md and "南部&lt;script&gt;alert(1)&lt;/script&gt; [evil] x = 1 \\|" in md

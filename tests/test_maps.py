@@ -115,6 +115,7 @@ def test_resource_map_per_area_and_list(sample_run, tmp_path):
         "種別",
         "名称",
         "住所",
+        "地図の位置",  # 「町丁目の位置」 for town-level points
         "電話",
         "24時間対応",
         "対応",
@@ -247,6 +248,7 @@ def test_list_with_unknown_flags(sample_files, tmp_path):
         ("空欄クリニック", "不明"),
         ("終日クリニック", "○"),
     ]
+    assert all(r["地図の位置"] == "" for r in rows)  # no town-level positions here
     table = facility_table(run.facilities.frame, run.plan.units)
     c, f = table["columns"], table["flags"]
     bits = {
@@ -262,6 +264,7 @@ def test_list_with_unknown_flags(sample_files, tmp_path):
         "種別": "その他",
         "名称": "空欄クリニック",
         "住所": "",
+        "地図の位置": "",
         "電話": "",
         "24時間対応": "不明",
         "対応": "",

@@ -60,7 +60,8 @@ def row_wise_table(facilities: pd.DataFrame, units: pd.DataFrame) -> list[list]:
         url = r["url"] if isinstance(r["url"], str) and re.match(r"^https?://", r["url"], re.I) else ""
         phone = r["phone"] if isinstance(r["phone"], str) else ""
         row = [r["id"], round(y, 5), round(x, 5), kind_index[_kind(r["kind"])], flags]
-        rows.append([*row, r["name"], u, rest, phone, url])
+        position = r["position"] if r.get("position") == schema.TOWN_POSITION else ""
+        rows.append([*row, r["name"], u, rest, phone, url, position])
     return rows
 
 
@@ -176,6 +177,7 @@ def test_list_columns_are_shared_labels_and_text(sample_run):
         "種別": "在宅療養支援病院",
         "名称": "南部中央病院",
         "住所": "さくら県南岬市本町4-5-15",
+        "地図の位置": "",
         "電話": "0990-80-1744",
         "24時間対応": "○",
         "対応": "・".join(labels.FUNCTIONS[f][0] for f in schema.FUNCTION_FIELDS),

@@ -27,6 +27,7 @@ from geo_zaitaku.checks.institutions import check_hubs, check_key_institutions
 from geo_zaitaku.checks.reach import check_reach
 from geo_zaitaku.checks.reference import check_reference
 from geo_zaitaku.checks.summary import AreaSummary, UnitSummary, summarize, summarize_units
+from geo_zaitaku.costs import Backend
 from geo_zaitaku.plan import Plan
 from geo_zaitaku.sources.facilities import FacilityImport, ImportLog, empty_facilities
 from geo_zaitaku.sources.population import PopulationImport
@@ -143,6 +144,7 @@ def run_checks(
     *,
     population: PopulationImport | None = None,
     rules: Sequence[Rule] = RULES,
+    backend: Backend | None = None,
 ) -> Report:
     """Check a plan and collect every finding.
 
@@ -157,6 +159,10 @@ def run_checks(
         The population import, to report rows skipped and units missing.
     rules
         Rules to run (default :data:`RULES`).
+    backend
+        How costs are measured (default straight line, km; a road network's
+        :class:`~geo_zaitaku.roads.TravelTime` gives minutes, checked against
+        ``reach_min``).
 
     Returns
     -------
@@ -168,7 +174,9 @@ def run_checks(
         frame = facilities.frame
     else:
         frame = facilities if facilities is not None else empty_facilities()
-    ctx = CheckContext(plan=plan, facilities=frame, facility_logs=logs, population=population)
+    ctx = CheckContext(
+        plan=plan, facilities=frame, facility_logs=logs, population=population, backend=backend
+    )
     findings = [f for rule in rules for f in rule(ctx)]
     area_order = {a: i for i, a in enumerate(plan.areas)}
     findings.sort(
@@ -194,9 +202,11 @@ def run_checks(
         "reference": plan.reference.attrs.get("source") if plan.reference is not None else None,
         "plan_file": str(plan.spec.source) if plan.spec.source else None,
         "links": [vars(link) for link in plan.links],
+        "network": ctx.network,
     }
     cfg = plan.config
     settings = {k: getattr(cfg, k) for k in cfg.__dataclass_fields__}
+    settings.update(measure=ctx.measure, reach_limit=ctx.reach_limit)
     return Report(
         plan=plan.name,
         level=plan.spec.level,

@@ -296,6 +296,16 @@ class CheckContext:
         """Whether the units carry a population column with any value."""
         return "population" in self.plan.units.columns and self.plan.units["population"].notna().any()
 
+    @property
+    def measure(self) -> str:
+        """``"km"`` (straight line) or ``"min"`` (travel time on a road network)."""
+        return "km" if self.backend is None else self.backend.measure
+
+    @property
+    def reach_limit(self) -> float:
+        """The reach threshold in :attr:`measure` (``reach_km`` or ``reach_min``)."""
+        return self.config.reach_limit(self.measure)
+
     @cached_property
     def key_costs(self) -> CostMatrix:
         """Costs from every unit to every key institution (columns in table order)."""
@@ -303,13 +313,49 @@ class CheckContext:
         return cost_matrix(self.plan.units, key, backend=self.backend)
 
     @cached_property
+    def far_from_road(self) -> pd.DataFrame:
+        """Units and facilities farther than the snapping distance from any road of the
+        network (their travel times are not measured); empty without a road network."""
+        backend = self.backend
+        columns = ["kind", "id", "name", "km", "lon", "lat"]
+        if backend is None or not hasattr(backend, "snap"):
+            return pd.DataFrame(columns=columns)
+        from geo_zaitaku.roads import far_from_road
+
+        units = self.plan.units
+        names = pd.Series({c: self.plan.unit_name(c) for c in units.index})
+        fac = self.table[np.isfinite(self.table["lon"].to_numpy(dtype=float))]
+        parts = [
+            far_from_road(backend, unit_origins(units), kind="unit", names=names),
+            far_from_road(
+                backend,
+                facility_points(fac, units),
+                kind="facility",
+                names=pd.Series(fac["name"].to_numpy(), index=fac["id"].to_numpy()),
+            ),
+        ]
+        return pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
+
+    @property
+    def network(self) -> dict[str, object] | None:
+        """The road network used (name, extract, date, checksum) with the points far from
+        its roads, for the report's inputs; ``None`` for straight lines."""
+        describe = getattr(self.backend, "describe", None)
+        if describe is None:
+            return None
+        far = self.far_from_road
+        return {**describe(), "far_from_road": far.to_dict("records")}
+
+    @cached_property
     def reach(self) -> pd.DataFrame:
         """Cost from every assigned unit to the nearest key institution of its area.
 
-        Index = unit code; columns ``area``, ``km`` (the cost in the matrix's measure;
-        NaN when the area has no key institution), ``facility`` (id),
+        Index = unit code; columns ``area``, ``km`` (the cost in the matrix's measure,
+        :attr:`measure`; NaN when the area has no key institution, ``inf`` when none is
+        within the backend's horizon), ``facility`` (id; ``None`` with ``inf``),
         ``facility_name``, ``origin`` (``"population"`` when the population centroid
-        was used, else ``"centroid"``).
+        was used, else ``"centroid"``), ``reachable`` (``False`` when no key
+        institution of the area can be reached by road or ferry at all).
         """
         # costs are computed per area (its units × its key institutions), not as one
         # matrix of every unit × every key institution (all Japan: 1,900 × 2,000)
@@ -320,6 +366,7 @@ class CheckContext:
         key_area = key["area"].to_numpy()
         ids = key["id"].to_numpy()
         names = key["name"].to_numpy()
+        connected = getattr(backend, "connected", None)  # road networks: is there a route at all
         pos = {c: i for i, c in enumerate(origins.ids)}
         rows = []
         key_unit = key["unit"].to_numpy()
@@ -331,25 +378,32 @@ class CheckContext:
                 mine = mine | np.isin(key_unit, shared)
             cols = np.flatnonzero(mine)
             if len(cols) == 0:
-                rows += [(origins.ids[i], area, np.nan, None, None, origins.kind[i]) for i in idx]
+                rows += [(origins.ids[i], area, np.nan, None, None, origins.kind[i], True) for i in idx]
                 continue
             if len(idx) == 0:
                 continue
             sub = backend.dense(origins.take(idx), dest.take(cols))
             best = sub.argmin(axis=1)
             km = sub[np.arange(len(idx)), best]
+            if connected is None:
+                reachable = np.ones(len(idx), dtype=bool)
+            else:
+                reachable = connected(origins.take(idx), dest.take(cols)).any(axis=1)
             rows += [
                 (
                     origins.ids[i],
                     area,
                     float(km[k]),
-                    ids[cols[best[k]]],
-                    names[cols[best[k]]],
+                    ids[cols[best[k]]] if np.isfinite(km[k]) else None,
+                    names[cols[best[k]]] if np.isfinite(km[k]) else None,
                     origins.kind[i],
+                    bool(reachable[k]),
                 )
                 for k, i in enumerate(idx)
             ]
-        frame = pd.DataFrame(rows, columns=["code", "area", "km", "facility", "facility_name", "origin"])
+        frame = pd.DataFrame(
+            rows, columns=["code", "area", "km", "facility", "facility_name", "origin", "reachable"]
+        )
         if self.disputed:  # a unit in two areas: measured in each, the nearest counts
             frame = (
                 frame.assign(_km=frame["km"].fillna(np.inf))

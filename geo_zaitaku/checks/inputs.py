@@ -16,9 +16,10 @@ from geo_zaitaku.units import duplicates, set_aside
 @rule("inputs")
 def check_inputs(ctx: CheckContext) -> list[Finding]:
     """Warnings for facility rows that could not be placed and units lacking population;
-    info for the units of other prefectures left out (once), boundary features set aside, boundaries found in two sources (same shapes,
-    used once), population rows not used, and rows read with corrections (facilities;
-    population rows whose centroid was dropped)."""
+    info for the units of other prefectures left out (once), boundary features set aside,
+    boundaries found in two sources (same shapes, used once), population rows not used,
+    rows read with corrections (facilities; population rows whose centroid was dropped)
+    and facility rows merged with the row they repeat cell for cell."""
     out = []
     for log in ctx.facility_logs:
         name = Path(log.source).name
@@ -34,6 +35,10 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
             )
         if log.notes:
             out.append(finding("info", "facility_notes", n=len(log.notes), file=name, value=len(log.notes)))
+        if log.merged:
+            out.append(
+                finding("info", "facility_merged", n=len(log.merged), file=name, value=len(log.merged))
+            )
     outside = ctx.plan.units.attrs.get("outside_plan")
     if outside:
         kept = "・".join(PREFECTURES.get(p, p) for p in outside["kept"])
@@ -53,6 +58,25 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         reasons = "、".join(f"{r}: {n}" for r, n in counts.items())
         out.append(finding("info", "set_aside", n=len(aside), reasons=reasons, value=len(aside)))
     out.extend(_duplicate_findings(ctx))
+    far = ctx.far_from_road
+    if len(far):
+        shown = [
+            str(n) if isinstance(n, str) and n else str(i)
+            for n, i in zip(far["name"], far["id"], strict=True)
+        ]
+        names = "・".join(shown[:20]) + (" …" if len(shown) > 20 else "")
+        out.append(
+            finding(
+                "warning",
+                "far_from_road",
+                units=tuple(far.loc[far["kind"] == "unit", "id"]),
+                facilities=tuple(far.loc[far["kind"] == "facility", "id"]),
+                n=len(far),
+                km=float(getattr(ctx.backend, "max_snap_km", 1.0)),
+                names=names,
+                value=len(far),
+            )
+        )
     if ctx.population is not None:
         city_only, missing = _city_only(ctx)
         if city_only:

@@ -43,7 +43,8 @@ class AreaSummary:
     people_per_hub
         Population / hubs (``None`` without population or hubs).
     max_reach_km
-        Largest distance from one of its units to the nearest key institution.
+        Largest cost (km, or minutes with a road network) from one of its units to the
+        nearest key institution (``None`` when unknown or not reachable).
     reference
         Layer -> reference regions its units belong to.
     facilities_checked
@@ -119,7 +120,8 @@ class UnitSummary:
     population, pop_65over
         Population figures (``None`` when unknown).
     reach_km
-        Distance to the nearest key institution of its area (``None`` without one).
+        Cost (km, or minutes with a road network) to the nearest key institution of its
+        area (``None`` without one, or when none can be reached).
     nearest_key_institution, nearest_key_institution_name
         That institution.
     origin
@@ -175,13 +177,18 @@ def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
                 area=assignment.get(code),
                 population=_number(p),
                 pop_65over=_number(p6),
-                reach_km=None if km is None or math.isnan(km) else round(float(km), 2),
-                nearest_key_institution=fid,
-                nearest_key_institution_name=fname,
+                reach_km=None if km is None or not math.isfinite(km) else round(float(km), 2),
+                nearest_key_institution=_text(fid),
+                nearest_key_institution_name=_text(fname),
                 origin=origin,
             )
         )
     return tuple(out)
+
+
+def _text(value: object) -> str | None:
+    """An id or name, ``None`` when missing (pandas may hold a missing one as NaN)."""
+    return value if isinstance(value, str) else None
 
 
 def _number(value: object) -> float | None:
@@ -242,7 +249,7 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 n_facilities=len(rows),
                 functions=MappingProxyType(functions),
                 people_per_hub=None if ctx.people_per_hub[area] is None else round(ctx.people_per_hub[area]),
-                max_reach_km=round(float(km), 2) if km is not None and not math.isnan(km) else None,
+                max_reach_km=round(float(km), 2) if km is not None and math.isfinite(km) else None,
                 reference=MappingProxyType(ref),
                 facilities_checked=checked,
             )

@@ -39,6 +39,7 @@ COMMANDS: tuple[str, ...] = (
     "fetch",
     "maps",
     "population",
+    "roads",
     "robustness",
     "sample",
     "scenario",

@@ -38,6 +38,11 @@ class PlanInputs:
     population: Path | None = None
     reference: Path | None = None
     no_cache: bool = False
+    travel_time: str | None = None
+    reach_min: float | None = None
+    #: Only this prefecture's units (a task of a ``--pref`` batch): of the ``--units``
+    #: files when given, else the cached official boundaries.
+    prefecture: str | None = None
     plan_level: str | None = None
 
     def boundary_kwargs(self) -> dict[str, Any]:
@@ -55,7 +60,10 @@ class PlanInputs:
         boundaries forms one area at ``level``."""
         from geo_zaitaku.pipeline import check_plan, whole_plan
 
-        plan = self.spec() or whole_plan(level=level, **self.boundary_kwargs())
+        boundaries = self.boundary_kwargs() if self.prefecture is None else self._prefecture_units(level)
+        plan = self.spec() or whole_plan(level=level, **boundaries)
+        if self.reach_min is not None:
+            settings = {**(settings or {}), "reach_min": self.reach_min}
         return check_plan(
             plan,
             facilities=list(self.facilities) or None,
@@ -64,8 +72,29 @@ class PlanInputs:
             reference=self.reference,
             settings=settings,
             settings_source="cli",
-            **self.boundary_kwargs(),
+            travel_time=self.travel_time,
+            **boundaries,
         )
+
+    def _prefecture_units(self, level: str) -> dict[str, Any]:
+        """Boundary arguments for :attr:`prefecture` alone."""
+        from geo_zaitaku import codes, labels
+        from geo_zaitaku._errors import InputError
+        from geo_zaitaku.pipeline import resolve_units
+
+        kwargs = self.boundary_kwargs()
+        if not self.units:
+            return {**kwargs, "pref": self.prefecture}
+        frame = resolve_units(list(self.units), level=level, cache=kwargs["cache"])
+        frame = frame[frame.index.astype(str).str[:2] == self.prefecture]
+        if frame.empty:
+            name = codes.PREFECTURES.get(self.prefecture, self.prefecture)
+            raise InputError(
+                labels.error("pref_not_in_units", name=name, code=self.prefecture),
+                path=self.units[0],
+                where="--pref",
+            )
+        return {**kwargs, "units": frame, "pref": None}
 
     def spec(self) -> PlanSpec | Path | None:
         """The plan: its file, or read with its unit level replaced by ``--level``."""
@@ -100,6 +129,8 @@ _FIELDS = (
     "population",
     "reference",
     "no_cache",
+    "travel_time",
+    "reach_min",
     "plan_level",
 )
 
@@ -110,6 +141,7 @@ def plan_inputs(
     reference: bool = True,
     many: bool = False,
     optional: bool = False,
+    travel_time: bool = False,
     level: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator factory: add PLAN and the input options; pass ``inputs=PlanInputs``.
@@ -125,6 +157,9 @@ def plan_inputs(
         first and ``plans``, one :class:`PlanInputs` per plan (the same options).
     optional
         The plan is the option ``--plan`` and may be left out.
+    travel_time
+        Add ``--travel-time NETWORK`` (costs in minutes on a road network built with
+        ``geo-zaitaku roads build``) and ``--reach-min``.
     level
         Add ``--level municipality|ward`` (overrides the plan's ``[plan] units``).
     """
@@ -165,6 +200,8 @@ def plan_inputs(
         if level:
             decorators.append(opt.plan_level_opt)
         decorators.append(opt.no_cache_opt)
+        if travel_time:
+            decorators += [opt.travel_time_opt, opt.reach_min_opt]
         out = wrapper
         for decorator in reversed(decorators):
             out = decorator(out)

@@ -37,8 +37,10 @@ class SettingValue(click.ParamType):
         self.name = "integer" if self.limit.integer else "float"
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
-        """Metavar in the help: ``INTEGER`` or ``KM``."""
-        return "INTEGER" if self.limit.integer else "KM"
+        """Metavar in the help: ``INTEGER``, ``KM`` or ``MIN``."""
+        if self.limit.integer:
+            return "INTEGER"
+        return "MIN" if self.key == "reach_min" else "KM"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | float:
         """Read and validate the value (see the class docstring)."""
@@ -189,6 +191,19 @@ level_opt = click.option(
     show_default=True,
     help="単位: 市区町村（政令市は市）か、政令市を区に分けるか / municipalities, or designated cities by ward.",
 )
+travel_time_opt = click.option(
+    "--travel-time",
+    "travel_time",
+    metavar="NETWORK",
+    default=None,
+    help="距離（km）の代わりに道路の所要時間（分）で測る: geo-zaitaku roads build で作った道路網の名前かフォルダ"
+    " / measure travel time (minutes) on a road network built with `geo-zaitaku roads build`.",
+)
+reach_min_opt = setting_opt(
+    "--reach-min",
+    "reach_min",
+    "--travel-time のときの所要時間の目安 分（既定 30。0より大きく1,440以下） / reach limit in minutes.",
+)
 plan_level_opt = click.option(
     "--level",
     "plan_level",
@@ -248,7 +263,13 @@ FACILITY_COLUMN_OPTIONS = {
     "--lon-col": ("lon", "経度の列 / header of the longitude column"),
     "--code-col": ("municipality_code", "市区町村コードの列 / header of the municipality code column"),
     "--address-col": ("address", "住所の列（住所だけでも配置） / header of the address column"),
-    "--id-col": ("id", "施設IDの列 / header of the id column"),
+    "--id-col": (
+        "id",
+        "施設IDの列。10桁の医療機関コード・介護保険事業所番号なら先頭2桁を都道府県として使う"
+        " / header of the id column (10-digit institution codes also give the prefecture)",
+    ),
+    "--pref-col": ("prefecture_code", "都道府県コードか都道府県名の列 / header of the prefecture column"),
+    "--postcode-col": ("postcode", "郵便番号の列 / header of the postal code column"),
     "--kind-col": ("kind", "種別の列 / header of the kind column"),
 }
 

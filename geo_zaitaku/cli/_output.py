@@ -75,7 +75,7 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
             (c["n_key_institutions"], "right"),
             (c["n_hubs"], "right"),
             (c["contiguous"], "center"),
-            (c["max_reach_km"], "right"),
+            (c[labels.REACH_COLUMNS[str(report.settings.get("measure", "km"))][1]], "right"),
             (c["verdict"], "left"),
         ):
             table.add_column(col, justify=justify)
@@ -141,6 +141,8 @@ def print_written(paths: list[Path]) -> None:
 
 def print_comparison(cmp: object, *, quiet: bool = False) -> None:
     """Print a comparison: the areas that changed, then one summary line."""
+    from geo_zaitaku.scenarios.compare import figure_pair
+
     t = labels.COMPARE
     if not quiet:
         table = Table(title=escape(f"{cmp.before} → {cmp.after}"), title_justify="left")
@@ -152,7 +154,7 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
             table.add_row(
                 escape(a.area),
                 *(
-                    _pair(a.before, a.after, attr, fmt)
+                    figure_pair(a.before, a.after, attr, fmt)
                     for attr, fmt in (
                         ("units", "{:,.0f}"),
                         ("population", "{:,.0f}"),
@@ -181,17 +183,6 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
         ),
         soft_wrap=True,
     )
-
-
-def _pair(before: object, after: object, attr: str, fmt: str) -> str:
-    def one(fig: object) -> str:
-        if fig is None:
-            return "—"
-        v = getattr(fig, attr)
-        return "?" if v is None else fmt.format(v)
-
-    a, b = one(before), one(after)
-    return a if a == b else f"{a} → {b}"
 
 
 def print_robustness(result: object, *, quiet: bool = False) -> None:
@@ -277,8 +268,9 @@ def _fmt(value: object) -> str:
     return "-" if value is None or value != value else f"{value:,.2f}"
 
 
-def print_design(design: object, errors: int | None, *, quiet: bool = False) -> None:
-    """Print a design: its areas (unless quiet), the moves, the reasons, and one summary line."""
+def print_design(design: object, errors: int | None, *, quiet: bool = False, prefix: str = "") -> None:
+    """Print a design: its areas (unless quiet), the moves, the reasons, and one summary
+    line (after ``prefix``, e.g. the prefecture of a batch)."""
     t = labels.DESIGN
     if not quiet and design.areas:
         table = Table(title=escape(f"{t['title']}: {design.run.plan.name}"), title_justify="left")
@@ -295,7 +287,9 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False) -> 
             )
         console().print(table)
     for m in design.moved:
-        console().print(f"{t['moved']}: {escape(m.name)} {escape(m.before or '—')} → {escape(m.after)}")
+        console().print(
+            f"{t['moved']}: {escape(m.name)}（「{escape(m.before or '—')}」→「{escape(m.after)}」）"
+        )
     for r in design.reasons:
         console().print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
     moved = ""
@@ -303,12 +297,15 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False) -> 
         moved = t["summary_moved"].format(
             n=len(design.moved), people=design.measures.get("people_moved", 0.0)
         )
+    elif design.areas and design.measures.get("mean_distance") is not None:
+        unit = labels.MEASURES.get(design.problem.measure, design.problem.measure)
+        moved = t["summary_distance"].format(value=design.measures["mean_distance"], unit=unit)
     status = t["statuses"].get(design.status, design.status)
-    console().print(t["summary"].format(status=status, areas=len(design.areas), moved=moved), soft_wrap=True)
+    line = t["summary"].format(status=status, areas=len(design.areas), moved=moved)
     if errors is not None:
-        console().print(
-            labels.TEXT["plan_ok"] if errors == 0 else labels.TEXT["plan_errors"].format(n=errors)
-        )
+        verdict = labels.TEXT["plan_ok"] if errors == 0 else labels.TEXT["plan_errors"].format(n=errors)
+        line = f"{line}。{verdict}" if prefix else f"{line}\n{verdict}"
+    console().print(f"{escape(prefix)}: {line}" if prefix else line, soft_wrap=True)
 
 
 def print_siting(siting: object, *, quiet: bool = False) -> None:

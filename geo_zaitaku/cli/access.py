@@ -31,6 +31,8 @@ class AccessTask:
     sigma: float | None
     scenario: Path | None
     basemap: bool
+    capacity_col: str | None = None
+    catchment_min: float | None = None
 
 
 def access_task(
@@ -38,19 +40,17 @@ def access_task(
 ) -> tuple[AccessResult, AccessResult | None, dict[str, bytes], tuple[Path, ...]]:
     """Check the plan, measure access (before and after the scenario, if any), and
     return the results, the output files and the files read."""
-    from geo_zaitaku import InputError
+    from geo_zaitaku import InputError, labels
     from geo_zaitaku.batch import files_of
     from geo_zaitaku.maps import access_map
     from geo_zaitaku.pipeline import input_paths
-    from geo_zaitaku.scenarios.access import measure_access, weighting, write_access
+    from geo_zaitaku.scenarios.access import capacity_column, measure_access, weighting, write_access
 
     run = task.inputs.run()
     read = input_paths(run)
-    catchment = run.plan.config.reach_km if task.catchment_km is None else task.catchment_km
+    catchment = _catchment(run, task)
     if not (0 < catchment < float("inf")):
-        raise InputError(
-            "--catchment-km は正の有限の数にしてください。 / must be > 0.", where="--catchment-km"
-        )
+        raise InputError(labels.error("option_not_positive", option="--catchment-km"), where="--catchment-km")
     weights = weighting(task.method, steps=task.steps, sigma=task.sigma, catchment=catchment)
     values = _demand_values(run, task.demand, task.demand_year, task.projection)
     kwargs: dict[str, Any] = {
@@ -59,6 +59,7 @@ def access_task(
         "demand_values": values,
         "catchment": catchment,
         "weights": weights,
+        "capacity": None if task.capacity_col is None else capacity_column(run, task.capacity_col),
     }
     before = None
     if task.scenario is not None:
@@ -76,7 +77,7 @@ def access_task(
 
 
 @click.command()
-@plan_inputs(many=True)
+@plan_inputs(many=True, travel_time=True)
 @click.option(
     "--supply",
     default="key",
@@ -98,7 +99,19 @@ def access_task(
     help="patients の年（将来推計人口から。省略時は国勢調査の人口）.",
 )
 @click.option("--projection", type=opt.PathParam(dir_okay=False), default=None, help="将来推計人口CSV.")
+@click.option(
+    "--capacity-col",
+    default=None,
+    metavar="COLUMN",
+    help="供給量の列（施設CSVの見出し。病床数・職員数など）。省略時は1施設を1.",
+)
 @click.option("--catchment-km", type=float, default=None, help="圏の大きさ（既定: 計画の reach_km）.")
+@click.option(
+    "--catchment-min",
+    type=opt.FiniteFloatRange(min=0, min_open=True, max=1_440),
+    default=None,
+    help="--travel-time のときの圏の大きさ 分（既定: reach_min） / catchment in minutes.",
+)
 @click.option(
     "--method", type=click.Choice(["2sfca", "e2sfca", "gaussian"]), default="2sfca", show_default=True
 )
@@ -124,7 +137,9 @@ def access(
     demand: str,
     demand_year: int | None,
     projection: Path | None,
+    capacity_col: str | None,
     catchment_km: float | None,
+    catchment_min: float | None,
     method: str,
     steps: str | None,
     sigma: float | None,
@@ -162,6 +177,8 @@ def access(
             sigma,
             scenario_file,
             not no_basemap,
+            capacity_col,
+            catchment_min,
         )
         for plan in plans
     ]
@@ -180,6 +197,20 @@ def access(
                 stage.path(name).write_bytes(data)
         _output.print_written(stage.written)
     return 0
+
+
+def _catchment(run: object, task: AccessTask) -> float:
+    """The catchment in the run's measure: ``--catchment-min`` with ``--travel-time``,
+    else ``--catchment-km``; by default the plan's reach threshold."""
+    from geo_zaitaku import InputError, labels
+
+    if run.measure == "min":
+        if task.catchment_km is not None:
+            raise InputError(labels.error("travel_time_catchment_km"), where="--catchment-km")
+        return run.plan.config.reach_min if task.catchment_min is None else task.catchment_min
+    if task.catchment_min is not None:
+        raise InputError(labels.error("catchment_min_needs_travel_time"), where="--catchment-min")
+    return run.plan.config.reach_km if task.catchment_km is None else task.catchment_km
 
 
 def _demand_values(run: object, demand: str, year: int | None, projection: Path | None):  # noqa: ANN202

@@ -12,7 +12,7 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
 
 @click.command()
-@plan_inputs(level=True)
+@plan_inputs(travel_time=True, level=True)
 @opt.out_opt
 @opt.setting_opt(
     "--reach-km", "reach_km", "到達距離の目安 km（既定 16。0より大きく10,000以下） / reach limit."

@@ -21,10 +21,14 @@ def demo(out: Path, quiet: bool) -> int:
     OUT/input/ にサンプルの入力を書き出し、計画を点検して OUT/ に報告・地図・需要推計
     （areas_map.html・resources_map.html、オフラインで開けます）を出力します。
     サンプル計画には点検の様子を示すため意図的な誤り（連携拠点のない圏域）が1件あり、
-    そのエラーが報告されれば正常終了（終了コード 0）です。
+    そのエラーが報告されれば正常終了（終了コード 0）です。OUT/scenario/・OUT/robustness/ に
+    シナリオと頑健性の例、OUT/design/ にその誤りを直す最小の修正案（plan.toml）を書き出します。
     """
     from geo_zaitaku._io import write_csv
     from geo_zaitaku.demand import estimate_demand
+    from geo_zaitaku.design.areas import design_areas
+    from geo_zaitaku.design.output import proposed_run, write_design
+    from geo_zaitaku.design.problem import DesignOptions
     from geo_zaitaku.maps import area_map, comparison_map, resource_map, robustness_map, write_resource_list
     from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import check_plan, input_paths
@@ -61,9 +65,23 @@ def demo(out: Path, quiet: bool) -> int:
         robust = analyse(run, closures=Closures(p=0.1), samples=10_000, seed=1, pairs=True)
         write_robustness(robust, stage.path("robustness"))
         robustness_map(run, robust, basemap=False).save(stage.path("robustness/robustness_map.html"))
+        # the fewest municipalities to move so that every area passes (exact, HiGHS)
+        repair = design_areas(run, DesignOptions(mode="repair"))
+        repaired = proposed_run(repair)
+        write_design(
+            repair,
+            stage.path("design"),
+            command=f"geo-zaitaku design areas --plan {files.plan}",
+            check=repaired,
+            paths_from=(out / "design").resolve(),
+        )
+        comparison_map(repaired, compare_runs(run, repaired), basemap=False).save(
+            stage.path("design/design_map.html")
+        )
     written = stage.written
     _output.print_comparison(cmp, quiet=True)
     _output.print_robustness(robust, quiet=True)
+    _output.print_design(repair, len(repaired.report.errors), quiet=True)
     total = (
         demand.area_values(labels.DEMAND["total"], "2025年"),
         demand.area_values(labels.DEMAND["total"], "2040年"),

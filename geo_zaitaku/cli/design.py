@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +68,7 @@ def design_task(task: DesignTask) -> tuple[AreaDesign, int | None, dict[str, byt
 
 
 @design.command("areas")
-@plan_inputs(optional=True)
+@plan_inputs(optional=True, travel_time=True)
 @click.option("--mode", type=click.Choice(["repair", "count", "max"]), default="repair", show_default=True)
 @click.option(
     "--areas", "n_areas", type=int, default=None, help="圏域の数（--mode count） / number of areas."
@@ -126,16 +126,13 @@ def areas(
     OUT（既定 ./out/<計画名>/design/）に plan.toml（編集して check できる計画）・design.json・
     design.md・design_map.html。条件を満たす案がないときは理由を示して終了コード 1。
     """
-    from geo_zaitaku import InputError
+    from geo_zaitaku import InputError, labels
     from geo_zaitaku.batch import engine_from_options
     from geo_zaitaku.design.problem import DesignOptions
     from geo_zaitaku.outputs import staged
 
     if mode == "repair" and inputs.plan is None:
-        raise InputError(
-            "--mode repair には --plan で出発点の計画を指定してください。 / --mode repair needs --plan.",
-            where="--plan",
-        )
+        raise InputError(labels.error("repair_needs_plan"), where="--plan")
     options = DesignOptions(
         mode=mode,
         areas=n_areas,
@@ -156,6 +153,20 @@ def areas(
         else "geo-zaitaku design areas"
     )
     target = out if out is not None else inputs.out_dir() / "design"
+    prefectures = _batch_prefectures(inputs)
+    if prefectures is not None:
+        tasks = [
+            DesignTask(
+                replace(inputs, pref=None, prefecture=code),
+                options,
+                level,
+                not no_basemap,
+                command,
+                (target / _folder(code) if len(prefectures) > 1 else target).resolve(),
+            )
+            for code in prefectures
+        ]
+        return _design_batch(tasks, inputs, target, engine, quiet=quiet)
     task = DesignTask(inputs, options, level, not no_basemap, command, target.resolve())
     [(result, errors, files, read)] = engine.map(design_task, [task], label="design")
     _output.print_design(result, errors, quiet=quiet)
@@ -166,6 +177,58 @@ def areas(
     return 0 if result.areas else 1
 
 
+def _batch_prefectures(inputs: PlanInputs) -> tuple[str, ...] | None:
+    """The prefectures of a ``--pref`` batch (several, ``all``, or one cut from
+    ``--units``), or ``None`` for a single run."""
+    from geo_zaitaku import InputError, labels
+    from geo_zaitaku.codes import prefecture_codes
+
+    if inputs.pref is None:
+        return None
+    codes = prefecture_codes(inputs.pref)
+    if len(codes) == 1 and not inputs.units:
+        return None
+    if inputs.plan is not None:
+        raise InputError(labels.error("design_batch_plan"), path=inputs.plan, where="--plan")
+    if not inputs.units:
+        from geo_zaitaku.sources.fetch import DEFAULT_YEAR, require_cached
+
+        for code in codes:  # every prefecture is there before any task starts
+            require_cached(code, inputs.year or DEFAULT_YEAR)
+    return codes
+
+
+def _folder(code: str) -> str:
+    from geo_zaitaku.codes import PREFECTURES
+
+    return f"{code}_{PREFECTURES[code]}"
+
+
+def _design_batch(
+    tasks: list[DesignTask], inputs: PlanInputs, target: Path, engine: object, *, quiet: bool
+) -> int:
+    """Run one design task per prefecture; write each into its folder and a summary."""
+    from geo_zaitaku._io import write_csv
+    from geo_zaitaku.design.output import batch_summary
+    from geo_zaitaku.outputs import staged
+
+    done = engine.map(design_task, tasks, label="design")
+    rows = []
+    for task, (result, errors, _files, _read) in zip(tasks, done, strict=True):
+        rows.append((task.inputs.prefecture, result, errors))
+        _output.print_design(result, errors, quiet=True, prefix=_folder(task.inputs.prefecture))
+    summary = batch_summary(rows)
+    read = tuple(p for *_, r in done for p in r)
+    with staged(target, inputs=(*inputs.paths(), *read), command="design areas") as stage:
+        for task, (_result, _errors, files, _read) in zip(tasks, done, strict=True):
+            folder = Path(_folder(task.inputs.prefecture)) if len(tasks) > 1 else Path()
+            for name, data in files.items():
+                stage.path(folder / name).write_bytes(data)
+        write_csv(stage.path("design_summary.csv"), summary)
+    _output.print_written(stage.written)
+    return 0 if all(result.areas for result, *_ in done) else 1
+
+
 def _plan_level(plan: Path) -> str:
     from geo_zaitaku.plan import read_plan
 
@@ -173,7 +236,7 @@ def _plan_level(plan: Path) -> str:
 
 
 @design.command("hubs")
-@plan_inputs()
+@plan_inputs(travel_time=True)
 @click.option(
     "--role",
     type=click.Choice(["hub", "key"]),
@@ -211,8 +274,9 @@ def hubs(
     \b
     hub: 各圏域が max(最小数, ⌈人口 ÷ people_per_hub⌉) か所の連携拠点を持つよう、候補
       （既定: 病院・診療所・訪問看護・医師会・保健所・市町村）から最も少ない数を選びます
-      （同数なら --cover-km 以内の人口が多い方）。--max-new N で上限を付けると、
-      --cover-km 以内の人口が最も多くなる選び方（最大被覆問題）になります。
+      （同数なら --cover-km 以内の人口が多い方）。--max-new N で上限を付けると、上限の中で
+      必要数の不足を最も少なくし、次に --cover-km 以内の人口が最も多くなる選び方
+      （最大被覆問題）になります。
     key: すべての市区町村が同じ圏域の積極的医療機関から reach_km 以内になるよう、最も少ない
       在宅療養支援診療所・病院を選びます（集合被覆問題）。
     OUT（既定 ./out/<計画名>/hubs/）に hubs.csv・hubs.json・hubs_scenario.toml（geo-zaitaku

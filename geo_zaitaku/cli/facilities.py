@@ -26,6 +26,8 @@ def facilities() -> None:
       geo-zaitaku facilities import 02-1_clinic_facility_info_20240601.csv --units N03.zip --out out/施設
       geo-zaitaku facilities import 医療機関一覧.csv --name-col 施設正式名称 --lon-col fX --lat-col fY \\
           --units N03.zip --key-institutions 在支診.xlsx --out out/施設
+      geo-zaitaku facilities import 届出受理医療機関名簿.csv --units N03_全国.zip --name-col 医療機関名称 \\
+          --address-col 医療機関所在地 --id-col 医療機関コード --towns 43 --out out/名簿
       geo-zaitaku facilities presets
     """
 
@@ -51,6 +53,22 @@ def facilities() -> None:
     type=opt.PathParam(),
     help="連携拠点のリスト（同じ形式）。一致した施設を hub=1 にする / list of coordination hubs to mark.",
 )
+@click.option(
+    "--towns",
+    "towns",
+    multiple=True,
+    metavar="FILE|PREF",
+    help="位置参照情報（大字・町丁目レベル）の zip・CSV・取得済みの都道府県コード（geo-zaitaku fetch isj）。"
+    "緯度経度のない行に町丁目の代表点を付ける（複数可） / 位置参照情報 towns: town-level points for rows "
+    "without coordinates.",
+)
+@click.option(
+    "--towns-year",
+    "towns_year",
+    metavar="YYYY",
+    default=None,
+    help="--towns に都道府県を指定したときの位置参照情報の年版（既定 2024） / edition of cached towns.",
+)
 @opt.out_opt
 @opt.no_cache_opt
 @opt.quiet_opt
@@ -63,6 +81,8 @@ def import_(
     facility_format: Preset | None,
     key_lists: tuple[Path, ...],
     hub_lists: tuple[Path, ...],
+    towns: tuple[str, ...],
+    towns_year: str | None,
     out: Path | None,
     no_cache: bool,
     quiet: bool,
@@ -73,21 +93,25 @@ def import_(
     FILE は CSV（UTF-8・BOM付き・Shift_JIS）・xlsx・CSV 1つの zip。形式は見出しとファイル名から
     自動判別します（医療情報ネット・介護サービス情報公表システム・自治体の標準オープンデータ・
     標準の施設CSV）。列名が違うファイルは --name-col・--lat-col・--lon-col・--code-col・
-    --address-col で列を指定します。OUT（既定 ./out/facilities/）に facilities.csv・
-    import_log.md・import_issues.csv を書き出します。終了コード: 0 実行できた（不採用の行が
-    あっても）、2 入力不備。
+    --address-col で列を指定します。緯度経度もコードもない行は、都道府県（--pref-col・10桁の
+    医療機関コード・--pref）、住所の郡＋町村名、郵便番号（--postcode-col、日本郵便のデータ）、
+    住所の市区町村名の順で配置し、--towns があれば町丁目の代表点を付けます。すべての列が同じ行は
+    1件にまとめます。OUT（既定 ./out/facilities/）に facilities.csv・import_log.md・
+    import_issues.csv を書き出します。終了コード: 0 実行できた（不採用の行があっても）、2 入力不備。
     """
     from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import resolve_units
     from geo_zaitaku.sources.facilities import load_facilities
-    from geo_zaitaku.sources.importlog import totals, write_import
+    from geo_zaitaku.sources.importlog import total_line, town_totals, write_import
+    from geo_zaitaku.sources.isj import load_towns, town_sources
     from geo_zaitaku.sources.keyinst import mark_from_list
     from geo_zaitaku.units import source_files
 
     unit_frame = resolve_units(
         list(units) or None, pref=pref, year=year, level=level, cache=False if no_cache else None
     )
-    result = load_facilities(list(files), unit_frame, preset=facility_format)
+    town_index = load_towns(list(towns), year=towns_year) if towns else None
+    result = load_facilities(list(files), unit_frame, preset=facility_format, pref=pref, towns=town_index)
     matches = []
     for field, lists in (("key_institution", key_lists), ("hub", hub_lists)):
         for path in lists:
@@ -95,10 +119,14 @@ def import_(
             matches.append(match)
     out_dir = out if out is not None else Path("out") / "facilities"
     sources = [*files, *units, *key_lists, *hub_lists, *source_files(unit_frame)]
+    sources += town_sources(list(towns), year=towns_year) if towns else []
     with staged(out_dir, inputs=sources, command="facilities import") as stage:
         write_import(result, stage.dir, matches=matches, units=unit_frame)
     _print_summary(result, matches, quiet=quiet)
-    _output.console().print(labels.IMPORT_TEXT["total"].format(**totals(result.logs)), soft_wrap=True)
+    _output.console().print(total_line(result.logs), soft_wrap=True)
+    town_counts = town_totals(result.logs)
+    if town_counts is not None:
+        _output.console().print(labels.IMPORT_TEXT["towns"].format(**town_counts), soft_wrap=True)
     _output.print_written(stage.written)
     return 0
 
@@ -127,13 +155,12 @@ def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: b
     logs = result.logs
     for log in logs:
         how = t["detected"] if log.preset_detected else t["given"]
-        counts = "・".join(
-            f"{t[k]} {log.placed.get(k, 0):,}" for k in ("point", "swapped", "code", "address")
-        )
+        counts = "・".join(f"{t[k]} {v:,}" for k, v in log.placed.items())
+        merged = f"・{t['merged']} {len(log.merged):,}" if log.merged else ""
         _output.console().print(
             f"[bold]{_output.escape(Path(log.source).name)}[/]: {t['preset']} {_output.escape(log.preset)}（{how}）・"
             f"{encoding_name(log.encoding)}・{log.rows:,}{t['line']} → {counts}・"
-            f"{t['rejected']} {len(log.rejected):,}・{t['corrected']} {len(log.notes):,}",
+            f"{t['rejected']} {len(log.rejected):,}{merged}・{t['corrected']} {len(log.notes):,}",
             soft_wrap=True,
         )
         if quiet:

@@ -1,4 +1,9 @@
-"""``geo-zaitaku fetch``: download official N03 boundaries into the cache and manage it."""
+"""``geo-zaitaku fetch``: download official data into the cache and manage it.
+
+``n03`` is MLIT's 行政区域 (the boundaries, :mod:`geo_zaitaku.sources.fetch`); ``isj`` is
+MLIT's 位置参照情報 at 大字・町丁目 level (town-level positions,
+:mod:`geo_zaitaku.sources.isj`). Both are cached the same way and listed and cleared together.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +25,12 @@ _T = labels.FETCH_TEXT
 
 
 @click.command()
-@click.argument("dataset", required=False, type=click.Choice(["n03"], case_sensitive=False))
+@click.argument("dataset", required=False, type=click.Choice(["n03", "isj"], case_sensitive=False))
 @opt.pref_year_opts
 @click.option(
     "--url",
     default=None,
-    help="ダウンロード元 URL（http/https。既定は国土数値情報の公式 URL） / download URL.",
+    help="ダウンロード元 URL（http/https。既定は国土数値情報・位置参照情報の公式 URL） / download URL.",
 )
 @click.option("--force", is_flag=True, default=False, help="取得済みでもダウンロードし直す / download again.")
 @click.option(
@@ -42,10 +47,8 @@ _T = labels.FETCH_TEXT
     show_default=True,
     help="応答を待つ秒数（3,600 まで） / seconds to wait for the server (up to 3,600).",
 )
-@click.option(
-    "--list", "list_", is_flag=True, default=False, help="取得済みの境界データを一覧 / list the cache."
-)
-@click.option("--clear", is_flag=True, default=False, help="取得済みの境界データを削除 / empty the cache.")
+@click.option("--list", "list_", is_flag=True, default=False, help="取得済みのデータを一覧 / list the cache.")
+@click.option("--clear", is_flag=True, default=False, help="取得済みのデータを削除 / empty the cache.")
 def fetch(
     dataset: str | None,
     pref: str | None,
@@ -64,13 +67,16 @@ def fetch(
         国土数値情報 N03（行政区域）の都道府県別 zip をダウンロードし、安全に展開して
         GeoParquet としてキャッシュに保存します。取得済みならダウンロードしません。
         以後 geo-zaitaku check PLAN --pref 43 --year 2024 で使えます。
+    geo-zaitaku fetch isj --pref 43 [--year 2024]
+        位置参照情報（大字・町丁目レベル）の都道府県別 zip を同じように取得します。
+        以後 geo-zaitaku facilities import … --towns 43 で、緯度経度のない施設に町丁目の
+        代表点を付けられます。URL は公開されている形からの推定です（--url で指定可）。
     geo-zaitaku fetch --list     取得済みの一覧
     geo-zaitaku fetch --clear    取得済みのデータを削除
     """
-    from geo_zaitaku.codes import prefecture_code
-    from geo_zaitaku.sources import fetch as n03
-
-    actions = [a for a, on in (("n03", dataset is not None), ("--list", list_), ("--clear", clear)) if on]
+    actions = [
+        a for a, on in ((dataset or "", dataset is not None), ("--list", list_), ("--clear", clear)) if on
+    ]
     if len(actions) != 1:
         raise InputError(
             labels.error("fetch_one_action"),
@@ -93,21 +99,37 @@ def fetch(
     if pref is None:
         raise InputError(
             labels.error("fetch_no_pref"),
-            where="geo-zaitaku fetch n03",
+            where=f"geo-zaitaku fetch {dataset}",
         )
+    return _fetch_dataset(dataset.lower(), pref, year, url, force, max_mb, timeout)
+
+
+def _fetch_dataset(
+    dataset: str, pref: str, year: str | None, url: str | None, force: bool, max_mb: float, timeout: float
+) -> int:
+    """``geo-zaitaku fetch n03`` / ``fetch isj``: download unless cached, then say what is cached."""
+    from geo_zaitaku.codes import prefecture_code
+    from geo_zaitaku.sources import fetch as n03
+    from geo_zaitaku.sources import isj
+
+    towns = dataset == "isj"
     code = prefecture_code(pref)
-    y = n03.check_year(year if year is not None else n03.DEFAULT_YEAR)
-    if not force and n03.cached_n03(code, y) is not None:
+    if towns:
+        y = isj.check_year(year if year is not None else isj.DEFAULT_YEAR)
+        target, official, get = isj.cache_path(code, y), isj.isj_url, isj.fetch_isj
+    else:
+        y = n03.check_year(year if year is not None else n03.DEFAULT_YEAR)
+        target, official, get = n03.cache_path(code, y), n03.n03_url, n03.fetch_n03
+    if not force and target.is_file():
         _output.info(_T["cache_hit"])
     else:
-        source = url if url is not None else n03.n03_url(code, y)
-        zip_cached = n03.cache_path(code, y).with_suffix(".zip").is_file()
-        if zip_cached and not force:
+        source = url if url is not None else official(code, y)
+        if target.with_suffix(".zip").is_file() and not force:
             _output.info(_T["resumed"])
         else:
             _output.info(f"{_T['downloading']}: {source}")
         _run_with_progress(
-            lambda progress: n03.fetch_n03(
+            lambda progress: get(
                 code,
                 y,
                 url=url,
@@ -117,12 +139,12 @@ def fetch(
                 progress=progress,
             )
         )
-    info = n03.cache_info(code, y)
-    if info is None:  # fetch_n03 has just written it
-        raise RuntimeError(f"the cached N03 file of {code} ({y}) disappeared after fetching")
+    info = (isj.cache_info_isj if towns else n03.cache_info)(code, y)
+    if info is None:  # it has just been written
+        raise RuntimeError(f"the cached {dataset} data of {code} ({y}) disappeared after fetching")
     _output.console().print(
         _output.escape(
-            _T["saved"].format(
+            _T["saved_isj" if towns else "saved"].format(
                 name=info.name,
                 pref=info.pref,
                 year=info.year,
@@ -168,14 +190,20 @@ def _run_with_progress(job: Callable[[ProgressCallback], Path]) -> Path:
 
 
 def _list() -> int:
+    from geo_zaitaku import cache
     from geo_zaitaku.sources import fetch as f
+    from geo_zaitaku.sources import isj
 
-    items = f.list_cached()
-    folder = f.cache_dir()
+    _table(f.list_cached(), f.cache_dir(), "list_title", "list_empty")
+    _table(isj.list_cached_isj(), cache.folder("isj"), "list_title_isj", "list_empty_isj")
+    return 0
+
+
+def _table(items: list, folder: Path, title: str, empty: str) -> None:
     if not items:
-        _output.console().print(_output.escape(_T["list_empty"].format(folder=folder)), soft_wrap=True)
-        return 0
-    _output.console().print(_output.escape(_T["list_title"].format(folder=folder)), soft_wrap=True)
+        _output.console().print(_output.escape(_T[empty].format(folder=folder)), soft_wrap=True)
+        return
+    _output.console().print(_output.escape(_T[title].format(folder=folder)), soft_wrap=True)
     table = _output.Table(box=_box().SIMPLE_HEAD, pad_edge=False)
     for col, justify in (
         (_T["pref_code"], "left"),
@@ -196,14 +224,16 @@ def _list() -> int:
             item.fetched.strftime("%Y-%m-%d"),
         )
     _output.console().print(table)
-    return 0
 
 
 def _clear() -> int:
     from geo_zaitaku.sources import fetch as f
+    from geo_zaitaku.sources import isj
 
     n = f.clear_cached()
     _output.console().print(_output.escape(_T["cleared"].format(n=n)), soft_wrap=True)
+    n = isj.clear_cached_isj()
+    _output.console().print(_output.escape(_T["cleared_isj"].format(n=n)), soft_wrap=True)
     return 0
 
 

@@ -50,7 +50,7 @@ def robustness_task(task: RobustnessTask) -> tuple[RobustnessResult, dict[str, b
 
 
 @click.command()
-@plan_inputs(many=True)
+@plan_inputs(many=True, travel_time=True)
 @click.option(
     "--p", "p", type=float, default=None, help="各施設が閉鎖する確率（独立） / closure probability."
 )

@@ -48,7 +48,7 @@ def scenario_task(task: ScenarioTask) -> tuple[Comparison, bool, dict[str, bytes
 
 
 @click.command()
-@plan_inputs()
+@plan_inputs(travel_time=True)
 @click.argument("scenarios", nargs=-1, required=True, type=opt.PathParam(dir_okay=False))
 @opt.out_opt
 @opt.no_basemap_opt

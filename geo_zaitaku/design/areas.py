@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from geo_zaitaku import labels
 from geo_zaitaku.design._model import INF, Model, Solution
 from geo_zaitaku.design.feasibility import Reason, necessary_conditions
 from geo_zaitaku.design.problem import DesignOptions, Problem, problem_from_run
@@ -50,6 +51,7 @@ class _Build:
     roots: np.ndarray  # (units, areas): root variables (repair) or -1
     centre: np.ndarray  # (areas,): the centre unit of each area (count/max) or -1
     names: tuple[str, ...] = ()
+    moves: int | None = None  # repair: at most this many units move
 
     @property
     def t(self) -> int:
@@ -128,10 +130,16 @@ def contiguous(b: _Build) -> None:
     """Shirabe's flow: the root of each area sends one unit of flow to every other
     member, along edges whose both ends are in the area."""
     m, p = b.model, b.p
-    big = float(p.n)
     arcs = np.zeros((0, 2), dtype=int) if len(p.edges) == 0 else np.vstack([p.edges, p.edges[:, ::-1]])
     for t in range(b.t):
         xt = b.x[:, t]
+        # the area's size bounds every flow: at most the units allowed in it, and (repair,
+        # at most U moves) its own units plus U. The root's balance, inflow - outflow >= 1 -
+        # big, lets it send big - 1 = (members - 1) at the most: so big is the size itself.
+        size = int((xt >= 0).sum())
+        if b.centre[t] < 0 and b.moves is not None:
+            size = min(size, int((p.original == t).sum()) + b.moves)
+        big = float(max(size, 1))
         usable = arcs[(xt[arcs[:, 0]] >= 0) & (xt[arcs[:, 1]] >= 0)]
         f = m.add_vars(len(usable), lb=0.0, ub=big, integer=False)
         # f <= big * x at both ends
@@ -435,6 +443,7 @@ class AreaDesign:
         ``("moves", at_most)`` or ``("people", moves)``."""
         p, o = self.problem, self.options
         b = _start(p, o, allowed)
+        b.moves = stage[1] if o.mode == "repair" else None
         assign_each_unit(b)
         rooted_areas(b)
         contiguous(b)
@@ -470,22 +479,9 @@ class AreaDesign:
         if sol.has_solution:
             self._read(b, sol)
         elif sol.status == "infeasible":
-            self.reasons = (
-                Reason(
-                    "条件をすべて満たす圏域の組み方はありません（連続性・最小数・人口・--nest・--reach を同時に満たせません）。"
-                    "条件を緩めるか、施設の指定を見直してください（拠点の足りない圏域には geo-zaitaku design hubs が"
-                    "指定する候補を示します）",
-                    "no grouping satisfies every constraint at once; relax --min-pop/--max-pop, --nest or --reach",
-                ),
-            )
+            self.reasons = (Reason.of("no_grouping"),)
         elif sol.status == "time_limit":
-            self.reasons = (
-                Reason(
-                    f"制限時間（{self.options.time_limit:g}秒）内に条件を満たす案が見つかりませんでした。--time-limit を"
-                    "長くするか、条件を減らしてください",
-                    "no feasible design found within the time limit; give a longer --time-limit or fewer constraints",
-                ),
-            )
+            self.reasons = (Reason.of("time_limit", seconds=self.options.time_limit),)
         return self
 
     def _solve_once(self) -> tuple[_Build, Solution]:
@@ -668,10 +664,10 @@ def _note(p: Problem, o: DesignOptions, members: np.ndarray, t: int, name: str) 
         stayed = int((p.original[members] == t).sum())
         came = len(members) - stayed
         if came == 0:
-            return f"元の圏域「{name}」のまま（{len(members)}市区町村）"
-        return f"元の圏域「{name}」の{stayed}市区町村に{came}市区町村を加えた圏域"
+            return labels.DESIGN["note_kept"].format(name=name, n=len(members))
+        return labels.DESIGN["note_grown"].format(name=name, stayed=stayed, came=came)
     centre = p.names[p.centres[t]] if t < len(p.centres) else ""
-    return f"中心: {centre}（積極的医療機関のある市区町村）・{len(members)}市区町村"
+    return labels.DESIGN["note_centre"].format(centre=centre, n=len(members))
 
 
 def design_areas(run: CheckRun, options: DesignOptions) -> AreaDesign:

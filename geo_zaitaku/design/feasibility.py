@@ -7,19 +7,45 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from geo_zaitaku import labels
 from geo_zaitaku.design.problem import DesignOptions, Problem, component_labels
+from geo_zaitaku.labels import Message
 
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a design cannot exist (Japanese first, English after), and the units concerned."""
+    """Why a design cannot exist, and the units concerned.
 
-    ja: str
-    en: str
+    Attributes
+    ----------
+    message
+        The reason, a :class:`~geo_zaitaku.labels.Message` of
+        :data:`geo_zaitaku.labels.DESIGN_REASONS` (made with :meth:`of`).
+    units
+        Codes of the units that block the design.
+    """
+
+    message: Message
     units: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, key: str, /, units: tuple[str, ...] = (), **values: object) -> Reason:
+        """The reason :data:`~geo_zaitaku.labels.DESIGN_REASONS` ``key``, its
+        placeholders filled from ``values``."""
+        return cls(labels.DESIGN_REASONS[key].format(**values), units)
+
+    @property
+    def ja(self) -> str:
+        """The Japanese text."""
+        return self.message.ja
+
+    @property
+    def en(self) -> str:
+        """The English text."""
+        return self.message.en
+
     def __str__(self) -> str:
-        return f"{self.ja} / {self.en}"
+        return str(self.message)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -28,9 +54,9 @@ class Reason:
 
 def _names(p: Problem, idx: np.ndarray, limit: int = 6) -> str:
     names = [p.names[i] for i in idx]
-    return (
-        "・".join(names) if len(names) <= limit else "・".join(names[:limit]) + f" ほか{len(names) - limit}"
-    )
+    if len(names) <= limit:
+        return "・".join(names)
+    return labels.DESIGN["names_more"].format(names="・".join(names[:limit]), n=len(names) - limit)
 
 
 def necessary_conditions(p: Problem, o: DesignOptions) -> list[Reason]:
@@ -46,11 +72,13 @@ def necessary_conditions(p: Problem, o: DesignOptions) -> list[Reason]:
         if far:
             idx = np.array(far)
             out.append(
-                Reason(
-                    f"{_names(p, idx)}から{p.limit:g}{p.measure}以内に積極的医療機関がないため、--reach hard では"
-                    "どの圏域にも入れられません（--reach soft にするか、施設を確かめてください）",
-                    f"no key institution within {p.limit:g} {p.measure} of {len(far)} units; --reach hard cannot hold",
+                Reason.of(
+                    "reach_hard",
                     tuple(p.codes[i] for i in idx),
+                    names=_names(p, idx),
+                    limit=p.limit,
+                    measure=p.measure,
+                    n=len(far),
                 )
             )
     if o.mode == "count":
@@ -62,38 +90,26 @@ def _part_reasons(p: Problem, o: DesignOptions, idx: np.ndarray, n_parts: int) -
     """A connected part (an island without a link, a nest group's piece) must hold an
     area of its own."""
     out = []
-    what = "（島など、他とつながらない部分）" if n_parts > 1 else ""
+    t = labels.DESIGN
+    shared = {
+        "names": _names(p, idx),
+        "part": t["part"] if n_parts > 1 else "",
+        "link": t["part_link"] if n_parts > 1 else "",
+    }
     units = tuple(p.codes[i] for i in idx)
-    link = "[[links]] で橋・航路を結ぶか、" if n_parts > 1 else ""
     if p.n_key[idx].sum() < p.min_key:
+        named = {"n": len(idx), "codes": ", ".join(units[:6])}
         out.append(
-            Reason(
-                f"{_names(p, idx)}{what}はリンクがなく、積極的医療機関もないため、どの圏域にも入れられません"
-                f"（{link}施設データを確かめてください）"
-                if n_parts > 1
-                else f"積極的医療機関が{p.n_key[idx].sum()}か所しかなく、必要数 {p.min_key} に足りません",
-                f"{len(idx)} unit(s) ({', '.join(units[:6])}) reach no key institution: no area can hold them",
-                units,
-            )
+            Reason.of("part_no_key", units, **shared, **named)
+            if n_parts > 1
+            else Reason.of("too_few_key", units, have=p.n_key[idx].sum(), need=p.min_key, **named)
         )
     if p.n_hub[idx].sum() < p.min_hub:
         out.append(
-            Reason(
-                f"{_names(p, idx)}{what}には連携を担う拠点が{p.n_hub[idx].sum()}か所しかなく（必要数 {p.min_hub}）、"
-                f"どの圏域にも入れられません（{link}拠点を指定してください。geo-zaitaku design hubs が候補を示します）",
-                f"{len(idx)} unit(s) have too few coordination hubs ({p.n_hub[idx].sum()} < {p.min_hub})",
-                units,
-            )
+            Reason.of("part_few_hubs", units, **shared, n=len(idx), have=p.n_hub[idx].sum(), need=p.min_hub)
         )
     if o.min_pop is not None and p.pop_known and p.pop[idx].sum() < o.min_pop:
-        out.append(
-            Reason(
-                f"{_names(p, idx)}{what}の人口は{p.pop[idx].sum():,.0f}人で、--min-pop {o.min_pop:,.0f} に届かないため"
-                "1つの圏域にできません",
-                f"a separate part of {p.pop[idx].sum():,.0f} people is below --min-pop {o.min_pop:,.0f}",
-                units,
-            )
-        )
+        out.append(Reason.of("part_below_min_pop", units, **shared, pop=p.pop[idx].sum(), min_pop=o.min_pop))
     return out
 
 
@@ -101,40 +117,14 @@ def _count_reasons(p: Problem, o: DesignOptions, n_parts: int) -> list[Reason]:
     k = int(o.areas or 0)
     out = []
     if len(p.centres) < k:
-        out.append(
-            Reason(
-                f"{k}圏域には、積極的医療機関のある市区町村が{k}必要ですが、{len(p.centres)}しかありません",
-                f"K = {k} areas need {k} key institutions in separate municipalities; there are {len(p.centres)}",
-            )
-        )
+        out.append(Reason.of("count_few_centres", k=k, have=len(p.centres)))
     if n_parts > k:
-        out.append(
-            Reason(
-                f"市区町村は互いにつながらない{n_parts}つの部分に分かれているため（島・--nest の境界）、圏域は{n_parts}以上"
-                f"必要です（--areas {k}）",
-                f"the units form {n_parts} separate parts: at least {n_parts} areas are needed, not {k}",
-            )
-        )
+        out.append(Reason.of("count_many_parts", k=k, parts=n_parts))
     if p.min_hub and p.n_hub.sum() < k * p.min_hub:
-        out.append(
-            Reason(
-                f"{k}圏域には連携を担う拠点が{k * p.min_hub}必要ですが、{p.n_hub.sum()}しかありません",
-                f"K = {k} areas need {k * p.min_hub} hubs; there are {p.n_hub.sum()}",
-            )
-        )
+        out.append(Reason.of("count_few_hubs", k=k, need=k * p.min_hub, have=p.n_hub.sum()))
     total = p.pop.sum()
     if p.pop_known and o.min_pop is not None and k * o.min_pop > total:
-        out.append(
-            Reason(
-                f"{k}圏域 × --min-pop {o.min_pop:,.0f}人が人口の合計 {total:,.0f}人を超えています",
-                f"{k} × --min-pop exceeds the total population",
-            )
-        )
+        out.append(Reason.of("count_min_pop", k=k, min_pop=o.min_pop, total=total))
     if p.pop_known and o.max_pop is not None and k * o.max_pop < total:
-        out.append(
-            Reason(
-                f"{k}圏域 × --max-pop {o.max_pop:,.0f}人では人口の合計 {total:,.0f}人に足りません",
-                f"{k} × --max-pop is below the total population",
-            )
-        )
+        out.append(Reason.of("count_max_pop", k=k, max_pop=o.max_pop, total=total))
     return out

@@ -4,9 +4,10 @@ by exact optimisation (HiGHS).
 - ``role="hub"``: each area needs ``max(min_hubs, ⌈population ÷ people_per_hub⌉)``
   hubs (the 2012 guideline: about one per 70,000–100,000 people); the fewest new
   designations among the candidates reach it, ties broken by the people within
-  ``cover_km`` of a hub. With ``max_new`` the number of new hubs is capped and the
-  objective becomes the maximal covering one (most people within ``cover_km`` of a hub,
-  as PySAL spopt's MCLP), ties broken by fewer designations.
+  ``cover_km`` of a hub. With ``max_new`` the number of new hubs is capped: the needs
+  are met as far as the budget allows (first objective: the total shortfall), then the
+  maximal covering objective (most people within ``cover_km`` of a hub, as PySAL
+  spopt's MCLP), ties broken by fewer designations.
 - ``role="key"``: set covering (as spopt's LSCP) for key institutions: the fewest new
   ones among the candidates so that every unit is within ``reach_km`` of a key
   institution of its own area (units no candidate can reach are reported, not
@@ -27,6 +28,7 @@ import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import one_line, toml_string
 from geo_zaitaku.costs import cost_matrix
 from geo_zaitaku.design._model import INF, Model
 from geo_zaitaku.design.feasibility import Reason
@@ -80,13 +82,13 @@ class SitingOptions:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise InputError("--role は hub か key です。 / --role must be hub or key.", where="--role")
+            raise InputError(labels.error("siting_bad_role"), where="--role")
         if self.cover_km is not None and not (math.isfinite(self.cover_km) and self.cover_km > 0):
-            raise InputError("--cover-km は正の有限の数にしてください。 / must be > 0.", where="--cover-km")
+            raise InputError(labels.error("option_not_positive", option="--cover-km"), where="--cover-km")
         if self.max_new is not None and self.max_new < 0:
-            raise InputError("--max-new は 0 以上にしてください。 / must be >= 0.", where="--max-new")
+            raise InputError(labels.error("siting_max_new_negative"), where="--max-new")
         if not (math.isfinite(self.time_limit) and self.time_limit > 0):
-            raise InputError("--time-limit は正の秒数にしてください。 / must be > 0.", where="--time-limit")
+            raise InputError(labels.error("time_limit_not_positive"), where="--time-limit")
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,14 @@ class AreaNeed:
     new: int
     candidates: int
 
+    @property
+    def short(self) -> int:
+        """Designations still missing after the new ones (0 when the need is met)."""
+        return max(0, self.need - self.existing - self.new)
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
-        return dict(vars(self))
+        return {**vars(self), "short": self.short}
 
 
 def read_candidate_ids(path: str | Path) -> tuple[str, ...]:
@@ -130,16 +137,13 @@ def read_candidate_ids(path: str | Path) -> tuple[str, ...]:
     """
     from geo_zaitaku.sources.tabular import read_table
 
-    table = read_table(path, what="候補の施設CSV", header_hint=("id", "施設id"))
+    table = read_table(path, what=labels.FILES["candidates"], header_hint=("id", "施設id"))
     column = next((c for c in ("id", "施設id") if c in table.frame.columns), None)
     if column is None:
-        raise InputError(
-            "候補の施設CSVに id の列がありません。施設IDを id の列に書いてください。 / no id column.",
-            path=path,
-        )
+        raise InputError(labels.error("candidates_no_id_column"), path=path)
     ids = tuple(str(v) for v in table.frame[column] if v)
     if not ids:
-        raise InputError("候補の施設CSVに施設IDがありません。 / no id in the file.", path=path)
+        raise InputError(labels.error("candidates_no_ids"), path=path)
     return ids
 
 
@@ -158,8 +162,11 @@ class Siting:
         (``role="key"``) units no candidate can bring within reach.
     covered
         Population within ``cover_km`` of a hub (or key institution) before and after.
+    shortfall
+        Designations the needs still lack (with ``max_new`` on hubs, the budget may
+        leave some; the first objective minimises this number).
     reasons
-        Why no solution exists, when none does.
+        Why no solution exists, or (with a budget) which areas stay short.
     """
 
     def __init__(self, run: CheckRun, options: SitingOptions) -> None:
@@ -175,6 +182,7 @@ class Siting:
         self.uncovered: tuple[str, ...] = ()
         self.covered: dict[str, float] = {}
         self.reasons: tuple[Reason, ...] = ()
+        self.shortfall = 0
         self._prepare()
 
     def _prepare(self) -> None:
@@ -188,8 +196,7 @@ class Siting:
             unknown = sorted(set(o.candidate_ids) - set(frame["id"]))
             if unknown:
                 raise InputError(
-                    f"候補の施設ID {', '.join(unknown[:10])} は施設データにありません。 / unknown candidate ids.",
-                    where="--candidates",
+                    labels.error("candidates_unknown_ids", ids=", ".join(unknown[:10])), where="--candidates"
                 )
             cand = frame["id"].isin(o.candidate_ids).to_numpy()
         else:
@@ -197,12 +204,13 @@ class Siting:
             cand = frame["kind"].isin(kinds).to_numpy()
         cand = cand & ~has & np.array([a is not None for a in area], dtype=bool)
         self.frame, self.has, self.cand, self.area = frame, has, cand, area
-        self.limit = o.cover_km if o.cover_km is not None else plan.config.reach_km
+        reach = plan.config.reach_limit(run.measure)
+        self.limit = o.cover_km if o.cover_km is not None else reach
         if o.role == "key":
-            self.limit = plan.config.reach_km if o.cover_km is None else o.cover_km
+            self.limit = reach if o.cover_km is None else o.cover_km
         self.sites = np.flatnonzero(has | cand)
         self.costs = (
-            cost_matrix(plan.units, frame.iloc[self.sites]).values
+            cost_matrix(plan.units, frame.iloc[self.sites], backend=run.backend).values
             if len(self.sites)
             else np.zeros((len(plan.units), 0))
         )
@@ -246,18 +254,19 @@ class Siting:
         y[site_cand] = model.add_vars(int(site_cand.sum()))
         reasons = []
         per_area = []
+        # with a budget (max_new) on hubs, the needs are met as far as it allows: the
+        # first objective is the total shortfall, the covering one comes second
+        budget = o.role == "hub" and o.max_new is not None
         for a in plan.areas:
             existing = int((site_has & (site_area == a)).sum())
             cols = y[site_cand & (site_area == a)]
             need = needs[a]
             per_area.append((a, existing, need, len(cols)))
-            if existing + len(cols) < need:
-                reasons.append(
-                    Reason(
-                        labels.DESIGN_HUBS["short"].format(area=a, need=need, existing=existing, n=len(cols)),
-                        f"area {a} needs {need}, has {existing} and {len(cols)} candidates",
-                    )
-                )
+            if budget and need > existing:
+                short = model.add_vars(1, ub=float(need - existing), cost=1.0)
+                model.add_row([*cols, *short], 1.0, need - existing, INF)
+            elif existing + len(cols) < need:
+                reasons.append(Reason.of("hubs_short", area=a, need=need, existing=existing, n=len(cols)))
             elif need > existing:
                 model.add_row(cols, 1.0, need - existing, INF)
         covered_before = near[:, site_has].any(axis=1)
@@ -274,19 +283,21 @@ class Siting:
                 model.add_row(cols, 1.0, 1.0, INF)
         # coverage variables: u_i = 1 when unit i is within the distance of a site
         weight = pop / (total + 1.0) if total > 0 else np.full(len(units), 1.0 / (len(units) + 1))
-        primary_cover = o.role == "hub" and o.max_new is not None
         for i in range(len(units)):
             if covered_before[i] or unit_area[i] is None:
                 continue
             cols = y[near[i] & site_cand]
             if len(cols) == 0:
                 continue
-            gain = -(pop[i] if primary_cover else weight[i])
-            cover[i] = model.add_vars(1, cost=gain, integer=False)[0]
+            if budget:
+                cover[i] = model.add_vars(1, integer=False)[0]
+                model.add_second([cover[i]], -pop[i])
+            else:
+                cover[i] = model.add_vars(1, cost=-weight[i], integer=False)[0]
             model.add_row([cover[i], *cols], [1.0, *([-1.0] * len(cols))], -INF, 0.0)
         new_cols = y[y >= 0]
-        if primary_cover:
-            model.add_cost(new_cols, 1.0 / (len(new_cols) + 1.0))
+        if budget:
+            model.add_second(new_cols, 1.0 / (len(new_cols) + 1.0))
             model.add_row(new_cols, 1.0, -INF, float(o.max_new))
         else:
             model.add_cost(new_cols, 1.0)
@@ -300,7 +311,11 @@ class Siting:
         sol = model.solve(time_limit=o.time_limit)
         self.status, self.seconds, self.gap = sol.status, sol.seconds, sol.gap
         if not sol.has_solution:
-            self.reasons = (Reason(labels.DESIGN_HUBS["none"], "no set of designations meets every need"),)
+            self.reasons = (
+                Reason.of("hubs_none_budget", max_new=o.max_new)
+                if o.max_new is not None
+                else Reason.of("hubs_none"),
+            )
             return self
         chosen = np.flatnonzero((y >= 0) & (np.round(sol.values[np.maximum(y, 0)]) > 0.5))
         self._read(chosen, needs, near, pop, covered_before, sol.objective, sol.bound)
@@ -344,14 +359,13 @@ class Siting:
             "before": float(pop[covered_before].sum()),
             "after": float(pop[after].sum()),
         }
-        self.objective = (
-            float(len(new)) if not (o.role == "hub" and o.max_new is not None) else self.covered["after"]
-        )
-        self.bound = (
-            None
-            if bound is None
-            else (float(math.ceil(bound - 1e-9)) if o.max_new is None or o.role == "key" else None)
-        )
+        budget = o.role == "hub" and o.max_new is not None
+        self.shortfall = sum(x.short for x in self.areas)
+        if budget and self.shortfall:
+            short = "、".join(f"{x.area} {x.short}" for x in self.areas if x.short)
+            self.reasons = (Reason.of("hubs_budget_short", max_new=o.max_new, n=self.shortfall, areas=short),)
+        self.objective = float(len(new)) if not budget else self.covered["after"]
+        self.bound = None if bound is None else (float(math.ceil(bound - 1e-9)) if not budget else None)
 
     def scenario_toml(self) -> str:
         """A scenario file that applies the designations (``geo-zaitaku scenario`` confirms it)."""
@@ -365,7 +379,13 @@ class Siting:
             "",
         ]
         for d in self.new:
-            lines += ["[[designate]]", f"id = {_s(d.id)}", f"{field} = true", f"# {d.name}（{d.area}）", ""]
+            lines += [
+                "[[designate]]",
+                f"id = {_s(d.id)}",
+                f"{field} = true",
+                "# " + one_line(f"{d.name}（{d.area}）"),
+                "",
+            ]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, object]:
@@ -383,6 +403,7 @@ class Siting:
             "new": [d.to_dict() for d in self.new],
             "uncovered": list(self.uncovered),
             "covered": dict(self.covered),
+            "shortfall": self.shortfall,
             "reasons": [r.to_dict() for r in self.reasons],
         }
 
@@ -395,10 +416,7 @@ def _area_pop(plan: object, area: str, pop: np.ndarray) -> float | None:
     return float(pop[pos].sum())
 
 
-def _s(text: str) -> str:
-    import json
-
-    return json.dumps(str(text), ensure_ascii=False)
+_s = toml_string
 
 
 def site(run: CheckRun, options: SitingOptions) -> Siting:

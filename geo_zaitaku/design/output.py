@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from geo_zaitaku import labels
-from geo_zaitaku._io import json_text, write_text
+from geo_zaitaku._io import json_text, md_cell, one_line, toml_string, write_text
 from geo_zaitaku.checks import run_checks
 from geo_zaitaku.design.areas import AreaDesign
 from geo_zaitaku.pipeline import CheckRun
@@ -29,11 +32,50 @@ def proposed_spec(design: AreaDesign) -> PlanSpec:
         areas=tuple(AreaSpec(a.name, a.units, a.note) for a in design.areas),
         links=spec.links,
         checks=spec.checks,
-        reference=spec.reference,
-        inputs=spec.inputs,
+        reference=_used_reference(design.run),
+        inputs=used_inputs(design.run),
         description=spec.description,
         source=None,
+        prefectures=spec.prefectures or _prefectures(design),
     )
+
+
+def _prefectures(design: AreaDesign) -> tuple[str, ...]:
+    """The prefectures of the proposed units (so that a plan cut from a national file is
+    checked against its own prefectures only)."""
+    from geo_zaitaku.codes import PREFECTURES
+
+    found = {str(c)[:2] for a in design.areas for c in a.units}
+    return tuple(sorted(found)) if found <= set(PREFECTURES) else ()
+
+
+def used_inputs(run: CheckRun) -> dict[str, tuple[Path, ...]]:
+    """The files a run actually read, as a plan's ``[plan]`` defaults: those given on the
+    command line replace the plan's own (the cache of official boundaries is not named:
+    it is a copy, and ``--pref`` finds it again)."""
+    from geo_zaitaku import cache
+    from geo_zaitaku.units import source_files
+
+    inputs = dict(run.plan.spec.inputs)
+    cached = Path(cache.folder("units")).resolve().parent
+    boundaries = tuple(
+        dict.fromkeys(p for p in source_files(run.plan.units) if not Path(p).resolve().is_relative_to(cached))
+    )
+    if boundaries:
+        inputs["boundaries"] = boundaries
+    facilities = tuple(dict.fromkeys(Path(log.source) for log in run.facilities.logs))
+    if facilities:
+        inputs["facilities"] = facilities
+    if run.population is not None:
+        inputs["population"] = (Path(run.population.source),)
+    return inputs
+
+
+def _used_reference(run: CheckRun) -> Path | None:
+    ref = run.plan.reference
+    if ref is not None and ref.attrs.get("source"):
+        return Path(str(ref.attrs["source"]))
+    return run.plan.spec.reference
 
 
 def proposed_run(design: AreaDesign) -> CheckRun:
@@ -46,16 +88,25 @@ def proposed_run(design: AreaDesign) -> CheckRun:
     plan = Plan.from_spec(
         spec, units, edges=adjacency(units), reference=before.plan.reference, config=before.plan.config
     )
-    report = run_checks(plan, before.facilities, population=before.population)
-    return CheckRun(plan=plan, facilities=before.facilities, population=before.population, report=report)
+    report = run_checks(plan, before.facilities, population=before.population, backend=before.backend)
+    return CheckRun(
+        plan=plan,
+        facilities=before.facilities,
+        population=before.population,
+        report=report,
+        backend=before.backend,
+    )
 
 
 def plan_toml(design: AreaDesign, *, out_dir: Path, command: str) -> str:
     """The proposed plan as TOML, with a header saying how it was made."""
     spec = proposed_spec(design)
     t = labels.DESIGN
-    lines = [f"# {t['header']}", f"# {command}", f"# {_status_line(design)}", ""]
+    lines = [f"# {t['header']}", f"# {one_line(command)}", f"# {_status_line(design)}", ""]
     lines += ["[plan]", f"name = {_s(spec.name)}", f"units = {_s(spec.level)}"]
+    if spec.prefectures:
+        shown = spec.prefectures[0] if len(spec.prefectures) == 1 else list(spec.prefectures)
+        lines.append(f"prefecture = {json.dumps(shown, ensure_ascii=False)}")
     if spec.reference is not None:
         lines.append(f"reference = {_s(_rel(spec.reference, out_dir))}")
     for key, paths in spec.inputs.items():
@@ -69,7 +120,7 @@ def plan_toml(design: AreaDesign, *, out_dir: Path, command: str) -> str:
     lines += ["", "[areas]"]
     for a in design.areas:
         names = ", ".join(_s(c) for c in a.units)
-        comment = "・".join(a.unit_names)
+        comment = one_line("・".join(a.unit_names))
         lines.append(f"# {comment}")
         lines.append(f"{_s(a.name)} = {{ units = [{names}], note = {_s(a.note)} }}")
     for link in spec.links:
@@ -82,9 +133,7 @@ def plan_toml(design: AreaDesign, *, out_dir: Path, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _s(text: str) -> str:
-    """A TOML basic string (JSON string escapes are TOML escapes)."""
-    return json.dumps(str(text), ensure_ascii=False)
+_s = toml_string
 
 
 def _rel(path: Path, out_dir: Path) -> str:
@@ -141,18 +190,42 @@ def design_to_dict(design: AreaDesign, check: CheckRun | None = None) -> dict[st
     }
 
 
+def batch_summary(rows: Sequence[tuple[str, AreaDesign, int | None]]) -> pd.DataFrame:
+    """One row per prefecture of a batch: ``(code, design, errors of the proposal)``."""
+    from geo_zaitaku.codes import PREFECTURES
+
+    t = labels.DESIGN
+    cols = t["batch_columns"]
+    records = [
+        {
+            cols["code"]: code,
+            cols["prefecture"]: PREFECTURES.get(code, code),
+            cols["status"]: t["statuses"].get(d.status, d.status),
+            cols["areas"]: len(d.areas),
+            cols["objective"]: d.objective,
+            cols["bound"]: d.bound,
+            cols["gap"]: d.gap,
+            cols["seconds"]: round(d.seconds, 2),
+            cols["errors"]: errors,
+            cols["reasons"]: " / ".join(r.ja for r in d.reasons),
+        }
+        for code, d, errors in rows
+    ]
+    return pd.DataFrame(records, columns=list(cols.values()))
+
+
 def design_markdown(design: AreaDesign, check: CheckRun | None = None) -> str:
     """The design as Japanese Markdown (``design.md``)."""
     t = labels.DESIGN
     lines = [
-        f"# {t['title']}: {design.run.plan.name}",
+        f"# {t['title']}: {md_cell(design.run.plan.name)}",
         "",
         f"- {t['mode']}: {t['modes'][design.options.mode]}",
     ]
     lines.append(f"- {_status_line(design)}")
     if design.reasons:
         lines += ["", f"## {t['reasons']}", ""]
-        lines += [f"- {r.ja}" for r in design.reasons]
+        lines += [f"- {md_cell(r.ja)}" for r in design.reasons]
     if design.areas:
         lines += [
             "",
@@ -164,13 +237,15 @@ def design_markdown(design: AreaDesign, check: CheckRun | None = None) -> str:
         for a in design.areas:
             pop = "—" if a.population is None else f"{a.population:,.0f}"
             lines.append(
-                f"| {a.name} | {'・'.join(a.unit_names)} | {pop} | {len(a.key_institutions)} | {len(a.hubs)} | {a.note} |"
+                f"| {md_cell(a.name)} | {md_cell('・'.join(a.unit_names))} | {pop} | {len(a.key_institutions)}"
+                f" | {len(a.hubs)} | {md_cell(a.note)} |"
             )
     if design.options.mode == "repair":
         lines += ["", f"## {t['moved']}", ""]
-        lines += [f"- {m.name}（{m.code}）: {m.before or '—'} → {m.after}" for m in design.moved] or [
-            labels.TEXT["none"]
-        ]
+        lines += [
+            f"- {md_cell(m.name)}（{m.code}）: {md_cell(m.before or '—')} → {md_cell(m.after)}"
+            for m in design.moved
+        ] or [labels.TEXT["none"]]
     if check is not None:
         counts = check.report.counts()
         lines += [
@@ -181,7 +256,7 @@ def design_markdown(design: AreaDesign, check: CheckRun | None = None) -> str:
                 errors=counts["error"], warnings=counts["warning"], infos=counts["info"]
             ),
         ]
-        lines += [f"- {f.message}" for f in check.report.errors]
+        lines += [f"- {md_cell(f.message)}" for f in check.report.errors]
     lines += ["", labels.N03_CREDIT, ""]
     return "\n".join(lines)
 

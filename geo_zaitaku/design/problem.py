@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.costs import Backend, cost_matrix
 from geo_zaitaku.graph import contiguity_view
@@ -67,33 +68,24 @@ class DesignOptions:
 
 def _check_options(o: DesignOptions) -> None:
     if o.mode not in MODES:
-        raise InputError(f"--mode は {', '.join(MODES)} のいずれかです。 / unknown mode.", where="--mode")
+        raise InputError(labels.error("design_bad_mode", modes=", ".join(MODES)), where="--mode")
     if o.mode == "count" and (o.areas is None or o.areas < 1):
-        raise InputError(
-            f"--mode count には 1 以上の --areas が必要です（指定値: {o.areas}）。 / --areas must be >= 1.",
-            where="--areas",
-        )
+        raise InputError(labels.error("design_count_needs_areas", areas=o.areas), where="--areas")
     for name, value in (("--min-pop", o.min_pop), ("--max-pop", o.max_pop)):
         if value is not None and not (np.isfinite(value) and value >= 0):
             raise InputError(
-                f"{name} は 0 以上の有限の数にしてください（指定値: {value}）。 / must be >= 0.", where=name
+                labels.error("design_bad_population_bound", option=name, value=value), where=name
             )
     if o.min_pop is not None and o.max_pop is not None and o.min_pop > o.max_pop:
         raise InputError(
-            f"--min-pop（{o.min_pop:,.0f}）が --max-pop（{o.max_pop:,.0f}）より大きくなっています。 / --min-pop exceeds "
-            "--max-pop.",
-            where="--min-pop",
+            labels.error("design_min_above_max", min_pop=o.min_pop, max_pop=o.max_pop), where="--min-pop"
         )
     if o.reach not in REACH:
-        raise InputError(
-            f"--reach は {', '.join(REACH)} のいずれかです。 / unknown --reach.", where="--reach"
-        )
+        raise InputError(labels.error("design_bad_reach", choices=", ".join(REACH)), where="--reach")
     if not (np.isfinite(o.keep_weight) and o.keep_weight >= 0):
-        raise InputError(
-            "--keep-weight は 0 以上の有限の数にしてください。 / must be >= 0.", where="--keep-weight"
-        )
+        raise InputError(labels.error("design_bad_keep_weight"), where="--keep-weight")
     if not (np.isfinite(o.time_limit) and o.time_limit > 0):
-        raise InputError("--time-limit は正の秒数にしてください。 / must be > 0.", where="--time-limit")
+        raise InputError(labels.error("time_limit_not_positive"), where="--time-limit")
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,6 +162,8 @@ def problem_from_run(run: CheckRun, options: DesignOptions, *, backend: Backend 
     """
     plan = run.plan
     units = plan.units
+    backend = run.backend if backend is None else backend
+    measure = "km" if backend is None else backend.measure
     codes = tuple(units.index)
     pos = {c: i for i, c in enumerate(codes)}
     frame = run.facilities.frame
@@ -186,11 +180,7 @@ def problem_from_run(run: CheckRun, options: DesignOptions, *, backend: Backend 
             hub_ids[u].append(fid)
     n_key = np.array([len(k) for k in key_ids])
     if not n_key.any():
-        raise InputError(
-            "積極的役割を担う医療機関が1つもないため、圏域を設計できません。施設データの key_institution 列（または "
-            "--key-institutions のリスト）を確かめてください。 / no key institution anywhere: cannot design areas.",
-            where="--facilities",
-        )
+        raise InputError(labels.error("design_no_key_institution"), where="--facilities")
     centres = np.flatnonzero(n_key > 0)
     dist = _centre_costs(run, frame[key & (unit_pos >= 0)], unit_pos[key & (unit_pos >= 0)], centres, backend)
     view = contiguity_view(plan.graph, point_contact=plan.config.point_contact)
@@ -224,8 +214,8 @@ def problem_from_run(run: CheckRun, options: DesignOptions, *, backend: Backend 
         keep_names=keep_names,
         min_key=max(plan.config.min_key_institutions, 1),
         min_hub=plan.config.min_hubs,
-        limit=plan.config.reach_km,
-        measure="km",
+        limit=plan.config.reach_limit(measure),
+        measure=measure,
     )
 
 
@@ -248,19 +238,15 @@ def _groups(run: CheckRun, column: str | None, option: str) -> tuple[np.ndarray 
     ref = run.plan.reference
     columns = list(ref.columns) if ref is not None else []
     if column not in columns:
-        shown = (
-            ", ".join(columns)
-            or "（参照レイヤがありません: --reference か計画の [plan] reference） / no reference layer"
-        )
+        shown = ", ".join(columns) or labels.ERROR_PARTS["no_reference_layer"]
         raise InputError(
-            f"参照レイヤに列 {column!r} がありません。使える列: {shown} / unknown reference column.",
-            where=option,
+            labels.error("design_unknown_reference_column", column=column, shown=shown), where=option
         )
     values = ref[column].reindex(run.plan.units.index)
     missing = [run.plan.unit_name(c) for c, v in values.items() if not isinstance(v, str) or not v]
     if missing:
         raise InputError(
-            f"参照レイヤの列 {column!r} に値のない市区町村があります: {'・'.join(missing[:10])} / units without a value.",
+            labels.error("design_reference_missing_values", column=column, names="・".join(missing[:10])),
             where=option,
         )
     names = tuple(dict.fromkeys(values))

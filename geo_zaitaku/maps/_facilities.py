@@ -30,7 +30,7 @@ from geo_zaitaku.maps._style import kind_color
 #: service (neither bit: unknown).
 FLAGS = schema.FLAG_BITS
 NOT_24H = 1 << len(FLAGS)
-COLUMNS = ("id", "lat", "lon", "kind", "flags", "name", "unit", "address", "phone", "url")
+COLUMNS = ("id", "lat", "lon", "kind", "flags", "name", "unit", "address", "phone", "url", "position")
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -97,6 +97,7 @@ def facility_table(
     address = _text(frame["address"])
     unit_of, cut = _split_addresses(frame["unit"].reset_index(drop=True), address, prefixes, prefix_of)
     url = _text(frame["url"])
+    position = _text(frame["position"]) if "position" in frame else pd.Series([""] * len(frame), dtype="str")
     # the columns as arrays: each becomes a Python list only while it is written
     # (see table_columns), never all of them at once
     cols: dict[str, Any] = {
@@ -110,6 +111,8 @@ def facility_table(
         "address": _Rest(address, cut),
         "phone": _text(frame["phone"]),
         "url": url.where(url.str.match(_SAFE_URL.pattern, case=False).astype(bool), ""),
+        # 町丁目の位置: never shown as exact
+        "position": position.where(position == schema.TOWN_POSITION, ""),
     }
     return {
         "columns": {c: i for i, c in enumerate(COLUMNS)},

@@ -181,6 +181,7 @@ def area_map(
                     errors.get(area, []),
                     notes.get(area or ""),
                     marks.units.get(code) if marks is not None else None,
+                    measure=run.measure,
                 )
                 for code, area in zip(units.index, area_of, strict=True)
             ],
@@ -260,6 +261,7 @@ def area_map(
     hidden = [k for k in {*kinds, "other"} if k not in SHOWN_KINDS]
     table = facility_table(run.facilities.frame, units, hidden_kinds=hidden, cluster=True)
     reach_km = plan.config.reach_km
+    reach = reach and run.measure == "km"  # circles only for straight-line distance
     config["facilities"] = {
         "table": packed_table(table, above=base.COMPRESS_ABOVE),
         "roles": True,
@@ -307,6 +309,8 @@ def _unit_tip(
     errors: Sequence[str],
     area_note: str | None = None,
     mark: str | None = None,
+    *,
+    measure: str = "km",
 ) -> Tip:
     """Tooltip of one unit: its area (and the area's note), population, nearest key
     institution, area errors."""
@@ -324,7 +328,11 @@ def _unit_tip(
     if unit is not None and unit.reach_km is not None:
         lines.append(
             f"{labels.COLUMNS['nearest_key_institution']}: {unit.nearest_key_institution_name}"
-            f"（{unit.reach_km:.1f} km）"
+            + (
+                f"（{labels.MAP_TEXT['by_car'].format(min=unit.reach_km)}）"
+                if measure == "min"
+                else f"（{unit.reach_km:.1f} km）"
+            )
         )
     if summary is not None:
         unknown = labels.TEXT["not_checked"]

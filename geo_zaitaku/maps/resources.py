@@ -66,7 +66,18 @@ def select_facilities(run: CheckRun, areas: Sequence[str] = ()) -> pd.DataFrame:
 
 
 #: Columns of the companion list (keys of :data:`geo_zaitaku.labels.LIST_COLUMNS`).
-LIST_KEYS = ("kind", "name", "address", "phone", "is_24h", "functions", "url", "municipality", "area")
+LIST_KEYS = (
+    "kind",
+    "name",
+    "address",
+    "position",
+    "phone",
+    "is_24h",
+    "functions",
+    "url",
+    "municipality",
+    "area",
+)
 
 
 def resource_list(facilities: pd.DataFrame) -> pd.DataFrame:
@@ -102,6 +113,7 @@ def _list_and_order(facilities: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]
         "kind": np.array([labels.kind_label(k) for k in kinds], dtype=object)[kind_codes],
         "name": _text(facilities["name"]),
         "address": _text(facilities["address"]),
+        "position": _position_labels(facilities),
         "phone": _text(facilities["phone"]),
         "is_24h": answers[np.where(said.isna(), 2, said.fillna(False).to_numpy(dtype=bool).astype(np.int64))],
         "functions": joined[bits],
@@ -357,6 +369,16 @@ def _text(values: pd.Series) -> pd.Series:
     if not isinstance(out.dtype, pd.StringDtype):
         out = out.astype("str")
     return out.fillna("")
+
+
+def _position_labels(facilities: pd.DataFrame) -> np.ndarray:
+    """「町丁目の位置」 for a facility placed at its town's point, else empty (shared labels)."""
+    out = np.full(len(facilities), "", dtype=object)
+    if "position" in facilities:
+        position = _text(facilities["position"])
+        for key, label in labels.POSITIONS.items():
+            out[(position == key).to_numpy(dtype=bool)] = label
+    return out
 
 
 def _ranks(values: pd.Series) -> np.ndarray:

@@ -30,7 +30,9 @@ from geo_zaitaku.report.tables import (
     functions_missing_text,
     inputs_frame,
     links_frame,
+    network,
     rejected_frame,
+    snapping_frame,
     units_frame,
 )
 from geo_zaitaku.report.workbook import write_workbook
@@ -44,6 +46,7 @@ __all__ = [
     "inputs_frame",
     "links_frame",
     "rejected_frame",
+    "snapping_frame",
     "to_markdown",
     "units_frame",
     "workbook_sheets",
@@ -100,13 +103,14 @@ def write_report(
     Returns
     -------
     list of pathlib.Path
-        The files written (:data:`REPORT_FILES`).
+        The files written (:data:`REPORT_FILES`, and ``road_snapping.csv`` when costs
+        were measured on a road network).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = report.to_dict()
     data["inputs"] = public_paths(data["inputs"])
-    return [
+    written = [
         write_text(out / "report.json", json_text(data, items=True) + "\n"),
         write_text(out / "report.md", to_markdown(report)),
         write_csv(out / "areas.csv", areas_frame(report)),
@@ -115,3 +119,6 @@ def write_report(
         write_csv(out / "facilities_rejected.csv", rejected_frame(report)),
         write_workbook(out / "report.xlsx", workbook_sheets(report, facilities)),
     ]
+    if network(report) is not None:
+        written.append(write_csv(out / "road_snapping.csv", snapping_frame(report)))
+    return written

@@ -4,12 +4,11 @@ the working folder (or by name), never by the author's absolute paths."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from geo_zaitaku import labels
-from geo_zaitaku._io import public_paths
+from geo_zaitaku._io import md_cell as _md
+from geo_zaitaku._io import md_table, public_paths
 from geo_zaitaku.checks import Report
-from geo_zaitaku.report.tables import areas_frame, findings_frame, links_frame
+from geo_zaitaku.report.tables import areas_frame, findings_frame, links_frame, measure, network
 
 #: Population rows listed one by one in ``report.md``: values that could not be used
 #: (other skipped rows, such as ward rows beside a city row, are only counted).
@@ -28,7 +27,7 @@ def to_markdown(report: Report) -> str:
     ]
     lines += [f"## {t['areas_title']}", ""]
     frame = areas_frame(report).drop(columns=[labels.COLUMNS["units"]])
-    lines += _md_table(frame)
+    lines += md_table(frame)
     lines += ["", f"## {t['findings_title']}", ""]
     if report.findings:
         f = findings_frame(report)[
@@ -39,13 +38,13 @@ def to_markdown(report: Report) -> str:
                 labels.COLUMNS["message"],
             ]
         ]
-        lines += _md_table(f)
+        lines += md_table(f)
     else:
         lines.append(t["none"])
     links = links_frame(report)
     if len(links):
         lines += ["", f"## {labels.MAP_TEXT['links_layer']}", ""]
-        lines += _md_table(links)
+        lines += md_table(links)
     lines += ["", f"## {t['inputs_title']}", ""]
     inputs = public_paths(dict(report.inputs))
     units = inputs.get("units", {})
@@ -84,6 +83,7 @@ def to_markdown(report: Report) -> str:
             lines.append(f"  - … ほか {len(unusable) - 50} 行（report.json）")
     if inputs.get("reference"):
         lines.append(f"- 参照レイヤ: {_md(inputs['reference'])}")
+    lines += _network_lines(report)
     s = report.settings
     lines += [
         "",
@@ -91,7 +91,7 @@ def to_markdown(report: Report) -> str:
         "",
         f"- 積極的医療機関: 各圏域 {s.get('min_key_institutions')} か所以上",
         f"- 連携拠点: 各圏域 {s.get('min_hubs')} か所以上、拠点あたり人口 {s.get('people_per_hub'):,} 人以下",
-        f"- 積極的医療機関までの距離: {s.get('reach_km')} km 以内",
+        f"- {_reach_setting(report)}",
         "",
         labels.N03_CREDIT,
         "",
@@ -99,20 +99,34 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _md(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+def _network_lines(report: Report) -> list[str]:
+    """The road network used, and the points too far from its roads."""
+    net = network(report)
+    if net is None:
+        return []
+    t = labels.ROADS_TEXT
+    km = float(net.get("max_snap_km") or 1.0)
+    text = t["network"].format(
+        name=net.get("name"),
+        extract=net.get("extract"),
+        date=net.get("date"),
+        sha256=net.get("sha256"),
+        km=km,
+    )
+    lines = ["- " + _md(text)]
+    far = net.get("far_from_road") or []
+    for r in far[:50]:
+        kind = t["far_unit"] if r["kind"] == "unit" else t["far_facility"]
+        lines.append(f"  - {kind} {_md(r['id'])} {_md(r.get('name') or '')}: {r['km']:.2f} km")
+    if len(far) > 50:
+        lines.append(f"  - … ほか {len(far) - 50}（road_snapping.csv）")
+    return lines
 
 
-def _md_table(frame: pd.DataFrame) -> list[str]:
-    header = "| " + " | ".join(_md(c) for c in frame.columns) + " |"
-    sep = "|" + "|".join("---" for _ in frame.columns) + "|"
-    rows = [
-        "| "
-        + " | ".join(
-            "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else _md(v) for v in row
-        )
-        + " |"
-        for row in frame.itertuples(index=False)
-    ]
-    return [header, sep, *rows]
+def _reach_setting(report: Report) -> str:
+    s = report.settings
+    t = labels.ROADS_TEXT
+    if measure(report) == "min":
+        horizon = (network(report) or {}).get("horizon_min") or 0
+        return t["reach_setting"].format(limit=s.get("reach_min"), horizon=horizon)
+    return t["reach_setting_km"].format(limit=s.get("reach_km"))

@@ -13,9 +13,21 @@ from geo_zaitaku.checks import AreaSummary, Report
 from geo_zaitaku.codes import PREFECTURES
 
 
+def measure(report: Report) -> str:
+    """``"km"`` or ``"min"``: what the report's reach figures are in."""
+    return str(report.settings.get("measure", "km"))
+
+
+def network(report: Report) -> dict[str, object] | None:
+    """The road network the costs were measured on (``report.inputs["network"]``), if any."""
+    value = report.inputs.get("network")
+    return value if isinstance(value, dict) else None
+
+
 def areas_frame(report: Report) -> pd.DataFrame:
     """One row per area with Japanese column headers (the table of ``areas.csv``)."""
     c = labels.COLUMNS
+    reach_col = c[labels.REACH_COLUMNS[measure(report)][1]]
     rows = []
     unknown = labels.TEXT["not_checked"]
     for a in report.areas:
@@ -39,7 +51,7 @@ def areas_frame(report: Report) -> pd.DataFrame:
             c["hubs"]: "・".join(a.hub_names),
             c["n_facilities"]: a.n_facilities if checked else unknown,
             c["people_per_hub"]: _int(a.people_per_hub),
-            c["max_reach_km"]: a.max_reach_km,
+            reach_col: a.max_reach_km,
             c["functions_missing"]: functions_missing_text(a),
         }
         for layer, regions in a.reference.items():
@@ -68,15 +80,17 @@ def functions_missing_text(area: AreaSummary) -> str:
 
 
 def units_frame(report: Report) -> pd.DataFrame:
-    """One row per unit: area, population and distance to the nearest key institution."""
+    """One row per unit: area, population and distance (or travel time) to the nearest
+    key institution."""
     c = labels.COLUMNS
+    reach = labels.REACH_COLUMNS[measure(report)][0]
     keys = (
         "code",
         "unit_name",
         "area",
         "population",
         "pop_65over",
-        "reach_km",
+        reach,
         "nearest_key_institution",
         "origin",
     )
@@ -88,7 +102,7 @@ def units_frame(report: Report) -> pd.DataFrame:
                 c["area"]: u.area or "",
                 c["population"]: _int(u.population),
                 c["pop_65over"]: _int(u.pop_65over),
-                c["reach_km"]: u.reach_km,
+                c[reach]: u.reach_km,
                 c["nearest_key_institution"]: u.nearest_key_institution_name or "",
                 c["origin"]: labels.ORIGINS[u.origin],
             }
@@ -340,3 +354,22 @@ def _flag(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return labels.TEXT["unknown"]
     return labels.TEXT["yes"] if bool(value) else labels.TEXT["no"]
+
+
+def snapping_frame(report: Report) -> pd.DataFrame:
+    """Units and facilities farther than the snapping distance from any road, with
+    Japanese headers (``road_snapping.csv``; empty without a road network)."""
+    c = labels.ROADS_COLUMNS
+    t = labels.ROADS_TEXT
+    rows = [
+        {
+            c["kind"]: t["far_unit"] if r["kind"] == "unit" else t["far_facility"],
+            c["id"]: r["id"],
+            c["name"]: r.get("name") or "",
+            c["km"]: r["km"],
+            c["lon"]: r["lon"],
+            c["lat"]: r["lat"],
+        }
+        for r in (network(report) or {}).get("far_from_road") or []
+    ]
+    return pd.DataFrame(rows, columns=list(c.values()))

@@ -16,7 +16,8 @@ KD-tree for straight lines), so no units × facilities matrix is built.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +25,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.costs import Backend, cost_pairs
 from geo_zaitaku.pipeline import CheckRun
@@ -87,27 +89,17 @@ def weighting(
         Unknown method, unreadable steps, negative weights, a non-positive sigma.
     """
     if method not in METHODS:
-        raise InputError(
-            f"--method は {', '.join(METHODS)} のいずれかです。 / unknown method.", where="--method"
-        )
+        raise InputError(labels.error("access_bad_method", methods=", ".join(METHODS)), where="--method")
     parsed = DEFAULT_STEPS
     if steps is not None:
         try:
             parsed = tuple((float(b), float(w)) for b, w in (part.split(":") for part in steps.split(",")))
         except ValueError as exc:
-            raise InputError(
-                f"--steps は 距離:重み をカンマで並べて書いてください（例: 10:1,20:0.68,30:0.22。指定値: {steps!r}）。"
-                " / write --steps as bound:weight pairs.",
-                where="--steps",
-            ) from exc
+            raise InputError(labels.error("access_bad_steps", steps=steps), where="--steps") from exc
         if any(not (np.isfinite(b) and np.isfinite(w) and b > 0 and w >= 0) for b, w in parsed):
-            raise InputError(
-                "--steps の距離は正、重みは 0 以上の有限の数にしてください。 / bad steps.", where="--steps"
-            )
+            raise InputError(labels.error("access_bad_step_values"), where="--steps")
     if sigma is not None and not (np.isfinite(sigma) and sigma > 0):
-        raise InputError(
-            f"--sigma は正の有限の数にしてください（指定値: {sigma}）。 / sigma must be > 0.", where="--sigma"
-        )
+        raise InputError(labels.error("access_bad_sigma", sigma=sigma), where="--sigma")
     if method == "gaussian" and sigma is None:
         sigma = catchment / 2.0
     return Weighting(method, parsed, sigma)
@@ -214,12 +206,64 @@ def supply_mask(frame: pd.DataFrame, supply: str) -> np.ndarray:
     mask = frame["kind"].isin(kinds).to_numpy()
     if not mask.any():
         present = ", ".join(sorted({str(k) for k in frame["kind"].dropna()}))
-        raise InputError(
-            f"--supply {supply!r} に当てはまる施設がありません。使える値: key, hub, または種別（{present}） / no facility "
-            "of that kind.",
-            where="--supply",
-        )
+        raise InputError(labels.error("access_no_supply", supply=supply, present=present), where="--supply")
     return mask
+
+
+def capacity_column(run: CheckRun, column: str) -> dict[str, float]:
+    """Capacities (beds, staff) from a column of the facility files: facility id → value.
+
+    Each facility is read back from its file and line (``source``, ``line`` of the
+    facilities frame; the file's path from the import logs), so the column need not be
+    a field of the schema. Facilities
+    from files without the column (or added by a scenario) get none: when they supply,
+    :func:`measure_access` says so.
+
+    Raises
+    ------
+    InputError
+        No facility file has the column; a cell that is not a number ≥ 0 (the file and
+        row are named).
+    """
+    from geo_zaitaku._io import clean_header, parse_number
+    from geo_zaitaku.sources.tabular import read_table
+
+    frame = run.facilities.frame
+    wanted = clean_header(column)
+    files: dict[str, list[Path]] = {}
+    for log in run.facilities.logs:  # the frame names its files; the logs have their paths
+        files.setdefault(Path(log.source).name, []).append(Path(log.source))
+    out: dict[str, float] = {}
+    found = False
+    for source, rows in frame.groupby("source", sort=False):
+        paths = files.get(str(source), [])
+        if len(paths) > 1:
+            raise InputError(
+                labels.error("access_capacity_same_name", name=source), path=paths[1], where="--capacity-col"
+            )
+        if not paths or not paths[0].is_file():
+            continue  # facilities added by a scenario
+        path = paths[0]
+        table = read_table(path, what=labels.FILES["facilities"])
+        if wanted not in table.frame.columns:
+            continue
+        found = True
+        cells = dict(zip(table.frame["_line"], table.frame[wanted], strict=True))
+        for fid, line in zip(rows["id"], rows["line"], strict=True):
+            cell = cells.get(int(line)) if pd.notna(line) else None
+            if cell is None or str(cell).strip() == "":
+                continue
+            value = parse_number(cell)
+            if value is None or not (math.isfinite(value) and value >= 0):
+                raise InputError(
+                    labels.error("access_capacity_cell", column=column, value=cell),
+                    path=path,
+                    where=labels.at_line(int(line)),
+                )
+            out[str(fid)] = value
+    if not found:
+        raise InputError(labels.error("access_capacity_no_column", column=column), where="--capacity-col")
+    return out
 
 
 def measure_access(
@@ -230,7 +274,7 @@ def measure_access(
     demand_values: pd.Series | None = None,
     catchment: float | None = None,
     weights: Weighting | None = None,
-    capacity: Sequence[float] | None = None,
+    capacity: Mapping[str, float] | None = None,
     backend: Backend | None = None,
 ) -> AccessResult:
     """Accessibility of every unit of a checked plan.
@@ -247,13 +291,15 @@ def measure_access(
     demand_values
         Demand per unit code, overriding the units' column.
     catchment
-        Largest cost counted (default: the plan's ``reach_km``).
+        Largest cost counted (default: the plan's ``reach_km``, or ``reach_min`` with a
+        road network).
     weights
         :class:`Weighting` (default plain 2SFCA).
     capacity
-        ``S_j`` per supplying facility, in frame order (default 1 each).
+        ``S_j`` by facility id (beds, staff; see :func:`capacity_column`); default 1
+        each. Every supplying facility needs one.
     backend
-        Cost backend (default straight line).
+        Cost backend (default: the run's own, straight line or ``--travel-time``).
 
     Raises
     ------
@@ -262,27 +308,32 @@ def measure_access(
     """
     plan = run.plan
     units = plan.units
-    catchment = plan.config.reach_km if catchment is None else float(catchment)
+    backend = run.backend if backend is None else backend
+    measure = "km" if backend is None else backend.measure
+    catchment = plan.config.reach_limit(measure) if catchment is None else float(catchment)
     weights = weights or Weighting()
     if demand_values is not None:
         values = demand_values.reindex(units.index).to_numpy(dtype=float)
     elif demand in units.columns:
         values = units[demand].to_numpy(dtype=float)
     else:
-        raise InputError(
-            f"需要 {demand!r} の値がありません（人口CSVを --population で指定してください）。 / no demand values.",
-            where="--demand",
-        )
+        raise InputError(labels.error("access_no_demand", demand=demand), where="--demand")
     values = np.nan_to_num(values, nan=0.0)
     frame = run.facilities.frame
     mask = supply_mask(frame, supply)
     chosen = frame.loc[mask]
-    caps = np.ones(len(chosen)) if capacity is None else np.asarray(capacity, dtype=float)
-    if len(caps) != len(chosen) or not (np.isfinite(caps).all() and (caps >= 0).all()):
-        raise InputError(
-            "供給量は 0 以上の有限の数にしてください。 / capacities must be finite and >= 0.",
-            where="--capacity-col",
-        )
+    if capacity is None:
+        caps = np.ones(len(chosen))
+    else:
+        missing = [str(i) for i in chosen["id"] if i not in capacity]
+        if missing:
+            raise InputError(
+                labels.error("access_capacity_missing", n=len(missing), ids=", ".join(missing[:10])),
+                where="--capacity-col",
+            )
+        caps = np.array([capacity[i] for i in chosen["id"]], dtype=float)
+        if not (np.isfinite(caps).all() and (caps >= 0).all()):
+            raise InputError(labels.error("access_bad_capacity"), where="--capacity-col")
     pairs = cost_pairs(units, chosen, limit=catchment, backend=backend)
     score = two_step_fca(values, caps, pairs.rows, pairs.cols, pairs.values, weights) * PER
     reach = np.bincount(pairs.rows, minlength=len(units))
@@ -344,7 +395,6 @@ def write_access(
 ) -> list[Path]:
     """Write ``access.csv`` (units), ``access_areas.csv`` and ``access.json``; with
     ``before`` (the state before a scenario) the tables gain before and change columns."""
-    from geo_zaitaku import labels
     from geo_zaitaku._io import json_text, write_csv, write_text
 
     t = labels.ACCESS

@@ -51,7 +51,7 @@ import pandas as pd
 
 from geo_zaitaku import crs, labels, schema
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import read_input_bytes
+from geo_zaitaku._io import read_input_text
 from geo_zaitaku.checks import run_checks
 from geo_zaitaku.lookup import UnitLookup
 from geo_zaitaku.pipeline import CheckRun
@@ -131,13 +131,7 @@ def read_scenario(path: str | Path) -> ScenarioSpec:
         wrong type.
     """
     path = Path(path)
-    raw = read_input_bytes(path, what="シナリオファイル")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            "シナリオファイルは UTF-8 で保存してください。 / save the scenario as UTF-8.", path=path
-        ) from exc
+    text = read_input_text(path, what=labels.FILES["scenario"], not_utf8=labels.error("scenario_not_utf8"))
     return parse_scenario(text, source=path)
 
 
@@ -146,14 +140,11 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"TOML の書き方に誤りがあります: {exc} / malformed TOML.", path=source) from exc
+        raise InputError(labels.error("scenario_bad_toml", error=exc), path=source) from exc
     unknown = sorted(set(data) - set(_TABLES))
     if unknown:
         raise InputError(
-            f"未知の表 {unknown} があります。使える表: [scenario] [[close]] [[designate]] [[add]] [move] [checks]"
-            " / unknown tables.",
-            path=source,
-            where=", ".join(unknown),
+            labels.error("scenario_unknown_tables", tables=unknown), path=source, where=", ".join(unknown)
         )
     head = _table(data.get("scenario", {}), "[scenario]", source)
     _known(head, ("name", "description"), "[scenario]", source)
@@ -161,9 +152,7 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
     for unit, area in move.items():
         if not isinstance(area, str) or not area.strip():
             raise InputError(
-                "移す先の圏域名を文字列で書いてください。 / the target area must be a name.",
-                path=source,
-                where=f'[move] "{unit}"',
+                labels.error("scenario_move_target_not_text"), path=source, where=f'[move] "{unit}"'
             )
     checks = _table(data.get("checks", {}), "[checks]", source)
     from geo_zaitaku.config import CheckConfig
@@ -183,7 +172,7 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
 
 def _table(value: object, where: str, source: Path | None) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InputError(f"{where} は表で書いてください。 / must be a table.", path=source, where=where)
+        raise InputError(labels.error("scenario_not_table", table=where), path=source, where=where)
     return value
 
 
@@ -191,43 +180,40 @@ def _known(item: Mapping[str, object], keys: tuple[str, ...], where: str, source
     bad = sorted(set(item) - set(keys))
     if bad:
         raise InputError(
-            f"未知のキー {bad} です。使えるキー: {', '.join(keys)} / unknown key.", path=source, where=where
+            labels.error("plan_unknown_keys", keys=bad, known=", ".join(keys)), path=source, where=where
         )
 
 
 def _items(data: Mapping[str, Any], key: str, source: Path | None) -> list[tuple[int, dict[str, Any]]]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise InputError(
-            f"{key} は [[{key}]] の形（表の配列）で書いてください。 / [[{key}]] must be an array of tables.",
-            path=source,
-            where=f"[[{key}]]",
-        )
+        raise InputError(labels.error("scenario_not_array", key=key), path=source, where=f"[[{key}]]")
     return list(enumerate(value, start=1))
+
+
+def _entry(table: str, i: int) -> str:
+    """The place of the ``i``-th ``[[table]]`` entry: ``[[close]] 2番目``."""
+    return labels.PLACES["entry"].format(table=table, n=i)
 
 
 def _text(value: object, where: str, source: Path | None) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InputError(
-            f"文字列で書いてください（値: {value!r}）。 / must be text.", path=source, where=where
-        )
+        raise InputError(labels.error("scenario_not_text", value=value), path=source, where=where)
     text = f"{value:05d}" if isinstance(value, int) else value.strip()
     if not text:
-        raise InputError("値が空です。 / empty value.", path=source, where=where)
+        raise InputError(labels.error("scenario_empty_value"), path=source, where=where)
     return text
 
 
 def _selector(
     item: Mapping[str, Any], table: str, i: int, source: Path | None, extra: tuple[str, ...] = ()
 ) -> Selector:
-    where = f"[[{table}]] {i}番目"
+    where = _entry(table, i)
     _known(item, (*SELECTOR_KEYS, *extra), where, source)
     values = {k: _text(v, f"{where} {k}", source) for k, v in item.items() if k in SELECTOR_KEYS}
     if not values:
         raise InputError(
-            f"施設を選ぶキー（{', '.join(SELECTOR_KEYS)}）を1つ以上書いてください。 / give at least one selector key.",
-            path=source,
-            where=where,
+            labels.error("scenario_no_selector", keys=", ".join(SELECTOR_KEYS)), path=source, where=where
         )
     return Selector(where, MappingProxyType(values))
 
@@ -239,14 +225,12 @@ def _designation(item: Mapping[str, Any], i: int, source: Path | None) -> Design
         if key in item:
             if not isinstance(item[key], bool):
                 raise InputError(
-                    "true か false を書いてください。 / must be true or false.",
-                    path=source,
-                    where=f"{selector.entry} {key}",
+                    labels.error("scenario_not_bool"), path=source, where=f"{selector.entry} {key}"
                 )
             flags[key] = item[key]
     if not flags:
         raise InputError(
-            f"変える項目（{', '.join(schema.FLAG_FIELDS)}）を1つ以上書いてください。 / nothing to change.",
+            labels.error("scenario_nothing_to_change", fields=", ".join(schema.FLAG_FIELDS)),
             path=source,
             where=selector.entry,
         )
@@ -254,30 +238,19 @@ def _designation(item: Mapping[str, Any], i: int, source: Path | None) -> Design
 
 
 def _addition(item: Mapping[str, Any], i: int, source: Path | None) -> Mapping[str, object]:
-    where = f"[[add]] {i}番目"
+    where = _entry("add", i)
     _known(item, ADD_KEYS, where, source)
     if not isinstance(item.get("name"), str) or not item["name"].strip():
-        raise InputError("name（施設名）を書いてください。 / name is required.", path=source, where=where)
+        raise InputError(labels.error("scenario_add_no_name"), path=source, where=where)
     has_point = "lat" in item and "lon" in item
     if not has_point and "municipality_code" not in item:
-        raise InputError(
-            "lat・lon（緯度経度）か municipality_code（市区町村コード）を書いてください。 / give lat/lon or "
-            "municipality_code.",
-            path=source,
-            where=where,
-        )
+        raise InputError(labels.error("scenario_add_no_location"), path=source, where=where)
     out: dict[str, object] = {}
     for key, value in item.items():
         if key in schema.FLAG_FIELDS and not isinstance(value, bool):
-            raise InputError(
-                "true か false を書いてください。 / must be true or false.",
-                path=source,
-                where=f"{where} {key}",
-            )
+            raise InputError(labels.error("scenario_not_bool"), path=source, where=f"{where} {key}")
         if key in ("lat", "lon") and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise InputError(
-                "数値で書いてください。 / must be a number.", path=source, where=f"{where} {key}"
-            )
+            raise InputError(labels.error("scenario_not_number"), path=source, where=f"{where} {key}")
         out[key] = value
     return MappingProxyType(out)
 
@@ -382,8 +355,10 @@ def apply_scenario(run: CheckRun, spec: ScenarioSpec) -> ScenarioRun:
     after_plan = plan.reassign(moves) if moves else plan
     if spec.checks:
         after_plan = replace(after_plan, config=after_plan.config.updated(spec.checks, path=spec.source))
-    report = run_checks(after_plan, facilities, population=run.population)
-    after = CheckRun(plan=after_plan, facilities=facilities, population=run.population, report=report)
+    report = run_checks(after_plan, facilities, population=run.population, backend=run.backend)
+    after = CheckRun(
+        plan=after_plan, facilities=facilities, population=run.population, report=report, backend=run.backend
+    )
     changes = AppliedChanges(
         closed=tuple(closed),
         designated=tuple(designated),
@@ -425,7 +400,7 @@ def _match(
             res = lookup.resolve(value)
             if not res.codes:
                 raise InputError(
-                    f"市区町村「{value}」が見つかりません。 / unknown municipality.",
+                    labels.error("scenario_unknown_municipality", value=value),
                     path=source,
                     where=f"{selector.entry} municipality",
                 )
@@ -435,9 +410,7 @@ def _match(
     if not hits.any():
         shown = ", ".join(f"{k} = {v!r}" for k, v in selector.values.items())
         raise InputError(
-            f"条件（{shown}）に当てはまる施設がありません。ID・名称・種別・圏域名を確かめてください。 / no facility matches.",
-            path=source,
-            where=selector.entry,
+            labels.error("scenario_no_facility_matches", shown=shown), path=source, where=selector.entry
         )
     return hits
 
@@ -455,9 +428,7 @@ def _added(
         fid = str(item.get("id") or f"{stem}:add{i}")
         if fid in taken:
             raise InputError(
-                f"ID {fid!r} はすでに使われています。別の id を書いてください。 / the id is taken.",
-                path=spec.source,
-                where=f"[[add]] {i}番目",
+                labels.error("scenario_id_taken", fid=fid), path=spec.source, where=_entry("add", i)
             )
         taken.add(fid)
         rows.append({**{k: _cell(v) for k, v in item.items()}, "id": fid})
@@ -470,9 +441,11 @@ def _added(
         result = load_facilities([path], plan.units, preset="canonical")
     for issue in result.rejected:
         raise InputError(
-            f"追加する施設「{issue.name}」を配置できません: {issue.message}",
+            labels.error(
+                "scenario_add_unplaced", name=issue.name, reason=issue.message.ja, reason_en=issue.message.en
+            ),
             path=spec.source,
-            where=f"[[add]] {issue.line - 1}番目",
+            where=_entry("add", issue.line - 1),
         )
     added = result.frame.assign(source=spec.source.name if spec.source is not None else "scenario")
     described = [
@@ -496,9 +469,13 @@ def _moves(
     for entry, area in spec.move.items():
         res = lookup.resolve(entry)
         if not res.codes or res.status == "ambiguous":
-            hint = f"（候補: {'・'.join(res.candidates)}）" if res.candidates else ""
+            hint = (
+                labels.ERROR_PARTS["candidates"].format(names="・".join(res.candidates))
+                if res.candidates
+                else ""
+            )
             raise InputError(
-                f"市区町村「{entry}」が見つかりません{hint}。コードか名称を確かめてください。 / unknown municipality.",
+                labels.error("scenario_move_unknown_unit", entry=entry, hint=hint),
                 path=spec.source,
                 where=f'[move] "{entry}"',
             )

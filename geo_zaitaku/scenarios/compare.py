@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from geo_zaitaku import labels
 from geo_zaitaku._io import json_text, write_text
+from geo_zaitaku._io import md_cell as _md
 from geo_zaitaku.checks import AreaSummary, Finding, Report, run_checks
 from geo_zaitaku.pipeline import CheckRun
 
@@ -183,7 +184,7 @@ def compare_runs(
     return Comparison(
         before=rb.plan,
         after=after_name or ra.plan,
-        measure=after.plan.config.measure if hasattr(after.plan.config, "measure") else "km",
+        measure=str(ra.settings.get("measure", "km")),
         resolved=resolved,
         new=new,
         areas=areas,
@@ -221,8 +222,14 @@ def compare_plans(
     resolved = Plan.from_spec(
         spec, units, edges=adjacency(units), reference=before.plan.reference, config=config
     )
-    report = run_checks(resolved, before.facilities, population=before.population)
-    after = CheckRun(plan=resolved, facilities=before.facilities, population=before.population, report=report)
+    report = run_checks(resolved, before.facilities, population=before.population, backend=before.backend)
+    after = CheckRun(
+        plan=resolved,
+        facilities=before.facilities,
+        population=before.population,
+        report=report,
+        backend=before.backend,
+    )
     return after, compare_runs(before, after)
 
 
@@ -232,7 +239,7 @@ def _key(f: Finding) -> tuple[object, ...]:
 
 def _figures(run: CheckRun) -> dict[str, AreaFigures]:
     report: Report = run.report
-    limit = run.plan.config.reach_km
+    limit = run.plan.config.reach_limit(str(report.settings.get("measure", "km")))
     pop = {u.code: u.population for u in report.units}
     reach = {u.code: u.reach_km for u in report.units}
     errors: dict[str, int] = {}
@@ -327,7 +334,7 @@ def comparison_markdown(cmp: Comparison) -> str:
             ("beyond_reach", "{:.1%}"),
             ("errors", "{:,.0f}"),
         ):
-            cells.append(_pair(a.before, a.after, attr, fmt))
+            cells.append(figure_pair(a.before, a.after, attr, fmt))
         lines.append("| " + " | ".join(cells) + " |")
     for title, names in ((t["areas_added"], cmp.added_areas), (t["areas_removed"], cmp.removed_areas)):
         if names:
@@ -347,7 +354,7 @@ def comparison_markdown(cmp: Comparison) -> str:
         lines += ["", f"## {title}", ""]
         lines += [
             f"- {labels.SEVERITY[f.severity]} {labels.RULES[f.rule][0]} "
-            + (f"［{_md(f.area)}］" if f.area else "")
+            + (labels.TEXT["area_tag"].format(area=_md(f.area)) if f.area else "")
             + _md(f.message)
             for f in items
         ] or [labels.TEXT["none"]]
@@ -364,7 +371,10 @@ def write_comparison(cmp: Comparison, out_dir: str | Path) -> list[Path]:
     ]
 
 
-def _pair(before: AreaFigures | None, after: AreaFigures | None, attr: str, fmt: str) -> str:
+def figure_pair(before: AreaFigures | None, after: AreaFigures | None, attr: str, fmt: str) -> str:
+    """One figure of an area before and after: ``a`` when equal, else ``a → b`` (``—``
+    where the area does not exist, ``?`` where the figure is unknown)."""
+
     def one(fig: AreaFigures | None) -> str:
         if fig is None:
             return "—"
@@ -385,15 +395,11 @@ def _flag(value: object) -> str:
     return labels.TEXT["yes"] if value else labels.TEXT["no"]
 
 
-def _md(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 __all__: Sequence[str] = (
     "COMPARISON_FILES",
     "Comparison",
     "compare_plans",
     "compare_runs",
+    "figure_pair",
     "write_comparison",
 )

@@ -38,7 +38,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
+from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
+from geo_zaitaku._io import md_cell, md_table
 from geo_zaitaku.costs import Backend, cost_matrix
 from geo_zaitaku.pipeline import CheckRun
 from geo_zaitaku.scenarios.changes import kind_id
@@ -123,7 +125,9 @@ class Network:
 
 def network(run: CheckRun, *, backend: Backend | None = None) -> Network:
     """The key institutions and hubs of a checked plan, by area, with the costs from
-    every unit to the key institutions of its area."""
+    every unit to the key institutions of its area (measured with ``backend``, by default
+    the run's own: straight line, or the road network of ``--travel-time``)."""
+    backend = run.backend if backend is None else backend
     plan = run.plan
     frame = run.facilities.frame
     area_of = np.array([plan.assignment.get(u) for u in frame["unit"]], dtype=object)
@@ -162,7 +166,7 @@ def network(run: CheckRun, *, backend: Backend | None = None) -> Network:
         areas=tuple(areas),
         min_key=plan.config.min_key_institutions,
         min_hub=plan.config.min_hubs,
-        limit=plan.config.reach_km,
+        limit=plan.config.reach_limit(costs.measure),
         measure=costs.measure,
         total_facilities=len(frame),
     )
@@ -304,10 +308,7 @@ def closures_from_options(
     if p is None and not p_kind and closures is None:
         return None
     if closures is not None and (p is not None or p_kind):
-        raise InputError(
-            "--closures と --p（--p-kind）は同時に指定できません。 / give either --closures or --p, not both.",
-            where="--closures",
-        )
+        raise InputError(labels.error("robustness_closures_and_p"), where="--closures")
     if p is not None:
         _check_p(p, "--p")
     kinds = {}
@@ -318,26 +319,18 @@ def closures_from_options(
         except ValueError:
             number = math.nan
         if not sep or not name.strip():
-            raise InputError(
-                f"--p-kind は 種別=確率 の形で書いてください（例: hospital=0.05。指定値: {item!r}）。 / use kind=p.",
-                where="--p-kind",
-            )
+            raise InputError(labels.error("robustness_bad_p_kind", item=item), where="--p-kind")
         kinds[kind_id(name)] = _check_p(number, f"--p-kind {name}")
     if closures is not None and not 0 <= closures <= total:
         raise InputError(
-            f"--closures は 0 以上、施設の数（{total}）以下にしてください（指定値: {closures}）。 / "
-            f"--closures must be between 0 and {total}.",
-            where="--closures",
+            labels.error("robustness_bad_closures", total=total, closures=closures), where="--closures"
         )
     return Closures(p=p, p_kind=MappingProxyType(kinds), closures=closures)
 
 
 def _check_p(value: float, where: str) -> float:
     if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-        raise InputError(
-            f"確率は 0 以上 1 以下で指定してください（指定値: {value}）。 / a probability must be in [0, 1].",
-            where=where,
-        )
+        raise InputError(labels.error("robustness_bad_probability", value=value), where=where)
     return float(value)
 
 
@@ -408,7 +401,7 @@ def block_counts(
     ``blocks`` (default: all) lets a batch engine split the work; counts add up."""
     if not 1 <= samples <= MAX_SAMPLES:
         raise InputError(
-            f"--samples は 1 以上 {MAX_SAMPLES:,} 以下にしてください（指定値: {samples}）。 / samples out of range.",
+            labels.error("robustness_bad_samples", max_samples=MAX_SAMPLES, samples=samples),
             where="--samples",
         )
     n_blocks = math.ceil(samples / BLOCK)
@@ -690,8 +683,6 @@ ROBUSTNESS_FILES = ("robustness.json", "robustness.csv", "robustness.md")
 
 def robustness_frame(result: RobustnessResult) -> pd.DataFrame:
     """One row per area, Japanese headers (the table of ``robustness.csv``)."""
-    from geo_zaitaku import labels
-
     t = labels.ROBUSTNESS
     risks = {r.area: r for r in result.risks}
     critical = result.critical()
@@ -724,10 +715,8 @@ def robustness_frame(result: RobustnessResult) -> pd.DataFrame:
 
 def robustness_markdown(result: RobustnessResult) -> str:
     """The results as Japanese Markdown (``robustness.md``)."""
-    from geo_zaitaku import labels
-
     t = labels.ROBUSTNESS
-    lines = [f"# {t['title']}: {result.plan}", ""]
+    lines = [f"# {t['title']}: {md_cell(result.plan)}", ""]
     if result.closures is not None:
         c = result.closures
         how = (
@@ -738,12 +727,7 @@ def robustness_markdown(result: RobustnessResult) -> str:
             )
         )
         lines += [t["settings"].format(how=how, samples=result.samples, seed=result.seed), ""]
-    frame = robustness_frame(result)
-    lines.append("| " + " | ".join(frame.columns) + " |")
-    lines.append("|" + "---|" * len(frame.columns))
-    for row in frame.itertuples(index=False):
-        cells = [f"{v:.4f}" if isinstance(v, float) else ("" if v is None else str(v)) for v in row]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    lines += md_table(robustness_frame(result), floats="{:.4f}")
     lines += ["", f"## {t['spof']}", ""]
     for c in result.single_points_of_failure:
         for f in c.failures:
@@ -751,7 +735,9 @@ def robustness_markdown(result: RobustnessResult) -> str:
             extra = (
                 t["beyond"].format(n=len(f.units_beyond), pop=f.population_beyond) if f.units_beyond else ""
             )
-            lines.append(f"- {c.names[0]}（{c.facilities[0]}）: {f.area} — {rules}{extra}")
+            lines.append(
+                f"- {md_cell(c.names[0])}（{md_cell(c.facilities[0])}）: {md_cell(f.area)} — {rules}{extra}"
+            )
     if not result.single_points_of_failure:
         lines.append(labels.TEXT["none"])
     if result.pairs is not None:
@@ -759,7 +745,9 @@ def robustness_markdown(result: RobustnessResult) -> str:
         for c in result.pairs:
             for f in c.failures:
                 rules = "・".join(labels.RULES[r][0] for r in f.rules)
-                lines.append(f"- {' + '.join(c.names)}（{' + '.join(c.facilities)}）: {f.area} — {rules}")
+                lines.append(
+                    f"- {md_cell(' + '.join(c.names))}（{md_cell(' + '.join(c.facilities))}）: {md_cell(f.area)} — {rules}"
+                )
         if not result.pairs:
             lines.append(labels.TEXT["none"])
     lines += ["", t["note"], ""]

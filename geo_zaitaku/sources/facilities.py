@@ -15,7 +15,7 @@ Other layouts are read through a :class:`~geo_zaitaku.sources.presets.Preset` (�
 preset is chosen from each file's header and name (canonical when none fits), and the
 import log says which. Files may be CSV/TSV, Excel ``.xlsx`` or a zip holding one CSV.
 
-Placement, row by row:
+Placement (:mod:`geo_zaitaku.sources.placement` has the rules in full):
 
 1. a row whose municipality code (or prefecture code, or the prefecture at the start
    of its address) names a prefecture the units do not cover is set aside
@@ -24,8 +24,20 @@ Placement, row by row:
    are swapped when only the swapped point lies in Japan;
 3. a point is placed in the unit containing it (``point`` / ``swapped``);
 4. otherwise (no point, or a point outside every unit) by the municipality code
-   (``code``), then by the municipality named at the start of the address
-   (``address``: 「熊本県玉名郡長洲町…」「玉名市…」「熊本市中央区…」).
+   (``code``), then by what the row says in words, in this order: the municipality
+   named in the address within the row's prefecture (``prefecture``: a prefecture
+   column, the first two digits of a 10-digit 医療機関コード / 介護保険事業所番号 in the
+   id column, or the files' ``pref``), a county and municipality in the address
+   (``county``: 「茅部郡森町…」), the postal code (``postcode``, Japan Post's data),
+   and the municipality named at the start of the address when only one unit has
+   that name (``address``: 「熊本県玉名郡長洲町…」「玉名市…」「熊本市中央区…」). A row
+   whose prefecture, address and postal code disagree is not placed
+   (``location_conflict``).
+
+Rows that repeat an earlier row of the same file cell for cell are one facility: they
+are merged with the line they repeat (:attr:`ImportLog.merged`). Rows placed without
+coordinates get the representative point of their 大字・町丁目 when ``towns``
+(位置参照情報) are given: ``position = "town"``, shown as 「町丁目の位置」, never as exact.
 
 Rows that cannot be placed are rejected with their line number and reason, rows
 read with a correction are noted; nothing is dropped silently (see :class:`ImportLog`).
@@ -49,10 +61,18 @@ from geo_zaitaku import codes, crs, labels, schema
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE, TextTable
 from geo_zaitaku.sources import presets
-from geo_zaitaku.sources.address import AddressMatcher
+from geo_zaitaku.sources.placement import (
+    NAME_RULES,
+    RULES,
+    Placement,
+    Placer,
+    RowPlaces,
+    postcodes_of,
+    prefecture_of,
+)
 from geo_zaitaku.sources.presets import Preset
-from geo_zaitaku.sources.reference import unit_targets
 from geo_zaitaku.sources.tabular import RowIssue, read_table
+from geo_zaitaku.sources.towns import TOWN, TownGeocoder, TownIndex
 
 FUNCTION_FIELDS = schema.FUNCTION_FIELDS
 BOOLEAN_FIELDS = schema.FLAG_FIELDS
@@ -64,20 +84,28 @@ CANONICAL_COLUMNS: Mapping[str, tuple[str, ...]] = presets.builtin(presets.DEFAU
 FACILITY_COLUMNS = schema.FACILITY_COLUMNS
 #: Bounding box of Japan (lon_min, lat_min, lon_max, lat_max), for swapped lat/lon.
 JAPAN_BOUNDS = crs.JAPAN_BOUNDS
+#: Headers of id columns that hold 10-digit institution codes (医療機関コード,
+#: 介護保険事業所番号) whose first two digits are the prefecture.
+INSTITUTION_CODE_HEADERS = ("医療機関コード", "機関コード", "事業所番号", "事業所コード")
+#: Share of an id column's cells that must be such codes for it to count as one.
+INSTITUTION_CODE_SHARE = 0.9
 
 _TRUE = {"1", "true", "t", "yes", "y", "○", "◯", "〇", "●", "◎", "有", "あり", "はい", "可", "対応"}
 _FALSE = {"0", "false", "f", "no", "n", "×", "✕", "✖", "無", "なし", "いいえ", "不可", "-", "ー", "－", "―"}
+_TOWN_WORDS = {schema.TOWN_POSITION, *(unicodedata.normalize("NFKC", w) for w in labels.POSITION_WORDS)}
 _KIND_BY_LABEL = {unicodedata.normalize("NFKC", ja): k for k, (ja, _en) in labels.KINDS.items()}
 _POINT_SPLIT = re.compile(r"[\s,、/;]+")
+_NOT_DIGIT = re.compile(r"[\s\-‐−ー]")
 
 
 @dataclass(frozen=True)
 class ImportLog:
     """What happened to every row of one facility file.
 
-    ``rows == sum(placed.values()) + len(rejected)`` always holds. ``placed`` has the
-    keys ``point``, ``code`` and ``swapped``, and ``address`` when some row was placed
-    by its address.
+    ``rows == sum(placed.values()) + len(rejected) + len(merged)`` always holds.
+    ``placed`` has the keys ``point``, ``code`` and ``swapped``, and each of
+    ``prefecture``, ``county``, ``postcode`` and ``address`` when some row was placed
+    by that rule (:data:`geo_zaitaku.sources.placement.RULES`).
     """
 
     source: str
@@ -92,6 +120,12 @@ class ImportLog:
     preset_detected: bool = False
     #: Source credit line of the preset (licence terms), if any.
     credit: str = ""
+    #: Rows that repeat an earlier row cell for cell (merged with the line they repeat).
+    merged: tuple[RowIssue, ...] = ()
+    #: Town-level positions (位置参照情報) of rows placed without coordinates:
+    #: ``town`` (given), ``unmatched`` (no 大字・町丁目 found), ``outside`` (found, but
+    #: its point lies outside the row's unit; not used). Empty when no towns were given.
+    towns: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -102,7 +136,9 @@ class ImportLog:
             "preset_detected": self.preset_detected,
             "rows": self.rows,
             "placed": dict(self.placed),
+            "towns": dict(self.towns),
             "rejected": [r.to_dict() for r in self.rejected],
+            "merged": [r.to_dict() for r in self.merged],
             "notes": [r.to_dict() for r in self.notes],
         }
 
@@ -141,6 +177,8 @@ def load_facilities(
     *,
     columns: Mapping[str, Sequence[str]] | None = None,
     preset: str | Path | Preset | None = None,
+    pref: int | str | None = None,
+    towns: TownIndex | None = None,
 ) -> FacilityImport:
     """Read facility files and place every row in a unit.
 
@@ -158,6 +196,13 @@ def load_facilities(
         A :class:`~geo_zaitaku.sources.presets.Preset`, a built-in preset's name or a preset
         TOML file, used for every file. ``None`` (default): chosen per file from its
         header and name (see :func:`geo_zaitaku.sources.presets.detect_preset`).
+    pref
+        The prefecture of every row (code or name): names are matched within it, and
+        a row that says it is elsewhere is ``other_prefecture``.
+    towns
+        大字・町丁目 of 位置参照情報 (:func:`geo_zaitaku.sources.isj.load_towns`): rows
+        placed without coordinates get their town's representative point
+        (``position = "town"``).
 
     Returns
     -------
@@ -167,7 +212,8 @@ def load_facilities(
     ------
     InputError
         A file is missing, empty or undecodable, has no name column, or has neither
-        lat/lon nor municipality-code columns; an unknown or invalid preset.
+        lat/lon nor municipality-code columns; an unknown or invalid preset or
+        prefecture.
     """
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     chosen = presets.resolve_preset(preset)
@@ -177,12 +223,13 @@ def load_facilities(
             columns=MappingProxyType({f: tuple(v) for f, v in columns.items()}),
             source="columns",
         )
-    placer = _Placer(units)
+    placer = Placer(units, pref=None if pref is None else codes.prefecture_code(pref))
+    geocoder = TownGeocoder(towns, units) if towns is not None else None
     frames = []
     logs = []
     seen_ids: set[str] = set()
     for p in items:
-        frame, log = _load_one(Path(p), placer, chosen, seen_ids)
+        frame, log = _load_one(Path(p), placer, chosen, seen_ids, geocoder)
         frames.append(frame)
         logs.append(log)
     if not frames:
@@ -200,24 +247,32 @@ def header_hints() -> tuple[str, ...]:
 
 
 def _load_one(
-    path: Path, placer: _Placer, chosen: Preset | None, seen_ids: set[str]
+    path: Path, placer: Placer, chosen: Preset | None, seen_ids: set[str], geocoder: TownGeocoder | None
 ) -> tuple[gpd.GeoDataFrame, ImportLog]:
     """Read one facility file, place its rows and say what became of each: read ->
-    parse -> place -> classify -> assemble."""
-    cells = _read_cells(path, chosen)
+    merge repeats -> parse -> place -> classify -> town positions -> assemble."""
+    cells, merged = _without_repeats(_read_cells(path, chosen))
+    # the fields are taken and repeats found: the file's other cells can go (a copy: an
+    # empty slice would be a view that keeps the whole block of cells, every string of
+    # the file, alive until the points are made)
+    cells = replace(cells, table=replace(cells.table, frame=cells.table.frame.iloc[0:0].copy()))
     notes: list[RowIssue] = []
     rejected: list[RowIssue] = []
     out = _fields_frame(cells, path.stem, seen_ids, notes)
-    location = _parse_location(cells)
+    location = _parse_location(cells, placer.pref_names)
     out["municipality_code"] = location.mcode
     placed = placer.place(
-        location.x,
-        location.y,
-        cells.preset.crs,
-        location.mcode,
-        location.pref,
-        cells.get["address"],
-        cells.names,
+        RowPlaces(
+            x=location.x,
+            y=location.y,
+            source_crs=cells.preset.crs,
+            mcode=location.mcode,
+            pref=location.pref,
+            id_pref=_id_prefectures(cells),
+            postcode=postcodes_of(cells.get["postcode"]),
+            address=cells.get["address"],
+            active=np.array([bool(n) for n in cells.names], dtype=bool),
+        )
     )
     facts = _Facts.of(cells, location, placed)
     reasons = _first(_REJECTIONS, facts)
@@ -227,24 +282,125 @@ def _load_one(
             rejected.append(_rejected_issue(cells, location, placed, i, reason))
         elif key is not None:
             notes.append(_placement_note(cells, location, placed, i, key))
+    town_counts = _town_positions(placed, reasons, geocoder, placer, cells.get["address"])
     # every row's fate is known: the source cells can go (all of their strings at once,
     # so that a large file's memory is given back before the points are made)
     cells = replace(cells, get={}, names=[])
     frame = _placed_frame(out, placed, reasons)
-    return frame, _import_log(cells, frame, rejected, notes, detected=chosen is None)
+    log = _import_log(cells, frame, rejected, notes, detected=chosen is None)
+    log = replace(log, rows=log.rows + len(merged), merged=tuple(merged), towns=MappingProxyType(town_counts))
+    return frame, log
+
+
+def _without_repeats(cells: _Cells) -> tuple[_Cells, list[RowIssue]]:
+    """The rows of a file without the ones that repeat an earlier row cell for cell,
+    and a ``repeated`` issue naming the line each of those repeats."""
+    raw = cells.table.frame
+    values = raw.drop(columns=[LINE])
+    if len(raw) < 2 or values.empty:
+        return cells, []
+    involved = values.duplicated(keep=False).to_numpy()
+    if not involved.any():
+        return cells, []
+    repeat = np.zeros(len(raw), dtype=bool)
+    first_of: dict[tuple[object, ...], int] = {}
+    lines = cells.lines
+    merged = []
+    rows = np.flatnonzero(involved).tolist()
+    for i, row in zip(rows, values.iloc[rows].itertuples(index=False, name=None), strict=True):
+        j = first_of.setdefault(row, i)
+        if j != i:
+            repeat[i] = True
+            message = labels.ISSUES["repeated"].format(first=int(lines[j]))
+            merged.append(RowIssue(cells.source, int(lines[i]), "repeated", message, cells.names[i]))
+    if not merged:
+        return cells, []
+    keep = ~repeat
+    get = {f: _kept(column, keep) for f, column in cells.get.items()}
+    table = replace(cells.table, frame=raw.loc[keep].reset_index(drop=True))
+    names = _kept(cells.names, keep)
+    return replace(cells, table=table, get=get, lines=lines[keep], names=names), merged
+
+
+def _kept(values: list, keep: np.ndarray) -> list:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array[keep].tolist()
+
+
+def _id_prefectures(cells: _Cells) -> list[str | None]:
+    """Prefecture codes from the first two digits of 10-digit institution codes
+    (医療機関コード, 介護保険事業所番号) in the id column, ``None`` where there is none.
+
+    The column counts only when it was named with ``--id-col`` or its header is one
+    of :data:`INSTITUTION_CODE_HEADERS`, and when at least
+    :data:`INSTITUTION_CODE_SHARE` of its non-empty cells are 10 digits beginning with
+    a prefecture code (01-47); a running number or a 13-digit id gives nothing.
+    """
+    values = cells.get["id"]
+    header = cells.found.get("id")
+    out: list[str | None] = [None] * len(values)
+    if header is None:
+        return out
+    if "id" not in cells.preset.required and not any(h in header for h in INSTITUTION_CODE_HEADERS):
+        return out
+    given = 0
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        given += 1
+        digits = v if v.isascii() and v.isdigit() else _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", v))
+        if len(digits) == 10 and digits.isdigit() and digits[:2] in codes.PREFECTURES:
+            out[i] = digits[:2]
+    found = sum(p is not None for p in out)
+    if not given or found < INSTITUTION_CODE_SHARE * given:
+        return [None] * len(values)
+    return out
+
+
+def _town_positions(
+    placed: Placement,
+    reasons: Sequence[str | None],
+    geocoder: TownGeocoder | None,
+    placer: Placer,
+    address: Sequence[str | None],
+) -> dict[str, int]:
+    """Give rows placed without a point their town's point (in ``placed``, with
+    ``position = "town"``); counts of ``town``, ``unmatched`` and ``outside``."""
+    if geocoder is None:
+        return {}
+    for i, r in enumerate(reasons):  # rows placed by code: the address after the municipality name
+        if r is None and not placed.rest[i] and address[i] and placed.unit[i] is not None:
+            placed.rest[i] = placer.address.remainder(address[i], placed.unit[i])
+    rows = [
+        i
+        for i, r in enumerate(reasons)
+        if r is None and placed.unit[i] is not None and np.isnan(placed.lat[i])
+    ]
+    counts = {TOWN: 0, "unmatched": 0, "outside": 0}
+    if not rows:
+        return counts
+    lon, lat, status = geocoder.positions([placed.unit[i] for i in rows], [placed.rest[i] for i in rows])
+    for k, i in enumerate(rows):
+        counts[str(status[k])] += 1
+        if status[k] == TOWN:
+            placed.lon[i], placed.lat[i] = lon[k], lat[k]
+            placed.position[i] = TOWN
+    return counts
 
 
 def _import_log(
     cells: _Cells, frame: pd.DataFrame, rejected: list[RowIssue], notes: list[RowIssue], *, detected: bool
 ) -> ImportLog:
-    """What became of every row of one file (``placed`` counts ``address`` only when
-    some row was placed by its address)."""
-    counts = {k: int((frame["placed_by"] == k).sum()) for k in labels.PLACED_BY}
+    """What became of every row of one file (``placed`` counts the rules that place
+    by the row's words only when some row was placed so)."""
+    by = frame["placed_by"].value_counts().to_dict()
+    counts = {k: int(by.get(k, 0)) for k in RULES}
     return ImportLog(
         source=str(cells.table.path),
         encoding=cells.table.encoding,
         rows=len(cells.lines),
-        placed=MappingProxyType({k: v for k, v in counts.items() if k != "address" or v}),
+        placed=MappingProxyType({k: v for k, v in counts.items() if k not in NAME_RULES or v}),
         rejected=tuple(rejected),
         notes=tuple(sorted(notes, key=lambda r: r.line)),
         preset=cells.preset.label,
@@ -281,12 +437,7 @@ def _read_cells(path: Path, chosen: Preset | None) -> _Cells:
     for f, value in preset.constants.items():
         get[f] = [value if v is None else v for v in get[f]]
     names = [v or "" for v in get["name"]]
-    lines = raw[LINE].to_numpy()
-    # the fields are taken: the other cells can go (a copy: an empty slice would be a
-    # view that keeps the whole block of cells, every string of the file, alive)
-    table = replace(table, frame=raw.iloc[0:0].copy())
-    del raw
-    return _Cells(table, preset, found, get, Path(table.path).name, lines, names)
+    return _Cells(table, preset, found, get, Path(table.path).name, raw[LINE].to_numpy(), names)
 
 
 def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowIssue]) -> pd.DataFrame:
@@ -300,6 +451,7 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
     out["kind"] = [_kind(v) for v in get["kind"]]
     for f in ("phone", "address", "url"):
         out[f] = get[f]
+    out["position"] = [_position(v) for v in get["position"]]
     for f in BOOLEAN_FIELDS:
         parsed = {v: parse_bool(v) for v in set(get[f])}
         values = [parsed[v] for v in get[f]]
@@ -326,9 +478,11 @@ class _Location:
     pref_level: list[bool]
 
 
-def _parse_location(cells: _Cells) -> _Location:
+def _parse_location(cells: _Cells, pref_names: dict[str, str]) -> _Location:
     x, y, bad_xy = _coordinates(cells.get, cells.found, cells.preset)
-    mcode, pref, bad_code, pref_level = _codes(cells.get["municipality_code"], cells.get["prefecture_code"])
+    mcode, pref, bad_code, pref_level = _codes(
+        cells.get["municipality_code"], cells.get["prefecture_code"], pref_names
+    )
     return _Location(x, y, bad_xy, mcode, pref, bad_code, pref_level)
 
 
@@ -351,9 +505,10 @@ class _Facts:
     code_ambiguous: np.ndarray
     address_ambiguous: np.ndarray
     pref_level: np.ndarray
+    conflict: np.ndarray
 
     @classmethod
-    def of(cls, cells: _Cells, location: _Location, placed: _Placement) -> _Facts:
+    def of(cls, cells: _Cells, location: _Location, placed: Placement) -> _Facts:
         by = np.array(placed.placed_by, dtype=object)
         return cls(
             named=np.array([bool(n) for n in cells.names], dtype=bool),
@@ -361,7 +516,7 @@ class _Facts:
             placed=np.array([u is not None for u in placed.unit], dtype=bool),
             by_point=by == "point",
             by_code=by == "code",
-            by_address=by == "address",
+            by_address=np.isin(by, NAME_RULES),
             by_swapped=by == "swapped",
             has_point=~np.isnan(placed.lat),
             bad_xy=np.asarray(location.bad_xy, dtype=bool),
@@ -370,6 +525,7 @@ class _Facts:
             code_ambiguous=np.array(placed.code_ambiguous, dtype=bool),
             address_ambiguous=np.array([s == "ambiguous" for s in placed.address_status], dtype=bool),
             pref_level=np.array(location.pref_level, dtype=bool),
+            conflict=np.array([c is not None for c in placed.conflict], dtype=bool),
         )
 
 
@@ -387,6 +543,7 @@ _REJECTIONS: _Table = (
     ("bad_code", lambda f: f.bad_code),
     ("ambiguous_code", lambda f: f.has_code & f.code_ambiguous),
     ("unknown_code", lambda f: f.has_code),
+    ("location_conflict", lambda f: f.conflict),
     ("address_ambiguous", lambda f: f.address_ambiguous),
     ("unknown_code", lambda f: f.pref_level),  # a prefecture's own code
     ("no_location", lambda f: np.ones_like(f.named)),
@@ -415,13 +572,13 @@ def _first(table: _Table, facts: _Facts) -> list[str | None]:
     return [keys[i] for i in first.tolist()]
 
 
-def _rejected_issue(cells: _Cells, location: _Location, placed: _Placement, i: int, reason: str) -> RowIssue:
+def _rejected_issue(cells: _Cells, location: _Location, placed: Placement, i: int, reason: str) -> RowIssue:
     detail = _detail(reason, i, cells.get, placed, location.mcode)
     message = labels.REASONS[reason].with_detail(detail)
     return RowIssue(cells.source, int(cells.lines[i]), reason, message, cells.names[i])
 
 
-def _placement_note(cells: _Cells, location: _Location, placed: _Placement, i: int, key: str) -> RowIssue:
+def _placement_note(cells: _Cells, location: _Location, placed: Placement, i: int, key: str) -> RowIssue:
     """The note ``key`` (of :data:`_NOTES`) on placed row ``i``."""
     if key == "swapped":
         message = labels.ISSUES["swapped"]
@@ -436,12 +593,14 @@ def _placement_note(cells: _Cells, location: _Location, placed: _Placement, i: i
     return RowIssue(cells.source, int(cells.lines[i]), key, message, cells.names[i])
 
 
-def _placed_frame(out: pd.DataFrame, placed: _Placement, reasons: Sequence[str | None]) -> gpd.GeoDataFrame:
+def _placed_frame(out: pd.DataFrame, placed: Placement, reasons: Sequence[str | None]) -> gpd.GeoDataFrame:
     """The placed rows as a facilities frame (points where the row has one)."""
     out["unit"] = placed.unit
     out["placed_by"] = placed.placed_by
     out["lon"] = placed.lon
     out["lat"] = placed.lat
+    given = out["position"].tolist()
+    out["position"] = [p if p is not None else g for p, g in zip(placed.position, given, strict=True)]
     keep = np.array([r is None for r in reasons], dtype=bool)
     if not keep.all():  # (no copy of a large frame when every row is placed)
         out = out.loc[keep].reset_index(drop=True)
@@ -553,13 +712,14 @@ def _points(values: list[str | None], order: str) -> tuple[np.ndarray, np.ndarra
 
 
 def _codes(
-    municipality: list[str | None], prefecture: list[str | None]
+    municipality: list[str | None], prefecture: list[str | None], pref_names: dict[str, str]
 ) -> tuple[list[str | None], list[str | None], list[bool], list[bool]]:
     """Municipality codes (5 digits), prefecture codes, malformed and prefecture-level flags.
 
     A 1-3 digit municipality code is joined with the row's prefecture code (医療情報ネット
     writes 都道府県コード ``43`` and 市区町村コード ``204``); a code ending in ``000`` is a
-    prefecture's own code and names no municipality.
+    prefecture's own code and names no municipality. The prefecture cell may also be a
+    name (``北海道``, ``熊本県``).
     """
     mcodes: list[str | None] = []
     prefs: list[str | None] = []
@@ -570,7 +730,7 @@ def _codes(
         key = (m, p)
         hit = cache.get(key)
         if hit is None:
-            hit = _one_code(m, p)
+            hit = _one_code(m, prefecture_of(p, pref_names))
             cache[key] = hit
         mcodes.append(hit[0])
         prefs.append(hit[1])
@@ -579,12 +739,7 @@ def _codes(
     return mcodes, prefs, bad, pref_level
 
 
-def _one_code(m: str | None, p: str | None) -> tuple[str | None, str | None, bool, bool]:
-    pref = None
-    if p is not None:
-        ptext = unicodedata.normalize("NFKC", p).strip().removesuffix(".0")
-        if ptext.isdigit() and 1 <= len(ptext) <= 2 and int(ptext) >= 1:
-            pref = ptext.zfill(2)
+def _one_code(m: str | None, pref: str | None) -> tuple[str | None, str | None, bool, bool]:
     if m is None:
         return None, pref, False, False
     text = unicodedata.normalize("NFKC", m).strip().removesuffix(".0")
@@ -599,127 +754,8 @@ def _one_code(m: str | None, p: str | None) -> tuple[str | None, str | None, boo
     return code, code[:2], False, False
 
 
-@dataclass(frozen=True)
-class _Placement:
-    unit: list[str | None]
-    placed_by: list[str | None]
-    lon: np.ndarray
-    lat: np.ndarray
-    other_pref: list[str | None]
-    code_ambiguous: list[bool]
-    address_status: list[str | None]
-    address_candidates: list[tuple[str, ...]]
-
-
-#: Points located at a time (bounds the memory a large file takes while placed).
-_LOCATE_CHUNK = 50_000
-
-
-class _Placer:
-    """Places rows in units (the spatial index, code table and address matcher are
-    built once per import)."""
-
-    def __init__(self, units: gpd.GeoDataFrame) -> None:
-        self.units = units
-        self.index = units.index.to_numpy()
-        self.tree = shapely.STRtree(units.geometry.values)
-        self.targets = unit_targets(units)
-        self.pref_codes = frozenset(str(c)[:2] for c in units.index)
-        self._address: AddressMatcher | None = None
-
-    @property
-    def address(self) -> AddressMatcher:
-        if self._address is None:
-            self._address = AddressMatcher(self.units)
-        return self._address
-
-    def locate(self, lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict[int, str]:
-        """Row -> code of the unit containing its point (the smallest code on a border)."""
-        if len(rows) == 0:
-            return {}
-        hit: dict[int, str] = {}
-        for start in range(0, len(rows), _LOCATE_CHUNK):  # a large file's points in chunks
-            part = rows[start : start + _LOCATE_CHUNK]
-            p, u = self.tree.query(shapely.points(lon[part], lat[part]), predicate="intersects")
-            for pi, ui in zip(p.tolist(), u.tolist(), strict=True):
-                row = int(part[pi])
-                code = self.index[ui]
-                if row not in hit or code < hit[row]:
-                    hit[row] = code
-        return hit
-
-    def place(
-        self,
-        x: np.ndarray,
-        y: np.ndarray,
-        source_crs: str | None,
-        mcode: list[str | None],
-        row_pref: list[str | None],
-        address: list[str | None],
-        names: list[str],
-    ) -> _Placement:
-        n = len(x)
-        unit: list[str | None] = [None] * n
-        placed_by: list[str | None] = [None] * n
-        other: list[str | None] = [
-            p if p is not None and p not in self.pref_codes else None for p in row_pref
-        ]
-        lon, lat = _to_lonlat(x, y, source_crs)
-        alt_lon, alt_lat = _to_lonlat(y, x, source_crs)
-        has = ~(np.isnan(lon) | np.isnan(lat))
-        swap = has & ~_in_japan(lon, lat) & _in_japan(alt_lon, alt_lat)
-        lon[swap], lat[swap] = alt_lon[swap], alt_lat[swap]
-        active = np.array([o is None and bool(nm) for o, nm in zip(other, names, strict=True)], dtype=bool)
-        rows = np.flatnonzero(has & active)
-        for row, code in self.locate(lon, lat, rows).items():
-            unit[row], placed_by[row] = code, "swapped" if swap[row] else "point"
-        ambiguous = [False] * n
-        status: list[str | None] = [None] * n
-        candidates: list[tuple[str, ...]] = [()] * n
-        for i in range(n):
-            if unit[i] is not None or not active[i]:
-                continue
-            if mcode[i] is not None:
-                found = self.targets.get(mcode[i])
-                if found and len(found) == 1:
-                    unit[i], placed_by[i] = found[0], "code"
-                    continue
-                ambiguous[i] = bool(found)
-            if address[i]:
-                m = self.address.match(address[i])
-                status[i] = m.status
-                candidates[i] = m.codes
-                if m.status == "ok":
-                    unit[i], placed_by[i] = m.codes[0], "address"
-                elif m.status == "other_prefecture" and mcode[i] is None and row_pref[i] is None:
-                    other[i] = m.pref_code
-        return _Placement(unit, placed_by, lon, lat, other, ambiguous, status, candidates)
-
-
-def _to_lonlat(x: np.ndarray, y: np.ndarray, source_crs: str | None) -> tuple[np.ndarray, np.ndarray]:
-    if source_crs is None:
-        return x.copy(), y.copy()
-    import pyproj
-
-    transformer = pyproj.Transformer.from_crs(source_crs, crs.GEOGRAPHIC, always_xy=True)
-    with np.errstate(all="ignore"):
-        lon, lat = transformer.transform(x, y)
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    bad = ~(np.isfinite(lon) & np.isfinite(lat))
-    lon[bad] = np.nan
-    lat[bad] = np.nan
-    return lon, lat
-
-
-def _in_japan(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    x0, y0, x1, y1 = JAPAN_BOUNDS
-    with np.errstate(invalid="ignore"):
-        return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
-
-
 def _detail(
-    reason: str, i: int, get: Mapping[str, list[str | None]], placed: _Placement, mcode: list[str | None]
+    reason: str, i: int, get: Mapping[str, list[str | None]], placed: Placement, mcode: list[str | None]
 ) -> str:
     """The row's own values behind a rejection, appended to the reason's Japanese text
     (:data:`geo_zaitaku.labels.DETAILS`)."""
@@ -738,10 +774,25 @@ def _detail(
         return d["code"].format(code=raw, extra=extra)
     if reason == "address_ambiguous":
         candidates = "・".join(placed.address_candidates[i])
-        return d["address_candidates"].format(address=get["address"][i], candidates=candidates)
+        return d["address_candidates"].format(
+            address=get["address"][i], candidates=candidates
+        ) + _postcode_detail(placed, i)
+    if reason == "location_conflict":
+        return d["conflict"].format(detail=placed.conflict[i])
     if reason == "no_location" and placed.address_status[i] == "unknown":
-        return d["address_unknown"].format(address=get["address"][i])
+        return d["address_unknown"].format(address=get["address"][i]) + _postcode_detail(placed, i)
     return ""
+
+
+def _postcode_detail(placed: Placement, i: int) -> str:
+    """What the row's postal code said, when it did not help."""
+    tried = placed.postcode[i]
+    if tried is None:
+        return ""
+    code, area = tried
+    if area is None:
+        return labels.DETAILS["postcode_unknown"].format(postcode=code)
+    return labels.DETAILS["postcode_area"].format(postcode=code, city=area.city)
 
 
 _BAD = object()
@@ -759,6 +810,14 @@ def parse_bool(value: object) -> bool | object | None:
     if text in _FALSE:
         return False
     return _BAD
+
+
+def _position(value: str | None) -> str | None:
+    """``"town"`` for a cell saying the point is its 大字・町丁目's, else ``None``."""
+    if not value:
+        return None
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    return schema.TOWN_POSITION if text in _TOWN_WORDS else None
 
 
 def _kind(value: str | None) -> str | None:

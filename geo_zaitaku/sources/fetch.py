@@ -15,48 +15,39 @@ A later fetch of the same prefecture and year reads nothing from the network unl
 ``force`` is given; :func:`cached_n03` finds the file, which
 :func:`geo_zaitaku.units.load_units` reads like any other boundary file.
 
-Safety comes from two generic modules. :mod:`geo_zaitaku.sources._http` downloads: ``http``/``https``
-only (a local zip is given to ``--units`` instead), capped in size from ``Content-Length``
-and again while streaming, written under a temporary name and moved into place only once
-complete and checked, so a partial download is never taken for a whole one.
-:mod:`geo_zaitaku.sources._archive` checks and unpacks the zip: entries with an absolute path, a
-``..`` component, a symlink or other special file type are refused, and the entry count
-and total unpacked size are capped (zip bombs). Every failure a user can meet (offline,
-DNS, HTTP error, timeout, truncated or oversized download, not a zip) raises
-:class:`FetchError`, an :class:`~geo_zaitaku._errors.InputError`, so the CLI prints one
-paragraph and exits with status 2. This module adds what is about N03: prefecture codes
-and URLs, which members of the zip hold the boundaries, and the cache.
+Safety comes from two generic modules. :mod:`geo_zaitaku.sources._http` downloads:
+``http``/``https`` only (a local zip is given to ``--units`` instead), capped in size from
+``Content-Length`` and again while streaming, written under a temporary name and moved
+into place only once complete and checked, so a partial download is never taken for a
+whole one. :mod:`geo_zaitaku.sources._archive` checks and unpacks the zip: entries with an
+absolute path, a ``..`` component, a symlink or other special file type are refused, and
+the entry count and total unpacked size are capped (zip bombs). Every failure a user can
+meet (offline, DNS, HTTP error, timeout, truncated or oversized download, not a zip)
+raises :class:`FetchError`, an :class:`~geo_zaitaku._errors.InputError`, so the CLI prints
+one paragraph and exits with status 2. The download steps, the cache files and their
+sidecar are :mod:`geo_zaitaku.sources._download`'s, shared with
+:mod:`geo_zaitaku.sources.isj`; this module adds what is about N03: prefecture codes and
+URLs, which members of the zip hold the boundaries, and how they are read.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import math
 import re
-import shutil
 import tempfile
-import unicodedata
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku import cache, codes, crs, labels
+from geo_zaitaku import codes, crs, labels
 from geo_zaitaku._errors import FetchError, InputError
-from geo_zaitaku._io import atomic_path, check_input_path, json_text, write_text
-from geo_zaitaku.sources._archive import (
-    MAX_ENTRIES,
-    MAX_UNPACKED_BYTES,
-    check_zip,
-    safe_extract,
-)
-from geo_zaitaku.sources._http import MAX_DOWNLOAD_BYTES, TIMEOUT, check_scheme, download
+from geo_zaitaku._io import check_input_path
+from geo_zaitaku.sources._archive import MAX_ENTRIES, MAX_UNPACKED_BYTES, check_zip, safe_extract
+from geo_zaitaku.sources._download import CachedFile, Dataset, Limits, ProgressCallback, check_year
+from geo_zaitaku.sources._http import MAX_DOWNLOAD_BYTES, TIMEOUT
 
 __all__ = [
     "DEFAULT_YEAR",
@@ -84,81 +75,12 @@ DEFAULT_YEAR = 2024
 FIRST_URL_YEAR = 2017
 #: Official download URL; ``date`` is ``YYYY0101`` from 2020, ``YY0101`` for 2017-2019.
 URL_TEMPLATE = "https://nlftp.mlit.go.jp/ksj/gml/data/N03/N03-{year}/N03-{date}_{pref}_GML.zip"
-#: Progress callback: ``(step, done, total)``; ``step`` is ``"download"`` (bytes
-#: received so far and the announced size, or ``None``) or ``"convert"``.
-ProgressCallback = Callable[[str, int, int | None], None]
 
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _N03_COLUMN = re.compile(r"N03_\d{3}")
-_CACHE_NAME = re.compile(r"N03-(\d{4})_(\d{2})")
-_META_VERSION = 1
-
-
-@dataclass(frozen=True)
-class CachedFile:
-    """One prefecture and year of N03 boundaries in the cache.
-
-    Attributes
-    ----------
-    pref
-        Two-digit prefecture code.
-    name
-        Prefecture name (e.g. ``"熊本県"``).
-    year
-        Edition year (1 January of that year).
-    path
-        The GeoParquet file (give it to ``load_units`` or ``--units``).
-    size
-        Bytes on disk for this dataset (GeoParquet, kept zip and JSON sidecar).
-    fetched
-        When the zip was downloaded (local time).
-    url
-        Where it was downloaded from (``None`` when the sidecar is missing).
-    features
-        Number of N03 features stored (``None`` when unknown).
-    codes
-        Number of distinct municipality codes (``N03_007``) among them (``None`` when
-        unknown).
-    """
-
-    pref: str
-    name: str
-    year: int
-    path: Path
-    size: int
-    fetched: dt.datetime
-    url: str | None
-    features: int | None
-    codes: int | None
 
 
 # --- names and places ---------------------------------------------------------------
-
-
-def check_year(year: int | str) -> int:
-    """Return an edition year as an integer.
-
-    Parameters
-    ----------
-    year
-        ``2024`` or ``"2024"`` (full-width digits accepted), between 1920 and 2100.
-
-    Returns
-    -------
-    int
-
-    Raises
-    ------
-    InputError
-        Not a four-digit year in that range.
-    """
-    text = unicodedata.normalize("NFKC", str(year)).strip() if not isinstance(year, bool) else ""
-    if text.isascii() and text.isdigit() and 1920 <= int(text) <= 2100:
-        return int(text)
-    raise InputError(
-        labels.error("fetch_bad_year", year=str(year)),
-        where="--year",
-    )
 
 
 def n03_url(pref: int | str, year: int | str = DEFAULT_YEAR) -> str:
@@ -205,7 +127,7 @@ def cache_dir() -> Path:
     pathlib.Path
         ``settings.get_cache_dir() / "n03"`` (not created here).
     """
-    return cache.folder("n03")
+    return _N03.folder()
 
 
 def cache_path(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
@@ -224,7 +146,7 @@ def cache_path(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
         ``<cache dir>/n03/N03-{year}_{pref}.parquet``; the zip and the JSON sidecar
         sit beside it with the suffixes ``.zip`` and ``.json``.
     """
-    return cache_dir() / f"{_stem(codes.prefecture_code(pref), check_year(year))}.parquet"
+    return _N03.path(pref, year)
 
 
 def cached_n03(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path | None:
@@ -241,8 +163,7 @@ def cached_n03(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path | None:
     -------
     pathlib.Path or None
     """
-    path = cache_path(pref, year)
-    return path if path.is_file() else None
+    return _N03.cached(pref, year)
 
 
 def require_cached(pref: int | str, year: int | str = DEFAULT_YEAR) -> Path:
@@ -296,7 +217,8 @@ def fetch_n03(
     Steps: (1) if the GeoParquet is cached and ``force`` is false, return it without
     touching the network; (2) if the official zip is already in the cache (a previous
     run downloaded it but did not finish converting) and ``force`` is false, use it;
-    otherwise download it (:func:`download`) and check it (:func:`check_zip`);
+    otherwise download it (:func:`~geo_zaitaku.sources._http.download`) and check it
+    (:func:`~geo_zaitaku.sources._archive.check_zip`);
     (3) unpack the boundary files (:func:`safe_extract`; the GeoJSON is preferred to the
     Shapefile, whose cp932 DBF is read without a ``.cpg``) and write the GeoParquet and
     its JSON sidecar.
@@ -337,58 +259,8 @@ def fetch_n03(
         Unknown prefecture or year, unsafe or unreadable archive, no boundary file in
         it, cache folder not writable.
     """
-    code = codes.prefecture_code(pref)
-    y = check_year(year)
-    target = cache_path(code, y)
-    if target.is_file() and not force:
-        return target
-    source = url if url is not None else n03_url(code, y)
-    check_scheme(source)
-    zip_path = target.with_suffix(".zip")
-    meta_path = target.with_suffix(".json")
-    with cache.writing("n03"):
-        if force or not zip_path.is_file():
-            n = download(
-                source,
-                zip_path,
-                max_bytes=max_bytes,
-                timeout=timeout,
-                progress=None if progress is None else lambda done, total: progress("download", done, total),
-                verify=lambda p: _check_download(p, source, max_unpacked, max_entries),
-            )
-            meta = {
-                "version": _META_VERSION,
-                "pref": code,
-                "name": codes.PREFECTURES[code],
-                "year": y,
-                "url": source,
-                "downloaded": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                "zip_bytes": n,
-                "zip_sha256": _sha256(zip_path),
-                "credit": labels.N03_CREDIT,
-            }
-            target.unlink(missing_ok=True)  # made from the previous zip
-            write_text(meta_path, json_text(meta, indent=2))
-        meta = _read_meta(meta_path) or {"version": _META_VERSION, "pref": code, "year": y, "url": None}
-        if progress is not None:
-            progress("convert", 0, None)
-        try:
-            frame, members = read_n03_zip(zip_path, max_unpacked=max_unpacked, max_entries=max_entries)
-        except InputError:
-            zip_path.unlink(missing_ok=True)  # unusable: never resumed from
-            meta_path.unlink(missing_ok=True)
-            raise
-        meta.update(
-            members=members,
-            duplicates=frame.attrs.get("duplicates", []),
-            features=len(frame),
-            codes=int(frame["N03_007"].dropna().nunique()) if "N03_007" in frame else 0,
-            converted=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        )
-        write_text(meta_path, json_text(meta, indent=2))
-        with atomic_path(target) as tmp:
-            frame.to_parquet(tmp, index=False)
-    return target
+    limits = Limits(max_bytes=max_bytes, max_unpacked=max_unpacked, max_entries=max_entries, timeout=timeout)
+    return _N03.fetch(pref, year, url=url, force=force, limits=limits, progress=progress)
 
 
 def read_n03_zip(
@@ -470,11 +342,33 @@ def _boundary_members(infos: list[zipfile.ZipInfo]) -> tuple[list[str], set[str]
     return [names[c] for c in chosen], needed
 
 
-def _check_download(path: Path, url: str, max_unpacked: int, max_entries: int) -> None:
-    """Accept a downloaded file only if it is a safe zip holding boundary files."""
-    infos = check_zip(path, max_unpacked=max_unpacked, max_entries=max_entries, url=url)
+def _check_download(infos: list[zipfile.ZipInfo], url: str) -> None:
+    """Accept a downloaded zip only if it holds boundary files."""
     if not _boundary_members(infos)[0]:
         raise FetchError(labels.error("n03_zip_no_boundaries"), url=url)
+
+
+def _convert(path: Path, limits: Limits) -> tuple[gpd.GeoDataFrame, dict[str, object]]:
+    """The features to cache, and what the sidecar says about them."""
+    frame, members = read_n03_zip(path, max_unpacked=limits.max_unpacked, max_entries=limits.max_entries)
+    facts = {
+        "members": members,
+        "duplicates": frame.attrs.get("duplicates", []),
+        "features": len(frame),
+        "codes": int(frame["N03_007"].dropna().nunique()) if "N03_007" in frame else 0,
+    }
+    return frame, facts
+
+
+#: The N03 downloads and their cache (``<cache dir>/n03/N03-{year}_{pref}.*``).
+_N03 = Dataset(
+    kind="n03",
+    prefix="N03",
+    credit=labels.N03_CREDIT,
+    url=n03_url,
+    check=_check_download,
+    convert=_convert,
+)
 
 
 # --- the cache ----------------------------------------------------------------------
@@ -496,7 +390,7 @@ def cache_info(pref: int | str, year: int | str = DEFAULT_YEAR) -> CachedFile | 
         ``None`` when not cached.
     """
     path = cached_n03(pref, year)
-    return None if path is None else _describe(path)
+    return None if path is None else _N03.describe(path)
 
 
 def list_cached() -> list[CachedFile]:
@@ -506,14 +400,7 @@ def list_cached() -> list[CachedFile]:
     -------
     list of CachedFile
     """
-    folder = cache_dir()
-    if not folder.is_dir():
-        return []
-    out = []
-    for path in folder.glob("N03-*_*.parquet"):
-        if _CACHE_NAME.fullmatch(path.stem) and path.is_file():
-            out.append(_describe(path))
-    return sorted(out, key=lambda c: (c.pref, c.year))
+    return _N03.listing()
 
 
 def clear_cached() -> int:
@@ -524,75 +411,10 @@ def clear_cached() -> int:
     int
         Number of datasets (prefecture and year) removed.
     """
-    folder = cache_dir()
-    if not folder.is_dir():
-        return 0
-    datasets = set()
-    with cache.writing("n03"):
-        for entry in folder.iterdir():
-            match = _CACHE_NAME.fullmatch(entry.name.split(".")[0])
-            if match and entry.suffix in (".parquet", ".zip"):
-                datasets.add(match.group(0))
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-    return len(datasets)
+    return _N03.clear()
 
 
 # --- helpers ------------------------------------------------------------------------
-
-
-def _stem(code: str, year: int) -> str:
-    return f"N03-{year}_{code}"
-
-
-def _describe(path: Path) -> CachedFile:
-    match = _CACHE_NAME.fullmatch(path.stem)
-    if match is None:  # callers pass only names that match
-        raise ValueError(f"not the name of a cached N03 file: {path.name}")
-    year, code = int(match.group(1)), match.group(2)
-    meta = _read_meta(path.with_suffix(".json")) or {}
-    size = sum(
-        p.stat().st_size for p in (path, path.with_suffix(".zip"), path.with_suffix(".json")) if p.is_file()
-    )
-    fetched = None
-    if isinstance(meta.get("downloaded"), str):
-        try:
-            fetched = dt.datetime.fromisoformat(meta["downloaded"])
-        except ValueError:
-            fetched = None
-    if fetched is None:
-        fetched = dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-    features = meta.get("features")
-    n_codes = meta.get("codes")
-    return CachedFile(
-        pref=code,
-        name=codes.PREFECTURES.get(code, code),
-        year=year,
-        path=path,
-        size=size,
-        fetched=fetched,
-        url=meta.get("url") if isinstance(meta.get("url"), str) else None,
-        features=features if isinstance(features, int) else None,
-        codes=n_codes if isinstance(n_codes, int) else None,
-    )
-
-
-def _read_meta(path: Path) -> dict | None:
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta if isinstance(meta, dict) else None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _as_n03(raw: pd.DataFrame) -> gpd.GeoDataFrame:

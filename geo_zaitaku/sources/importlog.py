@@ -7,12 +7,14 @@
   came from (``unit``, ``placed_by``, ``source``, ``line``). It reads back with
   :func:`geo_zaitaku.sources.facilities.load_facilities` (canonical preset) to the same
   placement; rows placed by code or address carry their unit's code in
-  ``municipality_code``.
+  ``municipality_code``, and a town-level point (位置参照情報) says ``town`` in
+  ``position`` (its point lies inside the unit, so it reads back to the same unit).
 - ``import_log.md``: what was read, how every file was interpreted, counts by
-  placement method and by reason, every rejected or corrected row, the matching of
-  key-institution and hub lists, and the source credits.
-- ``import_issues.csv``: one row per rejected or corrected facility row and per list
-  entry not matched (file, line, status, reason, message, name).
+  placement rule and by reason, the town-level positions given, every rejected,
+  merged (verbatim repeat) or corrected row, the matching of key-institution and hub
+  lists, and the source credits.
+- ``import_issues.csv``: one row per rejected, merged or corrected facility row and per
+  list entry not matched (file, line, status, reason, message, name).
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from geo_zaitaku import labels, schema
+from geo_zaitaku._io import md_cell as _md
 from geo_zaitaku._io import public_path, write_csv, write_text
 from geo_zaitaku.sources.facilities import FacilityImport, ImportLog
 from geo_zaitaku.sources.keyinst import FIELDS, METHODS, STATUS, ListMatch
+from geo_zaitaku.sources.placement import RULES
 from geo_zaitaku.sources.tabular import RowIssue
 
 #: Files written by :func:`write_import`.
@@ -39,7 +43,7 @@ OUTPUT_COLUMNS = (*schema.CANONICAL_FIELDS, "unit", "placed_by", "source", "line
 ISSUE_COLUMNS = ("file", "line", "status", "reason", "message", "name")
 #: Rows listed per table in the Markdown log (the CSV has them all).
 MD_LIMIT = 200
-_METHODS = ("point", "swapped", "code", "address")
+_METHODS = RULES
 
 
 def canonical_frame(frame: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:
@@ -48,29 +52,31 @@ def canonical_frame(frame: gpd.GeoDataFrame | pd.DataFrame) -> pd.DataFrame:
     out: dict[str, list[str]] = {}
     for column in OUTPUT_COLUMNS:
         if column in ("lat", "lon"):
-            out[column] = [_number(v) for v in frame[column].to_numpy(dtype=float)]
+            out[column] = [_number(v) for v in frame[column].to_numpy(dtype=float).tolist()]
         elif column in schema.FLAG_FIELDS:
-            values = frame[column].to_numpy(dtype=object, na_value=None)
-            out[column] = ["" if v is None else ("1" if v else "0") for v in values]
+            flags = pd.array(frame[column], dtype="boolean")
+            text = np.where(flags.fillna(False).to_numpy(dtype=bool), "1", "0").astype(object)
+            text[flags.isna()] = ""
+            out[column] = text.tolist()
         elif column == "municipality_code":
             out[column] = [
                 c if isinstance(c, str) and c else (u or "")
-                for c, u in zip(frame["municipality_code"], frame["unit"], strict=True)
+                for c, u in zip(frame["municipality_code"].tolist(), frame["unit"].tolist(), strict=True)
             ]
         elif column == "line":
-            out[column] = [str(int(v)) for v in frame["line"]]
+            out[column] = [str(int(v)) for v in frame["line"].tolist()]
         elif column == "source":  # shared files name no local folders
             out[column] = [public_path(v) if isinstance(v, str) and v else "" for v in frame[column]]
         else:
-            out[column] = ["" if not isinstance(v, str) else v for v in frame[column]]
+            out[column] = ["" if not isinstance(v, str) else v for v in frame[column].tolist()]
     return pd.DataFrame(out, index=range(n), columns=list(OUTPUT_COLUMNS), dtype=object)
 
 
 def issues_frame(result: FacilityImport, matches: Sequence[ListMatch] = ()) -> pd.DataFrame:
-    """Rejected and corrected facility rows, and list entries not matched."""
+    """Rejected, merged and corrected facility rows, and list entries not matched."""
     rows = []
     for log in result.logs:
-        for status, items in (("rejected", log.rejected), ("corrected", log.notes)):
+        for status, items in (("rejected", log.rejected), ("merged", log.merged), ("corrected", log.notes)):
             for r in items:
                 rows.append((Path(log.source).name, r.line, status, r.reason, r.message, r.name))
     for m in matches:
@@ -81,13 +87,36 @@ def issues_frame(result: FacilityImport, matches: Sequence[ListMatch] = ()) -> p
 
 
 def totals(logs: Sequence[ImportLog]) -> dict[str, int]:
-    """Rows read, placed by each method, placed in all, rejected and corrected."""
+    """Rows read, placed by each rule, placed in all, rejected, merged and corrected."""
     out = {"rows": sum(log.rows for log in logs)}
     for k in _METHODS:
         out[k] = sum(log.placed.get(k, 0) for log in logs)
     out["placed"] = sum(out[k] for k in _METHODS)
     out["rejected"] = sum(len(log.rejected) for log in logs)
+    out["merged"] = sum(len(log.merged) for log in logs)
     out["corrected"] = sum(len(log.notes) for log in logs)
+    return out
+
+
+def total_line(logs: Sequence[ImportLog]) -> str:
+    """The one-line summary of an import: rows read, placed by each rule (the rules
+    that place by the row's words only when they placed a row), rejected, merged."""
+    t = totals(logs)
+    always = ("point", "swapped", "code")
+    methods = "・".join(f"{labels.PLACED_TOTALS[k]} {t[k]:,}" for k in _METHODS if k in always or t[k])
+    merged = labels.IMPORT_TEXT["total_merged"].format(merged=t["merged"]) if t["merged"] else ""
+    return labels.IMPORT_TEXT["total"].format(
+        rows=t["rows"], placed=t["placed"], methods=methods, rejected=t["rejected"], merged=merged
+    )
+
+
+def town_totals(logs: Sequence[ImportLog]) -> dict[str, int] | None:
+    """Town-level positions of all files (``None`` when no towns were given)."""
+    given = [log.towns for log in logs if log.towns]
+    if not given:
+        return None
+    out = {k: sum(t.get(k, 0) for t in given) for k in ("town", "unmatched", "outside")}
+    out["n"] = sum(out.values())
     return out
 
 
@@ -108,9 +137,12 @@ def import_markdown(
     if written:
         count = t["facility_count"].format(n=len(result.frame))
         lines.append(f"- {t['outputs']}: {'・'.join(written)}{count}")
-    lines += ["", f"**{t['total'].format(**totals(result.logs))}**", ""]
+    lines += ["", f"**{total_line(result.logs)}**", ""]
+    towns = town_totals(result.logs)
+    if towns is not None:
+        lines += [f"- {t['towns'].format(**towns)}", ""]
     header = [t["file"], t["preset"], t["encoding"], t["rows"], *(t[k] for k in _METHODS)]
-    header += [t["rejected"], t["corrected"]]
+    header += [t["rejected"], t["merged"], t["corrected"]]
     lines += [_row(header), "|" + "|".join("---" for _ in header) + "|"]
     for log in result.logs:
         how = t["detected"] if log.preset_detected else t["given"]
@@ -121,7 +153,7 @@ def import_markdown(
             f"{log.rows:,}",
         ]
         cells += [f"{log.placed.get(k, 0):,}" for k in _METHODS]
-        cells += [f"{len(log.rejected):,}", f"{len(log.notes):,}"]
+        cells += [f"{len(log.rejected):,}", f"{len(log.merged):,}", f"{len(log.notes):,}"]
         lines.append(_row(cells))
     for log in result.logs:
         name = Path(log.source).name
@@ -131,12 +163,15 @@ def import_markdown(
             parts = "・".join(f"{_reason(k)} {v:,}" for k, v in counts.most_common())
             lines += [f"- {t['rejected']}（{t['by_reason']}）: {parts}", ""]
             lines += _issue_table(log.rejected, "import_issues.csv")
+        if log.merged:
+            lines += ["", f"- {t['merged']}: {len(log.merged):,}（{_reason('repeated')}）", ""]
+            lines += _issue_table(log.merged, "import_issues.csv")
         if log.notes:
             counts = Counter(r.reason for r in log.notes)
             parts = "・".join(f"{_reason(k)} {v:,}" for k, v in counts.most_common())
             lines += ["", f"- {t['corrected']}（{t['by_reason']}）: {parts}", ""]
             lines += _issue_table(log.notes, "import_issues.csv")
-        if not log.rejected and not log.notes:
+        if not log.rejected and not log.notes and not log.merged:
             lines.append(f"- {t['rejected']}・{t['corrected']}: {labels.TEXT['none']}")
     for m in matches:
         counts = m.counts()
@@ -155,6 +190,8 @@ def import_markdown(
                 detail = f"{detail}（{METHODS.get(e.method, e.method)}）"
             lines.append(_row([str(e.line), e.name, STATUS[e.status], detail]))
     credits = list(dict.fromkeys(log.credit for log in result.logs if log.credit))
+    if towns is not None:
+        credits.append(labels.ISJ_CREDIT)
     lines += ["", f"## {t['credits']}", ""]
     lines += [f"- {c}" for c in credits]
     if units is not None:
@@ -211,14 +248,9 @@ def _issue_table(items: Sequence[RowIssue], csv_name: str) -> list[str]:
 
 
 def _number(value: float) -> str:
-    if np.isnan(value):
+    if value != value:  # NaN
         return ""
     return f"{value:.8f}".rstrip("0").rstrip(".")
-
-
-def _md(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _row(cells: Sequence[str]) -> str:

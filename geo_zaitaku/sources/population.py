@@ -434,19 +434,9 @@ def _count(value: str | None, *, dash_is_zero: bool) -> float | str:
     finite (``inf``, ``nan``, ``1e309``), a negative number or one above
     :data:`MAX_COUNT`.
     """
-    if value is None:
-        return np.nan
-    text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
-    if text in _ZERO:
-        return 0.0 if dash_is_zero else np.nan
-    if text in _UNKNOWN:
-        return np.nan
-    try:
-        number = float(text)
-    except ValueError:
-        return "not_number"
-    if not np.isfinite(number):
-        return "not_finite"
+    number = _number(value, dash=0.0 if dash_is_zero else np.nan)
+    if isinstance(number, str) or np.isnan(number):
+        return number
     if number < 0:
         return "negative"
     if number > MAX_COUNT:
@@ -456,20 +446,29 @@ def _count(value: str | None, *, dash_is_zero: bool) -> float | str:
 
 def _degree(value: str | None, bounds: tuple[float, float]) -> float | str:
     """A centroid coordinate: degrees (NaN when empty or unknown), or why it cannot be used."""
+    number = _number(value, dash=np.nan)
+    if isinstance(number, str) or np.isnan(number):
+        return number
+    if not bounds[0] <= number <= bounds[1]:
+        return "outside_japan"
+    return number
+
+
+def _number(value: str | None, *, dash: float) -> float | str:
+    """A cell as a finite number, or NaN (empty or unknown), ``dash`` (a dash alone), or a
+    key of :data:`_PROBLEMS` (``"not_number"``, ``"not_finite"``); commas are ignored."""
     if value is None:
         return np.nan
     text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
-    if text in _ZERO or text in _UNKNOWN:
+    if text in _ZERO:
+        return dash
+    if text in _UNKNOWN:
         return np.nan
     try:
         number = float(text)
     except ValueError:
         return "not_number"
-    if not np.isfinite(number):
-        return "not_finite"
-    if not bounds[0] <= number <= bounds[1]:
-        return "outside_japan"
-    return number
+    return number if np.isfinite(number) else "not_finite"
 
 
 #: Why a cell cannot be used: key -> message (:data:`geo_zaitaku.labels.CELL_PROBLEMS`).

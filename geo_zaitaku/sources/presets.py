@@ -33,8 +33,9 @@ writes their own in the same form and passes the file (``--preset my.toml``)::
     order = "latlon"          # for a single `point` column "33.1,130.7" (or "lonlat")
 
 Besides the canonical fields, ``prefecture_code`` (a two-digit column joined with a
-three-digit ``municipality_code``, as in 医療情報ネット) and ``point`` (latitude and
-longitude in one cell) may be mapped.
+three-digit ``municipality_code``, as in 医療情報ネット, or a prefecture's name),
+``point`` (latitude and longitude in one cell) and ``postcode`` (郵便番号, used to place
+rows without coordinates) may be mapped.
 """
 
 from __future__ import annotations
@@ -55,12 +56,13 @@ from geo_zaitaku._io import clean_header, read_input_bytes
 
 #: Canonical facility fields a preset may map (the canonical CSV's columns).
 CANONICAL_FIELDS = schema.CANONICAL_FIELDS
-#: Source-only fields: combined into canonical ones while reading.
-EXTRA_FIELDS = ("prefecture_code", "point")
+#: Source-only fields: combined into canonical ones while reading, or used to place
+#: rows (``prefecture_code``: a prefecture code or name; ``postcode``: 郵便番号).
+EXTRA_FIELDS = ("prefecture_code", "point", "postcode")
 #: Every field a preset's ``[columns]`` may name.
 FIELDS = (*CANONICAL_FIELDS, *EXTRA_FIELDS)
 #: Fields that may not be constants (one value for every row makes no sense for them).
-_NO_CONSTANT = ("id", "name", "lat", "lon", "point", "address", "phone", "url")
+_NO_CONSTANT = ("id", "name", "lat", "lon", "point", "address", "phone", "url", "postcode")
 #: The preset used when none is given and none is recognised.
 DEFAULT = "canonical"
 ORDERS = ("latlon", "lonlat")

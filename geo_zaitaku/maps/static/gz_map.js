@@ -472,6 +472,7 @@
     if (roles.length) box.appendChild(el("div", "gz-popup-roles", roles.join(" / ")));
     var addr = (row[c.unit] >= 0 ? data.units[row[c.unit]] : "") + (row[c.address] || "");
     if (addr) box.appendChild(el("div", "gz-popup-address", addr));
+    if (row[c.position] === "town") box.appendChild(el("div", "gz-popup-position", t.town_position));
     var tel = telHref(row[c.phone]);
     if (tel) {
       var a = el("a", "gz-popup-phone", t.phone + " " + row[c.phone]);

@@ -1,0 +1,240 @@
+"""Travel time end to end: ``roads build`` over a road grid the test writes, then
+``check`` / ``scenario`` / ``robustness`` / ``access`` / ``design`` with ``--travel-time``."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+import shapely
+from conftest import make_grid, write_osm, write_plan
+
+from geo_zaitaku import InputError, check_plan
+from geo_zaitaku.cli import main
+from geo_zaitaku.costs import facility_points, unit_origins
+from geo_zaitaku.roads import TravelTime, list_networks, load_network
+
+STEP = 0.01  # degrees between road nodes (about 1 km: every point is within 1 km of a node)
+
+
+@pytest.fixture
+def world(tmp_path):
+    """A 3 × 3 grid of 10 km municipalities; a residential road grid over all but the
+    north-east one (町8, left without roads); two key institutions that are also hubs."""
+    grid = make_grid()
+    units_file = tmp_path / "grid.geojson"
+    grid.to_file(units_file, driver="GeoJSON")
+    x0, y0, x1, y1 = grid.total_bounds
+    cell8 = grid.geometry.iloc[8]
+    lons = np.arange(x0 - 0.02, x1 + 0.02, STEP)
+    lats = np.arange(y0 - 0.02, y1 + 0.02, STEP)
+    nodes, ids = {}, {}
+    for i, lat in enumerate(lats):
+        for j, lon in enumerate(lons):
+            if shapely.contains_xy(cell8.buffer(0.005), lon, lat):
+                continue
+            ids[i, j] = len(nodes) + 1
+            nodes[ids[i, j]] = (float(lon), float(lat))
+    ways, wid = [], 1
+    for i in range(len(lats)):
+        for j in range(len(lons) - 1):
+            if (i, j) in ids and (i, j + 1) in ids:
+                ways.append((wid, [ids[i, j], ids[i, j + 1]], {"highway": "residential"}))
+                wid += 1
+    for j in range(len(lons)):
+        for i in range(len(lats) - 1):
+            if (i, j) in ids and (i + 1, j) in ids:
+                ways.append((wid, [ids[i, j], ids[i + 1, j]], {"highway": "residential"}))
+                wid += 1
+    pbf = write_osm(tmp_path / "grid.osm.pbf", nodes, ways)
+    centre = {k: grid.geometry.iloc[k].centroid for k in range(9)}
+    fac = tmp_path / "facilities.csv"
+    with fac.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "name", "lat", "lon", "kind", "key_institution", "hub"])
+        w.writerow(["K1", "南診療所", centre[0].y, centre[0].x, "support_clinic", 1, 1])
+        w.writerow(["K2", "北診療所", centre[6].y, centre[6].x, "support_clinic", 1, 1])
+        w.writerow(["N1", "訪問看護", centre[4].y, centre[4].x, "visiting_nursing", 0, 0])
+    pop = tmp_path / "population.csv"
+    pop.write_text(
+        "code,population,pop_65over,pop_75over,pop_85over\n"
+        + "".join(
+            f"{99201 + k},{1000 * (k + 1)},{300 * (k + 1)},{150 * (k + 1)},{50 * (k + 1)}\n" for k in range(9)
+        ),
+        encoding="utf-8",
+    )
+    plan = write_plan(
+        tmp_path / "plan.toml",
+        f"""[plan]
+name = "道路の点検"
+boundaries = "{units_file.name}"
+facilities = ["{fac.name}"]
+population = "{pop.name}"
+
+[areas]
+"南" = ["99201", "99202", "99203", "99204", "99205", "99206"]
+"北" = ["99207", "99208", "99209"]
+""",
+    )
+    return {"pbf": pbf, "units": units_file, "facilities": fac, "plan": plan, "grid": grid, "tmp": tmp_path}
+
+
+def build(world, *extra):
+    return main(
+        ["roads", "build", str(world["pbf"]), "--units", str(world["units"]), "--name", "grid", *extra]
+    )
+
+
+def test_build_clips_and_stores_the_network(world, capsys):
+    assert build(world) == 0
+    out = capsys.readouterr()
+    assert "道路網 grid" in out.out and "2024-06-01T20:21:02Z" in out.out
+    assert "町8" in out.err  # the unit without roads is named
+    [item] = list_networks()
+    assert item["name"] == "grid" and item["prefectures"] == ["99"]
+    assert item["units_without_roads"] == ["町8"]
+    assert main(["roads", "list"]) == 0 and "grid" in capsys.readouterr().out
+    assert main(["roads", "clear"]) == 0 and list_networks() == []
+
+
+def test_bad_inputs_exit_2_and_store_nothing(world, tmp_path, capsys):
+    bad = tmp_path / "x.osm.pbf"
+    bad.write_text("not osm")
+    assert main(["roads", "build", str(bad)]) == 2
+    speeds = tmp_path / "s.toml"
+    speeds.write_text("[highway]\nfootpath = 5\n", encoding="utf-8")
+    assert main(["roads", "build", str(world["pbf"]), "--speeds", str(speeds)]) == 2
+    speeds.write_text("[highway]\nprimary = -1\n", encoding="utf-8")
+    assert main(["roads", "build", str(world["pbf"]), "--speeds", str(speeds)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "[highway] primary" in err and "[highway] footpath" in err
+    assert list_networks() == []
+
+
+def test_check_in_minutes(world, capsys):
+    assert build(world) == 0
+    out = world["tmp"] / "out"
+    code = main(
+        ["check", str(world["plan"]), "--travel-time", "grid", "--reach-min", "40", "--out", str(out)]
+    )
+    assert code == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["settings"]["measure"] == "min" and report["settings"]["reach_min"] == 40
+    network = report["inputs"]["network"]
+    assert network["name"] == "grid" and network["date"] == "2024-06-01T20:21:02Z"
+    assert network["extract"] == "grid.osm.pbf" and len(network["sha256"]) == 64
+    codes = {(f["code"], tuple(f["units"])) for f in report["findings"]}
+    assert ("unreachable", ("99209",)) in codes  # 町8: no road within 1 km
+    assert any(c == "far_from_road" and u == ("99209",) for c, u in codes)
+    # the minutes are those of the backend on the same network
+    run = check_plan(world["plan"], travel_time="grid")
+    backend = TravelTime(load_network("grid"), disk_cache=False)
+    units = run.plan.units
+    key = run.facilities.frame[run.facilities.frame["id"] == "K1"]
+    direct = backend.dense(unit_origins(units), facility_points(key, units))[:, 0]
+    by_code = {u["code"]: u["reach_km"] for u in report["units"]}
+    for code, minutes in zip(units.index, direct, strict=True):
+        if code in ("99201", "99202", "99203", "99204", "99205", "99206"):
+            assert by_code[code] == pytest.approx(round(minutes, 2))
+    assert by_code["99201"] == pytest.approx(0.0, abs=0.01)
+    far = [f for f in report["findings"] if f["code"] == "reach_min"]
+    assert far and all("車で" in f["message"] and "分（目安40分）" in f["message"] for f in far)
+    assert all(f["value"] > 40 for f in far)
+    header = (out / "units.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "積極的医療機関までの所要時間(分)" in header
+    snapping = (out / "road_snapping.csv").read_text(encoding="utf-8-sig")
+    assert "町8" in snapping and "99209" in snapping
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "道路網: grid（grid.osm.pbf、2024-06-01T20:21:02Z" in md and "40 分以内" in md
+    assert "最遠所要時間(分)" in (out / "areas.csv").read_text(encoding="utf-8-sig")
+
+
+def test_straight_line_is_unchanged_without_travel_time(world):
+    out = world["tmp"] / "km"
+    assert main(["check", str(world["plan"]), "--out", str(out), "-q"]) in (0, 1)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["settings"]["measure"] == "km" and report["inputs"]["network"] is None
+    assert not (out / "road_snapping.csv").exists()
+
+
+def test_unknown_network_and_bad_reach_min_exit_2(world, capsys):
+    out = str(world["tmp"] / "o")
+    assert main(["check", str(world["plan"]), "--travel-time", "nowhere", "--out", out]) == 2
+    assert "roads build" in capsys.readouterr().err
+    assert build(world) == 0
+    assert main(["check", str(world["plan"]), "--travel-time", "grid", "--reach-min", "0", "--out", out]) == 2
+    assert (
+        main(["check", str(world["plan"]), "--travel-time", "grid", "--reach-min", "nan", "--out", out]) == 2
+    )
+    with pytest.raises(InputError, match="reach_min"):
+        check_plan(world["plan"], travel_time="grid", settings={"reach_min": -1})
+
+
+def test_plan_checks_table_takes_reach_min(world):
+    assert build(world) == 0
+    text = world["plan"].read_text(encoding="utf-8") + "\n[checks]\nreach_min = 200\n"
+    plan = write_plan(world["tmp"] / "plan200.toml", text)
+    run = check_plan(plan, travel_time="grid")
+    assert run.plan.config.reach_min == 200
+    assert not [f for f in run.report.findings if f.code == "reach_min"]
+    bad = write_plan(
+        world["tmp"] / "bad.toml", world["plan"].read_text(encoding="utf-8") + "\n[checks]\nreach_min = inf\n"
+    )
+    with pytest.raises(InputError, match="reach_min"):
+        check_plan(bad, travel_time="grid")
+
+
+def test_scenario_robustness_access_and_design_use_minutes(world):
+    assert build(world) == 0
+    tmp = world["tmp"]
+    tt = ["--travel-time", "grid", "--reach-min", "40"]
+    scenario = write_plan(tmp / "close.toml", '[scenario]\nname = "K2 閉鎖"\n[[close]]\nid = "K2"\n')
+    assert main(["scenario", str(world["plan"]), str(scenario), *tt, "--out", str(tmp / "s"), "-q"]) == 1
+    cmp = json.loads((tmp / "s" / "comparison.json").read_text(encoding="utf-8"))
+    assert cmp["measure"] == "min"
+    assert main(["robustness", str(world["plan"]), *tt, "--out", str(tmp / "r"), "-q"]) == 0
+    rob = json.loads((tmp / "r" / "robustness.json").read_text(encoding="utf-8"))
+    assert rob["measure"] == "min" and rob["reach_limit"] == 40
+    assert main(["access", str(world["plan"]), *tt, "--out", str(tmp / "a"), "-q"]) == 0
+    acc = json.loads((tmp / "a" / "access.json").read_text(encoding="utf-8"))
+    assert acc["measure"] == "min" and acc["catchment"] == 40
+    assert main(["access", str(world["plan"]), *tt, "--catchment-km", "10", "--out", str(tmp / "b")]) == 2
+    assert main(["access", str(world["plan"]), "--catchment-min", "10", "--out", str(tmp / "b")]) == 2
+    design = ["design", "areas", "--plan", str(world["plan"]), "--mode", "repair", *tt, "--time-limit", "20"]
+    assert main([*design, "--out", str(tmp / "d"), "-q"]) in (0, 1)
+    doc = json.loads((tmp / "d" / "design.json").read_text(encoding="utf-8"))
+    assert doc["status"] in ("optimal", "feasible", "infeasible")
+
+
+def test_python_api_in_minutes(world):
+    assert build(world) == 0
+    from geo_zaitaku.scenarios.access import measure_access
+    from geo_zaitaku.scenarios.robustness import analyse
+
+    run = check_plan(world["plan"], travel_time="grid", settings={"reach_min": 40})
+    assert run.measure == "min" and run.backend.method == "road:grid"
+    assert analyse(run).measure == "min"
+    from geo_zaitaku.design.problem import DesignOptions, problem_from_run
+
+    problem = problem_from_run(run, DesignOptions())
+    assert problem.measure == "min" and problem.limit == 40
+    assert np.isinf(problem.dist[list(problem.codes).index("99209")]).all()  # 町8 has no road
+    acc = measure_access(run, supply="key")
+    assert acc.measure == "min" and acc.catchment == 40
+    assert acc.units.set_index("code").loc["99209", "supply_in_reach"] == 0
+
+
+def test_units_beyond_the_horizon_are_said_so(world):
+    assert build(world) == 0
+    backend = TravelTime(load_network("grid"), horizon=45, disk_cache=False)
+    run = check_plan(world["plan"], travel_time=backend, settings={"reach_min": 40})
+    beyond = {f.units[0]: f.message for f in run.report.findings if f.code == "reach_beyond"}
+    assert beyond and all("車で45分を超えます（目安40分）" in m for m in beyond.values()), beyond
+    units = {u.code: u for u in run.report.units}
+    assert all(units[c].reach_km is None and units[c].nearest_key_institution is None for c in beyond)
+    # 町2, 町4 and 町5 are an hour or more away from 南診療所; the others are within 40 minutes
+    assert set(beyond) == {"99203", "99205", "99206"}
+    assert not [f for f in run.report.findings if f.code == "reach_min"]
+    assert units["99202"].reach_km < 40 and units["99202"].nearest_key_institution == "K1"
