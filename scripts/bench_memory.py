@@ -156,7 +156,7 @@ def make_inputs(n: int, tmp: Path, data: Path = DATA) -> tuple[Path, list[str], 
 
 
 def measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
-    """Run ``cmd`` as a child; return (wall s, peak RSS MB, exit status, stderr)."""
+    """Run ``cmd`` as a child; return (wall s, peak RSS MiB, exit status, stderr)."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     err = proc.stderr.read() if proc.stderr else ""
@@ -250,10 +250,10 @@ def main() -> None:
         fac_mb = fac.stat().st_size / 1e6
     peer_wall, peer_peak, _ = next(iter(results.values()))
     print(f"{args.n:,} facilities ({fac_mb:,.0f} MB CSV, made in {made:.0f} s) in {source}")
-    print(f"{'':44} | peak MB | ratio |  wall s | ratio | written")
+    print(f"{'':44} | peak MiB | ratio |  wall s | ratio | written")
     for label, (wall, peak, sizes) in results.items():
         print(
-            f"{label:44} | {peak:7,.0f} | {peak / peer_peak:4.2f}x | {wall:7.1f} | {wall / peer_wall:4.2f}x | {sizes}"
+            f"{label:44} | {peak:8,.0f} | {peak / peer_peak:4.2f}x | {wall:7.1f} | {wall / peer_wall:4.2f}x | {sizes}"
         )
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores")
 

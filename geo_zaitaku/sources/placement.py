@@ -124,6 +124,10 @@ class Placement:
     position: list[str | None] = field(default_factory=list)
 
 
+#: Rows whose points are made and looked up at a time by :meth:`Placer.locate`.
+LOCATE_CHUNK = 50_000
+
+
 class Placer:
     """Places rows in units (spatial index, code table, address matcher and postal
     codes built or read once per import).
@@ -161,16 +165,16 @@ class Placer:
 
     def locate(self, lon: np.ndarray, lat: np.ndarray, rows: np.ndarray) -> dict[int, str]:
         """Row -> code of the unit containing its point (the smallest code on a border)."""
-        if len(rows) == 0:
-            return {}
-        pts = shapely.points(lon[rows], lat[rows])
-        p, u = self.tree.query(pts, predicate="intersects")
         hit: dict[int, str] = {}
-        for pi, ui in zip(p, u, strict=True):
-            row = int(rows[pi])
-            code = self.index[ui]
-            if row not in hit or code < hit[row]:
-                hit[row] = code
+        # in chunks: the points of a large file are never all made at once
+        for start in range(0, len(rows), LOCATE_CHUNK):
+            part = rows[start : start + LOCATE_CHUNK]
+            pts = shapely.points(lon[part], lat[part])
+            p, u = self.tree.query(pts, predicate="intersects")
+            del pts
+            for row, code in zip(part[p].tolist(), self.index[u].tolist(), strict=True):
+                if row not in hit or code < hit[row]:
+                    hit[row] = code
         return hit
 
     def place(self, rows: RowPlaces) -> Placement:
