@@ -39,17 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "n03_2021_simplified" / "pref_1pct"
-KINDS = (
-    "support_clinic",
-    "clinic",
-    "hospital",
-    "support_hospital",
-    "visiting_nursing",
-    "dental",
-    "pharmacy",
-    "community_support",
-    "care_management",
-)
+KINDS = synthetic.FACILITY_KINDS
 
 
 def make_run(n: int, tmp: Path):

@@ -43,17 +43,7 @@ import synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "n03_2021_simplified" / "national_0p1pct" / "N03-21_210101.json"
-KINDS = (
-    "support_clinic",
-    "clinic",
-    "hospital",
-    "support_hospital",
-    "visiting_nursing",
-    "dental",
-    "pharmacy",
-    "community_support",
-    "care_management",
-)
+KINDS = synthetic.FACILITY_KINDS
 ENTITIES = ("医療法人社団ひかり会", "医療法人", "社会福祉法人さくら福祉会", "株式会社やまびこケア", "")
 SUFFIXES = ("クリニック", "内科医院", "訪問看護ステーション", "歯科医院", "調剤薬局", "地域包括支援センター")
 

@@ -9,6 +9,19 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+#: Facility kinds the benchmarks cycle through (those a plan and the maps distinguish).
+FACILITY_KINDS = (
+    "support_clinic",
+    "clinic",
+    "hospital",
+    "support_hospital",
+    "visiting_nursing",
+    "dental",
+    "pharmacy",
+    "community_support",
+    "care_management",
+)
+
 
 def points_in(
     geoms: np.ndarray, n: int, rng: np.random.Generator, *, tries: int = 100
