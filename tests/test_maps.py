@@ -186,6 +186,9 @@ def test_map_commands(sample_files, tmp_path, capsys):
     assert code == 0
     html = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<html lang="ja">' in html
+    # a choropleth asked for on the command line is shown when the page opens
+    shown = [x["show"] for x in page_config(html)["layers"] if x["name"].startswith("市区町村別: ")]
+    assert shown == [True]
     code = main(
         ["map", "resources", str(sample_files.plan), "--area", "北部", "--out", str(tmp_path / "r_map.html")]
     )

@@ -100,7 +100,14 @@ def areas(
     target = out or inputs.out_dir() / "areas_map.html"
     check_target(target, inputs.paths())
     run = inputs.run()
-    doc = area_map(run, basemap=not no_basemap, reach=not no_reach, choropleth=choropleth, rates=rates)
+    doc = area_map(
+        run,
+        basemap=not no_basemap,
+        reach=not no_reach,
+        choropleth=choropleth,
+        rates=rates,
+        show_choropleth=choropleth is not None,  # asked for: shown when the page opens
+    )
     sources = (*inputs.paths(), *input_paths(run), *((rates,) if rates else ()))
     with staged(target.parent, inputs=sources, command=f"map areas {target.name}") as stage:
         doc.save(stage.path(target.name), self_contained=not cdn)
