@@ -7,6 +7,7 @@ import pytest
 from conftest import make_grid, write_plan
 
 from geo_zaitaku.cli import main
+from geo_zaitaku.report import REPORT_FILES
 
 
 def run(capsys, *args):
@@ -150,18 +151,7 @@ def test_outputs_replace_old_files_atomically(tmp_path, capsys, grid_file):
     (out_dir / "report.json").write_text("old", encoding="utf-8")
     run(capsys, "check", plan, "--units", grid_file, "--out", out_dir)
     assert json.loads((out_dir / "report.json").read_text(encoding="utf-8"))["plan"] == "p"
-    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
-        [
-            "report.json",
-            "report.md",
-            "areas.csv",
-            "units.csv",
-            "findings.csv",
-            "facilities_rejected.csv",
-            "report.xlsx",
-            "run.json",
-        ]
-    )
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted([*REPORT_FILES, "run.json"])
     manifest = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
     assert manifest["runs"]["check"]["complete"] is True
     assert sorted(manifest["runs"]["check"]["files"]) == sorted(

@@ -3,20 +3,13 @@ import json
 
 import pytest
 
-from geo_zaitaku.report import areas_frame, to_markdown, write_report
+from geo_zaitaku.report import REPORT_FILES, areas_frame, to_markdown, write_report
 
 
 def test_report_files(sample_run, tmp_path):
     written = write_report(sample_run.report, tmp_path / "r")
-    assert [p.name for p in written] == [
-        "report.json",
-        "report.md",
-        "areas.csv",
-        "units.csv",
-        "findings.csv",
-        "facilities_rejected.csv",
-        "report.xlsx",
-    ]
+    names = "report.json report.md areas.csv units.csv findings.csv facilities_rejected.csv report.xlsx"
+    assert [p.name for p in written] == names.split() == list(REPORT_FILES)
     raw = (tmp_path / "r" / "areas.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM for Excel
     rows = list(csv.DictReader((tmp_path / "r" / "areas.csv").read_text(encoding="utf-8-sig").splitlines()))
