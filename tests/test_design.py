@@ -485,3 +485,91 @@ def test_repair_keeps_an_island_pair_of_its_own(tmp_path):
     assert [(m.code, m.before, m.after) for m in d.moved] == [("99201", "南", "北"), ("99204", "中", "北")]
     assert {a.name: a.units for a in d.areas}["島"] == ("99210", "99211")
     assert proposed_run(d).report.ok
+
+
+# --------------------------------------------------------------------------- nest, keep, soft reach
+
+#: ``zone``: the two left columns / the right column with the island; ``old``: the plan's areas.
+REFERENCE = "code,zone,old\n" + "\n".join(
+    f"{c},{'B' if c in (99203, 99206, 99209, 99210) else 'A'},"
+    f"{'南' if c <= 99203 else '北' if 99207 <= c <= 99209 else '中'}"
+    for c in range(99201, 99211)
+)
+
+
+@pytest.fixture(scope="module")
+def brute_ref(grid):
+    (grid / "ref.csv").write_text(REFERENCE, encoding="utf-8")
+    plan = PLAN.replace('name = "grid"\n', 'name = "grid"\nreference = "ref.csv"\n')
+    run = _run(grid, plan)
+    p = problem_from_run(run, DesignOptions(mode="max", nest="zone", keep="old"))
+    blocks = _valid_blocks(p)
+    return run, p, blocks, list(_partitions(p.n, blocks))
+
+
+def _kept(groups, blocks, part):
+    """Most units kept with their group: each area stands for one group at most, each
+    group for one area (every one-to-one choice tried)."""
+    k = int(groups.max()) + 1
+    best = 0
+    members = [blocks[m] for m in part]
+    for chosen in itertools.permutations(range(len(members)), min(k, len(members))):
+        kept = sum(int((groups[members[a]] == g).sum()) for g, a in enumerate(chosen))
+        best = max(best, kept)
+    return best
+
+
+def test_nest_keeps_areas_inside_their_group_as_brute_force(brute_ref):
+    run, p, blocks, parts = brute_ref
+    inside = [x for x in parts if all(len(set(p.nest[blocks[m]])) == 1 for m in x)]
+    d = design_areas(run, DesignOptions(mode="max", nest="zone"))
+    assert d.status == "optimal"
+    assert len(d.areas) == max(len(x) for x in inside) == 4
+    zone = dict(zip(p.codes, p.nest.tolist(), strict=True))
+    assert all(len({zone[u] for u in a.units}) == 1 for a in d.areas)
+    assert len(design_areas(run, DesignOptions(mode="max")).areas) == max(len(x) for x in parts) == 5
+
+
+@pytest.mark.parametrize("weight", [1.0, 10.0])
+def test_keep_penalty_equals_brute_force(brute_ref, weight):
+    run, p, blocks, parts = brute_ref
+    value = {tuple(x): len(x) - weight * (p.n - _kept(p.keep, blocks, x)) for x in parts}
+    d = design_areas(run, DesignOptions(mode="max", keep="old", keep_weight=weight))
+    assert d.status == "optimal"
+    assert d.objective == pytest.approx(max(value.values()))
+    if weight == 10.0:  # leaving a unit out costs more than an area gains: the old areas stay
+        assert sorted(a.units for a in d.areas) == sorted(
+            (("99201", "99202", "99203"), ("99204", "99205", "99206", "99210"), ("99207", "99208", "99209"))
+        )
+
+
+def test_soft_reach_penalty_equals_brute_force(grid):
+    # 12 km: a unit is within reach of the key institution of a side neighbour (10 km
+    # between centres), not of a diagonal one (14 km)
+    facilities = "id,name,municipality_code,key_institution,hub\n" + "\n".join(
+        [
+            "K1,K1,99201,1,1",
+            "K5,K5,99205,1,0",
+            "K9,K9,99209,1,1",
+            "KI,KI,99210,1,1",
+            "H3,H3,99203,0,1",
+            "H7,H7,99207,0,1",
+        ]
+    )
+    run = _run(grid, PLAN + "[checks]\nreach_km = 12\n", facilities)
+    p = problem_from_run(run, DesignOptions(mode="max"))
+    blocks = _valid_blocks(p)
+    parts = list(_partitions(p.n, blocks))
+    near = p.within(p.limit)
+
+    def unreached(part):
+        return sum(
+            1 for m in part for i in blocks[m] if not {int(p.centres[k]) for k in near[i]} & set(blocks[m])
+        )
+
+    assert max(unreached(x) for x in parts) > 0  # the penalty matters in some plans
+    best = max(len(x) - unreached(x) for x in parts)
+    d = design_areas(run, DesignOptions(mode="max", reach="soft"))
+    assert d.status == "optimal"
+    assert d.objective == pytest.approx(best)
+    assert best < max(len(x) for x in parts)  # the finest plan leaves someone beyond reach
