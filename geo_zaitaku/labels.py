@@ -1601,6 +1601,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "出力先にファイルが指定されました。フォルダを指定してください。",
             "the output path is a file, not a folder.",
         ),
+        "output_suffix": Message(
+            "出力 {target} の拡張子が {suffix} ではありません。--out には {suffix} で終わるファイル名を指定してください（例: map{suffix}）。",
+            "the output file name must end in {suffix}; choose another --out.",
+        ),
         "output_is_input": Message(
             "出力 {target} は入力ファイル {clash} と同じファイルです。--out に別のファイル名を指定してください。",
             "the output would replace an input file; choose another --out.",

@@ -143,6 +143,19 @@ def check_target(target: str | Path, inputs: Iterable[str | Path]) -> None:
         )
 
 
+def check_suffix(target: str | Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output file whose name does not end in one of ``suffixes`` (a map
+    written as ``map`` or ``map.csv`` would not open in a browser).
+
+    Raises
+    ------
+    InputError
+        The suffix of ``target`` (case-insensitive) is not one of ``suffixes``.
+    """
+    if Path(target).suffix.lower() not in suffixes:
+        raise InputError(labels.error("output_suffix", target=target, suffix=suffixes[0]), where="--out")
+
+
 def _input_at(target: Path, inputs: tuple[Path, ...]) -> Path | None:
     """The input that ``target`` is (same file or same resolved path), if any."""
     if not target.exists():

@@ -33,6 +33,20 @@ def test_map_resources_out_onto_the_facility_csv_is_refused(sample_files, tmp_pa
     assert _bytes(d) == before
 
 
+@pytest.mark.parametrize("command", ["areas", "resources"])
+@pytest.mark.parametrize("name", ["map", "map.csv", "map.html.txt"])
+def test_map_out_must_be_an_html_file(sample_files, tmp_path, capsys, command, name):
+    code = main(["map", command, str(sample_files.plan), "--out", str(tmp_path / name)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"出力 {tmp_path / name} の拡張子が .html ではありません" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+    assert (
+        main(["map", command, str(sample_files.plan), "--no-basemap", "--out", str(tmp_path / "地図.HTM")])
+        == 0
+    )
+
+
 def test_check_out_into_the_folder_of_an_input_named_like_an_output(sample_files, tmp_path, capsys):
     d = _copy_sample(sample_files, tmp_path)
     fac = d / "units.csv"  # the facility file happens to be called like check's units table

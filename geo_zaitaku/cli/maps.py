@@ -11,6 +11,9 @@ from geo_zaitaku.cli import _options as opt
 from geo_zaitaku.cli import _output
 from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 
+#: File name endings a map may be written as (``--out``).
+HTML = (".html", ".htm")
+
 basemap_opt = opt.no_basemap_opt
 cdn_opt = click.option(
     "--cdn/--self-contained",
@@ -94,11 +97,12 @@ def areas(
     16km 圏（切替）、--choropleth で人口などの塗り分けを表示します。
     """
     from geo_zaitaku.maps import area_map
-    from geo_zaitaku.outputs import check_target, staged
+    from geo_zaitaku.outputs import check_suffix, check_target, staged
     from geo_zaitaku.pipeline import input_paths
 
     target = out or inputs.out_dir() / "areas_map.html"
     check_target(target, inputs.paths())
+    check_suffix(target, HTML)
     run = inputs.run()
     doc = area_map(
         run,
@@ -141,11 +145,12 @@ def resources(
     from geo_zaitaku import labels
     from geo_zaitaku.maps import resource_map, write_resource_list
     from geo_zaitaku.maps.resources import LIST_PAGE_LIMIT
-    from geo_zaitaku.outputs import check_target, staged
+    from geo_zaitaku.outputs import check_suffix, check_target, staged
     from geo_zaitaku.pipeline import input_paths
 
     target = out or inputs.out_dir() / resources_file(areas_)
     check_target(target, inputs.paths())
+    check_suffix(target, HTML)
     run = inputs.run()
     doc = resource_map(run, areas=areas_, basemap=not no_basemap, cluster=not no_cluster)
     stem = list_stem(target)
