@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geo_zaitaku import labels
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 from geo_zaitaku.plan import Plan
 
@@ -31,8 +32,9 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
                 )
             )
         elif p.kind == "unknown":
-            hint = f"（候補: {'・'.join(p.candidates)}）" if p.candidates else ""
-            hint_en = f" (did you mean: {', '.join(p.candidates)})" if p.candidates else ""
+            parts = labels.ERROR_PARTS
+            hint = parts["candidates"].format(names="・".join(p.candidates)) if p.candidates else ""
+            hint_en = parts["candidates_en"].format(names=", ".join(p.candidates)) if p.candidates else ""
             out.append(
                 finding("error", "unknown_entry", area=p.area, entry=p.entry, hint=hint, hint_en=hint_en)
             )
