@@ -1083,6 +1083,27 @@ ACCESS = MappingProxyType(
     }
 )
 
+#: Lines of the inputs and settings sections of ``report.md`` (values filled in there).
+REPORT_MD = MappingProxyType(
+    {
+        "units": "- 境界: {sources}（{count}単位・{level}）",
+        "set_aside": "  - 除外: {file} 地物 {feature} {name}: {reason}",
+        "more": " … ほか {n}",
+        "duplicates": "  - 重複（同じ形のため1つとして使用）: {kept} と {dropped} の {n} 市区町村: {shown}",
+        "facilities": "- 施設: {source}（{encoding}）{rows}行 → 配置 {placed}・不採用 {rejected}",
+        "row": "  - 行 {line} {name}: {message}",
+        "population_row": "  - 行 {line}: {message}",
+        "more_rows": "  - … ほか {n} 行（{file}）",
+        "more_points": "  - … ほか {n}（{file}）",
+        "population": "- 人口: {source} {rows}行（使用 {used}・不使用 {skipped}{centroids}）",
+        "centroids": "・人口重心を除いて使用 {n}",
+        "reference": "- 参照レイヤ: {reference}",
+        "settings": "点検の設定",
+        "key": "- 積極的医療機関: 各圏域 {n} か所以上",
+        "hubs": "- 連携拠点: 各圏域 {n} か所以上、拠点あたり人口 {people:,} 人以下",
+    }
+)
+
 #: Words of area and hub designs (``design.md``, ``plan.toml``'s header, the console).
 DESIGN = MappingProxyType(
     {

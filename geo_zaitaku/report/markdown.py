@@ -48,49 +48,66 @@ def to_markdown(report: Report) -> str:
     lines += ["", f"## {t['inputs_title']}", ""]
     inputs = public_paths(dict(report.inputs))
     units = inputs.get("units", {})
-    lines.append(
-        f"- 境界: {', '.join(_md(s) for s in units.get('sources', []))}（{units.get('count')}単位・{units.get('level')}）"
-    )
+    w = labels.REPORT_MD
+    sources = ", ".join(_md(s) for s in units.get("sources", []))
+    lines.append(w["units"].format(sources=sources, count=units.get("count"), level=units.get("level")))
     for s in units.get("set_aside", []):
-        lines.append(f"  - 除外: {_md(s['file'])} 地物 {s['feature']} {_md(s['name'])}: {s['reason']}")
+        lines.append(
+            w["set_aside"].format(
+                file=_md(s["file"]), feature=s["feature"], name=_md(s["name"]), reason=s["reason"]
+            )
+        )
     pairs: dict[tuple[str, str], list[str]] = {}
     for d in units.get("duplicates", []):
         pairs.setdefault(tuple(d["sources"]), []).append(f"{d['code']} {d['name']}")
     for (kept, dropped), found in pairs.items():
-        shown = "・".join(found[:20]) + (f" … ほか {len(found) - 20}" if len(found) > 20 else "")
+        shown = "・".join(found[:20]) + (w["more"].format(n=len(found) - 20) if len(found) > 20 else "")
         lines.append(
-            f"  - 重複（同じ形のため1つとして使用）: {_md(kept)} と {_md(dropped)} の {len(found)} 市区町村: {_md(shown)}"
+            w["duplicates"].format(kept=_md(kept), dropped=_md(dropped), n=len(found), shown=_md(shown))
         )
     for log in inputs.get("facilities", []):
         placed = "・".join(f"{labels.PLACED_BY[k]} {v}" for k, v in log["placed"].items() if v)
         lines.append(
-            f"- 施設: {_md(log['source'])}（{log['encoding']}）{log['rows']}行 → 配置 {placed}・不採用 {len(log['rejected'])}"
+            w["facilities"].format(
+                source=_md(log["source"]),
+                encoding=log["encoding"],
+                rows=log["rows"],
+                placed=placed,
+                rejected=len(log["rejected"]),
+            )
         )
         for r in log["rejected"][:50]:
-            lines.append(f"  - 行 {r['line']} {_md(r['name'])}: {r['message']}")
+            lines.append(w["row"].format(line=r["line"], name=_md(r["name"]), message=r["message"]))
         if len(log["rejected"]) > 50:
-            lines.append(f"  - … ほか {len(log['rejected']) - 50} 行（facilities_rejected.csv）")
+            lines.append(w["more_rows"].format(n=len(log["rejected"]) - 50, file="facilities_rejected.csv"))
     pop = inputs.get("population")
     if pop:
-        centroids = f"・人口重心を除いて使用 {len(pop['notes'])}" if pop.get("notes") else ""
+        centroids = w["centroids"].format(n=len(pop["notes"])) if pop.get("notes") else ""
         lines.append(
-            f"- 人口: {_md(pop['source'])} {pop['rows']}行（使用 {pop['used']}・不使用 {len(pop['skipped'])}{centroids}）"
+            w["population"].format(
+                source=_md(pop["source"]),
+                rows=pop["rows"],
+                used=pop["used"],
+                skipped=len(pop["skipped"]),
+                centroids=centroids,
+            )
         )
         unusable = [r for r in (*pop["skipped"], *pop.get("notes", ())) if r["reason"] in UNUSABLE_REASONS]
         for r in sorted(unusable, key=lambda r: r["line"])[:50]:
-            lines.append(f"  - 行 {r['line']}: {_md(labels.Message.from_text(r['message']).ja)}")
+            message = _md(labels.Message.from_text(r["message"]).ja)
+            lines.append(w["population_row"].format(line=r["line"], message=message))
         if len(unusable) > 50:
-            lines.append(f"  - … ほか {len(unusable) - 50} 行（report.json）")
+            lines.append(w["more_rows"].format(n=len(unusable) - 50, file="report.json"))
     if inputs.get("reference"):
-        lines.append(f"- 参照レイヤ: {_md(inputs['reference'])}")
+        lines.append(w["reference"].format(reference=_md(inputs["reference"])))
     lines += _network_lines(report)
     s = report.settings
     lines += [
         "",
-        "## 点検の設定",
+        f"## {w['settings']}",
         "",
-        f"- 積極的医療機関: 各圏域 {s.get('min_key_institutions')} か所以上",
-        f"- 連携拠点: 各圏域 {s.get('min_hubs')} か所以上、拠点あたり人口 {s.get('people_per_hub'):,} 人以下",
+        w["key"].format(n=s.get("min_key_institutions")),
+        w["hubs"].format(n=s.get("min_hubs"), people=s.get("people_per_hub")),
         f"- {_reach_setting(report)}",
         "",
         labels.N03_CREDIT,
@@ -119,7 +136,7 @@ def _network_lines(report: Report) -> list[str]:
         kind = t["far_unit"] if r["kind"] == "unit" else t["far_facility"]
         lines.append(f"  - {kind} {_md(r['id'])} {_md(r.get('name') or '')}: {r['km']:.2f} km")
     if len(far) > 50:
-        lines.append(f"  - … ほか {len(far) - 50}（road_snapping.csv）")
+        lines.append(labels.REPORT_MD["more_points"].format(n=len(far) - 50, file="road_snapping.csv"))
     return lines
 
 
