@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from geo_zaitaku import labels
 from geo_zaitaku.labels import Message
 
 
@@ -135,4 +136,4 @@ def size_text(n: int) -> str:
         return f"{n / 1e9:,.1f} GB"
     if n >= 1_000_000:
         return f"{n / 1e6:,.1f} MB"
-    return f"{n:,} バイト"
+    return labels.ERROR_PARTS["bytes"].format(n=n)

@@ -1369,6 +1369,7 @@ ERROR_PARTS = MappingProxyType(
         "no_reference_layer": "（参照レイヤがありません: --reference か計画の [plan] reference） / no reference layer",
         "candidates": "（候補: {names}）",
         "candidates_en": " (did you mean: {names})",
+        "bytes": "{n:,} バイト",
         "http_404": "ファイルがありません。都道府県コード・年版・URL を確認してください（その年版がまだ公開されていない場合もあります）",
         "http_403": "アクセスが拒否されました。プロキシや URL を確認してください",
         "http_407": "プロキシの認証が必要です。環境変数 HTTPS_PROXY に認証情報を含めて指定してください",

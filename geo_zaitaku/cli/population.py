@@ -103,11 +103,11 @@ def import_(
         )
     )
     for r in imported.skipped[:10]:
-        _output.info(f"  行 {r.line}: {r.message}")
+        _output.info(f"  {labels.at_line(r.line)}: {r.message}")
     if imported.notes:
         _output.info(labels.TEXT["population_notes"].format(n=len(imported.notes)))
         for r in imported.notes[:10]:
-            _output.info(f"  行 {r.line}: {r.message}")
+            _output.info(f"  {labels.at_line(r.line)}: {r.message}")
     _output.print_written(written)
     return 0
 
