@@ -125,6 +125,11 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=30.0, help="cut-off (minutes)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="time the build and its peak memory only (for a large grid or extract; no matrix, no peer)",
+    )
+    parser.add_argument(
         "--nx-destinations",
         type=int,
         default=None,
@@ -152,6 +157,8 @@ def main() -> None:
         print(
             f"build (geo-zaitaku roads build, own process): {seconds:.1f} s, peak memory {peak_mb:,.0f} MB  [{what}]"
         )
+        if args.build_only:
+            return
 
         os.environ["GEO_ZAITAKU_CACHE_DIR"] = str(cache)
         network = load_network(cache / "roads" / "bench")
