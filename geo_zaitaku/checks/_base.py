@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo_zaitaku import labels, schema
 from geo_zaitaku.config import SEVERITIES, CheckConfig
-from geo_zaitaku.costs import STRAIGHT_LINE, Backend, CostMatrix, cost_matrix, facility_points, unit_origins
+from geo_zaitaku.costs import STRAIGHT_LINE, Backend, facility_points, unit_origins
 from geo_zaitaku.graph import POINT
 from geo_zaitaku.plan import Plan
 from geo_zaitaku.sources.facilities import ImportLog, empty_facilities
@@ -305,12 +305,6 @@ class CheckContext:
     def reach_limit(self) -> float:
         """The reach threshold in :attr:`measure` (``reach_km`` or ``reach_min``)."""
         return self.config.reach_limit(self.measure)
-
-    @cached_property
-    def key_costs(self) -> CostMatrix:
-        """Costs from every unit to every key institution (columns in table order)."""
-        key = self.table[self.table["key_institution"]]
-        return cost_matrix(self.plan.units, key, backend=self.backend)
 
     @cached_property
     def far_from_road(self) -> pd.DataFrame:

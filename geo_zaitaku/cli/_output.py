@@ -292,16 +292,16 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False, pre
         )
     for r in design.reasons:
         console().print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
-    moved = ""
+    detail = ""  # repair: the moves; count and max: the mean distance
     if design.options.mode == "repair" and design.areas:
-        moved = t["summary_moved"].format(
+        detail = t["summary_moved"].format(
             n=len(design.moved), people=design.measures.get("people_moved", 0.0)
         )
     elif design.areas and design.measures.get("mean_distance") is not None:
         unit = labels.MEASURES.get(design.problem.measure, design.problem.measure)
-        moved = t["summary_distance"].format(value=design.measures["mean_distance"], unit=unit)
+        detail = t["summary_distance"].format(value=design.measures["mean_distance"], unit=unit)
     status = t["statuses"].get(design.status, design.status)
-    line = t["summary"].format(status=status, areas=len(design.areas), moved=moved)
+    line = t["summary"].format(status=status, areas=len(design.areas), moved=detail)
     if errors is not None:
         verdict = labels.TEXT["plan_ok"] if errors == 0 else labels.TEXT["plan_errors"].format(n=errors)
         line = f"{line}。{verdict}" if prefix else f"{line}\n{verdict}"
