@@ -471,12 +471,27 @@ def read_text_table(
         text = raw.decode(codec)
         comments = tuple(line.strip() for line in text.splitlines() if line.strip().startswith(comment))
         del text
-    # decoded as it is parsed (a large file is never held as one decoded text)
-    stream = io.TextIOWrapper(io.BytesIO(raw), encoding=codec, newline="")
-    header_line, names, cells, lines = _parse_rows(
-        _rows_with_lines(stream, delimiter, path), path=path, what=what, header_hint=header_hint
-    )
-    del stream, raw
+    from geo_zaitaku._plaincsv import read_plain
+
+    plain = read_plain(raw, codec, delimiter, path=path, what=what, header_hint=header_hint)
+    if plain is not None:
+        del raw  # (Arrow holds the cells now)
+        parsed = plain.cells()
+        if parsed is None:
+            raise InputError(
+                labels.error("table_header_only", what=what),
+                path=path,
+                where=labels.at_line(plain.header_line),
+            )
+        del plain
+    else:
+        # decoded as it is parsed (a large file is never held as one decoded text)
+        stream = io.TextIOWrapper(io.BytesIO(raw), encoding=codec, newline="")
+        parsed = _parse_rows(
+            _rows_with_lines(stream, delimiter, path), path=path, what=what, header_hint=header_hint
+        )
+        del stream, raw
+    header_line, names, cells, lines = parsed
     frame = _frame_of(names, cells, lines)
     return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line, comments=comments)
 
@@ -525,19 +540,7 @@ def _parse_rows(
         head.append(item)
         if len(head) == 20:
             break
-    if not head:
-        raise InputError(labels.error("table_no_rows", what=what), path=path)
-    header_index = 0
-    if header_hint:
-        hints = set(header_hint)
-        for k, (_, row) in enumerate(head):
-            if hints & {clean_header(c) for c in row}:
-                header_index = k
-                break
-    header_line, header = head[header_index]
-    while header and not header[-1].strip():
-        header = header[:-1]
-    names = _unique_names([clean_header(c) for c in header])
+    header_index, header_line, names = header_of(head, path=path, what=what, header_hint=header_hint)
     width = len(names)
     chunks: list[np.ndarray] = []
     lines: list[int] = []
@@ -560,6 +563,27 @@ def _parse_rows(
     return header_line, names, cells, np.asarray(lines, dtype=np.int64)
 
 
+def header_of(
+    head: list[tuple[int, list[str]]], *, path: Path, what: str, header_hint: tuple[str, ...]
+) -> tuple[int, int, list[str]]:
+    """The header among the first numbered rows: its index in ``head``, its line and
+    the column names (cleaned, made unique, empty trailing cells dropped). The header
+    is the first row with a name in ``header_hint`` (else the first row)."""
+    if not head:
+        raise InputError(labels.error("table_no_rows", what=what), path=path)
+    header_index = 0
+    if header_hint:
+        hints = set(header_hint)
+        for k, (_, row) in enumerate(head):
+            if hints & {clean_header(c) for c in row}:
+                header_index = k
+                break
+    header_line, header = head[header_index]
+    while header and not header[-1].strip():
+        header = header[:-1]
+    return header_index, header_line, _unique_names([clean_header(c) for c in header])
+
+
 def _cells_of(batch: list[tuple[int, list[str]]], width: int, lines: list[int]) -> np.ndarray:
     """One chunk of rows as a 2-D object array of stripped cells (``None`` when empty);
     the strings the csv module made are kept unless stripping or a quote changes them."""
@@ -570,7 +594,16 @@ def _cells_of(batch: list[tuple[int, list[str]]], width: int, lines: list[int]) 
         if len(row) < width:
             flat.extend([""] * (width - len(row)))
     values = np.array(flat, dtype=object).reshape(-1, width) if flat else np.empty((0, width), dtype=object)
-    text = np.array(flat, dtype=np.dtypes.StringDType()).reshape(-1, width)
+    return tidy_cells(values)
+
+
+def tidy_cells(values: np.ndarray) -> np.ndarray:
+    """Cells as read (a 2-D object array of strings) as the tables hold them: stripped,
+    ``None`` when empty, the quote :func:`write_csv` puts before a would-be formula
+    taken off again (:func:`restore_cell`), and equal cells of a column sharing one
+    string. Changes ``values`` in place and returns it."""
+    width = values.shape[1]
+    text = values.astype(np.dtypes.StringDType())
     stripped = np.strings.strip(text)
     changed = np.nonzero(stripped != text)
     if len(changed[0]):

@@ -43,7 +43,7 @@ from geo_zaitaku._io import atomic_path, json_text
 #: Kinds of cached data (one folder each).
 KINDS = ("units", "n03", "roads", "isj", "postcode")
 #: What an unreadable cache file raises (it is then rebuilt).
-_UNREADABLE = (OSError, ValueError, pyarrow.ArrowException)
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, pyarrow.ArrowException)
 
 
 def folder(kind: str) -> Path:
@@ -90,11 +90,34 @@ def read_units(key: str) -> gpd.GeoDataFrame | None:
     if not (path.exists() and meta.exists()):
         return None
     try:
-        units = gpd.read_parquet(path)
+        units = _read_geoparquet(path)
         units.attrs.update(json.loads(meta.read_text(encoding="utf-8")))
     except _UNREADABLE:
         return None
     return units
+
+
+def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
+    """A GeoParquet file written by :func:`write_units`, read with ``pyarrow.parquet``
+    alone (``geopandas.read_parquet`` imports ``pyarrow.dataset``, a tenth of a second
+    of every warm ``check``)."""
+    import shapely
+    from pyproj import CRS
+
+    table = _parquet(path)
+    column = json.loads(table.schema.metadata[b"geo"])["columns"]["geometry"]
+    if column.get("encoding", "WKB") != "WKB":
+        raise ValueError(f"unexpected geometry encoding {column.get('encoding')!r}")
+    frame = table.to_pandas()
+    geometry = shapely.from_wkb(frame.pop("geometry").to_numpy())
+    crs = CRS.from_json_dict(column["crs"]) if column.get("crs") else None
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=crs)
+
+
+def _parquet(path: Path) -> pyarrow.Table:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).read()
 
 
 def write_units(key: str, units: gpd.GeoDataFrame) -> None:
@@ -135,7 +158,7 @@ def _read_table(path: Path) -> pd.DataFrame | None:
     if not path.exists():
         return None
     try:
-        return pd.read_parquet(path)
+        return _parquet(path).to_pandas()
     except _UNREADABLE:
         return None
 

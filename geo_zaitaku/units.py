@@ -43,7 +43,6 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from shapely.errors import GEOSException
 
@@ -317,6 +316,8 @@ def _check_sidecars(path: Path) -> None:
 
 
 def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
+    import pyogrio  # (here: a run on cached units never reads a vector file)
+
     label = f"{path}!{member}" if member else str(path)
     try:
         if uri.lower().endswith(".parquet"):

@@ -211,3 +211,20 @@ def test_small_wording_fixes(sample_files, tmp_path, capsys):
     assert code == 0
     table = (tmp_path / "p" / "population.csv").read_text(encoding="utf-8-sig").splitlines()
     assert table[2].startswith("99201,港原市,876585,200001,100000,40000,")
+
+
+def test_main_restores_the_collector_thresholds(tmp_path, capsys):
+    import gc
+
+    from geo_zaitaku.cli import GC_THRESHOLD
+
+    before = gc.get_threshold()
+    seen = []
+    original = gc.set_threshold
+    try:
+        gc.set_threshold = lambda *t: (seen.append(t), original(*t))  # type: ignore[assignment]
+        assert main(["--version"]) == 0
+    finally:
+        gc.set_threshold = original
+    assert seen[0][0] == GC_THRESHOLD
+    assert gc.get_threshold() == before

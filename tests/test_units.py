@@ -203,6 +203,11 @@ def test_second_load_comes_from_the_cache(grid_file, monkeypatch):
     second = load_units(grid_file)
     assert list(second.index) == list(first.index)
     assert second.attrs["level"] == "municipality"
+    # read back from GeoParquet with pyarrow alone: the same frame, column for column
+    assert second.crs == first.crs and second.geometry.name == first.geometry.name
+    assert second.dtypes.equals(first.dtypes) and list(second.columns) == list(first.columns)
+    assert second.geom_equals_exact(first, tolerance=0).all()
+    assert second.drop(columns="geometry").equals(first.drop(columns="geometry"))
     with pytest.raises(AssertionError):
         load_units(grid_file, cache=False)
 
