@@ -82,10 +82,14 @@ class Stage:
                 )
         self.directory.mkdir(parents=True, exist_ok=True)
         names = [str(t.relative_to(self.directory)) for t in targets]
+        earlier = _files_of(self.directory, self.command)
         _write_manifest(self.directory, self.command, names, complete=False)
         for staged, target in zip(files, targets, strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
+        for name in earlier:  # what the same command wrote last time and not now
+            if name not in names:
+                _remove_own(self.directory, name, self.inputs)
         _write_manifest(self.directory, self.command, names, complete=True)
         self.written = [*targets, self.directory / MANIFEST]
         return list(self.written)
@@ -165,6 +169,31 @@ def _input_at(target: Path, inputs: tuple[Path, ...]) -> Path | None:
             if source.exists() and source.is_file() and os.path.samefile(source, target):
                 return source
     return None
+
+
+def _files_of(directory: Path, command: str) -> list[str]:
+    """The files ``run.json`` says the last run of ``command`` wrote into ``directory``."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+        runs = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("runs", {})
+        files = runs.get(command, {}).get("files", [])
+        return [f for f in files if isinstance(f, str)]
+    return []
+
+
+def _remove_own(directory: Path, name: str, inputs: tuple[Path, ...]) -> None:
+    """Remove a file an earlier run wrote (a list page the new run no longer has), so
+    that the folder holds one run's outputs, not old pages beside new ones. Only a
+    regular file inside ``directory`` that is no input is removed (``run.json`` is
+    a text a user could edit)."""
+    path = directory / name
+    with contextlib.suppress(OSError, ValueError):
+        if Path(name).is_absolute() or ".." in Path(name).parts or name == MANIFEST:
+            return
+        if not path.resolve().is_relative_to(directory.resolve()):
+            return
+        if path.is_symlink() or not path.is_file() or _input_at(path, inputs) is not None:
+            return
+        path.unlink()
 
 
 def _write_manifest(directory: Path, command: str, files: list[str], *, complete: bool) -> None:

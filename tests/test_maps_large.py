@@ -185,3 +185,22 @@ def test_list_columns_are_shared_labels_and_text(sample_run):
         "市区町村": "南岬市",
         "圏域": "南部",
     }
+
+
+def test_a_shorter_list_leaves_no_old_pages_behind(sample_files, tmp_path, monkeypatch, capsys):
+    import functools
+
+    import geo_zaitaku.maps as maps_mod
+    from geo_zaitaku.cli import main
+
+    target = tmp_path / "out" / "resources_map.html"
+    command = ["map", "resources", str(sample_files.plan), "--no-basemap", "-o", str(target)]
+    monkeypatch.setattr(maps_mod, "write_resource_list", functools.partial(write_resource_list, limit=100))
+    assert main(command) == 0
+    pages = sorted(p.name for p in target.parent.glob("resources_list*.html"))
+    assert pages == ["resources_list.html", "resources_list_p2.html", "resources_list_p3.html"]
+    monkeypatch.setattr(maps_mod, "write_resource_list", functools.partial(write_resource_list, limit=1000))
+    assert main(command) == 0
+    assert sorted(p.name for p in target.parent.glob("resources_list*.html")) == ["resources_list.html"]
+    assert len(body_rows((target.parent / "resources_list.html").read_text(encoding="utf-8"))) == 243
+    capsys.readouterr()

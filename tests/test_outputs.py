@@ -123,3 +123,46 @@ def test_output_folder_that_is_a_file_is_refused(tmp_path):
     with pytest.raises(InputError, match="フォルダ"), staged(target, command="t"):
         pass
     assert target.read_text(encoding="utf-8") == "keep"
+
+
+def test_a_rerun_removes_what_it_no_longer_writes_and_nothing_else(tmp_path):
+    out = tmp_path / "o"
+    with staged(out, command="map resources m.html") as stage:
+        for name in ("m.html", "list.html", "list_p2.html", "list_p3.html"):
+            stage.path(name).write_text("old", encoding="utf-8")
+    with staged(out, command="check") as stage:
+        stage.path("report.json").write_text("{}", encoding="utf-8")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")  # the user's own file
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep", encoding="utf-8")
+    # run.json is text a user could edit: names outside the folder are never touched
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["runs"]["map resources m.html"]["files"] += ["../outside.txt", str(outside), "notes.txt"]
+    manifest["runs"]["map resources m.html"]["files"].remove("notes.txt")
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with staged(out, command="map resources m.html") as stage:
+        stage.path("m.html").write_text("new", encoding="utf-8")
+        stage.path("list.html").write_text("new", encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "list.html",
+        "m.html",
+        "notes.txt",
+        "report.json",
+        MANIFEST,
+    ]
+    assert outside.read_text(encoding="utf-8") == "keep"
+    runs = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["runs"]
+    assert runs["map resources m.html"]["files"] == ["list.html", "m.html"]
+    assert runs["check"]["files"] == ["report.json"]
+
+
+def test_a_rerun_never_removes_an_input(tmp_path):
+    out = tmp_path / "o"
+    with staged(out, command="t") as stage:
+        stage.path("a.csv").write_text("output once", encoding="utf-8")
+        stage.path("b.txt").write_text("", encoding="utf-8")
+    # the user then keeps their input in the output folder under that name
+    (out / "a.csv").write_text("now an input", encoding="utf-8")
+    with staged(out, inputs=[out / "a.csv"], command="t") as stage:
+        stage.path("b.txt").write_text("", encoding="utf-8")
+    assert (out / "a.csv").read_text(encoding="utf-8") == "now an input"
