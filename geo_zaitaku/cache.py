@@ -175,8 +175,4 @@ def _optional() -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        warnings.warn(
-            f"境界のキャッシュを書き込めませんでした（{exc}）。次回も境界を読み直します。 / "
-            f"could not write the boundary cache: {exc}",
-            stacklevel=3,
-        )
+        warnings.warn(labels.TEXT["cache_not_written"].format(error=exc), stacklevel=3)

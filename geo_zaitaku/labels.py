@@ -724,6 +724,10 @@ MESSAGES = MappingProxyType(
 #: CLI and report words.
 TEXT = MappingProxyType(
     {
+        "cache_not_written": "境界のキャッシュを書き込めませんでした（{error}）。次回も境界を読み直します。 / "
+        "could not write the boundary cache: {error}",
+        "manifest_note": "geo_zaitaku が書き出したファイルの記録。complete が false の項目は書き出しが途中で止まった"
+        "ことを示します / files written by geo_zaitaku; complete=false means the run stopped while moving files.",
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
         "not_checked": "未確認",

@@ -211,8 +211,7 @@ def _write_manifest(directory: Path, command: str, files: list[str], *, complete
         "version": __version__,
     }
     body = {
-        "note": "geo_zaitaku が書き出したファイルの記録。complete が false の項目は書き出しが途中で止まったことを示します"
-        " / files written by geo_zaitaku; complete=false means the run stopped while moving files.",
+        "note": labels.TEXT["manifest_note"],
         "runs": runs,
     }
     write_text(path, json.dumps(body, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
