@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from geo_zaitaku import crs
+from geo_zaitaku._threads import split_apply
 
 #: Edge kinds that come from geometry.
 BORDER = "border"
@@ -112,7 +113,7 @@ def _adjacency(units: gpd.GeoDataFrame) -> pd.DataFrame:
                 for c, t in zip(EDGE_COLUMNS, (object, float, float, float, object), strict=True)
             }
         )
-    shared = shapely.intersection(shapely.boundary(geoms[i]), geoms[j])
+    shared = split_apply(shapely.intersection, shapely.boundary(geoms[i]), np.asarray(geoms[j]))
     zone = units["zone"].to_numpy()[i]
     shared_km = np.zeros(len(i))
     for z in np.unique(zone):

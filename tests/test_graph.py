@@ -77,3 +77,23 @@ def test_overlapping_neighbours_still_adjacent():
     edges = adjacency(units_from_frame(g))
     assert list(edges["kind"]) == ["border"]
     assert edges["shared_km"].iloc[0] == pytest.approx(10.0, rel=0.01)
+
+
+def test_shared_borders_measured_on_threads_equal_one_thread(monkeypatch):
+    import numpy as np
+    import shapely
+
+    from geo_zaitaku import _threads
+
+    u = units_from_frame(make_grid(20, 20))  # 1,482 neighbouring pairs: split into slices
+    monkeypatch.setattr(_threads, "workers", lambda: 2)
+    threaded = adjacency(u, cache=False)
+    monkeypatch.setattr(_threads, "workers", lambda: 1)
+    single = adjacency(u, cache=False)
+    assert len(threaded) == 2 * 20 * 19 + 2 * 19 * 19  # rook (760) and corner (722) pairs
+    assert threaded.equals(single)
+    lines = shapely.boundary(np.asarray(u.geometry.values))
+    polygons = np.asarray(u.geometry.values)[::-1]
+    monkeypatch.setattr(_threads, "workers", lambda: 2)
+    parts = _threads.split_apply(shapely.intersection, lines, polygons)
+    assert all(shapely.equals_exact(parts, shapely.intersection(lines, polygons)))
