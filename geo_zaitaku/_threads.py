@@ -1,10 +1,10 @@
-"""Work that GEOS does with Python's lock released, spread over the processors.
+"""Work that GDAL and GEOS do with Python's lock released, spread over the processors.
 
 A vectorised shapely operation (``shapely.intersection`` of 4,403 pairs of neighbouring
-units when the adjacency is measured) does not hold the GIL, so threads run slices of
-it side by side; results come back in input order, and an error is raised as the same
-loop would raise it (the first failing item in order). (Reading boundary files with
-pyogrio gains nothing this way: most of its time holds the GIL.)
+units when the adjacency is measured) and reading a GeoJSON file through Arrow
+(pyogrio ``use_arrow=True``) mostly run without the GIL, so threads run them side by
+side; results come back in input order, and an error is raised as the same loop would
+raise it (the first failing item in order).
 """
 
 from __future__ import annotations

@@ -49,6 +49,7 @@ from shapely.errors import GEOSException
 from geo_zaitaku import codes, crs, labels
 from geo_zaitaku._errors import GeometryError, InputError, show_path
 from geo_zaitaku._io import check_input_path, is_regular_file, json_text
+from geo_zaitaku._threads import thread_map
 
 Level = Literal["municipality", "ward"]
 LEVELS: tuple[str, ...] = ("municipality", "ward")
@@ -126,7 +127,7 @@ def load_units(
         cached = cache_mod.read_units(key)
         if cached is not None:
             return cached
-    frames = [read_boundary_file(f) for f in files]
+    frames = thread_map(read_boundary_file, files)
     raw = pd.concat(frames, ignore_index=True)
     units = _units_from_raw(raw, level)
     units.attrs["cache_key"] = key
@@ -323,8 +324,12 @@ def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
         if uri.lower().endswith(".parquet"):
             frame = gpd.read_parquet(uri)
         else:
-            frame = pyogrio.read_dataframe(uri)
-            if uri.lower().endswith(".shp") and not _names_look_right(frame):
+            shapefile = uri.lower().endswith(".shp")
+            # GeoJSON through Arrow: faster, and mostly without the GIL, so that files are
+            # read side by side (see load_units); a Shapefile's names may be cp932 without
+            # a .cpg, which only the plain reader lets us retry
+            frame = pyogrio.read_dataframe(uri, use_arrow=not shapefile)
+            if shapefile and not _names_look_right(frame):
                 for enc in ("cp932", "utf-8"):
                     retry = pyogrio.read_dataframe(uri, encoding=enc)
                     if _names_look_right(retry):

@@ -442,3 +442,21 @@ def test_several_features_of_a_code_in_one_file_are_still_parts(tmp_path):
     u = load_units(tmp_path / "twice.geojson")
     assert list(u.index) == ["99201", "99202"] and duplicates(u) == []
     assert u["area_km2"].to_numpy() == pytest.approx([100.0, 100.0], rel=1e-9)
+
+
+def test_files_read_side_by_side_fail_as_one_at_a_time(tmp_path, monkeypatch):
+    from geo_zaitaku import _threads
+
+    folder = tmp_path / "n03"
+    folder.mkdir()
+    make_grid(2, 1).to_file(folder / "a_good.geojson", driver="GeoJSON")
+    (folder / "b_bad.geojson").write_text("{not json", encoding="utf-8")
+    (folder / "c_bad.geojson").write_text("[]", encoding="utf-8")
+    messages = []
+    for n in (1, 4):
+        monkeypatch.setattr(_threads, "workers", lambda n=n: n)
+        with pytest.raises(InputError) as caught:
+            load_units(folder, cache=False)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "b_bad.geojson" in messages[0] and "c_bad" not in messages[0]
