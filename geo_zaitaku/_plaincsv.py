@@ -5,10 +5,11 @@ A file takes this path only when its rows are exactly its lines, so that every r
 keeps the line number the ``csv`` module would give it: no quote character at all (so
 no quoted field spans lines, and no field needs unquoting), no NUL byte (which the
 ``csv`` module refuses), no carriage return other than in ``CRLF``, and every row as
-wide as the header row. Anything else — a quoted field, a short row, a title above the
-header wider than the table — returns ``None`` and the file is read by the ``csv``
-module as before; the cells and line numbers are the same either way (tested on
-generated files).
+wide as the header row (title lines above the header do not count). Anything else — a
+quoted field, a row shorter or longer than the header, a lone carriage return, an
+encoding other than UTF-8 and cp932 — returns ``None`` and the file is read by the
+``csv`` module as before; the cells, line numbers and messages are the same either way
+(property-tested on generated files, tests/test_plaincsv.py).
 """
 
 from __future__ import annotations

@@ -105,12 +105,16 @@ def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
     from pyproj import CRS
 
     table = _parquet(path)
-    column = json.loads(table.schema.metadata[b"geo"])["columns"]["geometry"]
+    geo = json.loads(table.schema.metadata[b"geo"])
+    name = geo["primary_column"]
+    column = geo["columns"][name]
     if column.get("encoding", "WKB") != "WKB":
         raise ValueError(f"unexpected geometry encoding {column.get('encoding')!r}")
     frame = table.to_pandas()
-    geometry = shapely.from_wkb(frame.pop("geometry").to_numpy())
     crs = CRS.from_json_dict(column["crs"]) if column.get("crs") else None
+    geometry = gpd.GeoSeries(
+        shapely.from_wkb(frame.pop(name).to_numpy()), index=frame.index, name=name, crs=crs
+    )
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=crs)
 
 

@@ -328,7 +328,10 @@ def _read_vector(uri: str, path: Path, member: str | None) -> pd.DataFrame:
             # GeoJSON through Arrow: faster, and mostly without the GIL, so that files are
             # read side by side (see load_units); a Shapefile's names may be cp932 without
             # a .cpg, which only the plain reader lets us retry
-            frame = pyogrio.read_dataframe(uri, use_arrow=not shapefile)
+            try:
+                frame = pyogrio.read_dataframe(uri, use_arrow=not shapefile)
+            except Exception:  # (a GDAL without Arrow, an odd file: the plain reader decides)
+                frame = pyogrio.read_dataframe(uri)
             if shapefile and not _names_look_right(frame):
                 for enc in ("cp932", "utf-8"):
                     retry = pyogrio.read_dataframe(uri, encoding=enc)
