@@ -597,11 +597,28 @@ def _cells_of(batch: list[tuple[int, list[str]]], width: int, lines: list[int]) 
     return tidy_cells(values)
 
 
+def tidy_cell(text: str) -> str | None:
+    """One cell as read, as the tables hold it: stripped, ``None`` when empty, and the
+    quote :func:`write_csv` puts before a would-be formula taken off again
+    (:func:`restore_cell`). :func:`tidy_cells` does the same to a block of cells.
+
+    Examples
+    --------
+    >>> tidy_cell(" 熊本市\u3000"), tidy_cell("  "), tidy_cell("'=1+1"), tidy_cell("'0123")
+    ('熊本市', None, '=1+1', "'0123")
+    """
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("'"):
+        return restore_cell(stripped)
+    return text if stripped == text else stripped
+
+
 def tidy_cells(values: np.ndarray) -> np.ndarray:
-    """Cells as read (a 2-D object array of strings) as the tables hold them: stripped,
-    ``None`` when empty, the quote :func:`write_csv` puts before a would-be formula
-    taken off again (:func:`restore_cell`), and equal cells of a column sharing one
-    string. Changes ``values`` in place and returns it."""
+    """:func:`tidy_cell` of every cell of a 2-D object array of strings, vectorised,
+    with equal cells of a column sharing one string. Changes ``values`` in place and
+    returns it."""
     width = values.shape[1]
     text = values.astype(np.dtypes.StringDType())
     stripped = np.strings.strip(text)

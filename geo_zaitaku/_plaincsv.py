@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo_zaitaku._io import header_of, restore_cell
+from geo_zaitaku._io import header_of, tidy_cell
 
 #: Rows among which the header is looked for (as :func:`geo_zaitaku._io._parse_rows`).
 HEAD_ROWS = 20
@@ -120,25 +120,16 @@ def _line_bounds(raw: bytes, offset: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _tidy_column(column: object) -> np.ndarray:
-    """One column's cells as :func:`geo_zaitaku._io.tidy_cells` makes them (stripped,
-    ``None`` when empty, a quote :func:`~geo_zaitaku._io.write_csv` added taken off,
-    equal cells sharing one string), each distinct text tidied once."""
+    """One column's cells as :func:`geo_zaitaku._io.tidy_cells` makes them: each
+    distinct text tidied once (:func:`geo_zaitaku._io.tidy_cell`), equal cells sharing
+    one string."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pool = pa.system_memory_pool()
     encoded = pc.dictionary_encode(column.combine_chunks(memory_pool=pool), memory_pool=pool)  # type: ignore[attr-defined]
-    tidy = np.array([_tidy(text) for text in encoded.dictionary.to_pylist()], dtype=object)
+    tidy = np.array([tidy_cell(text) for text in encoded.dictionary.to_pylist()], dtype=object)
     return tidy[encoded.indices.to_numpy(zero_copy_only=False)]
-
-
-def _tidy(text: str) -> str | None:
-    stripped = text.strip()
-    if not stripped:
-        return None
-    if stripped.startswith("'"):
-        return restore_cell(stripped)
-    return text if stripped == text else stripped
 
 
 def _arrow_table(raw: bytes, start: int, delimiter: str, ncols: int, encoding: str) -> object | None:
