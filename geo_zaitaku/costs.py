@@ -78,7 +78,7 @@ def unit_origins(units: pd.DataFrame) -> Points:
         ok = np.isfinite(px) & np.isfinite(py)
         lon[ok], lat[ok] = px[ok], py[ok]
         kind[ok] = "population"
-    return Points(tuple(units.index), lon, lat, tuple(kind))
+    return Points(tuple(units.index.tolist()), lon, lat, tuple(kind.tolist()))
 
 
 def facility_points(facilities: pd.DataFrame, units: pd.DataFrame) -> Points:
@@ -93,7 +93,7 @@ def facility_points(facilities: pd.DataFrame, units: pd.DataFrame) -> Points:
         at = np.array([pos[u] for u in facilities["unit"].to_numpy()[missing]], dtype=int)
         lon[missing], lat[missing] = origins.lon[at], origins.lat[at]
         kind[missing] = "unit"
-    return Points(tuple(facilities["id"]), lon, lat, tuple(kind))
+    return Points(tuple(facilities["id"].tolist()), lon, lat, tuple(kind.tolist()))
 
 
 class Backend(Protocol):

@@ -10,6 +10,7 @@ ferries, roads across a zero-length boundary) are added with their own kind.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -165,17 +166,31 @@ def build_graph(
         edges = adjacency(units)
     graph = nx.Graph()
     population = units["population"] if "population" in units.columns else None
-    for code, name, area, lon, lat in zip(
-        units.index, units["name"], units["area_km2"], units["lon"], units["lat"], strict=True
-    ):
-        graph.add_node(code, name=name, area_km2=float(area), centroid=(float(lon), float(lat)))
+    # (columns as plain lists: Arrow-backed text columns are slow to iterate one by one)
+    codes = units.index.tolist()
+    graph.add_nodes_from(
+        (code, {"name": name, "area_km2": area, "centroid": (lon, lat)})
+        for code, name, area, lon, lat in zip(
+            codes,
+            units["name"].tolist(),
+            units["area_km2"].to_numpy(dtype=float).tolist(),
+            units["lon"].to_numpy(dtype=float).tolist(),
+            units["lat"].to_numpy(dtype=float).tolist(),
+            strict=True,
+        )
+    )
     if population is not None:
-        for code, pop in population.items():
-            graph.nodes[code]["population"] = None if pd.isna(pop) else float(pop)
+        for code, pop in zip(codes, population.to_numpy(dtype=float, na_value=np.nan).tolist(), strict=True):
+            graph.nodes[code]["population"] = None if math.isnan(pop) else pop
     graph.add_edges_from(
-        (a, b, {"shared_km": float(s), "distance_km": float(d), "kind": k})
+        (a, b, {"shared_km": s, "distance_km": d, "kind": k})
         for a, b, s, d, k in zip(
-            edges["a"], edges["b"], edges["shared_km"], edges["distance_km"], edges["kind"], strict=True
+            edges["a"].tolist(),
+            edges["b"].tolist(),
+            edges["shared_km"].to_numpy(dtype=float).tolist(),
+            edges["distance_km"].to_numpy(dtype=float).tolist(),
+            edges["kind"].tolist(),
+            strict=True,
         )
     )
     for link in links:

@@ -64,15 +64,18 @@ class UnitLookup:
 
     def __init__(self, units: gpd.GeoDataFrame) -> None:
         self._units = units
-        self._codes = frozenset(units.index)
-        self._display = dict(zip(units.index, units["name"], strict=True))
+        codes = units.index.tolist()  # (plain lists: Arrow-backed columns iterate slowly)
+        self._codes = frozenset(codes)
+        self._display = dict(zip(codes, units["name"].tolist(), strict=True))
         self._cities: dict[str, tuple[str, ...]] = {}
-        for code, ward, mcode in zip(units.index, units["ward"], units["municipality_code"], strict=True):
+        for code, ward, mcode in zip(
+            codes, units["ward"].tolist(), units["municipality_code"].tolist(), strict=True
+        ):
             if isinstance(ward, str) and ward:
                 self._cities[mcode] = (*self._cities.get(mcode, ()), code)
         # designated cities kept whole (municipality level): their wards' codes
         self._ward_of: dict[str, str] = {}
-        for code, wcodes in zip(units.index, units["ward_codes"], strict=True):
+        for code, wcodes in zip(codes, units["ward_codes"].tolist(), strict=True):
             if isinstance(wcodes, str) and wcodes:
                 for wcode in wcodes.split(WARD_SEP):
                     self._ward_of[wcode] = code

@@ -16,7 +16,7 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
     plan = ctx.plan
     out: list[Finding] = []
     assigned = plan.assignment
-    for code in plan.units.index:
+    for code in plan.units.index.tolist():
         if code not in assigned:
             out.append(finding("error", "unassigned", units=(code,), unit=_unit(plan, code)))
     for p in plan.problems:

@@ -201,8 +201,9 @@ def _number(value: object) -> float | None:
 def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
     """Compute an :class:`AreaSummary` for every area of the plan, in plan order."""
     units = ctx.plan.units
+    unit_codes = units.index.tolist()
     columns = {
-        c: dict(zip(units.index, units[c].to_numpy(dtype=float), strict=True))
+        c: dict(zip(unit_codes, units[c].to_numpy(dtype=float).tolist(), strict=True))
         for c in ("population", "pop_65over", "pop_75over", "area_km2")
         if c in units.columns
     }

@@ -147,8 +147,9 @@ class Placer:
         self.tree = shapely.STRtree(self.geometries)
         shapely.prepare(self.geometries)  # (for locate's point tests; about 1 ms)
         self.targets = unit_targets(units)
-        self.pref_codes = frozenset(str(c)[:2] for c in units.index)
-        self.pref_of = {str(c): str(p) for c, p in zip(units.index, units["pref_code"], strict=True)}
+        codes = units.index.tolist()
+        self.pref_codes = frozenset(str(c)[:2] for c in codes)
+        self.pref_of = {str(c): str(p) for c, p in zip(codes, units["pref_code"].tolist(), strict=True)}
         self.pref = pref
         self.pref_names = _pref_names(units)
         self._by_pref: dict[str, tuple[str, ...]] = {}

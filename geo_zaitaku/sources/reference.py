@@ -122,8 +122,9 @@ def unit_targets(units: gpd.GeoDataFrame) -> dict[str, tuple[str, ...]]:
     (municipality-level units); a designated city's code maps to its wards
     (ward-level units).
     """
-    targets: dict[str, tuple[str, ...]] = {code: (code,) for code in units.index}
-    for code, wcodes in zip(units.index, units["ward_codes"], strict=True):
+    codes = units.index.tolist()
+    targets: dict[str, tuple[str, ...]] = {code: (code,) for code in codes}
+    for code, wcodes in zip(codes, units["ward_codes"].tolist(), strict=True):
         if isinstance(wcodes, str) and wcodes:
             for w in wcodes.split("・"):
                 targets.setdefault(w, (code,))
