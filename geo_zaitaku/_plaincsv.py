@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo_zaitaku._io import header_of, tidy_cells
+from geo_zaitaku._io import header_of, tidy_cell
 
 #: Rows among which the header is looked for (as :func:`geo_zaitaku._io._parse_rows`).
 HEAD_ROWS = 20
@@ -120,16 +120,15 @@ def _line_bounds(raw: bytes, offset: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _tidy_column(column: object) -> np.ndarray:
-    """One column's cells as :func:`geo_zaitaku._io.tidy_cells` makes them: the
-    distinct texts tidied once, together (by :func:`~geo_zaitaku._io.tidy_cells` itself),
-    equal cells sharing one string."""
+    """One column's cells as :func:`geo_zaitaku._io.tidy_cells` makes them: each
+    distinct text tidied once (:func:`geo_zaitaku._io.tidy_cell`), equal cells sharing
+    one string."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pool = pa.system_memory_pool()
     encoded = pc.dictionary_encode(column.combine_chunks(memory_pool=pool), memory_pool=pool)  # type: ignore[attr-defined]
-    distinct = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object).reshape(-1, 1)
-    tidy = tidy_cells(distinct)[:, 0]
+    tidy = np.array([tidy_cell(text) for text in encoded.dictionary.to_pylist()], dtype=object)
     return tidy[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
