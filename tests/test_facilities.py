@@ -1,5 +1,8 @@
+import numpy as np
 import pytest
 from conftest import make_grid
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.codes import check_digit
@@ -722,3 +725,41 @@ def test_rejection_reasons_are_tried_in_table_order(tmp_path, grid):
         (5, "bad_code"),
         (6, "outside"),
     ]
+
+
+_NUMBER_TEXT = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-(10**20), 10**20).map(str),
+    st.sampled_from(
+        [
+            "１３０．７",
+            "1,234.5",
+            " 33.1 ",
+            "\u300032.8",
+            "1_000",
+            "nan",
+            "-inf",
+            "1e309",
+            "0x10",
+            "",
+            "abc",
+            "３３",
+        ]
+    ),
+    st.text(alphabet="0123456789.,-+e _\u3000１２３", max_size=8),
+)
+
+
+@given(st.lists(_NUMBER_TEXT, max_size=30))
+def test_numbers_at_once_equal_one_by_one(values):
+    """The vectorised reading of a number column gives exactly what reading each cell
+    does (Python's float, then NFKC without thousands separators; non-finite -> NaN)."""
+    from geo_zaitaku.sources.facilities import _numbers, _numbers_one_by_one
+
+    expected = _numbers_one_by_one(values)
+    expected[~np.isfinite(expected)] = np.nan
+    got = _numbers(values)
+    assert got.dtype == np.float64 and len(got) == len(values)
+    np.testing.assert_array_equal(got, expected)
+    assert (np.signbit(got) == np.signbit(expected)).all()

@@ -155,3 +155,27 @@ def test_header_only_is_refused_by_both_paths():
     fast, slow, _ = _both(_write("id,name\n\n , \n"))
     assert isinstance(fast, str) and "見出し" in fast
     assert fast == slow
+
+
+def test_whitespace_is_what_str_strip_removes():
+    """Arrow trims exactly the characters Python's ``str.strip`` removes."""
+    import sys
+
+    from geo_zaitaku._plaincsv import WHITESPACE
+
+    assert "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()) == WHITESPACE
+
+
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(" \u3000\x1c\x85\u200b\t'=+-@a熊0"), max_size=5), max_size=40)
+)
+def test_column_tidied_as_cell_by_cell(texts):
+    """Tidying a column (distinct texts found as they are by Arrow, the rest one by one)
+    gives tidy_cell of every cell."""
+    import pyarrow as pa
+
+    from geo_zaitaku._io import tidy_cell
+    from geo_zaitaku._plaincsv import _tidy_column
+
+    got = _tidy_column(pa.chunked_array([pa.array(texts, type=pa.string())]))
+    assert got.tolist() == [tidy_cell(t) for t in texts]

@@ -831,6 +831,17 @@ def _kind(value: str | None) -> str | None:
 
 def _numbers(values: list[str | None]) -> np.ndarray:
     """Parse numbers (full-width digits and thousands separators allowed); NaN when unreadable."""
+    cells = np.array(values, dtype=object)
+    cells[np.equal(cells, None)] = "nan"
+    try:  # every cell a number Python reads as it is (the usual coordinate column): at once
+        out = cells.astype(float)
+    except (TypeError, ValueError):
+        out = _numbers_one_by_one(values)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _numbers_one_by_one(values: list[str | None]) -> np.ndarray:
     cache: dict[str, float] = {}
     out = np.full(len(values), np.nan)
     for i, v in enumerate(values):
@@ -847,7 +858,6 @@ def _numbers(values: list[str | None]) -> np.ndarray:
                     number = np.nan
             cache[v] = number
         out[i] = number
-    out[~np.isfinite(out)] = np.nan
     return out
 
 
