@@ -115,6 +115,21 @@ def test_duplicate_ids_are_renamed_and_noted(tmp_path, grid):
     assert result.frame["source"].tolist() == ["a.csv", "a.csv", "b.csv"]
 
 
+def test_ids_unique_files_kept_and_later_repeats_renamed(tmp_path, grid):
+    """Files whose ids are all present and new keep them as they are; a later file
+    repeating one, or a row without an id, is renamed as before."""
+    lat, lon = centre(grid, "99201")
+    a = write(tmp_path, f"id,name,lat,lon\nA1,A,{lat},{lon}\nA2,B,{lat},{lon}\n", name="a.csv")
+    b = write(tmp_path, f"id,name,lat,lon\nB1,C,{lat},{lon}\nB2,D,{lat},{lon}\n", name="b.csv")
+    c = write(
+        tmp_path, f"id,name,lat,lon\nB2,E,{lat},{lon}\n,F,{lat},{lon}\nC3,G,{lat},{lon}\n", name="c.csv"
+    )
+    result = load_facilities([a, b, c], grid)
+    assert result.frame["id"].tolist() == ["A1", "A2", "B1", "B2", "B2#2", "c:3", "C3"]
+    renamed = [(n.source, n.line, n.reason) for log in result.logs for n in log.notes]
+    assert renamed == [("c.csv", 2, "duplicate_id")]
+
+
 @pytest.mark.parametrize(
     ("text", "needle"),
     [

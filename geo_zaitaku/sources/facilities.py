@@ -448,13 +448,12 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
     out["source"] = source
     out["name"] = get["name"]
     out["id"] = _ids(get["id"], cells.lines, stem, source, seen_ids, notes)
-    out["kind"] = [_kind(v) for v in get["kind"]]
+    out["kind"] = _each_distinct(_kind, get["kind"])
     for f in ("phone", "address", "url"):
         out[f] = get[f]
-    out["position"] = [_position(v) for v in get["position"]]
+    out["position"] = _each_distinct(_position, get["position"])
     for f in BOOLEAN_FIELDS:
-        parsed = {v: parse_bool(v) for v in set(get[f])}
-        values = [parsed[v] for v in get[f]]
+        values = _each_distinct(parse_bool, get[f])
         for i, b in enumerate(values):
             if b is _BAD:
                 message = labels.REASONS["bad_boolean"].with_prefix(f"{cells.found[f] or f}={get[f][i]!r}: ")
@@ -462,6 +461,13 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
                 values[i] = None
         out[f] = pd.array(values, dtype="boolean")
     return out
+
+
+def _each_distinct(parse: Callable[[str | None], object], values: list[str | None]) -> list[object]:
+    """``[parse(v) for v in values]``, with ``parse`` called once for each distinct cell
+    (a column of kinds or yes/no cells holds a few texts, repeated)."""
+    parsed = {v: parse(v) for v in set(values)}
+    return [parsed[v] for v in values]
 
 
 @dataclass(frozen=True, eq=False)
@@ -656,6 +662,11 @@ def _ids(
     seen_ids: set[str],
     notes: list[RowIssue],
 ) -> list[str]:
+    distinct = set(values)
+    unique = len(distinct) == len(values) and None not in distinct and "" not in distinct
+    if unique and seen_ids.isdisjoint(distinct):  # every row has its own id, new to the run
+        seen_ids.update(distinct)
+        return list(values)
     ids = []
     for line, value in zip(lines, values, strict=True):
         fid = value if value else f"{stem}:{line}"
