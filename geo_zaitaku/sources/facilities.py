@@ -732,21 +732,11 @@ def _codes(
     prefecture's own code and names no municipality. The prefecture cell may also be a
     name (``北海道``, ``熊本県``).
     """
-    mcodes: list[str | None] = []
-    prefs: list[str | None] = []
-    bad: list[bool] = []
-    pref_level: list[bool] = []
-    cache: dict[tuple[str | None, str | None], tuple[str | None, str | None, bool, bool]] = {}
-    for m, p in zip(municipality, prefecture, strict=True):
-        key = (m, p)
-        hit = cache.get(key)
-        if hit is None:
-            hit = _one_code(m, prefecture_of(p, pref_names))
-            cache[key] = hit
-        mcodes.append(hit[0])
-        prefs.append(hit[1])
-        bad.append(hit[2])
-        pref_level.append(hit[3])
+    pairs = list(zip(municipality, prefecture, strict=True))
+    if not pairs:
+        return [], [], [], []
+    parsed = {(m, p): _one_code(m, prefecture_of(p, pref_names)) for m, p in set(pairs)}
+    mcodes, prefs, bad, pref_level = (list(c) for c in zip(*(parsed[k] for k in pairs), strict=True))
     return mcodes, prefs, bad, pref_level
 
 
