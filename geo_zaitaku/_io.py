@@ -13,8 +13,8 @@
 - JSON is written strictly (:func:`json_text`): ``NaN`` and ``Infinity`` are not JSON,
   so unknown values are written as ``null``.
 - Every CSV the tool writes goes through :func:`write_csv`, which neutralises text
-  cells that a spreadsheet would run as a formula (:func:`neutralise_cell`); the
-  readers undo exactly that quoting (:func:`restore_cell`), so outputs read back as
+  cells that a spreadsheet would run as a formula (:func:`~geo_zaitaku._cells.neutralise_cell`); the
+  readers undo exactly that quoting (:func:`~geo_zaitaku._cells.restore_cell`), so outputs read back as
   they were.
 """
 
@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from geo_zaitaku import labels
+from geo_zaitaku._cells import FORMULA_PREFIXES, header_of, neutralise_cell, tidy_cells
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.labels import Message
 
@@ -47,11 +48,6 @@ from geo_zaitaku.labels import Message
 ENCODINGS = ("utf-8-sig", "cp932")
 #: Column holding the 1-based line number of each row in its source file.
 LINE = "_line"
-#: First characters that make Excel (and LibreOffice, Google Sheets) read a cell as a
-#: formula or a command (OWASP "CSV injection"): ``=``, ``+``, ``-``, ``@``, tab, CR.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-#: Text that is a plain number (``-5``, ``+3``, ``12.5``): left as it is.
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
 
 
 #: Kinds of non-regular files: ``stat`` test -> key of :data:`geo_zaitaku.labels.SPECIAL_FILES`.
@@ -330,60 +326,8 @@ def _encoding_of(raw: bytes, *, path: Path, what: str, chunk: int = 1 << 22) -> 
     raise InputError(labels.error("file_encoding", what=what), path=path)
 
 
-def neutralise_cell(value: object) -> object:
-    """Make a text cell safe to open in a spreadsheet: prefix a would-be formula with ``'``.
-
-    A string beginning with one of :data:`FORMULA_PREFIXES` gets a single quote in
-    front (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``), which spreadsheets show as
-    text instead of running. Left as they are: anything that is not a string, the
-    empty string, a lone ``-`` (written for "none"), and a plain number written as
-    text (``-5``, ``+3``, ``-12.5``; ASCII digits, optional sign and decimals), so that
-    numbers stay numbers. Everything else with a leading sign is quoted: phone numbers
-    such as ``+81-96-123-4567``, ranges such as ``-2+3``, ``-1e5``, ``-1,000``.
-
-    Parameters
-    ----------
-    value
-        A cell value of any type.
-
-    Returns
-    -------
-    object
-        ``value``, or ``"'" + value`` when it would run as a formula.
-
-    Examples
-    --------
-    >>> [neutralise_cell(v) for v in ["=1+1", "@SUM(1)", "+81-96-000-0000", "-2+3"]]
-    ["'=1+1", "'@SUM(1)", "'+81-96-000-0000", "'-2+3"]
-    >>> [neutralise_cell(v) for v in ["-5", "+3", "-", "熊本市", 7, None]]
-    ['-5', '+3', '-', '熊本市', 7, None]
-    """
-    if not isinstance(value, str) or not value or not value.startswith(FORMULA_PREFIXES):
-        return value
-    if value == "-" or _PLAIN_NUMBER.fullmatch(value):
-        return value
-    return "'" + value
-
-
-def restore_cell(value: str) -> str:
-    """Undo :func:`neutralise_cell`: ``"'=1+1"`` -> ``"=1+1"``; any other text unchanged.
-
-    Only a quote that :func:`neutralise_cell` would have added is removed (so
-    ``"'0123"``, a code typed with Excel's text prefix, stays as it is). A user's own
-    cell ``'=1`` therefore reads as ``=1``; written out again it is ``'=1`` as before.
-
-    Examples
-    --------
-    >>> restore_cell("'+81-96-000-0000"), restore_cell("'0123"), restore_cell("'-5")
-    ('+81-96-000-0000', "'0123", "'-5")
-    """
-    if value.startswith("'") and neutralise_cell(value[1:]) == value:
-        return value[1:]
-    return value
-
-
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with :func:`neutralise_cell` applied to its header and to
+    """A copy of ``frame`` with :func:`~geo_zaitaku._cells.neutralise_cell` applied to its header and to
     every text cell; columns of a numeric or boolean dtype are left untouched."""
     out = frame.copy()
     for i in range(out.shape[1]):
@@ -399,7 +343,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutralised(column: pd.Series) -> pd.Series:
-    """:func:`neutralise_cell` of every cell of a text column (only the cells that
+    """:func:`~geo_zaitaku._cells.neutralise_cell` of every cell of a text column (only the cells that
     begin with a formula prefix are looked at twice; most columns have none)."""
     values = column.tolist()
     try:
@@ -441,7 +385,7 @@ def read_text_table(
     what
         What the file is, in Japanese, for messages.
     header_hint
-        Column names (already normalised with :func:`clean_header`) of which at least
+        Column names (already normalised with :func:`~geo_zaitaku._cells.clean_header`) of which at least
         one appears in the header row.
     comment
         Keep the lines beginning with this prefix (after spaces) in
@@ -509,7 +453,7 @@ def table_from_rows(
     The header is the first row with a cell in ``header_hint`` among the first 20
     (else the first row); empty trailing header cells are dropped, cells are
     stripped, empty cells become ``None``, and the quote :func:`write_csv` puts
-    before a would-be formula is taken off again (:func:`restore_cell`).
+    before a would-be formula is taken off again (:func:`~geo_zaitaku._cells.restore_cell`).
 
     Raises
     ------
@@ -563,27 +507,6 @@ def _parse_rows(
     return header_line, names, cells, np.asarray(lines, dtype=np.int64)
 
 
-def header_of(
-    head: list[tuple[int, list[str]]], *, path: Path, what: str, header_hint: tuple[str, ...]
-) -> tuple[int, int, list[str]]:
-    """The header among the first numbered rows: its index in ``head``, its line and
-    the column names (cleaned, made unique, empty trailing cells dropped). The header
-    is the first row with a name in ``header_hint`` (else the first row)."""
-    if not head:
-        raise InputError(labels.error("table_no_rows", what=what), path=path)
-    header_index = 0
-    if header_hint:
-        hints = set(header_hint)
-        for k, (_, row) in enumerate(head):
-            if hints & {clean_header(c) for c in row}:
-                header_index = k
-                break
-    header_line, header = head[header_index]
-    while header and not header[-1].strip():
-        header = header[:-1]
-    return header_index, header_line, _unique_names([clean_header(c) for c in header])
-
-
 def _cells_of(batch: list[tuple[int, list[str]]], width: int, lines: list[int]) -> np.ndarray:
     """One chunk of rows as a 2-D object array of stripped cells (``None`` when empty);
     the strings the csv module made are kept unless stripping or a quote changes them."""
@@ -595,45 +518,6 @@ def _cells_of(batch: list[tuple[int, list[str]]], width: int, lines: list[int]) 
             flat.extend([""] * (width - len(row)))
     values = np.array(flat, dtype=object).reshape(-1, width) if flat else np.empty((0, width), dtype=object)
     return tidy_cells(values)
-
-
-def tidy_cell(text: str) -> str | None:
-    """One cell as read, as the tables hold it: stripped, ``None`` when empty, and the
-    quote :func:`write_csv` puts before a would-be formula taken off again
-    (:func:`restore_cell`). :func:`tidy_cells` does the same to a block of cells.
-
-    Examples
-    --------
-    >>> tidy_cell(" 熊本市\u3000"), tidy_cell("  "), tidy_cell("'=1+1"), tidy_cell("'0123")
-    ('熊本市', None, '=1+1', "'0123")
-    """
-    stripped = text.strip()
-    if not stripped:
-        return None
-    if stripped.startswith("'"):
-        return restore_cell(stripped)
-    return text if stripped == text else stripped
-
-
-def tidy_cells(values: np.ndarray) -> np.ndarray:
-    """:func:`tidy_cell` of every cell of a 2-D object array of strings, vectorised,
-    with equal cells of a column sharing one string. Changes ``values`` in place and
-    returns it."""
-    width = values.shape[1]
-    text = values.astype(np.dtypes.StringDType())
-    stripped = np.strings.strip(text)
-    changed = np.nonzero(stripped != text)
-    if len(changed[0]):
-        values[changed] = stripped[changed].astype(object)
-    quoted = np.nonzero(np.strings.startswith(stripped, "'"))
-    if len(quoted[0]):  # cells neutralised by write_csv read back as they were
-        values[quoted] = [restore_cell(str(c)) for c in stripped[quoted]]
-    values[stripped == ""] = None
-    for j in range(width):  # equal cells share one string (codes, kinds, yes/no …)
-        codes, uniques = pd.factorize(values[:, j], use_na_sentinel=True)
-        if len(uniques) < len(codes) // 2:  # code -1 (empty) takes the trailing None
-            values[:, j] = np.append(uniques.astype(object), None)[codes]
-    return values
 
 
 def _frame_of(names: list[str], cells: np.ndarray, lines: np.ndarray) -> pd.DataFrame:
@@ -657,24 +541,6 @@ def _rows_with_lines(
         raise InputError(
             labels.error("csv_unreadable", error=exc), path=path, where=labels.at_line(reader.line_num)
         ) from exc
-
-
-def clean_header(name: str) -> str:
-    """Normalise a header cell: strip spaces and BOM remnants, NFKC, lower-case ASCII."""
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", name).strip().strip("\ufeff").lower()
-
-
-def _unique_names(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, name in enumerate(names):
-        base = name or f"column_{i + 1}"
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        out.append(base if n == 0 else f"{base}.{n}")
-    return out
 
 
 def _file_mode() -> int:
@@ -730,7 +596,7 @@ def write_csv(
 
     Every CSV the tool writes goes through here. Text cells (and headers) beginning
     with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a leading single
-    quote (:func:`neutralise_cell`, the OWASP advice against CSV injection): a
+    quote (:func:`~geo_zaitaku._cells.neutralise_cell`, the OWASP advice against CSV injection): a
     facility named ``=HYPERLINK("http://x","y")`` is written ``'=HYPERLINK(...)`` and
     shown as text. Numbers stay readable: columns of a numeric dtype are written as
     they are, and so are text cells that are a plain number (``-5``, ``+3``, ``12.5``)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo_zaitaku._io import header_of, tidy_cell
+from geo_zaitaku._cells import header_of, tidy_cell
 
 #: Rows among which the header is looked for (as :func:`geo_zaitaku._io._parse_rows`).
 HEAD_ROWS = 20
@@ -51,7 +51,7 @@ class PlainTable:
 
     def cells(self) -> tuple[int, list[str], np.ndarray, np.ndarray] | None:
         """The header line, names, cells (2-D object array, as
-        :func:`geo_zaitaku._io.tidy_cells` makes them) and line numbers; ``None`` when
+        :func:`geo_zaitaku._cells.tidy_cells` makes them) and line numbers; ``None`` when
         every row is blank. The Arrow columns are let go one by one as they are
         converted (the table too), so the file is never held twice in full."""
         columns = list(self.table.columns)  # type: ignore[attr-defined]
@@ -126,13 +126,13 @@ def _line_bounds(raw: bytes, offset: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _tidy_column(column: object) -> np.ndarray:
-    """One column's cells as :func:`geo_zaitaku._io.tidy_cells` makes them: each
-    distinct text tidied once (:func:`geo_zaitaku._io.tidy_cell`), equal cells sharing
+    """One column's cells as :func:`geo_zaitaku._cells.tidy_cells` makes them: each
+    distinct text tidied once (:func:`geo_zaitaku._cells.tidy_cell`), equal cells sharing
     one string.
 
     Most texts are their own tidy form (nothing to strip, not empty, no quote in front),
     and Arrow finds those at once (trimming exactly :data:`WHITESPACE`); only the others
-    go through :func:`~geo_zaitaku._io.tidy_cell` one by one."""
+    go through :func:`~geo_zaitaku._cells.tidy_cell` one by one."""
     import pyarrow as pa
     import pyarrow.compute as pc
 

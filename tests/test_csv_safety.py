@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_zaitaku._io import neutralise_cell, read_text_table, restore_cell, write_csv
+from geo_zaitaku._cells import neutralise_cell, restore_cell
+from geo_zaitaku._io import read_text_table, write_csv
 from geo_zaitaku.cli import main
 
 FORMULA = '=HYPERLINK("http://x","y")'

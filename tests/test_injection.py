@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import facility_data, page_config
 
-from geo_zaitaku._io import clean_header
+from geo_zaitaku._cells import clean_header
 from geo_zaitaku.maps import area_map, resource_map, write_resource_list
 from geo_zaitaku.pipeline import CheckRun, check_plan
 

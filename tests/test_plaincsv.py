@@ -174,7 +174,7 @@ def test_column_tidied_as_cell_by_cell(texts):
     gives tidy_cell of every cell."""
     import pyarrow as pa
 
-    from geo_zaitaku._io import tidy_cell
+    from geo_zaitaku._cells import tidy_cell
     from geo_zaitaku._plaincsv import _tidy_column
 
     got = _tidy_column(pa.chunked_array([pa.array(texts, type=pa.string())]))

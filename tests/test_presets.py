@@ -1,7 +1,7 @@
 import pytest
 
+from geo_zaitaku._cells import clean_header
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import clean_header
 from geo_zaitaku.sources.facilities import CANONICAL_COLUMNS
 from geo_zaitaku.sources.presets import (
     builtin,

@@ -4,7 +4,7 @@ set to the contents, codes and names as text, counts and distances as numbers.
 
 Written with XlsxWriter. Text always goes in with ``write_string``, so nothing a user
 typed (a facility called ``=HYPERLINK(...)``) becomes a formula; a text that a
-spreadsheet would read as one when typed (:func:`geo_zaitaku._io.neutralise_cell`)
+spreadsheet would read as one when typed (:func:`geo_zaitaku._cells.neutralise_cell`)
 is also marked with Excel's own text prefix (``quote_prefix``), which keeps it text
 when the cell is edited or copied, without showing an apostrophe.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo_zaitaku._io import FORMULA_PREFIXES, neutralise_cell
+from geo_zaitaku._cells import FORMULA_PREFIXES, neutralise_cell
 
 #: Column widths (in characters, a full-width character counting 2).
 MIN_WIDTH, MAX_WIDTH = 6, 60

@@ -225,7 +225,8 @@ def capacity_column(run: CheckRun, column: str) -> dict[str, float]:
         No facility file has the column; a cell that is not a number ≥ 0 (the file and
         row are named).
     """
-    from geo_zaitaku._io import clean_header, parse_number
+    from geo_zaitaku._cells import clean_header
+    from geo_zaitaku._io import parse_number
     from geo_zaitaku.sources.tabular import read_table
 
     frame = run.facilities.frame

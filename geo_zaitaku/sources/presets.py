@@ -51,8 +51,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from geo_zaitaku import labels, schema
+from geo_zaitaku._cells import clean_header
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import clean_header, read_input_bytes
+from geo_zaitaku._io import read_input_bytes
 
 #: Canonical facility fields a preset may map (the canonical CSV's columns).
 CANONICAL_FIELDS = schema.CANONICAL_FIELDS
@@ -88,7 +89,7 @@ class Preset:
     description
         What files the preset is for.
     columns
-        Field -> header names (normalised with :func:`geo_zaitaku._io.clean_header`);
+        Field -> header names (normalised with :func:`geo_zaitaku._cells.clean_header`);
         the first present in a file is used.
     constants
         Field -> value for rows where no column gives one.

@@ -83,7 +83,7 @@ def read_table(
     what
         What the file is, in Japanese, for messages (e.g. ``"施設CSV"``).
     header_hint
-        Header names (normalised with :func:`geo_zaitaku._io.clean_header`) of which
+        Header names (normalised with :func:`geo_zaitaku._cells.clean_header`) of which
         at least one appears in the header row; rows above it (titles) are skipped.
     comment
         Keep the lines (worksheet rows) beginning with this prefix in
