@@ -61,8 +61,9 @@ class Points:
     def take(self, positions: Sequence[int] | np.ndarray) -> Points:
         """The points at ``positions``."""
         pos = np.asarray(positions, dtype=int)
+        at = pos.tolist()  # (Python ints: indexing a tuple with NumPy's is slower)
         return Points(
-            tuple(self.ids[i] for i in pos), self.lon[pos], self.lat[pos], tuple(self.kind[i] for i in pos)
+            tuple([self.ids[i] for i in at]), self.lon[pos], self.lat[pos], tuple([self.kind[i] for i in at])
         )
 
 

@@ -128,7 +128,8 @@ class CheckContext:
         """The facilities' columns the rules read (:data:`_TABLE_COLUMNS`: ids, names,
         kinds, units, yes/no fields, coordinates) as a plain frame with their ``area``; the
         ``key_institution`` and ``hub`` flags as plain booleans (unknown = no), the other
-        yes/no fields as 1.0 / 0.0 / NaN (unknown), text as Python objects."""
+        yes/no fields as 1.0 / 0.0 / NaN (unknown); text columns of pandas' ``str`` dtype kept
+        as they are (no copy), other text as Python objects."""
         frame = self.facilities
         data: dict[str, np.ndarray] = {}
         for column in frame.columns:
@@ -141,7 +142,9 @@ class CheckContext:
                 data[column] = pd.array(values, dtype="boolean").to_numpy(dtype=float, na_value=np.nan)
             elif column in ("lon", "lat", "line"):
                 data[column] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-            else:  # text as plain objects: per-area slices stay cheap (few blocks)
+            elif isinstance(values.dtype, pd.StringDtype):  # Arrow-backed text: kept as it is
+                data[column] = values.array
+            else:  # other text as plain objects
                 data[column] = _objects(values)
         table = pd.DataFrame(data, index=frame.index, copy=False)  # no consolidating copy
         assignment = self.plan.assignment
@@ -368,7 +371,14 @@ class CheckContext:
         names = key["name"].to_numpy()
         connected = getattr(backend, "connected", None)  # road networks: is there a route at all
         pos = {c: i for i, c in enumerate(origins.ids)}
-        rows = []
+        # the rows, area by area (units in plan order), as columns: unit positions, area,
+        # cost, nearest key institution (id, name; None where none is reachable), reachable
+        at: list[np.ndarray] = []
+        area_of: list[np.ndarray] = []
+        cost: list[np.ndarray] = []
+        nearest: list[np.ndarray] = []
+        nearest_name: list[np.ndarray] = []
+        reached: list[np.ndarray] = []
         key_unit = key["unit"].to_numpy()
         for area, codes in self.plan.areas.items():
             idx = np.array([pos[c] for c in codes if c in pos], dtype=int)
@@ -377,32 +387,38 @@ class CheckContext:
             if shared:  # key institutions in a disputed unit serve each area listing it
                 mine = mine | np.isin(key_unit, shared)
             cols = np.flatnonzero(mine)
-            if len(cols) == 0:
-                rows += [(origins.ids[i], area, np.nan, None, None, origins.kind[i], True) for i in idx]
-                continue
             if len(idx) == 0:
+                continue
+            at.append(idx)
+            area_of.append(np.full(len(idx), area, dtype=object))
+            if len(cols) == 0:
+                cost.append(np.full(len(idx), np.nan))
+                nearest.append(np.full(len(idx), None, dtype=object))
+                nearest_name.append(nearest[-1])
+                reached.append(np.ones(len(idx), dtype=bool))
                 continue
             sub = backend.dense(origins.take(idx), dest.take(cols))
             best = sub.argmin(axis=1)
             km = sub[np.arange(len(idx)), best]
+            found = np.isfinite(km)
+            cost.append(km)
+            nearest.append(np.where(found, ids[cols[best]], None))
+            nearest_name.append(np.where(found, names[cols[best]], None))
             if connected is None:
-                reachable = np.ones(len(idx), dtype=bool)
+                reached.append(np.ones(len(idx), dtype=bool))
             else:
-                reachable = connected(origins.take(idx), dest.take(cols)).any(axis=1)
-            rows += [
-                (
-                    origins.ids[i],
-                    area,
-                    float(km[k]),
-                    ids[cols[best[k]]] if np.isfinite(km[k]) else None,
-                    names[cols[best[k]]] if np.isfinite(km[k]) else None,
-                    origins.kind[i],
-                    bool(reachable[k]),
-                )
-                for k, i in enumerate(idx)
-            ]
+                reached.append(connected(origins.take(idx), dest.take(cols)).any(axis=1))
+        rows = _joined(at, int)
         frame = pd.DataFrame(
-            rows, columns=["code", "area", "km", "facility", "facility_name", "origin", "reachable"]
+            {
+                "code": np.asarray(origins.ids, dtype=object)[rows],
+                "area": _joined(area_of, object),
+                "km": _joined(cost, float),
+                "facility": _joined(nearest, object),
+                "facility_name": _joined(nearest_name, object),
+                "origin": np.asarray(origins.kind, dtype=object)[rows],
+                "reachable": _joined(reached, bool),
+            }
         )
         if self.disputed:  # a unit in two areas: measured in each, the nearest counts
             frame = (
@@ -418,6 +434,11 @@ class CheckContext:
 
 #: Facility columns the rules read (see :attr:`CheckContext.table`).
 _TABLE_COLUMNS = frozenset({"id", "name", "kind", "unit", *schema.FLAG_FIELDS, "lon", "lat", "line"})
+
+
+def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    """The parts end to end (an empty array of ``dtype`` when there are none)."""
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 def _objects(values: pd.Series) -> np.ndarray:
