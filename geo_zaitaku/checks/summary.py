@@ -165,15 +165,14 @@ def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
         )
     }
     none = (None, None, None, "centroid")
-    names = ctx.plan.graph.nodes
+    names = dict(ctx.plan.graph.nodes(data="name"))
     out = []
     for code, p, p6 in zip(codes, pop, p65, strict=True):
         km, fid, fname, origin = rows.get(code, none)
-        node = names.get(code)
         out.append(
             UnitSummary(
                 code=code,
-                name=node["name"] if node is not None else code,
+                name=names.get(code, code),
                 area=assignment.get(code),
                 population=_number(p),
                 pop_65over=_number(p6),
