@@ -13,9 +13,9 @@
 - JSON is written strictly (:func:`json_text`): ``NaN`` and ``Infinity`` are not JSON,
   so unknown values are written as ``null``.
 - Every CSV the tool writes goes through :func:`write_csv`, which neutralises text
-  cells that a spreadsheet would run as a formula (:func:`~geo_zaitaku._cells.neutralise_cell`); the
-  readers undo exactly that quoting (:func:`~geo_zaitaku._cells.restore_cell`), so outputs read back as
-  they were.
+  cells that a spreadsheet would run as a formula
+  (:func:`~geo_zaitaku._cells.neutralise_cell`); the readers undo exactly that quoting
+  (:func:`~geo_zaitaku._cells.restore_cell`), so outputs read back as they were.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ import pandas as pd
 from geo_zaitaku import labels
 from geo_zaitaku._cells import FORMULA_PREFIXES, header_of, neutralise_cell, tidy_cells
 from geo_zaitaku._errors import InputError
+from geo_zaitaku._plaincsv import read_plain
 from geo_zaitaku.labels import Message
 
 #: Encodings tried in order. UTF-8 is strict, so cp932 text never passes as UTF-8.
@@ -327,8 +328,8 @@ def _encoding_of(raw: bytes, *, path: Path, what: str, chunk: int = 1 << 22) -> 
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with :func:`~geo_zaitaku._cells.neutralise_cell` applied to its header and to
-    every text cell; columns of a numeric or boolean dtype are left untouched."""
+    """A copy of ``frame`` with :func:`~geo_zaitaku._cells.neutralise_cell` applied to its
+    header and to every text cell; columns of a numeric or boolean dtype are left untouched."""
     out = frame.copy()
     for i in range(out.shape[1]):
         column = out.iloc[:, i]
@@ -343,8 +344,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutralised(column: pd.Series) -> pd.Series:
-    """:func:`~geo_zaitaku._cells.neutralise_cell` of every cell of a text column (only the cells that
-    begin with a formula prefix are looked at twice; most columns have none)."""
+    """:func:`~geo_zaitaku._cells.neutralise_cell` of every cell of a text column (only the
+    cells that begin with a formula prefix are looked at twice; most columns have none)."""
     values = column.tolist()
     try:
         distinct = set(values)
@@ -385,8 +386,8 @@ def read_text_table(
     what
         What the file is, in Japanese, for messages.
     header_hint
-        Column names (already normalised with :func:`~geo_zaitaku._cells.clean_header`) of which at least
-        one appears in the header row.
+        Column names (already normalised with :func:`~geo_zaitaku._cells.clean_header`) of
+        which at least one appears in the header row.
     comment
         Keep the lines beginning with this prefix (after spaces) in
         :attr:`TextTable.comments`, as written.
@@ -415,8 +416,6 @@ def read_text_table(
         text = raw.decode(codec)
         comments = tuple(line.strip() for line in text.splitlines() if line.strip().startswith(comment))
         del text
-    from geo_zaitaku._plaincsv import read_plain
-
     plain = read_plain(raw, codec, delimiter, path=path, what=what, header_hint=header_hint)
     if plain is not None:
         del raw  # (Arrow holds the cells now)

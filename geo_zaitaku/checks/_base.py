@@ -251,13 +251,7 @@ class CheckContext:
     @cached_property
     def edges(self) -> tuple[tuple[str, str, str], ...]:
         """The graph's edges as (a, b, kind), read once."""
-        # (each edge once, from the adjacency dicts: faster than an edge view)
-        seen: set[str] = set()
-        out = []
-        for a, neighbours in self.plan.graph.adjacency():
-            out += [(a, b, data["kind"]) for b, data in neighbours.items() if b not in seen]
-            seen.add(a)
-        return tuple(out)
+        return tuple(self.plan.graph.edges(data="kind"))
 
     @cached_property
     def neighbours(self) -> Mapping[str, list[str]]:
@@ -392,9 +386,10 @@ class CheckContext:
             at.append(idx)
             area_of.append(np.full(len(idx), area, dtype=object))
             if len(cols) == 0:
+                none = np.full(len(idx), None, dtype=object)
                 cost.append(np.full(len(idx), np.nan))
-                nearest.append(np.full(len(idx), None, dtype=object))
-                nearest_name.append(nearest[-1])
+                nearest.append(none)
+                nearest_name.append(none)
                 reached.append(np.ones(len(idx), dtype=bool))
                 continue
             sub = backend.dense(origins.take(idx), dest.take(cols))
