@@ -13,7 +13,7 @@ exist (:data:`DESIGN_REASONS`). Finding templates
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -616,6 +616,22 @@ MESSAGES = MappingProxyType(
             "施設データが指定されていないため、積極的医療機関・連携拠点・到達距離・4機能は点検していません（--facilities で指定してください）",
             "no facility data given: key institutions, hubs, reach and functions were not checked (use --facilities)",
         ),
+        "key_institution_unknown": (
+            "施設データに積極的医療機関の指定がないため（{columns} の列がないか、すべて空欄）、各圏域の積極的医療機関と到達距離は"
+            "点検していません（未確認）。列の見出しを key_institution にするか、geo-zaitaku facilities import の --key-institutions"
+            " で在支診・在支病の届出の一覧から指定してください{unused}",
+            "the facility data do not say which facilities are key institutions (no column {columns_en}, or all blank):"
+            " key institutions and reach were not checked; name the column key_institution or mark them with"
+            " geo-zaitaku facilities import --key-institutions LIST{unused_en}",
+        ),
+        "hub_unknown": (
+            "施設データに連携拠点の指定がないため（{columns} の列がないか、すべて空欄）、各圏域の連携拠点と拠点あたり人口は"
+            "点検していません（未確認）。列の見出しを hub にするか、geo-zaitaku facilities import の --hubs で連携拠点の一覧を"
+            "指定してください{unused}",
+            "the facility data do not say which facilities are coordination hubs (no column {columns_en}, or all blank):"
+            " hubs and people per hub were not checked; name the column hub or mark them with"
+            " geo-zaitaku facilities import --hubs LIST{unused_en}",
+        ),
         "no_key_institution": (
             "積極的役割を担う医療機関がありません（{n}か所、必要数 {min}）",
             "no key institution ({n}, at least {min} needed)",
@@ -735,6 +751,9 @@ TEXT = MappingProxyType(
         "units_without_population": "人口のない市区町村 {n}",
         "not_checked_functions": "未確認: {names}",
         "plan_ok_unchecked": "計画にエラーはありません（施設データがないため、積極的医療機関・連携拠点・距離・4機能は未確認）",
+        "plan_ok_roles_unchecked": "計画にエラーはありません（施設データに指定がないため、{roles}は未確認）",
+        "roles_unchecked_key": "積極的医療機関・距離",
+        "roles_unchecked_hub": "連携拠点",
         "error_label": "エラー / error",
         "ok": "OK",
         "area_tag": "［{area}］",
@@ -784,6 +803,17 @@ def message(key: str, /, **values: object) -> Message:
         finding's ``message`` and ``message_en``).
     """
     return Message(*MESSAGES[key]).format(**values)
+
+
+def unused_columns_text(columns: Sequence[str], shown: int = 10) -> str:
+    """「使っていない列 2: 連携拠点フラグ・備考」 (the first ``shown`` headers, then
+    「… ほか N」); empty when every column was used."""
+    if not columns:
+        return ""
+    names = "・".join(columns[:shown])
+    if len(columns) > shown:
+        names += REPORT_MD["more"].format(n=len(columns) - shown)
+    return IMPORT_TEXT["unused"].format(n=len(columns), columns=names)
 
 
 def kind_label(kind: str | None) -> str:
@@ -965,6 +995,7 @@ IMPORT_TEXT = MappingProxyType(
         "units_count": "（{n}単位・{level}）",
         "facility_count": "（施設 {n:,}件）",
         "preset_overrides": "{name}（列指定: {overrides}）",
+        "unused": "使っていない列 {n}: {columns}",
     }
 )
 
@@ -1373,6 +1404,8 @@ ERROR_PARTS = MappingProxyType(
         "no_reference_layer": "（参照レイヤがありません: --reference か計画の [plan] reference） / no reference layer",
         "candidates": "（候補: {names}）",
         "candidates_en": " (did you mean: {names})",
+        "unused_columns": "（施設データの{text}）",
+        "unused_columns_en": " (columns of the facility data not used: {columns})",
         "bytes": "{n:,} バイト",
         "http_404": "ファイルがありません。都道府県コード・年版・URL を確認してください（その年版がまだ公開されていない場合もあります）",
         "http_403": "アクセスが拒否されました。プロキシや URL を確認してください",

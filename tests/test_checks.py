@@ -145,6 +145,84 @@ def test_without_facilities_one_warning_instead_of_errors(grid):
     assert report.ok
 
 
+def _csv(tmp_path, units, header, rows):
+    """A facility file with the given header: (code, cells...) rows at unit centroids."""
+    lines = [header]
+    for code, *cells in rows:
+        lat, lon = units.loc[code, ["lat", "lon"]]
+        lines.append(",".join([*map(str, cells[:1]), str(lat), str(lon), *map(str, cells[1:])]))
+    path = tmp_path / "roles.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_facilities(path, units)
+
+
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        ("name,lat,lon,key_institution,拠点フラグ,備考", ["1", "1", "メモ"]),  # no hub column
+        ("name,lat,lon,key_institution,hub,拠点フラグ,備考", ["1", "", "1", "メモ"]),  # hub all blank
+    ],
+)
+def test_hubs_unknown_read_as_unknown_not_missing(tmp_path, grid, header, cells):
+    """Facility data that do not say which facilities are hubs: one warning naming the
+    headers read and the columns not used, no "no hub" error per area, hubs 未確認."""
+    plan = make_plan(grid, {"A": ["99201", "99202", "99203"], "B": [f"99{k}" for k in range(204, 210)]})
+    fac = _csv(tmp_path, grid, header, [("99202", "甲", *cells), ("99205", "乙", *cells)])
+    assert fac.logs[0].unused_columns == ("拠点フラグ", "備考")
+    report = run_checks(plan, fac)
+    facility_rules = [f for f in report.findings if f.rule != "functions"]  # no function columns
+    assert [(f.severity, f.code, f.rule, f.area) for f in facility_rules] == [
+        ("warning", "hub_unknown", "hub", None)
+    ]
+    (f,) = facility_rules
+    assert f.message == (
+        "施設データに連携拠点の指定がないため（hub・連携拠点・拠点 の列がないか、すべて空欄）、各圏域の連携拠点と"
+        "拠点あたり人口は点検していません（未確認）。列の見出しを hub にするか、geo-zaitaku facilities import の"
+        " --hubs で連携拠点の一覧を指定してください（施設データの使っていない列 2: 拠点フラグ・備考）"
+    )
+    assert f.message_en.endswith("(columns of the facility data not used: 拠点フラグ, 備考)")
+    assert [(a.key_institutions_checked, a.hubs_checked, a.fully_checked) for a in report.areas] == [
+        (True, False, False),
+        (True, False, False),
+    ]
+    assert report.ok and not report.facilities_checked
+    assert report.verdict() == "計画にエラーはありません（施設データに指定がないため、連携拠点は未確認）"
+
+
+def test_hubs_all_no_are_missing_not_unknown(tmp_path, grid):
+    """A hub column saying no everywhere is known: each area lacks a hub (an error each)."""
+    plan = make_plan(grid, {"A": ["99201", "99202", "99203"], "B": [f"99{k}" for k in range(204, 210)]})
+    fac = _csv(
+        tmp_path, grid, "name,lat,lon,key_institution,hub", [("99202", "甲", 1, 0), ("99205", "乙", 1, 0)]
+    )
+    assert fac.logs[0].unused_columns == ()
+    report = run_checks(plan, fac)
+    assert [(f.code, f.area) for f in report.findings if f.rule != "functions"] == [
+        ("no_hub", "A"),
+        ("no_hub", "B"),
+    ]
+    assert all(a.hubs_checked for a in report.areas)
+
+
+def test_key_institutions_unknown_read_as_unknown_not_missing(tmp_path, grid):
+    """No key_institution column: one warning, no per-area error and no reach finding
+    (there is nothing to measure to), the verdict names both unknowns when hubs are also
+    unknown."""
+    plan = make_plan(grid, {"A": [f"99{k}" for k in range(201, 210)]})
+    fac = _csv(tmp_path, grid, "name,lat,lon,在支診", [("99201", "甲", 1)])
+    report = run_checks(plan, fac)
+    assert [(f.severity, f.code) for f in report.findings if f.rule != "functions"] == [
+        ("warning", "key_institution_unknown"),
+        ("warning", "hub_unknown"),
+    ]
+    assert "（施設データの使っていない列 1: 在支診）" in report.findings[0].message
+    (a,) = report.areas
+    assert (a.key_institutions_checked, a.hubs_checked, a.max_reach_km) == (False, False, None)
+    assert report.verdict() == (
+        "計画にエラーはありません（施設データに指定がないため、積極的医療機関・距離・連携拠点は未確認）"
+    )
+
+
 def test_hub_density_with_population(tmp_path, grid):
     pop_csv = tmp_path / "pop.csv"
     pop_csv.write_text(

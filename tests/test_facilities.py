@@ -582,6 +582,8 @@ def test_cli_import_generic_columns_and_check_on_the_result(tmp_path, capsys, gr
     )  # fmt: skip
     assert code == 0, err
     assert "不採用 3" in out
+    assert "  使っていない列 1: 番号\n" in out  # nothing dropped silently, columns included
+    assert "\n- 使っていない列 1: 番号\n" in (tmp_path / "o" / "import_log.md").read_text(encoding="utf-8")
     plan = tmp_path / "p.toml"
     plan.write_text(
         '[areas]\n"全域" = ["99201","99202","99203","99204","99205","99206","99207","99208","99209"]\n',

@@ -178,6 +178,41 @@ def test_unknown_reads_as_unknown_never_as_missing_or_ok(sample_files, tmp_path,
     assert "**計画にエラーはありません（施設データがないため" in md
 
 
+def test_roles_unknown_shown_as_unknown_and_unused_columns_named(sample_files, tmp_path, capsys):
+    """A facility file whose hub column is misnamed: 連携拠点数 is 未確認 in areas.csv,
+    the console and the map popups (not 0), the verdict says what is unknown, and the
+    column not used is named in report.md, the 入力データ sheet and report.json."""
+    from geo_zaitaku.cli._output import print_report
+    from geo_zaitaku.pipeline import check_plan
+    from geo_zaitaku.report import inputs_frame
+
+    fac = tmp_path / "f.csv"
+    fac.write_text("name,lat,lon,key_institution,連携拠点フラグ\n甲病院,31.21,137.16,1,1\n", encoding="utf-8")
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    frame = areas_frame(run.report)
+    assert set(frame["連携拠点数"]) == {"未確認"}
+    assert frame["積極的医療機関数"].tolist() == [1, 0, 0, 0, 0]
+    assert [f.code for f in run.report.findings].count("hub_unknown") == 1
+    assert "no_hub" not in [f.code for f in run.report.findings]
+    capsys.readouterr()
+    print_report(run.report)
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("│ ")]
+    assert len(rows) == 5 and all("│ 未確認 │" in row for row in rows)
+    md = to_markdown(run.report)
+    assert (
+        "- 施設: f.csv（utf-8）1行 → 配置 緯度経度（点の位置） 1・不採用 0・使っていない列 1: 連携拠点フラグ"
+        in md
+    )
+    detail = inputs_frame(run.report).set_index("入力")["備考"]["施設"]
+    assert detail == "緯度経度（点の位置） 1（使っていない列 1: 連携拠点フラグ）"
+    assert run.report.to_dict()["inputs"]["facilities"][0]["unused_columns"] == ["連携拠点フラグ"]
+    from geo_zaitaku.maps.areas import _unit_tip
+
+    first = run.report.areas[0]
+    assert _unit_tip(first.units[0], "町", first.name, None, first, ())["l"][-1] == "積極的 1・拠点 未確認"
+
+
 def test_detached_parts_are_counted(sample_run, tmp_path):
     """飛び地の数 counts the parts apart from the main one: 0 for a contiguous area."""
     from conftest import make_grid

@@ -109,15 +109,26 @@ class Report:
 
     @property
     def facilities_checked(self) -> bool:
-        """Whether the facility rules could run (some facility data were given)."""
-        return all(a.facilities_checked for a in self.areas)
+        """Whether the facility rules could run: some facility data were given, and
+        they say which facilities are key institutions and hubs."""
+        return all(a.fully_checked for a in self.areas)
 
     def verdict(self) -> str:
         """The plan's one-line verdict: its errors, no error, or no error found with the
-        facilities unchecked (never a plain "no error" when no facility data were given)."""
+        facilities unchecked (never a plain "no error" when no facility data were given,
+        or when they do not say which facilities are key institutions or hubs)."""
         if not self.ok:
             return labels.TEXT["plan_errors"].format(n=len(self.errors))
-        return labels.TEXT["plan_ok"] if self.facilities_checked else labels.TEXT["plan_ok_unchecked"]
+        if self.facilities_checked:
+            return labels.TEXT["plan_ok"]
+        if not all(a.facilities_checked for a in self.areas):
+            return labels.TEXT["plan_ok_unchecked"]
+        roles = []
+        if not all(a.key_institutions_checked for a in self.areas):
+            roles.append(labels.TEXT["roles_unchecked_key"])
+        if not all(a.hubs_checked for a in self.areas):
+            roles.append(labels.TEXT["roles_unchecked_hub"])
+        return labels.TEXT["plan_ok_roles_unchecked"].format(roles="・".join(roles))
 
     def counts(self) -> dict[str, int]:
         """Number of findings per severity."""

@@ -295,6 +295,25 @@ class CheckContext:
         return bool(self.facility_logs) or len(self.facilities) > 0
 
     @cached_property
+    def roles_known(self) -> Mapping[str, bool]:
+        """Role (``key_institution``, ``hub``) -> whether the facility data say which
+        facilities hold it: some row says yes or no. A file without the role's column,
+        or with it all blank, says nothing: its areas' key institutions or hubs are
+        unknown, not missing."""
+        f = self.facilities
+        return MappingProxyType(
+            {
+                r: self.has_facility_data and r in f.columns and bool(f[r].notna().any())
+                for r in schema.ROLE_FIELDS
+            }
+        )
+
+    @property
+    def unused_columns(self) -> tuple[str, ...]:
+        """The facility files' columns no field was read from (each header once)."""
+        return tuple(dict.fromkeys(c for log in self.facility_logs for c in log.unused_columns))
+
+    @cached_property
     def has_population(self) -> bool:
         """Whether the units carry a population column with any value."""
         return "population" in self.plan.units.columns and self.plan.units["population"].notna().any()

@@ -6,25 +6,37 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from geo_zaitaku import labels
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
+from geo_zaitaku.sources.facilities import CANONICAL_COLUMNS
+
+#: Unused headers named in a role-unknown finding, at most.
+SHOWN_UNUSED = 10
 
 
 @rule("key_institution")
 def check_key_institutions(ctx: CheckContext) -> list[Finding]:
     """Error for each area with fewer key institutions than ``min_key_institutions``.
 
-    Without any facility data, one warning says that facilities were not checked.
+    Without any facility data, one warning says that facilities were not checked; with
+    facility data that do not say which facilities are key institutions (no such
+    column, or all blank), one warning says so and names the columns not used.
     """
     if not ctx.has_facility_data:
         return [finding("warning", "no_facility_data")]
+    if not ctx.roles_known["key_institution"]:
+        return [_role_unknown(ctx, "key_institution")]
     return _minimum(ctx, ctx.key_rows, "no_key_institution", ctx.config.min_key_institutions)
 
 
 @rule("hub")
 def check_hubs(ctx: CheckContext) -> list[Finding]:
-    """Error for each area with fewer coordination hubs than ``min_hubs``."""
+    """Error for each area with fewer coordination hubs than ``min_hubs`` (one warning
+    instead when the facility data do not say which facilities are hubs)."""
     if not ctx.has_facility_data:
         return []
+    if not ctx.roles_known["hub"]:
+        return [_role_unknown(ctx, "hub")]
     return _minimum(ctx, ctx.hub_rows, "no_hub", ctx.config.min_hubs)
 
 
@@ -48,3 +60,23 @@ def _minimum(ctx: CheckContext, by_area: Mapping[str, np.ndarray], code: str, mi
                 )
             )
     return out
+
+
+def _role_unknown(ctx: CheckContext, role: str) -> Finding:
+    """The warning that no facility file says which facilities hold ``role``, with the
+    headers read for it and the files' columns that were not used."""
+    unused = ctx.unused_columns
+    hint = hint_en = ""
+    if unused:
+        hint = labels.ERROR_PARTS["unused_columns"].format(
+            text=labels.unused_columns_text(unused, SHOWN_UNUSED)
+        )
+        hint_en = labels.ERROR_PARTS["unused_columns_en"].format(columns=", ".join(unused[:SHOWN_UNUSED]))
+    return finding(
+        "warning",
+        f"{role}_unknown",
+        columns="・".join(CANONICAL_COLUMNS[role]),
+        columns_en=", ".join(CANONICAL_COLUMNS[role]),
+        unused=hint,
+        unused_en=hint_en,
+    )

@@ -50,6 +50,9 @@ class AreaSummary:
     facilities_checked
         Whether any facility data were given: without them the key institutions, hubs
         and facility counts are unknown (not zero).
+    key_institutions_checked, hubs_checked
+        Whether the facility data say which facilities are key institutions (hubs):
+        without that, their counts are unknown (not zero).
     """
 
     name: str
@@ -71,6 +74,14 @@ class AreaSummary:
     max_reach_km: float | None = None
     reference: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     facilities_checked: bool = True
+    key_institutions_checked: bool = True
+    hubs_checked: bool = True
+
+    @property
+    def fully_checked(self) -> bool:
+        """Whether the facility data were given and say which facilities are key
+        institutions and hubs (an area without errors is then OK, not unchecked)."""
+        return self.facilities_checked and self.key_institutions_checked and self.hubs_checked
 
     @property
     def functions_unchecked(self) -> tuple[str, ...]:
@@ -104,6 +115,8 @@ class AreaSummary:
             "max_reach_km": self.max_reach_km,
             "reference": {k: list(v) for k, v in self.reference.items()},
             "facilities_checked": self.facilities_checked,
+            "key_institutions_checked": self.key_institutions_checked,
+            "hubs_checked": self.hubs_checked,
         }
 
 
@@ -252,6 +265,8 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 max_reach_km=round(float(km), 2) if km is not None and math.isfinite(km) else None,
                 reference=MappingProxyType(ref),
                 facilities_checked=checked,
+                key_institutions_checked=ctx.roles_known["key_institution"],
+                hubs_checked=ctx.roles_known["hub"],
             )
         )
     return tuple(out)

@@ -85,14 +85,14 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
             warns = sum(1 for f in report.findings if f.area == a.name and f.severity == "warning")
             checked = a.facilities_checked
             verdict = _verdict(
-                "error" if errs else ("warning" if warns else ("ok" if checked else "unchecked"))
+                "error" if errs else ("warning" if warns else ("ok" if a.fully_checked else "unchecked"))
             )
             table.add_row(
                 escape(a.name),
                 str(len(a.units)),
                 "-" if a.population is None else f"{a.population:,.0f}",
-                str(len(a.key_institutions)) if checked else unknown,
-                str(len(a.hubs)) if checked else unknown,
+                str(len(a.key_institutions)) if checked and a.key_institutions_checked else unknown,
+                str(len(a.hubs)) if checked and a.hubs_checked else unknown,
                 labels.TEXT["yes"] if a.contiguous else f"[red]{labels.TEXT['no']}[/]",
                 "-" if a.max_reach_km is None else f"{a.max_reach_km:.1f}",
                 verdict,

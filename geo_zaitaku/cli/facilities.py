@@ -165,6 +165,10 @@ def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: b
         )
         if quiet:
             continue
+        if log.unused_columns:
+            _output.console().print(
+                f"  {_output.escape(labels.unused_columns_text(log.unused_columns))}", soft_wrap=True
+            )
         for r in log.rejected[:10]:
             _output.console().print(
                 f"  [yellow]{t['rejected']}[/] {t['line']} {r.line} {_output.escape(r.name)}: {_output.escape(r.message)}",

@@ -336,8 +336,9 @@ def _unit_tip(
         )
     if summary is not None:
         unknown = labels.TEXT["not_checked"]
-        key = len(summary.key_institutions) if summary.facilities_checked else unknown
-        hubs = len(summary.hubs) if summary.facilities_checked else unknown
+        checked = summary.facilities_checked
+        key = len(summary.key_institutions) if checked and summary.key_institutions_checked else unknown
+        hubs = len(summary.hubs) if checked and summary.hubs_checked else unknown
         lines.append(f"{labels.SHORT['n_key_institutions']} {key}・{labels.SHORT['n_hubs']} {hubs}")
     return {"t": title, "l": lines, "e": list(errors)}
 

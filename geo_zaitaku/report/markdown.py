@@ -75,6 +75,11 @@ def to_markdown(report: Report) -> str:
                 placed=placed,
                 rejected=len(log["rejected"]),
             )
+            + (
+                f"・{_md(unused)}"
+                if (unused := labels.unused_columns_text(log.get("unused_columns", [])))
+                else ""
+            )
         )
         for r in log["rejected"][:50]:
             lines.append(w["row"].format(line=r["line"], name=_md(r["name"]), message=r["message"]))

@@ -45,9 +45,11 @@ def areas_frame(report: Report) -> pd.DataFrame:
             c["area_km2"]: round(a.area_km2, 1),
             c["contiguous"]: labels.TEXT["yes"] if a.contiguous else labels.TEXT["no"],
             c["components"]: max(len(a.components) - 1, 0),
-            c["n_key_institutions"]: len(a.key_institutions) if checked else unknown,
+            c["n_key_institutions"]: len(a.key_institutions)
+            if a.key_institutions_checked and checked
+            else unknown,
             c["key_institutions"]: "・".join(a.key_institution_names),
-            c["n_hubs"]: len(a.hubs) if checked else unknown,
+            c["n_hubs"]: len(a.hubs) if a.hubs_checked and checked else unknown,
             c["hubs"]: "・".join(a.hub_names),
             c["n_facilities"]: a.n_facilities if checked else unknown,
             c["people_per_hub"]: _int(a.people_per_hub),
@@ -307,6 +309,8 @@ def inputs_frame(report: Report) -> pd.DataFrame:
     for log in inputs.get("facilities", []):
         placed = sum(log["placed"].values())
         detail = "・".join(f"{labels.PLACED_BY[key]} {v}" for key, v in log["placed"].items() if v)
+        unused = labels.unused_columns_text(log.get("unused_columns", []))
+        detail += f"（{unused}）" if unused else ""
         add("facilities", log["source"], log["rows"], placed, len(log["rejected"]), len(log["notes"]), detail)
     pop = inputs.get("population")
     if pop:

@@ -126,6 +126,9 @@ class ImportLog:
     #: ``town`` (given), ``unmatched`` (no 大字・町丁目 found), ``outside`` (found, but
     #: its point lies outside the row's unit; not used). Empty when no towns were given.
     towns: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    #: Headers of the file's columns that no field was read from (as normalised by
+    #: :func:`geo_zaitaku._cells.clean_header`), in file order.
+    unused_columns: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -140,6 +143,7 @@ class ImportLog:
             "rejected": [r.to_dict() for r in self.rejected],
             "merged": [r.to_dict() for r in self.merged],
             "notes": [r.to_dict() for r in self.notes],
+            "unused_columns": list(self.unused_columns),
         }
 
 
@@ -406,7 +410,14 @@ def _import_log(
         preset=cells.preset.label,
         preset_detected=detected,
         credit=cells.preset.credit,
+        unused_columns=unused_columns(cells.table.frame.columns, cells.found),
     )
+
+
+def unused_columns(headers: Sequence[object], found: Mapping[str, str | None]) -> tuple[str, ...]:
+    """The headers no field was read from, in file order (the line-number column aside)."""
+    used = set(found.values())
+    return tuple(str(h) for h in headers if h != LINE and h not in used)
 
 
 @dataclass(frozen=True, eq=False)

@@ -171,6 +171,8 @@ def import_markdown(
             parts = "・".join(f"{_reason(k)} {v:,}" for k, v in counts.most_common())
             lines += ["", f"- {t['corrected']}（{t['by_reason']}）: {parts}", ""]
             lines += _issue_table(log.notes, "import_issues.csv")
+        if log.unused_columns:
+            lines += ["", f"- {_md(labels.unused_columns_text(log.unused_columns, len(log.unused_columns)))}"]
         if not log.rejected and not log.notes and not log.merged:
             lines.append(f"- {t['rejected']}・{t['corrected']}: {labels.TEXT['none']}")
     for m in matches:
