@@ -636,6 +636,12 @@ MESSAGES = MappingProxyType(
             "積極的役割を担う医療機関がありません（{n}か所、必要数 {min}）",
             "no key institution ({n}, at least {min} needed)",
         ),
+        "key_not_medical": (
+            "積極的医療機関に指定された{names}は医療機関（病院・診療所）ではありません。積極的医療機関は在宅療養支援診療所・"
+            "病院などの医療機関から選びます（指定の誤りでないか確かめてください。圏域の数には指定どおり含めています）",
+            "designated key institution(s) {names_en} are not medical institutions (hospitals or clinics); key institutions"
+            " are chosen among home-care support clinics and hospitals (check the designation; counted as designated)",
+        ),
         "no_hub": (
             "連携を担う拠点がありません（{n}か所、必要数 {min}）",
             "no coordination hub ({n}, at least {min} needed)",

@@ -24,6 +24,22 @@ FUNCTION_FIELDS = ("discharge", "daily", "emergency", "end_of_life")
 FLAG_FIELDS = (*ROLE_FIELDS, "is_24h", *FUNCTION_FIELDS)
 #: Bit of each yes/no field in the maps' compact table.
 FLAG_BITS: Mapping[str, int] = MappingProxyType({f: 1 << i for i, f in enumerate(FLAG_FIELDS)})
+#: Kinds that are not medical institutions (医療機関: hospitals, clinics, dental clinics),
+#: so cannot be the 24-hour key institution of an area (in principle chosen among
+#: 在宅療養支援診療所・病院); kinds written as free text are not judged.
+NON_MEDICAL_KINDS = frozenset(
+    {
+        "visiting_nursing",
+        "pharmacy",
+        "home_rehab",
+        "community_support",
+        "care_management",
+        "care_facility",
+        "medical_association",
+        "health_center",
+        "municipality",
+    }
+)
 #: Text fields.
 TEXT_FIELDS = ("id", "name", "kind", "phone", "address", "url")
 #: How exact a facility's point is: empty when the point is the facility's own (given

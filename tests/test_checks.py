@@ -223,6 +223,31 @@ def test_key_institutions_unknown_read_as_unknown_not_missing(tmp_path, grid):
     )
 
 
+def test_key_institution_of_a_non_medical_kind_is_warned_and_counted(tmp_path, grid):
+    """A pharmacy or a visiting nursing station designated key institution: one warning
+    per area naming them with their kinds; they still count (no 'no key institution'
+    error), and clinics, hospitals and kinds written as free text are not judged."""
+    plan = make_plan(grid, {"A": ["99201", "99202", "99203"], "B": [f"99{k}" for k in range(204, 210)]})
+    rows = [
+        ("99201", "甲薬局", "薬局", 1),
+        ("99202", "乙訪問看護", "visiting_nursing", 1),
+        ("99203", "丙診療所", "clinic", 1),
+        ("99205", "丁センター", "在宅ケア拠点", 1),  # free text: not judged
+        ("99206", "戊病院", "hospital", 1),
+    ]
+    fac = _csv(tmp_path, grid, "name,lat,lon,kind,key_institution,hub", [(*r, 1) for r in rows])
+    report = run_checks(plan, fac)
+    found = [f for f in report.findings if f.rule == "key_institution"]
+    assert [(f.severity, f.code, f.area, f.facilities) for f in found] == [
+        ("warning", "key_not_medical", "A", ("roles:2", "roles:3"))
+    ]
+    assert found[0].message.startswith(
+        "積極的医療機関に指定された甲薬局（薬局）・乙訪問看護（訪問看護ステーション）は医療機関（病院・診療所）ではありません。"
+    )
+    assert report.areas[0].key_institutions == ("roles:2", "roles:3", "roles:4")
+    assert report.ok
+
+
 def test_hub_density_with_population(tmp_path, grid):
     pop_csv = tmp_path / "pop.csv"
     pop_csv.write_text(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from geo_zaitaku import labels
+from geo_zaitaku import labels, schema
 from geo_zaitaku.checks._base import CheckContext, Finding, finding, rule
 from geo_zaitaku.sources.facilities import CANONICAL_COLUMNS
 
@@ -16,7 +16,10 @@ SHOWN_UNUSED = 10
 
 @rule("key_institution")
 def check_key_institutions(ctx: CheckContext) -> list[Finding]:
-    """Error for each area with fewer key institutions than ``min_key_institutions``.
+    """Error for each area with fewer key institutions than ``min_key_institutions``;
+    a warning for each area whose key institutions include a facility whose kind is not
+    a medical institution (a pharmacy, a visiting nursing station …: still counted, as
+    designated).
 
     Without any facility data, one warning says that facilities were not checked; with
     facility data that do not say which facilities are key institutions (no such
@@ -26,7 +29,8 @@ def check_key_institutions(ctx: CheckContext) -> list[Finding]:
         return [finding("warning", "no_facility_data")]
     if not ctx.roles_known["key_institution"]:
         return [_role_unknown(ctx, "key_institution")]
-    return _minimum(ctx, ctx.key_rows, "no_key_institution", ctx.config.min_key_institutions)
+    out = _minimum(ctx, ctx.key_rows, "no_key_institution", ctx.config.min_key_institutions)
+    return out + _not_medical(ctx)
 
 
 @rule("hub")
@@ -59,6 +63,28 @@ def _minimum(ctx: CheckContext, by_area: Mapping[str, np.ndarray], code: str, mi
                     min=minimum,
                 )
             )
+    return out
+
+
+def _not_medical(ctx: CheckContext) -> list[Finding]:
+    """One warning per area naming its key institutions of a non-medical kind."""
+    kinds, ids, names = ctx.column("kind"), ctx.column("id"), ctx.column("name")
+    out = []
+    for area, rows in ctx.key_rows.items():
+        odd = [r for r in rows.tolist() if kinds[r] in schema.NON_MEDICAL_KINDS]
+        if not odd:
+            continue
+        out.append(
+            finding(
+                "warning",
+                "key_not_medical",
+                area=area,
+                facilities=tuple(ids[odd]),
+                n=len(odd),
+                names="・".join(f"{names[r]}（{labels.kind_label(kinds[r])}）" for r in odd),
+                names_en=", ".join(f"{names[r]} ({labels.KINDS[kinds[r]][1]})" for r in odd),
+            )
+        )
     return out
 
 
