@@ -350,6 +350,28 @@ def test_resource_maps_of_several_areas_do_not_replace_each_other(sample_files, 
     assert list_stem(Path("r_map.html")) == "r_list"
 
 
+def test_map_out_may_be_a_folder(sample_files, tmp_path, capsys):
+    """``--out`` naming an existing folder (as for the other commands) puts the map
+    under its default name inside it; a name without .html is refused (exit 2)."""
+    from geo_zaitaku.cli import main
+
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    plan = str(sample_files.plan)
+    assert main(["map", "resources", plan, "--area", "南部", "--no-basemap", "--out", str(folder)]) == 0
+    assert main(["map", "areas", plan, "--no-basemap", "--out", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "areas_map.html",
+        "resources_list_南部.csv",
+        "resources_list_南部.html",
+        "resources_map_南部.html",
+        "run.json",
+    ]
+    capsys.readouterr()
+    assert main(["map", "areas", plan, "--no-basemap", "--out", str(tmp_path / "missing")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_choropleth_rates_and_readable_breaks(sample_run):
     """高齢化率, 75+ share, people per hub and patients per 1,000: exact values, class
     breaks on round numbers, the unit in the legend heading."""

@@ -155,14 +155,16 @@ def out_option(
     default: Path | None = None, *, file: str | None = None
 ) -> Callable[[click.decorators.FC], click.decorators.FC]:
     """``--out``/``-o``: the output folder (``default`` shown in the help), or with
-    ``file`` an output file (``file`` describes the default, e.g. ``areas_map.html``)."""
+    ``file`` an output file (``file`` describes the default, e.g. ``areas_map.html``;
+    a folder given instead gets the default name inside it: :func:`out_file`)."""
     if file is not None:
         return click.option(
             "--out",
             "-o",
             "out",
-            type=PathParam(dir_okay=False),
-            help=f"出力するファイル（既定 ./out/<計画ファイル名>/{file}） / output file (default {file}).",
+            type=PathParam(),
+            help=f"出力するファイル（既定 ./out/<計画ファイル名>/{file}。フォルダを指定するとその中に既定の名前で） / "
+            f"output file (default {file}; a folder: that name inside it).",
         )
     return click.option(
         "--out",
@@ -175,6 +177,15 @@ def out_option(
         if default is None
         else "出力フォルダ / output folder.",
     )
+
+
+def out_file(out: Path | None, folder: Path, name: str) -> Path:
+    """The file an ``--out`` of :func:`out_option` (``file=...``) names: ``folder /
+    name`` when none was given, ``out / name`` when ``out`` is an existing folder, else
+    ``out`` itself."""
+    if out is None:
+        return folder / name
+    return out / name if out.is_dir() else out
 
 
 out_opt = out_option()

@@ -100,7 +100,7 @@ def areas(
     from geo_zaitaku.outputs import check_suffix, check_target, staged
     from geo_zaitaku.pipeline import input_paths
 
-    target = out or inputs.out_dir() / "areas_map.html"
+    target = opt.out_file(out, inputs.out_dir(), "areas_map.html")
     check_target(target, inputs.paths())
     check_suffix(target, HTML)
     run = inputs.run()
@@ -148,7 +148,7 @@ def resources(
     from geo_zaitaku.outputs import check_suffix, check_target, staged
     from geo_zaitaku.pipeline import input_paths
 
-    target = out or inputs.out_dir() / resources_file(areas_)
+    target = opt.out_file(out, inputs.out_dir(), resources_file(areas_))
     check_target(target, inputs.paths())
     check_suffix(target, HTML)
     run = inputs.run()
