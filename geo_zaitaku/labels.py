@@ -1225,6 +1225,12 @@ DESIGN_HUBS = MappingProxyType(
         "existing": "既存",
         "new": "新規",
         "summary": "{status}: 新たに指定 {n}施設（{role}）。目安の距離 {km:g}km 以内の人口 {before:,.0f}人 → {after:,.0f}人",
+        "summary_none": "{status}: 新たに指定 {n}施設（{role}）",
+        "summary_units": (
+            "{status}: 新たに指定 {n}施設（{role}）。目安の距離 {km:g}km 以内の市区町村 {before}/{total} → {after}/{total}"
+            "（人口が分からないため市区町村の数で数えました。--population で人口を指定できます）"
+        ),
+        "covered_what": MappingProxyType({True: ("人口", "people"), False: ("市区町村の数", "units")}),
         "roles": MappingProxyType({"hub": "連携拠点", "key": "積極的医療機関"}),
         "uncovered": "候補のどれからも目安の距離に入らない市区町村: {names}",
         "layer": "新たに指定する施設",
@@ -1310,8 +1316,8 @@ DESIGN_REASONS: Mapping[str, Message] = MappingProxyType(
             "{max_new} new designations cannot bring every unit within reach",
         ),
         "hubs_budget_short": Message(
-            "新たに指定できる上限 {max_new}施設では、必要数にあと {n}施設足りません（{areas}）。上限の中で不足が最も少なく、目安の距離以内の人口が最も多い選び方です",
-            "{max_new} new hubs leave the needs {n} short ({areas}); the least shortfall, then the most people covered",
+            "新たに指定できる上限 {max_new}施設では、必要数にあと {n}施設足りません（{areas}）。上限の中で不足が最も少なく、目安の距離以内の{what}が最も多い選び方です",
+            "{max_new} new hubs leave the needs {n} short ({areas}); the least shortfall, then the most {what_en} covered",
         ),
     }
 )

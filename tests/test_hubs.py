@@ -217,3 +217,51 @@ def test_hubs_command_and_its_scenario(grid, capsys):
     assert sorted(
         d["id"] for d in json.loads((tmp / "h2" / "hubs.json").read_text(encoding="utf-8"))["new"]
     ) == ["C2", "C3", "C5", "C7"]
+
+
+def test_without_population_units_are_counted_not_zero_people(grid, capsys):
+    """No population: the coverage is the number of units within reach (never 「人口 0人
+    → 0人」), and with a budget the most units are covered; brute force."""
+    _, tmp = grid
+    run = check_plan(tmp / "plan.toml", units=tmp / "g.geojson", facilities=[tmp / "f.csv"], cache=False)
+    cands = ["K1", "C2", "C3", "C5", "C6", "C7", "C8"]
+    area = {"K1": "西", "C2": "西", "C5": "西", "C7": "西", "C3": "東", "C6": "東", "C8": "東"}
+    cell = {fid: int(run.facilities.frame.set_index("id").loc[fid, "unit"]) - 99201 for fid in [*cands, "K9"]}
+
+    def covered(hubs):
+        n = 0
+        for code, a in run.plan.assignment.items():
+            k = int(code) - 99201
+            near = (
+                a == (area.get(h) or "東") and math.dist(divmod(k, 3), divmod(cell[h], 3)) * 10 <= 10.5
+                for h in hubs
+            )
+            n += any(near)
+        return n
+
+    for budget in (1, 2):
+        s = site(run, SitingOptions(max_new=budget, cover_km=10.5))
+        options = [c for r in range(budget + 1) for c in itertools.combinations(cands, r)]
+        least = min(max(0, 1 - sum(area[x] == "西" for x in c)) for c in options)
+        best = max(
+            covered([*c, "K9"]) for c in options if max(0, 1 - sum(area[x] == "西" for x in c)) == least
+        )
+        assert s.status == "optimal" and s.shortfall == least == 0
+        assert (s.covered["before"], s.covered["after"]) == (None, None)
+        assert (s.covered["units_before"], s.covered["units_after"], s.covered["units"]) == (
+            covered(["K9"]),
+            best,
+            9,
+        )
+        assert s.objective == best
+    code = main(["design", "hubs", str(tmp / "plan.toml"), "--units", str(tmp / "g.geojson"),
+                 "--facilities", str(tmp / "f.csv"), "--max-new", "2", "--cover-km", "10.5",
+                 "--out", str(tmp / "o")])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        f"以内の市区町村 {covered(['K9'])}/9 → {best}/9（人口が分からないため市区町村の数で数えました" in out
+    )
+    assert "人口 0人" not in out
+    saved = json.loads((tmp / "o" / "hubs.json").read_text(encoding="utf-8"))
+    assert saved["covered"]["before"] is None and saved["covered"]["units_after"] == best

@@ -327,15 +327,19 @@ def print_siting(siting: object, *, quiet: bool = False) -> None:
     if siting.uncovered:
         names = "・".join(siting.run.plan.unit_name(c) for c in siting.uncovered)
         console().print(t["uncovered"].format(names=escape(names)), soft_wrap=True)
-    cov = siting.covered or {"distance": 0.0, "before": 0.0, "after": 0.0}
-    console().print(
-        t["summary"].format(
-            status=labels.DESIGN["statuses"].get(siting.status, siting.status),
-            n=len(siting.new),
-            role=t["roles"][siting.options.role],
-            km=cov["distance"],
-            before=cov["before"],
-            after=cov["after"],
-        ),
-        soft_wrap=True,
-    )
+    cov = siting.covered
+    common = {
+        "status": labels.DESIGN["statuses"].get(siting.status, siting.status),
+        "n": len(siting.new),
+        "role": t["roles"][siting.options.role],
+        "km": cov.get("distance"),
+    }
+    if not cov:  # not solved (no design): nothing was covered
+        line = t["summary_none"].format(**common)
+    elif cov["before"] is None:  # no population: units counted
+        line = t["summary_units"].format(
+            **common, before=cov["units_before"], after=cov["units_after"], total=cov["units"]
+        )
+    else:
+        line = t["summary"].format(**common, before=cov["before"], after=cov["after"])
+    console().print(line, soft_wrap=True)

@@ -161,7 +161,10 @@ class Siting:
     uncovered
         (``role="key"``) units no candidate can bring within reach.
     covered
-        Population within ``cover_km`` of a hub (or key institution) before and after.
+        Within ``cover_km`` of a hub (or key institution), before and after: the
+        population (``before``, ``after``; ``None`` when the units carry no population)
+        and the number of units (``units_before``, ``units_after``, of ``units``).
+        Without population, the coverage objective counts units instead of people.
     shortfall
         Designations the needs still lack (with ``max_new`` on hubs, the budget may
         leave some; the first objective minimises this number).
@@ -180,7 +183,7 @@ class Siting:
         self.new: tuple[Designation, ...] = ()
         self.areas: tuple[AreaNeed, ...] = ()
         self.uncovered: tuple[str, ...] = ()
-        self.covered: dict[str, float] = {}
+        self.covered: dict[str, float | None] = {}
         self.reasons: tuple[Reason, ...] = ()
         self.shortfall = 0
         self._prepare()
@@ -289,9 +292,9 @@ class Siting:
             cols = y[near[i] & site_cand]
             if len(cols) == 0:
                 continue
-            if budget:
+            if budget:  # people covered, or units when no population is known
                 cover[i] = model.add_vars(1, integer=False)[0]
-                model.add_second([cover[i]], -pop[i])
+                model.add_second([cover[i]], -(pop[i] if total > 0 else 1.0))
             else:
                 cover[i] = model.add_vars(1, cost=-weight[i], integer=False)[0]
             model.add_row([cover[i], *cols], [1.0, *([-1.0] * len(cols))], -INF, 0.0)
@@ -354,17 +357,35 @@ class Siting:
             for x in self.areas
         )
         after = covered_before | near[:, chosen].any(axis=1)
+        known = _has_population(self.run.plan.units)
+        assigned = np.array([c in self.run.plan.assignment for c in self.run.plan.units.index], dtype=bool)
         self.covered = {
             "distance": self.limit,
-            "before": float(pop[covered_before].sum()),
-            "after": float(pop[after].sum()),
+            "before": float(pop[covered_before].sum()) if known else None,
+            "after": float(pop[after].sum()) if known else None,
+            "units_before": int((covered_before & assigned).sum()),
+            "units_after": int((after & assigned).sum()),
+            "units": int(assigned.sum()),
         }
         budget = o.role == "hub" and o.max_new is not None
         self.shortfall = sum(x.short for x in self.areas)
         if budget and self.shortfall:
             short = "、".join(f"{x.area} {x.short}" for x in self.areas if x.short)
-            self.reasons = (Reason.of("hubs_budget_short", max_new=o.max_new, n=self.shortfall, areas=short),)
-        self.objective = float(len(new)) if not budget else self.covered["after"]
+            what = labels.DESIGN_HUBS["covered_what"][known]
+            self.reasons = (
+                Reason.of(
+                    "hubs_budget_short",
+                    max_new=o.max_new,
+                    n=self.shortfall,
+                    areas=short,
+                    what=what[0],
+                    what_en=what[1],
+                ),
+            )
+        if budget:
+            self.objective = float(self.covered["after"] if known else self.covered["units_after"])
+        else:
+            self.objective = float(len(new))
         self.bound = None if bound is None else (float(math.ceil(bound - 1e-9)) if not budget else None)
 
     def scenario_toml(self) -> str:
@@ -406,6 +427,11 @@ class Siting:
             "shortfall": self.shortfall,
             "reasons": [r.to_dict() for r in self.reasons],
         }
+
+
+def _has_population(units: pd.DataFrame) -> bool:
+    """Whether the units carry a population column with some value."""
+    return "population" in units.columns and bool(units["population"].notna().any())
 
 
 def _area_pop(plan: object, area: str, pop: np.ndarray) -> float | None:
