@@ -124,3 +124,23 @@ def test_every_help_is_fast_and_imports_nothing_heavy():
         subprocess.run([sys.executable, "-m", "geo_zaitaku", "--help"], capture_output=True, check=True)
         times.append(time.perf_counter() - start)
     assert min(times) < 0.3, times
+
+
+def test_console_lines_are_never_wrapped_mid_message():
+    """Every line the CLI prints that is not a table passes ``soft_wrap=True``, so that a
+    long finding or facility name is not broken across lines at 80 columns when the
+    output goes to a file or a pipe (the terminal wraps it instead)."""
+    unwrapped = []
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            target = node.func.value
+            is_console = isinstance(target, ast.Call) and "console" in ast.unparse(target.func)
+            if node.func.attr != "print" or not is_console or not node.args:
+                continue
+            if ast.unparse(node.args[0]) in ("table", "t"):
+                continue
+            if not any(k.arg == "soft_wrap" for k in node.keywords):
+                unwrapped.append(f"{path.name}:{node.lineno}")
+    assert unwrapped == []

@@ -215,7 +215,8 @@ def print_robustness(result: object, *, quiet: bool = False) -> None:
             for f in c.failures:
                 rules = "・".join(labels.RULES[r][0] for r in f.rules)
                 console().print(
-                    f"{t['spof_layer']}: {escape(c.names[0])}（{escape(c.facilities[0])}）→ {escape(f.area)} {rules}"
+                    f"{t['spof_layer']}: {escape(c.names[0])}（{escape(c.facilities[0])}）→ {escape(f.area)} {rules}",
+                    soft_wrap=True,
                 )
     console().print(
         labels.TEXT["robustness_summary"].format(
@@ -288,7 +289,8 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False, pre
         console().print(table)
     for m in design.moved:
         console().print(
-            f"{t['moved']}: {escape(m.name)}（「{escape(m.before or '—')}」→「{escape(m.after)}」）"
+            f"{t['moved']}: {escape(m.name)}（「{escape(m.before or '—')}」→「{escape(m.after)}」）",
+            soft_wrap=True,
         )
     for r in design.reasons:
         console().print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)
@@ -320,7 +322,8 @@ def print_siting(siting: object, *, quiet: bool = False) -> None:
         console().print(table)
         for d in siting.new:
             console().print(
-                f"{t['new']}: {escape(d.name)}（{escape(d.id)}、{escape(d.area)}）— {escape(d.why)}"
+                f"{t['new']}: {escape(d.name)}（{escape(d.id)}、{escape(d.area)}）— {escape(d.why)}",
+                soft_wrap=True,
             )
     for r in siting.reasons:
         console().print(f"[bold red]{escape(r.ja)}[/]", soft_wrap=True)

@@ -136,7 +136,7 @@ def presets() -> int:
     """組み込みプリセットの一覧 / list the built-in presets."""
     from geo_zaitaku.sources.presets import builtin_presets
 
-    _output.console().print("[bold]組み込みプリセット / built-in presets[/]（--preset NAME）")
+    _output.console().print("[bold]組み込みプリセット / built-in presets[/]（--preset NAME）", soft_wrap=True)
     for p in builtin_presets():
         detect = "・".join(p.detect) or "（ほかに当てはまらないとき / fallback）"
         if p.files:
