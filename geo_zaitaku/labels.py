@@ -1121,6 +1121,11 @@ ACCESS = MappingProxyType(
         "score_change": "指標の変化",
         "map_title": "在宅医療へのアクセス",
         "summary": "供給 {supplies}施設（{supply}）・需要 {demand}・圏 {catchment:g}{measure}（{method}）: 圏内に供給のない市区町村 {without}",
+        "supply_key": "積極的医療機関",
+        "supply_hub": "連携拠点",
+        "methods": MappingProxyType(
+            {"2sfca": "2SFCA", "e2sfca": "E2SFCA（距離の段階で重み付け）", "gaussian": "ガウス型の重み付け"}
+        ),
     }
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 from pathlib import Path
@@ -154,6 +155,14 @@ def test_access_on_the_sample(sample_run, sample_files, tmp_path, capsys):
         ]
     )
     assert code == 0
+    without = int((units["supply_in_reach"] == 0).sum())
+    assert (
+        f"供給 {result.supplies}施設（積極的医療機関）・需要 75歳以上人口・圏 16km（2SFCA）: "
+        f"圏内に供給のない市区町村 {without}\n"
+    ) in capsys.readouterr().out  # Japanese names, not the ids key / pop_75over / 2sfca
+    kinds = measure_access(sample_run, supply="visiting_nursing,在宅療養支援診療所", demand="population")
+    assert (kinds.supply_label, kinds.demand_label) == ("訪問看護ステーション・在宅療養支援診療所", "人口")
+    assert dataclasses.replace(kinds, demand="patients").demand_label == "在宅医療の推計患者数"
     data = json.loads((out / "access.json").read_text(encoding="utf-8"))
     assert data["per"] == 10_000 and data["supply"] == "key" and len(data["units"]) == len(units)
     assert {p.name for p in out.iterdir()} >= {

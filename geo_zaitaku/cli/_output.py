@@ -78,7 +78,7 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
             (c[labels.REACH_COLUMNS[str(report.settings.get("measure", "km"))][1]], "right"),
             (c["verdict"], "left"),
         ):
-            table.add_column(col, justify=justify)
+            table.add_column(col, justify=justify, overflow="fold")
         unknown = f"[yellow]{labels.TEXT['not_checked']}[/]"
         for a in report.areas:
             errs = sum(1 for f in report.findings if f.area == a.name and f.severity == "error")
@@ -147,7 +147,7 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
     if not quiet:
         table = Table(title=escape(f"{cmp.before} → {cmp.after}"), title_justify="left")
         for col in ("area", "units", "population", "key", "hubs", "beyond", "area_errors"):
-            table.add_column(t[col], justify="left" if col == "area" else "right")
+            table.add_column(t[col], justify="left" if col == "area" else "right", overflow="fold")
         for a in cmp.areas:
             if a.before == a.after:
                 continue
@@ -192,12 +192,12 @@ def print_robustness(result: object, *, quiet: bool = False) -> None:
     critical = result.critical()
     if not quiet:
         table = Table(title=escape(f"{t['title']}: {result.plan}"), title_justify="left")
-        table.add_column(t["area"])
-        table.add_column(t["baseline"])
-        table.add_column(t["critical"], justify="right")
+        table.add_column(t["area"], overflow="fold")
+        table.add_column(t["baseline"], overflow="fold")
+        table.add_column(t["critical"], justify="right", overflow="fold")
         if risks:
             for key in ("p_fail", "p_key", "p_hub", "p_reach", "exact_minimum"):
-                table.add_column(t[key], justify="right")
+                table.add_column(t[key], justify="right", overflow="fold")
         for name, rules in result.baseline.items():
             cells = [escape(name), "・".join(labels.RULES[r][0] for r in rules), str(len(critical[name]))]
             r = risks.get(name)
@@ -235,9 +235,9 @@ def print_access(result: object, *, before: object | None = None, quiet: bool = 
     if not quiet:
         table = Table(title=escape(f"{t['map_title']}: {result.plan}"), title_justify="left")
         for col in ("area", "demand", "score", "min_score", "units_without"):
-            table.add_column(t[col], justify="left" if col == "area" else "right")
+            table.add_column(t[col], justify="left" if col == "area" else "right", overflow="fold")
         if before is not None:
-            table.add_column(t["score_before"], justify="right")
+            table.add_column(t["score_before"], justify="right", overflow="fold")
         prev = before.areas.set_index("area")["score"] if before is not None else None
         for row in result.areas.itertuples(index=False):
             cells = [
@@ -254,11 +254,11 @@ def print_access(result: object, *, before: object | None = None, quiet: bool = 
     console().print(
         t["summary"].format(
             supplies=result.supplies,
-            supply=result.supply,
-            demand=result.demand,
+            supply=result.supply_label,
+            demand=result.demand_label,
             catchment=result.catchment,
             measure=labels.MEASURES.get(result.measure, result.measure),
-            method=result.weighting.method,
+            method=t["methods"].get(result.weighting.method, result.weighting.method),
             without=int((result.units["supply_in_reach"] == 0).sum()),
         ),
         soft_wrap=True,
@@ -276,7 +276,7 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False, pre
     if not quiet and design.areas:
         table = Table(title=escape(f"{t['title']}: {design.run.plan.name}"), title_justify="left")
         for col in ("area", "units", "population", "key", "hubs"):
-            table.add_column(t[col], justify="left" if col in ("area", "units") else "right")
+            table.add_column(t[col], justify="left" if col in ("area", "units") else "right", overflow="fold")
         for a in design.areas:
             pop = "-" if a.population is None else f"{a.population:,.0f}"
             table.add_row(
@@ -316,7 +316,7 @@ def print_siting(siting: object, *, quiet: bool = False) -> None:
     if not quiet:
         table = Table(title=escape(t["map_title"]), title_justify="left")
         for col in ("area", "existing", "need", "new"):
-            table.add_column(t[col], justify="left" if col == "area" else "right")
+            table.add_column(t[col], justify="left" if col == "area" else "right", overflow="fold")
         for a in siting.areas:
             table.add_row(escape(a.area), str(a.existing), str(a.need), str(a.new))
         console().print(table)

@@ -108,7 +108,7 @@ def print_demand(result: DemandResult, *, quiet: bool = False) -> None:
     table.add_column(s["area"], no_wrap=True)
     table.add_column(s["period"], no_wrap=True)
     for f in fields:
-        table.add_column(s[f], justify="right")
+        table.add_column(s[f], justify="right", overflow="fold")
     areas = list(dict.fromkeys(result.areas["area"]))
     if quiet:  # the prefecture's total only (the areas are in demand.csv)
         areas = [a for a in areas if a == d["total"]] or areas[-1:]

@@ -171,6 +171,21 @@ class AccessResult:
     capacity: float = 0.0
     notes: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
+    @property
+    def supply_label(self) -> str:
+        """What supplies, in Japanese: 「積極的医療機関」「連携拠点」 or the kinds'
+        names (「訪問看護ステーション・在宅療養支援診療所」)."""
+        if self.supply in ("key", "key_institution"):
+            return labels.ACCESS["supply_key"]
+        if self.supply == "hub":
+            return labels.ACCESS["supply_hub"]
+        return "・".join(labels.kind_label(kind_id(k)) for k in self.supply.split(",") if k.strip())
+
+    @property
+    def demand_label(self) -> str:
+        """What the demand is, in Japanese (「75歳以上人口」「在宅医療の推計患者数」)."""
+        return labels.DEMAND.get(self.demand, self.demand)
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (``access.json``)."""
         return {
