@@ -204,6 +204,23 @@ def test_hubs_all_no_are_missing_not_unknown(tmp_path, grid):
     assert all(a.hubs_checked for a in report.areas)
 
 
+def test_no_facility_placed_means_none_not_unknown(tmp_path, grid):
+    """A file with role columns whose every row is set aside (outside the units): each
+    area has no key institution and no hub (errors), not 未確認."""
+    plan = make_plan(grid, {"A": ["99201", "99202", "99203"], "B": [f"99{k}" for k in range(204, 210)]})
+    path = tmp_path / "outside.csv"
+    path.write_text("name,lat,lon,key_institution,hub\n遠方,43.0,141.3,1,1\n", encoding="utf-8")
+    fac = load_facilities(path, grid)
+    assert len(fac.frame) == 0 and len(fac.rejected) == 1
+    report = run_checks(plan, fac)
+    assert [(f.code, f.area) for f in report.findings if f.rule in ("key_institution", "hub")] == [
+        ("no_key_institution", "A"),
+        ("no_key_institution", "B"),
+        ("no_hub", "A"),
+        ("no_hub", "B"),
+    ]
+
+
 def test_key_institutions_unknown_read_as_unknown_not_missing(tmp_path, grid):
     """No key_institution column: one warning, no per-area error and no reach finding
     (there is nothing to measure to), the verdict names both unknowns when hubs are also

@@ -297,13 +297,14 @@ class CheckContext:
     @cached_property
     def roles_known(self) -> Mapping[str, bool]:
         """Role (``key_institution``, ``hub``) -> whether the facility data say which
-        facilities hold it: some row says yes or no. A file without the role's column,
-        or with it all blank, says nothing: its areas' key institutions or hubs are
-        unknown, not missing."""
+        facilities hold it: some facility placed says yes or no. Files without the
+        role's column, or with it all blank, say nothing: the areas' key institutions or
+        hubs are unknown, not missing. With no facility placed at all (every row set
+        aside), each area has none: known, and missing."""
         f = self.facilities
         return MappingProxyType(
             {
-                r: self.has_facility_data and r in f.columns and bool(f[r].notna().any())
+                r: self.has_facility_data and (len(f) == 0 or (r in f.columns and bool(f[r].notna().any())))
                 for r in schema.ROLE_FIELDS
             }
         )
