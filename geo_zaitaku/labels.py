@@ -1231,6 +1231,10 @@ DESIGN_HUBS = MappingProxyType(
         "new": "新規",
         "summary": "{status}: 新たに指定 {n}施設（{role}）。目安の距離 {km:g}km 以内の人口 {before:,.0f}人 → {after:,.0f}人",
         "summary_none": "{status}: 新たに指定 {n}施設（{role}）",
+        "existing_unknown": (
+            "施設データに{role}の指定がないため（列がないか、すべて空欄）、指定済みの{role}を0か所として提案します"
+            "（指定済みの施設があれば、その列を加えるか geo-zaitaku facilities import の一覧で指定してください）"
+        ),
         "summary_units": (
             "{status}: 新たに指定 {n}施設（{role}）。目安の距離 {km:g}km 以内の市区町村 {before}/{total} → {after}/{total}"
             "（人口が分からないため市区町村の数で数えました。--population で人口を指定できます）"
@@ -1656,6 +1660,12 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "time_limit_not_positive": Message(
             "--time-limit は正の秒数にしてください。",
             "must be > 0.",
+        ),
+        "roles_unknown": Message(
+            "施設データに{roles}の指定がないため（--facilities がないか、key_institution・hub の列がない・すべて空欄）、{what}を"
+            "調べられません。列の見出しを key_institution・hub にするか、geo-zaitaku facilities import の --key-institutions・"
+            "--hubs で一覧から指定した施設CSVを --facilities に指定してください。",
+            "the facility data do not say which facilities are key institutions or hubs: nothing to analyse.",
         ),
         "design_no_key_institution": Message(
             "積極的役割を担う医療機関が1つもないため、圏域を設計できません。施設データの key_institution 列（または --key-institutions のリスト）を確かめてください。",

@@ -65,6 +65,28 @@ class CheckRun:
         """``"km"`` (straight line) or ``"min"`` (travel time on a road network)."""
         return "km" if self.backend is None else self.backend.measure
 
+    @property
+    def unknown_roles(self) -> tuple[str, ...]:
+        """The roles (``key_institution``, ``hub``) the facility data do not say who
+        holds: both without facility data, else those with no column or all blank
+        (the check's 未確認)."""
+        areas = self.report.areas
+        out = []
+        if not all(a.facilities_checked and a.key_institutions_checked for a in areas):
+            out.append("key_institution")
+        if not all(a.facilities_checked and a.hubs_checked for a in areas):
+            out.append("hub")
+        return tuple(out)
+
+    def require_roles(self, what: str) -> None:
+        """Refuse (:class:`~geo_zaitaku.InputError`, exit status 2) an analysis of
+        ``what`` (Japanese, e.g. 「閉鎖に対する頑健性」) that needs to know which facilities
+        are key institutions and hubs, when the facility data do not say."""
+        unknown = self.unknown_roles
+        if unknown:
+            roles = "・".join(labels.FLAG_NAMES[r] for r in unknown)
+            raise InputError(labels.error("roles_unknown", roles=roles, what=what), where="--facilities")
+
 
 def check_plan(
     plan: PathLike | PlanSpec,

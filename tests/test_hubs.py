@@ -265,3 +265,23 @@ def test_without_population_units_are_counted_not_zero_people(grid, capsys):
     assert "人口 0人" not in out
     saved = json.loads((tmp / "o" / "hubs.json").read_text(encoding="utf-8"))
     assert saved["covered"]["before"] is None and saved["covered"]["units_after"] == best
+
+
+def test_unknown_hubs_are_proposed_from_none_and_said_so(grid, capsys):
+    """A facility file with no hub column: the proposal starts from no hub designated,
+    and the command says why (not a silent 「既存 0」)."""
+    _, tmp = grid
+    (tmp / "nohub.csv").write_text(FACILITIES.replace(",hub\n", ",拠点フラグ\n", 1), encoding="utf-8")
+    run = check_plan(tmp / "plan.toml", units=tmp / "g.geojson", facilities=[tmp / "nohub.csv"],
+                     population=tmp / "p.csv", cache=False)  # fmt: skip
+    s = site(run, SitingOptions())
+    assert s.existing_unknown and {a.area: a.existing for a in s.areas} == {"西": 0, "東": 0}
+    assert not site(run, SitingOptions(role="key")).existing_unknown
+    code = main(["design", "hubs", str(tmp / "plan.toml"), "--units", str(tmp / "g.geojson"),
+                 "--facilities", str(tmp / "nohub.csv"), "--out", str(tmp / "o")])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith(
+        "施設データに連携拠点の指定がないため（列がないか、すべて空欄）、指定済みの連携拠点を0か所として提案します"
+    )
+    assert json.loads((tmp / "o" / "hubs.json").read_text(encoding="utf-8"))["existing_unknown"] is True

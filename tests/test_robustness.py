@@ -241,3 +241,30 @@ def test_closure_options():
     assert how.p == 0.1 and dict(how.p_kind) == {"hospital": 0.05}
     with pytest.raises(InputError):
         closures_from_options(float("nan"), (), None, total=5)
+
+
+def test_robustness_needs_to_know_the_key_institutions_and_hubs(grid, capsys):
+    """Without facility data, or with a file that has no hub column, closures cannot be
+    analysed (every area would 'fail' at baseline): exit 2, one message, nothing written."""
+    run, tmp = grid
+    assert run.unknown_roles == ()
+    no_hub = tmp / "no_hub.csv"
+    no_hub.write_text(FACILITIES.replace(",hub\n", ",拠点フラグ\n", 1), encoding="utf-8")
+    base = ["robustness", str(tmp / "plan.toml"), "--units", str(tmp / "grid.geojson"), "--no-basemap"]
+    for extra, roles in (
+        ([], "積極的役割を担う医療機関・連携を担う拠点"),
+        (["--facilities", str(no_hub)], "連携を担う拠点"),
+    ):
+        capsys.readouterr()
+        assert main([*base, *extra, "--out", str(tmp / "r")]) == 2
+        err = capsys.readouterr().err
+        assert (
+            f"施設データに{roles}の指定がないため" in err
+            and "施設の閉鎖に対する頑健性を調べられません" in err
+        )
+        assert "Traceback" not in err
+    assert not (tmp / "r").exists()
+    unknown = check_plan(tmp / "plan.toml", units=tmp / "grid.geojson", facilities=[no_hub], cache=False)
+    assert unknown.unknown_roles == ("hub",)
+    with pytest.raises(InputError):
+        analyse(unknown)

@@ -313,6 +313,9 @@ def print_design(design: object, errors: int | None, *, quiet: bool = False, pre
 def print_siting(siting: object, *, quiet: bool = False) -> None:
     """Print a siting: the areas' needs, the new designations, and one summary line."""
     t = labels.DESIGN_HUBS
+    if siting.existing_unknown:
+        role = t["roles"][siting.options.role]
+        console().print(f"[yellow]{escape(t['existing_unknown'].format(role=role))}[/]", soft_wrap=True)
     if not quiet:
         table = Table(title=escape(t["map_title"]), title_justify="left")
         for col in ("area", "existing", "need", "new"):

@@ -170,6 +170,9 @@ class Siting:
         leave some; the first objective minimises this number).
     reasons
         Why no solution exists, or (with a budget) which areas stay short.
+    existing_unknown
+        Whether the facility data do not say which facilities already hold the role
+        (no column, or all blank): the proposal then starts from none designated.
     """
 
     def __init__(self, run: CheckRun, options: SitingOptions) -> None:
@@ -193,6 +196,7 @@ class Siting:
         plan = run.plan
         frame = run.facilities.frame.reset_index(drop=True)
         field = "hub" if o.role == "hub" else "key_institution"
+        self.existing_unknown = field in run.unknown_roles
         has = pd.array(frame[field], dtype="boolean").fillna(False).to_numpy(dtype=bool)
         area = np.array([plan.assignment.get(u) for u in frame["unit"]], dtype=object)
         if o.candidate_ids:
@@ -426,6 +430,7 @@ class Siting:
             "covered": dict(self.covered),
             "shortfall": self.shortfall,
             "reasons": [r.to_dict() for r in self.reasons],
+            "existing_unknown": self.existing_unknown,
         }
 
 

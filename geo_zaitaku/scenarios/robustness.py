@@ -641,7 +641,16 @@ def analyse(
     pairs: bool = False,
     backend: Backend | None = None,
 ) -> RobustnessResult:
-    """N-1 (always), N-2 (``pairs``) and random closures (when ``closures`` is given)."""
+    """N-1 (always), N-2 (``pairs``) and random closures (when ``closures`` is given).
+
+    Raises
+    ------
+    InputError
+        The facility data do not say which facilities are key institutions or hubs
+        (:meth:`~geo_zaitaku.pipeline.CheckRun.require_roles`): closing them is then
+        unknown, not a failure of every area.
+    """
+    run.require_roles(labels.ROBUSTNESS["title"])
     net = network(run, backend=backend)
     singles = single_points_of_failure(net)
     found_pairs, tested = critical_pairs(net, singles) if pairs else (None, 0)
