@@ -1876,6 +1876,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "{table} は表で書いてください。",
             "must be a table.",
         ),
+        "scenario_move_array": Message(
+            "移動は [[move]] ではなく、1つの表 [move] に「市区町村 = 移す先の圏域」の形で書いてください"
+            '（例: [move] の下に "美里町" = "上益城"。1行に1市区町村）。',
+            'write moves as one table: [move] then "unit" = "area" lines, not [[move]].',
+        ),
         "scenario_not_array": Message(
             "{key} は [[{key}]] の形（表の配列）で書いてください。",
             "[[{key}]] must be an array of tables.",

@@ -114,6 +114,22 @@ def test_moving_a_unit_and_changing_thresholds(grid_run):
     assert u.reach_km == pytest.approx(math.hypot(20, 20), rel=2e-3)
 
 
+def test_a_lack_that_stays_is_neither_resolved_nor_new(grid_run):
+    """Closing K1 leaves A without a key institution and a hub; moving one of A's units
+    to B as well keeps both lacks: they are new once (against the plan before), and a
+    second scenario that only moves a unit out of the lacking A shows them in neither
+    list, although the findings' units changed."""
+    run, tmp = grid_run
+    closed = run_scenario(run, _scenario(tmp, '[[close]]\nid = "K1"\n', name="c.toml"))
+    moved = run_scenario(closed.after, _scenario(tmp, '[move]\n"町2" = "B"\n', name="m.toml"))
+    cmp = compare_runs(moved.before, moved.after)
+    assert [(m.code, m.area_before, m.area_after) for m in cmp.moved] == [("99203", "A", "B")]
+    assert [f.units for f in moved.after.report.errors if f.area == "A"] == [("99201", "99202")] * 2
+    assert _codes(f for f in cmp.new if f.severity == "error") == []
+    assert _codes(f for f in cmp.resolved if f.severity == "error") == []
+    assert cmp.errors == (2, 2)
+
+
 def test_selector_keys_must_all_match(grid_run):
     run, tmp = grid_run
     result = run_scenario(run, _scenario(tmp, '[[close]]\nkind = "support_clinic"\narea = "A"\n'))
@@ -134,6 +150,11 @@ def test_selector_keys_must_all_match(grid_run):
         ("[[add]]\nname = 'x'\n", "[[add]] 1番目", "municipality_code"),
         ("[[add]]\nmunicipality_code = '99201'\n", "[[add]] 1番目", "name"),
         ("[move]\n'99201' = 3\n", '[move] "99201"', "圏域名"),
+        (
+            "[[move]]\nunit = '町2'\nto = 'B'\n",
+            "[[move]]",
+            "1つの表 \\[move\\] に「市区町村 = 移す先の圏域」",
+        ),
         ("[checks]\nreach_km = nan\n", "[checks] reach_km", "有限"),
         ("[nope]\n", "nope", "未知の表"),
     ],

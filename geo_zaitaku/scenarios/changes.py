@@ -148,6 +148,8 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
         )
     head = _table(data.get("scenario", {}), "[scenario]", source)
     _known(head, ("name", "description"), "[scenario]", source)
+    if isinstance(data.get("move"), list):  # [[move]] written like [[close]]
+        raise InputError(labels.error("scenario_move_array"), path=source, where="[[move]]")
     move = _table(data.get("move", {}), "[move]", source)
     for unit, area in move.items():
         if not isinstance(area, str) or not area.strip():

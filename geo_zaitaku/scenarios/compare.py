@@ -2,7 +2,10 @@
 the same inputs (``geo-zaitaku diff``).
 
 Findings are matched by rule, message id, area and units (not by wording, which
-carries numbers): a finding only before is *resolved*, only after is *new*. Areas are
+carries numbers); a finding about a whole area (no hub, hub density …) is matched by
+its area alone, so that moving a municipality out of an area that lacks a hub does not
+make the same lack "resolved" and "new" at once. A finding only before is *resolved*,
+only after is *new*. Areas are
 compared by name; an area whose units all reappear under another name is *renamed*.
 The share of population beyond reach counts the people of units farther than the
 threshold from the nearest key institution of their own area, and of units in areas
@@ -158,8 +161,8 @@ def compare_runs(
         Name of the after state (a scenario's name; default the after plan's name).
     """
     rb, ra = before.report, after.report
-    keys_b = {_key(f): f for f in rb.findings}
-    keys_a = {_key(f): f for f in ra.findings}
+    keys_b = {_key(f, before.plan.areas): f for f in rb.findings}
+    keys_a = {_key(f, after.plan.areas): f for f in ra.findings}
     resolved = tuple(f for k, f in keys_b.items() if k not in keys_a)
     new = tuple(f for k, f in keys_a.items() if k not in keys_b)
     fig_b = _figures(before)
@@ -233,8 +236,11 @@ def compare_plans(
     return after, compare_runs(before, after)
 
 
-def _key(f: Finding) -> tuple[object, ...]:
-    return (f.rule, f.code, f.area, f.units, f.severity)
+def _key(f: Finding, areas: Mapping[str, Sequence[str]]) -> tuple[object, ...]:
+    """What identifies a finding across two runs: its units, or only its area when they
+    are all of the area's units (in that run's plan)."""
+    whole = f.area is not None and set(f.units) == set(areas.get(f.area, ())) and bool(f.units)
+    return (f.rule, f.code, f.area, None if whole else f.units, f.severity)
 
 
 def _figures(run: CheckRun) -> dict[str, AreaFigures]:
