@@ -181,6 +181,12 @@ DETAILS = MappingProxyType(
     {
         "prefecture": "（{pref}）",
         "point": "（緯度 {lat:.6f}, 経度 {lon:.6f}）",
+        "nearest": (
+            "。最寄りは{name}（境界まで {distance}）。簡略化した境界や埋立地では海岸近くの点が外れることがあります。"
+            "市区町村コードの列があればコードで配置します"
+        ),
+        "metres": "{m:,.0f} m",
+        "km": "{km:.1f} km",
         "values": "（{values}）",
         "code": ": {code}{extra}",
         "prefecture_code": "（都道府県のコードで、市区町村を特定できません）",

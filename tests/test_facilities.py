@@ -4,6 +4,7 @@ from conftest import make_grid
 from hypothesis import given
 from hypothesis import strategies as st
 
+from geo_zaitaku import crs, labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.codes import check_digit
 from geo_zaitaku.sources.facilities import load_facilities, parse_bool
@@ -780,3 +781,26 @@ def test_numbers_at_once_equal_one_by_one(values):
     assert got.dtype == np.float64 and len(got) == len(values)
     np.testing.assert_array_equal(got, expected)
     assert (np.signbit(got) == np.signbit(expected)).all()
+
+
+def test_a_point_outside_names_the_nearest_unit_and_how_far(tmp_path, grid):
+    """A row whose point lies just outside every unit is set aside with the nearest unit
+    and the distance to its boundary, and what would place it. The point is 500 m west
+    of 町0 on the UTM grid: 499 m along the great circle of the mean-radius sphere
+    (:func:`geo_zaitaku.crs.haversine_km`, within its stated 0.5 %)."""
+    from conftest import ORIGIN
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(6690, 6668, always_xy=True).transform(ORIGIN[0] - 500, ORIGIN[1] + 5000)
+    text = f"name,lat,lon\n岸辺の診療所,{lat},{lon}\n沖の診療所,{lat},{lon - 0.2}\n"
+    (near, far) = load_facilities(write(tmp_path, text), grid).rejected
+    assert (near.reason, far.reason) == ("outside", "outside")
+    assert labels.Message.from_text(near.message).ja == (
+        f"緯度経度がどの市区町村の区域にも入りません（緯度 {lat:.6f}, 経度 {lon:.6f}）。最寄りは町0（境界まで 499 m）。"
+        "簡略化した境界や埋立地では海岸近くの点が外れることがあります。市区町村コードの列があればコードで配置します"
+    )
+    # 0.2° further west along the parallel, plus the 499 m
+    far_km = float(crs.haversine_km(lon - 0.2, lat, lon, lat)) + 0.499
+    assert f"。最寄りは町0（境界まで {far_km:.1f} km）。" in far.message.ja and far_km == pytest.approx(
+        19.4, abs=0.05
+    )

@@ -281,9 +281,13 @@ def _load_one(
     facts = _Facts.of(cells, location, placed)
     reasons = _first(_REJECTIONS, facts)
     note_keys = _first(_NOTES, facts)
+    outside = [i for i, r in enumerate(reasons) if r == "outside"]
+    nearest = dict(
+        zip(outside, zip(*placer.nearest(placed.lon[outside], placed.lat[outside]), strict=True), strict=True)
+    )
     for i, (reason, key) in enumerate(zip(reasons, note_keys, strict=True)):
         if reason is not None:
-            rejected.append(_rejected_issue(cells, location, placed, i, reason))
+            rejected.append(_rejected_issue(cells, location, placed, i, reason, nearest.get(i)))
         elif key is not None:
             notes.append(_placement_note(cells, location, placed, i, key))
     town_counts = _town_positions(placed, reasons, geocoder, placer, cells.get["address"])
@@ -589,8 +593,21 @@ def _first(table: _Table, facts: _Facts) -> list[str | None]:
     return [keys[i] for i in first.tolist()]
 
 
-def _rejected_issue(cells: _Cells, location: _Location, placed: Placement, i: int, reason: str) -> RowIssue:
+def _rejected_issue(
+    cells: _Cells,
+    location: _Location,
+    placed: Placement,
+    i: int,
+    reason: str,
+    nearest: tuple[str, float] | None = None,
+) -> RowIssue:
+    """Rejected row ``i``: the reason with the row's own values; for a point outside
+    every unit, the nearest unit and how far (``nearest``: name, km)."""
     detail = _detail(reason, i, cells.get, placed, location.mcode)
+    if nearest is not None:  # how far outside, and what would place it
+        name, km = nearest
+        shown = labels.DETAILS["metres"].format(m=km * 1000) if km < 1 else labels.DETAILS["km"].format(km=km)
+        detail += labels.DETAILS["nearest"].format(name=name, distance=shown)
     message = labels.REASONS[reason].with_detail(detail)
     return RowIssue(cells.source, int(cells.lines[i]), reason, message, cells.names[i])
 

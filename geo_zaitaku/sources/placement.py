@@ -159,6 +159,20 @@ class Placer:
         self._address: AddressMatcher | None = None
         self._postcodes: dict[str, PostcodeArea | None] = {}
 
+    def nearest(self, lon: np.ndarray, lat: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """The units nearest to points that lie outside every unit (all at once): their
+        names, and the great-circle distances (km) to the nearest points of their
+        boundaries (for the messages of rows set aside as ``outside``)."""
+        points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        if len(points) == 0:
+            return [], np.zeros(0)
+        k = self.tree.nearest(points)
+        lines = shapely.shortest_line(self.geometries[k], points)
+        near = shapely.get_coordinates(shapely.get_point(lines, 0))
+        km = crs.haversine_km(lon, lat, near[:, 0], near[:, 1])
+        names = self.units["name"].to_numpy()[k] if "name" in self.units.columns else self.index[k]
+        return [str(n) for n in names], np.asarray(km, dtype=float)
+
     @property
     def address(self) -> AddressMatcher:
         """The address matcher (built on first use)."""
