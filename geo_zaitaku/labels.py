@@ -1048,6 +1048,15 @@ FLAG_NAMES = MappingProxyType(
     }
 )
 
+#: Analyses that need to know which facilities are key institutions and hubs: what the
+#: ``roles_unknown`` error says cannot be done (:meth:`geo_zaitaku.pipeline.CheckRun.require_roles`).
+ROLE_ANALYSES = MappingProxyType(
+    {
+        "robustness": "施設の閉鎖に対する頑健性を調べられません",
+        "design_areas": "圏域を設計できません",
+    }
+)
+
 #: Words of comparisons (``comparison.md``: scenarios and ``geo-zaitaku diff``).
 COMPARE = MappingProxyType(
     {
@@ -1668,8 +1677,8 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "must be > 0.",
         ),
         "roles_unknown": Message(
-            "施設データに{roles}の指定がないため（--facilities がないか、key_institution・hub の列がない・すべて空欄）、{what}を"
-            "調べられません。列の見出しを key_institution・hub にするか、geo-zaitaku facilities import の --key-institutions・"
+            "施設データに{roles}の指定がないため（--facilities がないか、key_institution・hub の列がない・すべて空欄）、{what}。"
+            "列の見出しを key_institution・hub にするか、geo-zaitaku facilities import の --key-institutions・"
             "--hubs で一覧から指定した施設CSVを --facilities に指定してください。",
             "the facility data do not say which facilities are key institutions or hubs: nothing to analyse.",
         ),

@@ -78,13 +78,15 @@ class CheckRun:
             out.append("hub")
         return tuple(out)
 
-    def require_roles(self, what: str) -> None:
-        """Refuse (:class:`~geo_zaitaku.InputError`, exit status 2) an analysis of
-        ``what`` (Japanese, e.g. 「閉鎖に対する頑健性」) that needs to know which facilities
-        are key institutions and hubs, when the facility data do not say."""
+    def require_roles(self, analysis: str) -> None:
+        """Refuse (:class:`~geo_zaitaku.InputError`, exit status 2) an ``analysis`` (a
+        key of :data:`geo_zaitaku.labels.ROLE_ANALYSES`: ``robustness``,
+        ``design_areas``) that needs to know which facilities are key institutions and
+        hubs, when the facility data do not say."""
         unknown = self.unknown_roles
         if unknown:
             roles = "・".join(labels.FLAG_NAMES[r] for r in unknown)
+            what = labels.ROLE_ANALYSES[analysis]
             raise InputError(labels.error("roles_unknown", roles=roles, what=what), where="--facilities")
 
 

@@ -249,6 +249,14 @@ def test_unknown_nest_column_and_no_key_institution(grid):
     none = _run(grid, facilities="id,name,municipality_code,key_institution,hub\nX,X,99201,0,1\n")
     with pytest.raises(InputError, match="積極的役割を担う医療機関が1つもない"):
         design_areas(none, DesignOptions(mode="max"))
+    # a file that does not say which facilities are hubs: refused as unknown, not
+    # "no hub can be reached" for every piece
+    unknown = _run(grid, facilities="id,name,municipality_code,key_institution,拠点フラグ\nX,X,99201,1,1\n")
+    with pytest.raises(
+        InputError, match=r"施設データに連携を担う拠点の指定がないため.*圏域を設計できません"
+    ) as err:
+        design_areas(unknown, DesignOptions(mode="max"))
+    assert err.value.where == "--facilities"
 
 
 def test_reach_hard_and_population_bounds(brute):

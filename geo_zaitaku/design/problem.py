@@ -157,9 +157,12 @@ def problem_from_run(run: CheckRun, options: DesignOptions, *, backend: Backend 
     Raises
     ------
     InputError
-        No key institution anywhere; a ``nest``/``keep`` column the reference layers do
-        not have, or units without a value in it.
+        Facility data that do not say which facilities are key institutions and hubs
+        (:meth:`~geo_zaitaku.pipeline.CheckRun.require_roles`); no key institution
+        anywhere; a ``nest``/``keep`` column the reference layers do not have, or units
+        without a value in it.
     """
+    run.require_roles("design_areas")
     plan = run.plan
     units = plan.units
     backend = run.backend if backend is None else backend

@@ -650,7 +650,7 @@ def analyse(
         (:meth:`~geo_zaitaku.pipeline.CheckRun.require_roles`): closing them is then
         unknown, not a failure of every area.
     """
-    run.require_roles(labels.ROBUSTNESS["title"])
+    run.require_roles("robustness")
     net = network(run, backend=backend)
     singles = single_points_of_failure(net)
     found_pairs, tested = critical_pairs(net, singles) if pairs else (None, 0)
