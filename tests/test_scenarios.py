@@ -252,3 +252,26 @@ def test_read_scenario_needs_utf8(tmp_path):
     path.write_bytes("[scenario]\nname = '閉院'\n".encode("cp932"))
     with pytest.raises(InputError, match="UTF-8"):
         read_scenario(path)
+
+
+def test_unknown_hubs_compare_as_unknown_not_zero(grid_run):
+    """Facility data without a hub column: the comparison's hub counts are unknown
+    (``?`` in comparison.md and the console), not 0 → 0."""
+    from geo_zaitaku.scenarios.compare import figure_pair
+
+    _run, tmp = grid_run
+    (tmp / "nohub.csv").write_text(FACILITIES.replace(",hub,", ",拠点フラグ,", 1), encoding="utf-8")
+    base = check_plan(
+        tmp / "plan.toml", units=tmp / "grid.geojson", facilities=[tmp / "nohub.csv"], cache=False
+    )
+    result = run_scenario(base, _scenario(tmp, '[[close]]\nid = "K2"\n'))
+    cmp = compare_runs(result.before, result.after)
+    b = next(x for x in cmp.areas if x.area == "B")
+    assert (b.before.hubs, b.after.hubs, b.before.key_institutions, b.after.key_institutions) == (
+        None,
+        None,
+        1,
+        0,
+    )
+    assert figure_pair(b.before, b.after, "hubs", "{:,.0f}") == "?"
+    assert figure_pair(b.before, b.after, "key_institutions", "{:,.0f}") == "1 → 0"

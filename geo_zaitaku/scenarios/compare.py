@@ -36,8 +36,9 @@ class AreaFigures:
 
     units: int
     population: float | None
-    key_institutions: int
-    hubs: int
+    #: ``None`` when the facility data do not say (the check's 未確認).
+    key_institutions: int | None
+    hubs: int | None
     people_per_hub: float | None
     beyond_reach: float | None
     errors: int
@@ -257,8 +258,10 @@ def _figures(run: CheckRun) -> dict[str, AreaFigures]:
         out[a.name] = AreaFigures(
             units=len(a.units),
             population=a.population,
-            key_institutions=len(a.key_institutions),
-            hubs=len(a.hubs),
+            key_institutions=len(a.key_institutions)
+            if a.facilities_checked and a.key_institutions_checked
+            else None,
+            hubs=len(a.hubs) if a.facilities_checked and a.hubs_checked else None,
             people_per_hub=a.people_per_hub,
             beyond_reach=_beyond(a, pop, reach, limit),
             errors=errors.get(a.name, 0),
