@@ -72,9 +72,9 @@ class CheckRun:
         (the check's 未確認)."""
         areas = self.report.areas
         out = []
-        if not all(a.facilities_checked and a.key_institutions_checked for a in areas):
+        if any(a.n_key_institutions is None for a in areas):
             out.append("key_institution")
-        if not all(a.facilities_checked and a.hubs_checked for a in areas):
+        if any(a.n_hubs is None for a in areas):
             out.append("hub")
         return tuple(out)
 

@@ -78,6 +78,19 @@ class AreaSummary:
     hubs_checked: bool = True
 
     @property
+    def n_key_institutions(self) -> int | None:
+        """Number of key institutions; ``None`` when unknown (no facility data, or data
+        that do not say which facilities are key institutions)."""
+        return (
+            len(self.key_institutions) if self.facilities_checked and self.key_institutions_checked else None
+        )
+
+    @property
+    def n_hubs(self) -> int | None:
+        """Number of coordination hubs; ``None`` when unknown (as for key institutions)."""
+        return len(self.hubs) if self.facilities_checked and self.hubs_checked else None
+
+    @property
     def fully_checked(self) -> bool:
         """Whether the facility data were given and say which facilities are key
         institutions and hubs (an area without errors is then OK, not unchecked)."""

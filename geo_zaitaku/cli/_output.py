@@ -83,7 +83,6 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
         for a in report.areas:
             errs = sum(1 for f in report.findings if f.area == a.name and f.severity == "error")
             warns = sum(1 for f in report.findings if f.area == a.name and f.severity == "warning")
-            checked = a.facilities_checked
             verdict = _verdict(
                 "error" if errs else ("warning" if warns else ("ok" if a.fully_checked else "unchecked"))
             )
@@ -91,8 +90,8 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
                 escape(a.name),
                 str(len(a.units)),
                 "-" if a.population is None else f"{a.population:,.0f}",
-                str(len(a.key_institutions)) if checked and a.key_institutions_checked else unknown,
-                str(len(a.hubs)) if checked and a.hubs_checked else unknown,
+                unknown if a.n_key_institutions is None else str(a.n_key_institutions),
+                unknown if a.n_hubs is None else str(a.n_hubs),
                 labels.TEXT["yes"] if a.contiguous else f"[red]{labels.TEXT['no']}[/]",
                 "-" if a.max_reach_km is None else f"{a.max_reach_km:.1f}",
                 verdict,

@@ -336,9 +336,8 @@ def _unit_tip(
         )
     if summary is not None:
         unknown = labels.TEXT["not_checked"]
-        checked = summary.facilities_checked
-        key = len(summary.key_institutions) if checked and summary.key_institutions_checked else unknown
-        hubs = len(summary.hubs) if checked and summary.hubs_checked else unknown
+        key = unknown if summary.n_key_institutions is None else summary.n_key_institutions
+        hubs = unknown if summary.n_hubs is None else summary.n_hubs
         lines.append(f"{labels.SHORT['n_key_institutions']} {key}・{labels.SHORT['n_hubs']} {hubs}")
     return {"t": title, "l": lines, "e": list(errors)}
 

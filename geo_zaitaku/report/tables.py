@@ -45,11 +45,9 @@ def areas_frame(report: Report) -> pd.DataFrame:
             c["area_km2"]: round(a.area_km2, 1),
             c["contiguous"]: labels.TEXT["yes"] if a.contiguous else labels.TEXT["no"],
             c["components"]: max(len(a.components) - 1, 0),
-            c["n_key_institutions"]: len(a.key_institutions)
-            if a.key_institutions_checked and checked
-            else unknown,
+            c["n_key_institutions"]: unknown if a.n_key_institutions is None else a.n_key_institutions,
             c["key_institutions"]: "・".join(a.key_institution_names),
-            c["n_hubs"]: len(a.hubs) if a.hubs_checked and checked else unknown,
+            c["n_hubs"]: unknown if a.n_hubs is None else a.n_hubs,
             c["hubs"]: "・".join(a.hub_names),
             c["n_facilities"]: a.n_facilities if checked else unknown,
             c["people_per_hub"]: _int(a.people_per_hub),

@@ -258,10 +258,8 @@ def _figures(run: CheckRun) -> dict[str, AreaFigures]:
         out[a.name] = AreaFigures(
             units=len(a.units),
             population=a.population,
-            key_institutions=len(a.key_institutions)
-            if a.facilities_checked and a.key_institutions_checked
-            else None,
-            hubs=len(a.hubs) if a.facilities_checked and a.hubs_checked else None,
+            key_institutions=a.n_key_institutions,
+            hubs=a.n_hubs,
             people_per_hub=a.people_per_hub,
             beyond_reach=_beyond(a, pop, reach, limit),
             errors=errors.get(a.name, 0),

@@ -414,11 +414,11 @@ def _import_log(
         preset=cells.preset.label,
         preset_detected=detected,
         credit=cells.preset.credit,
-        unused_columns=unused_columns(cells.table.frame.columns, cells.found),
+        unused_columns=_unused_columns(cells.table.frame.columns, cells.found),
     )
 
 
-def unused_columns(headers: Sequence[object], found: Mapping[str, str | None]) -> tuple[str, ...]:
+def _unused_columns(headers: Sequence[object], found: Mapping[str, str | None]) -> tuple[str, ...]:
     """The headers no field was read from, in file order (the line-number column aside)."""
     used = set(found.values())
     return tuple(str(h) for h in headers if h != LINE and h not in used)
