@@ -1704,8 +1704,9 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "the output path is a file, not a folder.",
         ),
         "output_suffix": Message(
-            "出力 {target} の拡張子が {suffix} ではありません。--out には {suffix} で終わるファイル名を指定してください（例: map{suffix}）。",
-            "the output file name must end in {suffix}; choose another --out.",
+            "出力 {target} の拡張子が {suffix} ではありません。--out には {suffix} で終わるファイル名（例: map{suffix}）か、"
+            "既にあるフォルダ（その中に既定の名前で書きます）を指定してください。",
+            "the output file name must end in {suffix}, or name an existing folder; choose another --out.",
         ),
         "output_is_input": Message(
             "出力 {target} は入力ファイル {clash} と同じファイルです。--out に別のファイル名を指定してください。",

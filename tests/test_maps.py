@@ -369,7 +369,8 @@ def test_map_out_may_be_a_folder(sample_files, tmp_path, capsys):
     ]
     capsys.readouterr()
     assert main(["map", "areas", plan, "--no-basemap", "--out", str(tmp_path / "missing")]) == 2
-    assert "Traceback" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "で終わるファイル名（例: map.html）か、既にあるフォルダ" in err and "Traceback" not in err
 
 
 def test_choropleth_rates_and_readable_breaks(sample_run):
