@@ -156,9 +156,9 @@ def access(
     各市区町村について、圏内（--catchment-km、既定は計画の reach_km）の供給（--supply）を、
     その供給の圏内の需要（--demand）で割った比の和を、需要1万あたりで求めます（2SFCA）。
     --method e2sfca は距離帯ごとの重み、gaussian は距離による減衰。--scenario を付けると
-    シナリオを当てる前と後を比べます。OUT（既定 ./out/<計画名>/access/）に access.csv
+    シナリオを当てる前と後を比べます。OUT（既定 ./out/<計画ファイル名>/access/）に access.csv
     （市区町村別）・access_areas.csv（圏域別、需要で重み付けた平均）・access.json・access_map.html。
-    計画を複数指定するとそれぞれ OUT/<計画名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
+    計画を複数指定するとそれぞれ OUT/<計画ファイル名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
     """
     from geo_zaitaku.batch import engine_from_options
     from geo_zaitaku.outputs import staged

@@ -43,8 +43,9 @@ def check(
     \b
     PLAN の各圏域について、市区町村の割当て・連続性・積極的医療機関と連携拠点・
     拠点あたり人口・到達距離・4機能を点検し、OUT に report.json・report.md・
-    areas.csv・units.csv・findings.csv・facilities_rejected.csv を書き出します
-    （既定 ./out/<計画名>/）。終了コード: 0 エラーなし、1 エラーあり、2 入力不備。
+    report.xlsx（表ごとのシート）・areas.csv・units.csv・findings.csv・
+    facilities_rejected.csv を書き出します
+    （既定 ./out/<計画ファイル名>/）。終了コード: 0 エラーなし、1 エラーあり、2 入力不備。
     """
     from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import input_paths

@@ -58,7 +58,7 @@ def demand(
     年齢階級別の人口 × 年齢階級別の率 で、圏域ごとの在宅医療の推計患者数を
     現況（--population）と推計の年（--projection・--target-year）について求め、
     人口・65歳以上・75歳以上・推計患者数と最初と最後の年の増減を表示します。
-    OUT（既定 ./out/<計画名>/）に demand.csv（圏域別）と demand_units.csv
+    OUT（既定 ./out/<計画ファイル名>/）に demand.csv（圏域別）と demand_units.csv
     （市区町村別）を書き出します。
     例: geo-zaitaku demand plan.toml --population 人口.csv --projection 推計.csv --target-year 2025 --target-year 2040
     """

@@ -123,7 +123,7 @@ def areas(
     --mode max: すべての点検を満たす最も多い圏域数の案。
     連続性は各圏域の中心（積極的医療機関のある市区町村）からの流れで表し、境界を共有する
     市区町村と [[links]] の橋・航路だけを通ります（HiGHS による混合整数計画、最適性を証明）。
-    OUT（既定 ./out/<計画名>/design/）に plan.toml（編集して check できる計画）・design.json・
+    OUT（既定 ./out/<計画ファイル名>/design/）に plan.toml（編集して check できる計画）・design.json・
     design.md・design_map.html。条件を満たす案がないときは理由を示して終了コード 1。
     """
     from geo_zaitaku import InputError, labels
@@ -279,7 +279,7 @@ def hubs(
       （最大被覆問題）になります。
     key: すべての市区町村が同じ圏域の積極的医療機関から reach_km 以内になるよう、最も少ない
       在宅療養支援診療所・病院を選びます（集合被覆問題）。
-    OUT（既定 ./out/<計画名>/hubs/）に hubs.csv・hubs.json・hubs_scenario.toml（geo-zaitaku
+    OUT（既定 ./out/<計画ファイル名>/hubs/）に hubs.csv・hubs.json・hubs_scenario.toml（geo-zaitaku
     scenario で確かめられる指定）・hubs_map.html。
     """
     from geo_zaitaku import labels

@@ -93,9 +93,9 @@ def robustness(
     「単一障害点」を全施設について調べ、--pairs で同じ圏域の2施設の組も調べます。
     --p（と --p-kind）で各施設が独立に閉鎖する場合、--closures K でちょうど K 施設が閉鎖する
     場合の、圏域ごとの目安を満たさない確率（標準誤差と、最低数の項目は厳密値も）と、目安を
-    超える人口の期待値を求めます。OUT（既定 ./out/<計画名>/robustness/）に robustness.json・
+    超える人口の期待値を求めます。OUT（既定 ./out/<計画ファイル名>/robustness/）に robustness.json・
     robustness.csv・robustness.md・robustness_map.html を書き出します。計画を複数指定すると
-    それぞれ OUT/<計画名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
+    それぞれ OUT/<計画ファイル名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
     """
     from geo_zaitaku.batch import engine_from_options, task_seeds
     from geo_zaitaku.outputs import staged

@@ -68,7 +68,7 @@ def scenario(
     \b
     PLAN を点検したあと、SCENARIO.toml の変更（[[close]] 閉鎖、[[designate]] 指定の変更、
     [[add]] 施設の追加、[move] 市区町村の移動、[checks] 目安）を当てて点検し直し、
-    OUT（既定 ./out/<計画名>/<シナリオ名>/）に変更後の点検結果（check と同じファイル）と
+    OUT（既定 ./out/<計画ファイル名>/<シナリオ名>/）に変更後の点検結果（check と同じファイル）と
     comparison.json・comparison.md（解消した指摘・新しい指摘・圏域ごとの前後・移動した
     市区町村・距離の変わった市区町村）、areas_map.html を書き出します。
     シナリオを複数指定すると、それぞれ OUT/<シナリオ名>/ に書き出し、--workers・--scheduler
