@@ -1008,6 +1008,8 @@ IMPORT_TEXT = MappingProxyType(
         "facility_count": "（施設 {n:,}件）",
         "preset_overrides": "{name}（列指定: {overrides}）",
         "unused": "使っていない列 {n}: {columns}",
+        "roles": "指定: 積極的医療機関 {key}・連携拠点 {hub}",
+        "role_unknown": "未指定（列がないか、すべて空欄。--key-institutions・--hubs で一覧から指定できます）",
     }
 )
 

@@ -560,6 +560,10 @@ def test_cli_import_writes_outputs_and_summary(tmp_path, capsys, grid_file):
         in out
     )
     assert "積極的医療機関リスト（在支診.csv）: 2件 → 一致 1・候補が複数 0・一致なし 1" in out
+    assert "指定: 積極的医療機関 1・連携拠点 未指定（" in out  # the list marks one; no hub column
+    assert "- 指定: 積極的医療機関 1・連携拠点 未指定（" in (tmp_path / "o" / "import_log.md").read_text(
+        encoding="utf-8"
+    )
     assert "行 5 丁: 境界データにない都道府県の施設です（福岡県）" in out
     for name in ("facilities.csv", "import_log.md", "import_issues.csv"):
         assert (tmp_path / "o" / name).exists()
@@ -584,6 +588,8 @@ def test_cli_import_generic_columns_and_check_on_the_result(tmp_path, capsys, gr
     assert code == 0, err
     assert "不採用 3" in out
     assert "  使っていない列 1: 番号\n" in out  # nothing dropped silently, columns included
+    unknown = "未指定（列がないか、すべて空欄。--key-institutions・--hubs で一覧から指定できます）"
+    assert f"指定: 積極的医療機関 {unknown}・連携拠点 {unknown}\n" in out
     assert "\n- 使っていない列 1: 番号\n" in (tmp_path / "o" / "import_log.md").read_text(encoding="utf-8")
     plan = tmp_path / "p.toml"
     plan.write_text(

@@ -102,7 +102,7 @@ def import_(
     from geo_zaitaku.outputs import staged
     from geo_zaitaku.pipeline import resolve_units
     from geo_zaitaku.sources.facilities import load_facilities
-    from geo_zaitaku.sources.importlog import total_line, town_totals, write_import
+    from geo_zaitaku.sources.importlog import roles_line, total_line, town_totals, write_import
     from geo_zaitaku.sources.isj import load_towns, town_sources
     from geo_zaitaku.sources.keyinst import mark_from_list
     from geo_zaitaku.units import source_files
@@ -124,6 +124,7 @@ def import_(
         write_import(result, stage.dir, matches=matches, units=unit_frame)
     _print_summary(result, matches, quiet=quiet)
     _output.console().print(total_line(result.logs), soft_wrap=True)
+    _output.console().print(_output.escape(roles_line(result.frame)), soft_wrap=True)
     town_counts = town_totals(result.logs)
     if town_counts is not None:
         _output.console().print(labels.IMPORT_TEXT["towns"].format(**town_counts), soft_wrap=True)

@@ -110,6 +110,21 @@ def total_line(logs: Sequence[ImportLog]) -> str:
     )
 
 
+def roles_line(frame: pd.DataFrame) -> str:
+    """How many facilities the import marks as key institutions and hubs: 「指定:
+    積極的医療機関 59・連携拠点 未指定（…）」, so that a file without those columns is
+    seen at the import, before ``check`` reports them 未確認."""
+    t = labels.IMPORT_TEXT
+    counts = {}
+    for role in schema.ROLE_FIELDS:
+        flags = (
+            pd.array(frame[role], dtype="boolean") if role in frame.columns else pd.array([], dtype="boolean")
+        )
+        given = bool((~flags.isna()).any())
+        counts[role] = f"{int(flags.fillna(False).sum()):,}" if given else t["role_unknown"]
+    return t["roles"].format(key=counts["key_institution"], hub=counts["hub"])
+
+
 def town_totals(logs: Sequence[ImportLog]) -> dict[str, int] | None:
     """Town-level positions of all files (``None`` when no towns were given)."""
     given = [log.towns for log in logs if log.towns]
@@ -137,7 +152,7 @@ def import_markdown(
     if written:
         count = t["facility_count"].format(n=len(result.frame))
         lines.append(f"- {t['outputs']}: {'・'.join(written)}{count}")
-    lines += ["", f"**{total_line(result.logs)}**", ""]
+    lines += ["", f"**{total_line(result.logs)}**", "", f"- {roles_line(result.frame)}", ""]
     towns = town_totals(result.logs)
     if towns is not None:
         lines += [f"- {t['towns'].format(**towns)}", ""]
