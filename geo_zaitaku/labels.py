@@ -1684,6 +1684,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "--hubs で一覧から指定した施設CSVを --facilities に指定してください。",
             "the facility data do not say which facilities are key institutions or hubs: nothing to analyse.",
         ),
+        "hubs_no_facilities": Message(
+            "施設データがないため（--facilities がないか、配置できた施設がありません）、指定する候補がありません。"
+            "施設CSVを --facilities に指定してください。",
+            "no facilities: no candidates to designate (use --facilities).",
+        ),
         "design_no_key_institution": Message(
             "積極的役割を担う医療機関が1つもないため、圏域を設計できません。施設データの key_institution 列（または --key-institutions のリスト）を確かめてください。",
             "no key institution anywhere: cannot design areas.",
@@ -1848,6 +1853,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "access_no_supply": Message(
             "--supply {supply!r} に当てはまる施設がありません。使える値: key, hub, または種別（{present}）",
             "no facility of that kind.",
+        ),
+        "access_no_role_supply": Message(
+            "施設データに{what}の指定がないため（--facilities がないか、key_institution・hub の列がない・すべて空欄）、"
+            "供給が分かりません。施設CSVを --facilities に指定するか、--supply に種別（例: visiting_nursing）を指定してください。",
+            "the facility data do not say which facilities supply: give --facilities or kinds in --supply.",
         ),
         "access_no_demand": Message(
             "需要 {demand!r} の値がありません（人口CSVを --population で指定してください）。",

@@ -222,3 +222,23 @@ def test_capacity_column_closed_form(tmp_path, capsys):
         code = main([*base, "--facilities", str(facilities(beds, "30")), "--capacity-col", col])
         err = capsys.readouterr().err
         assert code == 2 and all(n in err for n in needles) and "Traceback" not in err, err
+
+
+def test_key_institutions_as_supply_need_facility_data(sample_files, tmp_path, capsys):
+    """--supply key without facility data (or with data that do not say which are key
+    institutions) is refused with one message (exit 2), not scored 0 everywhere."""
+    plan = str(sample_files.plan)
+    bare = check_plan(plan, facilities=[], cache=False)
+    with pytest.raises(InputError, match="施設データに積極的役割を担う医療機関の指定がないため") as err:
+        measure_access(bare, supply="key", demand="population")
+    assert err.value.where == "--supply"
+    nohub = tmp_path / "nohub.csv"
+    nohub.write_text("name,lat,lon,key_institution\n甲,31.21,137.16,1\n", encoding="utf-8")
+    capsys.readouterr()
+    assert (
+        main(["access", plan, "--facilities", str(nohub), "--supply", "hub", "--out", str(tmp_path / "b")])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "施設データに連携を担う拠点の指定がないため" in err and "Traceback" not in err
+    assert not (tmp_path / "b").exists()

@@ -285,3 +285,13 @@ def test_unknown_hubs_are_proposed_from_none_and_said_so(grid, capsys):
         "施設データに連携拠点の指定がないため（列がないか、すべて空欄）、指定済みの連携拠点を0か所として提案します"
     )
     assert json.loads((tmp / "o" / "hubs.json").read_text(encoding="utf-8"))["existing_unknown"] is True
+
+
+def test_no_facilities_no_candidates(grid):
+    """Without facility data there is nothing to designate: refused (exit 2 from the
+    command), not one 「候補 0か所」 line per area."""
+    _, tmp = grid
+    run = check_plan(tmp / "plan.toml", units=tmp / "g.geojson", population=tmp / "p.csv", cache=False)
+    with pytest.raises(InputError, match="施設データがないため") as err:
+        site(run, SitingOptions())
+    assert err.value.where == "--facilities"

@@ -195,6 +195,8 @@ class Siting:
         run, o = self.run, self.options
         plan = run.plan
         frame = run.facilities.frame.reset_index(drop=True)
+        if len(frame) == 0:  # nothing to choose from (no --facilities, or none placed)
+            raise InputError(labels.error("hubs_no_facilities"), where="--facilities")
         field = "hub" if o.role == "hub" else "key_institution"
         self.existing_unknown = field in run.unknown_roles
         has = pd.array(frame[field], dtype="boolean").fillna(False).to_numpy(dtype=bool)

@@ -213,10 +213,9 @@ def supply_mask(frame: pd.DataFrame, supply: str) -> np.ndarray:
     InputError
         No facility is of the kinds named.
     """
-    if supply in ("key", "key_institution"):
-        return pd.array(frame["key_institution"], dtype="boolean").fillna(False).to_numpy(dtype=bool)
-    if supply == "hub":
-        return pd.array(frame["hub"], dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    if supply in ("key", "key_institution", "hub"):
+        role = "hub" if supply == "hub" else "key_institution"
+        return pd.array(frame[role], dtype="boolean").fillna(False).to_numpy(dtype=bool)
     kinds = {kind_id(k) for k in supply.split(",") if k.strip()}
     mask = frame["kind"].isin(kinds).to_numpy()
     if not mask.any():
@@ -320,7 +319,9 @@ def measure_access(
     Raises
     ------
     InputError
-        No demand column, no supply, a capacity that is not a non-negative finite number.
+        No demand column, no supply, key institutions or hubs as the supply when the
+        facility data do not say which they are, a capacity that is not a non-negative
+        finite number.
     """
     plan = run.plan
     units = plan.units
@@ -336,6 +337,11 @@ def measure_access(
         raise InputError(labels.error("access_no_demand", demand=demand), where="--demand")
     values = np.nan_to_num(values, nan=0.0)
     frame = run.facilities.frame
+    role = {"key": "key_institution", "key_institution": "key_institution", "hub": "hub"}.get(supply)
+    if role in run.unknown_roles:  # nothing says which facilities supply (not "none do")
+        raise InputError(
+            labels.error("access_no_role_supply", what=labels.FLAG_NAMES[role]), where="--supply"
+        )
     mask = supply_mask(frame, supply)
     chosen = frame.loc[mask]
     if capacity is None:
