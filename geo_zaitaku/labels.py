@@ -2378,6 +2378,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "列 {column!r} に数値がありません。人口CSVを --population で指定してください（需要の率には --projection も）。",
             "column {column!r} holds no number; give the population CSV with --population.",
         ),
+        "map_no_people_per_hub": Message(
+            "拠点あたり人口が分かる圏域がありません（連携拠点のある圏域がないか、施設データに連携拠点の指定がありません。"
+            "hub 列を確かめるか、geo-zaitaku facilities import の --hubs で指定してください）。",
+            "no area has a known hub, so people per hub is unknown everywhere.",
+        ),
         "plan_bad_prefecture": Message(
             '[plan] prefecture の {value!r} は都道府県ではありません。都道府県コード（43）か名称（"熊本県"）、またはそのリストを書いてください。',
             "{value!r} is not a prefecture; write a code (43), a name or a list of them.",

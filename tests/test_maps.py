@@ -409,3 +409,20 @@ def test_choropleth_rates_and_readable_breaks(sample_run):
     assert layer["tips"][0]["t"] == f"高齢化率（65歳以上の割合）: {aging[0]:.1f}%"
     with pytest.raises(InputError, match="aging_rate"):
         area_map(sample_run, choropleth="nope")
+
+
+def test_people_per_hub_without_known_hubs_says_why(sample_files, tmp_path):
+    """Population given but no hub known (a file without a hub column): the choropleth
+    of people per hub is refused with the reason, not 「--population を指定」."""
+    from geo_zaitaku.maps.choropleth import measure
+    from geo_zaitaku.pipeline import check_plan
+
+    fac = tmp_path / "f.csv"
+    fac.write_text("name,lat,lon,key_institution,拠点フラグ\n甲病院,31.21,137.16,1,1\n", encoding="utf-8")
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    assert run.plan.units["population"].notna().any()
+    with pytest.raises(InputError, match="拠点あたり人口が分かる圏域がありません") as err:
+        measure(run, "people_per_hub")
+    assert err.value.where == "--choropleth"
+    _, aging = measure(run, "aging_rate")  # the population's own rates are unaffected
+    assert (aging > 0).all()

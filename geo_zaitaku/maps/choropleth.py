@@ -120,7 +120,8 @@ def measure(run: CheckRun, name: str, *, rates: Path | None = None) -> tuple[Mea
     Raises
     ------
     InputError
-        An unknown name, or a measure with no value at all (no population given).
+        An unknown name, or a measure with no value at all (no population given, or,
+        for people per hub, no area with a hub known).
     """
     units = run.plan.units
     if name in RATES:
@@ -136,6 +137,9 @@ def measure(run: CheckRun, name: str, *, rates: Path | None = None) -> tuple[Mea
         raise InputError(labels.error("map_unknown_column", column=name, known=known), where="--choropleth")
     values = np.where(np.isfinite(values), values, np.nan)
     if np.isnan(values).all():
+        has_population = "population" in units.columns and bool(units["population"].notna().any())
+        if name == "people_per_hub" and has_population:  # no hub known anywhere
+            raise InputError(labels.error("map_no_people_per_hub"), where="--choropleth")
         raise InputError(labels.error("map_no_numbers", column=name), where="--choropleth")
     return m, values
 
