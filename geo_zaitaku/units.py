@@ -180,6 +180,11 @@ def restrict_to_prefectures(units: gpd.GeoDataFrame, prefectures: Sequence[str])
     return out
 
 
+def has_population(units: pd.DataFrame) -> bool:
+    """Whether the units carry a population column with any value."""
+    return "population" in units.columns and bool(units["population"].notna().any())
+
+
 def source_files(units: gpd.GeoDataFrame) -> list[Path]:
     """The boundary files the units were read from (zip members named by their zip)."""
     return [Path(str(s).split("!")[0]) for s in units.attrs.get("sources", [])]

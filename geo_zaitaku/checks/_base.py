@@ -19,6 +19,7 @@ from geo_zaitaku.graph import POINT
 from geo_zaitaku.plan import Plan
 from geo_zaitaku.sources.facilities import ImportLog, empty_facilities
 from geo_zaitaku.sources.population import PopulationImport
+from geo_zaitaku.units import has_population
 
 #: Severity -> position in the report (errors first); the severities are
 #: :data:`geo_zaitaku.config.SEVERITIES`, their names :data:`geo_zaitaku.labels.SEVERITY`.
@@ -317,7 +318,7 @@ class CheckContext:
     @cached_property
     def has_population(self) -> bool:
         """Whether the units carry a population column with any value."""
-        return "population" in self.plan.units.columns and self.plan.units["population"].notna().any()
+        return has_population(self.plan.units)
 
     @property
     def measure(self) -> str:

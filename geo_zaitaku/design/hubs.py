@@ -34,6 +34,7 @@ from geo_zaitaku.design._model import INF, Model
 from geo_zaitaku.design.feasibility import Reason
 from geo_zaitaku.pipeline import CheckRun
 from geo_zaitaku.scenarios.changes import kind_id
+from geo_zaitaku.units import has_population
 
 ROLES = ("hub", "key")
 #: Kinds that may be designated when no candidates are given.
@@ -363,7 +364,7 @@ class Siting:
             for x in self.areas
         )
         after = covered_before | near[:, chosen].any(axis=1)
-        known = _has_population(self.run.plan.units)
+        known = has_population(self.run.plan.units)
         assigned = np.array([c in self.run.plan.assignment for c in self.run.plan.units.index], dtype=bool)
         self.covered = {
             "distance": self.limit,
@@ -434,11 +435,6 @@ class Siting:
             "reasons": [r.to_dict() for r in self.reasons],
             "existing_unknown": self.existing_unknown,
         }
-
-
-def _has_population(units: pd.DataFrame) -> bool:
-    """Whether the units carry a population column with some value."""
-    return "population" in units.columns and bool(units["population"].notna().any())
 
 
 def _area_pop(plan: object, area: str, pop: np.ndarray) -> float | None:

@@ -21,6 +21,7 @@ import pandas as pd
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.pipeline import CheckRun
+from geo_zaitaku.units import has_population
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,7 @@ def measure(run: CheckRun, name: str, *, rates: Path | None = None) -> tuple[Mea
         raise InputError(labels.error("map_unknown_column", column=name, known=known), where="--choropleth")
     values = np.where(np.isfinite(values), values, np.nan)
     if np.isnan(values).all():
-        has_population = "population" in units.columns and bool(units["population"].notna().any())
-        if name == "people_per_hub" and has_population:  # no hub known anywhere
+        if name == "people_per_hub" and has_population(units):  # no hub known anywhere
             raise InputError(labels.error("map_no_people_per_hub"), where="--choropleth")
         raise InputError(labels.error("map_no_numbers", column=name), where="--choropleth")
     return m, values

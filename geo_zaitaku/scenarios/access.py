@@ -175,10 +175,9 @@ class AccessResult:
     def supply_label(self) -> str:
         """What supplies, in Japanese: 「積極的医療機関」「連携拠点」 or the kinds'
         names (「訪問看護ステーション・在宅療養支援診療所」)."""
-        if self.supply in ("key", "key_institution"):
-            return labels.ACCESS["supply_key"]
-        if self.supply == "hub":
-            return labels.ACCESS["supply_hub"]
+        role = supply_role(self.supply)
+        if role is not None:
+            return labels.ACCESS["supply_key" if role == "key_institution" else "supply_hub"]
         return "・".join(labels.kind_label(kind_id(k)) for k in self.supply.split(",") if k.strip())
 
     @property
@@ -204,6 +203,18 @@ class AccessResult:
         }
 
 
+#: ``--supply`` values that name a role rather than kinds.
+SUPPLY_ROLES: Mapping[str, str] = MappingProxyType(
+    {"key": "key_institution", "key_institution": "key_institution", "hub": "hub"}
+)
+
+
+def supply_role(supply: str) -> str | None:
+    """The role a ``--supply`` names (``key`` -> ``key_institution``, ``hub``), or
+    ``None`` for kinds."""
+    return SUPPLY_ROLES.get(supply)
+
+
 def supply_mask(frame: pd.DataFrame, supply: str) -> np.ndarray:
     """Which facilities supply: ``key`` (key institutions), ``hub``, or kinds
     (``visiting_nursing,support_clinic``, ids or Japanese names).
@@ -213,8 +224,8 @@ def supply_mask(frame: pd.DataFrame, supply: str) -> np.ndarray:
     InputError
         No facility is of the kinds named.
     """
-    if supply in ("key", "key_institution", "hub"):
-        role = "hub" if supply == "hub" else "key_institution"
+    role = supply_role(supply)
+    if role is not None:
         return pd.array(frame[role], dtype="boolean").fillna(False).to_numpy(dtype=bool)
     kinds = {kind_id(k) for k in supply.split(",") if k.strip()}
     mask = frame["kind"].isin(kinds).to_numpy()
@@ -337,7 +348,7 @@ def measure_access(
         raise InputError(labels.error("access_no_demand", demand=demand), where="--demand")
     values = np.nan_to_num(values, nan=0.0)
     frame = run.facilities.frame
-    role = {"key": "key_institution", "key_institution": "key_institution", "hub": "hub"}.get(supply)
+    role = supply_role(supply)
     if role in run.unknown_roles:  # nothing says which facilities supply (not "none do")
         raise InputError(
             labels.error("access_no_role_supply", what=labels.FLAG_NAMES[role]), where="--supply"
