@@ -479,6 +479,7 @@ MAP_TEXT = MappingProxyType(
         "date": "{y}年{m}月{d}日",
         "date_boundaries": "境界: {date}",
         "date_facilities": "施設: {date}",
+        "date_of_file": "{date}（ファイルの更新日）",
         "errors_layer": "エラーのある圏域",
         "reach_layer": "積極的医療機関から{km:g}km",
         "key_layer": "積極的役割を担う医療機関",
@@ -552,6 +553,7 @@ CHOROPLETH = MappingProxyType(
         "class": "{lo} – {hi}{unit}",
         "value": "{label}: {value}{unit}",
         "rates_note": "推計患者数の率: {source}",
+        "no_hub": "拠点なし（0か所）",
     }
 )
 
@@ -1712,8 +1714,8 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         ),
         "output_suffix": Message(
             "出力 {target} の拡張子が {suffix} ではありません。--out には {suffix} で終わるファイル名（例: map{suffix}）か、"
-            "既にあるフォルダ（その中に既定の名前で書きます）を指定してください。",
-            "the output file name must end in {suffix}, or name an existing folder; choose another --out.",
+            "フォルダ（既にあるフォルダか、末尾に / を付けた名前。その中に既定の名前で書きます）を指定してください。",
+            "the output file name must end in {suffix}, or name a folder (an existing one, or end it in /); choose another --out.",
         ),
         "output_is_input": Message(
             "出力 {target} は入力ファイル {clash} と同じファイルです。--out に別のファイル名を指定してください。",
@@ -2371,12 +2373,17 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "unknown area {areas}; the plan's areas are: {known}.",
         ),
         "map_unknown_column": Message(
-            "市区町村の列 {column!r} がありません。使える列: {known}。",
-            "the units have no column {column!r}; available: {known}.",
+            "{column!r} は使えません（市区町村にその列がないか、色分けする値ではありません）。使える値: {known}。",
+            "{column!r} is not a measure to shade by; available: {known}.",
         ),
         "map_no_numbers": Message(
             "列 {column!r} に数値がありません。人口CSVを --population で指定してください（需要の率には --projection も）。",
             "column {column!r} holds no number; give the population CSV with --population.",
+        ),
+        "map_no_age_column": Message(
+            "人口データに {label}（{column}）の数がありません（人口CSVにその年齢の列がないか、すべて空欄）。"
+            "その列のある人口CSVを --population で指定するか、別の --choropleth を選んでください。",
+            "the population data hold no {column}; give a population CSV with that column or choose another measure.",
         ),
         "map_no_people_per_hub": Message(
             "拠点あたり人口が分かる圏域がありません（連携拠点のある圏域がないか、施設データに連携拠点の指定がありません。"

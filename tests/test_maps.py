@@ -34,14 +34,14 @@ def test_area_map_layers_legend_and_errors(sample_run):
     html = area_map(sample_run, basemap=False, choropleth="pop_75over").html(self_contained=True)
     config = page_config(html)
     names = [layer["name"] for layer in config["layers"]] + [config["labels"]["name"]]
-    assert names == [
+    assert names == [  # the choropleth just above the areas, under their borders
         "在宅医療圏",
+        "市区町村別: 75歳以上人口（単位: 人）",
         "在宅医療圏の境界",
         "エラーのある圏域",
         "二次医療圏",
         "保健所圏域",
         "橋・航路などの連結",
-        "市区町村別: 75歳以上人口（単位: 人）",
         "圏域名",
     ]
     assert config["unitLabels"]["name"] == "市区町村名" and len(config["unitLabels"]["items"]) == 26
@@ -54,7 +54,7 @@ def test_area_map_layers_legend_and_errors(sample_run):
     legend = texts(config)
     for area in ("さくら市", "東部", "北部", "西部 ⚠", "南部"):
         assert area in legend
-    links = config["layers"][5]
+    links = config["layers"][6]
     assert links["tips"] == [{"t": "橋: 潮見町 – 浮島町", "l": ["さくら大橋"]}]
     table = data_table(html)
     assert len(table["rows"]) == 242  # 243 placed facilities, one of them by code only
@@ -370,7 +370,11 @@ def test_map_out_may_be_a_folder(sample_files, tmp_path, capsys):
     capsys.readouterr()
     assert main(["map", "areas", plan, "--no-basemap", "--out", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
-    assert "で終わるファイル名（例: map.html）か、既にあるフォルダ" in err and "Traceback" not in err
+    assert "で終わるファイル名（例: map.html）か、フォルダ（既にあるフォルダか、末尾に / を付けた名前" in err
+    assert "Traceback" not in err and not (tmp_path / "missing").exists()
+    # a name ending in a separator is a folder, made when the map is written
+    assert main(["map", "areas", plan, "--no-basemap", "--out", str(tmp_path / "new") + "/"]) == 0
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["areas_map.html", "run.json"]
 
 
 def test_choropleth_rates_and_readable_breaks(sample_run):
@@ -406,9 +410,50 @@ def test_choropleth_rates_and_readable_breaks(sample_run):
     assert rows[0]["h"] == "市区町村別: 高齢化率（65歳以上の割合）（単位: %）"
     assert [r["t"] for r in rows[1:]] == [f"{a:.0f} – {b:.0f}%" for a, b in itertools.pairwise(edges)]
     layer = next(x for x in config["layers"] if x["name"] == rows[0]["h"])
-    assert layer["tips"][0]["t"] == f"高齢化率（65歳以上の割合）: {aging[0]:.1f}%"
+    areas = config["layers"][0]
+    assert layer["interactive"] is False and layer["covers"] == areas["name"] == "在宅医療圏"
+    assert areas["valueLayer"] == layer["name"]
+    assert areas["tips"][0]["v"] == f"高齢化率（65歳以上の割合）: {aging[0]:.1f}%"
+    assert areas["tips"][0]["t"] == "さくら市（99100）"  # the unit's own tooltip, the value added
+    assert [r.get("unless") for r in config["legend"]["items"] if r.get("fill")][:5] == [layer["name"]] * 5
     with pytest.raises(InputError, match="aging_rate"):
         area_map(sample_run, choropleth="nope")
+
+
+def test_choropleth_refuses_bookkeeping_columns_and_names_a_missing_age_column(sample_files, tmp_path):
+    """Internal numeric columns (zone, lon …) are not offered; a population file without
+    the 85+ column is told so, not asked for --population again."""
+    from geo_zaitaku.maps.choropleth import measure
+    from geo_zaitaku.pipeline import check_plan
+
+    pop = tmp_path / "pop.csv"
+    pop.write_text("code,population,pop_65over\n99100,740000,200000\n", encoding="utf-8")
+    run = check_plan(sample_files.plan, population=pop, cache=False)
+    for column in ("zone", "lon", "pop_lat"):
+        with pytest.raises(InputError) as err:
+            measure(run, column)
+        assert str(err.value).startswith(f"--choropleth: {column!r} は使えません")
+        assert ", zone" not in str(err.value) and "lon," not in str(err.value)
+    for column, label in (("pop_85over", "85歳以上人口"), ("pop_75over_rate", "75歳以上人口")):
+        with pytest.raises(InputError) as err:
+            measure(run, column)
+        assert str(err.value).startswith(f"--choropleth: 人口データに {label}（")
+    _, area = measure(run, "area_km2")
+    assert (area > 0).all()
+
+
+def test_people_per_hub_without_a_hub_is_its_own_class(sample_run):
+    """An area known to have no hub (西部) is 「拠点なし」 in red, not 「データなし」."""
+    config = page_config(area_map(sample_run, basemap=False, choropleth="people_per_hub").html())
+    layer = next(x for x in config["layers"] if x["name"].startswith("市区町村別: 拠点あたり人口"))
+    codes = list(sample_run.plan.units.index)
+    west = [i for i, c in enumerate(codes) if sample_run.plan.assignment[c] == "西部"]
+    fills = [f["properties"]["fill"] for f in layer["data"]["features"]]
+    assert {fills[i] for i in west} == {"#B00000"} and "#FFFFFF" not in fills
+    tips = config["layers"][0]["tips"]
+    assert {tips[i]["v"] for i in west} == {"拠点あたり人口（圏域の値）: 拠点なし（0か所）"}
+    texts = [r.get("t") for r in config["legend"]["items"]]
+    assert "拠点なし（0か所）" in texts and "データなし" not in texts
 
 
 def test_people_per_hub_without_known_hubs_says_why(sample_files, tmp_path):
@@ -426,3 +471,21 @@ def test_people_per_hub_without_known_hubs_says_why(sample_files, tmp_path):
     assert err.value.where == "--choropleth"
     _, aging = measure(run, "aging_rate")  # the population's own rates are unaffected
     assert (aging > 0).all()
+
+
+def test_title_date_says_when_it_is_only_the_files_date(tmp_path):
+    """A facility list dated by its file name gives that date; one without a date in its
+    name is dated by the file and says so (a copied file is dated the day of the copy)."""
+    import os
+
+    from geo_zaitaku.maps.base import data_dates
+
+    named, plain = tmp_path / "届出受理_20240601.csv", tmp_path / "facilities.csv"
+    for path in (named, plain):
+        path.write_text("x\n", encoding="utf-8")
+    os.utime(plain, (1_700_049_600, 1_700_049_600))  # 2023-11-15 12:00 UTC (21:00 in Japan)
+    assert data_dates(["N03-21_43_210101.json"], [str(named)]) == "境界: 2021年1月1日・施設: 2024年6月1日"
+    assert data_dates([], [str(plain)]) == "施設: 2023年11月15日（ファイルの更新日）"
+    assert (
+        data_dates([], [str(named), str(plain)]) == "施設: 2024年6月1日・2023年11月15日（ファイルの更新日）"
+    )

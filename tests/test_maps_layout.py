@@ -303,3 +303,62 @@ def test_cdn_map_offline_says_what_to_do(sample_run, tmp_path):
         assert text.startswith("地図のスクリプト（Leaflet）を読み込めませんでした") and "--cdn" in text
         assert inside(rect(page, ".gz-offline"), DESKTOP)
         shoot(page, tmp_path / "cdn_offline.png")
+
+
+def test_choropleth_covers_the_area_fill_and_joins_the_tooltip(sample_run, tmp_path):
+    """With a choropleth on, the areas' own fill is off (the colours are the legend's),
+    the area colours leave the legend, the hover shows the usual municipality tooltip
+    with the value added, and an area without a hub is a class of its own; turned off,
+    all of it comes back."""
+    path = tmp_path / "areas.html"
+    area_map(sample_run, basemap=False, choropleth="people_per_hub", show_choropleth=True).save(path)
+    name = "市区町村別: 拠点あたり人口（圏域の値）（単位: 人）"
+    state = (
+        """(function(){var a = GZ.layers['在宅医療圏'], c = GZ.layers[%r], out = {fill: [], shade: {}};
+      a.eachLayer(function (f) { out.fill.push(f.options.fillOpacity); });
+      c.eachLayer(function (f) { out.shade[f.feature.properties.i] = [f.options.fillColor, f.options.interactive]; });
+      out.rows = [...document.querySelectorAll('.gz-legend [data-unless]')].map(r => !r.classList.contains('gz-hidden'));
+      out.legend = document.querySelector('.gz-legend').textContent; return out;})()"""
+        % name
+    )
+    hover = (
+        "(function(){var out; GZ.layers['在宅医療圏'].eachLayer(function(f){"
+        " if (!out && f.feature.properties.i === %d) { var p = GZ.map.latLngToContainerPoint(f.getCenter());"
+        " var r = GZ.map.getContainer().getBoundingClientRect(); out = [p.x + r.left, p.y + r.top]; }}); return out;})()"
+    )
+    lines = "[...document.querySelectorAll('.leaflet-tooltip .gz-tip > div')].map(d => d.textContent)"
+    codes = list(sample_run.plan.units.index)
+    west = [i for i, c in enumerate(codes) if sample_run.plan.assignment[c] == "西部"]
+    with cdp.browser(OFFLINE, width=DESKTOP[0], height=DESKTOP[1]) as page:
+        open_page(page, path.as_uri(), DESKTOP)
+        page.evaluate(
+            "Object.values(GZ.facilityLayers).forEach(l => GZ.map.removeLayer(l));"
+            "['圏域名', '市区町村名'].forEach(n => GZ.layers[n] && GZ.map.removeLayer(GZ.layers[n])); 1"
+        )
+        on = page.evaluate(state)
+        assert set(on["fill"]) == {0}
+        assert {on["shade"][str(i)][0] for i in west} == {"#B00000"}  # 西部 has no hub
+        # classes 50,000 – 100,000 – 200,000 – 400,000: さくら市's 370,000 is the third
+        assert on["shade"]["0"] == ["#21918C", False]  # and the choropleth is not interactive
+        assert "200,000 – 400,000" in on["legend"] and "400,000 – " not in on["legend"]
+        assert on["rows"] == [False] * 5 and "拠点なし（0か所）" in on["legend"]
+        xy = page.evaluate(hover % 0)
+        page.call("Input.dispatchMouseEvent", type="mouseMoved", x=xy[0], y=xy[1])
+        time.sleep(0.3)
+        tip = page.evaluate(lines)
+        assert tip[:3] == ["さくら市（99100）", "拠点あたり人口（圏域の値）: 370,000人", "圏域: さくら市"], (
+            tip
+        )
+        shoot(page, tmp_path / "choropleth_on.png")
+        # the layer control's checkbox turns the choropleth off: the areas' colours return
+        page.evaluate(
+            "[...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
+            f".find(l => l.textContent.trim() === {name!r}).querySelector('input').click(); 1"
+        )
+        off = page.evaluate(state)
+        assert set(off["fill"]) == {0.55} and off["rows"] == [True] * 5
+        for x, y in ((DESKTOP[0] - 5, DESKTOP[1] // 2), xy):  # off the map's shapes and back
+            page.call("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+            time.sleep(0.3)
+        tip = page.evaluate(lines)
+        assert tip[:2] == ["さくら市（99100）", "圏域: さくら市"], tip

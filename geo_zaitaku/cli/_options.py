@@ -119,6 +119,24 @@ class PathParam(click.Path):
         return super().convert(value, param, ctx)
 
 
+class FolderPath(type(Path())):  # type: ignore[misc]
+    """An ``--out`` written with a trailing separator (``maps/``): a folder, even one
+    that does not exist yet."""
+
+
+class OutFileParam(PathParam):
+    """``--out`` of a command writing one file: a path, or a :class:`FolderPath` when
+    the value ends in a separator (the folder is made when the file is written)."""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
+        """Convert as :class:`PathParam` does; keep a trailing separator's meaning."""
+        path = super().convert(value, param, ctx)
+        text = os.fsdecode(value) if isinstance(value, str | bytes | os.PathLike) else ""
+        if text.endswith(("/", os.sep)) and isinstance(path, Path):
+            return FolderPath(path)
+        return path
+
+
 units_opt = click.option(
     "--units",
     "-u",
@@ -162,7 +180,7 @@ def out_option(
             "--out",
             "-o",
             "out",
-            type=PathParam(),
+            type=OutFileParam(),
             help=f"出力するファイル（既定 ./out/<計画ファイル名>/{file}。フォルダを指定するとその中に既定の名前で） / "
             f"output file (default {file}; a folder: that name inside it).",
         )
@@ -182,10 +200,11 @@ def out_option(
 def out_file(out: Path | None, folder: Path, name: str) -> Path:
     """The file an ``--out`` of :func:`out_option` (``file=...``) names: ``folder /
     name`` when none was given, ``out / name`` when ``out`` is an existing folder, else
-    ``out`` itself."""
+    ``out`` itself; ``out/`` (written with a trailing separator) is a folder even when
+    it does not exist yet."""
     if out is None:
         return folder / name
-    return out / name if out.is_dir() else out
+    return out / name if out.is_dir() or isinstance(out, FolderPath) else out
 
 
 out_opt = out_option()

@@ -33,7 +33,7 @@ from geo_zaitaku.maps.base import (
     note,
     unit_labels,
 )
-from geo_zaitaku.maps.choropleth import decimals, measure, nice_breaks
+from geo_zaitaku.maps.choropleth import decimals, measure, nice_breaks, without_hub
 from geo_zaitaku.pipeline import CheckRun
 from geo_zaitaku.plan import Plan
 
@@ -160,10 +160,35 @@ def area_map(
     layers: list[dict[str, Any]] = config["layers"]
     legend: list[dict[str, object]] = config["legend"]["items"]
 
+    # the choropleth of a unit attribute (hidden at first): drawn just above the areas,
+    # whose fill it turns off while it is on; its value joins the areas' tooltips
+    shade: dict[str, Any] | None = None
+    choropleth_legend: list[dict[str, object]] = []
+    values: list[str] = []
+    if choropleth:
+        shade, choropleth_legend, values = _choropleth(run, geoms, choropleth, rates)
+        shade["show"] = show_choropleth
+        shade["covers"] = t["areas_layer"]
     # 1. areas, drawn per unit so that each unit's tooltip tells its area and status
     fills = [colors.get(a, "#FFFFFF") if a else "#FFFFFF" for a in area_of]
     if marks is not None and marks.area_values:
         fills = [_value_fill(marks, marks.area_values.get(a or "")) for a in area_of]
+    tips = [
+        _unit_tip(
+            code,
+            plan.unit_name(code),
+            area,
+            unit_info.get(code),
+            summaries.get(area),
+            errors.get(area, []),
+            notes.get(area or ""),
+            marks.units.get(code) if marks is not None else None,
+            measure=run.measure,
+        )
+        for code, area in zip(units.index, area_of, strict=True)
+    ]
+    for tip, value in zip(tips, values, strict=False):
+        tip["v"] = value
     layers.append(
         {
             "name": t["areas_layer"],
@@ -171,22 +196,12 @@ def area_map(
             "style": {"fillOpacity": 0.55, "color": "#666666", "weight": 0.8},
             "fill": "fill",
             "highlight": {"weight": 2.5, "color": "#000000"},
-            "tips": [
-                _unit_tip(
-                    code,
-                    plan.unit_name(code),
-                    area,
-                    unit_info.get(code),
-                    summaries.get(area),
-                    errors.get(area, []),
-                    notes.get(area or ""),
-                    marks.units.get(code) if marks is not None else None,
-                    measure=run.measure,
-                )
-                for code, area in zip(units.index, area_of, strict=True)
-            ],
+            "tips": tips,
+            **({"valueLayer": shade["name"]} if shade is not None else {}),
         }
     )
+    if shade is not None:
+        layers.append(shade)
     # 2. area outlines and hatched error areas (not interactive)
     layers.append(
         {
@@ -235,13 +250,7 @@ def area_map(
     # 5. marked municipalities and facilities
     if marks is not None:
         layers += _mark_layers(plan, geoms, run.facilities.frame, marks)
-    # 6. choropleth of a unit attribute (hidden at first)
-    choropleth_legend: list[dict[str, object]] = []
-    if choropleth:
-        layer, choropleth_legend = _choropleth(run, geoms, choropleth, rates)
-        layer["show"] = show_choropleth
-        layers.append(layer)
-    # 7. area names, on top of everything
+    # 6. area names, on top of everything
     config["labels"] = {
         "name": t["labels_layer"],
         "items": [
@@ -256,7 +265,7 @@ def area_map(
     }
     # municipality names where they fit (below the area names)
     config["unitLabels"] = unit_labels(units, geoms)
-    # 8. facilities: key institutions and hubs on top, other kinds togglable; reach circles
+    # 7. facilities: key institutions and hubs on top, other kinds togglable; reach circles
     kinds = run.facilities.frame["kind"].dropna().unique().tolist()
     hidden = [k for k in {*kinds, "other"} if k not in SHOWN_KINDS]
     table = facility_table(run.facilities.frame, units, hidden_kinds=hidden, cluster=True)
@@ -270,7 +279,9 @@ def area_map(
         else None,
     }
     config["ready"] = {"areas": len(plan.areas)}
-    legend += _legend(plan, colors, errors, table, reach_km if reach else None, marks)
+    legend += _legend(
+        plan, colors, errors, table, reach_km if reach else None, marks, shade["name"] if shade else None
+    )
     if no_facility_file(run.facilities.logs, run.facilities.frame):
         legend.append(note(t["no_facility_file"]))
     legend += choropleth_legend
@@ -409,11 +420,14 @@ def _links_layer(plan: Plan) -> dict[str, Any]:
 
 def _choropleth(
     run: CheckRun, geoms: np.ndarray, column: str, rates: Path | None = None
-) -> tuple[dict[str, Any], list[dict[str, object]]]:
-    """The choropleth layer (classes with readable breaks, tooltips) and its legend rows,
-    whose heading states the unit (see :mod:`geo_zaitaku.maps.choropleth`)."""
+) -> tuple[dict[str, Any], list[dict[str, object]], list[str]]:
+    """The choropleth layer (classes with readable breaks; not interactive), its legend
+    rows, whose heading states the unit (see :mod:`geo_zaitaku.maps.choropleth`), and
+    each unit's value as its tooltip line. For people per hub, the units of an area
+    known to have no hub form a class of their own (「拠点なし」), not 「データなし」."""
     c = labels.CHOROPLETH
     m, values = measure(run, column, rates=rates)
+    no_hub = without_hub(run) if column == "people_per_hub" else np.zeros(len(values), dtype=bool)
     edges = nice_breaks(values, classes=len(SEQUENTIAL))
     places = decimals(edges)
     shown = max(places, 1) if m.unit == "%" or column == "patients_per_1000" else places
@@ -422,22 +436,25 @@ def _choropleth(
         return f"{v:,.{d}f}"
 
     fills, tips = [], []
-    for v in values:
-        if np.isnan(v):
+    for v, none in zip(values, no_hub, strict=True):
+        if none:
+            fills.append(ERROR_COLOR)
+            tips.append(c["value"].format(label=m.label, value=c["no_hub"], unit=""))
+        elif np.isnan(v):
             fills.append("#FFFFFF")
-            tips.append({"t": f"{m.label}: {labels.MAP_TEXT['no_data']}"})
-            continue
-        k = min(max(int(np.searchsorted(edges, v, side="right")) - 1, 0), len(edges) - 2)
-        fills.append(SEQUENTIAL[k])
-        tips.append({"t": c["value"].format(label=m.label, value=fmt(v, shown), unit=m.unit)})
+            tips.append(f"{m.label}: {labels.MAP_TEXT['no_data']}")
+        else:
+            k = min(max(int(np.searchsorted(edges, v, side="right")) - 1, 0), len(edges) - 2)
+            fills.append(SEQUENTIAL[k])
+            tips.append(c["value"].format(label=m.label, value=fmt(v, shown), unit=m.unit))
     name = (c["heading"] if m.unit else c["heading_plain"]).format(label=m.label, unit=m.unit)
     layer = {
         "name": name,
         "data": _geo.feature_collection(geoms, [{"i": i, "fill": f} for i, f in enumerate(fills)]),
-        "style": {"fillOpacity": 0.75, "color": "#555555", "weight": 0.5},
+        "style": {"fillOpacity": 0.8, "color": "#555555", "weight": 0.5},
         "fill": "fill",
         "show": False,
-        "tips": tips,
+        "interactive": False,
     }
     unit = m.unit if m.unit == "%" else ""
     rows = [{**heading(name), "layer": name}]
@@ -448,7 +465,9 @@ def _choropleth(
         )
         for i in range(len(edges) - 1)
     ]
-    if np.isnan(values).any():
+    if no_hub.any():
+        rows.append(legend_item(c["no_hub"], fill=ERROR_COLOR))
+    if (np.isnan(values) & ~no_hub).any():
         rows.append(legend_item(labels.MAP_TEXT["no_data"], fill="#FFFFFF"))
     if column == "patients_per_1000":
         from geo_zaitaku.demand import default_rates, load_rates
@@ -458,7 +477,7 @@ def _choropleth(
         rows.append(
             note(labels.DEMAND["default_rates"] if default else c["rates_note"].format(source=rates.name))
         )
-    return layer, rows
+    return layer, rows, tips
 
 
 def _legend(
@@ -468,18 +487,23 @@ def _legend(
     table: Mapping[str, Any],
     reach_km: float | None,
     marks: Marks | None = None,
+    covered_by: str | None = None,
 ) -> list[dict[str, object]]:
+    """The legend; the area colours are hidden while the layer ``covered_by`` (the
+    choropleth) is on, since it turns their fill off."""
     t = labels.MAP_TEXT
     rows = [heading(t["areas_layer"])]
+    hide = {"unless": covered_by} if covered_by else {}
     if marks is not None and marks.area_values:
         rows = [heading(marks.value_name)]
         b = marks.breaks
         shown = (lambda v: f"{v:.0%}") if marks.percent else (lambda v: f"{v:,g}")
         rows += [
-            legend_item(f"{shown(b[k])} – {shown(b[k + 1])}", fill=SEQUENTIAL[k]) for k in range(len(b) - 1)
+            legend_item(f"{shown(b[k])} – {shown(b[k + 1])}", fill=SEQUENTIAL[k], **hide)
+            for k in range(len(b) - 1)
         ]
     else:
-        rows += [legend_item(a + (" ⚠" if errors.get(a) else ""), fill=colors[a]) for a in plan.areas]
+        rows += [legend_item(a + (" ⚠" if errors.get(a) else ""), fill=colors[a], **hide) for a in plan.areas]
     if marks is not None and (marks.units or marks.facilities):
         rows.append(legend_item(marks.name, line={"width": 4, "style": "dashed", "color": MARK_COLOR}))
     if errors:

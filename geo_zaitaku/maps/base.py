@@ -255,14 +255,18 @@ _YYYYMMDD = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
 
 def data_dates(units_sources: Sequence[str], facility_sources: Sequence[str] = ()) -> str:
     """The dates of the data shown, for the title block: the boundaries' N03 edition and
-    the facility lists' dates (from their file names, else the files' modification
-    dates), e.g. 「境界: 2021年1月1日・施設: 2024年6月1日」; empty when none is known."""
+    the facility lists' dates (from their file names, e.g. 「境界: 2021年1月1日・施設:
+    2024年6月1日」; a list whose name holds no date is dated by the file's modification,
+    and says so: 「施設: 2026年12月1日（ファイルの更新日）」, since a copied file is dated
+    the day it was copied); empty when none is known."""
     t = labels.MAP_TEXT
     parts = []
     edition = next((d for d in (_name_date(s, n03=True) for s in units_sources) if d), None)
     if edition:
         parts.append(t["date_boundaries"].format(date=edition))
-    dates = sorted({d for d in (_name_date(s) or _file_date(s) for s in facility_sources) if d})
+    named = [d for d in (_name_date(s) for s in facility_sources) if d]
+    stamped = [d for s in facility_sources if not _name_date(s) and (d := _file_date(s))]
+    dates = [*sorted(set(named)), *(t["date_of_file"].format(date=d) for d in sorted(set(stamped)))]
     if dates:
         parts.append(t["date_facilities"].format(date="・".join(dates)))
     return "・".join(parts)

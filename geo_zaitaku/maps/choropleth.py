@@ -65,6 +65,13 @@ def _people_per_hub(run: CheckRun, rates: Path | None) -> np.ndarray:
     )
 
 
+def without_hub(run: CheckRun) -> np.ndarray:
+    """Whether each unit's area is known to have no hub (so no people per hub)."""
+    none = {a.name for a in run.report.areas if a.n_hubs == 0}
+    assignment = run.plan.assignment
+    return np.array([assignment.get(c) in none for c in run.plan.units.index], dtype=bool)
+
+
 def _patients_per_1000(run: CheckRun, rates: Path | None) -> np.ndarray:
     from geo_zaitaku.demand import CURRENT, demand_by_area, load_rates
 
@@ -103,6 +110,10 @@ RATES: MappingProxyType[str, tuple[Measure, Callable[[CheckRun, Path | None], np
 )
 #: Counts of the units, by column.
 COUNTS = ("population", "pop_65over", "pop_75over", "pop_85over")
+#: Numeric columns of the units that are bookkeeping, not something to shade by.
+INTERNAL = frozenset({"lon", "lat", "zone", "pop_lat", "pop_lon", "geometry"})
+#: The population count each rate is computed from.
+_NEEDS = MappingProxyType({"aging_rate": "pop_65over", "pop_75over_rate": "pop_75over"})
 
 
 def measure(run: CheckRun, name: str, *, rates: Path | None = None) -> tuple[Measure, np.ndarray]:
@@ -128,18 +139,24 @@ def measure(run: CheckRun, name: str, *, rates: Path | None = None) -> tuple[Mea
     if name in RATES:
         m, compute = RATES[name]
         values = compute(run, rates) * m.scale
-    elif name in units.columns and name != "geometry":
+    elif name in units.columns and name not in INTERNAL:
         unit = labels.CHOROPLETH["people"] if name in COUNTS else ""
         m = Measure(name, labels.MAP_TEXT.get(name, name), unit)
         values = pd.to_numeric(units[name], errors="coerce").to_numpy(dtype=float, copy=True)
     else:
-        numeric = [c for c in units.columns if c != "geometry" and pd.api.types.is_numeric_dtype(units[c])]
+        numeric = [c for c in units.columns if c not in INTERNAL and pd.api.types.is_numeric_dtype(units[c])]
         known = ", ".join([*RATES, *(c for c in numeric if c not in RATES)])
         raise InputError(labels.error("map_unknown_column", column=name, known=known), where="--choropleth")
     values = np.where(np.isfinite(values), values, np.nan)
     if np.isnan(values).all():
         if name == "people_per_hub" and has_population(units):  # no hub known anywhere
             raise InputError(labels.error("map_no_people_per_hub"), where="--choropleth")
+        if has_population(units) and (name in COUNTS or name in _NEEDS):  # the file lacks that age group
+            column = _NEEDS.get(name, name)
+            raise InputError(
+                labels.error("map_no_age_column", column=column, label=labels.MAP_TEXT.get(column, column)),
+                where="--choropleth",
+            )
         raise InputError(labels.error("map_no_numbers", column=name), where="--choropleth")
     return m, values
 

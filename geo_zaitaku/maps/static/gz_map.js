@@ -51,6 +51,7 @@
     GZ.map = map;
     GZ.control = control;
     GZ.layers = {};
+    GZ.specs = {};
     map.createPane("gzLabels").style.zIndex = 650;  /* area names above the markers (600) */
     map.getPane("gzLabels").style.pointerEvents = "none";
     map.createPane("gzUnitLabels").style.zIndex = 450;  /* town names above areas, below markers */
@@ -114,7 +115,10 @@
   /* ------------------------------------------------------------------ layers */
 
   /* One GeoJSON overlay: {name, data, style, fill (property holding the fill colour),
-   * hatch, highlight, tips, show, interactive}. */
+   * hatch, highlight, tips, valueLayer, covers, show, interactive}. A layer that `covers`
+   * another (a choropleth over the areas) turns that layer's fill off while it is on, so
+   * that its colours are the legend's; `valueLayer` names the layer whose value line
+   * (tip.v) the tooltips show while it is on. */
   GZ.layer = function (map, control, spec) {
     var base = spec.style || {};
     var interactive = spec.interactive !== false;
@@ -124,6 +128,7 @@
         var s = Object.assign({}, base);
         if (spec.fill) s.fillColor = feature.properties[spec.fill];
         if (spec.hatch) s.fillColor = "url(#gz-hatch)";
+        if (spec.noFill) s.fillOpacity = 0;
         return s;
       }
     };
@@ -138,22 +143,35 @@
       layer.on("mouseover", function (e) { e.layer.setStyle(spec.highlight); });
       layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
     }
-    if (spec.tips) GZ.tips(layer, spec.tips);
+    if (spec.tips) GZ.tips(layer, spec.tips, spec.valueLayer);
     if (spec.show !== false) layer.addTo(map);
     if (control) control.addOverlay(layer, escapeHtml(spec.name));
     GZ.layers[spec.name] = layer;
+    GZ.specs[spec.name] = spec;
+    if (spec.covers) {
+      var cover = function () {
+        var under = GZ.specs[spec.covers], target = GZ.layers[spec.covers];
+        if (!under || !target) return;
+        under.noFill = map.hasLayer(layer);
+        target.resetStyle();
+      };
+      map.on("overlayadd overlayremove", cover);
+      cover();
+    }
     return layer;
   };
 
   /* Tooltips from plain-text data: {t: title, l: [lines], e: [error lines]}, looked up by
    * the feature's property i. */
-  GZ.tips = function (layer, tips) {
+  GZ.tips = function (layer, tips, valueLayer) {
     layer.eachLayer(function (l) {
       var tip = tips[l.feature.properties.i];
       if (!tip) return;
       l.bindTooltip(function () {
         var box = el("div", "gz-tip");
         box.appendChild(el("div", "gz-tip-title", tip.t));
+        var shaded = GZ.layers[valueLayer];
+        if (tip.v && shaded && GZ.map.hasLayer(shaded)) box.appendChild(el("div", "gz-tip-value", tip.v));
         (tip.l || []).forEach(function (s) { box.appendChild(el("div", null, s)); });
         (tip.e || []).forEach(function (s) { box.appendChild(el("div", "gz-tip-error", "⚠ " + s)); });
         return box;
@@ -377,7 +395,7 @@
    * map (the choropleth's classes appear, at the top, when it is turned on). */
   GZ.legend = function (map, cfg) {
     var spec = cfg.legend || { items: [] };
-    var sections = [];
+    var sections = [], hidden = [];
     var C = L.Control.extend({
       options: { position: spec.position || "bottomleft" },
       onAdd: function () {
@@ -406,6 +424,10 @@
           }
           if (item.note !== undefined) { section.appendChild(el("div", "gz-note", item.note)); return; }
           var row = el("div", "gz-row");
+          if (item.unless) {
+            row.setAttribute("data-unless", item.unless);
+            hidden.push(row);
+          }
           var s = symbol(item);
           if (s) row.appendChild(s);
           row.appendChild(el("span", null, item.t));
@@ -425,6 +447,10 @@
         var on = !!(layer && map.hasLayer(layer));
         sec.classList.toggle("gz-hidden", !on);
         if (on && sec.parentNode.firstChild !== sec) sec.parentNode.insertBefore(sec, sec.parentNode.firstChild);
+      });
+      hidden.forEach(function (row) {  /* the area colours, while a choropleth covers them */
+        var layer = GZ.layers[row.getAttribute("data-unless")];
+        row.classList.toggle("gz-hidden", !!(layer && map.hasLayer(layer)));
       });
     };
     sync();
