@@ -213,7 +213,9 @@ def load_rates(path: PathLike) -> RateTable:
     ------
     InputError
         No age-group or rate column, an age group or rate that cannot be read, a
-        rate that is negative or not finite (``inf``, ``nan``, ``1e309``), or
+        rate that is negative or not finite (``inf``, ``nan``, ``1e309``) or above one per
+        person in a file without a ``# measure:`` line (a table per 100,000 headed
+        ``rate``), or
         overlapping bands (with their lines).
     """
     path = Path(path)
@@ -263,6 +265,14 @@ def load_rates(path: PathLike) -> RateTable:
         if not np.isfinite(number) or number < 0:
             raise InputError(
                 labels.error("rates_bad_rate", rate_col=rate_col, value=value),
+                path=path,
+                where=labels.at_line(line),
+            )
+        if number / divisor > 1 and not meta.get("measure"):
+            # more than one patient per person: the unit is wrong, unless the file says
+            # it counts something else (visits per year)
+            raise InputError(
+                labels.error("rates_above_one", rate_col=rate_col, value=value, per_person=number / divisor),
                 path=path,
                 where=labels.at_line(line),
             )

@@ -1597,6 +1597,12 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "列「{rate_col}」の値 {value!r} を0以上の有限の数値として読めません。率は0以上の有限の数値で書いてください（inf・nan は使えません）。",
             "column {rate_col!r}: not a finite non-negative number.",
         ),
+        "rates_above_one": Message(
+            "列「{rate_col}」の値 {value} は1人あたり {per_person:,g} 人で、1を超えます。列の見出しで率の単位を示してください:"
+            " rate（1人あたり）・rate_per_1000（人口千対）・rate_per_100000（人口10万対・受療率）。"
+            "患者数でなく訪問回数など1人あたり1を超える量なら、ファイルの先頭に「# measure: 訪問回数（年間）」のようにその単位を書いてください。",
+            "column {rate_col!r}: {value} is more than one per person; name the unit in the header (rate, rate_per_1000, rate_per_100000).",
+        ),
         "rates_no_rows": Message(
             "率の行がありません。",
             "no rate rows.",
@@ -1852,6 +1858,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "--sigma は正の有限の数にしてください（指定値: {sigma}）。",
             "sigma must be > 0.",
         ),
+        "unknown_kind": Message(
+            "種別 {kind!r} はありません（綴りを確かめてください）。使える種別: {known}",
+            "no kind {kind!r}; check the spelling (the kinds are listed above).",
+        ),
         "access_no_supply": Message(
             "--supply {supply!r} に当てはまる施設がありません。使える値: key, hub, または種別（{present}）",
             "no facility of that kind.",
@@ -1983,6 +1993,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "robustness_bad_probability": Message(
             "確率は 0 以上 1 以下で指定してください（指定値: {value}）。",
             "a probability must be in [0, 1].",
+        ),
+        "robustness_bad_seed": Message(
+            "--seed は 0 以上の整数にしてください（指定値: {seed}）。",
+            "the seed must be a whole number of 0 or more.",
         ),
         "robustness_bad_samples": Message(
             "--samples は 1 以上 {max_samples:,} 以下にしてください（指定値: {samples}）。",

@@ -242,3 +242,15 @@ def test_key_institutions_as_supply_need_facility_data(sample_files, tmp_path, c
     err = capsys.readouterr().err
     assert "施設データに連携を担う拠点の指定がないため" in err and "Traceback" not in err
     assert not (tmp_path / "b").exists()
+
+
+def test_a_misspelt_kind_is_refused_with_the_kinds(sample_run):
+    """--supply clinic,hospitl used to run on the clinics alone (「診療所・hospitl」)."""
+    with pytest.raises(InputError) as err:
+        measure_access(sample_run, supply="clinic,hospitl", demand="population")
+    assert err.value.where == "--supply"
+    assert str(err.value).startswith(
+        "--supply: 種別 'hospitl' はありません（綴りを確かめてください）。使える種別: "
+    )
+    result = measure_access(sample_run, supply="clinic,病院", demand="population")  # ids and Japanese names
+    assert result.units["score"].notna().any()

@@ -129,7 +129,12 @@ def test_expected_demand_five_year_groups_and_frames(tmp_path, units):
     frame = pd.DataFrame({"0-74": [100.0], "75+": [10.0]}, index=["99201"])
     assert expected_demand(frame)["patients"].tolist() == pytest.approx([100 * 0.00035 + 10 * 0.010086])
     # rates bands of 5 years with finer groups than needed
-    fine = load_rates(write(tmp_path / "r.csv", "age_group,rate\n0-64,0\n65-69,1\n70-74,2\n75+,3\n"))
+    fine = load_rates(
+        write(
+            tmp_path / "r.csv",
+            "# measure: 訪問回数（年間）\nage_group,rate\n0-64,0\n65-69,1\n70-74,2\n75+,3\n",
+        )
+    )
     assert expected_demand(pop, fine)["patients"].tolist() == [100 + 200 + 750, 10 + 20 + 60]
 
 
@@ -365,3 +370,17 @@ def run_units(files):
     from geo_zaitaku.units import load_units
 
     return load_units(files.units, cache=False)
+
+
+@pytest.mark.parametrize(
+    ("rates_text", "per_person"),
+    [
+        ("age_group,rate\n0-74,10\n75+,1000\n", "10"),  # a table per 100,000 headed `rate`
+        ("age_group,rate_per_100000\n0-74,35\n75+,1e308\n", "1e+303"),  # before: inf patients
+    ],
+)
+def test_rates_above_one_per_person_are_refused(tmp_path, rates_text, per_person):
+    with pytest.raises(InputError) as e:
+        load_rates(write(tmp_path / "r.csv", rates_text))
+    assert f"は1人あたり {per_person} 人で、1を超えます" in str(e.value)
+    assert "rate_per_100000（人口10万対・受療率）" in str(e.value)

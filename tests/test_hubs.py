@@ -295,3 +295,16 @@ def test_no_facilities_no_candidates(grid):
     with pytest.raises(InputError, match="施設データがないため") as err:
         site(run, SitingOptions())
     assert err.value.where == "--facilities"
+
+
+def test_a_misspelt_candidate_kind_is_refused(grid):
+    """--candidates clinik used to give 「候補 0か所」 per area; clinic,hospitl ran on the clinics."""
+    run, _ = grid
+    for bad in (("clinik",), ("clinic", "hospitl")):
+        with pytest.raises(InputError) as err:
+            site(run, SitingOptions(candidates=bad))
+        assert err.value.where == "--candidates" and f"種別 '{bad[-1]}' はありません" in str(err.value)
+    assert (
+        site(run, SitingOptions(candidates=("clinic", "在宅療養支援診療所", "visiting_nursing"))).status
+        == "optimal"
+    )

@@ -268,3 +268,35 @@ def test_robustness_needs_to_know_the_key_institutions_and_hubs(grid, capsys):
     assert unknown.unknown_roles == ("hub",)
     with pytest.raises(InputError):
         analyse(unknown)
+
+
+def test_exact_probabilities_are_summed_over_failing_outcomes():
+    """Seven key institutions cannot all close when five facilities of 600 close: the
+    probability is exactly 0 (1 − Σ P(ok) gave −4.8e-13); three hubs all close with the
+    hypergeometric closed form C(597, 2) / C(600, 5)."""
+    from math import comb
+
+    from geo_zaitaku.scenarios.robustness import _from_hypergeometric, _from_independent, _open_pmf
+
+    key, hub, either = _from_hypergeometric((7, 3, 0), 600, 5, 1, 1)
+    assert key == 0.0
+    assert hub == pytest.approx(comb(597, 2) / comb(600, 5), rel=1e-12)
+    assert either == pytest.approx(hub, rel=1e-12)
+    # independent closures: one key institution (q = 0.3) and one hub (q = 0.2)
+    key, hub, either = _from_independent(
+        _open_pmf(np.array([0.3])), _open_pmf(np.array([0.2])), np.array([1.0]), 1, 1
+    )
+    assert (key, hub) == pytest.approx((0.3, 0.2)) and either == pytest.approx(1 - 0.7 * 0.8)
+
+
+def test_seed_and_kind_typos_are_refused(sample_files, capsys):
+    """--seed -5 and --p-kind hospitl=0.1 stop with exit 2 and a message (before: a
+    traceback, and a run in which nothing ever closed)."""
+    from geo_zaitaku.cli import main
+
+    plan = str(sample_files.plan)
+    assert main(["robustness", plan, "--seed", "-5", "--p", "0.1"]) == 2
+    assert "--seed は 0 以上の整数にしてください（指定値: -5）" in capsys.readouterr().err
+    assert main(["robustness", plan, "--p-kind", "hospitl=0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "種別 'hospitl' はありません" in err and "hospital（病院）" in err and "Traceback" not in err

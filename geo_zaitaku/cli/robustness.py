@@ -39,7 +39,10 @@ def robustness_task(task: RobustnessTask) -> tuple[RobustnessResult, dict[str, b
     from geo_zaitaku.scenarios.robustness import analyse, closures_from_options, write_robustness
 
     run = task.inputs.run()
-    how = closures_from_options(task.p, task.p_kind, task.closures, total=len(run.facilities.frame))
+    frame = run.facilities.frame
+    how = closures_from_options(
+        task.p, task.p_kind, task.closures, total=len(frame), kinds_present=frame["kind"].unique()
+    )
     result = analyse(run, closures=how, samples=task.samples, seed=task.seed, pairs=task.pairs)
 
     def write(folder: Path) -> None:

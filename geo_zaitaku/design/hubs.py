@@ -33,7 +33,7 @@ from geo_zaitaku.costs import cost_matrix
 from geo_zaitaku.design._model import INF, Model
 from geo_zaitaku.design.feasibility import Reason
 from geo_zaitaku.pipeline import CheckRun
-from geo_zaitaku.scenarios.changes import kind_id
+from geo_zaitaku.scenarios.changes import kinds_named
 from geo_zaitaku.units import has_population
 
 ROLES = ("hub", "key")
@@ -210,7 +210,8 @@ class Siting:
                 )
             cand = frame["id"].isin(o.candidate_ids).to_numpy()
         else:
-            kinds = {kind_id(k) for k in (o.candidates or DEFAULT_CANDIDATES[o.role])}
+            named = o.candidates or DEFAULT_CANDIDATES[o.role]
+            kinds = kinds_named(named, frame["kind"].unique(), where="--candidates")
             cand = frame["kind"].isin(kinds).to_numpy()
         cand = cand & ~has & np.array([a is not None for a in area], dtype=bool)
         self.frame, self.has, self.cand, self.area = frame, has, cand, area

@@ -29,7 +29,7 @@ from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
 from geo_zaitaku.costs import Backend, cost_pairs
 from geo_zaitaku.pipeline import CheckRun
-from geo_zaitaku.scenarios.changes import kind_id
+from geo_zaitaku.scenarios.changes import kind_id, kinds_named
 
 #: PySAL's default E2SFCA steps (distance upper bound -> weight), in the cost's unit.
 DEFAULT_STEPS: tuple[tuple[float, float], ...] = ((10.0, 1.0), (20.0, 0.68), (30.0, 0.22))
@@ -227,7 +227,7 @@ def supply_mask(frame: pd.DataFrame, supply: str) -> np.ndarray:
     role = supply_role(supply)
     if role is not None:
         return pd.array(frame[role], dtype="boolean").fillna(False).to_numpy(dtype=bool)
-    kinds = {kind_id(k) for k in supply.split(",") if k.strip()}
+    kinds = kinds_named([k for k in supply.split(",") if k.strip()], frame["kind"].unique(), where="--supply")
     mask = frame["kind"].isin(kinds).to_numpy()
     if not mask.any():
         present = ", ".join(sorted({str(k) for k in frame["kind"].dropna()}))

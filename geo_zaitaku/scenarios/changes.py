@@ -39,7 +39,7 @@ import csv
 import tempfile
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -386,6 +386,32 @@ def kind_id(value: str) -> str:
     if text.lower() in labels.KINDS:
         return text.lower()
     return _KIND_BY_LABEL.get(text, text)
+
+
+def kinds_named(values: Iterable[str], present: Iterable[object], *, where: str) -> frozenset[str]:
+    """The kinds ``values`` name (ids or Japanese names), each one a kind of the schema
+    or one the facility data hold (free-text kinds are kept as written).
+
+    Raises
+    ------
+    InputError
+        A value that names no such kind (a typo such as ``hospitl``): the message lists
+        the kinds that may be named.
+    """
+    held = {str(k) for k in present if isinstance(k, str) and k}
+    out = set()
+    for value in values:
+        kind = kind_id(value)
+        if kind not in labels.KINDS and kind not in held:
+            known = "、".join(
+                [
+                    *(f"{k}（{ja}）" for k, (ja, _en) in labels.KINDS.items()),
+                    *sorted(held - set(labels.KINDS)),
+                ]
+            )
+            raise InputError(labels.error("unknown_kind", kind=value, known=known), where=where)
+        out.add(kind)
+    return frozenset(out)
 
 
 def _match(

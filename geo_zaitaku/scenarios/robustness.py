@@ -28,7 +28,7 @@ the unit's own area), so everything is computed per area over those facilities:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -43,7 +43,7 @@ from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import md_cell, md_table
 from geo_zaitaku.costs import Backend, cost_matrix
 from geo_zaitaku.pipeline import CheckRun
-from geo_zaitaku.scenarios.changes import kind_id
+from geo_zaitaku.scenarios.changes import kinds_named
 
 #: Rules a closure can make an area fail.
 RULES = ("key_institution", "hub", "reach")
@@ -294,8 +294,26 @@ class Closures:
         return {"p": self.p, "p_kind": dict(self.p_kind), "closures": self.closures}
 
 
+def check_seed(seed: object) -> int:
+    """The random seed, a whole number ≥ 0 (what NumPy's generators take).
+
+    Raises
+    ------
+    InputError
+        Anything else (``--seed -5``).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(labels.error("robustness_bad_seed", seed=seed), where="--seed")
+    return int(seed)
+
+
 def closures_from_options(
-    p: float | None, p_kind: Sequence[str], closures: int | None, *, total: int
+    p: float | None,
+    p_kind: Sequence[str],
+    closures: int | None,
+    *,
+    total: int,
+    kinds_present: Iterable[object] = (),
 ) -> Closures | None:
     """Validate the closure options (``--p``, ``--p-kind kind=p``, ``--closures``).
 
@@ -303,7 +321,8 @@ def closures_from_options(
     ------
     InputError
         A probability outside [0, 1], ``--p-kind`` without ``kind=p``, both ``--p`` and
-        ``--closures``, or more closures than facilities.
+        ``--closures``, more closures than facilities, or a kind that is neither a kind
+        of the schema nor one of ``kinds_present`` (the facility data's).
     """
     if p is None and not p_kind and closures is None:
         return None
@@ -320,7 +339,8 @@ def closures_from_options(
             number = math.nan
         if not sep or not name.strip():
             raise InputError(labels.error("robustness_bad_p_kind", item=item), where="--p-kind")
-        kinds[kind_id(name)] = _check_p(number, f"--p-kind {name}")
+        (kind,) = kinds_named([name], kinds_present, where="--p-kind")
+        kinds[kind] = _check_p(number, f"--p-kind {name}")
     if closures is not None and not 0 <= closures <= total:
         raise InputError(
             labels.error("robustness_bad_closures", total=total, closures=closures), where="--closures"
@@ -405,7 +425,7 @@ def block_counts(
             where="--samples",
         )
     n_blocks = math.ceil(samples / BLOCK)
-    seeds = np.random.SeedSequence(seed).spawn(n_blocks)
+    seeds = np.random.SeedSequence(check_seed(seed)).spawn(n_blocks)
     counts = np.zeros((len(net.areas), len(RULES) + 2))
     for b in range(n_blocks) if blocks is None else blocks:
         n = min(BLOCK, samples - b * BLOCK)
@@ -487,13 +507,18 @@ def exact_failure(net: Network, a: AreaFacilities, how: Closures) -> dict[str, f
     if how.closures is None:
         q = how.probabilities(net)[a.members]
         dist = [_open_pmf(q[mask]) for mask in (only_k, only_h, both)]
-        key, hub, ok = _from_independent(*dist, net.min_key, net.min_hub)
+        key, hub, fail = _from_independent(*dist, net.min_key, net.min_hub)
     else:
         sizes = (int(only_k.sum()), int(only_h.sum()), int(both.sum()))
-        key, hub, ok = _from_hypergeometric(
+        key, hub, fail = _from_hypergeometric(
             sizes, net.total_facilities, how.closures, net.min_key, net.min_hub
         )
-    return {"key_institution": key, "hub": hub, "minimum": 1.0 - ok, "reach": None}
+    return {"key_institution": _unit(key), "hub": _unit(hub), "minimum": _unit(fail), "reach": None}
+
+
+def _unit(p: float) -> float:
+    """A probability kept in [0, 1] (sums of floating-point terms may stray by 1e-16)."""
+    return min(max(float(p), 0.0), 1.0)
 
 
 def _open_pmf(closed_probability: np.ndarray) -> np.ndarray:
@@ -504,19 +529,23 @@ def _open_pmf(closed_probability: np.ndarray) -> np.ndarray:
     return pmf
 
 
-def _at_least(pmf: np.ndarray, m: int) -> float:
-    """P(count ≥ m) from a PMF indexed by count."""
-    return 1.0 if m <= 0 else float(pmf[m:].sum())
+def _below(pmf: np.ndarray, m: int) -> float:
+    """P(count < m) from a PMF indexed by count (summed directly, so that an event
+    that cannot happen has probability 0, not 1 − 1 = -1e-16)."""
+    return 0.0 if m <= 0 else float(pmf[:m].sum())
 
 
 def _from_independent(
     a: np.ndarray, b: np.ndarray, c: np.ndarray, min_key: int, min_hub: int
 ) -> tuple[float, float, float]:
-    """P(key fails), P(hub fails), P(both rules hold) from the open counts of K∖H, H∖K, K∩H."""
-    key_ok = sum(pc * _at_least(a, min_key - x) for x, pc in enumerate(c))
-    hub_ok = sum(pc * _at_least(b, min_hub - x) for x, pc in enumerate(c))
-    both_ok = sum(pc * _at_least(a, min_key - x) * _at_least(b, min_hub - x) for x, pc in enumerate(c))
-    return 1.0 - key_ok, 1.0 - hub_ok, both_ok
+    """P(key fails), P(hub fails), P(either fails) from the open counts of K∖H, H∖K, K∩H
+    (given the open count of K∩H, the other two are independent)."""
+    key = [_below(a, min_key - x) for x in range(len(c))]
+    hub = [_below(b, min_hub - x) for x in range(len(c))]
+    key_fail = sum(pc * k for pc, k in zip(c, key, strict=True))
+    hub_fail = sum(pc * h for pc, h in zip(c, hub, strict=True))
+    either = sum(pc * (k + h * (1.0 - k)) for pc, k, h in zip(c, key, hub, strict=True))
+    return key_fail, hub_fail, either
 
 
 def _log_comb(n: int | np.ndarray, k: int | np.ndarray) -> np.ndarray:
@@ -548,9 +577,9 @@ def _from_hypergeometric(
     key_ok = np.broadcast_to(key_ok, prob.shape)
     hub_ok = np.broadcast_to(hub_ok, prob.shape)
     return (
-        float(1.0 - prob[key_ok].sum()),
-        float(1.0 - prob[hub_ok].sum()),
-        float(prob[key_ok & hub_ok].sum()),
+        float(prob[~key_ok].sum()),
+        float(prob[~hub_ok].sum()),
+        float(prob[~(key_ok & hub_ok)].sum()),
     )
 
 
@@ -648,9 +677,10 @@ def analyse(
     InputError
         The facility data do not say which facilities are key institutions or hubs
         (:meth:`~geo_zaitaku.pipeline.CheckRun.require_roles`): closing them is then
-        unknown, not a failure of every area.
+        unknown, not a failure of every area; a negative ``seed``.
     """
     run.require_roles("robustness")
+    check_seed(seed)
     net = network(run, backend=backend)
     singles = single_points_of_failure(net)
     found_pairs, tested = critical_pairs(net, singles) if pairs else (None, 0)
