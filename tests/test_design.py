@@ -194,6 +194,7 @@ def test_repair_moves_equal_brute_force(brute, grid):
     assert d.status == "optimal"
     assert (len(d.moved), d.measures["people_moved"]) == best
     assert d.objective == best[0]
+    assert d.bound == best[0]  # in moves too: the solver's moves + population share, floored (was 1 → 2)
     check = proposed_run(d)
     assert check.report.ok, [f.message for f in check.report.errors]
 

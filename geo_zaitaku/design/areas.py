@@ -595,7 +595,9 @@ def _reported_bound(o: DesignOptions, value: float | None) -> float | None:
     if o.mode == "max":
         return float(np.floor(-value + 1e-9)) if plain else -float(value)
     if o.mode == "repair" and plain:
-        return float(np.ceil(value - 1e-9))
+        # the solver bounds moves + their population share (< 1 in total, see
+        # fewest_moves): moves > bound − 1, so at least floor(bound) moves
+        return float(np.floor(value + 1e-9))
     return float(value)
 
 

@@ -265,13 +265,14 @@ def write_design(
     design: AreaDesign,
     out_dir: str | Path,
     *,
-    command: str,
+    command: str = "geo_zaitaku.design.output.write_design",
     check: CheckRun | None = None,
     paths_from: str | Path | None = None,
 ) -> list[Path]:
     """Write :data:`DESIGN_FILES` into ``out_dir`` (``plan.toml`` only when there is a
     design); the plan's input paths are written relative to ``paths_from`` (the folder
-    the plan will end up in; default ``out_dir``)."""
+    the plan will end up in; default ``out_dir``). ``command`` is what made the design,
+    written in the plan's header comment (the command line, from the CLI)."""
     out = Path(out_dir)
     written = []
     if design.areas:
