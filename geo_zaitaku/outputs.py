@@ -131,6 +131,33 @@ def staged(directory: str | Path, *, inputs: Iterable[str | Path] = (), command:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def distinct_names(paths: Iterable[str | Path]) -> list[str]:
+    """Output folder names for several input files, one each: the file's stem; where
+    two files share a stem (``x/s.toml``, ``y/s.toml``), the parent folder's name before
+    it (``x_s``, ``y_s``); a number after any name still repeated (the same file twice:
+    ``c_s``, ``c_s-2``). So that a batch never writes two results into one folder.
+
+    Examples
+    --------
+    >>> distinct_names(["a/plan.toml", "b/plan.toml", "c/other.toml", "c/other.toml"])
+    ['a_plan', 'b_plan', 'c_other', 'c_other-2']
+    """
+    files = [Path(p) for p in paths]
+    stems = [f.stem for f in files]
+    names = [
+        f"{f.parent.name}_{s}" if stems.count(s) > 1 and f.parent.name else s
+        for f, s in zip(files, stems, strict=True)
+    ]
+    out: list[str] = []
+    for name in names:
+        candidate, k = name, 1
+        while candidate in out:
+            k += 1
+            candidate = f"{name}-{k}"
+        out.append(candidate)
+    return out
+
+
 def check_target(target: str | Path, inputs: Iterable[str | Path]) -> None:
     """Refuse an output file that is one of the inputs (before any work is done).
 

@@ -275,3 +275,42 @@ def test_unknown_hubs_compare_as_unknown_not_zero(grid_run):
     )
     assert figure_pair(b.before, b.after, "hubs", "{:,.0f}") == "?"
     assert figure_pair(b.before, b.after, "key_institutions", "{:,.0f}") == "1 → 0"
+
+
+def test_batch_inputs_of_one_name_get_folders_of_their_own(sample_files, tmp_path, monkeypatch):
+    """Two scenario files both called s.toml (or two plan.toml) used to be written into
+    one folder, the second replacing the first; now each has its own."""
+    from geo_zaitaku.cli import main
+    from geo_zaitaku.outputs import distinct_names
+
+    assert distinct_names(["a/plan.toml", "b/plan.toml", "c/other.toml", "c/other.toml"]) == [
+        "a_plan",
+        "b_plan",
+        "c_other",
+        "c_other-2",
+    ]
+    assert distinct_names(["x/s.toml", "y/t.toml"]) == ["s", "t"]
+    for d in ("x", "y"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "s.toml").write_text(
+            '[[close]]\nid = "S0001"\n' if d == "x" else '[[close]]\nid = "S0002"\n', encoding="utf-8"
+        )
+    plan = str(sample_files.plan)
+    out = tmp_path / "out"
+    assert main(
+        ["scenario", plan, str(tmp_path / "x/s.toml"), str(tmp_path / "y/s.toml"), "--out", str(out), "-q"]
+    ) in (0, 1)
+    assert sorted(p.name for p in out.iterdir()) == ["x_s", "y_s"]
+    x = json.loads((out / "x_s" / "comparison.json").read_text(encoding="utf-8"))
+    y = json.loads((out / "y_s" / "comparison.json").read_text(encoding="utf-8"))
+    assert "S0001" in json.dumps(x["changes"]) and "S0002" in json.dumps(y["changes"])
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for f in sample_files.directory.iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["robustness", plan, str(copy / "plan.toml"), "-q"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if (p / "robustness").is_dir()) == [
+        "copy_plan",
+        f"{sample_files.directory.name}_plan",
+    ]

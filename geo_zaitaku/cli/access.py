@@ -161,7 +161,7 @@ def access(
     計画を複数指定するとそれぞれ OUT/<計画ファイル名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
     """
     from geo_zaitaku.batch import engine_from_options
-    from geo_zaitaku.outputs import staged
+    from geo_zaitaku.outputs import distinct_names, staged
 
     engine = engine_from_options(workers, scheduler, progress=not quiet)
     tasks = [
@@ -183,15 +183,12 @@ def access(
         for plan in plans
     ]
     extra = tuple(p for p in (projection, scenario_file) if p is not None)
-    for task, (result, before, files, read) in zip(
-        tasks, engine.map(access_task, tasks, label="access"), strict=True
+    names = distinct_names(p.plan or Path("plan") for p in plans)  # x/plan.toml, y/plan.toml: two folders
+    for name, task, (result, before, files, read) in zip(
+        names, tasks, engine.map(access_task, tasks, label="access"), strict=True
     ):
         _output.print_access(result, before=before, quiet=quiet)
-        target = (
-            (task.inputs.out_dir() / "access")
-            if out is None
-            else (out / task.inputs.plan.stem if len(plans) > 1 else out)
-        )
+        target = (Path("out") / name / "access") if out is None else (out / name if len(plans) > 1 else out)
         with staged(target, inputs=(*task.inputs.paths(), *read, *extra), command="access") as stage:
             for name, data in files.items():
                 stage.path(name).write_bytes(data)

@@ -101,7 +101,7 @@ def robustness(
     それぞれ OUT/<計画ファイル名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
     """
     from geo_zaitaku.batch import engine_from_options, task_seeds
-    from geo_zaitaku.outputs import staged
+    from geo_zaitaku.outputs import distinct_names, staged
 
     engine = engine_from_options(workers, scheduler, progress=not quiet)
     seeds = task_seeds(seed, len(plans)) if len(plans) > 1 else [seed]
@@ -110,9 +110,10 @@ def robustness(
         for plan, s in zip(plans, seeds, strict=True)
     ]
     results = engine.map(robustness_task, tasks, label="robustness")
-    for task, (result, files, read) in zip(tasks, results, strict=True):
+    names = distinct_names(p.plan or Path("plan") for p in plans)  # x/plan.toml, y/plan.toml: two folders
+    for name, task, (result, files, read) in zip(names, tasks, results, strict=True):
         _output.print_robustness(result, quiet=quiet)
-        target = _target(task.inputs, out, many=len(plans) > 1)
+        target = _target(name, out, many=len(plans) > 1)
         with staged(target, inputs=(*task.inputs.paths(), *read), command="robustness") as stage:
             for name, data in files.items():
                 stage.path(name).write_bytes(data)
@@ -120,7 +121,8 @@ def robustness(
     return 0
 
 
-def _target(inputs: PlanInputs, out: Path | None, *, many: bool) -> Path:
+def _target(name: str, out: Path | None, *, many: bool) -> Path:
+    """``./out/<name>/robustness/``, or ``out`` (``out/<name>/`` for several plans)."""
     if out is None:
-        return inputs.out_dir() / "robustness"
-    return out / inputs.plan.stem if many else out
+        return Path("out") / name / "robustness"
+    return out / name if many else out

@@ -77,7 +77,7 @@ def scenario(
     例: geo-zaitaku scenario plan.toml 閉院.toml --facilities 施設.csv
     """
     from geo_zaitaku.batch import engine_from_options
-    from geo_zaitaku.outputs import staged
+    from geo_zaitaku.outputs import distinct_names, staged
     from geo_zaitaku.scenarios import read_scenario
 
     for path in scenarios:  # every file validated before any work
@@ -85,12 +85,13 @@ def scenario(
     engine = engine_from_options(workers, scheduler, progress=not quiet)
     tasks = [ScenarioTask(inputs, path, not no_basemap) for path in scenarios]
     worst = 0
-    for task, (cmp, ok, files, read) in zip(
-        tasks, engine.map(scenario_task, tasks, label="scenario"), strict=True
+    names = distinct_names(scenarios)  # x/s.toml and y/s.toml: x_s/ and y_s/, never one folder
+    for name, task, (cmp, ok, files, read) in zip(
+        names, tasks, engine.map(scenario_task, tasks, label="scenario"), strict=True
     ):
         _output.print_comparison(cmp, quiet=quiet)
         base = inputs.out_dir(out)
-        target = base / task.scenario.stem if len(scenarios) > 1 or out is None else base
+        target = base / name if len(scenarios) > 1 or out is None else base
         with staged(
             target, inputs=(*inputs.paths(), *read, *scenarios), command=f"scenario {task.scenario.name}"
         ) as stage:
