@@ -486,6 +486,7 @@ MAP_TEXT = MappingProxyType(
         "hub_layer": "連携を担う拠点",
         "key": "積極的役割を担う医療機関",
         "hub": "連携を担う拠点",
+        "key_and_hub": "積極的医療機関で連携拠点（両方のレイヤに入ります）",
         "h24": "24時間対応",
         "phone": "電話",
         "website": "ウェブサイト",

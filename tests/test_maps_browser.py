@@ -154,3 +154,40 @@ def test_search_and_click_in_chromium(evil_run, tmp_path):
         assert page.evaluate("document.querySelector('.gz-legend').classList.contains('gz-collapsed')")
         page.evaluate("document.querySelector('.gz-legend-toggle').click()")
         assert not page.evaluate("document.querySelector('.gz-legend').classList.contains('gz-collapsed')")
+
+
+def test_a_key_institution_that_is_a_hub_is_in_both_overlays(sample_files, tmp_path):
+    """Counted and drawn as a hub too (the hub overlay used to miss it: 10 of 13 hubs),
+    with its own symbol, and still shown as a hub when the key-institution overlay is
+    turned off."""
+    pytest.importorskip("websocket", reason="websocket-client not installed (pip install '.[test]')")
+    from geo_zaitaku.pipeline import check_plan
+
+    fac = tmp_path / "f.csv"
+    fac.write_text(
+        "id,name,lat,lon,kind,key_institution,hub\n"
+        "A,両方病院,31.21,137.16,hospital,1,1\nB,拠点診療所,31.22,137.17,clinic,0,1\n"
+        "C,積極病院,31.23,137.18,hospital,1,0\n",
+        encoding="utf-8",
+    )
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    path = tmp_path / "areas.html"
+    area_map(run, basemap=False).save(path)
+    with cdp.browser("--host-resolver-rules=MAP * ~NOTFOUND") as page:
+        page.navigate(path.as_uri())
+        page.wait_for("document.documentElement.getAttribute('data-gz-ready')")
+        overlays = page.evaluate(
+            "[...document.querySelectorAll('.leaflet-control-layers-overlays label')].map(l => l.textContent.trim())"
+        )
+        assert "積極的役割を担う医療機関 (2)" in overlays and "連携を担う拠点 (2)" in overlays
+        assert page.evaluate("document.querySelectorAll('.gz-icon.gz-both').length") == 1
+        assert "積極的医療機関で連携拠点（両方のレイヤに入ります）" in page.evaluate(
+            "document.querySelector('.gz-legend').textContent"
+        )
+        page.evaluate(
+            "[...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
+            ".find(l => l.textContent.trim().startsWith('積極的役割')).querySelector('input').click(); 1"
+        )
+        shown = "GZ.facilityLayers.hub.getLayers().filter(m => GZ.map.hasLayer(m)).map(m => m.options.title)"
+        assert sorted(page.evaluate(shown)) == ["両方病院", "拠点診療所"]
+        assert page.evaluate("GZ.facilityLayers.key.getLayers().filter(m => GZ.map.hasLayer(m)).length") == 1

@@ -132,6 +132,10 @@ def facility_table(
         "cols": cols,
         "cluster": cluster,
         "unlocated": int((~located).sum()),
+        # key institutions that are hubs too (drawn as both, in both overlays)
+        "both": int(
+            np.count_nonzero(((flags & FLAGS["key_institution"]) > 0) & ((flags & FLAGS["hub"]) > 0))
+        ),
     }
 
 

@@ -520,6 +520,8 @@ def _legend(
     rows.append(heading(t["facilities_heading"]))
     rows.append(legend_item(t["key"], role="key"))
     rows.append(legend_item(t["hub"], role="hub"))
+    if table.get("both"):
+        rows.append(legend_item(t["key_and_hub"], role="both"))
     rows.append(legend_item(t["h24"], badge="24"))
     rows += [legend_item(kind["label"], swatch=kind["color"]) for kind in table["kinds"]]
     if reach_km is not None:

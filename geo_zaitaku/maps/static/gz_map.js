@@ -523,7 +523,8 @@
   GZ.popupFor = popupFor;
 
   function iconFor(kind, flags, F, big) {
-    var role = big && (flags & F.key_institution) ? " gz-key" : big && (flags & F.hub) ? " gz-hub" : "";
+    var both = (flags & F.key_institution) && (flags & F.hub);
+    var role = big && both ? " gz-key gz-both" : big && (flags & F.key_institution) ? " gz-key" : big && (flags & F.hub) ? " gz-hub" : "";
     var cls = "gz-icon gz-kind-" + kind.index + role + (!role && (flags & F.is_24h) ? " gz-24h" : "");
     var size = big ? 22 : 14;
     var span = el("span");
@@ -570,9 +571,9 @@
       m.__row = row;
       markers[row[c.id]] = m;
       n += 1;
-      if (role) {
+      if (role) {  /* a key institution that is also a hub is in both overlays */
         if (flags & F.key_institution) roleLayers.key.addLayer(m);
-        else roleLayers.hub.addLayer(m);
+        if (flags & F.hub) roleLayers.hub.addLayer(m);
       } else {
         byKind[row[c.kind]].__markers.push(m);
       }
@@ -608,8 +609,14 @@
     });
     if (roleLayers) {
       [["key", data.text.key_layer], ["hub", data.text.hub_layer]].forEach(function (r) {
-        var g = roleLayers[r[0]];
+        var g = roleLayers[r[0]], other = roleLayers[r[0] === "key" ? "hub" : "key"];
         g.on("click", onClick);
+        /* turning one overlay off takes its markers off the map: put back those the
+         * other overlay, still on, also holds */
+        g.on("remove", function () {
+          if (!map.hasLayer(other)) return;
+          other.eachLayer(function (m) { if (!map.hasLayer(m)) map.addLayer(m); });
+        });
         g.addTo(map);
         if (control) control.addOverlay(g, legendLabel(null, r[1] + " (" + g.getLayers().length + ")", "gz-role-" + r[0]));
         layers[r[0]] = g;
