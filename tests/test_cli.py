@@ -228,3 +228,26 @@ def test_main_restores_the_collector_thresholds(tmp_path, capsys):
         gc.set_threshold = original
     assert seen[0][0] == GC_THRESHOLD
     assert gc.get_threshold() == before
+
+
+def test_a_reader_that_goes_away_does_not_stop_the_files(sample_files, tmp_path):
+    """``check … | head -1``: the reader leaves after one line; the command still writes
+    every file and exits as it would have (it used to die on BrokenPipeError, exit 1,
+    nothing written)."""
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("geo-zaitaku")
+    out = tmp_path / "pp"
+    done = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"{exe}" check "{sample_files.plan}" --out "{out}" | head -1; exit ${{PIPESTATUS[0]}}',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1  # the sample plan's errors, as without the pipe
+    assert sorted(p.name for p in out.iterdir()) == sorted([*REPORT_FILES, "run.json"])
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

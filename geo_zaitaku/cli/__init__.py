@@ -6,7 +6,9 @@ with error findings, 2 unusable input (a one-paragraph message, no traceback).
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import sys
 
 import click
@@ -93,6 +95,35 @@ def give_back_large_blocks() -> bool:
     return bool(mallopt(-3, MMAP_THRESHOLD))  # -3: M_MMAP_THRESHOLD
 
 
+class PipeSafe:
+    """Standard output that keeps the command going when its reader goes away
+    (``geo-zaitaku check … | head -1``, or ``less`` quit early): what is printed after
+    that is dropped, and the files are still written, instead of the command dying on
+    ``BrokenPipeError`` with nothing written."""
+
+    def __init__(self, stream: object) -> None:
+        self._stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self._stream.write(text)  # type: ignore[attr-defined, no-any-return]
+            except BrokenPipeError:
+                self.gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self._stream.flush()  # type: ignore[attr-defined]
+            except BrokenPipeError:
+                self.gone = True
+
+    def __getattr__(self, name: str) -> object:  # isatty, encoding, fileno …
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (and exit with it when ``argv`` is ``None``,
     as the console script does)."""
@@ -101,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     # a command makes many small objects that live to its end (cells, rows, findings):
     # the collector's default pass every 700 allocations costs a tenth of a check
     gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
+    stdout = sys.stdout
+    safe = sys.stdout = PipeSafe(stdout)  # type: ignore[assignment]
     try:
         result = cli.main(args=argv, prog_name="geo-zaitaku", standalone_mode=False)
     except click.exceptions.Abort:
@@ -121,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         code = result if isinstance(result, int) else 0
     finally:
         gc.set_threshold(*thresholds)
+        sys.stdout = stdout
+    if safe.gone:  # nothing more can reach the reader; Python's own flush at exit must not fail either
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
     if argv is None:
         sys.exit(code)
     return code
