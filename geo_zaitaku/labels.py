@@ -1719,6 +1719,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "出力先にファイルが指定されました。フォルダを指定してください。",
             "the output path is a file, not a folder.",
         ),
+        "sample_edited": Message(
+            "{files} は書き出したサンプルから変わっています（編集したファイル）。上書きしませんでした。"
+            "別のフォルダを指定するか、書き直してよければ --force を付けてください。",
+            "{files} differ from the sample (edited); nothing was overwritten. Choose another folder or add --force.",
+        ),
         "output_suffix": Message(
             "出力 {target} の拡張子が {suffix} ではありません。--out には {suffix} で終わるファイル名（例: map{suffix}）か、"
             "フォルダ（既にあるフォルダか、末尾に / を付けた名前。その中に既定の名前で書きます）を指定してください。",

@@ -251,3 +251,21 @@ def test_a_reader_that_goes_away_does_not_stop_the_files(sample_files, tmp_path)
     assert done.returncode == 1  # the sample plan's errors, as without the pipe
     assert sorted(p.name for p in out.iterdir()) == sorted([*REPORT_FILES, "run.json"])
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_sample_keeps_an_edited_file(tmp_path, capsys):
+    """Writing the sample again over a folder where the plan was edited refuses (exit 2)
+    and keeps the edit; unchanged files are written again; --force overwrites."""
+    folder = tmp_path / "s"
+    assert main(["sample", str(folder)]) == 0
+    assert main(["sample", str(folder)]) == 0  # nothing edited: written again
+    plan = folder / "plan.toml"
+    edited = plan.read_text(encoding="utf-8") + "# 編集\n"
+    plan.write_text(edited, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["sample", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "plan.toml は書き出したサンプルから変わっています" in err and "--force" in err
+    assert plan.read_text(encoding="utf-8") == edited
+    assert main(["sample", str(folder), "--force"]) == 0
+    assert "# 編集" not in plan.read_text(encoding="utf-8")
