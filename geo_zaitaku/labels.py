@@ -1066,6 +1066,7 @@ ROLE_ANALYSES = MappingProxyType(
 COMPARE = MappingProxyType(
     {
         "title": "比較",
+        "no_hub": "拠点なし",
         "errors": "エラー: {a}件 → {b}件",
         "changes": "変更の内容",
         "closed": "閉鎖",

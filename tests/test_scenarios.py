@@ -314,3 +314,28 @@ def test_batch_inputs_of_one_name_get_folders_of_their_own(sample_files, tmp_pat
         "copy_plan",
         f"{sample_files.directory.name}_plan",
     ]
+
+
+def test_a_renamed_area_keeps_its_findings(sample_files, tmp_path):
+    """Renaming 西部 (no hub) is no fix: its finding is neither resolved nor new (it was
+    listed as both), one row per area, and its people per hub reads 「拠点なし」."""
+    from geo_zaitaku.scenarios import compare_plans
+
+    renamed = tmp_path / "renamed.toml"
+    text = sample_files.plan.read_text(encoding="utf-8").replace('"西部" = ', '"西の圏域" = ')
+    for name in ("units.geojson", "reference.csv", "facilities.csv", "population.csv", "projection.csv"):
+        text = text.replace(f'"{name}"', f'"{(sample_files.directory / name).as_posix()}"')
+    renamed.write_text(text, encoding="utf-8")
+    before = check_plan(sample_files.plan, cache=False)
+    _, cmp = compare_plans(before, renamed)
+    assert cmp.renamed_areas == (("西部", "西の圏域"),)
+    assert cmp.resolved == () and cmp.new == ()
+    rows = {a.area: a for a in cmp.areas}
+    assert "西部" not in rows and rows["西の圏域"].before.hubs == 0 == rows["西の圏域"].after.hubs
+    from geo_zaitaku.scenarios.compare import figure_pair
+
+    assert (
+        figure_pair(rows["西の圏域"].before, rows["西の圏域"].after, "people_per_hub", "{:,.0f}")
+        == "拠点なし"
+    )
+    assert figure_pair(rows["北部"].before, rows["北部"].after, "people_per_hub", "{:,.0f}") == "98,300"

@@ -162,17 +162,21 @@ def compare_runs(
         Name of the after state (a scenario's name; default the after plan's name).
     """
     rb, ra = before.report, after.report
-    keys_b = {_key(f, before.plan.areas): f for f in rb.findings}
+    renamed = _renamed(before, after)
+    renamed_from = {a for a, _ in renamed}
+    renamed_to = {b for _, b in renamed}
+    # a renamed area is the same area: its findings match under the new name
+    keys_b = {_key(f, before.plan.areas, dict(renamed)): f for f in rb.findings}
     keys_a = {_key(f, after.plan.areas): f for f in ra.findings}
     resolved = tuple(f for k, f in keys_b.items() if k not in keys_a)
     new = tuple(f for k, f in keys_a.items() if k not in keys_b)
     fig_b = _figures(before)
     fig_a = _figures(after)
-    order = list(after.plan.areas) + [a for a in before.plan.areas if a not in after.plan.areas]
-    areas = tuple(AreaChange(a, fig_b.get(a), fig_a.get(a)) for a in order)
-    renamed = _renamed(before, after)
-    renamed_from = {a for a, _ in renamed}
-    renamed_to = {b for _, b in renamed}
+    old_name = {b: a for a, b in renamed}
+    order = list(after.plan.areas) + [
+        a for a in before.plan.areas if a not in after.plan.areas and a not in renamed_from
+    ]
+    areas = tuple(AreaChange(a, fig_b.get(old_name.get(a, a)), fig_a.get(a)) for a in order)
     units_b = {u.code: u for u in rb.units}
     units_a = {u.code: u for u in ra.units}
     moved, reach = [], []
@@ -237,11 +241,15 @@ def compare_plans(
     return after, compare_runs(before, after)
 
 
-def _key(f: Finding, areas: Mapping[str, Sequence[str]]) -> tuple[object, ...]:
+def _key(
+    f: Finding, areas: Mapping[str, Sequence[str]], renamed: Mapping[str, str] | None = None
+) -> tuple[object, ...]:
     """What identifies a finding across two runs: its units, or only its area when they
-    are all of the area's units (in that run's plan)."""
+    are all of the area's units (in that run's plan); an area renamed between the runs
+    (``renamed``: before → after name) is keyed by its new name."""
     whole = f.area is not None and set(f.units) == set(areas.get(f.area, ())) and bool(f.units)
-    return (f.rule, f.code, f.area, None if whole else f.units, f.severity)
+    area = (renamed or {}).get(f.area, f.area) if f.area is not None else None
+    return (f.rule, f.code, area, None if whole else f.units, f.severity)
 
 
 def _figures(run: CheckRun) -> dict[str, AreaFigures]:
@@ -380,12 +388,15 @@ def write_comparison(cmp: Comparison, out_dir: str | Path) -> list[Path]:
 
 def figure_pair(before: AreaFigures | None, after: AreaFigures | None, attr: str, fmt: str) -> str:
     """One figure of an area before and after: ``a`` when equal, else ``a → b`` (``—``
-    where the area does not exist, ``?`` where the figure is unknown)."""
+    where the area does not exist, 「拠点なし」 for people per hub in an area known to
+    have no hub, ``?`` where the figure is unknown)."""
 
     def one(fig: AreaFigures | None) -> str:
         if fig is None:
             return "—"
         v = getattr(fig, attr)
+        if v is None and attr == "people_per_hub" and fig.hubs == 0:
+            return labels.COMPARE["no_hub"]
         return "?" if v is None else fmt.format(v)
 
     a, b = one(before), one(after)
