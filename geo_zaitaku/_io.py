@@ -277,23 +277,33 @@ def toml_string(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
+#: Characters Markdown (CommonMark and GitHub's tables) reads as markup inside a line
+#: (``_`` is left alone: within a word, as in file names, it is no emphasis).
+_MD_MARKUP = re.compile(r"([\\`*\[\]~|])")
+
+
 def md_cell(value: object) -> str:
-    """``value`` as Markdown text: one line, ``|`` escaped, HTML characters as entities.
+    """``value`` as Markdown text: one line, HTML characters as entities, and the
+    characters Markdown reads as markup (``\\ ` * [ ] ~ |``) escaped with a backslash.
 
-    Markdown viewers render raw HTML, so names from the user's files must not carry tags.
+    Markdown viewers render raw HTML, links and emphasis, so a name from the user's
+    files (``[x](http://…)``, ``*bold*``) must show as written, not as a link.
     """
-    return html.escape(one_line(value), quote=False).replace("|", "\\|")
+    return _MD_MARKUP.sub(r"\\\1", html.escape(one_line(value), quote=False))
 
 
-def md_table(frame: pd.DataFrame, *, floats: str | None = None) -> list[str]:
+def md_table(frame: pd.DataFrame, *, floats: str | None = None, thousands: bool = False) -> list[str]:
     """A frame as the lines of a Markdown table (cells through :func:`md_cell`; empty for
-    missing values; floats formatted with ``floats``, e.g. ``"{:.4f}"``, when given)."""
+    missing values; floats formatted with ``floats``, e.g. ``"{:.4f}"``, when given;
+    numbers with thousands separators, 740,000, when ``thousands``)."""
 
     def cell(v: object) -> str:
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):
             return ""
         if floats is not None and isinstance(v, float):
             return floats.format(v)
+        if thousands and isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+            return format(v, ",")
         return md_cell(v)
 
     header = "| " + " | ".join(md_cell(c) for c in frame.columns) + " |"

@@ -427,6 +427,9 @@ TABLE_COLUMNS = MappingProxyType(
     }
 )
 
+#: 状態 of a facility row in facilities_rejected.csv and its sheet.
+REJECTED_STATUS = MappingProxyType({"rejected": "不採用", "corrected": "補正"})
+
 #: Kinds of input file in the inputs table.
 INPUT_KINDS = MappingProxyType(
     {

@@ -131,9 +131,11 @@ def test_check_outputs_are_neutralised(hostile, tmp_path, capsys):
     assert main(["check", str(plan), "--facilities", str(facilities), "--out", str(out), "--quiet"]) == 1
     capsys.readouterr()
     rejected = [
-        r for r in _rows(out / "facilities_rejected.csv") if r["line"] == str(_line_of(facilities, "X3"))
+        r for r in _rows(out / "facilities_rejected.csv") if r["行"] == str(_line_of(facilities, "X3"))
     ]
-    assert [(r["reason"], r["name"]) for r in rejected] == [("no_location", "'" + FORMULA)]
+    assert [(r["状態"], r["reason"], r["名称"]) for r in rejected] == [
+        ("不採用", "no_location", "'" + FORMULA)
+    ]
     areas = [r["圏域"] for r in _rows(out / "areas.csv")]
     assert "'=SUM(A1)" in areas and "=SUM(A1)" not in areas
     assert {r["圏域"] for r in _rows(out / "units.csv")} >= {"'=SUM(A1)"}

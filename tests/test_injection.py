@@ -350,4 +350,4 @@ def test_design_outputs_keep_names_as_data(tmp_path, sample_files, capsys):
     assert all(line.startswith(("#", "[", '"', "a ", "b ", "kind", "note", "name", "units")) or "=" in line
                for line in proposed.splitlines() if line)  # fmt: skip
     md = (out / "design.md").read_text(encoding="utf-8")
-    assert "<script>" not in md and "南部&lt;script&gt;alert(1)&lt;/script&gt; [evil] x = 1 \\|" in md
+    assert "<script>" not in md and "南部&lt;script&gt;alert(1)&lt;/script&gt; \\[evil\\] x = 1 \\|" in md

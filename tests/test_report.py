@@ -31,10 +31,11 @@ def test_report_files(sample_run, tmp_path):
             (tmp_path / "r" / "facilities_rejected.csv").read_text(encoding="utf-8-sig").splitlines()
         )
     )
-    assert [(r["status"], r["reason"]) for r in rejected] == [
-        ("rejected", "no_location"),
-        ("rejected", "outside"),
-        ("corrected", "swapped"),
+    assert list(rejected[0]) == ["ファイル", "行", "状態", "内容", "名称", "status", "reason"]
+    assert [(r["状態"], r["status"], r["reason"]) for r in rejected] == [
+        ("不採用", "rejected", "no_location"),
+        ("不採用", "rejected", "outside"),
+        ("補正", "corrected", "swapped"),
     ]
     assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".")]
 
@@ -322,4 +323,15 @@ def test_report_lists_declared_links(sample_run):
     assert (
         "## 橋・航路などの連結\n\n| 種類 | 市区町村A | 市区町村B | 備考 |\n|---|---|---|---|\n| 橋 | 潮見町（99361） | 浮島町（99381） | さくら大橋 |"
         in md
+    )
+
+
+def test_markdown_shows_user_text_as_written():
+    """A facility or area name is text in report.md: no link, emphasis or code span
+    (``[x](http://evil)`` used to become a live link), no tag, no new table cell."""
+    from geo_zaitaku._io import md_cell
+
+    name = "西部|中央 病院 *bold* [x](http://evil) `code` a_b ~~s~~ \\ <b>"
+    assert md_cell(name) == (
+        "西部\\|中央 病院 \\*bold\\* \\[x\\](http://evil) \\`code\\` a_b \\~\\~s\\~\\~ \\\\ &lt;b&gt;"
     )

@@ -70,7 +70,7 @@ def workbook_sheets(report: Report, facilities: pd.DataFrame | None = None) -> l
     不採用・補正の行, 入力データ and, when the plan declares links, 連結."""
     s = labels.SHEETS
     findings = findings_frame(report).iloc[:, :4]
-    rejected = rejected_frame(report).rename(columns=labels.TABLE_COLUMNS)
+    rejected = rejected_frame(report).iloc[:, :5]  # the Japanese columns
     sheets = [
         (s["areas"], areas_frame(report)),
         (s["units"], units_frame(report)),

@@ -27,7 +27,7 @@ def to_markdown(report: Report) -> str:
     ]
     lines += [f"## {t['areas_title']}", ""]
     frame = areas_frame(report).drop(columns=[labels.COLUMNS["units"]])
-    lines += md_table(frame)
+    lines += md_table(frame, thousands=True)
     lines += ["", f"## {t['findings_title']}", ""]
     if report.findings:
         f = findings_frame(report)[

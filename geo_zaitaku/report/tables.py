@@ -147,22 +147,28 @@ def findings_frame(report: Report) -> pd.DataFrame:
 
 
 def rejected_frame(report: Report) -> pd.DataFrame:
-    """Every facility row rejected or corrected, with file, line and reason."""
+    """Every facility row rejected or corrected: file, line, 不採用 or 補正, what was
+    wrong and the name, under Japanese headers (as the other tables), then the same
+    status and reason as codes (``status``: rejected/corrected, ``reason``:
+    no_location …) for filtering, as ``findings.csv`` carries ``severity`` and ``code``."""
+    c, t = labels.TABLE_COLUMNS, labels.REJECTED_STATUS
+    columns = [c["file"], c["line"], c["status"], c["message"], c["name"], "status", "reason"]
     rows = []
     for log in report.inputs.get("facilities", []):
         for status, items in (("rejected", log["rejected"]), ("corrected", log["notes"])):
             for r in items:
                 rows.append(
-                    {
-                        "file": public_path(log["source"]),
-                        "line": r["line"],
-                        "status": status,
-                        "reason": r["reason"],
-                        "message": r["message"],
-                        "name": r["name"],
-                    }
+                    [
+                        public_path(log["source"]),
+                        r["line"],
+                        t[status],
+                        r["message"],
+                        r["name"],
+                        status,
+                        r["reason"],
+                    ]
                 )
-    return pd.DataFrame(rows, columns=["file", "line", "status", "reason", "message", "name"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _whole_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
