@@ -239,6 +239,11 @@ ISSUES: Mapping[str, Message] = MappingProxyType(
         "bad_cell": Message(
             "列「{column}」の値 {text!r}（{problem}）", "column {column!r}: {text!r} is {problem_en}"
         ),
+        "inconsistent_ages": Message(
+            "{row}: {narrow} {b:,.0f} が {wide} {a:,.0f} を超えています。年齢別の数は使わず（不明）、総数だけ使います。"
+            "列の並びや単位を確かめてください",
+            "{narrow} ({b:,.0f}) exceeds {wide} ({a:,.0f}); age counts not used, total kept",
+        ),
         "bad_centroid": Message(
             "{row}: 人口重心を使いません（{why}。緯度{lat0:g}〜{lat1:g}・経度{lon0:g}〜{lon1:g}の範囲で書いてください）。"
             "人口は使い、距離は区域の重心から測ります",
@@ -352,6 +357,7 @@ COLUMNS = MappingProxyType(
         "population": "人口",
         "pop_65over": "65歳以上人口",
         "pop_75over": "75歳以上人口",
+        "population_unknown": "人口の分からない市区町村（人口はその分を除いた数）",
         "area_km2": "面積(km²)",
         "contiguous": "連続",
         "components": "飛び地の数",
@@ -425,6 +431,11 @@ TABLE_COLUMNS = MappingProxyType(
         "reason": "理由",
         "message": "内容",
     }
+)
+
+#: Population counts by their column, as notes name them.
+POPULATION_GROUPS = MappingProxyType(
+    {"population": "総数", "pop_65over": "65歳以上", "pop_75over": "75歳以上", "pop_85over": "85歳以上"}
 )
 
 #: 状態 of a facility row in facilities_rejected.csv and its sheet.
@@ -723,10 +734,10 @@ MESSAGES = MappingProxyType(
             "rows of {file} not used: {n} (see report.json)",
         ),
         "population_notes": (
-            "{file}の{n}行は人口重心を使わずに読み込みました（日本の範囲外・読めない値など。距離は区域の重心から測ります。"
-            "詳細は report.json）",
-            "rows of {file} read without their population centroid: {n} (outside Japan, unreadable ...; "
-            "distance measured from the unit's centroid; see report.json)",
+            "{file}の{n}行は一部の値を使わずに読み込みました（日本の範囲外・読めない人口重心は使わず距離は区域の重心から、"
+            "総数を超える年齢別の数は不明として。詳細は report.json）",
+            "rows of {file} read without some of their values: {n} (a centroid outside Japan or unreadable, "
+            "age counts above the total; see report.json)",
         ),
         "facility_notes": (
             "{file}の{n}行を補正して読み込みました（緯度経度の入替え・コードでの配置など。詳細は report.json）",
@@ -765,6 +776,7 @@ TEXT = MappingProxyType(
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
         "not_checked": "未確認",
+        "at_least": "{value}以上",
         "quiet_count": "{rule}: {n}件（一覧は report.md）",
         "units_without_population": "人口のない市区町村 {n}",
         "not_checked_functions": "未確認: {names}",
@@ -794,7 +806,7 @@ TEXT = MappingProxyType(
         "written": "出力しました",
         "and_more": "ほか{n}市区町村",
         "no_population": "人口の行がありません / no population row",
-        "population_notes": "人口重心を使わなかった行 {n}（人口は使用。理由は population_log.csv）",
+        "population_notes": "一部の値（人口重心・年齢別の数）を使わなかった行 {n}（総数は使用。理由は population_log.csv）",
         "population_summary": (
             "{file}: {rows}行を読み、{units}/{total}市区町村の人口を書き出しました（使わなかった行 {skipped}・"
             "人口のない市区町村 {missing}。理由は population_log.csv）"

@@ -540,7 +540,7 @@ def test_population_import_logs_unusable_rows(sample_files, tmp_path, capsys):
     out = tmp_path / "o"
     assert main(["population", "import", str(source), "--units", str(units), "--out", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "人口重心を使わなかった行 1" in err
+    assert "一部の値（人口重心・年齢別の数）を使わなかった行 1" in err
     log = list(csv.DictReader((out / "population_log.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert [(r["line"], r["status"], r["reason"]) for r in log] == [
         ("2", "skipped", "bad_number"),
@@ -578,3 +578,32 @@ def test_ward_plan_with_city_population_points_at_the_ward_import(sample_files, 
     assert f.units == ("99101", "99102", "99103", "99104")
     assert "geo-zaitaku population import 表.csv --level ward" in f.message
     assert "政令市（さくら市）" in f.message
+
+
+def test_age_counts_above_the_total_are_not_used(tmp_path):
+    """65歳以上 200 of 総数 100 (columns swapped, a typo): the age counts of that row are
+    unknown and noted with the line; the total is kept; a row that nests is kept whole."""
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "code,population,pop_65over,pop_75over,pop_85over\n99201,100,200,50,10\n99202,500,100,150,10\n"
+        "99203,500,100,50,10\n",
+        encoding="utf-8",
+    )
+    from conftest import make_grid
+
+    imported = load_population(path, units_from_frame(make_grid()))
+    frame = imported.frame
+    assert frame.loc["99201", "population"] == 100 and np.isnan(frame.loc["99201", "pop_65over"])
+    assert np.isnan(frame.loc["99202", "pop_75over"]) and np.isnan(frame.loc["99202", "pop_65over"])
+    assert frame.loc["99203", ["population", "pop_65over", "pop_75over", "pop_85over"]].tolist() == [
+        500,
+        100,
+        50,
+        10,
+    ]
+    assert [(n.line, n.reason) for n in imported.notes] == [
+        (2, "inconsistent_ages"),
+        (3, "inconsistent_ages"),
+    ]
+    assert str(imported.notes[0].message.ja).startswith("99201: 65歳以上 200 が 総数 100 を超えています")
+    assert str(imported.notes[1].message.ja).startswith("99202: 75歳以上 150 が 65歳以上 100 を超えています")

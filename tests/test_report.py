@@ -335,3 +335,39 @@ def test_markdown_shows_user_text_as_written():
     assert md_cell(name) == (
         "西部\\|中央 病院 \\*bold\\* \\[x\\](http://evil) \\`code\\` a_b \\~\\~s\\~\\~ \\\\ &lt;b&gt;"
     )
+
+
+def test_an_area_population_with_unknown_units_says_so(sample_files, tmp_path):
+    """Two municipalities without a population: their areas' totals count only the
+    known ones, and the tables name the missing ones (the console reads 183,000以上)."""
+    from geo_zaitaku.cli._output import population_text
+    from geo_zaitaku.pipeline import check_plan
+    from geo_zaitaku.report import areas_frame
+
+    pop = tmp_path / "population.csv"
+    lines = (sample_files.directory / "population.csv").read_text(encoding="utf-8-sig").splitlines()
+    pop.write_text(
+        "\n".join(
+            ",".join(["abc" if k == 2 else v for k, v in enumerate(line.split(","))])
+            if line.split(",")[1] in ("北山市", "東浜市")
+            else line
+            for line in lines
+        ),
+        encoding="utf-8",
+    )
+    run = check_plan(sample_files.plan, population=pop, cache=False)
+    areas = {a.name: a for a in run.report.areas}
+    assert areas["東部"].population == 222_000 - 39_000 and areas["東部"].population_unknown == ("99204",)
+    assert areas["西部"].population_unknown == ()
+    assert population_text(areas["東部"]) == "183,000以上" and population_text(areas["西部"]) == "187,500"
+    frame = areas_frame(run.report)
+    column = "人口の分からない市区町村（人口はその分を除いた数）"
+    assert list(frame.columns).index(column) == list(frame.columns).index("75歳以上人口") + 1
+    assert dict(zip(frame["圏域"], frame[column], strict=True)) == {
+        "さくら市": "",
+        "東部": "東浜市",
+        "北部": "北山市",
+        "西部": "",
+        "南部": "",
+    }
+    assert column not in areas_frame(check_plan(sample_files.plan, cache=False).report).columns

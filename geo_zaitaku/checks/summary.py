@@ -53,6 +53,9 @@ class AreaSummary:
     key_institutions_checked, hubs_checked
         Whether the facility data say which facilities are key institutions (hubs):
         without that, their counts are unknown (not zero).
+    population_unknown
+        Its units whose population is unknown while others' is known: ``population``
+        (and people per hub) then count only the known ones, a lower bound.
     """
 
     name: str
@@ -76,6 +79,7 @@ class AreaSummary:
     facilities_checked: bool = True
     key_institutions_checked: bool = True
     hubs_checked: bool = True
+    population_unknown: tuple[str, ...] = ()
 
     @property
     def n_key_institutions(self) -> int | None:
@@ -130,6 +134,7 @@ class AreaSummary:
             "facilities_checked": self.facilities_checked,
             "key_institutions_checked": self.key_institutions_checked,
             "hubs_checked": self.hubs_checked,
+            "population_unknown": list(self.population_unknown),
         }
 
 
@@ -280,9 +285,16 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 facilities_checked=checked,
                 key_institutions_checked=ctx.roles_known["key_institution"],
                 hubs_checked=ctx.roles_known["hub"],
+                population_unknown=_unknown(columns, "population", codes) if pop is not None else (),
             )
         )
     return tuple(out)
+
+
+def _unknown(columns: dict[str, dict[str, float]], column: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The codes whose value of a unit column is unknown (NaN)."""
+    values = columns.get(column, {})
+    return tuple(c for c in codes if c in values and math.isnan(values[c]))
 
 
 def _sum(columns: dict[str, dict[str, float]], column: str, codes: tuple[str, ...]) -> float | None:

@@ -11,7 +11,7 @@ from geo_zaitaku import labels
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from geo_zaitaku.checks import Report
+    from geo_zaitaku.checks import AreaSummary, Report
 
 
 @cache
@@ -61,6 +61,13 @@ def info(message: str) -> None:
     err_console().print(escape(message), style="dim", soft_wrap=True)
 
 
+def population_text(a: AreaSummary) -> str:
+    """An area's population for the console: 183,000, or 183,000以上 when some of its
+    units' population is unknown (the sum is then a lower bound)."""
+    text = f"{a.population:,.0f}"
+    return labels.TEXT["at_least"].format(value=text) if a.population_unknown else text
+
+
 def print_report(report: Report, *, quiet: bool = False) -> None:
     """Print the areas table and every finding; quiet: no table, the errors, and the
     warnings and infos counted per rule."""
@@ -89,7 +96,7 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
             table.add_row(
                 escape(a.name),
                 str(len(a.units)),
-                "-" if a.population is None else f"{a.population:,.0f}",
+                "-" if a.population is None else population_text(a),
                 unknown if a.n_key_institutions is None else str(a.n_key_institutions),
                 unknown if a.n_hubs is None else str(a.n_hubs),
                 labels.TEXT["yes"] if a.contiguous else f"[red]{labels.TEXT['no']}[/]",

@@ -54,6 +54,12 @@ def areas_frame(report: Report) -> pd.DataFrame:
             reach_col: a.max_reach_km,
             c["functions_missing"]: functions_missing_text(a),
         }
+        if any(x.population_unknown for x in report.areas):  # the population is then a lower bound
+            names = dict(zip(a.units, a.unit_names, strict=True))
+            after = list(row).index(c["pop_75over"]) + 1
+            items = list(row.items())
+            items.insert(after, (c["population_unknown"], "・".join(names[u] for u in a.population_unknown)))
+            row = dict(items)
         for layer, regions in a.reference.items():
             row[labels.LAYERS.get(layer, (layer,))[0]] = "・".join(regions)
         row[c["errors"]] = errors

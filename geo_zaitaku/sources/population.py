@@ -90,6 +90,7 @@ import, so :func:`attach_population` and the demand estimate work for any year.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -679,8 +680,41 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
             notes.append((year, note))
         if scheme is not None:
             values = _derive(values, ages, scheme, unknown)
+        note = _inconsistent_ages(values, source, line, code)
+        if note is not None:
+            notes.append((year, note))
         records.setdefault(year, {})[code] = _Record(line, values, [line])
     return records, issues, notes, scheme
+
+
+#: Counts that nest: each is at most the one before (65歳以上 ≤ 総数 …).
+_NESTED = ("population", "pop_65over", "pop_75over", "pop_85over")
+
+
+def _inconsistent_ages(values: dict[str, float], source: str, line: int, code: str) -> RowIssue | None:
+    """A row whose older age group outnumbers a younger one (65歳以上 200 of 総数 100):
+    its age counts are set unknown (the total is kept), with a note (reason
+    ``inconsistent_ages``); ``None`` when the counts nest."""
+    known = [(k, values.get(k, np.nan)) for k in _NESTED]
+    known = [(k, v) for k, v in known if isinstance(v, float) and not np.isnan(v)]
+    for (wide, a), (narrow, b) in itertools.pairwise(known):
+        if b > a:
+            for k in _NESTED[1:]:
+                if k in values:
+                    values[k] = np.nan
+            return RowIssue(
+                source,
+                line,
+                "inconsistent_ages",
+                labels.ISSUES["inconsistent_ages"].format(
+                    row=code,
+                    narrow=labels.POPULATION_GROUPS[narrow],
+                    b=b,
+                    wide=labels.POPULATION_GROUPS[wide],
+                    a=a,
+                ),
+            )
+    return None
 
 
 #: Cells of a long-layout file: (year, code) -> age-group key -> (line, value), the
