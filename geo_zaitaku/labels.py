@@ -1872,6 +1872,26 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "--steps は 距離:重み をカンマで並べて書いてください（例: 10:1,20:0.68,30:0.22。指定値: {steps!r}）。",
             "write --steps as bound:weight pairs.",
         ),
+        "design_option_for": Message(
+            "{option} は --mode {mode} のときだけ使います（ほかのモードでは使われません）。--mode {mode} にするか、{option} を外してください。",
+            "{option} applies to --mode {mode} only.",
+        ),
+        "access_bad_catchment": Message(
+            "{option} は 0 より大きく {limit} 以下にしてください（計画の reach_km・reach_min と同じ範囲）。",
+            "{option} must be above 0 and at most {limit}.",
+        ),
+        "access_option_for": Message(
+            "{option} は --method {method} のときだけ使います（ほかの方法では使われません）。--method {method} を付けるか、{option} を外してください。",
+            "{option} applies to --method {method} only.",
+        ),
+        "access_rising_steps": Message(
+            "--steps {steps}: 重みが距離とともに増えています。距離の近い段階ほど大きい重みにしてください（例: 10:1,20:0.68,30:0.22）。",
+            "step weights must not rise with distance.",
+        ),
+        "access_steps_beyond": Message(
+            "--steps {steps}: どの段階も圏（{catchment}）の外です。圏の内側の距離にするか、--catchment-km を広げてください。",
+            "every step lies beyond the catchment.",
+        ),
         "access_bad_step_values": Message(
             "--steps の距離は正、重みは 0 以上の有限の数にしてください。",
             "bad steps.",

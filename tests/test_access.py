@@ -254,3 +254,29 @@ def test_a_misspelt_kind_is_refused_with_the_kinds(sample_run):
     )
     result = measure_access(sample_run, supply="clinic,病院", demand="population")  # ids and Japanese names
     assert result.units["score"].notna().any()
+
+
+@pytest.mark.parametrize(
+    ("method", "steps", "sigma", "where", "needle"),
+    [
+        ("2sfca", "10:1", None, "--steps", "--steps は --method e2sfca のときだけ使います"),
+        ("2sfca", None, 3.0, "--sigma", "--sigma は --method gaussian のときだけ使います"),
+        ("e2sfca", "10:1,5:0.5", None, "--steps", "重みが距離とともに増えています"),
+        ("e2sfca", "30:1", None, "--steps", "どの段階も圏（16）の外です"),
+    ],
+)
+def test_access_options_that_would_be_ignored_or_invert_the_decay(method, steps, sigma, where, needle):
+    with pytest.raises(InputError) as err:
+        weighting(method, steps=steps, sigma=sigma, catchment=16.0)
+    assert err.value.where == where and needle in str(err.value)
+    assert weighting("e2sfca", steps="5:1,10:0.5,30:0.1", catchment=16.0).steps == (
+        (5.0, 1.0),
+        (10.0, 0.5),
+        (30.0, 0.1),
+    )
+
+
+def test_catchment_is_bounded_as_reach_km(sample_files, capsys):
+    plan = str(sample_files.plan)
+    assert main(["access", plan, "--supply", "key", "--catchment-km", "1e9"]) == 2
+    assert "--catchment-km は 0 より大きく 10,000 以下にしてください" in capsys.readouterr().err

@@ -582,3 +582,15 @@ def test_soft_reach_penalty_equals_brute_force(grid):
     assert d.status == "optimal"
     assert d.objective == pytest.approx(best)
     assert best < max(len(x) for x in parts)  # the finest plan leaves someone beyond reach
+
+
+@pytest.mark.parametrize(
+    ("options", "where"),
+    [({"mode": "repair", "areas": 3}, "--areas"), ({"mode": "max", "keep_areas": True}, "--keep-areas")],
+)
+def test_options_another_mode_would_ignore_are_refused(options, where):
+    """design areas --plan P --areas 3 ran a repair and returned 4 areas; --mode max
+    --keep-areas kept nothing."""
+    with pytest.raises(InputError) as err:
+        DesignOptions(**options)
+    assert err.value.where == where and "のときだけ使います" in str(err.value)

@@ -300,3 +300,9 @@ def test_seed_and_kind_typos_are_refused(sample_files, capsys):
     assert main(["robustness", plan, "--p-kind", "hospitl=0.1"]) == 2
     err = capsys.readouterr().err
     assert "種別 'hospitl' はありません" in err and "hospital（病院）" in err and "Traceback" not in err
+
+
+def test_samples_out_of_range_is_refused_without_p(sample_files, capsys):
+    """--samples 0 with nothing sampled used to run (the README says exit 2)."""
+    assert main(["robustness", str(sample_files.plan), "--samples", "0"]) == 2
+    assert "--samples は 1 以上" in capsys.readouterr().err

@@ -48,9 +48,16 @@ def access_task(
 
     run = task.inputs.run()
     read = input_paths(run)
+    from geo_zaitaku.config import MAX_REACH_KM, MAX_REACH_MIN
+
     catchment = _catchment(run, task)
-    if not (0 < catchment < float("inf")):
-        raise InputError(labels.error("option_not_positive", option="--catchment-km"), where="--catchment-km")
+    limit, option = (
+        (MAX_REACH_MIN, "--catchment-min") if run.measure == "min" else (MAX_REACH_KM, "--catchment-km")
+    )
+    if not (0 < catchment <= limit):  # as the plan's reach_km / reach_min
+        raise InputError(
+            labels.error("access_bad_catchment", option=option, limit=f"{limit:,.0f}"), where=option
+        )
     weights = weighting(task.method, steps=task.steps, sigma=task.sigma, catchment=catchment)
     values = _demand_values(run, task.demand, task.demand_year, task.projection)
     kwargs: dict[str, Any] = {

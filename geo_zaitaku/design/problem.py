@@ -71,6 +71,13 @@ def _check_options(o: DesignOptions) -> None:
         raise InputError(labels.error("design_bad_mode", modes=", ".join(MODES)), where="--mode")
     if o.mode == "count" and (o.areas is None or o.areas < 1):
         raise InputError(labels.error("design_count_needs_areas", areas=o.areas), where="--areas")
+    # an option another mode would silently ignore
+    if o.areas is not None and o.mode != "count":
+        raise InputError(labels.error("design_option_for", option="--areas", mode="count"), where="--areas")
+    if o.keep_areas and o.mode != "repair":
+        raise InputError(
+            labels.error("design_option_for", option="--keep-areas", mode="repair"), where="--keep-areas"
+        )
     for name, value in (("--min-pop", o.min_pop), ("--max-pop", o.max_pop)):
         if value is not None and not (np.isfinite(value) and value >= 0):
             raise InputError(

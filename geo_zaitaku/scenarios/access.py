@@ -16,6 +16,7 @@ KD-tree for straight lines), so no units × facilities matrix is built.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -86,10 +87,21 @@ def weighting(
     Raises
     ------
     InputError
-        Unknown method, unreadable steps, negative weights, a non-positive sigma.
+        Unknown method, unreadable steps, negative weights, a non-positive sigma;
+        steps for a method other than e2sfca, sigma for one other than gaussian (they
+        would be ignored); steps whose weight rises with distance, or that all lie
+        beyond the catchment (weights no pair would get).
     """
     if method not in METHODS:
         raise InputError(labels.error("access_bad_method", methods=", ".join(METHODS)), where="--method")
+    if steps is not None and method != "e2sfca":
+        raise InputError(
+            labels.error("access_option_for", option="--steps", method="e2sfca"), where="--steps"
+        )
+    if sigma is not None and method != "gaussian":
+        raise InputError(
+            labels.error("access_option_for", option="--sigma", method="gaussian"), where="--sigma"
+        )
     parsed = DEFAULT_STEPS
     if steps is not None:
         try:
@@ -98,6 +110,13 @@ def weighting(
             raise InputError(labels.error("access_bad_steps", steps=steps), where="--steps") from exc
         if any(not (np.isfinite(b) and np.isfinite(w) and b > 0 and w >= 0) for b, w in parsed):
             raise InputError(labels.error("access_bad_step_values"), where="--steps")
+        ordered = sorted(parsed)
+        if any(w2 > w1 for (_, w1), (_, w2) in itertools.pairwise(ordered)):
+            raise InputError(labels.error("access_rising_steps", steps=steps), where="--steps")
+        if ordered[0][0] > catchment:
+            raise InputError(
+                labels.error("access_steps_beyond", steps=steps, catchment=f"{catchment:g}"), where="--steps"
+            )
     if sigma is not None and not (np.isfinite(sigma) and sigma > 0):
         raise InputError(labels.error("access_bad_sigma", sigma=sigma), where="--sigma")
     if method == "gaussian" and sigma is None:
