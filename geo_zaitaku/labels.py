@@ -2007,6 +2007,19 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "条件（{shown}）に当てはまる施設がありません。ID・名称・種別・圏域名を確かめてください。",
             "no facility matches.",
         ),
+        "scenario_empty": Message(
+            "シナリオに変更がありません。[[close]]・[[designate]]・[[add]]・[move]・[checks] のどれかを書いてください"
+            "（書式は geo-zaitaku sample の scenario.toml が見本です）。",
+            "the scenario changes nothing; write [[close]], [[designate]], [[add]], [move] or [checks].",
+        ),
+        "scenario_closed_twice": Message(
+            "この [[close]] の施設はすべて {entry} で閉じています（同じ施設を2度閉じています）。どちらかを消してください。",
+            "every facility this entry names is closed by {entry} already.",
+        ),
+        "scenario_designate_closed": Message(
+            "この施設は {entry} で閉じています。閉じた施設は指定できません（[[close]] か [[designate]] のどちらかを直してください）。",
+            "this facility is closed by {entry}; a closed facility cannot be designated.",
+        ),
         "scenario_id_taken": Message(
             "ID {fid!r} はすでに使われています。別の id を書いてください。",
             "the id is taken.",

@@ -339,3 +339,30 @@ def test_a_renamed_area_keeps_its_findings(sample_files, tmp_path):
         == "拠点なし"
     )
     assert figure_pair(rows["北部"].before, rows["北部"].after, "people_per_hub", "{:,.0f}") == "98,300"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "needle"),
+    [
+        (
+            '[[close]]\nid = "S0128"\n[[designate]]\nid = "S0128"\nhub = true\n',
+            "[[designate]] 1番目",
+            "この施設は [[close]] 1番目 で閉じています",
+        ),
+        (
+            '[[close]]\nid = "S0128"\n[[close]]\nid = "S0128"\n',
+            "[[close]] 2番目",
+            "すべて [[close]] 1番目 で閉じています",
+        ),
+        ("", None, "シナリオに変更がありません"),
+        ('[scenario]\nname = "x"\n', None, "シナリオに変更がありません"),
+    ],
+)
+def test_scenario_mistakes_say_what_is_wrong(sample_run, tmp_path, text, where, needle):
+    """Designating a facility the scenario closed said 「当てはまる施設がありません」;
+    closing one twice and an empty scenario were accepted."""
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        run_scenario(sample_run, path)
+    assert err.value.where == where and needle in str(err.value)

@@ -160,7 +160,7 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
     from geo_zaitaku.config import CheckConfig
 
     CheckConfig().updated(checks, path=source)  # validated at the door
-    return ScenarioSpec(
+    spec = ScenarioSpec(
         name=str(head.get("name") or (source.stem if source else "scenario")),
         description=str(head.get("description", "")),
         close=tuple(_selector(item, "close", i, source) for i, item in _items(data, "close", source)),
@@ -170,6 +170,10 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
         checks=MappingProxyType(dict(checks)),
         source=source,
     )
+    if not (spec.close or spec.designate or spec.add or spec.move or spec.checks):
+        # an empty file (or one whose tables are misspelt) would compare the plan with itself
+        raise InputError(labels.error("scenario_empty"), path=source)
+    return spec
 
 
 def _table(value: object, where: str, source: Path | None) -> dict[str, Any]:
@@ -325,15 +329,35 @@ def apply_scenario(run: CheckRun, spec: ScenarioSpec) -> ScenarioRun:
     area_of = _area_of(frame, plan.assignment)
     lookup = UnitLookup(plan.units)
     closed_rows = np.zeros(len(frame), dtype=bool)
+    closed_by = np.full(len(frame), "", dtype=object)  # the [[close]] entry that closed each row
     closed = []
     for selector in spec.close:
-        hits = _match(frame, area_of, selector, lookup, spec.source) & ~closed_rows
+        matched = _match(frame, area_of, selector, lookup, spec.source)
+        hits = matched & ~closed_rows
+        if not hits.any():  # every facility it names is closed already: a repeated entry
+            raise InputError(
+                labels.error("scenario_closed_twice", entry=closed_by[np.flatnonzero(matched)[0]]),
+                path=spec.source,
+                where=selector.entry,
+            )
         closed_rows |= hits
+        closed_by[hits] = selector.entry
         closed += [_describe(frame, area_of, i) for i in np.flatnonzero(hits)]
+    shut, shut_area, shut_by = frame.loc[closed_rows], area_of[closed_rows], closed_by[closed_rows]
     frame, area_of = frame.loc[~closed_rows].copy(), area_of[~closed_rows]
     designated = []
     for d in spec.designate:
-        hits = np.flatnonzero(_match(frame, area_of, d.selector, lookup, spec.source))
+        try:
+            hits = np.flatnonzero(_match(frame, area_of, d.selector, lookup, spec.source))
+        except InputError:
+            if len(shut) and _matches(shut, shut_area, d.selector, lookup).any():  # it names a closed one
+                entry = shut_by[np.flatnonzero(_matches(shut, shut_area, d.selector, lookup))[0]]
+                raise InputError(
+                    labels.error("scenario_designate_closed", entry=entry),
+                    path=spec.source,
+                    where=d.selector.entry,
+                ) from None
+            raise
         for key, value in d.flags.items():
             for i in hits:
                 old = frame.iloc[i][key]
@@ -412,6 +436,14 @@ def kinds_named(values: Iterable[str], present: Iterable[object], *, where: str)
             raise InputError(labels.error("unknown_kind", kind=value, known=known), where=where)
         out.add(kind)
     return frozenset(out)
+
+
+def _matches(frame: pd.DataFrame, area_of: np.ndarray, selector: Selector, lookup: UnitLookup) -> np.ndarray:
+    """Rows matching every key of ``selector`` (none is no error)."""
+    try:
+        return _match(frame, area_of, selector, lookup, None)
+    except InputError:
+        return np.zeros(len(frame), dtype=bool)
 
 
 def _match(
