@@ -494,6 +494,7 @@ MAP_TEXT = MappingProxyType(
         "date_boundaries": "境界: {date}",
         "date_facilities": "施設: {date}",
         "date_of_file": "{date}（ファイルの更新日）",
+        "area_counts": "圏域全体: {counts}",
         "errors_layer": "エラーのある圏域",
         "reach_layer": "積極的医療機関から{km:g}km",
         "key_layer": "積極的役割を担う医療機関",

@@ -191,3 +191,28 @@ def test_a_key_institution_that_is_a_hub_is_in_both_overlays(sample_files, tmp_p
         shown = "GZ.facilityLayers.hub.getLayers().filter(m => GZ.map.hasLayer(m)).map(m => m.options.title)"
         assert sorted(page.evaluate(shown)) == ["両方病院", "拠点診療所"]
         assert page.evaluate("GZ.facilityLayers.key.getLayers().filter(m => GZ.map.hasLayer(m)).length") == 1
+
+
+def test_legend_rows_follow_their_layers_and_marks_show_their_symbol(sample_run, tmp_path):
+    """The 保健所圏域 row is listed only while that layer is on (it starts off); the single
+    points of failure of a robustness map are rings in the legend, as on the map."""
+    pytest.importorskip("websocket", reason="websocket-client not installed (pip install '.[test]')")
+    from geo_zaitaku.maps import robustness_map
+    from geo_zaitaku.scenarios.robustness import analyse
+
+    path = tmp_path / "robust.html"
+    robustness_map(sample_run, analyse(sample_run), basemap=False).save(path)
+    rows = (
+        "[...document.querySelectorAll('.gz-legend .gz-row')].filter(r => !r.classList.contains('gz-hidden'))"
+        ".map(r => [r.textContent, (r.firstChild || {}).className || ''])"
+    )
+    with cdp.browser("--host-resolver-rules=MAP * ~NOTFOUND") as page:
+        page.navigate(path.as_uri())
+        page.wait_for("document.documentElement.getAttribute('data-gz-ready')")
+        shown = dict(page.evaluate(rows))
+        assert shown["単一障害点"] == "gz-ring" and "二次医療圏" in shown and "保健所圏域" not in shown
+        page.evaluate(
+            "[...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
+            ".find(l => l.textContent.trim() === '保健所圏域').querySelector('input').click(); 1"
+        )
+        assert "保健所圏域" in dict(page.evaluate(rows))

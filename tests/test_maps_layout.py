@@ -362,3 +362,26 @@ def test_choropleth_covers_the_area_fill_and_joins_the_tooltip(sample_run, tmp_p
             time.sleep(0.3)
         tip = page.evaluate(lines)
         assert tip[:2] == ["さくら市（99100）", "圏域: さくら市"], tip
+
+
+def test_a_long_popup_on_a_phone_stays_clear_of_the_controls(sample_files, tmp_path):
+    """A 200-character name: the popup lies inside the screen, below the title and the
+    search box (it used to slide under them and off the right edge)."""
+    from geo_zaitaku.pipeline import check_plan
+
+    fac = tmp_path / "f.csv"
+    fac.write_text(
+        "id,name,lat,lon,kind\nL1," + "とても長い名前の診療所" * 20 + ",31.2317,137.1762,clinic\n",
+        encoding="utf-8",
+    )
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    path = tmp_path / "r.html"
+    resource_map(run, basemap=False).save(path)
+    with cdp.browser(OFFLINE, width=PHONE[0], height=PHONE[1]) as page:
+        open_page(page, path.as_uri() + "#f=L1", PHONE)
+        time.sleep(1.0)  # the pan that makes room for the popup
+        shoot(page, tmp_path / "long_popup.png")
+        popup = rect(page, ".leaflet-popup")
+        assert popup and inside(popup, PHONE), popup
+        for control in (".gz-search", ".gz-title", ".leaflet-control-zoom"):
+            assert not intersect(popup, rect(page, control)), (control, popup, rect(page, control))

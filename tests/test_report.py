@@ -211,7 +211,10 @@ def test_roles_unknown_shown_as_unknown_and_unused_columns_named(sample_files, t
     from geo_zaitaku.maps.areas import _unit_tip
 
     first = run.report.areas[0]
-    assert _unit_tip(first.units[0], "町", first.name, None, first, ())["l"][-1] == "積極的 1・拠点 未確認"
+    assert (
+        _unit_tip(first.units[0], "町", first.name, None, first, ())["l"][-1]
+        == "圏域全体: 積極的 1・拠点 未確認"
+    )
 
 
 def test_detached_parts_are_counted(sample_run, tmp_path):

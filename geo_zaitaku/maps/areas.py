@@ -349,7 +349,8 @@ def _unit_tip(
         unknown = labels.TEXT["not_checked"]
         key = unknown if summary.n_key_institutions is None else summary.n_key_institutions
         hubs = unknown if summary.n_hubs is None else summary.n_hubs
-        lines.append(f"{labels.SHORT['n_key_institutions']} {key}・{labels.SHORT['n_hubs']} {hubs}")
+        counts = f"{labels.SHORT['n_key_institutions']} {key}・{labels.SHORT['n_hubs']} {hubs}"
+        lines.append(t["area_counts"].format(counts=counts))  # the area's, not the municipality's
     return {"t": title, "l": lines, "e": list(errors)}
 
 
@@ -504,8 +505,10 @@ def _legend(
         ]
     else:
         rows += [legend_item(a + (" ⚠" if errors.get(a) else ""), fill=colors[a], **hide) for a in plan.areas]
-    if marks is not None and (marks.units or marks.facilities):
+    if marks is not None and marks.units:  # marked municipalities: dashed outlines
         rows.append(legend_item(marks.name, line={"width": 4, "style": "dashed", "color": MARK_COLOR}))
+    if marks is not None and marks.facilities:  # marked facilities: rings
+        rows.append(legend_item(marks.name, ring=MARK_COLOR))
     if errors:
         rows.append(legend_item(t["error_legend"], hatch=ERROR_COLOR))
     rows.append(legend_item(t["area_borders_layer"], line={"width": 3, "style": "solid", "color": "#222222"}))
@@ -514,7 +517,8 @@ def _legend(
         for i, layer in enumerate(plan.reference.columns):
             color, dash = REFERENCE_STYLES[i % len(REFERENCE_STYLES)]
             style = "dotted" if dash.startswith("2 ") else "dashed"
-            rows.append(legend_item(_layer_name(layer), line={"width": 3, "style": style, "color": color}))
+            name = _layer_name(layer)  # listed while its layer is on (only the first is at first)
+            rows.append(legend_item(name, line={"width": 3, "style": style, "color": color}, only=name))
     if plan.links:
         rows.append(legend_item(t["links_layer"], line={"width": 3, "style": "dashed", "color": "#000000"}))
     rows.append(heading(t["facilities_heading"]))

@@ -383,6 +383,9 @@
       s.style.background = item.swatch;
     } else if (item.role) {
       s = el("span", "gz-swatch gz-role-" + item.role);
+    } else if (item.ring) {
+      s = el("span", "gz-ring");
+      s.style.borderColor = item.ring;
     } else if (item.badge) {
       s = el("span", "gz-badge", item.badge);
     }
@@ -424,8 +427,9 @@
           }
           if (item.note !== undefined) { section.appendChild(el("div", "gz-note", item.note)); return; }
           var row = el("div", "gz-row");
-          if (item.unless) {
-            row.setAttribute("data-unless", item.unless);
+          if (item.unless || item.only) {  /* shown while a layer is off (unless) or on (only) */
+            if (item.unless) row.setAttribute("data-unless", item.unless);
+            if (item.only) row.setAttribute("data-only", item.only);
             hidden.push(row);
           }
           var s = symbol(item);
@@ -448,9 +452,10 @@
         sec.classList.toggle("gz-hidden", !on);
         if (on && sec.parentNode.firstChild !== sec) sec.parentNode.insertBefore(sec, sec.parentNode.firstChild);
       });
-      hidden.forEach(function (row) {  /* the area colours, while a choropleth covers them */
-        var layer = GZ.layers[row.getAttribute("data-unless")];
-        row.classList.toggle("gz-hidden", !!(layer && map.hasLayer(layer)));
+      hidden.forEach(function (row) {  /* the area colours under a choropleth; layers turned off */
+        var on = function (name) { var l = GZ.layers[name]; return !!(l && map.hasLayer(l)); };
+        var unless = row.getAttribute("data-unless"), only = row.getAttribute("data-only");
+        row.classList.toggle("gz-hidden", (!!unless && on(unless)) || (!!only && !on(only)));
       });
     };
     sync();
@@ -546,8 +551,20 @@
     var c = data.columns, F = data.flags, markers = {}, byKind = [], icons = {}, n = 0;
     var iconBits = F.key_institution | F.hub | F.is_24h;
     /* one shared popup, filled on click: no Popup object per marker */
-    var popup = L.popup({ maxWidth: 320, offset: [0, -4] });
+    /* a long name or list scrolls inside the popup (at most about half the screen), and
+     * the popup is panned clear of the zoom, search and locate controls */
+    var popup = L.popup({ maxWidth: Math.min(320, global.innerWidth - 48),
+      maxHeight: Math.max(160, Math.round(global.innerHeight * 0.5)), offset: [0, -4] });
     GZ.openMarker = function (m) {
+      /* on a phone the controls of the top left corner take the whole column: the popup
+       * is panned below them (and the title), not under them */
+      var top = 10;
+      if (global.innerWidth < 600) {
+        map.getContainer().querySelectorAll(".leaflet-top .leaflet-control, .gz-title").forEach(function (c) {
+          top = Math.max(top, c.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top + 8);
+        });
+      }
+      popup.options.autoPanPaddingTopLeft = L.point(10, top);
       popup.setLatLng(m.getLatLng()).setContent(popupFor(data, m.__row)).openOn(map);
     };
     var onClick = function (e) {
