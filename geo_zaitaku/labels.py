@@ -357,6 +357,7 @@ COLUMNS = MappingProxyType(
         "population": "人口",
         "pop_65over": "65歳以上人口",
         "pop_75over": "75歳以上人口",
+        "pop_85over": "85歳以上人口",
         "population_unknown": "人口の分からない市区町村（人口はその分を除いた数）",
         "area_km2": "面積(km²)",
         "contiguous": "連続",

@@ -374,3 +374,15 @@ def test_an_area_population_with_unknown_units_says_so(sample_files, tmp_path):
         "南部": "",
     }
     assert column not in areas_frame(check_plan(sample_files.plan, cache=False).report).columns
+
+
+def test_units_table_carries_the_counts_the_choropleth_shades(sample_run):
+    """units.csv has 75歳以上人口 and 85歳以上人口 (the map's --choropleth pop_75over could
+    not be checked against any table)."""
+    from geo_zaitaku.report import units_frame
+
+    frame = units_frame(sample_run.report).set_index("市区町村コード")
+    units = sample_run.plan.units
+    for column, source in (("75歳以上人口", "pop_75over"), ("85歳以上人口", "pop_85over")):
+        assert frame.loc["99100", column] == round(units.loc["99100", source])
+    assert list(frame.columns[3:6]) == ["65歳以上人口", "75歳以上人口", "85歳以上人口"]

@@ -148,7 +148,7 @@ class UnitSummary:
         The unit.
     area
         Home-care area it is assigned to (``None`` when unassigned).
-    population, pop_65over
+    population, pop_65over, pop_75over, pop_85over
         Population figures (``None`` when unknown).
     reach_km
         Cost (km, or minutes with a road network) to the nearest key institution of its
@@ -169,6 +169,8 @@ class UnitSummary:
     nearest_key_institution: str | None
     nearest_key_institution_name: str | None
     origin: str
+    pop_75over: float | None = None
+    pop_85over: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -184,6 +186,8 @@ def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
     nothing = [None] * len(codes)
     pop = units["population"].tolist() if "population" in units.columns else nothing
     p65 = units["pop_65over"].tolist() if "pop_65over" in units.columns else nothing
+    p75 = units["pop_75over"].tolist() if "pop_75over" in units.columns else nothing
+    p85 = units["pop_85over"].tolist() if "pop_85over" in units.columns else nothing
     rows = {  # one row per unit (a unit listed in two areas: the nearer one)
         code: (km, fid, fname, origin)
         for code, km, fid, fname, origin in zip(
@@ -198,7 +202,7 @@ def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
     none = (None, None, None, "centroid")
     names = dict(ctx.plan.graph.nodes(data="name"))
     out = []
-    for code, p, p6 in zip(codes, pop, p65, strict=True):
+    for code, p, p6, p7, p8 in zip(codes, pop, p65, p75, p85, strict=True):
         km, fid, fname, origin = rows.get(code, none)
         out.append(
             UnitSummary(
@@ -207,6 +211,8 @@ def summarize_units(ctx: CheckContext) -> tuple[UnitSummary, ...]:
                 area=assignment.get(code),
                 population=_number(p),
                 pop_65over=_number(p6),
+                pop_75over=_number(p7),
+                pop_85over=_number(p8),
                 reach_km=None if km is None or not math.isfinite(km) else round(float(km), 2),
                 nearest_key_institution=_text(fid),
                 nearest_key_institution_name=_text(fname),

@@ -96,6 +96,8 @@ def units_frame(report: Report) -> pd.DataFrame:
         "area",
         "population",
         "pop_65over",
+        "pop_75over",
+        "pop_85over",
         reach,
         "nearest_key_institution",
         "origin",
@@ -108,6 +110,8 @@ def units_frame(report: Report) -> pd.DataFrame:
                 c["area"]: u.area or "",
                 c["population"]: _int(u.population),
                 c["pop_65over"]: _int(u.pop_65over),
+                c["pop_75over"]: _int(u.pop_75over),
+                c["pop_85over"]: _int(u.pop_85over),
                 c[reach]: u.reach_km,
                 c["nearest_key_institution"]: u.nearest_key_institution_name or "",
                 c["origin"]: labels.ORIGINS[u.origin],
@@ -116,7 +120,7 @@ def units_frame(report: Report) -> pd.DataFrame:
         ],
         columns=[c[k] for k in keys],
     )
-    return _whole_numbers(frame, [c["population"], c["pop_65over"]])
+    return _whole_numbers(frame, [c[k] for k in ("population", "pop_65over", "pop_75over", "pop_85over")])
 
 
 def findings_frame(report: Report) -> pd.DataFrame:
