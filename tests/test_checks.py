@@ -219,6 +219,17 @@ def test_no_facility_placed_means_none_not_unknown(tmp_path, grid):
         ("no_hub", "A"),
         ("no_hub", "B"),
     ]
+    # the same rows from a file without the role columns: nothing said which they are
+    bare = tmp_path / "bare.csv"
+    bare.write_text("name,lat,lon\n遠方,43.0,141.3\n", encoding="utf-8")
+    fac = load_facilities(bare, grid)
+    assert len(fac.frame) == 0 and fac.logs[0].fields == ("name", "lat", "lon")
+    report = run_checks(plan, fac)
+    assert [(f.code, f.area) for f in report.findings if f.rule in ("key_institution", "hub")] == [
+        ("key_institution_unknown", None),
+        ("hub_unknown", None),
+    ]
+    assert report.areas[0].n_key_institutions is None and report.areas[0].n_hubs is None
 
 
 def test_key_institutions_unknown_read_as_unknown_not_missing(tmp_path, grid):

@@ -301,11 +301,15 @@ class CheckContext:
         facilities hold it: some facility placed says yes or no. Files without the
         role's column, or with it all blank, say nothing: the areas' key institutions or
         hubs are unknown, not missing. With no facility placed at all (every row set
-        aside), each area has none: known, and missing."""
+        aside), each area has none, known and missing, when some file has the role's
+        column; without such a column it is unknown too."""
         f = self.facilities
+        if self.has_facility_data and len(f) == 0:
+            read = {field for log in self.facility_logs for field in getattr(log, "fields", ())}
+            return MappingProxyType({r: r in read or not self.facility_logs for r in schema.ROLE_FIELDS})
         return MappingProxyType(
             {
-                r: self.has_facility_data and (len(f) == 0 or (r in f.columns and bool(f[r].notna().any())))
+                r: self.has_facility_data and r in f.columns and bool(f[r].notna().any())
                 for r in schema.ROLE_FIELDS
             }
         )

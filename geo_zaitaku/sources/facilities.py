@@ -129,6 +129,8 @@ class ImportLog:
     #: Headers of the file's columns that no field was read from (as normalised by
     #: :func:`geo_zaitaku._cells.clean_header`), in file order.
     unused_columns: tuple[str, ...] = ()
+    #: The fields a column of the file was read into (``name``, ``lat``, ``hub`` …).
+    fields: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -144,6 +146,7 @@ class ImportLog:
             "merged": [r.to_dict() for r in self.merged],
             "notes": [r.to_dict() for r in self.notes],
             "unused_columns": list(self.unused_columns),
+            "fields": list(self.fields),
         }
 
 
@@ -415,6 +418,7 @@ def _import_log(
         preset_detected=detected,
         credit=cells.preset.credit,
         unused_columns=_unused_columns(cells.table.frame.columns, cells.found),
+        fields=tuple(f for f, header in cells.found.items() if header is not None),
     )
 
 
