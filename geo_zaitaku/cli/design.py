@@ -317,4 +317,6 @@ def hubs(
             stage.path("hubs_map.html")
         )
     _output.print_written(stage.written)
-    return 0 if result.status in ("optimal", "feasible") else 1
+    # an area short of candidates (without a --max-new budget): the needs cannot all be met
+    unmet = result.shortfall > 0 and options.max_new is None
+    return 0 if result.status in ("optimal", "feasible") and not unmet else 1

@@ -277,7 +277,11 @@ class Siting:
                 short = model.add_vars(1, ub=float(need - existing), cost=1.0)
                 model.add_row([*cols, *short], 1.0, need - existing, INF)
             elif existing + len(cols) < need:
+                # too few candidates: all of them, and the area is named as still short
+                # (the other areas are still proposed, not the whole run refused)
                 reasons.append(Reason.of("hubs_short", area=a, need=need, existing=existing, n=len(cols)))
+                if len(cols):
+                    model.add_row(cols, 1.0, float(len(cols)), INF)
             elif need > existing:
                 model.add_row(cols, 1.0, need - existing, INF)
         covered_before = near[:, site_has].any(axis=1)
@@ -316,9 +320,6 @@ class Siting:
                 model.add_row(new_cols, 1.0, -INF, float(o.max_new))
         self.uncovered = tuple(uncovered)
         self.areas = tuple(AreaNeed(a, _area_pop(plan, a, pop), e, n, 0, c) for a, e, n, c in per_area)
-        if reasons:
-            self.status, self.reasons = "infeasible", tuple(reasons)
-            return self
         sol = model.solve(time_limit=o.time_limit)
         self.status, self.seconds, self.gap = sol.status, sol.seconds, sol.gap
         if not sol.has_solution:
@@ -330,6 +331,8 @@ class Siting:
             return self
         chosen = np.flatnonzero((y >= 0) & (np.round(sol.values[np.maximum(y, 0)]) > 0.5))
         self._read(chosen, needs, near, pop, covered_before, sol.objective, sol.bound)
+        if reasons:  # areas short of candidates: what was proposed, and what is still missing
+            self.reasons = (*reasons, *self.reasons)
         return self
 
     def _read(
