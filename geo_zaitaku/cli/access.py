@@ -89,30 +89,40 @@ def access_task(
     "--supply",
     default="key",
     show_default=True,
-    help="供給: key（積極的医療機関）・hub・種別（カンマ区切り）.",
+    help="供給: key（積極的医療機関）・hub・種別（カンマ区切り） / supply: key, hub or kinds.",
 )
 @click.option(
     "--demand",
     type=click.Choice(["population", "pop_65over", "pop_75over", "patients"]),
     default="population",
     show_default=True,
-    help="需要: 人口・65歳以上・75歳以上・在宅医療の推計患者数（patients、--demand-year の年）.",
+    help="需要: 人口・65歳以上・75歳以上・在宅医療の推計患者数（patients、--demand-year の年） / demand.",
 )
 @click.option(
     "--demand-year",
     "demand_year",
     type=int,
     default=None,
-    help="patients の年（将来推計人口から。省略時は国勢調査の人口）.",
+    help="patients の年（将来推計人口から。省略時は国勢調査の人口） / year of the projected demand.",
 )
-@click.option("--projection", type=opt.PathParam(dir_okay=False), default=None, help="将来推計人口CSV.")
+@click.option(
+    "--projection",
+    type=opt.PathParam(dir_okay=False),
+    default=None,
+    help="将来推計人口CSV / population projection CSV.",
+)
 @click.option(
     "--capacity-col",
     default=None,
     metavar="COLUMN",
-    help="供給量の列（施設CSVの見出し。病床数・職員数など）。省略時は1施設を1.",
+    help="供給量の列（施設CSVの見出し。病床数・職員数など）。省略時は1施設を1 / supply capacity column.",
 )
-@click.option("--catchment-km", type=float, default=None, help="圏の大きさ（既定: 計画の reach_km）.")
+@click.option(
+    "--catchment-km",
+    type=float,
+    default=None,
+    help="圏の大きさ km（既定: 計画の reach_km） / catchment in km.",
+)
 @click.option(
     "--catchment-min",
     type=opt.FiniteFloatRange(min=0, min_open=True, max=1_440),
@@ -120,18 +130,25 @@ def access_task(
     help="--travel-time のときの圏の大きさ 分（既定: reach_min） / catchment in minutes.",
 )
 @click.option(
-    "--method", type=click.Choice(["2sfca", "e2sfca", "gaussian"]), default="2sfca", show_default=True
+    "--method",
+    type=click.Choice(["2sfca", "e2sfca", "gaussian"]),
+    default="2sfca",
+    show_default=True,
+    help="距離の重み: 2sfca（圏内は同じ）・e2sfca（段階）・gaussian / distance weighting.",
 )
 @click.option(
-    "--steps", default=None, metavar="D:W,...", help="e2sfca の段階の重み（既定 10:1,20:0.68,30:0.22）."
+    "--steps",
+    default=None,
+    metavar="D:W,...",
+    help="e2sfca の段階の重み（既定 10:1,20:0.68,30:0.22） / e2sfca step weights.",
 )
-@click.option("--sigma", type=float, default=None, help="gaussian の幅（既定: 圏の半分）.")
+@click.option("--sigma", type=float, default=None, help="gaussian の幅（既定: 圏の半分） / gaussian width.")
 @click.option(
     "--scenario",
     "scenario_file",
     type=opt.PathParam(dir_okay=False),
     default=None,
-    help="シナリオを当てた前後を比べる.",
+    help="シナリオを当てた前後を比べる / compare before and after a scenario.",
 )
 @opt.out_opt
 @opt.no_basemap_opt

@@ -26,7 +26,11 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
     "min_key_institutions",
     "各圏域の積極的医療機関の最小数（既定 1。0以上の整数） / key institutions per area.",
 )
-@click.option("--point-contact/--no-point-contact", default=None, help="点で接する市町村を隣接とみなす.")
+@click.option(
+    "--point-contact/--no-point-contact",
+    default=None,
+    help="点で接する市町村を隣接とみなす / count point contact as adjacency.",
+)
 @opt.quiet_opt
 def check(
     inputs: PlanInputs,

@@ -69,23 +69,51 @@ def design_task(task: DesignTask) -> tuple[AreaDesign, int | None, dict[str, byt
 
 @design.command("areas")
 @plan_inputs(optional=True, travel_time=True)
-@click.option("--mode", type=click.Choice(["repair", "count", "max"]), default="repair", show_default=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["repair", "count", "max"]),
+    default="repair",
+    show_default=True,
+    help="repair（最小の修正）・count（--areas 個）・max（最多の圏域） / what to optimise.",
+)
 @click.option(
     "--areas", "n_areas", type=int, default=None, help="圏域の数（--mode count） / number of areas."
 )
 @click.option("--min-pop", type=float, default=None, help="各圏域の人口の下限 / smallest area population.")
 @click.option("--max-pop", type=float, default=None, help="各圏域の人口の上限 / largest area population.")
 @click.option(
-    "--nest", default=None, metavar="COLUMN", help="越えない参照レイヤの列（例: secondary_medical_area）."
+    "--nest",
+    default=None,
+    metavar="COLUMN",
+    help="越えない参照レイヤの列（例: secondary_medical_area） / reference layer not to cross.",
 )
 @click.option(
-    "--keep", default=None, metavar="COLUMN", help="なるべく合わせる参照レイヤの列（例: health_center）."
+    "--keep",
+    default=None,
+    metavar="COLUMN",
+    help="なるべく合わせる参照レイヤの列（例: health_center） / reference layer to follow.",
 )
 @click.option(
-    "--keep-weight", type=float, default=1.0, show_default=True, help="--keep の1市区町村あたりの重み."
+    "--keep-weight",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="--keep の1市区町村あたりの重み / weight per unit off --keep.",
 )
-@click.option("--reach", type=click.Choice(["off", "soft", "hard"]), default="off", show_default=True)
-@click.option("--time-limit", type=float, default=60.0, show_default=True, help="最適化の制限時間（秒）.")
+@click.option(
+    "--reach",
+    type=click.Choice(["off", "soft", "hard"]),
+    default="off",
+    show_default=True,
+    help="reach_km を超える市区町村: off（問わない）・soft（罰則）・hard（禁止） / reach constraint.",
+)
+@click.option(
+    "--time-limit",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="最適化の制限時間（秒） / solver time limit (s).",
+)
 @click.option(
     "--keep-areas", is_flag=True, default=False, help="repair: 元の圏域をなくさない / keep every area."
 )
@@ -242,19 +270,33 @@ def _plan_level(plan: Path) -> str:
     type=click.Choice(["hub", "key"]),
     default="hub",
     show_default=True,
-    help="連携拠点か積極的医療機関か.",
+    help="連携拠点か積極的医療機関か / hubs or key institutions.",
 )
 @click.option(
     "--candidates",
     default=None,
     metavar="KINDS|FILE",
-    help="候補: 種別（カンマ区切り）か、施設IDの列 id のある CSV.",
+    help="候補: 種別（カンマ区切り）か、施設IDの列 id のある CSV / candidate kinds or id CSV.",
 )
 @click.option(
-    "--cover-km", type=float, default=None, help="拠点から何 km 以内の人口を数えるか（既定: reach_km）."
+    "--cover-km",
+    type=float,
+    default=None,
+    help="拠点から何 km 以内の人口を数えるか（既定: reach_km） / coverage distance.",
 )
-@click.option("--max-new", type=int, default=None, help="新たに指定する施設の上限（最大被覆問題になります）.")
-@click.option("--time-limit", type=float, default=60.0, show_default=True, help="最適化の制限時間（秒）.")
+@click.option(
+    "--max-new",
+    type=int,
+    default=None,
+    help="新たに指定する施設の上限（最大被覆問題になります） / most new designations.",
+)
+@click.option(
+    "--time-limit",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="最適化の制限時間（秒） / solver time limit (s).",
+)
 @opt.out_opt
 @opt.no_basemap_opt
 @opt.quiet_opt

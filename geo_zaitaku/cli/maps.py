@@ -79,7 +79,12 @@ def maps() -> None:
     type=opt.PathParam(),
     help="patients_per_1000 の需要率CSV（既定: 同梱の全国値） / demand rate table.",
 )
-@click.option("--no-reach", is_flag=True, default=False, help="積極的医療機関からの距離の円を作らない.")
+@click.option(
+    "--no-reach",
+    is_flag=True,
+    default=False,
+    help="積極的医療機関からの距離の円を作らない / no reach circles.",
+)
 @opt.out_option(file="areas_map.html")
 def areas(
     inputs: PlanInputs,
@@ -123,8 +128,19 @@ def areas(
 @plan_inputs(level=True)
 @basemap_opt
 @cdn_opt
-@click.option("--area", "areas_", multiple=True, metavar="NAME", help="表示する圏域（複数可。既定は全圏域）.")
-@click.option("--no-cluster", is_flag=True, default=False, help="施設をまとめて表示（クラスタ）しない.")
+@click.option(
+    "--area",
+    "areas_",
+    multiple=True,
+    metavar="NAME",
+    help="表示する圏域（複数可。既定は全圏域） / areas to show.",
+)
+@click.option(
+    "--no-cluster",
+    is_flag=True,
+    default=False,
+    help="施設をまとめて表示（クラスタ）しない / do not cluster markers.",
+)
 @opt.out_option(file="resources_map.html")
 def resources(
     inputs: PlanInputs,

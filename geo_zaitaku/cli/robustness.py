@@ -62,7 +62,7 @@ def robustness_task(task: RobustnessTask) -> tuple[RobustnessResult, dict[str, b
     "p_kind",
     multiple=True,
     metavar="KIND=P",
-    help="種別ごとの閉鎖確率（例: hospital=0.05。複数可）.",
+    help="種別ごとの閉鎖確率（例: hospital=0.05。複数可） / closure probability by kind.",
 )
 @click.option(
     "--closures", type=int, default=None, help="全施設から無作為にちょうど K 施設を閉鎖 / close exactly K."

@@ -560,8 +560,8 @@
        * is panned below them (and the title), not under them */
       var top = 10;
       if (global.innerWidth < 600) {
-        map.getContainer().querySelectorAll(".leaflet-top .leaflet-control, .gz-title").forEach(function (c) {
-          top = Math.max(top, c.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top + 8);
+        map.getContainer().querySelectorAll(".leaflet-top .leaflet-control, .gz-title").forEach(function (node) {
+          top = Math.max(top, node.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top + 8);
         });
       }
       popup.options.autoPanPaddingTopLeft = L.point(10, top);
