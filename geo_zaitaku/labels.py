@@ -1106,6 +1106,7 @@ COMPARE = MappingProxyType(
         "units_moved": "圏域の変わった市区町村",
         "reach_changed": "最寄りの積極的医療機関までの距離が変わった市区町村（{unit}）",
         "resolved": "解消した指摘",
+        "resolved_short": "解消",
         "new": "新しい指摘",
         "moved_layer": "圏域の変わった市区町村",
         "moved_tip": "移動: {a} → {b}",

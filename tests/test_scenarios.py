@@ -366,3 +366,14 @@ def test_scenario_mistakes_say_what_is_wrong(sample_run, tmp_path, text, where, 
     with pytest.raises(InputError) as err:
         run_scenario(sample_run, path)
     assert err.value.where == where and needle in str(err.value)
+
+
+def test_console_lists_what_was_resolved_too(sample_files, tmp_path, capsys):
+    """The console said 「解消した指摘 1件」 without naming it; it now lists it as 解消."""
+    from geo_zaitaku.cli import main
+
+    plan, scenario = str(sample_files.plan), str(sample_files.directory / "scenario.toml")
+    main(["scenario", plan, scenario, "--out", str(tmp_path / "sc")])
+    out = capsys.readouterr().out
+    assert "解消 ［西部］連携を担う拠点がありません（0か所、必要数 1）" in out
+    assert "新しい指摘 ［北部］連携を担う拠点がありません（0か所、必要数 1）" in out

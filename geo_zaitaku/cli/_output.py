@@ -173,12 +173,13 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
             )
         if table.row_count:
             console().print(table)
-        for f in cmp.new:
-            if f.severity != "info":
-                area = f"［{f.area}］" if f.area else ""
-                console().print(
-                    f"[{_STYLE[f.severity]}]{t['new']}[/] {escape(area + f.message)}", soft_wrap=True
-                )
+        for word, style, found in ((t["resolved_short"], "green", cmp.resolved), (t["new"], None, cmp.new)):
+            for f in found:
+                if f.severity != "info":
+                    area = f"［{f.area}］" if f.area else ""
+                    console().print(
+                        f"[{style or _STYLE[f.severity]}]{word}[/] {escape(area + f.message)}", soft_wrap=True
+                    )
     console().print(
         labels.TEXT["comparison_summary"].format(
             a=cmp.errors[0],
