@@ -8,6 +8,7 @@ download is a :class:`FetchError`, an :class:`InputError` that names the URL.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -91,8 +92,9 @@ class CacheError(InputError):
 
 
 def show_path(path: str | Path) -> str:
-    """Return a path as messages write it: as it is, or with :func:`repr` when it holds
-    control or format characters (``'a\\x00b'``).
+    """Return a path as messages write it: as it is (an absolute path inside the working
+    folder relative to it, as the user named the plan), or with :func:`repr` when it
+    holds control or format characters (``'a\\x00b'``).
 
     Parameters
     ----------
@@ -111,6 +113,13 @@ def show_path(path: str | Path) -> str:
     text = str(path)
     if any(unicodedata.category(ch).startswith("C") for ch in text):
         return repr(text)
+    if os.path.isabs(text):
+        try:
+            relative = os.path.relpath(text)
+        except ValueError:  # another drive (Windows)
+            return text
+        if not relative.startswith(os.pardir):
+            return relative
     return text
 
 
