@@ -202,3 +202,12 @@ def test_unusual_but_fine_names_still_work(tmp_path):
     make_grid().to_file(folder / "N03 熊本.shp")
     assert len(load_units(folder, cache=False)) == 9
     assert Path(load_units(folder / "N03 熊本.shp", cache=False).attrs["sources"][0]).name == "N03 熊本.shp"
+
+
+def test_messages_name_files_inside_the_working_folder_relatively(tmp_path, monkeypatch):
+    from geo_zaitaku._errors import InputError, show_path
+
+    monkeypatch.chdir(tmp_path)
+    assert show_path(tmp_path / "bp" / "nonexist.geojson") == "bp/nonexist.geojson"
+    assert show_path("/elsewhere/x.csv") == "/elsewhere/x.csv"  # outside: as given
+    assert str(InputError("x", path=tmp_path / "a.csv")) == "a.csv: x"
