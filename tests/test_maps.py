@@ -489,3 +489,21 @@ def test_title_date_says_when_it_is_only_the_files_date(tmp_path):
     assert (
         data_dates([], [str(named), str(plain)]) == "施設: 2024年6月1日・2023年11月15日（ファイルの更新日）"
     )
+
+
+def test_list_page_leaves_out_empty_columns_and_prints_landscape(sample_files, tmp_path):
+    """A list whose facilities have no phone or website has no such columns on the page
+    (the CSV keeps them); short columns do not wrap; the page prints on A4 landscape."""
+    fac = tmp_path / "f.csv"
+    fac.write_text("id,name,lat,lon,kind\nA,甲診療所,31.2317,137.1762,clinic\n", encoding="utf-8")
+    run = check_plan(sample_files.plan, facilities=[fac], cache=False)
+    write_resource_list(run, tmp_path / "l")
+    page = (tmp_path / "l" / "resources_list.html").read_text(encoding="utf-8")
+    headers = re.findall(r"<th>([^<]*)</th>", page)
+    assert "電話" not in headers and "ウェブサイト" not in headers and "名称" in headers
+    assert '<td data-label="種別" class="nw">診療所</td>' in page
+    assert "@page { size: A4 landscape" in page
+    listed = next(
+        csv.reader((tmp_path / "l" / "resources_list.csv").read_text(encoding="utf-8-sig").splitlines())
+    )
+    assert "電話" in listed and "ウェブサイト" in listed

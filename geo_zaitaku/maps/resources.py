@@ -196,7 +196,10 @@ def list_pages(
     phone = labels.LIST_COLUMNS["phone"]
     url = labels.LIST_COLUMNS["url"]
     t = labels.MAP_TEXT
-    columns = list(table.columns)
+    # a column empty in every row (no phone or website in the data) is left out of the
+    # page (the CSV keeps it); short columns do not wrap (電話 0990-12-3456 on one line)
+    columns = [c for c in table.columns if table[c].astype("string").fillna("").str.len().gt(0).any()]
+    short = {labels.LIST_COLUMNS[k] for k in ("kind", "phone", "is_24h", "municipality", "area")}
     total = len(table)
     nav: list[dict[str, object]] = []
     if len(pages) > 1:
@@ -212,6 +215,8 @@ def list_pages(
         part = _rows(table, order, 0, total)
         count = t["list_count"].format(n=total)
 
+    part = part[columns]
+
     def rows() -> Iterator[list[dict[str, object]]]:
         for record in part.itertuples(index=False, name=None):
             cells = []
@@ -222,7 +227,10 @@ def list_pages(
                     href = tel_href(text)
                 elif column == url and text:
                     href = safe_url(text)
-                cells.append({"column": column, "text": text, "href": href, "external": column == url})
+                kind = "url" if column == url else "nw" if column in short else ""
+                cells.append(
+                    {"column": column, "text": text, "href": href, "external": column == url, "kind": kind}
+                )
             yield cells
 
     return (
