@@ -198,7 +198,7 @@ def list_pages(
     t = labels.MAP_TEXT
     # a column empty in every row (no phone or website in the data) is left out of the
     # page (the CSV keeps it); short columns do not wrap (電話 0990-12-3456 on one line)
-    columns = [c for c in table.columns if table[c].astype("string").fillna("").str.len().gt(0).any()]
+    columns = [c for c in table.columns if _filled(table[c])]
     short = {labels.LIST_COLUMNS[k] for k in ("kind", "phone", "is_24h", "municipality", "area")}
     total = len(table)
     nav: list[dict[str, object]] = []
@@ -328,6 +328,12 @@ def resource_map(
         legend.append(note(t["no_facility_file"]))
     config["legend"] = {"position": "bottomleft", "items": legend}
     return MapDocument(m, control, config, cluster=cluster)
+
+
+def _filled(column: pd.Series) -> bool:
+    """Whether any cell of a list column holds text (no copy of the column is made: a
+    list of 500,000 facilities is checked column by column in boolean arrays)."""
+    return bool((column.notna() & (column != "")).any())
 
 
 def write_resource_list(
