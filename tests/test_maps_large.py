@@ -129,7 +129,7 @@ def test_list_page_plan():
 
 def body_rows(html: str) -> list[str]:
     """The names (second cell) of the list's rows, in order."""
-    return re.findall(r'<tr><td data-label="種別"[^>]*>[^<]*</td><td data-label="名称">([^<]*)</td>', html)
+    return re.findall(r'<tr><td data-label="種別">[^<]*</td><td data-label="名称">([^<]*)</td>', html)
 
 
 def test_list_split_into_pages(sample_run, tmp_path):

@@ -227,10 +227,7 @@ def list_pages(
                     href = tel_href(text)
                 elif column == url and text:
                     href = safe_url(text)
-                kind = "url" if column == url else "nw" if column in short else ""
-                cells.append(
-                    {"column": column, "text": text, "href": href, "external": column == url, "kind": kind}
-                )
+                cells.append({"column": column, "text": text, "href": href, "external": column == url})
             yield cells
 
     return (
@@ -244,6 +241,9 @@ def list_pages(
             note=note,
             nav=nav,
             nav_label=t["list_pages_nav"],
+            # columns styled by position (CSS nth-child), not by a class on each of 5 million cells
+            nowrap=[i + 1 for i, c in enumerate(columns) if c in short],
+            url_column=columns.index(url) + 1 if url in columns else None,
             credit=labels.N03_CREDIT,
         )
     )
