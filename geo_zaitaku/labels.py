@@ -790,6 +790,8 @@ TEXT = MappingProxyType(
         "ok": "OK",
         "area_tag": "［{area}］",
         "aborted": "中断しました / aborted",
+        "usage_hint": "使い方は '{command} --help' で表示します / try '{command} --help'.",
+        "usage_near": "（近いもの: {names}）",
         "whole_plan": "全域（計画なし）",
         "whole_area": "全域",
         "robustness_summary": "単一障害点 {n}施設{pairs}",
@@ -1874,6 +1876,22 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "access_bad_steps": Message(
             "--steps は 距離:重み をカンマで並べて書いてください（例: 10:1,20:0.68,30:0.22。指定値: {steps!r}）。",
             "write --steps as bound:weight pairs.",
+        ),
+        "usage_no_option": Message(
+            "オプション {option} はありません{near}。--help で使えるオプションを確かめてください。",
+            "no such option {option}.",
+        ),
+        "usage_missing": Message(
+            "{param} を指定してください。",
+            "{param} is missing.",
+        ),
+        "usage_bad_value": Message(
+            "{param} の値が正しくありません: {ja}",
+            "Invalid value for {param}: {en}",
+        ),
+        "usage_other": Message(
+            "コマンドの書き方に誤りがあります（{message}）。",
+            "{message}",
         ),
         "design_option_for": Message(
             "{option} は --mode {mode} のときだけ使います（ほかのモードでは使われません）。--mode {mode} にするか、{option} を外してください。",

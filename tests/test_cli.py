@@ -269,3 +269,21 @@ def test_sample_keeps_an_edited_file(tmp_path, capsys):
     assert plan.read_text(encoding="utf-8") == edited
     assert main(["sample", str(folder), "--force"]) == 0
     assert "# 編集" not in plan.read_text(encoding="utf-8")
+
+
+def test_command_line_mistakes_are_in_japanese_first(capsys):
+    """click's own messages (「Error: No such option '-q'.」) came in English alone."""
+    assert main(["check", "plan.toml", "--reach"]) == 2
+    err = capsys.readouterr().err
+    assert "使い方は 'geo-zaitaku check --help' で表示します" in err
+    assert "オプション --reach はありません（近いもの: --reach-km・--reach-min・--year）" in err
+    assert main(["check"]) == 2
+    assert "PLAN を指定してください。 / PLAN is missing." in capsys.readouterr().err
+    assert main(["check", "plan.toml", "--reach-km", "abc"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "'--reach-km' の値が正しくありません: 0より大きく" in err
+        and "Invalid value for '--reach-km': must be" in err
+    )
+    assert main(["chek"]) == 2
+    assert "コマンドの書き方に誤りがあります（No such command 'chek'." in capsys.readouterr().err

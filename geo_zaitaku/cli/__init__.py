@@ -124,6 +124,25 @@ class PipeSafe:
         return getattr(self._stream, name)
 
 
+def usage_message(exc: click.UsageError) -> labels.Message:
+    """A command-line mistake in Japanese with click's English beside it: an unknown
+    option (and the near ones), a missing argument, a value that does not parse."""
+    en = exc.format_message()
+    if isinstance(exc, click.NoSuchOption):
+        near = "・".join(sorted(exc.possibilities or ()))
+        near_text = labels.TEXT["usage_near"].format(names=near) if near else ""
+        return labels.error("usage_no_option", option=exc.option_name, near=near_text)
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        return labels.error("usage_missing", param=exc.param.human_readable_name)
+    if isinstance(exc, click.BadParameter):
+        name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else ""
+        ja, sep, rest = exc.message.partition(labels.SEPARATOR)  # our own values come as "ja / en"
+        return labels.error(
+            "usage_bad_value", param=name or exc.param_hint or "", ja=ja, en=rest if sep else ja
+        )
+    return labels.error("usage_other", message=en)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (and exit with it when ``argv`` is ``None``,
     as the console script does)."""
@@ -139,6 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         _output.error(labels.TEXT["aborted"])
         code = INTERRUPTED
+    except click.UsageError as exc:  # the command line itself: usage, hint, then the error in Japanese first
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(labels.TEXT["usage_hint"].format(command=exc.ctx.command_path), err=True)
+        _output.error(str(usage_message(exc)))
+        code = exc.exit_code
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
