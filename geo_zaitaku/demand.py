@@ -195,6 +195,10 @@ def default_rates() -> RateTable:
     return RateTable(table.bands, f"geo_zaitaku/data/{_DEFAULT_NAME}", table.meta, default=True)
 
 
+#: The largest rate per person read at all (a file that says it counts visits may exceed 1).
+MAX_RATE = 1_000.0
+
+
 def load_rates(path: PathLike) -> RateTable:
     """Read a rate table CSV.
 
@@ -273,6 +277,12 @@ def load_rates(path: PathLike) -> RateTable:
             # it counts something else (visits per year)
             raise InputError(
                 labels.error("rates_above_one", rate_col=rate_col, value=value, per_person=number / divisor),
+                path=path,
+                where=labels.at_line(line),
+            )
+        if number / divisor > MAX_RATE:  # even visits per year: no count reaches this per person
+            raise InputError(
+                labels.error("rates_too_large", rate_col=rate_col, value=value, limit=MAX_RATE),
                 path=path,
                 where=labels.at_line(line),
             )

@@ -1619,6 +1619,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "列「{rate_col}」の値 {value!r} を0以上の有限の数値として読めません。率は0以上の有限の数値で書いてください（inf・nan は使えません）。",
             "column {rate_col!r}: not a finite non-negative number.",
         ),
+        "rates_too_large": Message(
+            "列「{rate_col}」の値 {value} は1人あたり {limit:,g} を超えます。率の単位（列の見出し）と値を確かめてください。",
+            "column {rate_col!r}: {value} is more than {limit:,g} per person; check the unit and the value.",
+        ),
         "rates_above_one": Message(
             "列「{rate_col}」の値 {value} は1人あたり {per_person:,g} 人で、1を超えます。列の見出しで率の単位を示してください:"
             " rate（1人あたり）・rate_per_1000（人口千対）・rate_per_100000（人口10万対・受療率）。"

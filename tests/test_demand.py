@@ -384,3 +384,11 @@ def test_rates_above_one_per_person_are_refused(tmp_path, rates_text, per_person
         load_rates(write(tmp_path / "r.csv", rates_text))
     assert f"は1人あたり {per_person} 人で、1を超えます" in str(e.value)
     assert "rate_per_100000（人口10万対・受療率）" in str(e.value)
+
+
+def test_a_rate_beyond_any_count_is_refused_even_with_a_measure(tmp_path):
+    """`# measure:` lets rates exceed one per person (visits), not reach 1e303 (inf patients)."""
+    text = "# measure: 訪問回数（年間）\nage_group,rate_per_100000\n0-74,35\n75+,1e308\n"
+    with pytest.raises(InputError) as e:
+        load_rates(write(tmp_path / "r.csv", text))
+    assert "は1人あたり 1,000 を超えます" in str(e.value) and e.value.where == "行 4"
