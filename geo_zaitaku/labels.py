@@ -439,8 +439,18 @@ POPULATION_GROUPS = MappingProxyType(
     {"population": "総数", "pop_65over": "65歳以上", "pop_75over": "75歳以上", "pop_85over": "85歳以上"}
 )
 
-#: 状態 of a facility row in facilities_rejected.csv and its sheet.
-REJECTED_STATUS = MappingProxyType({"rejected": "不採用", "corrected": "補正"})
+#: 状態 of a row in the tables of rows set aside or corrected (facilities_rejected.csv,
+#: import_issues.csv, population_log.csv).
+REJECTED_STATUS = MappingProxyType(
+    {
+        "rejected": "不採用",
+        "corrected": "補正",
+        "merged": "重複（統合）",
+        "skipped": "不使用",
+        "missing": "人口なし",
+        **LIST_STATUS,
+    }
+)
 
 #: Kinds of input file in the inputs table.
 INPUT_KINDS = MappingProxyType(

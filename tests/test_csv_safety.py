@@ -176,8 +176,8 @@ def test_facility_import_outputs_are_neutralised_and_read_back(hostile, sample_f
     )
     assert (written["X2"]["name"], written["X2"]["phone"], written["X2"]["address"]) == ("'-2+3", "-5", "-")
     assert float(written["X1"]["lat"]) == 31.21
-    issues = [r for r in _rows(out / "import_issues.csv") if r["name"].endswith('HYPERLINK("http://x","y")')]
-    assert [(r["reason"], r["name"]) for r in issues] == [("no_location", "'" + FORMULA)]
+    issues = [r for r in _rows(out / "import_issues.csv") if r["名称"].endswith('HYPERLINK("http://x","y")')]
+    assert [(r["reason"], r["名称"]) for r in issues] == [("no_location", "'" + FORMULA)]
     # the project's reader takes the quote off again
     again = load_facilities([out / "facilities.csv"], load_units(sample_files.units)).frame.set_index("id")
     assert (again.at["X1", "name"], again.at["X1", "address"], again.at["X1", "phone"]) == (
@@ -205,7 +205,7 @@ def test_population_outputs_are_neutralised(tmp_path, capsys):
         ("99202", "町1", ""),
     ]
     log = _rows(out / "population_log.csv")
-    assert log[0]["reason"] == "bad_number" and "'=1+1'" in log[0]["message"]
+    assert log[0]["reason"] == "bad_number" and "'=1+1'" in log[0]["内容"]
 
 
 def _line_of(path, facility_id):

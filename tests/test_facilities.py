@@ -510,7 +510,8 @@ def test_written_canonical_csv_reads_back_the_same(tmp_path, grid):
     assert list(again.frame["placed_by"]) == ["point", "code", "code", "point"]
     assert again.logs[0].rejected == () and again.logs[0].notes == ()
     issues = pd.read_csv(tmp_path / "out" / "import_issues.csv", dtype=str, encoding="utf-8-sig")
-    assert list(zip(issues["line"], issues["status"], issues["reason"], strict=True)) == [
+    assert list(issues.columns) == ["ファイル", "行", "状態", "内容", "名称", "status", "reason"]
+    assert list(zip(issues["行"], issues["status"], issues["reason"], strict=True)) == [
         ("5", "rejected", "other_prefecture"),
         ("7", "rejected", "no_location"),
         ("6", "corrected", "swapped"),
@@ -575,7 +576,8 @@ def test_cli_import_writes_outputs_and_summary(tmp_path, capsys, grid_file):
     assert list(table["is_24h"]) == ["1", "", "", ""]
     issues = pd.read_csv(tmp_path / "o" / "import_issues.csv", dtype=str, encoding="utf-8-sig")
     assert list(issues["status"]) == ["rejected", "rejected", "corrected", "unmatched"]
-    assert issues["file"].iloc[-1] == "在支診.csv"
+    assert list(issues["状態"]) == ["不採用", "不採用", "補正", "一致なし"]
+    assert issues["ファイル"].iloc[-1] == "在支診.csv"
 
 
 def test_cli_import_generic_columns_and_check_on_the_result(tmp_path, capsys, grid_file):
@@ -690,7 +692,7 @@ def test_kumamoto_municipal_layout_every_row_placed_or_explained(tmp_path, capsy
     )
     issues = pd.read_csv(tmp_path / "o" / "import_issues.csv", dtype=str, encoding="utf-8-sig")
     rejected = issues[issues["status"] == "rejected"]
-    assert list(zip(rejected["line"], rejected["reason"], strict=True)) == [
+    assert list(zip(rejected["行"], rejected["reason"], strict=True)) == [
         ("52", "other_prefecture"),
         ("53", "outside"),
     ]

@@ -305,7 +305,7 @@ def test_population_import_command_round_trip(sample_files, tmp_path, capsys):
     assert len(rows) == 26
     assert rows[0]["code"] == "99100" and rows[0]["name"] == "さくら市" and rows[0]["population"] == "740000"
     log = list(csv.DictReader((out / "population_log.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert [(r["line"], r["reason"]) for r in log] == [
+    assert [(r["行"], r["reason"]) for r in log] == [
         ("3", "ward_row"),
         ("4", "ward_row"),
         ("5", "ward_row"),
@@ -542,7 +542,8 @@ def test_population_import_logs_unusable_rows(sample_files, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "一部の値（人口重心・年齢別の数）を使わなかった行 1" in err
     log = list(csv.DictReader((out / "population_log.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert [(r["line"], r["status"], r["reason"]) for r in log] == [
+    assert list(log[0]) == ["ファイル", "行", "状態", "内容", "status", "reason"]
+    assert [(r["行"], r["status"], r["reason"]) for r in log] == [
         ("2", "skipped", "bad_number"),
         ("4", "skipped", "bad_number"),
         ("3", "corrected", "bad_centroid"),

@@ -113,6 +113,9 @@ def import_(
 
 
 def _log_frame(rows: list[dict[str, object]]):  # noqa: ANN202 - DataFrame
-    import pandas as pd
+    from geo_zaitaku.sources.tabular import issue_table
 
-    return pd.DataFrame(rows, columns=["file", "line", "status", "reason", "message"])
+    table = issue_table(
+        [(r["file"], r["line"], str(r["status"]), str(r["reason"]), r["message"], "") for r in rows]
+    )
+    return table.drop(columns=[labels.TABLE_COLUMNS["name"]])  # population rows have no name

@@ -160,25 +160,16 @@ def rejected_frame(report: Report) -> pd.DataFrame:
     """Every facility row rejected or corrected: file, line, 不採用 or 補正, what was
     wrong and the name, under Japanese headers (as the other tables), then the same
     status and reason as codes (``status``: rejected/corrected, ``reason``:
-    no_location …) for filtering, as ``findings.csv`` carries ``severity`` and ``code``."""
-    c, t = labels.TABLE_COLUMNS, labels.REJECTED_STATUS
-    columns = [c["file"], c["line"], c["status"], c["message"], c["name"], "status", "reason"]
-    rows = []
-    for log in report.inputs.get("facilities", []):
-        for status, items in (("rejected", log["rejected"]), ("corrected", log["notes"])):
-            for r in items:
-                rows.append(
-                    [
-                        public_path(log["source"]),
-                        r["line"],
-                        t[status],
-                        r["message"],
-                        r["name"],
-                        status,
-                        r["reason"],
-                    ]
-                )
-    return pd.DataFrame(rows, columns=columns)
+    no_location …) for filtering (:func:`geo_zaitaku.sources.tabular.issue_table`)."""
+    from geo_zaitaku.sources.tabular import issue_table
+
+    rows = [
+        (public_path(log["source"]), r["line"], status, r["reason"], r["message"], r["name"])
+        for log in report.inputs.get("facilities", [])
+        for status, items in (("rejected", log["rejected"]), ("corrected", log["notes"]))
+        for r in items
+    ]
+    return issue_table(rows)
 
 
 def _whole_numbers(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

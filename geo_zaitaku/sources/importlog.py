@@ -33,14 +33,12 @@ from geo_zaitaku._io import public_path, write_csv, write_text
 from geo_zaitaku.sources.facilities import FacilityImport, ImportLog
 from geo_zaitaku.sources.keyinst import FIELDS, METHODS, STATUS, ListMatch
 from geo_zaitaku.sources.placement import RULES
-from geo_zaitaku.sources.tabular import RowIssue
+from geo_zaitaku.sources.tabular import RowIssue, issue_table
 
 #: Files written by :func:`write_import`.
 IMPORT_FILES = ("facilities.csv", "import_log.md", "import_issues.csv")
 #: Columns of ``facilities.csv``: the canonical ones, then provenance.
 OUTPUT_COLUMNS = (*schema.CANONICAL_FIELDS, "unit", "placed_by", "source", "line")
-#: Columns of ``import_issues.csv``.
-ISSUE_COLUMNS = ("file", "line", "status", "reason", "message", "name")
 #: Rows listed per table in the Markdown log (the CSV has them all).
 MD_LIMIT = 200
 _METHODS = RULES
@@ -83,7 +81,7 @@ def issues_frame(result: FacilityImport, matches: Sequence[ListMatch] = ()) -> p
         for e in m.entries:
             if e.status != "matched":
                 rows.append((Path(m.source).name, e.line, e.status, m.field, e.message, e.name))
-    return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS), dtype=object)
+    return issue_table(rows)
 
 
 def totals(logs: Sequence[ImportLog]) -> dict[str, int]:

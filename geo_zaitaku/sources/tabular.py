@@ -67,6 +67,26 @@ class RowIssue:
         }
 
 
+#: Columns of the tables of rows set aside or corrected: Japanese first, then the status
+#: and reason as codes for filtering (as findings.csv carries severity and code).
+ISSUE_TABLE_KEYS = ("file", "line", "status", "message")
+
+
+def issue_table(rows: Sequence[tuple[object, object, str, str, object, object]]):  # noqa: ANN201 - DataFrame
+    """The table of rows set aside or corrected, from ``(file, line, status, reason,
+    message, name)`` tuples: ファイル・行・状態（不採用・補正 …）・内容・名称, then
+    ``status`` and ``reason``."""
+    import pandas as pd
+
+    c = labels.TABLE_COLUMNS
+    columns = [*(c[k] for k in ISSUE_TABLE_KEYS), c["name"], "status", "reason"]
+    data = [
+        [file, line, labels.REJECTED_STATUS.get(status, status), message, name, status, reason]
+        for file, line, status, reason, message, name in rows
+    ]
+    return pd.DataFrame(data, columns=columns, dtype=object)
+
+
 def read_table(
     path: str | Path, *, what: str, header_hint: Sequence[str] = (), comment: str | None = None
 ) -> TextTable:
