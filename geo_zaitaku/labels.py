@@ -1282,6 +1282,7 @@ DESIGN_HUBS = MappingProxyType(
         "new": "新規",
         "summary": "{status}: 新たに指定 {n}施設（{role}）。目安の距離 {km:g}km 以内の人口 {before:,.0f}人 → {after:,.0f}人",
         "summary_none": "{status}: 新たに指定 {n}施設（{role}）",
+        "candidates_not_found": "候補の施設ID {n}件は施設データにないため除きました（取り込みで除いた行か、IDの誤り）: {ids}",
         "existing_unknown": (
             "施設データに{role}の指定がないため（列がないか、すべて空欄）、指定済みの{role}を0か所として提案します"
             "（指定済みの施設があれば、その列を加えるか geo-zaitaku facilities import の一覧で指定してください）"

@@ -312,3 +312,21 @@ def test_a_misspelt_candidate_kind_is_refused(grid):
         site(run, SitingOptions(candidates=("clinic", "在宅療養支援診療所", "visiting_nursing"))).status
         == "optimal"
     )
+
+
+def test_candidate_ids_not_placed_are_left_out_and_named(grid, capsys):
+    """A candidate list that is the facility file itself names rows set aside on import:
+    they are left out and named (the run used to be refused); none found is an error."""
+    run, _ = grid
+    s = site(run, SitingOptions(candidate_ids=("C2", "C3", "C5", "C6", "C7", "C8", "X404")))
+    assert s.candidates_not_found == ("X404",) and s.status == "optimal"
+    assert s.to_dict()["candidates_not_found"] == ["X404"]
+    with pytest.raises(InputError, match="候補の施設ID X404, X405 は施設データにありません"):
+        site(run, SitingOptions(candidate_ids=("X404", "X405")))
+    from geo_zaitaku.cli._output import print_siting
+
+    print_siting(s, quiet=True)
+    assert (
+        "候補の施設ID 1件は施設データにないため除きました（取り込みで除いた行か、IDの誤り）: X404"
+        in capsys.readouterr().out
+    )

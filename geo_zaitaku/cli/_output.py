@@ -323,6 +323,12 @@ def print_siting(siting: object, *, quiet: bool = False) -> None:
     if siting.existing_unknown:
         role = t["roles"][siting.options.role]
         console().print(f"[yellow]{escape(t['existing_unknown'].format(role=role))}[/]", soft_wrap=True)
+    if siting.candidates_not_found:
+        ids = siting.candidates_not_found
+        shown = "・".join(ids[:10]) + ("…" if len(ids) > 10 else "")
+        console().print(
+            f"[yellow]{escape(t['candidates_not_found'].format(n=len(ids), ids=shown))}[/]", soft_wrap=True
+        )
     if not quiet:
         table = Table(title=escape(t["map_title"]), title_justify="left")
         for col in ("area", "existing", "need", "new"):

@@ -174,6 +174,9 @@ class Siting:
     existing_unknown
         Whether the facility data do not say which facilities already hold the role
         (no column, or all blank): the proposal then starts from none designated.
+    candidates_not_found
+        Candidate ids (``--candidates FILE``) that are not among the placed facilities
+        (rows set aside on import): left out, and named. None of them found is an error.
     """
 
     def __init__(self, run: CheckRun, options: SitingOptions) -> None:
@@ -189,6 +192,7 @@ class Siting:
         self.uncovered: tuple[str, ...] = ()
         self.covered: dict[str, float | None] = {}
         self.reasons: tuple[Reason, ...] = ()
+        self.candidates_not_found: tuple[str, ...] = ()
         self.shortfall = 0
         self._prepare()
 
@@ -204,10 +208,13 @@ class Siting:
         area = np.array([plan.assignment.get(u) for u in frame["unit"]], dtype=object)
         if o.candidate_ids:
             unknown = sorted(set(o.candidate_ids) - set(frame["id"]))
-            if unknown:
+            if len(unknown) == len(set(o.candidate_ids)):  # none of them: a wrong file or column
                 raise InputError(
                     labels.error("candidates_unknown_ids", ids=", ".join(unknown[:10])), where="--candidates"
                 )
+            # some not placed (rows set aside on import, as when the facility file itself is
+            # given): left out and named, not the whole run refused
+            self.candidates_not_found = tuple(unknown)
             cand = frame["id"].isin(o.candidate_ids).to_numpy()
         else:
             named = o.candidates or DEFAULT_CANDIDATES[o.role]
@@ -438,6 +445,7 @@ class Siting:
             "shortfall": self.shortfall,
             "reasons": [r.to_dict() for r in self.reasons],
             "existing_unknown": self.existing_unknown,
+            "candidates_not_found": list(self.candidates_not_found),
         }
 
 
