@@ -277,7 +277,7 @@ def test_import_log_counts_each_rule_and_lists_merged_rows(tmp_path, units):
         "郡＋町村名 1・郵便番号 1・住所の市区町村名 1）・不採用 0行・重複して1件にまとめた行 1"
     )
     issues = issues_frame(result)
-    assert list(zip(issues["line"], issues["status"], issues["reason"], strict=True)) == [
+    assert list(zip(issues["行"], issues["status"], issues["reason"], strict=True)) == [
         (4, "merged", "repeated")
     ]
     write_import(result, tmp_path / "out", units=units)
