@@ -305,7 +305,7 @@ class CheckContext:
         column; without such a column it is unknown too."""
         f = self.facilities
         if self.has_facility_data and len(f) == 0:
-            read = {field for log in self.facility_logs for field in getattr(log, "fields", ())}
+            read = {field for log in self.facility_logs for field in log.fields}
             return MappingProxyType({r: r in read or not self.facility_logs for r in schema.ROLE_FIELDS})
         return MappingProxyType(
             {

@@ -100,17 +100,12 @@ def robustness(
     robustness.csv・robustness.md・robustness_map.html を書き出します。計画を複数指定すると
     それぞれ OUT/<計画ファイル名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
     """
-    from geo_zaitaku import InputError, labels
     from geo_zaitaku.batch import engine_from_options, task_seeds
     from geo_zaitaku.outputs import distinct_names, staged
-    from geo_zaitaku.scenarios.robustness import MAX_SAMPLES, check_seed
+    from geo_zaitaku.scenarios.robustness import check_samples, check_seed
 
     check_seed(seed)
-    if not 1 <= samples <= MAX_SAMPLES:  # refused even when nothing is sampled (no --p): never ignored
-        raise InputError(
-            labels.error("robustness_bad_samples", max_samples=MAX_SAMPLES, samples=samples),
-            where="--samples",
-        )
+    check_samples(samples)  # refused even when nothing is sampled (no --p): never ignored
     engine = engine_from_options(workers, scheduler, progress=not quiet)
     seeds = task_seeds(seed, len(plans)) if len(plans) > 1 else [seed]
     tasks = [

@@ -36,6 +36,7 @@ from geo_zaitaku.report.tables import (
     units_frame,
 )
 from geo_zaitaku.report.workbook import write_workbook
+from geo_zaitaku.sources.tabular import ISSUE_CODE_COLUMNS
 
 __all__ = [
     "REPORT_FILES",
@@ -70,7 +71,7 @@ def workbook_sheets(report: Report, facilities: pd.DataFrame | None = None) -> l
     不採用・補正の行, 入力データ and, when the plan declares links, 連結."""
     s = labels.SHEETS
     findings = findings_frame(report).iloc[:, :4]
-    rejected = rejected_frame(report).iloc[:, :5]  # the Japanese columns
+    rejected = rejected_frame(report).drop(columns=list(ISSUE_CODE_COLUMNS))  # the Japanese columns
     sheets = [
         (s["areas"], areas_frame(report)),
         (s["units"], units_frame(report)),

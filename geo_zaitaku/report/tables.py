@@ -30,8 +30,10 @@ def areas_frame(report: Report) -> pd.DataFrame:
     reach_col = c[labels.REACH_COLUMNS[measure(report)][1]]
     rows = []
     unknown = labels.TEXT["not_checked"]
+    partial = any(a.population_unknown for a in report.areas)  # a population is a lower bound
     for a in report.areas:
         checked = a.facilities_checked
+        names = dict(zip(a.units, a.unit_names, strict=True))
         errors = sum(1 for f in report.findings if f.area == a.name and f.severity == "error")
         warnings = sum(1 for f in report.findings if f.area == a.name and f.severity == "warning")
         row = {
@@ -42,6 +44,11 @@ def areas_frame(report: Report) -> pd.DataFrame:
             c["population"]: _int(a.population),
             c["pop_65over"]: _int(a.pop_65over),
             c["pop_75over"]: _int(a.pop_75over),
+            **(
+                {c["population_unknown"]: "・".join(names[u] for u in a.population_unknown)}
+                if partial
+                else {}
+            ),
             c["area_km2"]: round(a.area_km2, 1),
             c["contiguous"]: labels.TEXT["yes"] if a.contiguous else labels.TEXT["no"],
             c["components"]: max(len(a.components) - 1, 0),
@@ -54,12 +61,6 @@ def areas_frame(report: Report) -> pd.DataFrame:
             reach_col: a.max_reach_km,
             c["functions_missing"]: functions_missing_text(a),
         }
-        if any(x.population_unknown for x in report.areas):  # the population is then a lower bound
-            names = dict(zip(a.units, a.unit_names, strict=True))
-            after = list(row).index(c["pop_75over"]) + 1
-            items = list(row.items())
-            items.insert(after, (c["population_unknown"], "・".join(names[u] for u in a.population_unknown)))
-            row = dict(items)
         for layer, regions in a.reference.items():
             row[labels.LAYERS.get(layer, (layer,))[0]] = "・".join(regions)
         row[c["errors"]] = errors

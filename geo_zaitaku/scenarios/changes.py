@@ -347,17 +347,17 @@ def apply_scenario(run: CheckRun, spec: ScenarioSpec) -> ScenarioRun:
     frame, area_of = frame.loc[~closed_rows].copy(), area_of[~closed_rows]
     designated = []
     for d in spec.designate:
-        try:
-            hits = np.flatnonzero(_match(frame, area_of, d.selector, lookup, spec.source))
-        except InputError:
-            if len(shut) and _matches(shut, shut_area, d.selector, lookup).any():  # it names a closed one
-                entry = shut_by[np.flatnonzero(_matches(shut, shut_area, d.selector, lookup))[0]]
+        found = _matches(frame, area_of, d.selector, lookup, spec.source)
+        if not found.any():
+            closed_hits = np.flatnonzero(_matches(shut, shut_area, d.selector, lookup, spec.source))
+            if len(closed_hits):  # it names a facility this scenario closed
                 raise InputError(
-                    labels.error("scenario_designate_closed", entry=entry),
+                    labels.error("scenario_designate_closed", entry=shut_by[closed_hits[0]]),
                     path=spec.source,
                     where=d.selector.entry,
-                ) from None
-            raise
+                )
+            raise _no_match(d.selector, spec.source)
+        hits = np.flatnonzero(found)
         for key, value in d.flags.items():
             for i in hits:
                 old = frame.iloc[i][key]
@@ -438,18 +438,11 @@ def kinds_named(values: Iterable[str], present: Iterable[object], *, where: str)
     return frozenset(out)
 
 
-def _matches(frame: pd.DataFrame, area_of: np.ndarray, selector: Selector, lookup: UnitLookup) -> np.ndarray:
-    """Rows matching every key of ``selector`` (none is no error)."""
-    try:
-        return _match(frame, area_of, selector, lookup, None)
-    except InputError:
-        return np.zeros(len(frame), dtype=bool)
-
-
-def _match(
+def _matches(
     frame: pd.DataFrame, area_of: np.ndarray, selector: Selector, lookup: UnitLookup, source: Path | None
 ) -> np.ndarray:
-    """Rows matching every key of ``selector``; an input error when none does."""
+    """Rows matching every key of ``selector`` (possibly none); an input error only for a
+    municipality that does not exist."""
     hits = np.ones(len(frame), dtype=bool)
     for key, value in selector.values.items():
         if key == "area":
@@ -467,12 +460,25 @@ def _match(
             hits &= frame["unit"].isin(res.codes).to_numpy()
         else:
             hits &= frame[key].astype(str).to_numpy(dtype=object) == value
-    if not hits.any():
-        shown = ", ".join(f"{k} = {v!r}" for k, v in selector.values.items())
-        raise InputError(
-            labels.error("scenario_no_facility_matches", shown=shown), path=source, where=selector.entry
-        )
     return hits
+
+
+def _match(
+    frame: pd.DataFrame, area_of: np.ndarray, selector: Selector, lookup: UnitLookup, source: Path | None
+) -> np.ndarray:
+    """Rows matching every key of ``selector``; an input error when none does."""
+    hits = _matches(frame, area_of, selector, lookup, source)
+    if not hits.any():
+        raise _no_match(selector, source)
+    return hits
+
+
+def _no_match(selector: Selector, source: Path | None) -> InputError:
+    """The error of a selector that matches no facility."""
+    shown = ", ".join(f"{k} = {v!r}" for k, v in selector.values.items())
+    return InputError(
+        labels.error("scenario_no_facility_matches", shown=shown), path=source, where=selector.entry
+    )
 
 
 def _added(

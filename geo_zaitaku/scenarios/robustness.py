@@ -307,6 +307,22 @@ def check_seed(seed: object) -> int:
     return int(seed)
 
 
+def check_samples(samples: int) -> int:
+    """The number of random samples, 1 to :data:`MAX_SAMPLES`.
+
+    Raises
+    ------
+    InputError
+        Any other number.
+    """
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise InputError(
+            labels.error("robustness_bad_samples", max_samples=MAX_SAMPLES, samples=samples),
+            where="--samples",
+        )
+    return samples
+
+
 def closures_from_options(
     p: float | None,
     p_kind: Sequence[str],
@@ -419,11 +435,7 @@ def block_counts(
     """Failure counts of some sample blocks: an ``(areas, 5)`` array of the numbers of
     samples failing key, hub, reach, any, and the summed population beyond reach.
     ``blocks`` (default: all) lets a batch engine split the work; counts add up."""
-    if not 1 <= samples <= MAX_SAMPLES:
-        raise InputError(
-            labels.error("robustness_bad_samples", max_samples=MAX_SAMPLES, samples=samples),
-            where="--samples",
-        )
+    check_samples(samples)
     n_blocks = math.ceil(samples / BLOCK)
     seeds = np.random.SeedSequence(check_seed(seed)).spawn(n_blocks)
     counts = np.zeros((len(net.areas), len(RULES) + 2))

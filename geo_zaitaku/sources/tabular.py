@@ -67,9 +67,11 @@ class RowIssue:
         }
 
 
-#: Columns of the tables of rows set aside or corrected: Japanese first, then the status
-#: and reason as codes for filtering (as findings.csv carries severity and code).
-ISSUE_TABLE_KEYS = ("file", "line", "status", "message")
+#: Columns of the tables of rows set aside or corrected: Japanese first (their headers
+#: from labels.TABLE_COLUMNS), then the status and reason as codes for filtering (as
+#: findings.csv carries severity and code).
+ISSUE_TABLE_KEYS = ("file", "line", "status", "message", "name")
+ISSUE_CODE_COLUMNS = ("status", "reason")
 
 
 def issue_table(rows: Sequence[tuple[object, object, str, str, object, object]]):  # noqa: ANN201 - DataFrame
@@ -79,7 +81,7 @@ def issue_table(rows: Sequence[tuple[object, object, str, str, object, object]])
     import pandas as pd
 
     c = labels.TABLE_COLUMNS
-    columns = [*(c[k] for k in ISSUE_TABLE_KEYS), c["name"], "status", "reason"]
+    columns = [*(c[k] for k in ISSUE_TABLE_KEYS), *ISSUE_CODE_COLUMNS]
     data = [
         [file, line, labels.REJECTED_STATUS.get(status, status), message, name, status, reason]
         for file, line, status, reason, message, name in rows
