@@ -697,10 +697,15 @@ def public_paths(value: object, base: str | Path | None = None) -> object:
     return value
 
 
+#: Floats up to here are whole numbers exactly (2**53).
+_EXACT_INTS = 2.0**53
+
+
 def json_ready(value: object) -> object:
     """``value`` as plain JSON data: non-finite floats (NaN, inf) and ``pd.NA`` become
-    ``None``, numpy scalars and arrays Python numbers and lists, tuples and sets lists,
-    paths strings.
+    ``None``, whole-number floats integers (a population of 740000, not 740000.0),
+    numpy scalars and arrays Python numbers and lists, tuples and sets lists, paths
+    strings.
 
     Raises
     ------
@@ -709,15 +714,17 @@ def json_ready(value: object) -> object:
 
     Examples
     --------
-    >>> json_ready({"a": float("nan"), "b": (1, np.float64(2.5)), "c": np.int64(3)})
-    {'a': None, 'b': [1, 2.5], 'c': 3}
+    >>> json_ready({"a": float("nan"), "b": (1, np.float64(2.5)), "c": np.int64(3), "d": 740000.0})
+    {'a': None, 'b': [1, 2.5], 'c': 3, 'd': 740000}
     """
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, np.generic):
         return json_ready(value.item())
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < _EXACT_INTS else value
     if isinstance(value, int):
         return value
     if value is pd.NA or value is pd.NaT:

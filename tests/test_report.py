@@ -91,6 +91,9 @@ def test_report_json_is_strict_json_with_unknown_values_as_null(sample_run, tmp_
     data = _strict((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert data["settings"]["probe"] == [None, None, None, 1.5]
     assert data["findings"][0]["value"] is None
+    # whole-number floats (population sums) are written as integers, not 740000.0
+    text = (tmp_path / "report.json").read_text(encoding="utf-8")
+    assert '"population": 740000,' in text and "740000.0" not in text
 
 
 def test_json_text_is_strict():
