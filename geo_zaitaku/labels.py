@@ -2052,6 +2052,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "この [[close]] の施設はすべて {entry} で閉じています（同じ施設を2度閉じています）。どちらかを消してください。",
             "every facility this entry names is closed by {entry} already.",
         ),
+        "scenario_selects_rejected": Message(
+            "この施設（{shown}）は施設データの {file} {line}行目にありますが、取り込めなかったため使われていません（{reason}）。"
+            "施設データのその行を直してください（不採用の行は facilities_rejected.csv）。",
+            "this facility is on line {line} of {file} but that row was set aside on import ({reason_en}); fix the row.",
+        ),
         "scenario_designate_closed": Message(
             "この施設は {entry} で閉じています。閉じた施設は指定できません（[[close]] か [[designate]] のどちらかを直してください）。",
             "this facility is closed by {entry}; a closed facility cannot be designated.",

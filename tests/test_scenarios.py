@@ -356,11 +356,25 @@ def test_a_renamed_area_keeps_its_findings(sample_files, tmp_path):
         ),
         ("", None, "シナリオに変更がありません"),
         ('[scenario]\nname = "x"\n', None, "シナリオに変更がありません"),
+        # the sample's row 246 (S0245, 海上クリニック) lies at sea and is set aside on import
+        (
+            '[[close]]\nid = "S0245"\n',
+            "[[close]] 1番目",
+            "この施設（id = 'S0245'）は施設データの facilities.csv 246行目にありますが、取り込めなかったため"
+            "使われていません（緯度経度がどの市区町村の区域にも入りません",
+        ),
+        (
+            '[[designate]]\nname = "海上クリニック"\nhub = true\n',
+            "[[designate]] 1番目",
+            "この施設（name = '海上クリニック'）は施設データの facilities.csv 246行目にありますが",
+        ),
+        ('[[close]]\nid = "S9999"\n', "[[close]] 1番目", "条件（id = 'S9999'）に当てはまる施設がありません"),
     ],
 )
 def test_scenario_mistakes_say_what_is_wrong(sample_run, tmp_path, text, where, needle):
     """Designating a facility the scenario closed said 「当てはまる施設がありません」;
-    closing one twice and an empty scenario were accepted."""
+    closing one twice and an empty scenario were accepted; a facility whose row was set
+    aside on import was 「当てはまる施設がありません」 as if it did not exist."""
     path = tmp_path / "s.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as err:

@@ -39,7 +39,7 @@ import csv
 import tempfile
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -56,6 +56,7 @@ from geo_zaitaku.checks import run_checks
 from geo_zaitaku.lookup import UnitLookup
 from geo_zaitaku.pipeline import CheckRun
 from geo_zaitaku.sources.facilities import FacilityImport, load_facilities
+from geo_zaitaku.sources.tabular import RowIssue
 
 #: Keys a selector may have.
 SELECTOR_KEYS = ("id", "name", "kind", "area", "municipality")
@@ -332,7 +333,7 @@ def apply_scenario(run: CheckRun, spec: ScenarioSpec) -> ScenarioRun:
     closed_by = np.full(len(frame), "", dtype=object)  # the [[close]] entry that closed each row
     closed = []
     for selector in spec.close:
-        matched = _match(frame, area_of, selector, lookup, spec.source)
+        matched = _match(frame, area_of, selector, lookup, spec.source, run.facilities.rejected)
         hits = matched & ~closed_rows
         if not hits.any():  # every facility it names is closed already: a repeated entry
             raise InputError(
@@ -356,7 +357,7 @@ def apply_scenario(run: CheckRun, spec: ScenarioSpec) -> ScenarioRun:
                     path=spec.source,
                     where=d.selector.entry,
                 )
-            raise _no_match(d.selector, spec.source)
+            raise _no_match(d.selector, spec.source, run.facilities.rejected)
         hits = np.flatnonzero(found)
         for key, value in d.flags.items():
             for i in hits:
@@ -464,18 +465,41 @@ def _matches(
 
 
 def _match(
-    frame: pd.DataFrame, area_of: np.ndarray, selector: Selector, lookup: UnitLookup, source: Path | None
+    frame: pd.DataFrame,
+    area_of: np.ndarray,
+    selector: Selector,
+    lookup: UnitLookup,
+    source: Path | None,
+    rejected: Sequence[RowIssue] = (),
 ) -> np.ndarray:
     """Rows matching every key of ``selector``; an input error when none does."""
     hits = _matches(frame, area_of, selector, lookup, source)
     if not hits.any():
-        raise _no_match(selector, source)
+        raise _no_match(selector, source, rejected)
     return hits
 
 
-def _no_match(selector: Selector, source: Path | None) -> InputError:
-    """The error of a selector that matches no facility."""
+def _no_match(selector: Selector, source: Path | None, rejected: Sequence[RowIssue] = ()) -> InputError:
+    """The error of a selector that matches no facility; when it names (by id, or by
+    name alone) a row that was set aside on import, that row and why."""
     shown = ", ".join(f"{k} = {v!r}" for k, v in selector.values.items())
+    items = list(selector.values.items())
+    if len(items) == 1 and items[0][0] in ("id", "name"):
+        key, value = items[0]
+        for row in rejected:
+            if (row.facility_id if key == "id" else row.name) == value:
+                return InputError(
+                    labels.error(
+                        "scenario_selects_rejected",
+                        shown=shown,
+                        file=row.source,
+                        line=row.line,
+                        reason=row.message.ja,
+                        reason_en=row.message.en,
+                    ),
+                    path=source,
+                    where=selector.entry,
+                )
     return InputError(
         labels.error("scenario_no_facility_matches", shown=shown), path=source, where=selector.entry
     )

@@ -613,7 +613,8 @@ def _rejected_issue(
         shown = labels.DETAILS["metres"].format(m=km * 1000) if km < 1 else labels.DETAILS["km"].format(km=km)
         detail += labels.DETAILS["nearest"].format(name=name, distance=shown)
     message = labels.REASONS[reason].with_detail(detail)
-    return RowIssue(cells.source, int(cells.lines[i]), reason, message, cells.names[i])
+    fid = cells.get["id"][i]
+    return RowIssue(cells.source, int(cells.lines[i]), reason, message, cells.names[i], str(fid or ""))
 
 
 def _placement_note(cells: _Cells, location: _Location, placed: Placement, i: int, key: str) -> RowIssue:

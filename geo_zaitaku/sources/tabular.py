@@ -48,6 +48,8 @@ class RowIssue:
         What happened, in Japanese and English (shown as ``"日本語 / English"``).
     name
         The row's facility name, when it has one.
+    facility_id
+        The row's own facility id, when it has one (a rejected row of a facility file).
     """
 
     source: str
@@ -55,6 +57,7 @@ class RowIssue:
     reason: str
     message: labels.Message
     name: str = ""
+    facility_id: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (the message as one text, ``"日本語 / English"``)."""
@@ -64,6 +67,7 @@ class RowIssue:
             "reason": self.reason,
             "message": str(self.message),
             "name": self.name,
+            **({"id": self.facility_id} if self.facility_id else {}),
         }
 
 
