@@ -1172,6 +1172,8 @@ ACCESS = MappingProxyType(
         "score_change": "指標の変化",
         "map_title": "在宅医療へのアクセス",
         "summary": "供給 {supplies}施設（{supply}）・需要 {demand}・圏 {catchment:g}{measure}（{method}）: 圏内に供給のない市区町村 {without}",
+        "unused_steps": "距離の段階 {steps}{measure} は圏（{catchment:g}{measure}）の外のため使われません（圏の大きさか --steps を見直してください）"
+        " / steps beyond the catchment are not used",
         "supply_key": "積極的医療機関",
         "supply_hub": "連携拠点",
         "methods": MappingProxyType(

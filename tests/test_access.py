@@ -280,3 +280,24 @@ def test_catchment_is_bounded_as_reach_km(sample_files, capsys):
     plan = str(sample_files.plan)
     assert main(["access", plan, "--supply", "key", "--catchment-km", "1e9"]) == 2
     assert "--catchment-km は 0 より大きく 10,000 以下にしてください" in capsys.readouterr().err
+
+
+def test_e2sfca_steps_end_the_catchment_unless_one_is_given(sample_run, sample_files, tmp_path, capsys):
+    """PySAL's default steps reach 30 km; with the plan's 16 km as the catchment the
+    30 km step was silently unused. Now the steps end the catchment by default, and a
+    catchment that cuts steps off says which."""
+    assert Weighting("e2sfca").reach == 30.0 and Weighting("2sfca").reach is None
+    assert Weighting("e2sfca").unused_steps(16.0) == [30.0]
+    assert Weighting("e2sfca").unused_steps(20.0) == [30.0]  # the 30 km step starts at 20 km
+    assert Weighting("e2sfca").unused_steps(20.5) == []
+    assert measure_access(sample_run, weights=Weighting("e2sfca")).catchment == 30.0
+    assert measure_access(sample_run).catchment == 16.0  # plain 2SFCA: the plan's reach_km
+    plan = str(sample_files.plan)
+    assert main(["access", plan, "--method", "e2sfca", "--out", str(tmp_path / "a"), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "圏 30km（E2SFCA" in out and "使われません" not in out
+    args = ["access", plan, "--method", "e2sfca", "--catchment-km", "16", "--out", str(tmp_path / "b"), "-q"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "圏 16km（E2SFCA" in out
+    assert "距離の段階 30km は圏（16km）の外のため使われません" in out

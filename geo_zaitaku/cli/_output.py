@@ -270,6 +270,16 @@ def print_access(result: object, *, before: object | None = None, quiet: bool = 
         ),
         soft_wrap=True,
     )
+    unused = result.weighting.unused_steps(result.catchment)
+    if unused:
+        console().print(
+            t["unused_steps"].format(
+                steps="・".join(f"{b:g}" for b in unused),
+                measure=labels.MEASURES.get(result.measure, result.measure),
+                catchment=result.catchment,
+            ),
+            soft_wrap=True,
+        )
 
 
 def _fmt(value: object) -> str:

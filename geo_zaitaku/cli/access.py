@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,9 @@ def access_task(
     from geo_zaitaku.config import MAX_REACH_KM, MAX_REACH_MIN
 
     catchment = _catchment(run, task)
+    if task.method == "e2sfca" and task.catchment_km is None and task.catchment_min is None:
+        # the steps end the catchment (PySAL's steps 10/20/30 reach 30, not the plan's reach_km)
+        catchment = weighting("e2sfca", steps=task.steps, catchment=math.inf).reach
     limit, option = (
         (MAX_REACH_MIN, "--catchment-min") if run.measure == "min" else (MAX_REACH_KM, "--catchment-km")
     )
@@ -121,13 +125,13 @@ def access_task(
     "--catchment-km",
     type=float,
     default=None,
-    help="圏の大きさ km（既定: 計画の reach_km） / catchment in km.",
+    help="圏の大きさ km（既定: 計画の reach_km。e2sfca は最後の段階） / catchment in km (e2sfca: the last step).",
 )
 @click.option(
     "--catchment-min",
     type=opt.FiniteFloatRange(min=0, min_open=True, max=1_440),
     default=None,
-    help="--travel-time のときの圏の大きさ 分（既定: reach_min） / catchment in minutes.",
+    help="--travel-time のときの圏の大きさ 分（既定: reach_min。e2sfca は最後の段階） / catchment in minutes (e2sfca: the last step).",
 )
 @click.option(
     "--method",
@@ -222,7 +226,8 @@ def access(
 
 def _catchment(run: object, task: AccessTask) -> float:
     """The catchment in the run's measure: ``--catchment-min`` with ``--travel-time``,
-    else ``--catchment-km``; by default the plan's reach threshold."""
+    else ``--catchment-km``; by default the plan's reach threshold (for ``e2sfca``, the
+    caller takes the last step's bound instead)."""
     from geo_zaitaku import InputError, labels
 
     if run.measure == "min":

@@ -74,6 +74,18 @@ class Weighting:
             done |= hit
         return out
 
+    @property
+    def reach(self) -> float | None:
+        """The largest cost the steps weight (``e2sfca``: the last step's bound, the
+        catchment PySAL's steps imply); ``None`` for the other methods."""
+        return max(bound for bound, _ in self.steps) if self.method == "e2sfca" else None
+
+    def unused_steps(self, catchment: float) -> list[float]:
+        """Step bounds beyond ``catchment`` (their weights reach no pair beyond it)."""
+        ordered = sorted(bound for bound, _ in self.steps) if self.method == "e2sfca" else []
+        # a step starts at the previous bound: it is unused when that start is at or past the catchment
+        return [b for a, b in zip([0.0, *ordered], ordered, strict=False) if a >= catchment]
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         return {"method": self.method, "steps": [list(s) for s in self.steps], "sigma": self.sigma}
@@ -336,8 +348,8 @@ def measure_access(
     demand_values
         Demand per unit code, overriding the units' column.
     catchment
-        Largest cost counted (default: the plan's ``reach_km``, or ``reach_min`` with a
-        road network).
+        Largest cost counted (default: for ``e2sfca`` the last step's bound, as in
+        PySAL; otherwise the plan's ``reach_km``, or ``reach_min`` with a road network).
     weights
         :class:`Weighting` (default plain 2SFCA).
     capacity
@@ -357,8 +369,10 @@ def measure_access(
     units = plan.units
     backend = run.backend if backend is None else backend
     measure = "km" if backend is None else backend.measure
-    catchment = plan.config.reach_limit(measure) if catchment is None else float(catchment)
     weights = weights or Weighting()
+    if catchment is None:
+        catchment = weights.reach or plan.config.reach_limit(measure)
+    catchment = float(catchment)
     if demand_values is not None:
         values = demand_values.reindex(units.index).to_numpy(dtype=float)
     elif demand in units.columns:
