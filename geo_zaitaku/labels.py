@@ -2054,6 +2054,14 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "この [[close]] の施設はすべて {entry} で閉じています（同じ施設を2度閉じています）。どちらかを消してください。",
             "every facility this entry names is closed by {entry} already.",
         ),
+        "frame_not_geo": Message(
+            "{what} に GeoDataFrame でない表が渡されました。境界のファイルか、geometry 列のある GeoDataFrame（N03 の列か load_units の結果）を渡してください。",
+            "a plain DataFrame; pass boundary files or a GeoDataFrame (N03 columns or load_units' result).",
+        ),
+        "frame_not_paths": Message(
+            "{what} には表ではなくファイル（パス1つかパスのリスト）を渡してください。",
+            "pass a file path or a list of paths, not a table.",
+        ),
         "scenario_selects_rejected": Message(
             "この施設（{shown}）は施設データの {file} {line}行目にありますが、取り込めなかったため使われていません（{reason}）。"
             "施設データのその行を直してください（不採用の行は facilities_rejected.csv）。",

@@ -11,12 +11,14 @@ use the library from Python::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
@@ -29,7 +31,7 @@ from geo_zaitaku.sources.facilities import FacilityImport, empty_facilities, loa
 from geo_zaitaku.sources.population import PopulationImport, attach_population, load_population
 from geo_zaitaku.sources.presets import Preset
 from geo_zaitaku.sources.reference import load_reference
-from geo_zaitaku.units import load_units, restrict_to_prefectures
+from geo_zaitaku.units import UNIT_COLUMNS, load_units, restrict_to_prefectures, units_from_frame
 
 PathLike = str | Path
 
@@ -96,7 +98,7 @@ def check_plan(
     units: PathLike | Sequence[PathLike] | gpd.GeoDataFrame | None = None,
     pref: int | str | None = None,
     year: int | str | None = None,
-    facilities: Sequence[PathLike] | None = None,
+    facilities: PathLike | Sequence[PathLike] | None = None,
     facility_preset: str | Path | Preset | None = None,
     population: PathLike | None = None,
     reference: PathLike | None = None,
@@ -115,7 +117,9 @@ def check_plan(
     plan
         Plan file or parsed :class:`PlanSpec`.
     units
-        N03 boundary files or folders, or units already loaded.
+        N03 boundary files or folders, units already loaded (:func:`load_units`), or
+        an N03-like GeoDataFrame (``N03_007`` …, made into units as
+        :func:`geo_zaitaku.units.units_from_frame` does).
     pref
         Use the official N03 boundaries of this prefecture (code or name) fetched
         into the cache with ``geo-zaitaku fetch n03`` (:func:`geo_zaitaku.sources.fetch.fetch_n03`)
@@ -123,7 +127,7 @@ def check_plan(
     year
         Edition year of those boundaries (default :data:`geo_zaitaku.sources.fetch.DEFAULT_YEAR`).
     facilities
-        Facility CSV files.
+        Facility CSV files (one path or several).
     facility_preset
         How to read them: a :class:`~geo_zaitaku.sources.presets.Preset`, a built-in preset's
         name or a preset TOML (default: chosen per file from its header).
@@ -167,6 +171,9 @@ def check_plan(
     )
     unit_frame = restrict_to_prefectures(unit_frame, plan_prefectures(spec, unit_frame))
     edges = adjacency(unit_frame, cache=cache)
+    for what, value in (("population", population), ("reference", reference)):
+        if isinstance(value, pd.DataFrame):
+            raise InputError(labels.error("frame_not_paths", what=what), where=what)
     pop_path = population if population is not None else _one(spec.inputs.get("population"))
     pop = load_population(pop_path, unit_frame) if pop_path else None
     if pop is not None:
@@ -177,7 +184,7 @@ def check_plan(
     if settings:
         config = config.updated(settings, source=settings_source)
     resolved = Plan.from_spec(spec, unit_frame, edges=edges, reference=ref, config=config)
-    fac_paths = list(facilities) if facilities is not None else list(spec.inputs.get("facilities", ()))
+    fac_paths = _paths(facilities, "facilities") if facilities is not None else list(spec.inputs.get("facilities", ()))
     fac = (
         load_facilities(fac_paths, unit_frame, preset=facility_preset)
         if fac_paths
@@ -186,6 +193,16 @@ def check_plan(
     backend = travel_time_backend(travel_time, config)
     report = run_checks(resolved, fac, population=pop, backend=backend)
     return CheckRun(plan=resolved, facilities=fac, population=pop, report=report, backend=backend)
+
+
+def _paths(value: object, what: str) -> list[PathLike]:
+    """Files given as one path or a sequence of paths (never a string split into
+    characters, nor a frame's column names)."""
+    if isinstance(value, str | os.PathLike):
+        return [value]
+    if isinstance(value, pd.DataFrame):
+        raise InputError(labels.error("frame_not_paths", what=what), where=what)
+    return list(value)  # type: ignore[call-overload]
 
 
 def travel_time_backend(travel_time: object, config: CheckConfig) -> Backend | None:
@@ -288,7 +305,11 @@ def resolve_units(
         fetched yet, or no boundaries at all.
     """
     if isinstance(units, gpd.GeoDataFrame):
-        return units
+        if set(UNIT_COLUMNS) - {"geometry"} <= set(units.columns):
+            return units  # units already built (load_units, units_from_frame)
+        return units_from_frame(units, level=level)  # an N03-like frame (N03_007, …)
+    if isinstance(units, pd.DataFrame):
+        raise InputError(labels.error("frame_not_geo", what="units"), where="units")
     if pref is not None or year is not None:
         from geo_zaitaku.sources.fetch import DEFAULT_YEAR, require_cached
 

@@ -223,3 +223,31 @@ def test_bad_prefecture_in_plan(value):
     with pytest.raises(InputError, match=r"\[plan\] prefecture") as info:
         parse_plan(f'[plan]\nprefecture = {value}\n[areas]\nA = ["43201"]\n')
     assert "都道府県コード（43）か名称" in str(info.value)
+
+
+def test_check_plan_takes_one_path_an_n03_frame_and_refuses_tables(sample_files):
+    """check_plan(facilities="x.csv") iterated the string ("k: 施設CSVが見つかりません"),
+    a Path raised TypeError, an N03 GeoDataFrame failed with KeyError 'zone', and a
+    DataFrame as population raised pandas' "truth value ... ambiguous"."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo_zaitaku import InputError, check_plan
+
+    plan, fac = sample_files.plan, sample_files.directory / "facilities.csv"
+    whole = check_plan(plan, facilities=[fac])
+    for one in (str(fac), fac):
+        run = check_plan(plan, facilities=one)
+        assert len(run.facilities.frame) == len(whole.facilities.frame) == 243
+    raw = gpd.read_file(sample_files.directory / "units.geojson")  # N03 columns, not units
+    run = check_plan(plan, units=raw)
+    assert sorted(run.plan.units.index) == sorted(whole.plan.units.index) and len(run.plan.units) == 26
+    assert [f.message for f in run.report.findings] == [f.message for f in whole.report.findings]
+    for kwargs, where in (
+        ({"facilities": pd.read_csv(fac)}, "facilities"),
+        ({"units": pd.DataFrame(raw.drop(columns="geometry"))}, "units"),
+        ({"population": pd.read_csv(sample_files.directory / "population.csv")}, "population"),
+    ):
+        with pytest.raises(InputError) as err:
+            check_plan(plan, **kwargs)
+        assert err.value.where == where
