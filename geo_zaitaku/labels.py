@@ -149,6 +149,10 @@ REASONS: Mapping[str, Message] = MappingProxyType(
         ),
         "bad_coordinates": Message("緯度経度が数値として読めません", "lat/lon not numeric"),
         "outside": Message("緯度経度がどの市区町村の区域にも入りません", "point lies outside every unit"),
+        "far_point": Message(
+            "緯度経度が配置した市区町村から遠く離れているため使いません（距離は市区町村の代表点から測ります）",
+            "the point lies far from the unit the row was placed in; not used (distances from the unit's centre)",
+        ),
         "unknown_code": Message(
             "市区町村コードがどの単位にも一致しません", "municipality code matches no unit"
         ),
@@ -185,6 +189,7 @@ DETAILS = MappingProxyType(
             "。最寄りは{name}（境界まで {distance}）。簡略化した境界や埋立地では海岸近くの点が外れることがあります。"
             "市区町村コードの列があればコードで配置します"
         ),
+        "far": "（緯度 {lat:.6f}, 経度 {lon:.6f}。{name}の境界から {km:,.1f} km、{by}で配置）",
         "metres": "{m:,.0f} m",
         "km": "{km:.1f} km",
         "values": "（{values}）",

@@ -184,7 +184,11 @@ def check_plan(
     if settings:
         config = config.updated(settings, source=settings_source)
     resolved = Plan.from_spec(spec, unit_frame, edges=edges, reference=ref, config=config)
-    fac_paths = _paths(facilities, "facilities") if facilities is not None else list(spec.inputs.get("facilities", ()))
+    fac_paths = (
+        _paths(facilities, "facilities")
+        if facilities is not None
+        else list(spec.inputs.get("facilities", ()))
+    )
     fac = (
         load_facilities(fac_paths, unit_frame, preset=facility_preset)
         if fac_paths

@@ -95,7 +95,9 @@ def test_rejected_rows_are_listed_with_line_and_reason(tmp_path, grid):
     ]
     assert result.frame["name"].tolist() == ["良い", "遠いがコードあり"]
     assert dict(log.placed) == {"point": 1, "code": 1, "swapped": 0}
-    assert [(n.line, n.reason) for n in log.notes] == [(12, "outside")]
+    assert [(n.line, n.reason) for n in log.notes] == [
+        (12, "far_point")
+    ]  # far from its coded unit: the point is not used
     assert log.rows == sum(log.placed.values()) + len(log.rejected)
 
 

@@ -6,6 +6,7 @@ The units are a hand-made grid named like the real municipalities that collide
 (伊達市 of 北海道 and 福島県, 森町 of 茅部郡 and 周智郡, 松前町, 東村 and 東村山郡 …);
 the postal codes are real ones of those municipalities."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import SHARED_DATA, make_grid
@@ -362,3 +363,33 @@ def test_check_reports_merged_rows(sample_files, tmp_path):
             "f.csvの1行は前の行とすべての列が同じため、同じ施設として1件にまとめました（詳細は report.json）",
         )
     ]
+
+
+def test_a_point_far_from_the_coded_unit_is_not_used(tmp_path):
+    """A row with a municipality code and coordinates elsewhere (Seoul's, with a
+    Kumamoto code) was placed by its code but kept the coordinates, so that distances
+    were measured from Seoul (692 km). A point just off the unit (a simplified
+    coastline) is still used; one farther than FAR_POINT_KM is not, and says so."""
+    from geo_zaitaku.sources.facilities import FAR_POINT_KM
+
+    grid = units_from_frame(make_grid(3, 3))
+    cell = grid.loc["99201"].geometry  # the south-west square
+    lon = (cell.bounds[0] + cell.bounds[2]) / 2
+    south = cell.bounds[1]
+    near_lat, far_lat = south - 2.0 / 111.2, south - 50.0 / 111.2  # 2 km and 50 km south of it
+    text = (
+        "id,name,municipality_code,lat,lon\n"
+        f"N,近い診療所,99201,{near_lat:.6f},{lon:.6f}\n"
+        f"F,遠い診療所,99201,{far_lat:.6f},{lon:.6f}\n"
+    )
+    fac = load_facilities([write(tmp_path, text)], grid)
+    frame = fac.frame.set_index("id")
+    assert frame.loc[["N", "F"], "unit"].tolist() == ["99201", "99201"]
+    assert (
+        frame.loc["N", "lat"] == pytest.approx(near_lat, abs=1e-6) and frame.loc["N", "geometry"] is not None
+    )
+    assert np.isnan(frame.loc["F", "lat"]) and frame.loc["F", "geometry"] is None
+    notes = {n.line: n for n in fac.logs[0].notes}
+    assert notes[2].reason == "outside" and notes[3].reason == "far_point"
+    assert "町0の境界から 50.0 km、市区町村コードで配置" in notes[3].message.ja
+    assert 2.0 < FAR_POINT_KM < 50.0

@@ -288,11 +288,16 @@ def _load_one(
     nearest = dict(
         zip(outside, zip(*placer.nearest(placed.lon[outside], placed.lat[outside]), strict=True), strict=True)
     )
+    far = _far_points(placer, placed, note_keys)
     for i, (reason, key) in enumerate(zip(reasons, note_keys, strict=True)):
         if reason is not None:
             rejected.append(_rejected_issue(cells, location, placed, i, reason, nearest.get(i)))
+        elif i in far:
+            notes.append(_far_note(cells, placer, placed, i, far[i]))
         elif key is not None:
             notes.append(_placement_note(cells, location, placed, i, key))
+    for i in far:  # measured from the unit instead
+        placed.lon[i] = placed.lat[i] = np.nan
     town_counts = _town_positions(placed, reasons, geocoder, placer, cells.get["address"])
     # every row's fate is known: the source cells can go (all of their strings at once,
     # so that a large file's memory is given back before the points are made)
@@ -615,6 +620,32 @@ def _rejected_issue(
     message = labels.REASONS[reason].with_detail(detail)
     fid = cells.get["id"][i]
     return RowIssue(cells.source, int(cells.lines[i]), reason, message, cells.names[i], str(fid or ""))
+
+
+#: A row placed by its code or address whose point lies outside every unit keeps the
+#: point when it is this close to the placed unit (a coastal facility off a simplified
+#: coastline); a point farther away is another place (Seoul's coordinates with a
+#: Kumamoto code) and is not used: distances are measured from the unit instead.
+FAR_POINT_KM = 5.0
+
+
+def _far_points(placer: Placer, placed: Placement, note_keys: list[str | None]) -> dict[int, float]:
+    """Rows placed by code or address whose point lies outside every unit and more than
+    :data:`FAR_POINT_KM` from their unit: row -> km."""
+    rows = [i for i, key in enumerate(note_keys) if key == "outside"]
+    km = placer.distance_to([placed.unit[i] for i in rows], placed.lon[rows], placed.lat[rows])
+    return {i: d for i, d in zip(rows, km.tolist(), strict=True) if d > FAR_POINT_KM}
+
+
+def _far_note(cells: _Cells, placer: Placer, placed: Placement, i: int, km: float) -> RowIssue:
+    """The ``far_point`` note of row ``i`` (its point, the unit and how far)."""
+    unit = placed.unit[i]
+    name = placer.units["name"].get(unit, unit) if "name" in placer.units.columns else unit
+    detail = labels.DETAILS["far"].format(
+        lat=placed.lat[i], lon=placed.lon[i], name=name, km=km, by=labels.PLACED_BY[placed.placed_by[i] or ""]
+    )
+    message = labels.REASONS["far_point"].with_detail(detail)
+    return RowIssue(cells.source, int(cells.lines[i]), "far_point", message, cells.names[i])
 
 
 def _placement_note(cells: _Cells, location: _Location, placed: Placement, i: int, key: str) -> RowIssue:

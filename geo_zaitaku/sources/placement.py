@@ -173,6 +173,17 @@ class Placer:
         names = self.units["name"].to_numpy()[k] if "name" in self.units.columns else self.index[k]
         return [str(n) for n in names], np.asarray(km, dtype=float)
 
+    def distance_to(self, codes: Sequence[str], lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Great-circle distances (km) from points to the boundaries of the given units
+        (0 inside)."""
+        if len(codes) == 0:
+            return np.zeros(0)
+        where = {c: k for k, c in enumerate(self.index.tolist())}
+        shapes = self.geometries[[where[c] for c in codes]]
+        points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        near = shapely.get_coordinates(shapely.get_point(shapely.shortest_line(shapes, points), 0))
+        return np.asarray(crs.haversine_km(lon, lat, near[:, 0], near[:, 1]), dtype=float)
+
     @property
     def address(self) -> AddressMatcher:
         """The address matcher (built on first use)."""
