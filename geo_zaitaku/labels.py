@@ -910,6 +910,8 @@ ROADS_TEXT = MappingProxyType(
         "list_title": "作成済みの道路網 / road networks: {folder}",
         "list_empty": "作成済みの道路網はありません / no road network ({folder})",
         "cleared": "道路網 {n}件を削除しました / removed {n} road network(s)",
+        "deleted": "道路網 {name} を削除しました / removed road network {name}",
+        "replaced": "同じ名前の道路網 {name} を置き換えます（残すには --name で別の名前を付けてください） / replacing the network of that name",
         "name": "名前",
         "extract": "抽出ファイル",
         "date": "データの日付",
@@ -2543,6 +2545,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "roads_unknown_network": Message(
             "この名前・パスの道路網がありません。geo-zaitaku roads build で作り、geo-zaitaku roads list に表示される名前かフォルダを指定してください。作成済み: {known}",
             "no such road network; build one with `geo-zaitaku roads build` and give a name shown by `geo-zaitaku roads list`.",
+        ),
+        "roads_bad_name": Message(
+            "道路網の名前「{name}」は使えません。名前はキャッシュの中のフォルダ名になるため、/ \\ : や改行を含まず、"
+            "点で始まらない {limit} バイト以内の名前にしてください（例: kyushu_43）。",
+            "not a usable network name: no / \\ : or control characters, not starting with a dot, at most {limit} bytes.",
         ),
         "roads_unreadable": Message(
             "キャッシュの道路網を読めません（{error}）。geo-zaitaku roads build で作り直してください。",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -238,3 +239,73 @@ def test_units_beyond_the_horizon_are_said_so(world):
     assert set(beyond) == {"99203", "99205", "99206"}
     assert not [f for f in run.report.findings if f.code == "reach_min"]
     assert units["99202"].reach_km < 40 and units["99202"].nearest_key_institution == "K1"
+
+
+@pytest.mark.parametrize(
+    "name", ["VICTIM", ".", "..", "../../escaped", "a/b", "a\\b", "a\nb", ".hidden", "長" * 41]
+)
+def test_a_network_name_is_never_a_path(world, capsys, name):
+    """--name was joined to the cache folder and whatever it named was removed before
+    writing: --name /some/folder deleted the user's files, --name . every network."""
+    victim = world["tmp"] / "victim"
+    victim.mkdir()
+    (victim / "notes.txt").write_text("precious", encoding="utf-8")
+    assert build(world) == 0  # a network that must survive
+    capsys.readouterr()
+    name = str(victim) if name == "VICTIM" else name
+    args = ["roads", "build", str(world["pbf"]), "--units", str(world["units"]), "--name", name]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "--name: 道路網の名前" in err and "は使えません" in err and "Traceback" not in err
+    assert (victim / "notes.txt").read_text(encoding="utf-8") == "precious"
+    assert [n["name"] for n in list_networks()] == ["grid"]
+    assert not (world["tmp"].parent / "escaped").exists()
+
+
+def test_delete_one_network_and_say_when_one_is_replaced(world, capsys):
+    assert build(world) == 0
+    assert main(["roads", "build", str(world["pbf"]), "--units", str(world["units"]), "--name", "grid2"]) == 0
+    capsys.readouterr()
+    assert build(world) == 0
+    assert "同じ名前の道路網 grid を置き換えます" in capsys.readouterr().err
+    assert main(["roads", "delete", "grid", "nope"]) == 2  # every name is checked first: nothing removed
+    assert "作成済み: grid, grid2" in capsys.readouterr().err
+    assert sorted(n["name"] for n in list_networks()) == ["grid", "grid2"]
+    assert main(["roads", "delete", "grid"]) == 0
+    assert "道路網 grid を削除しました" in capsys.readouterr().out
+    assert [n["name"] for n in list_networks()] == ["grid2"]
+
+
+@pytest.mark.parametrize(
+    ("array", "damage", "problem"),
+    [
+        ("lat", lambda a: a[:-5], "lon/lat/indptr lengths differ"),
+        (
+            "indices",
+            lambda a: np.where(np.arange(len(a)) == 0, 10**8, a).astype(a.dtype),
+            "an edge leads to no node",
+        ),
+        (
+            "minutes",
+            lambda a: np.where(np.arange(len(a)) == 0, -1.0, a),
+            "travel times not finite and non-negative",
+        ),
+        (
+            "minutes",
+            lambda a: np.where(np.arange(len(a)) == 0, np.nan, a),
+            "travel times not finite and non-negative",
+        ),
+        ("indices", lambda a: a[:-1], "indptr/indices/minutes lengths differ"),
+    ],
+)
+def test_a_damaged_network_says_build_it_again(world, capsys, array, damage, problem):
+    """A truncated lat.npy gave an IndexError traceback; an edge index out of range
+    crashed the process (segmentation fault in scipy)."""
+    assert build(world) == 0
+    [item] = list_networks()
+    path = Path(item["path"]) / f"{array}.npy"
+    np.save(path, damage(np.load(path)))
+    capsys.readouterr()
+    assert main(["check", str(world["plan"]), "--travel-time", "grid", "--out", str(world["tmp"] / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"キャッシュの道路網を読めません（{problem}）" in err and "Traceback" not in err

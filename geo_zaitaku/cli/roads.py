@@ -103,6 +103,10 @@ def build(
             progress=progress,
         )
     )
+    from geo_zaitaku.roads.store import META, folder
+
+    if (folder() / network.name / META).is_file():
+        _output.info(_T["replaced"].format(name=network.name))
     path = save_network(network)
     meta = network.meta
     counts = meta["counts"]
@@ -181,6 +185,26 @@ def list_() -> int:
             filesize.decimal(int(item["disk_bytes"])),
         )
     _output.console().print(table)
+    return 0
+
+
+@roads.command("delete")
+@click.argument("names", nargs=-1, required=True)
+def delete(names: tuple[str, ...]) -> int:
+    """作成済みの道路網を名前で削除 / remove road networks by name.
+
+    \b
+    NAMES は geo-zaitaku roads list に表示される名前。ない名前は終了コード 2 で、何も削除しません。
+    """
+    from rich.markup import escape
+
+    from geo_zaitaku.roads.store import delete_network, stored_network
+
+    for name in names:  # every name is checked before anything is removed
+        stored_network(name)
+    for name in names:
+        delete_network(name)
+        _output.console().print(escape(_T["deleted"].format(name=name)), soft_wrap=True)
     return 0
 
 

@@ -24,7 +24,7 @@ from geo_zaitaku._errors import InputError
 from geo_zaitaku.codes import PREFECTURES
 from geo_zaitaku.roads.osm import UNDEFINED, Extract, ProgressCallback, Ways, describe_extract, read_ways
 from geo_zaitaku.roads.speeds import SpeedTable
-from geo_zaitaku.roads.store import RoadNetwork
+from geo_zaitaku.roads.store import RoadNetwork, check_name
 
 #: Default margin (km) kept around the prefectures asked for.
 MARGIN_KM = 10.0
@@ -121,6 +121,8 @@ def build_network(
         not cover (the message says which prefectures it covers), or nothing left after
         clipping.
     """
+    if name is not None:
+        check_name(name)
     info = extract if isinstance(extract, Extract) else describe_extract(extract)
     speeds = speeds or SpeedTable()
     ways = read_ways(info, speeds, progress=progress)
@@ -135,7 +137,7 @@ def build_network(
         if len(edges.u) == 0:
             raise InputError(labels.error("roads_empty"), path=info.path)
     network = compact(edges)
-    stem = info.name.split(".")[0]
+    stem = "".join(ch if ch.isprintable() and ch not in "/\\:" else "_" for ch in info.name.split(".")[0])
     meta = {
         "name": name or f"{stem}_{'-'.join(prefectures) if prefectures else 'all'}",
         "extract": info.to_dict(),

@@ -103,6 +103,33 @@ class RoadNetwork:
         }
 
 
+#: Longest network name, in bytes of UTF-8 (a folder name; file systems allow 255).
+MAX_NAME_BYTES = 120
+
+
+def check_name(name: str, *, where: str = "--name") -> str:
+    """``name`` when it can name a network folder in the cache: not empty, not ``.``
+    or ``..``, no path separators or control characters, not starting with a dot
+    (the cache's own staging folders) and at most :data:`MAX_NAME_BYTES` bytes.
+
+    Raises
+    ------
+    InputError
+        Any of these (a name is never taken as a path: ``--name ../x`` would write,
+        and replace, a folder outside the cache).
+    """
+    bad = (
+        not name
+        or name.startswith(".")
+        or any(ch in name for ch in "/\\:")
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
+        or len(name.encode("utf-8")) > MAX_NAME_BYTES
+    )
+    if bad:
+        raise InputError(labels.error("roads_bad_name", name=name, limit=MAX_NAME_BYTES), where=where)
+    return name
+
+
 def folder() -> Path:
     """The cache folder of road networks."""
     return cache.folder("roads")
@@ -120,7 +147,7 @@ def save_network(network: RoadNetwork, *, target: Path | None = None) -> Path:
         The cache folder cannot be written.
     """
     with cache.writing("roads") as base:
-        dest = target if target is not None else base / network.name
+        dest = target if target is not None else base / check_name(network.name)
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
         try:
@@ -169,9 +196,30 @@ def load_network(name: str | Path) -> RoadNetwork:
         arrays = {key: np.load(path / f"{key}.npy", mmap_mode="r") for key in ARRAYS}
     except (OSError, ValueError) as exc:
         raise CacheError(labels.error("roads_unreadable", error=exc), path=path) from exc
-    if meta.get("format") != FORMAT or len(arrays["indptr"]) != len(arrays["lon"]) + 1:
+    if meta.get("format") != FORMAT:
         raise CacheError(labels.error("roads_unreadable", error=f"format {meta.get('format')}"), path=path)
+    problem = _inconsistent(arrays)
+    if problem:
+        raise CacheError(labels.error("roads_unreadable", error=problem), path=path)
     return RoadNetwork(**arrays, meta=MappingProxyType(meta))
+
+
+def _inconsistent(arrays: Mapping[str, np.ndarray]) -> str:
+    """What is wrong with a stored network's arrays ('' when they fit together): a
+    damaged cache would otherwise index out of bounds (or crash scipy's C code)."""
+    indptr, indices, minutes = arrays["indptr"], arrays["indices"], arrays["minutes"]
+    n = len(arrays["lon"])
+    if len(arrays["lat"]) != n or len(indptr) != n + 1:
+        return "lon/lat/indptr lengths differ"
+    if len(indices) != len(minutes) or int(indptr[0]) != 0 or int(indptr[-1]) != len(indices):
+        return "indptr/indices/minutes lengths differ"
+    if len(indptr) > 1 and bool((np.diff(indptr) < 0).any()):
+        return "indptr is not increasing"
+    if len(indices) and (int(indices.min()) < 0 or int(indices.max()) >= n):
+        return "an edge leads to no node"
+    if len(minutes) and not bool(np.isfinite(minutes).all() and (np.asarray(minutes) >= 0).all()):
+        return "travel times not finite and non-negative"
+    return ""
 
 
 def list_networks() -> list[dict[str, object]]:
@@ -191,6 +239,35 @@ def list_networks() -> list[dict[str, object]]:
         size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
         out.append({**meta, "name": path.name, "path": str(path), "disk_bytes": size})
     return out
+
+
+def stored_network(name: str) -> Path:
+    """The cache folder of the network called ``name``.
+
+    Raises
+    ------
+    InputError
+        Not a network name, or no network of that name in the cache (the message
+        lists those there are).
+    """
+    path = folder() / check_name(name, where=name)
+    if not (path / META).is_file():
+        known = ", ".join(str(n["name"]) for n in list_networks()) or labels.ERROR_PARTS["none"]
+        raise InputError(labels.error("roads_unknown_network", known=known), where=name)
+    return path
+
+
+def delete_network(name: str) -> Path:
+    """Remove one stored network (by its name in the cache) and return its folder.
+
+    Raises
+    ------
+    InputError
+        See :func:`stored_network`.
+    """
+    path = stored_network(name)
+    shutil.rmtree(path)
+    return path
 
 
 def clear_networks() -> int:
