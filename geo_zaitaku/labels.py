@@ -261,6 +261,14 @@ ISSUES: Mapping[str, Message] = MappingProxyType(
         ),
         "city_total": Message("{row}: 政令市全体の行（区ごとの行を使用）", "city total; ward rows used"),
         "ward_row": Message("{row}: 区の行（市全体の行を使用）", "ward row; city row used"),
+        "city_without_wards": Message(
+            "{row}: 政令市全体の行ですが、区ごとの行がありません（区の境界には区ごとの人口が要ります。"
+            "市全体で使うには --level municipality）",
+            "city total, but the file has no ward rows (use --level municipality to use it for the whole city)",
+        ),
+        "sex_row": Message(
+            "男女別の行（{value}）。総数の行を使用", "a row of one sex ({value}); the total row is used"
+        ),
         "unknown_code": Message("{row}: どの市区町村にも一致しません", "matches no unit"),
     }
 )
@@ -988,6 +996,8 @@ POPULATION_SKIPPED = MappingProxyType(
         "duplicate_row": "重複した行",
         "city_total": "政令市全体の行（区の行を使用）",
         "ward_row": "区の行（市全体の行を使用）",
+        "city_without_wards": "区ごとの行のない政令市全体の行",
+        "sex_row": "男女別の行（総数の行を使用）",
         "unknown_code": "どの市区町村にも一致しないコード",
         "bad_year": "年を読めない行",
         "relisted": "再掲の行",
@@ -2293,6 +2303,15 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "population_no_year_column": Message(
             "年の列（{names}）がありません。将来推計人口のCSVには年の列が必要です。見つかった列: {found}",
             "no year column.",
+        ),
+        "population_no_sex_total": Message(
+            "男女の列「{col}」に総数の行がありません（値: {values}）。男女計（総数）の行を含む表をダウンロードしてください。",
+            "the sex column has no total rows; download the table with both sexes (総数).",
+        ),
+        "population_differing_rows": Message(
+            "コード {code} の行が2つあり、人数が違います（{first}行目とこの行）。男女・国籍などの内訳が行に分かれた表のようです。"
+            "総数の行だけにした表を使ってください（内訳の一部を合計として使うことはしません）。",
+            "two rows of code {code} give different counts (a breakdown in rows, such as sex); keep only the total rows.",
         ),
         "population_several_years": Message(
             "年の列「{year_col}」に複数の年（{years} …）があります。将来推計人口のCSVは--projection（population import では --target-year）で読んでください。",

@@ -9,8 +9,8 @@ from geo_zaitaku.sources.population import POPULATION_FIELDS, attach_population,
 from geo_zaitaku.units import units_from_frame
 
 
-def write(tmp_path, text, encoding="utf-8"):
-    path = tmp_path / "pop.csv"
+def write(tmp_path, text, encoding="utf-8", name="pop.csv"):
+    path = tmp_path / name
     path.write_bytes(text.encode(encoding))
     return path
 
@@ -81,9 +81,53 @@ def test_unusable_population(tmp_path, text, needle, where):
 
 def test_duplicate_and_malformed_codes_are_listed(tmp_path):
     units = units_from_frame(make_grid(2, 1))
-    pop = load_population(write(tmp_path, "code,population\n99201,1\n99201,2\nabc,3\n99202,4\n"), units)
+    pop = load_population(write(tmp_path, "code,population\n99201,1\n99201,1\nabc,3\n99202,4\n"), units)
     assert [(s.line, s.reason) for s in pop.skipped] == [(3, "duplicate_code"), (4, "bad_code")]
     assert pop.frame["population"].tolist() == [1, 4]
+
+
+def test_rows_of_one_code_with_different_counts_are_refused(tmp_path):
+    """A second row of a code with other counts (a breakdown kept in rows) was listed
+    as 「重複」 and the first row used: a part taken for the whole."""
+    units = units_from_frame(make_grid(2, 1))
+    path = write(tmp_path, "code,population\n99201,1\n99201,2\n99202,4\n")
+    with pytest.raises(InputError) as err:
+        load_population(path, units)
+    assert err.value.where == "行 3" and "コード 99201 の行が2つあり、人数が違います（2行目とこの行）" in str(
+        err.value
+    )
+
+
+def test_an_estat_table_with_its_sex_rows_uses_the_totals(tmp_path):
+    """e-Stat's table with 男女 rows (男 first): the men's row was taken as the total."""
+    units = units_from_frame(make_grid(2, 1))
+    text = (
+        "地域コード,地域,男女,総数\n"
+        "99201,町0,男,480\n99201,町0,女,520\n99201,町0,総数,1000\n"
+        "99202,町1,総数,300\n99202,町1,男,140\n99202,町1,女,160\n"
+    )
+    pop = load_population(write(tmp_path, text), units)
+    assert pop.frame["population"].tolist() == [1000, 300]
+    assert pop.rows == 6
+    assert [(s.line, s.reason, s.message.ja) for s in pop.skipped] == [
+        (2, "sex_row", "男女別の行（男）。総数の行を使用"),
+        (3, "sex_row", "男女別の行（女）。総数の行を使用"),
+        (6, "sex_row", "男女別の行（男）。総数の行を使用"),
+        (7, "sex_row", "男女別の行（女）。総数の行を使用"),
+    ]
+    men = write(tmp_path, "地域コード,男女,総数\n99201,男,480\n99202,男,140\n", name="men.csv")
+    with pytest.raises(InputError) as err:
+        load_population(men, units)
+    assert "男女の列「男女」に総数の行がありません（値: 男）" in str(err.value)
+
+
+def test_a_city_total_without_ward_rows_says_so(tmp_path):
+    """--level ward with only the city's row said 「区ごとの行を使用」 though there were none."""
+    units = units_from_frame(_city_grid("old"), level="ward")  # 熊本市 43100: wards 43101, 43102
+    pop = load_population(write(tmp_path, "code,population\n43100,1000\n43206,50\n43364,20\n"), units)
+    [row] = pop.skipped
+    assert row.reason == "city_without_wards" and "区ごとの行がありません" in row.message.ja
+    assert "--level municipality" in row.message.ja
 
 
 # --------------------------------------------------------------------------- age groups

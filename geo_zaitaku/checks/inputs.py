@@ -128,7 +128,11 @@ def _city_only(ctx: CheckContext) -> tuple[dict[str, tuple[str, ...]], tuple[str
     assert ctx.population is not None
     units = ctx.plan.units
     # the message of a skipped row starts with its code ("43100: 政令市全体の行 …")
-    city_rows = {str(r.message).split(":")[0] for r in ctx.population.skipped if r.reason == "city_total"}
+    city_rows = {
+        str(r.message).split(":")[0]
+        for r in ctx.population.skipped
+        if r.reason in ("city_total", "city_without_wards")
+    }
     by_city: dict[str, list[str]] = {}
     rest = []
     for code in ctx.population.missing:

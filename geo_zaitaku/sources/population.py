@@ -93,8 +93,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -140,6 +140,10 @@ LON_RANGE = (122.0, 154.0)
 YEAR_COLUMNS = ("year", "年", "年次", "推計年", "西暦", "時点")
 #: Headers of the age-group column (long layout).
 AGE_COLUMNS = ("age_group", "age", "年齢階級", "年齢", "年齢5歳階級", "年齢(5歳階級)", "年齢区分")
+#: Headers of a sex column (e-Stat's 男女): only its total rows are used.
+SEX_COLUMNS = ("男女", "男女別", "性別", "男女_時系列", "sex")
+#: Values of a sex column that mean both sexes.
+SEX_TOTALS = frozenset({"総数", "男女計", "計", "総計", "合計", "男女総数", "total", "Total", "both"})
 #: Headers of the value column (long layout).
 VALUE_COLUMNS = ("population", "value", "人口", "推計人口", "将来推計人口", "人数", "値", "総数")
 
@@ -601,10 +605,46 @@ def _read(
                 path=path,
                 where=where,
             )
+    totals, sex_rows = _total_rows(table, path, _find(columns, SEX_COLUMNS))  # (the table counts every row)
     age_col = _find(columns, AGE_COLUMNS)
     if age_col is not None:
-        return (table, *_read_long(table, path, code_col, year_col if need_year else None, age_col))
-    return (table, *_read_wide(table, path, code_col, year_col if need_year else None))
+        read = _read_long(totals, path, code_col, year_col if need_year else None, age_col)
+    else:
+        read = _read_wide(totals, path, code_col, year_col if need_year else None)
+    records, issues, notes, scheme = read
+    return table, records, [*sex_rows, *issues], notes, scheme
+
+
+def _total_rows(table: TextTable, path: Path, sex_col: str | None) -> tuple[TextTable, _Issues]:
+    """Keep only the both-sexes rows of a table with a sex column (e-Stat's 男女 総数・男・女);
+    the others are rows not used (``sex_row``). Without such a column, the table as it is.
+
+    Raises
+    ------
+    InputError
+        A sex column with no total row (a table of men or women only).
+    """
+    if sex_col is None:
+        return table, []
+    raw = table.frame
+    values = [unicodedata.normalize("NFKC", v or "").strip() for v in raw[sex_col].tolist()]
+    total = np.array([v in SEX_TOTALS for v in values], dtype=bool)
+    if not total.any():
+        shown = "・".join(sorted(set(values))[:5])
+        raise InputError(
+            labels.error("population_no_sex_total", col=sex_col, values=shown),
+            path=path,
+            where=labels.at_line(table.header_line),
+        )
+    lines = raw[LINE].to_numpy()
+    issues = [
+        (
+            None,
+            RowIssue(path.name, int(lines[i]), "sex_row", labels.ISSUES["sex_row"].format(value=values[i])),
+        )
+        for i in np.flatnonzero(~total).tolist()
+    ]
+    return replace(table, frame=raw.loc[total].reset_index(drop=True)), issues
 
 
 def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None) -> _Read:
@@ -643,6 +683,7 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
     issues: _Issues = []
     notes: _Issues = []
     first_line: dict[tuple[int | None, str], int] = {}
+    first_rec: dict[tuple[int | None, str], dict[str, object]] = {}
     counts = {f: col for f, col in found.items() if f not in CENTROID_FIELDS}
     for rec in raw.to_dict("records"):
         line = int(rec[LINE])
@@ -652,6 +693,12 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
         year, code = key
         if key in first_line:  # the first row of a code decides, even when it is not used
             first = first_line[key]
+            if key in first_rec and _counts_differ(rec, first_rec[key], counts, scheme):
+                raise InputError(
+                    labels.error("population_differing_rows", code=code, first=first),
+                    path=path,
+                    where=labels.at_line(line),
+                )
             issues.append(
                 (
                     year,
@@ -684,7 +731,22 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
         if note is not None:
             notes.append((year, note))
         records.setdefault(year, {})[code] = _Record(line, values, [line])
+        first_rec[key] = rec  # (a later row is compared with a row that was used)
     return records, issues, notes, scheme
+
+
+def _counts_differ(
+    rec: Mapping[str, object],
+    first: Mapping[str, object],
+    counts: Mapping[str, str | None],
+    scheme: _Scheme | None,
+) -> bool:
+    """Whether two rows of one code give different counts (a breakdown the file keeps
+    in rows, such as 男女 or 国籍: taking the first would be a part, not the whole)."""
+    cols = [c for c in counts.values() if c] + (
+        [col for col, _ in scheme.groups] if scheme is not None else []
+    )
+    return any(rec.get(c) != first.get(c) for c in cols)
 
 
 #: Counts that nest: each is at most the one before (65歳以上 ≤ 総数 …).
@@ -1012,7 +1074,7 @@ def _finish(
     frame, ages, used = _align({c: r.values for c, r in records.items()}, units, age_labels)
     for code, rec in records.items():
         if code not in used:
-            reason, message = used_reason(code, units)
+            reason, message = used_reason(code, units, records)
             skipped.extend(RowIssue(source, line, reason, message) for line in rec.lines)
     not_used = {r.line for r in skipped}
     notes = [n for n in notes if n.line not in not_used]  # a note only on a row that is used
@@ -1029,10 +1091,14 @@ def _finish(
     )
 
 
-def used_reason(code: str, units: gpd.GeoDataFrame) -> tuple[str, labels.Message]:
-    """Why a population row was not used: (reason key, message)."""
+def used_reason(
+    code: str, units: gpd.GeoDataFrame, records: Container[str] = ()
+) -> tuple[str, labels.Message]:
+    """Why a population row was not used: (reason key, message); ``records`` are the
+    codes the file has (a city total is only "ward rows used" when it has them)."""
     if code in set(units["municipality_code"]) and code not in units.index:
-        reason = "city_total"
+        wards = units.index[units["municipality_code"] == code]
+        reason = "city_total" if any(w in records for w in wards) else "city_without_wards"
     elif any(code in w.split("・") for w in units["ward_codes"].dropna()):
         reason = "ward_row"
     else:
