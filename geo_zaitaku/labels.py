@@ -1189,6 +1189,8 @@ ACCESS = MappingProxyType(
         "score_change": "指標の変化",
         "map_title": "在宅医療へのアクセス",
         "summary": "供給 {supplies}施設（{supply}）・需要 {demand}・圏 {catchment:g}{measure}（{method}）: 圏内に供給のない市区町村 {without}",
+        "unknown_demand": "{demand}の分からない市区町村 {n}（{names}）は指標を空欄にし、需要 0 として計算しました"
+        "（圏域の需要・平均はそれを除いた値です。人口のファイルを確かめてください） / units of unknown demand: no score, counted as none",
         "unused_steps": "距離の段階 {steps}{measure} は圏（{catchment:g}{measure}）の外のため使われません（圏の大きさか --steps を見直してください）"
         " / steps beyond the catchment are not used",
         "supply_key": "積極的医療機関",

@@ -301,3 +301,27 @@ def test_e2sfca_steps_end_the_catchment_unless_one_is_given(sample_run, sample_f
     out = capsys.readouterr().out
     assert "圏 16km（E2SFCA" in out
     assert "距離の段階 30km は圏（16km）の外のため使われません" in out
+
+
+def test_units_of_unknown_demand_get_no_score_and_are_named(sample_files, tmp_path, capsys):
+    """北山市 without population scored 0.0 with two supplies in reach, and nothing said so."""
+    from geo_zaitaku import check_plan
+
+    lines = sample_files.population.read_text(encoding="utf-8-sig").splitlines()
+    pop = tmp_path / "pop.csv"
+    pop.write_text(
+        "\n".join(ln for ln in lines if not ln.startswith(("992038", "993816"))) + "\n", encoding="utf-8"
+    )
+    run = check_plan(sample_files.plan, population=pop)
+    result = measure_access(run, supply="key", demand="population")
+    units = result.units.set_index("code")
+    assert np.isnan(units.at["99203", "score"]) and np.isnan(units.at["99203", "demand"])
+    assert units.at["99203", "supply_in_reach"] == 2
+    assert result.notes["units_unknown_demand"] == ["99203", "99381"]
+    north = result.areas.set_index("area").loc["北部"]
+    known = units[(units["area"] == "北部") & units["demand"].notna()]
+    assert north["demand"] == known["demand"].sum() == 51_300
+    assert north["score"] == pytest.approx((known["demand"] * known["score"]).sum() / known["demand"].sum())
+    args = ["access", str(sample_files.plan), "--population", str(pop), "--out", str(tmp_path / "a"), "-q"]
+    assert main(args) == 0
+    assert "人口の分からない市区町村 2（北山市・浮島町）は指標を空欄にし" in capsys.readouterr().out

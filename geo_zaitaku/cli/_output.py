@@ -270,6 +270,17 @@ def print_access(result: object, *, before: object | None = None, quiet: bool = 
         ),
         soft_wrap=True,
     )
+    unknown = list(result.notes.get("units_unknown_demand", ()))
+    if unknown:
+        names = result.units.set_index("code")["name"]
+        console().print(
+            t["unknown_demand"].format(
+                n=len(unknown),
+                names="・".join(str(names.get(c, c)) for c in unknown[:20]),
+                demand=result.demand_label,
+            ),
+            soft_wrap=True,
+        )
     unused = result.weighting.unused_steps(result.catchment)
     if unused:
         console().print(

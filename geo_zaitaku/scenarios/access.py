@@ -379,6 +379,7 @@ def measure_access(
         values = units[demand].to_numpy(dtype=float)
     else:
         raise InputError(labels.error("access_no_demand", demand=demand), where="--demand")
+    unknown = np.isnan(values)  # no demand known: counted as none, and no score of its own
     values = np.nan_to_num(values, nan=0.0)
     frame = run.facilities.frame
     role = supply_role(supply)
@@ -402,6 +403,7 @@ def measure_access(
             raise InputError(labels.error("access_bad_capacity"), where="--capacity-col")
     pairs = cost_pairs(units, chosen, limit=catchment, backend=backend)
     score = two_step_fca(values, caps, pairs.rows, pairs.cols, pairs.values, weights) * PER
+    score[unknown] = np.nan
     reach = np.bincount(pairs.rows, minlength=len(units))
     assignment = plan.assignment
     table = pd.DataFrame(
@@ -409,7 +411,7 @@ def measure_access(
             "code": list(units.index),
             "name": [plan.unit_name(c) for c in units.index],
             "area": [assignment.get(c) for c in units.index],
-            "demand": values,
+            "demand": np.where(unknown, np.nan, values),
             "score": score,
             "supply_in_reach": reach,
         }
@@ -427,23 +429,30 @@ def measure_access(
         weighting=weights,
         supplies=len(chosen),
         capacity=float(caps.sum()),
-        notes=MappingProxyType({"capacity_reaching_demand": float(caps[reached].sum())}),
+        notes=MappingProxyType(
+            {
+                "capacity_reaching_demand": float(caps[reached].sum()),
+                "units_unknown_demand": [str(c) for c in units.index[unknown]],
+            }
+        ),
     )
 
 
 def area_summary(units: pd.DataFrame) -> pd.DataFrame:
     """Per area: total demand, demand-weighted mean score, lowest unit score, and the
-    number of units with no supply in reach."""
+    number of units with no supply in reach (units of unknown demand are left out of
+    the first three)."""
     rows = []
     for area, group in units[units["area"].notna()].groupby("area", sort=False):
-        d = group["demand"].to_numpy(dtype=float)
-        s = group["score"].to_numpy(dtype=float)
+        known = group["demand"].notna().to_numpy()  # units of unknown demand have no score
+        d = group["demand"].to_numpy(dtype=float)[known]
+        s = group["score"].to_numpy(dtype=float)[known]
         rows.append(
             {
                 "area": area,
                 "demand": float(d.sum()),
                 "score": float((d * s).sum() / d.sum()) if d.sum() > 0 else None,
-                "min_score": float(s.min()),
+                "min_score": float(s.min()) if len(s) else None,
                 "units_without": int((group["supply_in_reach"] == 0).sum()),
             }
         )
