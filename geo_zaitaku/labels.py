@@ -1153,7 +1153,7 @@ ROBUSTNESS = MappingProxyType(
         "p_fail": "いずれかの項目を満たさない確率",
         "p_key": "積極的医療機関が不足する確率",
         "p_hub": "連携拠点が不足する確率",
-        "p_reach": "距離の目安を超える市区町村が出る確率",
+        "p_reach": "距離・所要時間の目安を超える市区町村が出る確率",
         "stderr": "標準誤差",
         "exact_key": "積極的医療機関が不足する確率（厳密値）",
         "exact_hub": "連携拠点が不足する確率（厳密値）",
@@ -1301,7 +1301,7 @@ DESIGN_HUBS = MappingProxyType(
         "need": "必要数",
         "existing": "既存",
         "new": "新規",
-        "summary": "{status}: 新たに指定 {n}施設（{role}）。目安の距離 {km:g}km 以内の人口 {before:,.0f}人 → {after:,.0f}人",
+        "summary": "{status}: 新たに指定 {n}施設（{role}）。目安 {km:g}{unit} 以内の人口 {before:,.0f}人 → {after:,.0f}人",
         "summary_none": "{status}: 新たに指定 {n}施設（{role}）",
         "candidates_not_found": "候補の施設ID {n}件は施設データにないため除きました（取り込みで除いた行か、IDの誤り）: {ids}",
         "existing_unknown": (
@@ -1309,7 +1309,7 @@ DESIGN_HUBS = MappingProxyType(
             "（指定済みの施設があれば、その列を加えるか geo-zaitaku facilities import の一覧で指定してください）"
         ),
         "summary_units": (
-            "{status}: 新たに指定 {n}施設（{role}）。目安の距離 {km:g}km 以内の市区町村 {before}/{total} → {after}/{total}"
+            "{status}: 新たに指定 {n}施設（{role}）。目安 {km:g}{unit} 以内の市区町村 {before}/{total} → {after}/{total}"
             "（人口が分からないため市区町村の数で数えました。--population で人口を指定できます）"
         ),
         "covered_what": MappingProxyType({True: ("人口", "people"), False: ("市区町村の数", "units")}),
@@ -2583,6 +2583,14 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "travel_time_catchment_km": Message(
             "--travel-time では圏を分で指定します。--catchment-km の代わりに --catchment-min を使ってください。",
             "with --travel-time the catchment is in minutes: use --catchment-min instead of --catchment-km.",
+        ),
+        "reach_min_needs_travel_time": Message(
+            "--reach-min（分）は --travel-time と一緒に使います（道路の所要時間で点検するとき）。距離で点検するときは --reach-km を使ってください。",
+            "--reach-min (minutes) needs --travel-time; use --reach-km for distances.",
+        ),
+        "reach_km_with_travel_time": Message(
+            "--travel-time では所要時間（--reach-min、分）で点検するため、--reach-km は使いません。--reach-min を指定してください。",
+            "with --travel-time reach is checked in minutes (--reach-min); --reach-km would be ignored.",
         ),
         "catchment_min_needs_travel_time": Message(
             "--catchment-min（分）は --travel-time と一緒に使います。距離で測るときは --catchment-km を使ってください。",

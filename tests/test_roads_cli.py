@@ -209,6 +209,26 @@ def test_scenario_robustness_access_and_design_use_minutes(world):
     assert doc["status"] in ("optimal", "feasible", "infeasible")
 
 
+def test_minutes_are_never_called_km_and_reach_options_need_their_measure(world, capsys):
+    """design hubs --travel-time said 「目安の距離 30km 以内の人口」 of a 30-minute limit;
+    --reach-min without --travel-time (and --reach-km with it) were silently ignored."""
+    assert build(world) == 0
+    tmp, plan = world["tmp"], str(world["plan"])
+    capsys.readouterr()
+    args = ["design", "hubs", plan, "--travel-time", "grid", "--reach-min", "40"]
+    assert main([*args, "--out", str(tmp / "h"), "-q"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "目安 40分 以内の" in out and "40km" not in out
+    hubs = json.loads((tmp / "h" / "hubs.json").read_text(encoding="utf-8"))
+    assert hubs["distance"] == 40 and hubs["measure"] == "min"
+    for command in (["check", plan], ["robustness", plan], ["design", "hubs", plan]):
+        assert main([*command, "--reach-min", "30", "--out", str(tmp / "x")]) == 2
+        assert "--reach-min: --reach-min（分）は --travel-time と一緒に使います" in capsys.readouterr().err
+    assert main(["check", plan, "--travel-time", "grid", "--reach-km", "5", "--out", str(tmp / "x")]) == 2
+    assert "--reach-km: --travel-time では所要時間" in capsys.readouterr().err
+    assert not (tmp / "x").exists()
+
+
 def test_python_api_in_minutes(world):
     assert build(world) == 0
     from geo_zaitaku.scenarios.access import measure_access

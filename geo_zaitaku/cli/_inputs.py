@@ -62,6 +62,12 @@ class PlanInputs:
 
         boundaries = self.boundary_kwargs() if self.prefecture is None else self._prefecture_units(level)
         plan = self.spec() or whole_plan(level=level, **boundaries)
+        from geo_zaitaku import InputError, labels
+
+        if self.reach_min is not None and self.travel_time is None:  # it would be ignored
+            raise InputError(labels.error("reach_min_needs_travel_time"), where="--reach-min")
+        if settings and settings.get("reach_km") is not None and self.travel_time is not None:
+            raise InputError(labels.error("reach_km_with_travel_time"), where="--reach-km")
         if self.reach_min is not None:
             settings = {**(settings or {}), "reach_min": self.reach_min}
         return check_plan(

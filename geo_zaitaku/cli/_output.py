@@ -373,6 +373,7 @@ def print_siting(siting: object, *, quiet: bool = False) -> None:
         "n": len(siting.new),
         "role": t["roles"][siting.options.role],
         "km": cov.get("distance"),
+        "unit": labels.MEASURES.get(str(cov.get("measure", "km")), "km"),
     }
     if not cov:  # not solved (no design): nothing was covered
         line = t["summary_none"].format(**common)

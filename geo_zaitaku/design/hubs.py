@@ -379,6 +379,7 @@ class Siting:
         assigned = np.array([c in self.run.plan.assignment for c in self.run.plan.units.index], dtype=bool)
         self.covered = {
             "distance": self.limit,
+            "measure": self.run.measure,
             "before": float(pop[covered_before].sum()) if known else None,
             "after": float(pop[after].sum()) if known else None,
             "units_before": int((covered_before & assigned).sum()),
@@ -437,6 +438,7 @@ class Siting:
             "gap": self.gap,
             "seconds": round(self.seconds, 3),
             "distance": self.limit,
+            "measure": self.run.measure,
             "max_new": self.options.max_new,
             "areas": [a.to_dict() for a in self.areas],
             "new": [d.to_dict() for d in self.new],
