@@ -3,8 +3,8 @@ cluster (``workers=N``), or on an existing Dask scheduler (``scheduler="tcp://â€
 
 A task is a plain function and one argument, both picklable (module-level functions
 and plain data: paths, numbers, dicts). Tasks must be deterministic given their
-argument; random tasks take their seed from :func:`task_seeds`, so that the results
-are the same on every engine. Results come back in the order of the arguments.
+argument (a random task carries its seed), so that the results are the same on every
+engine. Results come back in the order of the arguments.
 
 Dask is an optional extra (``pip install ".[dask]"``); asking for it without the
 package installed, or giving a scheduler that cannot be reached, is an
@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
-
-import numpy as np
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
@@ -123,12 +121,6 @@ def engine_from_options(workers: int | None, scheduler: str | None, *, progress:
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://")):
         raise InputError(labels.error("scheduler_bad_address", scheduler=scheduler), where="--scheduler")
     return Engine(workers=workers, scheduler=scheduler, progress=progress)
-
-
-def task_seeds(seed: int, n: int) -> list[int]:
-    """``n`` independent seeds for ``n`` tasks, from one user seed
-    (:meth:`numpy.random.SeedSequence.spawn`), the same on every engine."""
-    return [int(s.generate_state(1, dtype=np.uint32)[0]) for s in np.random.SeedSequence(seed).spawn(n)]
 
 
 def _in_process(fn: Callable[[T], R], items: Sequence[T], *, label: str, progress: bool) -> list[R]:

@@ -306,3 +306,49 @@ def test_samples_out_of_range_is_refused_without_p(sample_files, capsys):
     """--samples 0 with nothing sampled used to run (the README says exit 2)."""
     assert main(["robustness", str(sample_files.plan), "--samples", "0"]) == 2
     assert "--samples は 1 以上" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("closures", "samples", "where"),
+    [
+        (Closures(p=-0.5), 100, "--p"),
+        (Closures(p=1.5), 100, "--p"),
+        (Closures(p=float("nan")), 100, "--p"),
+        (Closures(p=0.1, p_kind={"hospital": -1.0}), 100, "--p-kind hospital"),
+        (Closures(p=0.1, p_kind={"hospitl": 0.5}), 100, "--p-kind"),
+        (Closures(closures=-3), 100, "--closures"),
+        (Closures(closures=10**6), 100, "--closures"),
+        (Closures(closures=2.5), 100, "--closures"),
+        (Closures(p=0.1, closures=2), 100, "--closures"),
+        (Closures(p=0.1), 2.5, "--samples"),
+        (Closures(p=0.1), 0, "--samples"),
+    ],
+)
+def test_the_python_api_checks_closures_as_the_command_line_does(sample_run, closures, samples, where):
+    """analyse() took p=-0.5 (an exact probability of 0.25), p=1.5 (minimum 0), a
+    misspelt kind (ignored) and closures=-3 (a numpy error)."""
+    with pytest.raises(InputError) as err:
+        analyse(sample_run, closures=closures, samples=samples)
+    assert err.value.where == where
+
+
+def test_python_and_command_line_default_to_the_same_seed(sample_files, sample_run, tmp_path):
+    from geo_zaitaku.cli import main
+
+    ours = analyse(sample_run, closures=Closures(p=0.1), samples=2000)
+    assert ours.seed == 1
+    args = [
+        "robustness",
+        str(sample_files.plan),
+        "--p",
+        "0.1",
+        "--samples",
+        "2000",
+        "--out",
+        str(tmp_path),
+        "-q",
+    ]
+    assert main(args) == 0
+    cli = json.loads((tmp_path / "robustness.json").read_text(encoding="utf-8"))
+    assert cli["seed"] == 1
+    assert [a["p_fail"] for a in cli["areas"]] == [r.p_fail for r in ours.risks]

@@ -100,17 +100,17 @@ def robustness(
     robustness.csv・robustness.md・robustness_map.html を書き出します。計画を複数指定すると
     それぞれ OUT/<計画ファイル名>/ に書き、--workers・--scheduler で Dask に分けて実行します。
     """
-    from geo_zaitaku.batch import engine_from_options, task_seeds
+    from geo_zaitaku.batch import engine_from_options
     from geo_zaitaku.outputs import distinct_names, staged
     from geo_zaitaku.scenarios.robustness import check_samples, check_seed
 
     check_seed(seed)
     check_samples(samples)  # refused even when nothing is sampled (no --p): never ignored
     engine = engine_from_options(workers, scheduler, progress=not quiet)
-    seeds = task_seeds(seed, len(plans)) if len(plans) > 1 else [seed]
+    # every plan is sampled with the same seed (common random numbers): a plan's figures
+    # do not depend on which other plans are in the batch, and plans compare on the same draws
     tasks = [
-        RobustnessTask(plan, p, p_kind, closures, samples, s, pairs, not no_basemap)
-        for plan, s in zip(plans, seeds, strict=True)
+        RobustnessTask(plan, p, p_kind, closures, samples, seed, pairs, not no_basemap) for plan in plans
     ]
     results = engine.map(robustness_task, tasks, label="robustness")
     names = distinct_names(p.plan or Path("plan") for p in plans)  # x/plan.toml, y/plan.toml: two folders

@@ -308,14 +308,15 @@ def check_seed(seed: object) -> int:
 
 
 def check_samples(samples: int) -> int:
-    """The number of random samples, 1 to :data:`MAX_SAMPLES`.
+    """The number of random samples, a whole number from 1 to :data:`MAX_SAMPLES`.
 
     Raises
     ------
     InputError
         Any other number.
     """
-    if not 1 <= samples <= MAX_SAMPLES:
+    whole = isinstance(samples, int | np.integer) and not isinstance(samples, bool)
+    if not whole or not 1 <= samples <= MAX_SAMPLES:
         raise InputError(
             labels.error("robustness_bad_samples", max_samples=MAX_SAMPLES, samples=samples),
             where="--samples",
@@ -362,6 +363,21 @@ def closures_from_options(
             labels.error("robustness_bad_closures", total=total, closures=closures), where="--closures"
         )
     return Closures(p=p, p_kind=MappingProxyType(kinds), closures=closures)
+
+
+def _checked(how: Closures, total: int, kinds_present: Iterable[object]) -> Closures:
+    """``how`` validated as :func:`closures_from_options` validates the options."""
+    if how.closures is not None and (
+        isinstance(how.closures, bool) or not isinstance(how.closures, int | np.integer)
+    ):
+        raise InputError(
+            labels.error("robustness_bad_closures", total=total, closures=how.closures), where="--closures"
+        )
+    if how.p is not None and not isinstance(how.p, int | float):
+        raise InputError(labels.error("robustness_bad_probability", value=how.p), where="--p")
+    items = [f"{kind}={value}" for kind, value in how.p_kind.items()]
+    checked = closures_from_options(how.p, items, how.closures, total=total, kinds_present=kinds_present)
+    return checked if checked is not None else how
 
 
 def _check_p(value: float, where: str) -> float:
@@ -678,22 +694,45 @@ def analyse(
     *,
     closures: Closures | None = None,
     samples: int = 10_000,
-    seed: int = 0,
+    seed: int = 1,
     pairs: bool = False,
     backend: Backend | None = None,
 ) -> RobustnessResult:
     """N-1 (always), N-2 (``pairs``) and random closures (when ``closures`` is given).
+
+    Parameters
+    ----------
+    run
+        A checked plan with its facilities.
+    closures
+        How facilities close at random (:class:`Closures`: each independently with
+        ``p``, per kind ``p_kind``, or exactly ``closures`` of all); ``None``: only the
+        single points of failure (and pairs).
+    samples
+        Random draws (1 to :data:`MAX_SAMPLES`); used only with ``closures``.
+    seed
+        Seed of the draws (a whole number ≥ 0; the command line's default, 1).
+    pairs
+        Also test pairs of facilities of one area (N-2).
+    backend
+        Cost backend (default: the run's own).
 
     Raises
     ------
     InputError
         The facility data do not say which facilities are key institutions or hubs
         (:meth:`~geo_zaitaku.pipeline.CheckRun.require_roles`): closing them is then
-        unknown, not a failure of every area; a negative ``seed``.
+        unknown, not a failure of every area; a negative ``seed``; ``samples`` out of
+        range; closures that :func:`closures_from_options` refuses (a probability
+        outside [0, 1], both ``p`` and ``closures``, more closures than facilities, a
+        misspelt kind).
     """
     run.require_roles("robustness")
     check_seed(seed)
+    check_samples(samples)
     net = network(run, backend=backend)
+    if closures is not None:  # as the command line's options are checked
+        closures = _checked(closures, net.total_facilities, run.facilities.frame["kind"].unique())
     singles = single_points_of_failure(net)
     found_pairs, tested = critical_pairs(net, singles) if pairs else (None, 0)
     risks = random_closures(net, closures, samples=samples, seed=seed) if closures is not None else ()
