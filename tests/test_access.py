@@ -325,3 +325,31 @@ def test_units_of_unknown_demand_get_no_score_and_are_named(sample_files, tmp_pa
     args = ["access", str(sample_files.plan), "--population", str(pop), "--out", str(tmp_path / "a"), "-q"]
     assert main(args) == 0
     assert "人口の分からない市区町村 2（北山市・浮島町）は指標を空欄にし" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "where"),
+    [
+        ({"method": "Gauss"}, "--method"),
+        ({"method": "e2sfca", "steps": ((10.0, -1.0),)}, "--steps"),
+        ({"method": "e2sfca", "steps": ((10.0, 0.5), (20.0, 1.0))}, "--steps"),
+        ({"method": "e2sfca", "steps": ()}, "--steps"),
+        ({"method": "gaussian", "sigma": -5.0}, "--sigma"),
+        ({"method": "gaussian", "sigma": float("nan")}, "--sigma"),
+    ],
+)
+def test_weighting_refuses_weights_no_pair_could_mean(kwargs, where):
+    """Weighting("Gauss") ran as steps, a negative step weight made every score 0 and
+    sigma=-5 was taken: only the command line checked them."""
+    with pytest.raises(InputError) as err:
+        Weighting(**kwargs)
+    assert err.value.where == where
+
+
+def test_a_gaussian_without_sigma_takes_half_the_catchment(sample_run):
+    """Weighting("gaussian") from Python raised TypeError (float(None)); the README's
+    default, half the catchment, only applied on the command line."""
+    ours = measure_access(sample_run, weights=Weighting("gaussian"), catchment=16.0)
+    assert ours.weighting.sigma == 8.0
+    given = measure_access(sample_run, weights=Weighting("gaussian", sigma=8.0), catchment=16.0)
+    np.testing.assert_array_equal(ours.units["score"].to_numpy(), given.units["score"].to_numpy())

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -60,6 +60,25 @@ class Weighting:
     steps: tuple[tuple[float, float], ...] = DEFAULT_STEPS
     sigma: float | None = None
 
+    def __post_init__(self) -> None:
+        """Refuse weights no pair could mean: an unknown method, steps with a bound that
+        is not positive, a negative weight or weights that rise with distance, a sigma
+        that is not a positive number (``None``: half the catchment)."""
+        if self.method not in METHODS:
+            raise InputError(labels.error("access_bad_method", methods=", ".join(METHODS)), where="--method")
+        steps = tuple((float(b), float(w)) for b, w in self.steps)
+        if not steps or any(not (np.isfinite(b) and np.isfinite(w) and b > 0 and w >= 0) for b, w in steps):
+            raise InputError(labels.error("access_bad_step_values"), where="--steps")
+        ordered = sorted(steps)
+        if any(w2 > w1 for (_, w1), (_, w2) in itertools.pairwise(ordered)):
+            shown = ",".join(f"{b:g}:{w:g}" for b, w in steps)
+            raise InputError(labels.error("access_rising_steps", steps=shown), where="--steps")
+        if self.sigma is not None and not (
+            isinstance(self.sigma, int | float) and np.isfinite(self.sigma) and self.sigma > 0
+        ):
+            raise InputError(labels.error("access_bad_sigma", sigma=self.sigma), where="--sigma")
+        object.__setattr__(self, "steps", steps)
+
     def __call__(self, d: np.ndarray) -> np.ndarray:
         """Weights of costs ``d``."""
         if self.method == "2sfca":
@@ -73,6 +92,12 @@ class Weighting:
             out[hit] = weight
             done |= hit
         return out
+
+    def with_catchment(self, catchment: float) -> Weighting:
+        """These weights, a Gaussian without ``sigma`` taking half the catchment."""
+        if self.method == "gaussian" and self.sigma is None:
+            return replace(self, sigma=catchment / 2.0)
+        return self
 
     @property
     def reach(self) -> float | None:
@@ -120,20 +145,12 @@ def weighting(
             parsed = tuple((float(b), float(w)) for b, w in (part.split(":") for part in steps.split(",")))
         except ValueError as exc:
             raise InputError(labels.error("access_bad_steps", steps=steps), where="--steps") from exc
-        if any(not (np.isfinite(b) and np.isfinite(w) and b > 0 and w >= 0) for b, w in parsed):
-            raise InputError(labels.error("access_bad_step_values"), where="--steps")
-        ordered = sorted(parsed)
-        if any(w2 > w1 for (_, w1), (_, w2) in itertools.pairwise(ordered)):
-            raise InputError(labels.error("access_rising_steps", steps=steps), where="--steps")
-        if ordered[0][0] > catchment:
-            raise InputError(
-                labels.error("access_steps_beyond", steps=steps, catchment=f"{catchment:g}"), where="--steps"
-            )
-    if sigma is not None and not (np.isfinite(sigma) and sigma > 0):
-        raise InputError(labels.error("access_bad_sigma", sigma=sigma), where="--sigma")
-    if method == "gaussian" and sigma is None:
-        sigma = catchment / 2.0
-    return Weighting(method, parsed, sigma)
+    weights = Weighting(method, parsed, sigma)  # (the values are checked there)
+    if steps is not None and min(b for b, _ in weights.steps) > catchment:
+        raise InputError(
+            labels.error("access_steps_beyond", steps=steps, catchment=f"{catchment:g}"), where="--steps"
+        )
+    return weights.with_catchment(catchment)
 
 
 def two_step_fca(
@@ -373,6 +390,7 @@ def measure_access(
     if catchment is None:
         catchment = weights.reach or plan.config.reach_limit(measure)
     catchment = float(catchment)
+    weights = weights.with_catchment(catchment)  # Weighting("gaussian"): sigma half the catchment
     if demand_values is not None:
         values = demand_values.reindex(units.index).to_numpy(dtype=float)
     elif demand in units.columns:
