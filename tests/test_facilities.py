@@ -814,3 +814,21 @@ def test_a_point_outside_names_the_nearest_unit_and_how_far(tmp_path, grid):
     assert f"。最寄りは町0（境界まで {far_km:.1f} km）。" in far.message.ja and far_km == pytest.approx(
         19.4, abs=0.05
     )
+
+
+def test_the_import_output_reads_back_without_unused_columns(sample_files, tmp_path, capsys):
+    """check --facilities out/…/facilities.csv (facilities import's own output) listed
+    「使っていない列 4: unit・placed_by・source・line」, the tool's bookkeeping."""
+    from geo_zaitaku.cli import main
+    from geo_zaitaku.sources.facilities import load_facilities
+    from geo_zaitaku.units import load_units
+
+    out = tmp_path / "imp"
+    fac = sample_files.directory / "facilities.csv"
+    units = sample_files.directory / "units.geojson"
+    assert main(["facilities", "import", str(fac), "--units", str(units), "--out", str(out), "-q"]) == 0
+    header = (out / "facilities.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[-4:] == ["unit", "placed_by", "source", "line"]
+    again = load_facilities([out / "facilities.csv"], load_units(units))
+    assert again.logs[0].unused_columns == ()
+    assert len(again.frame) == 243 and not again.rejected

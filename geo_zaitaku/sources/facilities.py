@@ -428,8 +428,12 @@ def _import_log(
 
 
 def _unused_columns(headers: Sequence[object], found: Mapping[str, str | None]) -> tuple[str, ...]:
-    """The headers no field was read from, in file order (the line-number column aside)."""
+    """The headers no field was read from, in file order (the line-number column aside,
+    and the placement columns of a file this tool wrote: ``facilities import``'s
+    ``facilities.csv`` says where each row came from, which is not data to read)."""
     used = set(found.values())
+    if set(schema.PLACEMENT_FIELDS) <= set(headers):
+        used |= set(schema.PLACEMENT_FIELDS)
     return tuple(str(h) for h in headers if h != LINE and h not in used)
 
 
