@@ -244,6 +244,10 @@ ISSUES: Mapping[str, Message] = MappingProxyType(
         "bad_cell": Message(
             "列「{column}」の値 {text!r}（{problem}）", "column {column!r}: {text!r} is {problem_en}"
         ),
+        "ages_unknown": Message(
+            "{row}: 年齢階級 {groups} の値が不明（秘匿など）のため、その階級を含む 65歳以上・75歳以上・85歳以上は不明です（総数は使います）",
+            "age groups {groups} unknown (suppressed); the older-age counts that include them are unknown",
+        ),
         "inconsistent_ages": Message(
             "{row}: {narrow} {b:,.0f} が {wide} {a:,.0f} を超えています。年齢別の数は使わず（不明）、総数だけ使います。"
             "列の並びや単位を確かめてください",
@@ -801,6 +805,7 @@ TEXT = MappingProxyType(
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
         "not_checked": "未確認",
+        "ages_unknown_unit": "{name}（65歳以上・75歳以上のみ）",
         "at_least": "{value}以上",
         "quiet_count": "{rule}: {n}件（一覧は report.md）",
         "units_without_population": "人口のない市区町村 {n}",
@@ -970,7 +975,7 @@ DEMAND = MappingProxyType(
         "rates": "率",
         "source": "出典",
         "default_rates": "既定の率（全国値・2区分の目安）を使っています。計画には都道府県の率に置き換えてください（--rates FILE）。",
-        "missing": "{period}: 人口の分からない市区町村が{n}あり、合計に含まれていません（{names}）",
+        "missing": "{period}: 人口か年齢別の人口が分からず推計患者数を求められない市区町村が{n}あり、患者数の合計に含まれていません（{names}）",
         "skipped": "{file}の{n}行を使いませんでした（{reasons}）",
     }
 )

@@ -56,6 +56,9 @@ class AreaSummary:
     population_unknown
         Its units whose population is unknown while others' is known: ``population``
         (and people per hub) then count only the known ones, a lower bound.
+    ages_unknown
+        Its units whose population is known but whose 65+ count is not (suppressed age
+        cells): ``pop_65over`` and ``pop_75over`` then count only the others.
     """
 
     name: str
@@ -80,6 +83,7 @@ class AreaSummary:
     key_institutions_checked: bool = True
     hubs_checked: bool = True
     population_unknown: tuple[str, ...] = ()
+    ages_unknown: tuple[str, ...] = ()
 
     @property
     def n_key_institutions(self) -> int | None:
@@ -135,6 +139,7 @@ class AreaSummary:
             "key_institutions_checked": self.key_institutions_checked,
             "hubs_checked": self.hubs_checked,
             "population_unknown": list(self.population_unknown),
+            "ages_unknown": list(self.ages_unknown),
         }
 
 
@@ -292,9 +297,23 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 key_institutions_checked=ctx.roles_known["key_institution"],
                 hubs_checked=ctx.roles_known["hub"],
                 population_unknown=_unknown(columns, "population", codes) if pop is not None else (),
+                ages_unknown=_ages_unknown(columns, codes),
             )
         )
     return tuple(out)
+
+
+def _ages_unknown(columns: dict[str, dict[str, float]], codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The codes whose population is known and whose 65+ count is not, when others' is."""
+    if "pop_65over" not in columns or "population" not in columns:
+        return ()
+    older = columns["pop_65over"]
+    if all(math.isnan(older.get(c, math.nan)) for c in codes):
+        return ()  # no age counts at all in this area: the sums say unknown, not partial
+    pop = columns["population"]
+    return tuple(
+        c for c in codes if not math.isnan(pop.get(c, math.nan)) and math.isnan(older.get(c, math.nan))
+    )
 
 
 def _unknown(columns: dict[str, dict[str, float]], column: str, codes: tuple[str, ...]) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ def areas_frame(report: Report) -> pd.DataFrame:
     reach_col = c[labels.REACH_COLUMNS[measure(report)][1]]
     rows = []
     unknown = labels.TEXT["not_checked"]
-    partial = any(a.population_unknown for a in report.areas)  # a population is a lower bound
+    partial = any(a.population_unknown or a.ages_unknown for a in report.areas)  # a lower bound
     for a in report.areas:
         checked = a.facilities_checked
         names = dict(zip(a.units, a.unit_names, strict=True))
@@ -45,7 +45,12 @@ def areas_frame(report: Report) -> pd.DataFrame:
             c["pop_65over"]: _int(a.pop_65over),
             c["pop_75over"]: _int(a.pop_75over),
             **(
-                {c["population_unknown"]: "・".join(names[u] for u in a.population_unknown)}
+                {
+                    c["population_unknown"]: "・".join(
+                        [names[u] for u in a.population_unknown]
+                        + [labels.TEXT["ages_unknown_unit"].format(name=names[u]) for u in a.ages_unknown]
+                    )
+                }
                 if partial
                 else {}
             ),

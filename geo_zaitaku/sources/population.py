@@ -727,6 +727,10 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
             notes.append((year, note))
         if scheme is not None:
             values = _derive(values, ages, scheme, unknown)
+            hidden = [label for label, v in ages.items() if np.isnan(v)]
+            if hidden:  # suppressed cells (「…」「x」「***」): the older-age sums are unknown
+                message = labels.ISSUES["ages_unknown"].format(row=code, groups="・".join(hidden))
+                notes.append((year, RowIssue(source, line, "ages_unknown", message)))
         note = _inconsistent_ages(values, source, line, code)
         if note is not None:
             notes.append((year, note))
