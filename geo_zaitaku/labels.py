@@ -1047,6 +1047,7 @@ IMPORT_TEXT = MappingProxyType(
         ),
         "town_column": "町丁目の位置",
         "list": "{what}（{file}）: {n}件 → 一致 {matched}・候補が複数 {ambiguous}・一致なし {unmatched}",
+        "other_notifications": "  届出受理医療機関名簿の、在宅療養支援診療所・病院でない届出の行 {n} は積極的医療機関の指定に使いませんでした（受理届出名称で判断）",
         "line": "行",
         "name": "名称",
         "reason": "理由",

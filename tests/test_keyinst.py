@@ -166,3 +166,25 @@ def test_unusable_lists(tmp_path, grid, imported):
         mark_from_list(imported, tmp_path / "none.csv", grid)
     with pytest.raises(InputError, match="field"):
         mark_from_list(imported, write_list(tmp_path, "name\nA\n"), grid, field="x")
+
+
+def test_a_bureau_list_marks_only_its_home_care_support_rows(tmp_path, grid, imported):
+    """The 届出受理医療機関名簿 lists every 届出: a clinic with only 明細書発行体制等加算
+    became a key institution when the list was given as it is."""
+    key = write_list(
+        tmp_path,
+        "医療機関名称,医療機関所在地,受理届出名称,受理記号\n"
+        "井上病院,テスト県町2,在宅療養支援病院（１）,支援病１\n"
+        "井上病院,テスト県町2,明細書発行体制等加算,明細\n"
+        "緑ヶ丘診療所,,明細書発行体制等加算,明細\n"
+        "ＡＢＣ内科クリニック,,在宅療養支援診療所（３）,支援診３\n",
+        name="meibo.csv",
+    )
+    result, match = mark_from_list(imported, key, grid)
+    f = result.frame.set_index("id")
+    assert match.other_notifications == (3, 4)
+    assert match.counts() == {"matched": 2, "ambiguous": 0, "unmatched": 0}
+    assert f["key_institution"].tolist() == [pd.NA, pd.NA, pd.NA, True, pd.NA, pd.NA, True]
+    # a hub list, or a list without a 届出 column, is used whole
+    plain = write_list(tmp_path, "名称\n緑ヶ丘診療所\n", name="plain.csv")
+    assert mark_from_list(imported, plain, grid)[1].counts()["matched"] == 1

@@ -189,6 +189,10 @@ def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: b
             ),
             soft_wrap=True,
         )
+        if m.other_notifications:
+            _output.console().print(
+                t["other_notifications"].format(n=len(m.other_notifications)), soft_wrap=True
+            )
         if not quiet:
             for e in m.entries:
                 if e.status != "matched":

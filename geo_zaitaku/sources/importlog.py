@@ -193,6 +193,8 @@ def import_markdown(
         what = FIELDS[m.field]
         lines += ["", f"## {what}: {_md(Path(m.source).name)}", ""]
         lines.append("- " + t["list"].format(what=what, file=Path(m.source).name, n=len(m.entries), **counts))
+        if m.other_notifications:
+            lines.append("- " + t["other_notifications"].format(n=len(m.other_notifications)))
         methods = Counter(e.method for e in m.entries if e.status == "matched")
         if methods:
             lines.append(

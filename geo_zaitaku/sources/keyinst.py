@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -58,6 +58,7 @@ LIST_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "municipality", "municipality_code", "市区町村", "市区町村名", "市町村", "市町村名", "市区町村コード",
         ),
         "is_24h": ("is_24h", "24h", "24時間", "24時間対応"),
+        "notification": ("受理届出名称", "届出名称", "施設基準の名称", "施設基準", "受理記号"),
     }
 )  # fmt: skip
 #: Flags a list can set, with the Japanese name of the list (:data:`geo_zaitaku.labels.LISTS`).
@@ -106,6 +107,17 @@ class ListEntry:
     address: str | None = None
     municipality: str | None = None
     is_24h: bool | None = None
+    notification: str | None = None
+
+
+#: A 届出受理医療機関名簿 row is a 在宅療養支援診療所・病院 when its 受理届出名称 (or 受理記号)
+#: says so: 「在宅療養支援診療所（３）」「在宅療養支援病院（１）」「支援診３」「支援病１」.
+SUPPORT_NOTIFICATION = re.compile(r"在宅療養支援(診療所|病院)|支援(診|病)")
+
+
+def is_support_notification(text: str | None) -> bool:
+    """Whether a 届出 names a 在宅療養支援診療所 or 在宅療養支援病院 (after NFKC)."""
+    return bool(text) and SUPPORT_NOTIFICATION.search(unicodedata.normalize("NFKC", text)) is not None
 
 
 @dataclass(frozen=True)
@@ -159,11 +171,15 @@ class ListMatch:
         ``"key_institution"`` or ``"hub"``.
     entries
         One result per entry, in the list's order.
+    other_notifications
+        Lines of a 届出受理医療機関名簿 left out of a key-institution list because their
+        届出 is not 在宅療養支援診療所・病院 (明細書発行体制等加算 …).
     """
 
     source: str
     field: str
     entries: tuple[EntryMatch, ...] = field(default=())
+    other_notifications: tuple[int, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """Entries per status (every status present)."""
@@ -176,6 +192,7 @@ class ListMatch:
             "field": self.field,
             "counts": self.counts(),
             "entries": [e.to_dict() for e in self.entries],
+            "other_notifications": list(self.other_notifications),
         }
 
 
@@ -294,6 +311,7 @@ def read_list(path: str | Path, *, what: str = labels.LISTS["key_institution"]) 
                 address=get["address"][i],
                 municipality=get["municipality"][i],
                 is_24h=h24 if isinstance(h24, bool) else None,
+                notification=get["notification"][i],
             )
         )
     return tuple(out)
@@ -525,7 +543,13 @@ def mark_from_list(
     if field not in FIELDS:
         raise InputError(labels.error("list_unknown_field", field=field, fields=", ".join(FIELDS)))
     entries = read_list(path, what=FIELDS[field])
+    other: tuple[int, ...] = ()
+    if field == "key_institution" and any(e.notification for e in entries):
+        # a 届出受理医療機関名簿 lists every 届出: only 在支診・在支病 make key institutions
+        other = tuple(e.line for e in entries if not is_support_notification(e.notification))
+        entries = tuple(e for e in entries if is_support_notification(e.notification))
     match = match_list(entries, pd.DataFrame(result.frame), units, source=str(path), field=field)
+    match = replace(match, other_notifications=other)
     return apply_list(result, match, entries), match
 
 
@@ -540,6 +564,7 @@ __all__ = [
     "address_key",
     "apply_list",
     "institution_keys",
+    "is_support_notification",
     "mark_from_list",
     "match_list",
     "read_list",
