@@ -287,3 +287,18 @@ def test_command_line_mistakes_are_in_japanese_first(capsys):
     )
     assert main(["chek"]) == 2
     assert "コマンドの書き方に誤りがあります（No such command 'chek'." in capsys.readouterr().err
+
+
+def test_a_reader_of_the_messages_that_goes_away_does_not_change_the_exit_status(sample_files, tmp_path):
+    """``population import … 2>&1 >/dev/null | head -1`` exited 1 (instead of 0) when
+    the reader of standard error left early."""
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("geo-zaitaku")
+    out = tmp_path / "pop"
+    pop, units = sample_files.population, sample_files.directory / "units.geojson"
+    script = f'"{exe}" population import "{pop}" --units "{units}" --out "{out}" 2>&1 >/dev/null | head -c 1 >/dev/null; exit ${{PIPESTATUS[0]}}'
+    for _ in range(3):  # the race is the reader leaving before the last message
+        done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert (out / "population.csv").is_file()

@@ -151,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     # a command makes many small objects that live to its end (cells, rows, findings):
     # the collector's default pass every 700 allocations costs a tenth of a check
     gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
-    stdout = sys.stdout
+    stdout, stderr = sys.stdout, sys.stderr
     safe = sys.stdout = PipeSafe(stdout)  # type: ignore[assignment]
+    safe_err = sys.stderr = PipeSafe(stderr)  # type: ignore[assignment]  (… 2>&1 | head: the same)
     try:
         result = cli.main(args=argv, prog_name="geo-zaitaku", standalone_mode=False)
     except click.exceptions.Abort:
@@ -179,10 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         code = result if isinstance(result, int) else 0
     finally:
         gc.set_threshold(*thresholds)
-        sys.stdout = stdout
-    if safe.gone:  # nothing more can reach the reader; Python's own flush at exit must not fail either
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+        sys.stdout, sys.stderr = stdout, stderr
+    for wrapper, stream in ((safe, stdout), (safe_err, stderr)):
+        if wrapper.gone:  # nothing more can reach the reader; Python's flush at exit must not fail either
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
     if argv is None:
         sys.exit(code)
     return code
