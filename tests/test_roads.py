@@ -304,3 +304,19 @@ def test_clipping_keeps_a_margin_around_the_units(tmp_path):
     assert build_network(path, units=units, prefectures=["99"], margin_km=10).n_nodes == 3
     assert build_network(path, units=units, prefectures=["99"], margin_km=1).n_nodes == 2
     assert build_network(path).n_nodes == 4
+
+
+def test_a_one_way_ferry_reaches_the_island_but_not_back(tmp_path):
+    """Reachability went by weakly connected pieces: an island whose only link is a
+    one-way ferry towards it read as 「120分を超えます」 instead of 「行けません」."""
+    ways = [
+        *(w for w in TOWN_WAYS if w[0] != 9),
+        (9, [9, 20, 10], {"route": "ferry", "duration": "0:45", "oneway": "yes"}),
+    ]
+    net = build_network(write_osm(tmp_path / "oneway.osm.pbf", town_nodes(), ways))
+    backend = TravelTime(net, disk_cache=False)
+    nodes = town_nodes()
+    mainland, island = points([nodes[1]]), points([nodes[11]])
+    assert backend.connected(mainland, island).tolist() == [[True]]
+    assert backend.connected(island, mainland).tolist() == [[False]]
+    assert np.isinf(backend.dense(island, mainland, limit=10_000)[0, 0])

@@ -424,10 +424,11 @@ class CheckContext:
             cost.append(km)
             nearest.append(np.where(found, ids[cols[best]], None))
             nearest_name.append(np.where(found, names[cols[best]], None))
-            if connected is None:
-                reached.append(np.ones(len(idx), dtype=bool))
-            else:
-                reached.append(connected(origins.take(idx), dest.take(cols)).any(axis=1))
+            ok = np.ones(len(idx), dtype=bool)  # a unit with a finite cost is reached
+            if connected is not None and not found.all():  # beyond the horizon, or no route at all?
+                miss = np.flatnonzero(~found)
+                ok[miss] = connected(origins.take(idx[miss]), dest.take(cols)).any(axis=1)
+            reached.append(ok)
         rows = _joined(at, int)
         frame = pd.DataFrame(
             {

@@ -132,12 +132,28 @@ class TravelTime:
         return rows, cols, values[rows, cols]
 
     def connected(self, origins: Points, destinations: Points) -> np.ndarray:
-        """Whether a route may exist between each origin and destination: both snapped
-        and in the same connected piece (``False`` means no route by road or ferry)."""
+        """Whether a route exists from each origin to each destination, however long:
+        both snapped, and the destination's node reachable from the origin's along the
+        edges' directions (a one-way ferry to an island is no way back). ``False`` means
+        no route by road or ferry. One search per origin node: meant for the few
+        origins beyond the horizon."""
+        from scipy.sparse.csgraph import breadth_first_order
+
         a, b = self.snap(origins).node, self.snap(destinations).node
-        pa = np.where(a >= 0, self.pieces[np.maximum(a, 0)], -1) if len(a) else np.zeros(0, dtype=int)
-        pb = np.where(b >= 0, self.pieces[np.maximum(b, 0)], -2) if len(b) else np.zeros(0, dtype=int)
-        return pa[:, None] == pb[None, :]
+        out = np.zeros((len(a), len(b)), dtype=bool)
+        if not len(a) or not len(b):
+            return out
+        pa = np.where(a >= 0, self.pieces[np.maximum(a, 0)], -1)
+        pb = np.where(b >= 0, self.pieces[np.maximum(b, 0)], -2)
+        weak = pa[:, None] == pb[None, :]  # necessary: the same weakly connected piece
+        for node in np.unique(a[weak.any(axis=1)]):
+            reach = np.zeros(self.network.n_nodes, dtype=bool)
+            reach[
+                breadth_first_order(self.network.csr, int(node), directed=True, return_predecessors=False)
+            ] = True
+            rows = a == node
+            out[rows] = weak[rows] & reach[np.maximum(b, 0)][None, :]
+        return out
 
     # -- the shortest paths ----------------------------------------------------------
 
