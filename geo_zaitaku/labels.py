@@ -2172,8 +2172,9 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         ),
         # sources/_http.py
         "url_scheme": Message(
-            "URL は http:// か https:// で始まるものを指定してください。手元にある zip は `geo-zaitaku check PLAN --units N03-....zip` のように --units で指定できます。",
-            "only http(s) URLs can be fetched; give a local zip to --units instead.",
+            "URL は http:// か https:// で始まるものを指定してください。手元にある zip は取得せずにそのまま使えます"
+            "（境界は `check PLAN --units N03-....zip`、位置参照情報は `facilities import … --towns 43000-18.0b.zip`）。",
+            "only http(s) URLs can be fetched; use a local zip directly (boundaries: --units; town positions: --towns).",
         ),
         "http_status": Message(
             "ダウンロードできませんでした: HTTP {status} {reason}。{hint}。",
@@ -2189,7 +2190,7 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         ),
         "connect_dns": Message(
             "サーバー {host} に接続できません（名前解決に失敗）。インターネットに接続されているか確認してください。"
-            "オフラインのときは、別の端末でダウンロードした zip を --units で指定できます。",
+            "オフラインのときは、別の端末でダウンロードした zip をそのまま使えます（境界は --units、位置参照情報は facilities import の --towns）。",
             "cannot resolve the host name: offline or DNS failure.",
         ),
         "connect_timeout": Message(

@@ -326,6 +326,8 @@ def test_offline_dns_failure(monkeypatch):
     assert fetch.n03_url(43, 2024) in message
     assert "nlftp.mlit.go.jp に接続できません（名前解決に失敗）" in message
     assert "offline or DNS failure" in message
+    # the local route for both datasets (位置参照情報 goes to --towns, not --units)
+    assert "境界は --units、位置参照情報は facilities import の --towns" in message
     assert cache_files() == []
 
 
