@@ -190,6 +190,8 @@ DETAILS = MappingProxyType(
             "市区町村コードの列があればコードで配置します"
         ),
         "far": "（緯度 {lat:.6f}, 経度 {lon:.6f}。{name}の境界から {km:,.1f} km、{by}で配置）",
+        "line": "行 {line} ",
+        "file_line": "{file} の行 {line} ",
         "metres": "{m:,.0f} m",
         "km": "{km:.1f} km",
         "values": "（{values}）",
@@ -225,6 +227,10 @@ ISSUES: Mapping[str, Message] = MappingProxyType(
         "swapped": Message("緯度と経度が入れ替わっていたため入れ替えました", "lat and lon were swapped"),
         "duplicate_id": Message(
             "ID {id!r} が重複しているため {renamed!r} としました", "duplicate id renamed"
+        ),
+        "same_facility": Message(
+            "{where}と同じ ID・名称の施設です（同じ施設として1件に数え、先の行の内容を使いました）",
+            "the same id and name as an earlier row (counted once; the earlier row's values kept)",
         ),
         "repeated": Message(
             "行 {first} とすべての列が同じ行です（同じ施設として1件に数えました）",

@@ -832,3 +832,35 @@ def test_the_import_output_reads_back_without_unused_columns(sample_files, tmp_p
     again = load_facilities([out / "facilities.csv"], load_units(units))
     assert again.logs[0].unused_columns == ()
     assert len(again.frame) == 243 and not again.rejected
+
+
+def test_one_facility_in_two_rows_or_two_files_is_counted_once(tmp_path, grid):
+    """A clinic in two files (or a 名簿 with one row per 届出) became ID and ID#2: two
+    facilities, counted twice, and a key list then found two candidates."""
+    a = tmp_path / "a.csv"
+    a.write_text(
+        "id,name,municipality_code,kind\n"
+        "C1,さくら診療所,99201,clinic\n"
+        "C1,さくら 診療所,99201,clinic\n"  # the same id and name (a space aside), another row
+        "C2,もみじ医院,99202,clinic\n",
+        encoding="utf-8",
+    )
+    b = tmp_path / "b.csv"
+    b.write_text(
+        "id,name,municipality_code,kind\nC1,さくら診療所,99201,clinic\nC2,別の医院,99202,clinic\n",
+        encoding="utf-8",
+    )
+    result = load_facilities([a, b], grid)
+    assert result.frame["id"].tolist() == ["C1", "C2", "C2#2"]
+    merged = [(r.source, r.line, r.reason) for log in result.logs for r in log.merged]
+    assert merged == [("a.csv", 3, "same_facility"), ("b.csv", 2, "same_facility")]
+    messages = [r.message.ja for log in result.logs for r in log.merged]
+    assert messages[0].startswith("行 2 と同じ ID・名称の施設です")
+    assert messages[1].startswith("a.csv の行 2 と同じ ID・名称の施設です")
+    for log in result.logs:
+        assert log.rows == sum(log.placed.values()) + len(log.rejected) + len(log.merged)
+    # a file whose every row is such a repeat (with coordinates: the empty rest is read too)
+    c = tmp_path / "c.csv"
+    c.write_text("id,name,lat,lon\nC1,さくら診療所,1,1\n", encoding="utf-8")
+    again = load_facilities([a, c], grid)
+    assert again.frame["id"].tolist() == ["C1", "C2"] and len(again.logs[1].merged) == 1

@@ -235,8 +235,9 @@ def load_facilities(
     frames = []
     logs = []
     seen_ids: set[str] = set()
-    for p in items:
-        frame, log = _load_one(Path(p), placer, chosen, seen_ids, geocoder)
+    known: dict[str, tuple[str, str, int]] = {}  # id -> (name, file, line) of the files read so far
+    for k, p in enumerate(items):
+        frame, log = _load_one(Path(p), placer, chosen, seen_ids, geocoder, known, last=k == len(items) - 1)
         frames.append(frame)
         logs.append(log)
     if not frames:
@@ -254,11 +255,20 @@ def header_hints() -> tuple[str, ...]:
 
 
 def _load_one(
-    path: Path, placer: Placer, chosen: Preset | None, seen_ids: set[str], geocoder: TownGeocoder | None
+    path: Path,
+    placer: Placer,
+    chosen: Preset | None,
+    seen_ids: set[str],
+    geocoder: TownGeocoder | None,
+    known: dict[str, tuple[str, str, int]] | None = None,
+    *,
+    last: bool = True,
 ) -> tuple[gpd.GeoDataFrame, ImportLog]:
     """Read one facility file, place its rows and say what became of each: read ->
     merge repeats -> parse -> place -> classify -> town positions -> assemble."""
     cells, merged = _without_repeats(_read_cells(path, chosen))
+    cells, same = _without_same_facilities(cells, {} if known is None else known, remember=not last)
+    merged += same
     # the fields are taken and repeats found: the file's other cells can go (a copy: an
     # empty slice would be a view that keeps the whole block of cells, every string of
     # the file, alive until the points are made)
@@ -336,6 +346,61 @@ def _without_repeats(cells: _Cells) -> tuple[_Cells, list[RowIssue]]:
     table = replace(cells.table, frame=raw.loc[keep].reset_index(drop=True))
     names = _kept(cells.names, keep)
     return replace(cells, table=table, get=get, lines=lines[keep], names=names), merged
+
+
+def _without_same_facilities(
+    cells: _Cells, known: dict[str, tuple[str, str, int]], *, remember: bool
+) -> tuple[_Cells, list[RowIssue]]:
+    """The rows without those that repeat an earlier row's id and name (in this file or
+    one read before: a 名簿 with a row per 届出, 訪問看護 and 介護予防訪問看護 lists, a
+    clinic in two lists), each a ``same_facility`` issue naming the first; the first
+    row's values are kept. Rows of one id with another name keep ``ID#2`` (see
+    :func:`_ids`). ``known`` gathers this file's ids when more files follow."""
+    ids = pd.Series(cells.get["id"], dtype=object)
+    given = ids.notna() & (ids != "")
+    candidates = given & (ids.duplicated(keep=False) | ids.isin(known.keys()))
+    drop = np.zeros(len(ids), dtype=bool)
+    merged: list[RowIssue] = []
+    first: dict[str, tuple[str, str, int]] = {}
+    for i in np.flatnonzero(candidates.to_numpy()).tolist():
+        fid = str(ids.iat[i])
+        seen = known.get(fid) or first.get(fid)
+        if seen is not None and _same_name(seen[0], cells.names[i]):
+            drop[i] = True
+            d = labels.DETAILS
+            same_file = seen[1] == cells.source
+            where = (
+                d["line"].format(line=seen[2])
+                if same_file
+                else d["file_line"].format(file=seen[1], line=seen[2])
+            )
+            message = labels.ISSUES["same_facility"].format(where=where)
+            merged.append(
+                RowIssue(cells.source, int(cells.lines[i]), "same_facility", message, cells.names[i])
+            )
+        elif seen is None:
+            first[fid] = (cells.names[i], cells.source, int(cells.lines[i]))
+    if remember:
+        rows = np.flatnonzero((given & ~pd.Series(drop)).to_numpy()).tolist()
+        for i in rows:
+            known.setdefault(str(ids.iat[i]), (cells.names[i], cells.source, int(cells.lines[i])))
+    if not merged:
+        return cells, []
+    keep = ~drop
+    get = {f: _kept(column, keep) for f, column in cells.get.items()}
+    table = replace(cells.table, frame=cells.table.frame.loc[keep].reset_index(drop=True))
+    return replace(
+        cells, table=table, get=get, lines=cells.lines[keep], names=_kept(cells.names, keep)
+    ), merged
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two names of one facility, written alike (full/half width and spaces aside)."""
+
+    def key(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+    return bool(a) and key(a) == key(b)
 
 
 def _kept(values: list, keep: np.ndarray) -> list:
@@ -759,7 +824,8 @@ def _coordinates(
         y = _numbers(get["lat"])
         x = _numbers(get["lon"])
         given = np.array(
-            [(a is not None or b is not None) for a, b in zip(get["lat"], get["lon"], strict=True)]
+            [(a is not None or b is not None) for a, b in zip(get["lat"], get["lon"], strict=True)],
+            dtype=bool,
         )
     elif found["point"] is not None:
         y, x = _points(get["point"], preset.order)
