@@ -389,3 +389,22 @@ def test_units_table_carries_the_counts_the_choropleth_shades(sample_run):
     for column, source in (("75歳以上人口", "pop_75over"), ("85歳以上人口", "pop_85over")):
         assert frame.loc["99100", column] == round(units.loc["99100", source])
     assert list(frame.columns[3:6]) == ["65歳以上人口", "75歳以上人口", "85歳以上人口"]
+
+
+def test_the_same_run_writes_the_same_bytes(sample_run, tmp_path, monkeypatch):
+    """Two identical runs differed in every map (Folium's random map_<hex> names) and in
+    report.xlsx (its creation second), so outputs could not be diffed or versioned."""
+    from geo_zaitaku.maps import area_map
+
+    first = area_map(sample_run).html()
+    assert area_map(sample_run).html() == first
+    assert "map_00000001" in first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01T00:00:00Z
+    write_report(sample_run.report, tmp_path / "a")
+    write_report(sample_run.report, tmp_path / "b")
+    a, b = ((tmp_path / d / "report.xlsx").read_bytes() for d in "ab")
+    assert a == b
+    import zipfile
+
+    core = zipfile.ZipFile(tmp_path / "a" / "report.xlsx").read("docProps/core.xml").decode()
+    assert "2025-12-01T00:00:00Z" in core

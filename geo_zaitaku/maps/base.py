@@ -180,9 +180,11 @@ class MapDocument:
 
 
 def render(doc: MapDocument, *, self_contained: bool) -> str:
-    """Render a :class:`MapDocument` as one HTML document."""
+    """Render a :class:`MapDocument` as one HTML document (the same bytes for the same
+    map: element names are numbered in tree order, not Folium's random ids)."""
     m = doc.map
     root = m.get_root()
+    _number_elements(root, doc.control)
     for i, asset in enumerate(assets(cluster=doc.cluster, self_contained=self_contained)):
         root.header.add_child(Element(asset.html()), name=f"gz_asset_{i}", index=i)
     title = str(doc.config.get("title", {}).get("title", ""))
@@ -196,6 +198,27 @@ def render(doc: MapDocument, *, self_contained: bool) -> str:
     if document.startswith(head):  # Folium's own first line, before any data
         document = '<!DOCTYPE html>\n<html lang="ja">' + document[len(head) :]
     return document
+
+
+def _number_elements(*roots: Element) -> None:
+    """Give every element under ``roots`` an id from its place in the tree (Folium
+    draws a random one for each, so that two renderings of one map differed in every
+    ``map_<hex>`` and ``geo_json_<hex>``). Done before any name is written anywhere."""
+    seen: set[int] = set()
+    count = 0
+
+    def walk(element: Element) -> None:
+        nonlocal count
+        if id(element) in seen:
+            return
+        seen.add(id(element))
+        element._id = f"{count:08x}"
+        count += 1
+        for child in list(element._children.values()):
+            walk(child)
+
+    for root in roots:
+        walk(root)
 
 
 def legend_item(text: str, **style: object) -> dict[str, object]:

@@ -11,7 +11,9 @@ when the cell is edited or copied, without showing an apostrophe.
 
 from __future__ import annotations
 
+import datetime
 import math
+import os
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,6 +52,7 @@ def write_workbook(path: str | Path, sheets: Sequence[tuple[str, pd.DataFrame]])
 
     path = Path(path)
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    workbook.set_properties({"created": _created()})
     try:
         header = workbook.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True})
         text = workbook.add_format({"num_format": "@"})
@@ -59,6 +62,17 @@ def write_workbook(path: str | Path, sheets: Sequence[tuple[str, pd.DataFrame]])
     finally:
         workbook.close()
     return path
+
+
+def _created() -> datetime.datetime:
+    """The workbook's creation time: ``SOURCE_DATE_EPOCH`` when set (reproducible
+    builds' convention), else today's date at midnight UTC, so that the same run on the
+    same day writes the same bytes (XlsxWriter's default is the current second)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).replace(tzinfo=None)
+    today = datetime.datetime.now(datetime.UTC).date()
+    return datetime.datetime(today.year, today.month, today.day)
 
 
 def _sheet(ws: object, frame: pd.DataFrame, header: object, text: object, quoted: object) -> None:
