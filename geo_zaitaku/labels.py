@@ -1712,8 +1712,8 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "--role must be hub or key.",
         ),
         "siting_max_new_negative": Message(
-            "--max-new は 0 以上にしてください。",
-            "must be >= 0.",
+            "--max-new は 0 以上の整数にしてください。",
+            "must be a whole number >= 0.",
         ),
         "candidates_no_id_column": Message(
             "候補の施設CSVに id の列がありません。施設IDを id の列に書いてください。",
@@ -1732,9 +1732,13 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "--mode は {modes} のいずれかです。",
             "unknown mode.",
         ),
+        "design_no_proposal": Message(
+            "この設計には提案がありません（状態: {status}）。solve() が案を見つけたとき（status が optimal か feasible）に使ってください。",
+            "the design has no proposal (status {status}); call it after solve() found one.",
+        ),
         "design_count_needs_areas": Message(
-            "--mode count には 1 以上の --areas が必要です（指定値: {areas}）。",
-            "--areas must be >= 1.",
+            "--mode count には 1 以上の整数の --areas が必要です（指定値: {areas}）。",
+            "--areas must be a whole number >= 1.",
         ),
         "design_bad_population_bound": Message(
             "{option} は 0 以上の有限の数にしてください（指定値: {value}）。",

@@ -594,3 +594,23 @@ def test_options_another_mode_would_ignore_are_refused(options, where):
     with pytest.raises(InputError) as err:
         DesignOptions(**options)
     assert err.value.where == where and "のときだけ使います" in str(err.value)
+
+
+def test_design_options_are_whole_numbers_and_an_empty_design_has_no_run(sample_run):
+    """DesignOptions(areas=2.5) solved as 2 areas, SitingOptions(max_new=1.5) chose one
+    site, and proposed_run() of an unsolved design checked an empty plan."""
+    from geo_zaitaku.design.areas import AreaDesign
+    from geo_zaitaku.design.hubs import SitingOptions
+    from geo_zaitaku.design.output import proposed_run
+    from geo_zaitaku.design.problem import DesignOptions
+
+    with pytest.raises(InputError) as err:
+        DesignOptions(mode="count", areas=2.5)
+    assert err.value.where == "--areas" and "1 以上の整数" in str(err.value)
+    with pytest.raises(InputError) as err:
+        SitingOptions(max_new=1.5)
+    assert err.value.where == "--max-new"
+    design = AreaDesign(sample_run, DesignOptions(mode="count", areas=3))  # not solved yet
+    with pytest.raises(InputError) as err:
+        proposed_run(design)
+    assert "この設計には提案がありません" in str(err.value)

@@ -86,7 +86,8 @@ class SitingOptions:
             raise InputError(labels.error("siting_bad_role"), where="--role")
         if self.cover_km is not None and not (math.isfinite(self.cover_km) and self.cover_km > 0):
             raise InputError(labels.error("option_not_positive", option="--cover-km"), where="--cover-km")
-        if self.max_new is not None and self.max_new < 0:
+        whole = isinstance(self.max_new, int | np.integer) and not isinstance(self.max_new, bool)
+        if self.max_new is not None and (not whole or self.max_new < 0):
             raise InputError(labels.error("siting_max_new_negative"), where="--max-new")
         if not (math.isfinite(self.time_limit) and self.time_limit > 0):
             raise InputError(labels.error("time_limit_not_positive"), where="--time-limit")

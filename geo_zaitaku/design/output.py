@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo_zaitaku import labels
+from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import json_text, md_cell, one_line, toml_string, write_text
 from geo_zaitaku.checks import run_checks
 from geo_zaitaku.design.areas import AreaDesign
@@ -79,9 +80,18 @@ def _used_reference(run: CheckRun) -> Path | None:
 
 
 def proposed_run(design: AreaDesign) -> CheckRun:
-    """The proposed plan over the same units, facilities and population, checked."""
+    """The proposed plan over the same units, facilities and population, checked.
+
+    Raises
+    ------
+    InputError
+        The design has no proposal (not solved, infeasible, or stopped by the time
+        limit without a plan): there is no plan to check.
+    """
     from geo_zaitaku.graph import adjacency
 
+    if not design.areas:
+        raise InputError(labels.error("design_no_proposal", status=design.status), where="design")
     before = design.run
     spec = proposed_spec(design)
     units = before.plan.units

@@ -69,7 +69,8 @@ class DesignOptions:
 def _check_options(o: DesignOptions) -> None:
     if o.mode not in MODES:
         raise InputError(labels.error("design_bad_mode", modes=", ".join(MODES)), where="--mode")
-    if o.mode == "count" and (o.areas is None or o.areas < 1):
+    whole = o.areas is None or (isinstance(o.areas, int | np.integer) and not isinstance(o.areas, bool))
+    if o.mode == "count" and (o.areas is None or not whole or o.areas < 1):
         raise InputError(labels.error("design_count_needs_areas", areas=o.areas), where="--areas")
     # an option another mode would silently ignore
     if o.areas is not None and o.mode != "count":
