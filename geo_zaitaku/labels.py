@@ -2089,6 +2089,18 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "この [[close]] の施設はすべて {entry} で閉じています（同じ施設を2度閉じています）。どちらかを消してください。",
             "every facility this entry names is closed by {entry} already.",
         ),
+        "facility_frame_columns": Message(
+            "施設の表に列 {missing} がありません（id・name・unit〔市区町村コード〕が必要です。施設CSVなら load_facilities で読み込んでください）。",
+            "the facility table lacks {missing} (id, name and unit are required).",
+        ),
+        "facility_frame_units": Message(
+            "施設の表の unit {n}件が計画の市区町村にありません: {units}",
+            "{n} units of the facility table are not among the plan's units.",
+        ),
+        "facility_frame_flag": Message(
+            "施設の表の列 {column} の {row} 行目 {value!r} を はい/いいえ として読めません（1/0・true/false・yes/no・○/×）。",
+            "cannot read {value!r} in column {column} (row {row}) as yes/no.",
+        ),
         "frame_not_geo": Message(
             "{what} に GeoDataFrame でない表が渡されました。境界のファイルか、geometry 列のある GeoDataFrame（N03 の列か load_units の結果）を渡してください。",
             "a plain DataFrame; pass boundary files or a GeoDataFrame (N03 columns or load_units' result).",

@@ -412,3 +412,37 @@ def test_a_unit_in_two_areas_is_one_finding(tmp_path, grid):
     report = run_checks(split, fac)
     assert codes_of(report, "error") == ["duplicate", "not_contiguous"]
     assert report.areas[0].components == (("99201",), ("99203",))
+
+
+def test_run_checks_takes_a_facility_table_of_ones_own():
+    """A researcher's GeoDataFrame needed kind, lon, lat and the four functions, one
+    KeyError at a time; a unit outside the plan was dropped silently."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo_zaitaku import InputError, Plan, run_checks
+    from geo_zaitaku.plan import parse_plan
+    from geo_zaitaku.units import units_from_frame
+
+    units = units_from_frame(make_grid(3, 1))
+    plan = Plan.from_spec(parse_plan('[areas]\n"A" = ["99201", "99202"]\n"B" = ["99203"]\n'), units)
+    own = pd.DataFrame(
+        {"id": ["K1", "K2"], "name": ["中央病院", "東診療所"], "unit": ["99201", "99203"],
+         "key_institution": ["yes", 1], "hub": [True, "no"]}
+    )  # fmt: skip
+    report = run_checks(plan, own)
+    counts = {a.name: (a.n_key_institutions, a.n_hubs) for a in report.areas}
+    assert counts == {"A": (1, 1), "B": (1, 0)}
+    at = units.loc[["99201", "99203"]]
+    points = gpd.GeoDataFrame(own, geometry=gpd.points_from_xy(at["lon"], at["lat"]), crs=6668)
+    assert {a.name: a.n_key_institutions for a in run_checks(plan, points).areas} == {"A": 1, "B": 1}
+    for change, where in (
+        ({"unit": ["99201", "99999"]}, "unit"),
+        ({"hub": ["maybe", 0]}, "hub"),
+    ):
+        with pytest.raises(InputError) as err:
+            run_checks(plan, own.assign(**change))
+        assert err.value.where == where
+    with pytest.raises(InputError) as err:
+        run_checks(plan, own.drop(columns="unit"))
+    assert "施設の表に列 unit がありません" in str(err.value)

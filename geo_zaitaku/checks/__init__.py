@@ -29,7 +29,7 @@ from geo_zaitaku.checks.reference import check_reference
 from geo_zaitaku.checks.summary import AreaSummary, UnitSummary, summarize, summarize_units
 from geo_zaitaku.costs import Backend
 from geo_zaitaku.plan import Plan
-from geo_zaitaku.sources.facilities import FacilityImport, ImportLog, empty_facilities
+from geo_zaitaku.sources.facilities import FacilityImport, ImportLog, empty_facilities, facilities_from_frame
 from geo_zaitaku.sources.population import PopulationImport
 
 __all__ = [
@@ -165,7 +165,8 @@ def run_checks(
         The plan (units with population columns when population is known).
     facilities
         Facilities placed in the plan's units (a :class:`FacilityImport` keeps its
-        import logs in the report).
+        import logs in the report), or a table of one's own with ``id``, ``name`` and
+        ``unit`` (see :func:`geo_zaitaku.sources.facilities.facilities_from_frame`).
     population
         The population import, to report rows skipped and units missing.
     rules
@@ -183,8 +184,10 @@ def run_checks(
     if isinstance(facilities, FacilityImport):
         logs = facilities.logs
         frame = facilities.frame
-    else:
-        frame = facilities if facilities is not None else empty_facilities()
+    elif facilities is None:
+        frame = empty_facilities()
+    else:  # a table of one's own: the columns the rules read, checked at the door
+        frame = facilities_from_frame(facilities, plan.units)
     ctx = CheckContext(
         plan=plan, facilities=frame, facility_logs=logs, population=population, backend=backend
     )

@@ -45,6 +45,7 @@ read with a correction are noted; nothing is dropped silently (see :class:`Impor
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -176,6 +177,75 @@ def empty_facilities() -> gpd.GeoDataFrame:
     """An empty facilities frame with the canonical columns."""
     data = {c: pd.Series(dtype=object) for c in FACILITY_COLUMNS if c != "geometry"}
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs.GEOGRAPHIC), crs=crs.GEOGRAPHIC)
+
+
+def facilities_from_frame(frame: pd.DataFrame, units: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A researcher's own facility table as the facilities frame the checks read.
+
+    ``id``, ``name`` and ``unit`` (a code of ``units``) are required; the other columns
+    of :data:`~geo_zaitaku.schema.FACILITY_COLUMNS` are optional (unknown when absent;
+    ``lon``/``lat`` from the geometry when there is one). Yes/no columns take what the
+    facility CSV takes (1/0, true/false, yes/no, ○/×).
+
+    Raises
+    ------
+    InputError
+        A required column is missing, a unit is not among the units, or a yes/no cell
+        cannot be read (the message names the column and row).
+    """
+    missing = [c for c in ("id", "name", "unit") if c not in frame.columns]
+    if missing:
+        raise InputError(
+            labels.error("facility_frame_columns", missing=", ".join(missing)), where="facilities"
+        )
+    out = pd.DataFrame(frame).reset_index(drop=True).copy()
+    unknown = sorted({str(u) for u in out["unit"] if u not in units.index})
+    if unknown:
+        raise InputError(
+            labels.error("facility_frame_units", n=len(unknown), units=", ".join(unknown[:10])), where="unit"
+        )
+    for f in BOOLEAN_FIELDS:
+        if f not in out.columns:
+            out[f] = pd.array([pd.NA] * len(out), dtype="boolean")
+            continue
+        values = []
+        for i, v in enumerate(out[f].tolist()):
+            b = _flag(v)
+            if b is _BAD:
+                raise InputError(labels.error("facility_frame_flag", column=f, row=i, value=v), where=f)
+            values.append(b)
+        out[f] = pd.array(values, dtype="boolean")
+    geometry = out["geometry"] if "geometry" in out.columns else None
+    for c in ("lon", "lat"):
+        if c not in out.columns:
+            if geometry is not None:
+                out[c] = [g.x if g is not None and not g.is_empty else np.nan for g in geometry]
+            else:
+                out[c] = np.nan
+    if geometry is None:
+        lon, lat = out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float)
+        has = ~(np.isnan(lon) | np.isnan(lat))
+        points = np.full(len(out), None, dtype=object)
+        points[has] = shapely.points(lon[has], lat[has])
+        out["geometry"] = points
+    for c in FACILITY_COLUMNS:
+        if c not in out.columns:
+            out[c] = None
+    out["kind"] = [v if isinstance(v, str) and v else "other" for v in out["kind"]]
+    result = gpd.GeoDataFrame(out[list(FACILITY_COLUMNS)], geometry="geometry", crs=crs.GEOGRAPHIC)
+    return result
+
+
+def _flag(value: object) -> object:
+    """A yes/no cell of a table of one's own: ``True``/``False``, ``None`` unknown,
+    :data:`_BAD` unreadable."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return {1: True, 0: False}.get(value, _BAD)  # type: ignore[call-overload]
+    return parse_bool(str(value))
 
 
 def load_facilities(
