@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo_zaitaku import crs
+from geo_zaitaku import crs, labels
+from geo_zaitaku._errors import InputError
 from geo_zaitaku._threads import split_apply
 
 #: Edge kinds that come from geometry.
@@ -162,8 +163,7 @@ def build_graph(
     -------
     networkx.Graph
     """
-    if edges is None:
-        edges = adjacency(units)
+    edges = adjacency(units) if edges is None else _checked_edges(edges, units)
     graph = nx.Graph()
     population = units["population"] if "population" in units.columns else None
     # (columns as plain lists: Arrow-backed text columns are slow to iterate one by one)
@@ -209,6 +209,42 @@ def build_graph(
             distance_km=float(crs.haversine_km(lon1, lat1, lon2, lat2)),
         )
     return graph
+
+
+def _checked_edges(edges: pd.DataFrame, units: gpd.GeoDataFrame) -> pd.DataFrame:
+    """An adjacency table given by the caller, in :func:`adjacency`'s form: ``a`` and
+    ``b`` are required (unit codes, as text); ``kind`` defaults to ``border``,
+    ``shared_km`` and ``distance_km`` to unknown (NaN).
+
+    Raises
+    ------
+    InputError
+        No ``a``/``b`` column, a code that is not a unit (an integer code matches no
+        text code: every unit would read as an island), an unknown kind.
+    """
+    missing = [c for c in ("a", "b") if c not in edges.columns]
+    if missing:
+        raise InputError(labels.error("edges_columns", missing=", ".join(missing)), where="edges")
+    out = pd.DataFrame({"a": edges["a"].tolist(), "b": edges["b"].tolist()})
+    for c, default in (("shared_km", np.nan), ("distance_km", np.nan), ("kind", BORDER)):
+        out[c] = edges[c].tolist() if c in edges.columns else default
+    known = set(units.index)
+    strange = sorted({repr(v) for v in (*out["a"], *out["b"]) if v not in known})
+    if strange:
+        raise InputError(
+            labels.error("edges_unknown_units", n=len(strange), codes=", ".join(strange[:10])), where="edges"
+        )
+    kinds = set(out["kind"]) - {BORDER, POINT, *LINK_KINDS}
+    if kinds:
+        raise InputError(
+            labels.error(
+                "edges_bad_kind",
+                kinds=", ".join(sorted(map(str, kinds))),
+                known=", ".join((BORDER, POINT, *LINK_KINDS)),
+            ),
+            where="edges",
+        )
+    return out
 
 
 def contiguity_view(graph: nx.Graph, *, point_contact: bool = False) -> nx.Graph:

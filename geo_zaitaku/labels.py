@@ -2089,6 +2089,18 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "この [[close]] の施設はすべて {entry} で閉じています（同じ施設を2度閉じています）。どちらかを消してください。",
             "every facility this entry names is closed by {entry} already.",
         ),
+        "edges_columns": Message(
+            "隣接の表に列 {missing} がありません（a・b に隣り合う市区町村のコード。adjacency() と同じ形です）。",
+            "the adjacency table lacks {missing} (a and b: unit codes).",
+        ),
+        "edges_unknown_units": Message(
+            "隣接の表のコード {n}件が市区町村にありません: {codes}（コードは '43201' のような文字列です）。",
+            "{n} codes of the adjacency table are not units (codes are text such as '43201').",
+        ),
+        "edges_bad_kind": Message(
+            "隣接の表の kind {kinds} は使えません（使えるもの: {known}）。",
+            "unknown edge kinds {kinds}.",
+        ),
         "facility_frame_columns": Message(
             "施設の表に列 {missing} がありません（id・name・unit〔市区町村コード〕が必要です。施設CSVなら load_facilities で読み込んでください）。",
             "the facility table lacks {missing} (id, name and unit are required).",

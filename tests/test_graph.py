@@ -97,3 +97,31 @@ def test_shared_borders_measured_on_threads_equal_one_thread(monkeypatch):
     monkeypatch.setattr(_threads, "workers", lambda: 2)
     parts = _threads.split_apply(shapely.intersection, lines, polygons)
     assert all(shapely.equals_exact(parts, shapely.intersection(lines, polygons)))
+
+
+def test_an_adjacency_table_of_ones_own_is_checked_at_the_door():
+    """Plan.from_spec(edges=...) with only a and b raised KeyError 'shared_km'; integer
+    codes matched nothing, so every unit read as an island and both areas as enclaves;
+    an edge to a code that is no unit added an empty node."""
+    import pandas as pd
+
+    from geo_zaitaku import InputError, Plan
+    from geo_zaitaku.plan import parse_plan
+
+    units = units_from_frame(make_grid(3, 1))
+    spec = parse_plan('[areas]\n"A" = ["99201", "99202"]\n"B" = ["99203"]\n')
+    plan = Plan.from_spec(spec, units, edges=pd.DataFrame({"a": ["99201", "99202"], "b": ["99202", "99203"]}))
+    assert sorted(plan.graph.edges) == [("99201", "99202"), ("99202", "99203")]
+    assert plan.graph.edges["99201", "99202"]["kind"] == "border"
+    for edges, needle in (
+        (
+            pd.DataFrame({"a": [99201], "b": [99202]}),
+            "隣接の表のコード 2件が市区町村にありません: 99201, 99202",
+        ),
+        (pd.DataFrame({"a": ["99201"], "b": ["99999"]}), "'99999'"),
+        (pd.DataFrame({"a": ["99201"]}), "隣接の表に列 b がありません"),
+        (pd.DataFrame({"a": ["99201"], "b": ["99202"], "kind": ["river"]}), "kind river は使えません"),
+    ):
+        with pytest.raises(InputError) as err:
+            Plan.from_spec(spec, units, edges=edges)
+        assert needle in str(err.value)
