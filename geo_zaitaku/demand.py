@@ -513,7 +513,9 @@ class DemandResult:
             for f in DEMAND_FIELDS:
                 values = part[f].to_numpy(dtype=float)
                 out[f"{d[f]}（{period}）"] = (
-                    np.round(values, 1) if f == "patients" else [_int(v) for v in values]
+                    np.round(values, 1)
+                    if f == "patients"
+                    else pd.array([_int(v) for v in values], dtype="Int64")
                 )
         if self.change is not None:
             a, b = self.change

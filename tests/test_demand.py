@@ -392,3 +392,18 @@ def test_a_rate_beyond_any_count_is_refused_even_with_a_measure(tmp_path):
     with pytest.raises(InputError) as e:
         load_rates(write(tmp_path / "r.csv", text))
     assert "は1人あたり 1,000 を超えます" in str(e.value) and e.value.where == "行 4"
+
+
+def test_unit_counts_are_written_as_whole_numbers_when_some_are_unknown(sample_files, tmp_path):
+    """demand_units.csv wrote 5754.0 once a unit's population was unknown (a column of
+    whole numbers and blanks became floats)."""
+    lines = sample_files.population.read_text(encoding="utf-8-sig").splitlines()
+    pop = tmp_path / "pop.csv"
+    pop.write_text("\n".join(ln for ln in lines if not ln.startswith("992038")) + "\n", encoding="utf-8")
+    out = tmp_path / "d"
+    assert main(["demand", str(sample_files.plan), "--population", str(pop), "--out", str(out), "-q"]) == 0
+    rows = list(csv.reader((out / "demand_units.csv").read_text(encoding="utf-8-sig").splitlines()))
+    header, body = rows[0], rows[1:]
+    col = header.index("人口（現況）")
+    values = [r[col] for r in body]
+    assert "" in values and all(v == "" or v.isdigit() for v in values)

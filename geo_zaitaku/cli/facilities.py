@@ -69,7 +69,7 @@ def facilities() -> None:
     default=None,
     help="--towns に都道府県を指定したときの位置参照情報の年版（既定 2024） / edition of cached towns.",
 )
-@opt.out_opt
+@opt.out_option(Path("out/facilities"))
 @opt.no_cache_opt
 @opt.quiet_opt
 def import_(
@@ -117,7 +117,7 @@ def import_(
         for path in lists:
             result, match = mark_from_list(result, path, unit_frame, field=field)
             matches.append(match)
-    out_dir = out if out is not None else Path("out") / "facilities"
+    out_dir = out
     sources = [*files, *units, *key_lists, *hub_lists, *source_files(unit_frame)]
     sources += town_sources(list(towns), year=towns_year) if towns else []
     with staged(out_dir, inputs=sources, command="facilities import") as stage:
