@@ -143,9 +143,16 @@ def header_of(
     return header_index, header_line, _unique_names([clean_header(c) for c in header])
 
 
+#: Spaces beside a Japanese character in a header (e-Stat writes 「地域 コード」).
+_JAPANESE_SPACE = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
+
+
 def clean_header(name: str) -> str:
-    """Normalise a header cell: strip spaces and BOM remnants, NFKC, lower-case ASCII."""
-    return unicodedata.normalize("NFKC", name).strip().strip("\ufeff").lower()
+    """Normalise a header cell: strip spaces and BOM remnants, NFKC, lower-case ASCII,
+    and drop the spaces beside Japanese characters (「地域 コード」 is 「地域コード」;
+    ``municipality code`` keeps its space)."""
+    text = unicodedata.normalize("NFKC", name).strip().strip("\ufeff").lower()
+    return _JAPANESE_SPACE.sub("", text)
 
 
 def _unique_names(names: list[str]) -> list[str]:

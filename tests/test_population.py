@@ -686,3 +686,20 @@ def test_suppressed_age_cells_are_noted_and_the_area_sums_say_they_are_partial(t
     assert area.population == 630 and area.pop_65over == 80 and area.ages_unknown == ("99202",)
     row = areas_frame(run.report).iloc[0]
     assert row["人口の分からない市区町村（人口はその分を除いた数）"] == "町1（65歳以上・75歳以上のみ）"
+
+
+def test_headers_with_spaces_and_the_projection_code_header_are_found(tmp_path):
+    """e-Stat's 「地域 コード」 (with a space) and the 社人研 tables' 「コード」 were not
+    found: the header row was missed and the error pointed at line 1."""
+    units = units_from_frame(make_grid(2, 1))
+    estat = "統計名：,国勢調査\n\n表章項目,地域 コード,地域,総数\n人口,99201,町0,100\n人口,99202,町1,200\n"
+    pop = load_population(write(tmp_path, estat, name="estat.csv"), units)
+    assert pop.frame["population"].tolist() == [100, 200]
+    ipss = "コード,市区町村,総数\n99201,町0,90\n99202,町1,180\n"
+    assert load_population(write(tmp_path, ipss, name="ipss.csv"), units).frame["population"].tolist() == [
+        90,
+        180,
+    ]
+    from geo_zaitaku._cells import clean_header
+
+    assert clean_header("municipality code") == "municipality code"  # spaces between ASCII words stay

@@ -121,6 +121,7 @@ COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "団体コード",
             "地域コード",
             "全国地方公共団体コード",
+            "コード",  # IPSS projection tables; last, so that a named code column wins
         ),
         "population": ("population", "人口", "総人口", "人口総数", "総数"),
         "pop_65over": ("pop_65over", "65歳以上", "65歳以上人口"),
