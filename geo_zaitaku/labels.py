@@ -2653,6 +2653,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "道路の種類（highway）が分かりません。{hint}使える種類: {known}",
             "unknown highway class; known: {known}.",
         ),
+        "speeds_bad_maxspeed": Message(
+            "[maxspeed] use は {uses} のどれかにしてください（lower: 標識の制限速度は種類の速度を下げるだけ、replace: 置き換える、ignore: 使わない）。",
+            "[maxspeed] use must be one of {uses}.",
+        ),
         "speeds_bad_speed": Message(
             "速度 {shown} は使えません。0 より大きく {high} km/h 以下の数にしてください。",
             "speed {shown} must be a number above 0 and at most {high} km/h.",

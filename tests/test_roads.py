@@ -69,6 +69,9 @@ def minutes(km: float, kmh: float) -> float:
 
 H0, H1, H2 = (minutes(h_km(lat), 20) for lat in (32.0, 32.01, 32.02))
 V30, V60 = minutes(V_KM, 30), minutes(V_KM, 60)
+#: The town's travel times below take its maxspeed=60 tertiary at 60 km/h: built with
+#: maxspeed replacing the class speed (the default only lowers it; see the test of it).
+REPLACE = SpeedTable(maxspeed="replace")
 ISLAND = minutes(h_km(32.02), 20)
 
 
@@ -93,7 +96,7 @@ def test_tags_are_read_as_documented():
 
 
 def test_build_keeps_drivable_ways_and_ferries(town):
-    net = build_network(town)
+    net = build_network(town, speeds=REPLACE)
     assert net.n_nodes == 13  # 9 in town, 2 on the island, 2 in a fragment; the ferry's middle node dropped
     meta = net.meta
     assert meta["name"] == "town_all"
@@ -115,7 +118,7 @@ def test_build_keeps_drivable_ways_and_ferries(town):
 
 
 def test_travel_times_are_exact_and_match_networkx(town):
-    net = build_network(town)
+    net = build_network(town, speeds=REPLACE)
     backend = TravelTime(net, disk_cache=False)
     nodes = town_nodes()
     origins = points([nodes[1], nodes[3], nodes[11], (130.05, 31.95)])
@@ -143,7 +146,7 @@ def test_travel_times_are_exact_and_match_networkx(town):
 
 
 def test_limit_pairs_and_reachability(town):
-    net = build_network(town)
+    net = build_network(town, speeds=REPLACE)
     backend = TravelTime(net, disk_cache=False)
     nodes = town_nodes()
     origins = points([nodes[1], nodes[11], nodes[30]])
@@ -164,7 +167,7 @@ def test_limit_pairs_and_reachability(town):
 
 
 def test_the_search_runs_from_the_smaller_side(town):
-    net = build_network(town)
+    net = build_network(town, speeds=REPLACE)
     backend = TravelTime(net, disk_cache=False)
     nodes = town_nodes()
     many = points([nodes[k] for k in (1, 2, 3, 4, 5, 6, 7, 8, 9)])
@@ -179,7 +182,7 @@ def test_the_search_runs_from_the_smaller_side(town):
 
 
 def test_matrices_are_cached_on_disk(town):
-    net = build_network(town)
+    net = build_network(town, speeds=REPLACE)
     nodes = town_nodes()
     o, d = points([nodes[1], nodes[5]]), points([nodes[9]])
     first = TravelTime(net)
@@ -320,3 +323,26 @@ def test_a_one_way_ferry_reaches_the_island_but_not_back(tmp_path):
     assert backend.connected(mainland, island).tolist() == [[True]]
     assert backend.connected(island, mainland).tolist() == [[False]]
     assert np.isinf(backend.dense(island, mainland, limit=10_000)[0, 0])
+
+
+def test_a_tagged_maxspeed_lowers_the_class_speed_but_does_not_raise_it(tmp_path, town):
+    """Japanese maxspeed tags are legal limits: a maxspeed=60 tertiary ran at 60 km/h
+    against the table's typical 30, even with a user's --speeds file at 5 km/h."""
+    nodes = town_nodes()
+
+    def edge(speeds, tags):
+        ways = [(1, [1, 4], {"highway": "tertiary", **tags})]
+        net = build_network(write_osm(tmp_path / "w.osm.pbf", nodes, ways), speeds=speeds)
+        return float(net.csr[node_of(net, *nodes[1]), node_of(net, *nodes[4])])
+
+    assert edge(SpeedTable(), {"maxspeed": "60"}) == pytest.approx(V30, rel=1e-12)  # not raised
+    assert edge(SpeedTable(), {"maxspeed": "20"}) == pytest.approx(minutes(V_KM, 20), rel=1e-12)  # lowered
+    assert edge(SpeedTable(maxspeed="replace"), {"maxspeed": "60"}) == pytest.approx(V60, rel=1e-12)
+    assert edge(SpeedTable(maxspeed="ignore"), {"maxspeed": "20"}) == pytest.approx(V30, rel=1e-12)
+    toml = tmp_path / "s.toml"
+    toml.write_text('[highway]\ntertiary = 5\n[maxspeed]\nuse = "lower"\n', encoding="utf-8")
+    assert edge(read_speeds(toml), {"maxspeed": "60"}) == pytest.approx(minutes(V_KM, 5), rel=1e-12)
+    toml.write_text('[maxspeed]\nuse = "raise"\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_speeds(toml)
+    assert err.value.where == "[maxspeed] use"

@@ -215,7 +215,7 @@ def read_ways(extract: Extract, speeds: SpeedTable, *, progress: ProgressCallbac
                     way_dir = direction(tags, highway)
                     if way_dir is None:
                         continue
-                    speed = parse_maxspeed(tags.get("maxspeed")) or classes[highway]
+                    speed = speeds.way_speed(highway, parse_maxspeed(tags.get("maxspeed")))
                     is_ferry, duration = 0, float("nan")
                 elif tags.get("route") == "ferry":
                     if not car_access(tags, ("access",)):

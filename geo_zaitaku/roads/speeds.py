@@ -3,8 +3,10 @@
 A way is drivable when its ``highway`` class has a speed in the :class:`SpeedTable`
 (defaults: :data:`DEFAULT_SPEEDS`, typical driving speeds on Japanese roads, below the
 legal 60 km/h of general roads and 100 km/h of expressways) and its access for cars is
-not ``no`` or ``private``. A tagged ``maxspeed`` replaces the class speed. Ferries
-(``route=ferry``) take their ``duration`` when tagged, else :data:`FERRY_KMH`.
+not ``no`` or ``private``. A tagged ``maxspeed`` (in Japan the legal limit, above the
+typical speeds of the table) lowers the class speed but does not raise it, unless the
+table says otherwise (``[maxspeed] use``). Ferries (``route=ferry``) take their
+``duration`` when tagged, else :data:`FERRY_KMH`.
 
 A speed table file (``--speeds SPEEDS.toml``) overrides the defaults::
 
@@ -15,6 +17,10 @@ A speed table file (``--speeds SPEEDS.toml``) overrides the defaults::
 
     [ferry]
     speed = 25         # km/h of ferries without a duration
+
+    [maxspeed]
+    use = "lower"      # a tagged maxspeed only lowers the class speed (default);
+                       # "replace": it replaces it; "ignore": class speeds only
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from geo_zaitaku._io import read_input_bytes
 
 #: Default speeds (km/h) per ``highway`` class: typical driving speeds in Japan
 #: (expressways about 80, national roads 40-50, town streets 20), not legal limits.
+#: How a tagged ``maxspeed`` is used (:attr:`SpeedTable.maxspeed`).
+MAXSPEED_USES = ("lower", "replace", "ignore")
 DEFAULT_SPEEDS: Mapping[str, float] = MappingProxyType(
     {
         "motorway": 80.0,
@@ -82,15 +90,32 @@ class SpeedTable:
         Speed of ferries without a ``duration``.
     source
         The file read, when not the defaults.
+    maxspeed
+        How a tagged ``maxspeed`` is used: ``"lower"`` (default: it lowers the class
+        speed, never raises it), ``"replace"`` or ``"ignore"``.
     """
 
     highway: Mapping[str, float] = field(default_factory=lambda: DEFAULT_SPEEDS)
     ferry_kmh: float = FERRY_KMH
     source: str | None = None
+    maxspeed: str = "lower"
+
+    def way_speed(self, highway: str, tagged: float | None) -> float:
+        """The speed of a way of class ``highway`` with a ``maxspeed`` of ``tagged``
+        km/h (``None``: untagged), as :attr:`maxspeed` says."""
+        speed = self.highway[highway]
+        if tagged is None or self.maxspeed == "ignore":
+            return speed
+        return tagged if self.maxspeed == "replace" else min(tagged, speed)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (stored with the network)."""
-        return {"highway": dict(self.highway), "ferry_kmh": self.ferry_kmh, "source": self.source}
+        return {
+            "highway": dict(self.highway),
+            "ferry_kmh": self.ferry_kmh,
+            "maxspeed": self.maxspeed,
+            "source": self.source,
+        }
 
 
 def read_speeds(path: str | Path | None) -> SpeedTable:
@@ -111,10 +136,10 @@ def read_speeds(path: str | Path | None) -> SpeedTable:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(labels.error("speeds_bad_toml", error=exc), path=p) from exc
-    unknown = [k for k in data if k not in ("highway", "ferry")]
+    unknown = [k for k in data if k not in ("highway", "ferry", "maxspeed")]
     if unknown:
         raise InputError(
-            labels.error("speeds_unknown_table", tables="highway, ferry"), path=p, where=unknown[0]
+            labels.error("speeds_unknown_table", tables="highway, ferry, maxspeed"), path=p, where=unknown[0]
         )
     speeds = dict(DEFAULT_SPEEDS)
     table = data.get("highway", {})
@@ -139,7 +164,15 @@ def read_speeds(path: str | Path | None) -> SpeedTable:
             labels.error("speeds_unknown_table", tables="speed"), path=p, where=f"[ferry] {extra[0]}"
         )
     ferry_kmh = _speed(ferry["speed"], p, "[ferry] speed") if "speed" in ferry else FERRY_KMH
-    return SpeedTable(MappingProxyType(speeds), ferry_kmh, str(p))
+    policy = data.get("maxspeed", {})
+    if not isinstance(policy, dict) or any(k != "use" for k in policy):
+        raise InputError(labels.error("speeds_unknown_table", tables="use"), path=p, where="[maxspeed]")
+    use = policy.get("use", "lower")
+    if use not in MAXSPEED_USES:
+        raise InputError(
+            labels.error("speeds_bad_maxspeed", uses=", ".join(MAXSPEED_USES)), path=p, where="[maxspeed] use"
+        )
+    return SpeedTable(MappingProxyType(speeds), ferry_kmh, str(p), use)
 
 
 def _speed(value: object, path: Path, where: str) -> float:
