@@ -1053,6 +1053,8 @@ IMPORT_TEXT = MappingProxyType(
         ),
         "town_column": "町丁目の位置",
         "list": "{what}（{file}）: {n}件 → 一致 {matched}・候補が複数 {ambiguous}・一致なし {unmatched}",
+        "hub_not_listed": "  一致しない連携拠点（医師会・市役所・地域包括支援センターなど、医療機関の一覧にない施設）は、施設CSVにその行"
+        "（name・kind〔medical_association・municipality など〕・住所か緯度経度・hub=1）を書いて --facilities に加えてください",
         "other_notifications": "  届出受理医療機関名簿の、在宅療養支援診療所・病院でない届出の行 {n} は積極的医療機関の指定に使いませんでした（受理届出名称で判断）",
         "line": "行",
         "name": "名称",

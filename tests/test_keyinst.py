@@ -188,3 +188,29 @@ def test_a_bureau_list_marks_only_its_home_care_support_rows(tmp_path, grid, imp
     # a hub list, or a list without a 届出 column, is used whole
     plain = write_list(tmp_path, "名称\n緑ヶ丘診療所\n", name="plain.csv")
     assert mark_from_list(imported, plain, grid)[1].counts()["matched"] == 1
+
+
+def test_hubs_not_in_the_lists_are_told_how_to_add(sample_files, tmp_path, capsys):
+    """A hub list naming a 医師会 or a 市役所 (not in any medical list) said only
+    「一致なし」, with no way forward."""
+    from geo_zaitaku.cli import main
+
+    hubs = write_list(tmp_path, "名称\n架空市医師会\n", name="hubs.csv")
+    fac, units = sample_files.directory / "facilities.csv", sample_files.directory / "units.geojson"
+    args = [
+        "facilities",
+        "import",
+        str(fac),
+        "--units",
+        str(units),
+        "--hubs",
+        str(hubs),
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert (
+        "一致なし 1" in out and "施設CSVにその行（name・kind〔medical_association・municipality など〕" in out
+    )
+    assert "一致しない連携拠点" in (tmp_path / "o" / "import_log.md").read_text(encoding="utf-8")

@@ -193,6 +193,8 @@ def _print_summary(result: FacilityImport, matches: list[ListMatch], *, quiet: b
             _output.console().print(
                 t["other_notifications"].format(n=len(m.other_notifications)), soft_wrap=True
             )
+        if m.field == "hub" and counts["unmatched"]:
+            _output.console().print(t["hub_not_listed"], soft_wrap=True)
         if not quiet:
             for e in m.entries:
                 if e.status != "matched":

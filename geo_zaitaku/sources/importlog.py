@@ -195,6 +195,8 @@ def import_markdown(
         lines.append("- " + t["list"].format(what=what, file=Path(m.source).name, n=len(m.entries), **counts))
         if m.other_notifications:
             lines.append("- " + t["other_notifications"].format(n=len(m.other_notifications)))
+        if m.field == "hub" and counts["unmatched"]:
+            lines.append("- " + t["hub_not_listed"].strip())
         methods = Counter(e.method for e in m.entries if e.status == "matched")
         if methods:
             lines.append(
