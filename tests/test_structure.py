@@ -144,3 +144,23 @@ def test_console_lines_are_never_wrapped_mid_message():
             if not any(k.arg == "soft_wrap" for k in node.keywords):
                 unwrapped.append(f"{path.name}:{node.lineno}")
     assert unwrapped == []
+
+
+def test_the_what_if_and_design_functions_document_their_parameters():
+    """analyse, run_scenario, apply_scenario, compare_plans, read_scenario, proposed_run
+    and write_design had no Parameters section (help() said nothing of seeds, samples or
+    what a scenario may hold)."""
+    import inspect
+
+    from geo_zaitaku.design.output import proposed_run, write_design
+    from geo_zaitaku.scenarios.access import measure_access
+    from geo_zaitaku.scenarios.changes import apply_scenario, read_scenario, run_scenario
+    from geo_zaitaku.scenarios.compare import compare_plans
+    from geo_zaitaku.scenarios.robustness import analyse
+
+    for fn in (analyse, run_scenario, apply_scenario, compare_plans, read_scenario, proposed_run, write_design,
+               measure_access):  # fmt: skip
+        doc = inspect.getdoc(fn) or ""
+        assert "Parameters\n----------" in doc, fn.__name__
+        for name in inspect.signature(fn).parameters:
+            assert f"\n{name}\n" in doc or f"\n{name}," in doc or f", {name}\n" in doc, (fn.__name__, name)

@@ -82,6 +82,15 @@ def _used_reference(run: CheckRun) -> Path | None:
 def proposed_run(design: AreaDesign) -> CheckRun:
     """The proposed plan over the same units, facilities and population, checked.
 
+    Parameters
+    ----------
+    design
+        A design with a proposal (``solve()`` found one).
+
+    Returns
+    -------
+    CheckRun
+
     Raises
     ------
     InputError
@@ -280,9 +289,29 @@ def write_design(
     paths_from: str | Path | None = None,
 ) -> list[Path]:
     """Write :data:`DESIGN_FILES` into ``out_dir`` (``plan.toml`` only when there is a
-    design); the plan's input paths are written relative to ``paths_from`` (the folder
-    the plan will end up in; default ``out_dir``). ``command`` is what made the design,
-    written in the plan's header comment (the command line, from the CLI)."""
+    design).
+
+    Parameters
+    ----------
+    design
+        A solved :class:`~geo_zaitaku.design.areas.AreaDesign`.
+    out_dir
+        The folder to write.
+    command
+        What made the design, written in the plan's header comment (the command line,
+        from the CLI).
+    check
+        The proposed plan checked (:func:`proposed_run`), for ``design.md``; checked
+        here when omitted.
+    paths_from
+        The folder the plan will end up in: its input paths are written relative to
+        it (default ``out_dir``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
     out = Path(out_dir)
     written = []
     if design.areas:

@@ -506,3 +506,23 @@ def write_access(
         write_csv(out / "access_areas.csv", areas),
         write_text(out / "access.json", json_text(body, indent=2) + "\n"),
     ]
+
+
+__all__ = [
+    "ACCESS_FILES",
+    "DEFAULT_STEPS",
+    "DEMANDS",
+    "METHODS",
+    "PER",
+    "SUPPLY_ROLES",
+    "AccessResult",
+    "Weighting",
+    "area_summary",
+    "capacity_column",
+    "measure_access",
+    "supply_mask",
+    "supply_role",
+    "two_step_fca",
+    "weighting",
+    "write_access",
+]

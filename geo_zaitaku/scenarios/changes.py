@@ -125,6 +125,16 @@ class ScenarioSpec:
 def read_scenario(path: str | Path) -> ScenarioSpec:
     """Read and validate a scenario TOML file.
 
+    Parameters
+    ----------
+    path
+        The scenario file (``[scenario]``, ``[[close]]``, ``[[designate]]``,
+        ``[[add]]``, ``[move]``, ``[checks]``; see the README).
+
+    Returns
+    -------
+    ScenarioSpec
+
     Raises
     ------
     InputError
@@ -311,13 +321,43 @@ class ScenarioRun:
 
 
 def run_scenario(run: CheckRun, scenario: str | Path | ScenarioSpec) -> ScenarioRun:
-    """Read a scenario (unless given parsed) and apply it to ``run``."""
+    """Read a scenario (unless given parsed) and apply it to ``run``.
+
+    Parameters
+    ----------
+    run
+        The checked plan the scenario changes (it is not modified).
+    scenario
+        A scenario file, or a :class:`ScenarioSpec` already read.
+
+    Returns
+    -------
+    ScenarioRun
+        The run before and after, and what changed.
+
+    Raises
+    ------
+    InputError
+        See :func:`read_scenario` and :func:`apply_scenario`.
+    """
     spec = scenario if isinstance(scenario, ScenarioSpec) else read_scenario(scenario)
     return apply_scenario(run, spec)
 
 
 def apply_scenario(run: CheckRun, spec: ScenarioSpec) -> ScenarioRun:
     """Apply a scenario to a check run and check the result.
+
+    Parameters
+    ----------
+    run
+        The checked plan (not modified).
+    spec
+        The scenario: closures first, then designations, additions, moves and
+        threshold overrides.
+
+    Returns
+    -------
+    ScenarioRun
 
     Raises
     ------

@@ -214,6 +214,15 @@ def compare_plans(
     """Check a second plan over the inputs of ``before`` (same units, facilities,
     population and reference layers) and compare the two.
 
+    Parameters
+    ----------
+    before
+        The first plan, checked.
+    plan
+        The second plan's TOML file.
+    settings
+        Threshold overrides for the second plan (as :func:`geo_zaitaku.check_plan`).
+
     Returns
     -------
     (CheckRun, Comparison)

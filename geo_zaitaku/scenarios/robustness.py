@@ -278,7 +278,20 @@ def critical_pairs(net: Network, singles: Sequence[Critical] = ()) -> tuple[tupl
 @dataclass(frozen=True)
 class Closures:
     """How facilities close at random: independently with probability ``p`` (per kind
-    when given), or exactly ``closures`` of all facilities."""
+    when given), or exactly ``closures`` of all facilities.
+
+    Attributes
+    ----------
+    p
+        Probability in [0, 1] that each key institution and hub closes.
+    p_kind
+        Facility kind -> its own probability (overrides ``p`` for that kind).
+    closures
+        Exactly this many of all facilities close (not with ``p``).
+
+    :func:`analyse` checks these as the command line's ``--p``, ``--p-kind`` and
+    ``--closures`` are checked (:func:`closures_from_options`).
+    """
 
     p: float | None = None
     p_kind: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
