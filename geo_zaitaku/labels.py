@@ -1498,6 +1498,7 @@ AGE_TEXT = MappingProxyType({"age": "{age}歳", "open": "{lo}歳以上", "range"
 #: Pieces of error messages that depend on the case (put into :data:`ERRORS` placeholders).
 ERROR_PARTS = MappingProxyType(
     {
+        "pref_code": "都道府県コード {code} ",
         "did_you_mean": "「{name}」のことですか？ ",
         "range_unit": "（{unit}）",
         "top_level": "最上位 / top level",

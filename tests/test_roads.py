@@ -252,7 +252,11 @@ def test_an_extract_that_does_not_cover_the_prefecture_is_refused(town):
     with pytest.raises(InputError, match="ほとんど含みません") as e:
         build_network(town, units=units, prefectures=["43"])
     assert "熊本県" in str(e.value) and "この抽出が含む都道府県: なし" in str(e.value)
-    assert e.value.where == "--pref 43"
+    assert e.value.where == "熊本県"  # not "--pref 43": the prefecture may come from --units
+    units99 = make_grid(pref="99").set_index("N03_007").rename(columns={"N03_004": "name"})
+    with pytest.raises(InputError) as e:
+        build_network(town, units=units99, prefectures=["99"])
+    assert "この抽出ファイルは都道府県コード 99 をほとんど含みません" in str(e.value)
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,7 @@ def build(
                 name=network.name,
                 nodes=counts["nodes"],
                 edges=counts["edges"],
-                ferries=counts["ferry_edges"],
+                ferries=counts["ferries"],
                 extract=info.name,
                 date=info.date,
             )

@@ -286,15 +286,11 @@ def _check_coverage(
         share = sum(has_road[c] for c in codes) / len(codes) if codes else 0.0
         if share < MIN_COVERED_SHARE:
             names = "・".join(PREFECTURES.get(c, c) for c in covers) or labels.ERROR_PARTS["none"]
+            shown = PREFECTURES.get(pref) or labels.ERROR_PARTS["pref_code"].format(code=pref)
             raise InputError(
-                labels.error(
-                    "roads_not_covered",
-                    pref=PREFECTURES.get(pref, pref),
-                    share=f"{share:.0%}",
-                    covers=names,
-                ),
+                labels.error("roads_not_covered", pref=shown, share=f"{share:.0%}", covers=names),
                 path=info.path,
-                where=f"--pref {pref}",
+                where=shown.strip(),  # (asked with --pref, or the prefectures of --units)
             )
     name_col = "name" if "name" in units.columns else None
     return [str(units.at[c, name_col]) if name_col else str(c) for c, ok in has_road.items() if not ok]
