@@ -129,8 +129,8 @@ def test_ids_unique_files_kept_and_later_repeats_renamed(tmp_path, grid):
     )
     result = load_facilities([a, b, c], grid)
     assert result.frame["id"].tolist() == ["A1", "A2", "B1", "B2", "B2#2", "c:3", "C3"]
-    renamed = [(n.source, n.line, n.reason) for log in result.logs for n in log.notes]
-    assert renamed == [("c.csv", 2, "duplicate_id")]
+    renamed = [(n.source, n.line, n.reason, n.name) for log in result.logs for n in log.notes]
+    assert renamed == [("c.csv", 2, "duplicate_id", "E")]  # the row's name, for import_issues.csv
 
 
 @pytest.mark.parametrize(

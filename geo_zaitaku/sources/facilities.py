@@ -610,7 +610,7 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
     out = pd.DataFrame({"line": cells.lines})
     out["source"] = source
     out["name"] = get["name"]
-    out["id"] = _ids(get["id"], cells.lines, stem, source, seen_ids, notes)
+    out["id"] = _ids(get["id"], cells.lines, stem, source, seen_ids, notes, cells.names)
     out["kind"] = _each_distinct(_kind, get["kind"])
     for f in ("phone", "address", "url"):
         out[f] = get[f]
@@ -864,6 +864,7 @@ def _ids(
     source: str,
     seen_ids: set[str],
     notes: list[RowIssue],
+    names: Sequence[str] = (),
 ) -> list[str]:
     distinct = set(values)
     unique = len(distinct) == len(values) and None not in distinct and "" not in distinct
@@ -871,7 +872,8 @@ def _ids(
         seen_ids.update(distinct)
         return list(values)
     ids = []
-    for line, value in zip(lines, values, strict=True):
+    names = list(names) or [""] * len(values)
+    for line, value, name in zip(lines, values, names, strict=True):
         fid = value if value else f"{stem}:{line}"
         base, k = fid, 1
         while fid in seen_ids:
@@ -879,7 +881,7 @@ def _ids(
             fid = f"{base}#{k}"
         if k > 1:
             message = labels.ISSUES["duplicate_id"].format(id=base, renamed=fid)
-            notes.append(RowIssue(source, int(line), "duplicate_id", message))
+            notes.append(RowIssue(source, int(line), "duplicate_id", message, name))
         seen_ids.add(fid)
         ids.append(fid)
     return ids
