@@ -2482,6 +2482,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "{what}は古い Excel 形式（.xls）です。Excel で .xlsx か CSV（UTF-8）に保存し直してください。",
             "old .xls workbooks are not read: save as .xlsx or CSV.",
         ),
+        "table_several_sheets": Message(
+            "ブックの複数のシート（{sheets}）に表があります。1つだけを読むとほかが黙って落ちるため、使うシートだけのブックか CSV にしてください"
+            "（年ごとのシートの将来推計は、年の列のある1つの表にまとめます）。",
+            "several sheets hold a table ({sheets}); keep only the one to read (a workbook of one sheet, or a CSV).",
+        ),
         "table_no_openpyxl": Message(
             "Excel ファイルを読むには openpyxl が必要です。CSV で保存し直してください。",
             "openpyxl is needed to read Excel files; save the sheet as CSV.",

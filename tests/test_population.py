@@ -703,3 +703,29 @@ def test_headers_with_spaces_and_the_projection_code_header_are_found(tmp_path):
     from geo_zaitaku._cells import clean_header
 
     assert clean_header("municipality code") == "municipality code"  # spaces between ASCII words stay
+
+
+def test_a_workbook_is_read_from_its_table_sheet_and_several_tables_are_refused(tmp_path):
+    """A notes sheet before the table made the header unfindable; a projection workbook
+    with a sheet per year was read from its first sheet only, with exit 0."""
+    import openpyxl
+
+    units = units_from_frame(make_grid(2, 1))
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "注記"
+    notes.append(["この表は令和2年国勢調査から作成"])
+    data = book.create_sheet("人口")
+    data.append(["地域コード", "総数"])
+    data.append(["99201", 100])
+    data.append(["99202", 200])
+    path = tmp_path / "pop.xlsx"
+    book.save(path)
+    assert load_population(path, units).frame["population"].tolist() == [100, 200]
+    other = book.create_sheet("2025年")
+    other.append(["地域コード", "総数"])
+    other.append(["99201", 90])
+    book.save(path)
+    with pytest.raises(InputError) as err:
+        load_population(path, units)
+    assert "ブックの複数のシート（人口・2025年）に表があります" in str(err.value)

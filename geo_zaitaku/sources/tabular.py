@@ -140,7 +140,8 @@ def read_table(
 def read_excel_table(
     path: str | Path, *, what: str, header_hint: Sequence[str] = (), comment: str | None = None
 ) -> TextTable:
-    """Read the first worksheet with data of an ``.xlsx`` workbook as text.
+    """Read the worksheet holding the table of an ``.xlsx`` workbook as text: the one
+    whose first rows have a header of ``header_hint`` (else the first with data).
 
     Numbers are written without a spurious ``.0`` (codes keep their digits); the
     line number of a row is its row number in the sheet.
@@ -162,14 +163,13 @@ def read_excel_table(
             path=path,
         ) from exc
     try:
+        sheet = _table_sheet(book, path, header_hint)
         rows: list[tuple[int, list[str]]] = []
-        for sheet in book.worksheets:
+        if sheet is not None:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = [_cell_text(v) for v in values]
                 if "".join(cells).strip():
                     rows.append((number, cells))
-            if rows:
-                break
     finally:
         book.close()
     if not rows:
@@ -179,6 +179,35 @@ def read_excel_table(
         return table
     texts = (",".join(cells).rstrip(",").strip() for _, cells in rows)
     return dataclasses.replace(table, comments=tuple(t for t in texts if t.startswith(comment)))
+
+
+def _table_sheet(book: object, path: Path, header_hint: Sequence[str]) -> object | None:
+    """The worksheet holding the table: the one whose first rows have a known header
+    (a notes sheet before it is passed over), else the first with data. Several sheets
+    with such a header (a projection workbook with a sheet per year) are refused: one
+    would be read and the others dropped without a word."""
+    from geo_zaitaku._cells import clean_header
+
+    hints = set(header_hint)
+    with_data, with_header = [], []
+    for sheet in book.worksheets:  # type: ignore[attr-defined]
+        head = []
+        for values in sheet.iter_rows(values_only=True):
+            cells = [_cell_text(v) for v in values]
+            if "".join(cells).strip():
+                head.append(cells)
+            if len(head) == 20:
+                break
+        if head:
+            with_data.append(sheet)
+            if hints and any(hints & {clean_header(c) for c in cells} for cells in head):
+                with_header.append(sheet)
+    if len(with_header) > 1:
+        names = "・".join(str(sh.title) for sh in with_header[:6])
+        raise InputError(labels.error("table_several_sheets", sheets=names), path=path)
+    if with_header:
+        return with_header[0]
+    return with_data[0] if with_data else None
 
 
 def _cell_text(value: object) -> str:
