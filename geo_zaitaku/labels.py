@@ -149,6 +149,10 @@ REASONS: Mapping[str, Message] = MappingProxyType(
         ),
         "bad_coordinates": Message("緯度経度が数値として読めません", "lat/lon not numeric"),
         "outside": Message("緯度経度がどの市区町村の区域にも入りません", "point lies outside every unit"),
+        "code_elsewhere": Message(
+            "緯度経度のある市区町村と市区町村コードの市区町村が違います（境界の近くの点か、コードか座標の写し違いを確かめてください）",
+            "the point lies in another unit than the municipality code names (placed by the point)",
+        ),
         "far_point": Message(
             "緯度経度が配置した市区町村から遠く離れているため使いません（距離は市区町村の代表点から測ります）",
             "the point lies far from the unit the row was placed in; not used (distances from the unit's centre)",
@@ -190,6 +194,7 @@ DETAILS = MappingProxyType(
             "市区町村コードの列があればコードで配置します"
         ),
         "far": "（緯度 {lat:.6f}, 経度 {lon:.6f}。{name}の境界から {km:,.1f} km、{by}で配置）",
+        "code_elsewhere": "（コード {code}、緯度経度は {unit}）",
         "line": "行 {line} ",
         "file_line": "{file} の行 {line} ",
         "metres": "{m:,.0f} m",

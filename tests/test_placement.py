@@ -393,3 +393,16 @@ def test_a_point_far_from_the_coded_unit_is_not_used(tmp_path):
     assert notes[2].reason == "outside" and notes[3].reason == "far_point"
     assert "町0の境界から 50.0 km、市区町村コードで配置" in notes[3].message.ja
     assert 2.0 < FAR_POINT_KM < 50.0
+
+
+def test_a_point_in_another_unit_than_its_code_is_noted(tmp_path):
+    """A row whose point lies in 町0 and whose code names 町1 was placed by the point
+    without a word (the README promised it would be noticed)."""
+    grid = units_from_frame(make_grid(3, 1))
+    lat, lon = grid.loc["99201", "lat"], grid.loc["99201", "lon"]
+    text = f"id,name,municipality_code,lat,lon\nA,食い違い,99202,{lat},{lon}\nB,一致,99201,{lat},{lon}\n"
+    fac = load_facilities([write(tmp_path, text)], grid)
+    assert fac.frame.set_index("id").loc[["A", "B"], "unit"].tolist() == ["99201", "99201"]
+    [note] = fac.logs[0].notes
+    assert (note.line, note.reason) == (2, "code_elsewhere")
+    assert "（コード 99202、緯度経度は 99201）" in note.message.ja

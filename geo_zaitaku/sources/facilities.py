@@ -361,7 +361,7 @@ def _load_one(
             active=np.array([bool(n) for n in cells.names], dtype=bool),
         )
     )
-    facts = _Facts.of(cells, location, placed)
+    facts = _Facts.of(cells, location, placed, placer.targets)
     reasons = _first(_REJECTIONS, facts)
     note_keys = _first(_NOTES, facts)
     outside = [i for i, r in enumerate(reasons) if r == "outside"]
@@ -675,9 +675,12 @@ class _Facts:
     address_ambiguous: np.ndarray
     pref_level: np.ndarray
     conflict: np.ndarray
+    code_elsewhere: np.ndarray
 
     @classmethod
-    def of(cls, cells: _Cells, location: _Location, placed: Placement) -> _Facts:
+    def of(
+        cls, cells: _Cells, location: _Location, placed: Placement, targets: Mapping[str, Sequence[str]]
+    ) -> _Facts:
         by = np.array(placed.placed_by, dtype=object)
         return cls(
             named=np.array([bool(n) for n in cells.names], dtype=bool),
@@ -695,7 +698,21 @@ class _Facts:
             address_ambiguous=np.array([s == "ambiguous" for s in placed.address_status], dtype=bool),
             pref_level=np.array(location.pref_level, dtype=bool),
             conflict=np.array([c is not None for c in placed.conflict], dtype=bool),
+            code_elsewhere=_code_elsewhere(location.mcode, placed, targets),
         )
+
+
+def _code_elsewhere(
+    mcode: Sequence[str | None], placed: Placement, targets: Mapping[str, Sequence[str]]
+) -> np.ndarray:
+    """Rows placed by their point in another unit than their municipality code names
+    (a point across a border, or a code or point copied wrong)."""
+    out = np.zeros(len(mcode), dtype=bool)
+    for i, code in enumerate(mcode):
+        if code is not None and placed.placed_by[i] in ("point", "swapped"):
+            found = targets.get(code)
+            out[i] = bool(found) and placed.unit[i] not in found
+    return out
 
 
 #: A table of outcomes tried in order: (key, test of every row at once).
@@ -728,6 +745,7 @@ _NOTES: _Table = (
     ("ambiguous_code", lambda f: f.by_address & f.has_code & f.code_ambiguous),
     ("unknown_code", lambda f: f.by_address & f.has_code),
     ("swapped", lambda f: f.by_swapped),
+    ("code_elsewhere", lambda f: f.code_elsewhere),
 )
 
 
@@ -986,6 +1004,8 @@ def _detail(
         ) + _postcode_detail(placed, i)
     if reason == "location_conflict":
         return d["conflict"].format(detail=placed.conflict[i])
+    if reason == "code_elsewhere":
+        return d["code_elsewhere"].format(code=mcode[i], unit=placed.unit[i])
     if reason == "no_location" and placed.address_status[i] == "unknown":
         return d["address_unknown"].format(address=get["address"][i]) + _postcode_detail(placed, i)
     return ""
