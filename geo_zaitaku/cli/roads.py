@@ -103,9 +103,9 @@ def build(
             progress=progress,
         )
     )
-    from geo_zaitaku.roads.store import META, folder
+    from geo_zaitaku.roads.store import has_network
 
-    if (folder() / network.name / META).is_file():
+    if has_network(network.name):
         _output.info(_T["replaced"].format(name=network.name))
     path = save_network(network)
     meta = network.meta

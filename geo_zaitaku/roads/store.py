@@ -241,6 +241,11 @@ def list_networks() -> list[dict[str, object]]:
     return out
 
 
+def has_network(name: str) -> bool:
+    """Whether the cache holds a network called ``name``."""
+    return (folder() / name / META).is_file()
+
+
 def stored_network(name: str) -> Path:
     """The cache folder of the network called ``name``.
 
@@ -251,7 +256,7 @@ def stored_network(name: str) -> Path:
         lists those there are).
     """
     path = folder() / check_name(name, where=name)
-    if not (path / META).is_file():
+    if not has_network(name):
         known = ", ".join(str(n["name"]) for n in list_networks()) or labels.ERROR_PARTS["none"]
         raise InputError(labels.error("roads_unknown_network", known=known), where=name)
     return path

@@ -61,6 +61,7 @@ import shapely
 from geo_zaitaku import codes, crs, labels, schema
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._io import LINE, TextTable
+from geo_zaitaku.lookup import name_key
 from geo_zaitaku.sources import presets
 from geo_zaitaku.sources.placement import (
     NAME_RULES,
@@ -223,11 +224,7 @@ def facilities_from_frame(frame: pd.DataFrame, units: pd.DataFrame) -> gpd.GeoDa
             else:
                 out[c] = np.nan
     if geometry is None:
-        lon, lat = out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float)
-        has = ~(np.isnan(lon) | np.isnan(lat))
-        points = np.full(len(out), None, dtype=object)
-        points[has] = shapely.points(lon[has], lat[has])
-        out["geometry"] = points
+        out["geometry"] = _point_geometry(out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float))
     for c in FACILITY_COLUMNS:
         if c not in out.columns:
             out[c] = None
@@ -411,11 +408,15 @@ def _without_repeats(cells: _Cells) -> tuple[_Cells, list[RowIssue]]:
             merged.append(RowIssue(cells.source, int(lines[i]), "repeated", message, cells.names[i]))
     if not merged:
         return cells, []
-    keep = ~repeat
+    return _without_rows(cells, repeat), merged
+
+
+def _without_rows(cells: _Cells, drop: np.ndarray) -> _Cells:
+    """``cells`` without the rows ``drop`` marks (table, fields, lines and names alike)."""
+    keep = ~drop
     get = {f: _kept(column, keep) for f, column in cells.get.items()}
-    table = replace(cells.table, frame=raw.loc[keep].reset_index(drop=True))
-    names = _kept(cells.names, keep)
-    return replace(cells, table=table, get=get, lines=lines[keep], names=names), merged
+    table = replace(cells.table, frame=cells.table.frame.loc[keep].reset_index(drop=True))
+    return replace(cells, table=table, get=get, lines=cells.lines[keep], names=_kept(cells.names, keep))
 
 
 def _without_same_facilities(
@@ -454,23 +455,13 @@ def _without_same_facilities(
         rows = np.flatnonzero((given & ~pd.Series(drop)).to_numpy()).tolist()
         for i in rows:
             known.setdefault(str(ids.iat[i]), (cells.names[i], cells.source, int(cells.lines[i])))
-    if not merged:
-        return cells, []
-    keep = ~drop
-    get = {f: _kept(column, keep) for f, column in cells.get.items()}
-    table = replace(cells.table, frame=cells.table.frame.loc[keep].reset_index(drop=True))
-    return replace(
-        cells, table=table, get=get, lines=cells.lines[keep], names=_kept(cells.names, keep)
-    ), merged
+    return (_without_rows(cells, drop), merged) if merged else (cells, [])
 
 
 def _same_name(a: str, b: str) -> bool:
-    """Two names of one facility, written alike (full/half width and spaces aside)."""
-
-    def key(text: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-    return bool(a) and key(a) == key(b)
+    """Two names of one facility, written alike (full/half width, spaces and ヶ/ケ aside:
+    :func:`geo_zaitaku.lookup.name_key`)."""
+    return bool(a) and name_key(a) == name_key(b or "")
 
 
 def _kept(values: list, keep: np.ndarray) -> list:
@@ -831,12 +822,17 @@ def _placed_frame(out: pd.DataFrame, placed: Placement, reasons: Sequence[str | 
     keep = np.array([r is None for r in reasons], dtype=bool)
     if not keep.all():  # (no copy of a large frame when every row is placed)
         out = out.loc[keep].reset_index(drop=True)
-    lon, lat = out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float)
-    has_point = ~np.isnan(lat)
-    geometry = np.full(len(out), None, dtype=object)
-    geometry[has_point] = shapely.points(lon[has_point], lat[has_point])
+    geometry = _point_geometry(out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float))
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, crs=crs.GEOGRAPHIC), crs=crs.GEOGRAPHIC)
     return frame[list(FACILITY_COLUMNS)]
+
+
+def _point_geometry(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points where both coordinates are known, ``None`` elsewhere (an object array)."""
+    has = ~(np.isnan(lon) | np.isnan(lat))
+    geometry = np.full(len(lon), None, dtype=object)
+    geometry[has] = shapely.points(lon[has], lat[has])
+    return geometry
 
 
 def _find_columns(raw: pd.DataFrame, preset: Preset, path: Path, header_line: int) -> dict[str, str | None]:
