@@ -831,6 +831,15 @@ TEXT = MappingProxyType(
         "aborted": "中断しました / aborted",
         "usage_hint": "使い方は '{command} --help' で表示します / try '{command} --help'.",
         "usage_near": "（近いもの: {names}）",
+        "usage_expect_integer": "整数で指定してください",
+        "usage_expect_number": "数値で指定してください",
+        "usage_expect_range": "（{range}）",
+        "usage_range_from": "{value} 以上",
+        "usage_range_above": "{value} より大きく",
+        "usage_range_to": "{value} 以下",
+        "usage_range_below": "{value} 未満",
+        "usage_expect_choice": "次のどれかを指定してください: {choices}",
+        "usage_expect_other": "値を確かめてください",
         "whole_plan": "全域（計画なし）",
         "whole_area": "全域",
         "robustness_summary": "単一障害点 {n}施設{pairs}",
@@ -1948,6 +1957,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "usage_bad_value": Message(
             "{param} の値が正しくありません: {ja}",
             "Invalid value for {param}: {en}",
+        ),
+        "usage_no_command": Message(
+            "コマンド {command} はありません{near}。geo-zaitaku --help でコマンドの一覧を確かめてください。",
+            "no such command {command}.",
         ),
         "usage_other": Message(
             "コマンドの書き方に誤りがあります（{message}）。",

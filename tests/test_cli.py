@@ -286,7 +286,41 @@ def test_command_line_mistakes_are_in_japanese_first(capsys):
         and "Invalid value for '--reach-km': must be" in err
     )
     assert main(["chek"]) == 2
-    assert "コマンドの書き方に誤りがあります（No such command 'chek'." in capsys.readouterr().err
+    assert (
+        "コマンド chek はありません（近いもの: check）。geo-zaitaku --help でコマンドの一覧を確かめてください。"
+        " / no such command chek." in capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            ["design", "areas", "--areas", "abc"],
+            "'--areas' の値が正しくありません: 整数で指定してください。"
+            " / Invalid value for '--areas': 'abc' is not a valid integer.",
+        ),
+        (
+            ["access", "plan.toml", "--sigma", "abc"],
+            "'--sigma' の値が正しくありません: 数値で指定してください。 / Invalid value for '--sigma'",
+        ),
+        (
+            ["check", "plan.toml", "--level", "foo"],
+            "'--level' の値が正しくありません: 次のどれかを指定してください: municipality・ward。"
+            " / Invalid value for '--level': 'foo' is not one of 'municipality', 'ward'.",
+        ),
+        (
+            ["demand", "plan.toml", "--target-year", "1800"],
+            "'--target-year' の値が正しくありません: 整数で指定してください（1900 以上 2200 以下）。"
+            " / Invalid value for '--target-year': 1800 is not in the range 1900<=x<=2200.",
+        ),
+    ],
+)
+def test_click_own_value_messages_are_in_japanese_first(capsys, args, needle):
+    """click's own messages for a number or a choice (「'abc' is not a valid integer.」)
+    came in English alone after the Japanese 「の値が正しくありません:」."""
+    assert main(args) == 2
+    assert needle in capsys.readouterr().err
 
 
 def test_a_reader_of_the_messages_that_goes_away_does_not_change_the_exit_status(sample_files, tmp_path):

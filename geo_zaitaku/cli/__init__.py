@@ -137,10 +137,40 @@ def usage_message(exc: click.UsageError) -> labels.Message:
     if isinstance(exc, click.BadParameter):
         name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else ""
         ja, sep, rest = exc.message.partition(labels.SEPARATOR)  # our own values come as "ja / en"
-        return labels.error(
-            "usage_bad_value", param=name or exc.param_hint or "", ja=ja, en=rest if sep else ja
-        )
+        if not sep:  # click's own message (a number or a choice that does not parse): English only
+            ja, rest = _value_expected(exc.param, exc.ctx), exc.message
+        return labels.error("usage_bad_value", param=name or exc.param_hint or "", ja=ja, en=rest)
+    if isinstance(exc, click.NoSuchCommand):
+        near = "・".join(exc.possibilities or ())
+        near_text = labels.TEXT["usage_near"].format(names=near) if near else ""
+        return labels.error("usage_no_command", command=exc.command_name, near=near_text)
     return labels.error("usage_other", message=en)
+
+
+def _value_expected(param: click.Parameter | None, ctx: click.Context | None) -> str:
+    """What a value of ``param``'s type looks like, in Japanese, for click's own
+    English-only messages (``'abc' is not a valid integer.``)."""
+    kind = param.type if param is not None else None
+    if isinstance(kind, click.Choice):
+        return labels.TEXT["usage_expect_choice"].format(choices="・".join(map(str, kind.choices))) + "。"
+    if isinstance(kind, click.IntRange | click.FloatRange):
+        bounds = " ".join(
+            labels.TEXT[key].format(value=value)
+            for key, value in (
+                ("usage_range_above" if kind.min_open else "usage_range_from", kind.min),
+                ("usage_range_below" if kind.max_open else "usage_range_to", kind.max),
+            )
+            if value is not None
+        )
+        whole = labels.TEXT[
+            "usage_expect_integer" if isinstance(kind, click.IntRange) else "usage_expect_number"
+        ]
+        return f"{whole}{labels.TEXT['usage_expect_range'].format(range=bounds)}。"
+    if isinstance(kind, click.types.IntParamType):
+        return labels.TEXT["usage_expect_integer"] + "。"
+    if isinstance(kind, click.types.FloatParamType):
+        return labels.TEXT["usage_expect_number"] + "。"
+    return labels.TEXT["usage_expect_other"] + "。"
 
 
 def main(argv: list[str] | None = None) -> int:
