@@ -128,6 +128,12 @@ def test_check_in_minutes(world, capsys):
     assert network["extract"] == "grid.osm.pbf" and len(network["sha256"]) == 64
     codes = {(f["code"], tuple(f["units"])) for f in report["findings"]}
     assert ("unreachable", ("99209",)) in codes  # 町8: no road within 1 km
+    north = next(a for a in report["areas"] if a["name"] == "北")
+    assert north["unreachable"] == ["99209"] and north["reach_beyond"] == []
+    with (out / "areas.csv").open(encoding="utf-8-sig") as f:
+        rows = {r["圏域"]: r for r in csv.DictReader(f)}
+    assert rows["北"]["最遠に含まない市区町村（積極的医療機関に届かない）"] == "町8（行けません）"
+    assert rows["南"]["最遠に含まない市区町村（積極的医療機関に届かない）"] == ""
     assert any(c == "far_from_road" and u == ("99209",) for c, u in codes)
     # the minutes are those of the backend on the same network
     run = check_plan(world["plan"], travel_time="grid")
@@ -259,6 +265,22 @@ def test_units_beyond_the_horizon_are_said_so(world):
     assert set(beyond) == {"99203", "99205", "99206"}
     assert not [f for f in run.report.findings if f.code == "reach_min"]
     assert units["99202"].reach_km < 40 and units["99202"].nearest_key_institution == "K1"
+    # the area's 最遠 figure is that of the units in reach, and names the ones left out
+    # (it used to be blank: the largest of inf)
+    south = next(a for a in run.report.areas if a.name == "南")
+    assert south.reach_beyond == ("99203", "99205", "99206") and south.unreachable == ()
+    in_reach = [units[c].reach_km for c in ("99201", "99202", "99204")]
+    assert south.max_reach_km == pytest.approx(max(in_reach), abs=0.01)
+    from geo_zaitaku.cli._output import reach_text
+    from geo_zaitaku.report.tables import areas_frame
+
+    assert reach_text(south) == f"{south.max_reach_km:.1f}以上"
+    row = areas_frame(run.report).set_index("圏域").loc["南"]
+    assert (
+        row["最遠に含まない市区町村（積極的医療機関に届かない）"]
+        == "町2（45分超）・町4（45分超）・町5（45分超）"
+    )
+    assert row["最遠所要時間(分)"] == south.max_reach_km
 
 
 @pytest.mark.parametrize(

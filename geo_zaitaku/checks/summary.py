@@ -44,7 +44,8 @@ class AreaSummary:
         Population / hubs (``None`` without population or hubs).
     max_reach_km
         Largest cost (km, or minutes with a road network) from one of its units to the
-        nearest key institution (``None`` when unknown or not reachable).
+        nearest key institution (``None`` when unknown, or when no unit reaches one);
+        a lower bound when ``reach_beyond`` or ``unreachable`` name units.
     reference
         Layer -> reference regions its units belong to.
     facilities_checked
@@ -59,6 +60,12 @@ class AreaSummary:
     ages_unknown
         Its units whose population is known but whose 65+ count is not (suppressed age
         cells): ``pop_65over`` and ``pop_75over`` then count only the others.
+    reach_beyond
+        Its units from which no key institution of the area is within the road
+        network's horizon (left out of ``max_reach_km``).
+    unreachable
+        Its units from which no key institution of the area can be reached by road or
+        ferry at all (left out of ``max_reach_km``).
     """
 
     name: str
@@ -84,6 +91,8 @@ class AreaSummary:
     hubs_checked: bool = True
     population_unknown: tuple[str, ...] = ()
     ages_unknown: tuple[str, ...] = ()
+    reach_beyond: tuple[str, ...] = ()
+    unreachable: tuple[str, ...] = ()
 
     @property
     def n_key_institutions(self) -> int | None:
@@ -140,6 +149,8 @@ class AreaSummary:
             "hubs_checked": self.hubs_checked,
             "population_unknown": list(self.population_unknown),
             "ages_unknown": list(self.ages_unknown),
+            "reach_beyond": list(self.reach_beyond),
+            "unreachable": list(self.unreachable),
         }
 
 
@@ -249,7 +260,17 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
         if c in units.columns
     }
     reach = ctx.reach
-    max_km = reach.groupby("area")["km"].max().to_dict() if len(reach) else {}
+    finite = reach[np.isfinite(reach["km"].to_numpy(dtype=float))]
+    max_km = finite.groupby("area")["km"].max().to_dict() if len(finite) else {}
+    out_of_reach = reach[np.isinf(reach["km"].to_numpy(dtype=float))]
+    beyond = {
+        area: set(part.index[part["reachable"].to_numpy(dtype=bool)])
+        for area, part in out_of_reach.groupby("area")
+    }
+    cut_off = {
+        area: set(part.index[~part["reachable"].to_numpy(dtype=bool)])
+        for area, part in out_of_reach.groupby("area")
+    }
     layers = {}
     if ctx.plan.reference is not None:
         layers = {layer: ctx.plan.reference[layer].to_dict() for layer in ctx.plan.reference.columns}
@@ -298,6 +319,8 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 hubs_checked=ctx.roles_known["hub"],
                 population_unknown=_unknown(columns, "population", codes) if pop is not None else (),
                 ages_unknown=_ages_unknown(columns, codes),
+                reach_beyond=tuple(c for c in codes if c in beyond.get(area, ())),
+                unreachable=tuple(c for c in codes if c in cut_off.get(area, ())),
             )
         )
     return tuple(out)

@@ -61,6 +61,15 @@ def info(message: str) -> None:
     err_console().print(escape(message), style="dim", soft_wrap=True)
 
 
+def reach_text(a: AreaSummary) -> str:
+    """The 最遠 cell: 「-」 when unknown, 「行けません」 when no unit reaches a key
+    institution, else the largest figure (「以上」 when some units are left out)."""
+    if a.max_reach_km is None:
+        return labels.TEXT["unreachable_short"] if a.reach_beyond or a.unreachable else "-"
+    text = f"{a.max_reach_km:.1f}"
+    return labels.TEXT["at_least"].format(value=text) if a.reach_beyond or a.unreachable else text
+
+
 def population_text(a: AreaSummary) -> str:
     """An area's population for the console: 183,000, or 183,000以上 when some of its
     units' population is unknown (the sum is then a lower bound)."""
@@ -100,7 +109,7 @@ def print_report(report: Report, *, quiet: bool = False) -> None:
                 unknown if a.n_key_institutions is None else str(a.n_key_institutions),
                 unknown if a.n_hubs is None else str(a.n_hubs),
                 labels.TEXT["yes"] if a.contiguous else f"[red]{labels.TEXT['no']}[/]",
-                "-" if a.max_reach_km is None else f"{a.max_reach_km:.1f}",
+                reach_text(a),
                 verdict,
             )
         console().print(table)

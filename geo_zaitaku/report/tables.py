@@ -31,6 +31,8 @@ def areas_frame(report: Report) -> pd.DataFrame:
     rows = []
     unknown = labels.TEXT["not_checked"]
     partial = any(a.population_unknown or a.ages_unknown for a in report.areas)  # a lower bound
+    left_out = any(a.reach_beyond or a.unreachable for a in report.areas)  # the 最遠 figure too
+    horizon = float((network(report) or {}).get("horizon_min") or 0)
     for a in report.areas:
         checked = a.facilities_checked
         names = dict(zip(a.units, a.unit_names, strict=True))
@@ -64,6 +66,19 @@ def areas_frame(report: Report) -> pd.DataFrame:
             c["n_facilities"]: a.n_facilities if checked else unknown,
             c["people_per_hub"]: _int(a.people_per_hub),
             reach_col: a.max_reach_km,
+            **(
+                {
+                    c["reach_left_out"]: "・".join(
+                        [
+                            labels.TEXT["reach_beyond_unit"].format(name=names[u], horizon=horizon)
+                            for u in a.reach_beyond
+                        ]
+                        + [labels.TEXT["unreachable_unit"].format(name=names[u]) for u in a.unreachable]
+                    )
+                }
+                if left_out
+                else {}
+            ),
             c["functions_missing"]: functions_missing_text(a),
         }
         for layer, regions in a.reference.items():
