@@ -293,9 +293,10 @@ def test_kaigo_open_data_cp932_codes_with_check_digit_and_service_types(tmp_path
         [code, "1", "テスト県", "町2", "訪問看護ステーションさくら", "", "訪問看護", "テスト県町2本町1", "", lat, lon,
          "0990-00-0001", "9960000001", ""],
         [code, "2", "テスト県", "町2", "ケアプランさくら", "", "居宅介護支援", "テスト県町2本町2", "", "", "",
-         "", "9960000002", ""],
+         "０９９０ー００ー０００２", "9960000002", ""],
         [f"99207{check_digit('99207')}", "3", "テスト県", "町6", "デイサービスさくら", "", "通所介護", "", "",
-         str(lat6).translate(FULL_WIDTH), str(lon6).translate(FULL_WIDTH), "", "9960000003", ""],
+         str(lat6).translate(FULL_WIDTH), str(lon6).translate(FULL_WIDTH), "＋８１－９９０ － ００（代表）",
+         "9960000003", ""],
     ]  # fmt: skip
     result = load_facilities(
         official_csv(tmp_path / "jigyosho_130.csv", header, rows, encoding="cp932"), grid
@@ -308,6 +309,9 @@ def test_kaigo_open_data_cp932_codes_with_check_digit_and_service_types(tmp_path
     assert list(f["placed_by"]) == ["point", "code", "point"]
     assert f.loc[2, "lat"] == pytest.approx(lat6)
     assert f.loc[0, "phone"] == "0990-00-0001"
+    # typed in Japanese input mode: full-width digits, ー for the hyphens (no 電話 link
+    # on the maps before: the digits were not 0-9)
+    assert list(f.loc[1:, "phone"]) == ["0990-00-0002", "+81-990-00（代表）"]
 
 
 def test_municipal_standard_open_data_with_title_row_and_prefecture_code(tmp_path, grid):

@@ -98,6 +98,10 @@ _TOWN_WORDS = {schema.TOWN_POSITION, *(unicodedata.normalize("NFKC", w) for w in
 _KIND_BY_LABEL = {unicodedata.normalize("NFKC", ja): k for k, (ja, _en) in labels.KINDS.items()}
 _POINT_SPLIT = re.compile(r"[\s,、/;]+")
 _NOT_DIGIT = re.compile(r"[\s\-‐−ー]")
+#: Full-width digits, plus and hyphen of a phone number (typed in Japanese input mode).
+_PHONE_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "＋": "+", "－": "-"})
+#: Dash-like characters between two digits of a phone number (ー typed for a hyphen).
+_PHONE_DASH = re.compile(r"(?<=\d)\s*[-ー‐‑‒–—―−ｰ]\s*(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -603,7 +607,8 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
     out["name"] = get["name"]
     out["id"] = _ids(get["id"], cells.lines, stem, source, seen_ids, notes, cells.names)
     out["kind"] = _each_distinct(_kind, get["kind"])
-    for f in ("phone", "address", "url"):
+    out["phone"] = _each_distinct(phone_text, get["phone"])
+    for f in ("address", "url"):
         out[f] = get[f]
     out["position"] = _each_distinct(_position, get["position"])
     for f in BOOLEAN_FIELDS:
@@ -615,6 +620,15 @@ def _fields_frame(cells: _Cells, stem: str, seen_ids: set[str], notes: list[RowI
                 values[i] = None
         out[f] = pd.array(values, dtype="boolean")
     return out
+
+
+def phone_text(value: str | None) -> str | None:
+    """A phone number with full-width digits, plus and hyphens made half-width and a
+    dash-like character between digits (「０９６ー１２３ー４５６７」) made a hyphen, so
+    that the maps' 「電話」 links dial it; other text (「（代表）」) is kept as it is."""
+    if value is None:
+        return None
+    return _PHONE_DASH.sub("-", value.translate(_PHONE_WIDTH))
 
 
 def _each_distinct(parse: Callable[[str | None], object], values: list[str | None]) -> list[object]:
