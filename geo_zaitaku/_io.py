@@ -238,6 +238,8 @@ def decode_text(path: Path, *, what: str) -> tuple[str, str]:
             continue
         if enc == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
             enc = "utf-8"
+        if enc == "cp932":
+            _refuse_euc_jp(raw, path=path, what=what)
         return text, enc
     raise InputError(
         labels.error("file_encoding", what=what),
@@ -333,8 +335,34 @@ def _encoding_of(raw: bytes, *, path: Path, what: str, chunk: int = 1 << 22) -> 
             continue
         if enc == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
             return "utf-8"
+        if enc == "cp932":
+            _refuse_euc_jp(raw, path=path, what=what)
         return enc
     raise InputError(labels.error("file_encoding", what=what), path=path)
+
+
+#: Bytes that Shift_JIS text is full of (the lead bytes of hiragana and of most kanji)
+#: and EUC-JP text never has; and the bytes of EUC-JP's two-byte characters.
+_SJIS_LEADS = re.compile(rb"[\x81-\x8d\x90-\xa0]")
+_EUC_BYTES = re.compile(rb"[\xa1-\xfe]{2}")
+
+
+def _refuse_euc_jp(raw: bytes, *, path: Path, what: str, sample: int = 1 << 20) -> None:
+    """Refuse a file in EUC-JP: it decodes as cp932 too, into half-width katakana and
+    stray kanji (「ﾅ・ﾟ」 for 熊本市), which would be read silently as names.
+
+    Decided on the first ``sample`` bytes: EUC-JP text has two-byte characters
+    (bytes 0xA1-0xFE) and none of the bytes that begin Shift_JIS's hiragana and most
+    of its kanji (0x81-0x8D, 0x90-0xA0)."""
+    head = raw[:sample]
+    if _EUC_BYTES.search(head) is None or _SJIS_LEADS.search(head) is not None:
+        return
+    try:
+        head.decode("euc_jp", errors="strict")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 2:  # not merely a character cut at the sample's end
+            return
+    raise InputError(labels.error("file_euc_jp", what=what), path=path)
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

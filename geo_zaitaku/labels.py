@@ -1583,6 +1583,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "{what}の文字コードを判別できません（UTF-8・Shift_JIS のどちらでもありません）。UTF-8 で保存し直してください。",
             "encoding is neither UTF-8 nor Shift_JIS (cp932); save the file as UTF-8.",
         ),
+        "file_euc_jp": Message(
+            "{what}は EUC-JP で書かれているようです（このまま Shift_JIS として読むと文字化けします）。"
+            "UTF-8 か Shift_JIS で保存し直してください（例: iconv -f EUC-JP -t UTF-8 元.csv > 新.csv）。",
+            "the file looks like EUC-JP, which would be misread as Shift_JIS; save it as UTF-8 or Shift_JIS.",
+        ),
         "table_no_rows": Message(
             "{what}にデータがありません。",
             "no rows.",

@@ -66,6 +66,44 @@ def test_encodings_detected(tmp_path, grid, encoding):
     assert result.logs[0].encoding == encoding
 
 
+@pytest.mark.parametrize("quoted", [False, True])  # the Arrow reader and the csv module
+def test_an_euc_jp_file_is_refused_not_misread(tmp_path, grid, quoted):
+    """EUC-JP decodes as cp932 too: 熊本市 was read as 「ｷｧﾋﾜｻﾔ」, with exit 0."""
+    lat, lon = centre(grid, "99202")
+    name = '"熊本市"' if quoted else "熊本市"
+    path = write(tmp_path, f"id,name,lat,lon\nA1,{name},{lat},{lon}\nA2,玉名市,{lat},{lon}\n", "euc_jp")
+    assert path.read_bytes().decode("cp932")  # the trap: no decoding error
+    with pytest.raises(InputError) as err:
+        load_facilities(path, grid)
+    assert str(err.value).startswith(
+        f"{path}: 施設CSVは EUC-JP で書かれているようです（このまま Shift_JIS として読むと文字化けします）。"
+        "UTF-8 か Shift_JIS で保存し直してください"
+    )
+
+
+_JAPANESE = st.text(
+    alphabet=st.sampled_from(
+        "あいうえおかきくけこさしアイウエオ熊本市八代人吉病院診療所訪問看護漢字区町村ｱｲｳｴｵ、。ー"
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(names=st.lists(_JAPANESE, min_size=1, max_size=5))
+def test_shift_jis_files_are_never_taken_for_euc_jp(names):
+    """Shift_JIS text with any Japanese (even half-width katakana among it) is read."""
+    import tempfile
+    from pathlib import Path
+
+    from geo_zaitaku._io import decode_text
+
+    text = "id,name\n" + "".join(f"{k},{n}\n" for k, n in enumerate(names))
+    path = Path(tempfile.mkdtemp()) / "t.csv"
+    path.write_bytes(text.encode("cp932"))
+    assert decode_text(path, what="テスト") == (text, "cp932")
+
+
 def test_rejected_rows_are_listed_with_line_and_reason(tmp_path, grid):
     lat, lon = centre(grid, "99201")
     text = (
