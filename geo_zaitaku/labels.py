@@ -810,8 +810,9 @@ MESSAGES = MappingProxyType(
 #: CLI and report words.
 TEXT = MappingProxyType(
     {
-        "cache_not_written": "境界のキャッシュを書き込めませんでした（{error}）。次回も境界を読み直します。 / "
-        "could not write the boundary cache: {error}",
+        "cache_not_written": "境界のキャッシュを書き込めませんでした（{error}）。次回も境界を読み直します"
+        "（キャッシュの場所は環境変数 GEO_ZAITAKU_CACHE_DIR で変えられます）。 / "
+        "could not write the boundary cache: {error}; set GEO_ZAITAKU_CACHE_DIR to a writable folder.",
         "manifest_note": "geo_zaitaku が書き出したファイルの記録。complete が false の項目は書き出しが途中で止まった"
         "ことを示します / files written by geo_zaitaku; complete=false means the run stopped while moving files.",
         "plan_ok": "計画にエラーはありません",
@@ -830,6 +831,7 @@ TEXT = MappingProxyType(
         "roles_unchecked_key": "積極的医療機関・距離",
         "roles_unchecked_hub": "連携拠点",
         "error_label": "エラー / error",
+        "warning_label": "注意 / warning",
         "ok": "OK",
         "area_tag": "［{area}］",
         "aborted": "中断しました / aborted",
@@ -2653,7 +2655,8 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "cannot read the cached road network; build it again with `geo-zaitaku roads build`.",
         ),
         "roads_matrix_cache": Message(
-            "所要時間の表をキャッシュに書き込めませんでした（{error}）。次回も計算し直します。",
+            "所要時間の表をキャッシュに書き込めませんでした（{error}）。次回も計算し直します"
+            "（キャッシュの場所は環境変数 GEO_ZAITAKU_CACHE_DIR で変えられます）。",
             "could not write the travel-time matrix to the cache; it will be computed again.",
         ),
         "travel_time_catchment_km": Message(

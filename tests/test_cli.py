@@ -336,3 +336,21 @@ def test_a_reader_of_the_messages_that_goes_away_does_not_change_the_exit_status
         done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert (out / "population.csv").is_file()
+
+
+def test_a_cache_that_cannot_be_written_is_one_warning_line(tmp_path, capsys, grid_file, monkeypatch):
+    """Python's warnings printed the package's file and source line, twice:
+    「…/cache.py:129: UserWarning: 境界のキャッシュを… with _optional():」."""
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("", encoding="utf-8")
+    from geo_zaitaku import settings
+
+    monkeypatch.setattr(settings, "cache_dir", not_a_folder)
+    plan = write_plan(tmp_path / "p.toml", '[plan]\nname = "計画"\n[areas]\n"全域" = ["99201"]\n')
+    assert main(["check", str(plan), "--units", str(grid_file), "--out", str(tmp_path / "o"), "-q"]) in (0, 1)
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "キャッシュ" in line]
+    assert len(lines) == 1 and lines[0].startswith("注意 / warning: 境界のキャッシュを書き込めませんでした（")
+    assert "GEO_ZAITAKU_CACHE_DIR" in lines[0]
+    assert "UserWarning" not in err and "cache.py" not in err
+    assert (tmp_path / "o" / "report.md").exists()  # the run itself goes on

@@ -10,6 +10,9 @@ import contextlib
 import gc
 import os
 import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -173,6 +176,27 @@ def _value_expected(param: click.Parameter | None, ctx: click.Context | None) ->
     return labels.TEXT["usage_expect_other"] + "。"
 
 
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def _package_warnings(fallback: Callable[..., None]) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints the package's own warnings (a cache it could
+    not write) as 「注意 / warning: …」 lines, each text once, without Python's file and
+    source line; other libraries' warnings go to ``fallback``."""
+    shown: set[str] = set()
+
+    def show(
+        message: Warning | str, category: type[Warning], filename: str, lineno: int, *args: object
+    ) -> None:
+        if not Path(filename).resolve().is_relative_to(_PACKAGE):
+            fallback(message, category, filename, lineno, *args)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            _output.warning(str(message))
+
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (and exit with it when ``argv`` is ``None``,
     as the console script does)."""
@@ -184,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     safe = sys.stdout = PipeSafe(stdout)  # type: ignore[assignment]
     safe_err = sys.stderr = PipeSafe(stderr)  # type: ignore[assignment]  (… 2>&1 | head: the same)
+    show_warning = warnings.showwarning
+    warnings.showwarning = _package_warnings(show_warning)
     try:
         result = cli.main(args=argv, prog_name="geo-zaitaku", standalone_mode=False)
     except click.exceptions.Abort:
@@ -211,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         gc.set_threshold(*thresholds)
         sys.stdout, sys.stderr = stdout, stderr
+        warnings.showwarning = show_warning
     for wrapper, stream in ((safe, stdout), (safe_err, stderr)):
         if wrapper.gone:  # nothing more can reach the reader; Python's flush at exit must not fail either
             with contextlib.suppress(OSError, ValueError):

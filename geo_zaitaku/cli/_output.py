@@ -56,6 +56,12 @@ def error(message: str) -> None:
     err_console().print(f"[bold red]{labels.TEXT['error_label']}:[/] {escape(message)}", soft_wrap=True)
 
 
+def warning(message: str) -> None:
+    """Print a warning of the package's own (a cache it could not write ...), without
+    Python's file and source line."""
+    err_console().print(f"[yellow]{labels.TEXT['warning_label']}:[/] {escape(message)}", soft_wrap=True)
+
+
 def info(message: str) -> None:
     """Print a progress or status line on stderr."""
     err_console().print(escape(message), style="dim", soft_wrap=True)
