@@ -208,6 +208,7 @@ DETAILS = MappingProxyType(
         "conflict": "（{detail}）",
         "conflict_pref": "{source}: {pref}",
         "conflict_address": "住所: {name}（{codes}）",
+        "conflict_code": "市区町村コード: {name}（{code}）",
         "conflict_postcode": "郵便番号 {postcode}: {city}（{codes}）",
         "postcode_unknown": "（郵便番号 {postcode} は日本郵便のデータにありません）",
         "postcode_area": "（郵便番号 {postcode}: {city}）",

@@ -210,6 +210,38 @@ def test_prefecture_column_by_name_or_code_and_the_files_prefecture(tmp_path, un
     assert [r.reason for r in by_file.logs[0].rejected] == ["other_prefecture"]
 
 
+def test_a_row_placed_by_its_code_must_agree_with_its_address_and_postcode(tmp_path, units):
+    """A code of 伊達市 with 茅部郡森町 in the address was placed in 伊達市 without a word."""
+    text = (
+        "名称,市区町村コード,住所,郵便番号\n"
+        "A,01233,伊達市末永町1,\n"  # agrees
+        "B,01233,茅部郡森町1,\n"  # the address names another municipality
+        "C,01233,,990-0401\n"  # the postal code is 山形県's
+        "D,01233,福島県伊達市1,\n"  # another prefecture
+        "E,01233,末永町1,\n"  # no municipality in the address: nothing to disagree with
+        "F,01233,伊達市1,\n"  # 伊達市 of either prefecture: one of them is the code's
+    )
+    preset = preset_from_options(None, columns={"address": "住所", "municipality_code": "市区町村コード"})
+    result = load_facilities(write(tmp_path, text), units, preset=preset)
+    f = result.frame
+    assert list(zip(f["name"], f["unit"], f["placed_by"], strict=True)) == [
+        ("A", "01233", "code"),
+        ("E", "01233", "code"),
+        ("F", "01233", "code"),
+    ]
+    rejected = result.logs[0].rejected
+    assert [(r.line, r.reason) for r in rejected] == [
+        (3, "location_conflict"),
+        (4, "location_conflict"),
+        (5, "location_conflict"),
+    ]
+    assert "（市区町村コード: 伊達市（01233）、住所: 茅部郡森町（01345））" in rejected[0].message.ja
+    assert rejected[1].message.ja.endswith(
+        "（市区町村コード: 伊達市（01233）、郵便番号: 山形県、郵便番号 9900401: 東村山郡中山町（06302））"
+    )
+    assert "（市区町村コード: 伊達市（01233）、住所: 福島県、住所: 伊達市（07213）" in rejected[2].message.ja
+
+
 def test_institution_codes_count_only_in_a_code_column(tmp_path, units):
     """A 10-digit running number is no institution code; 13-digit ids give nothing."""
     numbered = "番号,名称,住所\n0100000001,A,伊達市1\n0100000002,B,伊達市2\n"

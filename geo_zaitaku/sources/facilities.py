@@ -680,6 +680,7 @@ class _Facts:
     address_ambiguous: np.ndarray
     pref_level: np.ndarray
     conflict: np.ndarray
+    code_conflict: np.ndarray
     code_elsewhere: np.ndarray
 
     @classmethod
@@ -703,6 +704,14 @@ class _Facts:
             address_ambiguous=np.array([s == "ambiguous" for s in placed.address_status], dtype=bool),
             pref_level=np.array(location.pref_level, dtype=bool),
             conflict=np.array([c is not None for c in placed.conflict], dtype=bool),
+            # placed by its code first, then unplaced: its address or postcode says otherwise
+            code_conflict=np.array(
+                [
+                    c is not None and len(targets.get(m) or ()) == 1
+                    for c, m in zip(placed.conflict, location.mcode, strict=True)
+                ],
+                dtype=bool,
+            ),
             code_elsewhere=_code_elsewhere(location.mcode, placed, targets),
         )
 
@@ -732,6 +741,7 @@ _REJECTIONS: _Table = (
     ("bad_coordinates", lambda f: f.bad_xy),
     ("outside", lambda f: f.has_point),
     ("bad_code", lambda f: f.bad_code),
+    ("location_conflict", lambda f: f.code_conflict),
     ("ambiguous_code", lambda f: f.has_code & f.code_ambiguous),
     ("unknown_code", lambda f: f.has_code),
     ("location_conflict", lambda f: f.conflict),

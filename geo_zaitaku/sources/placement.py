@@ -18,7 +18,8 @@ that places a row is its ``placed_by``):
 6. ``address``: the longest municipality name at the start of the address, only when
    exactly one unit has it (the address's own prefecture, when written, counts).
 
-Whatever places a row, every other thing the row says must agree with it: a row whose
+Whatever places a row by its code or names, every other thing the row says must agree
+with it (a row placed by its point is only noted when its code disagrees): a row whose
 prefecture column, id code, address and postal code name different prefectures, or
 whose address and postal code point to different municipalities, is not placed
 (``location_conflict``), since a wrong municipality is worse than none. A row whose
@@ -227,7 +228,7 @@ class Placer:
         for row, code in self.locate(lon, lat, np.flatnonzero(has & active)).items():
             unit[row], placed_by[row] = code, "swapped" if swap[row] else "point"
         ambiguous = [False] * n
-        todo = []
+        todo, coded = [], []
         for i in np.flatnonzero(active).tolist():
             if unit[i] is not None:
                 continue
@@ -236,6 +237,7 @@ class Placer:
                 found = self.targets.get(code)
                 if found and len(found) == 1:
                     unit[i], placed_by[i] = found[0], "code"
+                    coded.append(i)
                     continue
                 ambiguous[i] = bool(found)
             todo.append(i)
@@ -253,8 +255,39 @@ class Placer:
             [None] * n,
             [None] * n,
         )
+        self._check_coded(rows, coded, placement)
         self._place_by_names(rows, todo, placement)
         return placement
+
+    def _check_coded(self, rows: RowPlaces, coded: list[int], out: Placement) -> None:
+        """Unplace the rows placed by their code (rule 2) whose prefecture column, id
+        code, address or postal code names another prefecture or municipality
+        (``location_conflict``: 「市区町村コード: 荒尾市（43204）、住所: 玉名市（43206）」)."""
+        said = [i for i in coded if rows.address[i] or rows.postcode[i] or rows.id_pref[i]]
+        matches = {i: self.address.match(rows.address[i]) if rows.address[i] else _NO_MATCH for i in said}
+        postcodes = {}
+        for i in said:
+            post = rows.postcode[i] or matches[i].postcode
+            if post is not None:
+                postcodes[i] = post
+        self._lookup(postcodes.values())
+        names = self.units["name"].to_dict() if "name" in self.units.columns else {}
+        for i in said:
+            unit, m = out.unit[i], matches[i]
+            assert unit is not None
+            area = self._postcodes.get(postcodes[i]) if i in postcodes else None
+            zone = self._postcode_units(area)
+            named = m.codes if m.status in ("ok", "ambiguous") else ()
+            prefs = (rows.pref[i], rows.id_pref[i], m.pref_code, None if area is None else area.pref_code)
+            if (
+                any(p is not None and p != self.pref_of.get(unit) for p in prefs)
+                or (named and unit not in named)
+                or (zone and unit not in zone)
+            ):
+                code = labels.DETAILS["conflict_code"].format(name=names.get(unit, unit), code=unit)
+                column = rows.pref[i] if rows.pref[i] != self.pref_of.get(unit) else None  # (the code's own)
+                out.conflict[i] = "、".join((code, self._describe(column, rows.id_pref[i], m, area)))
+                out.unit[i] = out.placed_by[i] = None
 
     # --- rules 3-6 -------------------------------------------------------------------
 
