@@ -165,6 +165,28 @@ def test_not_enough_candidates_is_explained(grid):
         SitingOptions(role="both")
 
 
+def test_no_candidate_anywhere_is_a_shortfall_not_a_solver_error(grid):
+    """With no candidate in any area the model had no variable, and HiGHS's empty-model
+    status was reported as 「求解エラー」 with shortfall 0."""
+    run, _ = grid
+    s = site(run, SitingOptions(candidates=("municipality",)))
+    assert s.status == "optimal" and s.new == ()
+    assert {a.area: a.short for a in s.areas} == {"西": 3, "東": 1} and s.shortfall == 4
+    assert [r.ja for r in s.reasons] == [
+        "圏域「西」には3か所必要ですが、既存 0か所と候補 0か所しかありません（--candidates で候補を広げてください）",
+        "圏域「東」には2か所必要ですが、既存 1か所と候補 0か所しかありません（--candidates で候補を広げてください）",
+    ]
+
+
+def test_an_empty_model_is_solved_without_highs():
+    from geo_zaitaku.design._model import Model
+
+    model = Model()
+    assert model.solve().status == "optimal"
+    model.add_row([], 1.0, 1.0, 2.0)  # 1 <= 0: impossible
+    assert model.solve().status == "infeasible"
+
+
 def test_hubs_command_and_its_scenario(grid, capsys):
     _run, tmp = grid
     base = [

@@ -187,6 +187,12 @@ class Model:
         within less than 1 of the bound is optimal), then the second among the solutions
         whose first objective is optimal. The solution reports the first objective.
         """
+        if self.n_cols == 0:  # nothing to choose (HiGHS calls an empty model an error)
+            lo = np.concatenate(self._row_lo) if self._row_lo else np.zeros(0)
+            hi = np.concatenate(self._row_hi) if self._row_hi else np.zeros(0)
+            if np.all((lo <= 0.0) & (hi >= 0.0)):
+                return Solution("optimal", 0.0, 0.0, 0.0, 0.0, np.zeros(0), 0.0 if self._second else None)
+            return Solution("infeasible", None, None, None, 0.0, None)
         start = time.perf_counter()
         cost = np.concatenate(self._cost)
         first = self._solve(cost, time_limit=time_limit, maximize=maximize, gap=gap)

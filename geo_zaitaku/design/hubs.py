@@ -337,7 +337,9 @@ class Siting:
                 else Reason.of("hubs_none"),
             )
             return self
-        chosen = np.flatnonzero((y >= 0) & (np.round(sol.values[np.maximum(y, 0)]) > 0.5))
+        picked = y >= 0
+        picked[picked] = np.round(sol.values[y[picked]]) > 0.5
+        chosen = np.flatnonzero(picked)
         self._read(chosen, needs, near, pop, covered_before, sol.objective, sol.bound)
         if reasons:  # areas short of candidates: what was proposed, and what is still missing
             self.reasons = (*reasons, *self.reasons)
