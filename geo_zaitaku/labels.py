@@ -1978,6 +1978,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "コマンドの書き方に誤りがあります（{message}）。",
             "{message}",
         ),
+        "design_level_plan": Message(
+            "--plan の計画は単位 {planned} で書かれているため、--level {level} では設計できません。"
+            "--level を外すか、単位 {level} の計画を --plan に指定してください。",
+            "the --plan is at level {planned}; drop --level {level} or give a plan at that level.",
+        ),
         "design_option_for": Message(
             "{option} は --mode {mode} のときだけ使います（ほかのモードでは使われません）。--mode {mode} にするか、{option} を外してください。",
             "{option} applies to --mode {mode} only.",

@@ -352,6 +352,14 @@ def test_sample_modes_and_exit_codes(sample_files, tmp_path, capsys):
         == 2
     )
     assert "--plan" in capsys.readouterr().err
+    # --level that the --plan's units contradict: refused (it was ignored, exit 0)
+    assert main([*base, "--level", "ward", "--out", str(tmp_path / "w")]) == 2
+    assert (
+        "--level: --plan の計画は単位 municipality で書かれているため、--level ward では設計できません。"
+        in capsys.readouterr().err
+    )
+    assert not (tmp_path / "w").exists()
+    assert main([*base, "--level", "municipality", "--mode", "max", "--out", str(tmp_path / "m2")]) == 0
 
 
 # --------------------------------------------------------------------------- batches

@@ -117,7 +117,13 @@ def design_task(task: DesignTask) -> tuple[AreaDesign, int | None, dict[str, byt
 @click.option(
     "--keep-areas", is_flag=True, default=False, help="repair: 元の圏域をなくさない / keep every area."
 )
-@opt.level_opt
+@click.option(
+    "--level",
+    type=click.Choice(["municipality", "ward"]),
+    default=None,
+    help="単位（既定: municipality。--plan を指定したときはその計画の [plan] units）: 市区町村（政令市は市）か、"
+    "政令市を区に分けるか / municipalities, or designated cities by ward (default: municipality, or the --plan's units).",
+)
 @opt.out_opt
 @opt.no_basemap_opt
 @opt.engine_opts
@@ -134,7 +140,7 @@ def areas(
     reach: str,
     time_limit: float,
     keep_areas: bool,
-    level: str,
+    level: str | None,
     out: Path | None,
     no_basemap: bool,
     workers: int | None,
@@ -173,7 +179,12 @@ def areas(
         time_limit=time_limit,
         keep_areas=keep_areas,
     )
-    level = level if inputs.plan is None else _plan_level(inputs.plan)
+    if inputs.plan is not None:
+        planned = _plan_level(inputs.plan)
+        if level is not None and level != planned:  # the plan's units are the design's
+            raise InputError(labels.error("design_level_plan", level=level, planned=planned), where="--level")
+        level = planned
+    level = level or "municipality"
     engine = engine_from_options(workers, scheduler, progress=not quiet)
     command = (
         "geo-zaitaku " + " ".join(shlex.quote(a) for a in sys.argv[1:])
