@@ -819,7 +819,7 @@ TEXT = MappingProxyType(
         "plan_ok": "計画にエラーはありません",
         "unknown": "不明",
         "not_checked": "未確認",
-        "ages_unknown_unit": "{name}（65歳以上・75歳以上のみ）",
+        "ages_unknown_unit": "{name}（{groups}のみ）",
         "reach_beyond_unit": "{name}（{horizon:g}分超）",
         "unreachable_unit": "{name}（行けません）",
         "unreachable_short": "届きません",

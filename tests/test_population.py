@@ -660,32 +660,40 @@ def test_suppressed_age_cells_are_noted_and_the_area_sums_say_they_are_partial(t
     from geo_zaitaku import check_plan
     from geo_zaitaku.report.tables import areas_frame
 
-    grid = make_grid(2, 1)
+    grid = make_grid(3, 1)
     units_file = tmp_path / "u.geojson"
     grid.to_file(units_file, driver="GeoJSON")
     groups = [f"{a}〜{a + 4}歳" for a in range(0, 100, 5)] + ["100歳以上"]
     row0 = ["10"] * 21
     row1 = ["20"] * 21
     row1[18] = "***"  # 90〜94歳 suppressed
+    row2 = ["1"] * 21
+    row2[13] = "…"  # 65〜69歳 suppressed: 65+ unknown, 75+ known
     text = "地域コード,地域,総数," + ",".join(groups) + "\n"
     text += "99201,町0,210," + ",".join(row0) + "\n" + "99202,町1,420," + ",".join(row1) + "\n"
+    text += "99203,町2,21," + ",".join(row2) + "\n"
     pop_path = write(tmp_path, text)
     pop = load_population(pop_path, units_from_frame(grid))
     assert pop.frame.loc["99202", "population"] == 420 and np.isnan(pop.frame.loc["99202", "pop_65over"])
     assert pop.frame.loc["99201", "pop_65over"] == 80  # 65〜69 … 100歳以上: 8 groups of 10
-    [note] = pop.notes
+    note, _ = pop.notes
     assert (note.line, note.reason) == (3, "ages_unknown")
     assert note.message.ja.startswith("99202: 年齢階級 90-94 の値が不明（秘匿など）")
     plan = tmp_path / "plan.toml"
     plan.write_text(
-        f'[plan]\nname = "x"\nboundaries = "{units_file.name}"\n[areas]\n"A" = ["99201", "99202"]\n',
+        f'[plan]\nname = "x"\nboundaries = "{units_file.name}"\n[areas]\n"A" = ["99201", "99202", "99203"]\n',
         encoding="utf-8",
     )
     run = check_plan(plan, population=pop_path)
     [area] = run.report.areas
-    assert area.population == 630 and area.pop_65over == 80 and area.ages_unknown == ("99202",)
+    assert area.population == 651 and area.pop_65over == 80 and area.pop_75over == 60 + 6
+    assert dict(area.ages_unknown) == {"99202": ("pop_65over", "pop_75over"), "99203": ("pop_65over",)}
     row = areas_frame(run.report).iloc[0]
-    assert row["人口の分からない市区町村（人口はその分を除いた数）"] == "町1（65歳以上・75歳以上のみ）"
+    # (町2's 75+ is in the 75+ sum: it said 「65歳以上・75歳以上のみ」 of every unit)
+    assert (
+        row["人口の分からない市区町村（人口はその分を除いた数）"]
+        == "町1（65歳以上・75歳以上のみ）・町2（65歳以上のみ）"
+    )
 
 
 def test_headers_with_spaces_and_the_projection_code_header_are_found(tmp_path):

@@ -58,8 +58,9 @@ class AreaSummary:
         Its units whose population is unknown while others' is known: ``population``
         (and people per hub) then count only the known ones, a lower bound.
     ages_unknown
-        Its units whose population is known but whose 65+ count is not (suppressed age
-        cells): ``pop_65over`` and ``pop_75over`` then count only the others.
+        Its units whose population is known but whose 65+ or 75+ count is not
+        (suppressed age cells), with the columns unknown (``pop_65over``,
+        ``pop_75over``): those sums then count only the others.
     reach_beyond
         Its units from which no key institution of the area is within the road
         network's horizon (left out of ``max_reach_km``).
@@ -90,7 +91,7 @@ class AreaSummary:
     key_institutions_checked: bool = True
     hubs_checked: bool = True
     population_unknown: tuple[str, ...] = ()
-    ages_unknown: tuple[str, ...] = ()
+    ages_unknown: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     reach_beyond: tuple[str, ...] = ()
     unreachable: tuple[str, ...] = ()
 
@@ -148,7 +149,7 @@ class AreaSummary:
             "key_institutions_checked": self.key_institutions_checked,
             "hubs_checked": self.hubs_checked,
             "population_unknown": list(self.population_unknown),
-            "ages_unknown": list(self.ages_unknown),
+            "ages_unknown": {code: list(columns) for code, columns in self.ages_unknown.items()},
             "reach_beyond": list(self.reach_beyond),
             "unreachable": list(self.unreachable),
         }
@@ -318,7 +319,7 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 key_institutions_checked=ctx.roles_known["key_institution"],
                 hubs_checked=ctx.roles_known["hub"],
                 population_unknown=_unknown(columns, "population", codes) if pop is not None else (),
-                ages_unknown=_ages_unknown(columns, codes),
+                ages_unknown=MappingProxyType(_ages_unknown(columns, codes)),
                 reach_beyond=tuple(c for c in codes if c in beyond.get(area, ())),
                 unreachable=tuple(c for c in codes if c in cut_off.get(area, ())),
             )
@@ -326,17 +327,21 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
     return tuple(out)
 
 
-def _ages_unknown(columns: dict[str, dict[str, float]], codes: tuple[str, ...]) -> tuple[str, ...]:
-    """The codes whose population is known and whose 65+ count is not, when others' is."""
-    if "pop_65over" not in columns or "population" not in columns:
-        return ()
-    older = columns["pop_65over"]
-    if all(math.isnan(older.get(c, math.nan)) for c in codes):
-        return ()  # no age counts at all in this area: the sums say unknown, not partial
+def _ages_unknown(columns: dict[str, dict[str, float]], codes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The codes whose population is known and whose 65+ or 75+ count is not, when
+    others' is, with those columns (in the area's order of units)."""
+    if "population" not in columns:
+        return {}
     pop = columns["population"]
-    return tuple(
-        c for c in codes if not math.isnan(pop.get(c, math.nan)) and math.isnan(older.get(c, math.nan))
-    )
+    out: dict[str, tuple[str, ...]] = {}
+    for column in ("pop_65over", "pop_75over"):
+        values = columns.get(column)
+        if values is None or all(math.isnan(values.get(c, math.nan)) for c in codes):
+            continue  # no such counts at all in this area: the sum says unknown, not partial
+        for c in codes:
+            if not math.isnan(pop.get(c, math.nan)) and math.isnan(values.get(c, math.nan)):
+                out[c] = (*out.get(c, ()), column)
+    return {c: out[c] for c in codes if c in out}
 
 
 def _unknown(columns: dict[str, dict[str, float]], column: str, codes: tuple[str, ...]) -> tuple[str, ...]:

@@ -50,7 +50,12 @@ def areas_frame(report: Report) -> pd.DataFrame:
                 {
                     c["population_unknown"]: "・".join(
                         [names[u] for u in a.population_unknown]
-                        + [labels.TEXT["ages_unknown_unit"].format(name=names[u]) for u in a.ages_unknown]
+                        + [
+                            labels.TEXT["ages_unknown_unit"].format(
+                                name=names[u], groups="・".join(labels.POPULATION_GROUPS[g] for g in groups)
+                            )
+                            for u, groups in a.ages_unknown.items()
+                        ]
                     )
                 }
                 if partial
