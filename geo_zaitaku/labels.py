@@ -833,6 +833,8 @@ TEXT = MappingProxyType(
         "roles_unchecked_hub": "連携拠点",
         "error_label": "エラー / error",
         "warning_label": "注意 / warning",
+        "help_option": "この説明を表示して終わる / show this message and exit.",
+        "version_option": "版を表示して終わる / show the version and exit.",
         "ok": "OK",
         "area_tag": "［{area}］",
         "aborted": "中断しました / aborted",

@@ -354,3 +354,35 @@ def test_a_cache_that_cannot_be_written_is_one_warning_line(tmp_path, capsys, gr
     assert "GEO_ZAITAKU_CACHE_DIR" in lines[0]
     assert "UserWarning" not in err and "cache.py" not in err
     assert (tmp_path / "o" / "report.md").exists()  # the run itself goes on
+
+
+def _command_paths(command, path=()):
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _command_paths(sub, (*path, name))
+
+
+def test_every_help_is_japanese_first_and_names_its_default_folder(capsys):
+    """click's 「Show this message and exit.」 was English only, and the --out line of
+    diff, scenario, access, robustness and design said ./out/<計画ファイル名>/ while
+    they write into a subfolder."""
+    from geo_zaitaku.cli import cli
+
+    folders = {
+        ("diff",): "./out/<PLAN_B のファイル名>/diff/",
+        ("scenario",): "./out/<計画ファイル名>/<シナリオ名>/",
+        ("access",): "./out/<計画ファイル名>/access/",
+        ("robustness",): "./out/<計画ファイル名>/robustness/",
+        ("design", "areas"): "./out/<計画ファイル名>/design/",
+        ("design", "hubs"): "./out/<計画ファイル名>/hubs/",
+        ("check",): "./out/<計画ファイル名>/）",
+    }
+    paths = list(_command_paths(cli))
+    assert len(paths) > 20
+    for path in paths:
+        assert main([*path, "--help"]) == 0
+        text = " ".join(capsys.readouterr().out.split())  # (wrapped lines joined)
+        assert "この説明を表示して終わる / show this message and exit." in text, path
+        assert "Show this message" not in text, path
+        if path in folders:
+            assert f"出力フォルダ（既定{folders[path]}".replace(" ", "") in text.replace(" ", ""), path

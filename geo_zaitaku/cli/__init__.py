@@ -22,7 +22,7 @@ from geo_zaitaku.cli import _output
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="geo-zaitaku")
+@click.version_option(__version__, prog_name="geo-zaitaku", help=labels.TEXT["version_option"])
 def cli() -> None:
     """geo_zaitaku: 在宅医療の圏域を点検・設計するツール / home-care area planning toolkit.
 
@@ -58,6 +58,16 @@ def _register() -> None:
     for name in COMMANDS:
         module = importlib.import_module(f"geo_zaitaku.cli.{name}")
         cli.add_command(getattr(module, name))
+    _japanese_help(cli)
+
+
+def _japanese_help(command: click.Command) -> None:
+    """Give ``command`` and its subcommands a ``-h/--help`` described in Japanese first
+    (click's own says 「Show this message and exit.」)."""
+    command.add_help_option = False
+    click.help_option("-h", "--help", help=labels.TEXT["help_option"])(command)
+    for sub in getattr(command, "commands", {}).values():
+        _japanese_help(sub)
 
 
 _register()

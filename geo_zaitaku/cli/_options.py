@@ -170,11 +170,12 @@ reference_opt = click.option(
 
 
 def out_option(
-    default: Path | None = None, *, file: str | None = None
+    default: Path | None = None, *, file: str | None = None, folder: str = "./out/<計画ファイル名>/"
 ) -> Callable[[click.decorators.FC], click.decorators.FC]:
-    """``--out``/``-o``: the output folder (``default`` shown in the help), or with
-    ``file`` an output file (``file`` describes the default, e.g. ``areas_map.html``;
-    a folder given instead gets the default name inside it: :func:`out_file`)."""
+    """``--out``/``-o``: the output folder (``default`` shown in the help; else
+    ``folder`` describes the default), or with ``file`` an output file (``file``
+    describes the default, e.g. ``areas_map.html``; a folder given instead gets the
+    default name inside it: :func:`out_file`)."""
     if file is not None:
         return click.option(
             "--out",
@@ -191,7 +192,7 @@ def out_option(
         type=PathParam(file_okay=False),
         default=default,
         show_default=default is not None,
-        help="出力フォルダ（既定 ./out/<計画ファイル名>/） / output folder."
+        help=f"出力フォルダ（既定 {folder}） / output folder."
         if default is None
         else "出力フォルダ / output folder.",
     )

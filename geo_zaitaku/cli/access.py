@@ -154,7 +154,7 @@ def access_task(
     default=None,
     help="シナリオを当てた前後を比べる / compare before and after a scenario.",
 )
-@opt.out_opt
+@opt.out_option(folder="./out/<計画ファイル名>/access/")
 @opt.no_basemap_opt
 @opt.engine_opts
 @opt.quiet_opt

@@ -18,13 +18,17 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
     "--reach-km", "reach_km", "到達距離の目安 km（既定 16。0より大きく10,000以下） / reach limit."
 )
 @opt.setting_opt(
-    "--people-per-hub", "people_per_hub", "拠点あたり人口の目安（既定 100000。1以上の整数） / people per hub."
+    "--people-per-hub",
+    "people_per_hub",
+    "拠点あたり人口の目安（既定 100000。1以上 1,000,000,000以下の整数） / people per hub.",
 )
-@opt.setting_opt("--min-hubs", "min_hubs", "各圏域の連携拠点の最小数（既定 1。0以上の整数） / hubs per area.")
+@opt.setting_opt(
+    "--min-hubs", "min_hubs", "各圏域の連携拠点の最小数（既定 1。0以上 1,000以下の整数） / hubs per area."
+)
 @opt.setting_opt(
     "--min-key-institutions",
     "min_key_institutions",
-    "各圏域の積極的医療機関の最小数（既定 1。0以上の整数） / key institutions per area.",
+    "各圏域の積極的医療機関の最小数（既定 1。0以上 1,000以下の整数） / key institutions per area.",
 )
 @click.option(
     "--point-contact/--no-point-contact",

@@ -124,7 +124,7 @@ def design_task(task: DesignTask) -> tuple[AreaDesign, int | None, dict[str, byt
     help="単位（既定: municipality。--plan を指定したときはその計画の [plan] units）: 市区町村（政令市は市）か、"
     "政令市を区に分けるか / municipalities, or designated cities by ward (default: municipality, or the --plan's units).",
 )
-@opt.out_opt
+@opt.out_option(folder="./out/<計画ファイル名>/design/")
 @opt.no_basemap_opt
 @opt.engine_opts
 @opt.quiet_opt
@@ -308,7 +308,7 @@ def _plan_level(plan: Path) -> str:
     show_default=True,
     help="最適化の制限時間（秒） / solver time limit (s).",
 )
-@opt.out_opt
+@opt.out_option(folder="./out/<計画ファイル名>/hubs/")
 @opt.no_basemap_opt
 @opt.quiet_opt
 def hubs(

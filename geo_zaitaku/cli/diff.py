@@ -14,7 +14,7 @@ from geo_zaitaku.cli._inputs import PlanInputs, plan_inputs
 @click.command()
 @plan_inputs()
 @click.argument("plan_b", type=opt.PathParam(dir_okay=False))
-@opt.out_opt
+@opt.out_option(folder="./out/<PLAN_B のファイル名>/diff/")
 @opt.no_basemap_opt
 @opt.quiet_opt
 def diff(inputs: PlanInputs, plan_b: Path, out: Path | None, no_basemap: bool, quiet: bool) -> int:

@@ -26,7 +26,20 @@ _T = labels.FETCH_TEXT
 
 @click.command()
 @click.argument("dataset", required=False, type=click.Choice(["n03", "isj"], case_sensitive=False))
-@opt.pref_year_opts
+@click.option(
+    "--pref",
+    "pref",
+    metavar="CODE|NAME",
+    default=None,
+    help="取得する都道府県のコード（例: 43）または名称（例: 熊本県） / prefecture (code or name) to download.",
+)
+@click.option(
+    "--year",
+    "year",
+    metavar="YYYY",
+    default=None,
+    help="年版（N03 は1月1日時点。既定 2024。isj は位置参照情報の年版） / edition year (default 2024).",
+)
 @click.option(
     "--url",
     default=None,

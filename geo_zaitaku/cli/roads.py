@@ -24,7 +24,8 @@ def roads() -> None:
         以後 check・scenario・robustness・access・design に --travel-time 名前 を付けると
         距離（km）の代わりに所要時間（分）で測ります。
     geo-zaitaku roads list     作成済みの一覧
-    geo-zaitaku roads clear    作成済みの道路網を削除
+    geo-zaitaku roads delete NAME   作成済みの道路網を名前で削除
+    geo-zaitaku roads clear    作成済みの道路網をすべて削除
     """
 
 

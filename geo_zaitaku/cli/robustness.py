@@ -70,7 +70,7 @@ def robustness_task(task: RobustnessTask) -> tuple[RobustnessResult, dict[str, b
 @click.option("--samples", type=int, default=10_000, show_default=True, help="無作為の試行の回数 / samples.")
 @click.option("--seed", type=int, default=1, show_default=True, help="乱数の種 / random seed.")
 @click.option("--pairs", is_flag=True, default=False, help="2施設の同時閉鎖も調べる（同じ圏域の全組） / N-2.")
-@opt.out_opt
+@opt.out_option(folder="./out/<計画ファイル名>/robustness/")
 @opt.no_basemap_opt
 @opt.engine_opts
 @opt.quiet_opt

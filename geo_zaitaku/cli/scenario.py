@@ -50,7 +50,7 @@ def scenario_task(task: ScenarioTask) -> tuple[Comparison, bool, dict[str, bytes
 @click.command()
 @plan_inputs(travel_time=True)
 @click.argument("scenarios", nargs=-1, required=True, type=opt.PathParam(dir_okay=False))
-@opt.out_opt
+@opt.out_option(folder="./out/<計画ファイル名>/<シナリオ名>/")
 @opt.no_basemap_opt
 @opt.engine_opts
 @opt.quiet_opt
