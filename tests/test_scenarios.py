@@ -240,6 +240,17 @@ def test_diff_of_two_plans(grid_run, capsys):
     assert moved["reach_before"] == pytest.approx(math.hypot(10, 10), rel=2e-3)
     assert moved["reach_after"] == pytest.approx(math.hypot(20, 20), rel=2e-3)
     assert any(f["rule"] == "contiguity" and f["area"] == "A" for f in data["findings_new"])
+    capsys.readouterr()
+    assert main(
+        ["diff", str(tmp / "plan.toml"), str(plan_c), "--units", str(tmp / "grid.geojson"), "--facilities",
+         str(tmp / "f.csv"), "--out", str(tmp / "d2"), "--no-basemap"]
+    ) == 1  # fmt: skip
+    shown = capsys.readouterr().out
+    # the moved unit on screen (only comparison.md had it), and the infos counted there
+    # are said to be left out rather than missing from the lines
+    assert "移動した市区町村: 町8（99209） B → A" in shown
+    infos = sum(1 for f in (*data["findings_resolved"], *data["findings_new"]) if f["severity"] == "info")
+    assert (f"ほかに情報の指摘 {infos}件（解消・新規。一覧は comparison.md）" in shown) == (infos > 0)
     from conftest import page_config
 
     config = page_config((out / "areas_map.html").read_text(encoding="utf-8"))

@@ -188,13 +188,26 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
             )
         if table.row_count:
             console().print(table)
+        for m in cmp.moved:
+            if m.area_before != m.area_after:
+                line = labels.TEXT["comparison_moved"].format(
+                    name=m.name, code=m.code, a=m.area_before or "—", b=m.area_after or "—"
+                )
+                console().print(escape(line), soft_wrap=True)
+        infos = 0
         for word, style, found in ((t["resolved_short"], "green", cmp.resolved), (t["new"], None, cmp.new)):
             for f in found:
-                if f.severity != "info":
-                    area = f"［{f.area}］" if f.area else ""
-                    console().print(
-                        f"[{style or _STYLE[f.severity]}]{word}[/] {escape(area + f.message)}", soft_wrap=True
-                    )
+                if f.severity == "info":
+                    infos += 1
+                    continue
+                area = f"［{f.area}］" if f.area else ""
+                console().print(
+                    f"[{style or _STYLE[f.severity]}]{word}[/] {escape(area + f.message)}", soft_wrap=True
+                )
+        if infos:
+            console().print(
+                escape(labels.TEXT["comparison_infos"].format(n=infos)), style="dim", soft_wrap=True
+            )
     console().print(
         labels.TEXT["comparison_summary"].format(
             a=cmp.errors[0],
