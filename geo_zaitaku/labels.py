@@ -1831,9 +1831,9 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "{files} differ from the sample (edited); nothing was overwritten. Choose another folder or add --force.",
         ),
         "output_suffix": Message(
-            "出力 {target} の拡張子が {suffix} ではありません。--out には {suffix} で終わるファイル名（例: map{suffix}）か、"
+            "出力 {target} の拡張子が {suffixes} ではありません。--out には {suffixes} で終わるファイル名（例: map{suffix}）か、"
             "フォルダ（既にあるフォルダか、末尾に / を付けた名前。その中に既定の名前で書きます）を指定してください。",
-            "the output file name must end in {suffix}, or name a folder (an existing one, or end it in /); choose another --out.",
+            "the output file name must end in {suffixes_en}, or name a folder (an existing one, or end it in /); choose another --out.",
         ),
         "output_is_input": Message(
             "出力 {target} は入力ファイル {clash} と同じファイルです。--out に別のファイル名を指定してください。",

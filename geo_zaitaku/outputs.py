@@ -184,7 +184,16 @@ def check_suffix(target: str | Path, suffixes: tuple[str, ...]) -> None:
         The suffix of ``target`` (case-insensitive) is not one of ``suffixes``.
     """
     if Path(target).suffix.lower() not in suffixes:
-        raise InputError(labels.error("output_suffix", target=target, suffix=suffixes[0]), where="--out")
+        raise InputError(
+            labels.error(
+                "output_suffix",
+                target=target,
+                suffix=suffixes[0],
+                suffixes="・".join(suffixes),
+                suffixes_en=" or ".join(suffixes),
+            ),
+            where="--out",
+        )
 
 
 def _input_at(target: Path, inputs: tuple[Path, ...]) -> Path | None:

@@ -189,6 +189,15 @@ def test_map_commands(sample_files, tmp_path, capsys):
     # a choropleth asked for on the command line is shown when the page opens
     shown = [x["show"] for x in page_config(html)["layers"] if x["name"].startswith("市区町村別: ")]
     assert shown == [True]
+    # and from Python the same (it opened hidden there), unless asked otherwise
+    from geo_zaitaku import check_plan
+    from geo_zaitaku.maps import area_map
+
+    run = check_plan(sample_files.plan)
+    for kwargs, expected in (({}, [True]), ({"show_choropleth": False}, [False])):
+        page = area_map(run, basemap=False, choropleth="pop_65over", **kwargs).html()
+        layers = page_config(page)["layers"]
+        assert [x["show"] for x in layers if x["name"].startswith("市区町村別: ")] == expected
     code = main(
         ["map", "resources", str(sample_files.plan), "--area", "北部", "--out", str(tmp_path / "r_map.html")]
     )

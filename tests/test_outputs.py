@@ -39,7 +39,7 @@ def test_map_out_must_be_an_html_file(sample_files, tmp_path, capsys, command, n
     code = main(["map", command, str(sample_files.plan), "--out", str(tmp_path / name)])
     assert code == 2
     err = capsys.readouterr().err
-    assert f"出力 {tmp_path / name} の拡張子が .html ではありません" in err and "Traceback" not in err
+    assert f"出力 {tmp_path / name} の拡張子が .html・.htm ではありません" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
     assert (
         main(["map", command, str(sample_files.plan), "--no-basemap", "--out", str(tmp_path / "地図.HTM")])

@@ -52,7 +52,7 @@ def check(
     PLAN の各圏域について、市区町村の割当て・連続性・積極的医療機関と連携拠点・
     拠点あたり人口・到達距離・4機能を点検し、OUT に report.json・report.md・
     report.xlsx（表ごとのシート）・areas.csv・units.csv・findings.csv・
-    facilities_rejected.csv を書き出します
+    facilities_rejected.csv（--travel-time では road_snapping.csv も）を書き出します
     （既定 ./out/<計画ファイル名>/）。終了コード: 0 エラーなし、1 エラーあり、2 入力不備。
     """
     from geo_zaitaku.outputs import staged

@@ -46,7 +46,9 @@ def demo(out: Path, quiet: bool) -> int:
     with staged(out, inputs=input_paths(run), command="demo") as stage:
         write_report(run.report, stage.dir, facilities=run.facilities.frame)
         # the fictional prefecture lies at sea: no basemap; self-contained so the maps open offline
-        area_map(run, basemap=False, choropleth="pop_75over").save(stage.path("areas_map.html"))
+        area_map(run, basemap=False, choropleth="pop_75over", show_choropleth=False).save(
+            stage.path("areas_map.html")
+        )
         resource_map(run, basemap=False).save(stage.path("resources_map.html"))
         write_resource_list(run, stage.dir)
         # expected home-care demand, now and in 2040 (fictional projection, default national rates)

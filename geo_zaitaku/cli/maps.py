@@ -71,7 +71,7 @@ def maps() -> None:
     metavar="MEASURE",
     help="市区町村の塗り分け: aging_rate（高齢化率）, pop_75over_rate（75歳以上の割合）, people_per_hub"
     "（拠点あたり人口）, patients_per_1000（在宅医療の推計患者数・人口千対）, population, pop_65over, "
-    "pop_75over, pop_85over / shade municipalities by a rate or a count.",
+    "pop_75over, pop_85over, area_km2（面積） / shade municipalities by a rate or a count.",
 )
 @click.option(
     "--rates",

@@ -21,7 +21,8 @@ from geo_zaitaku.cli import _output
 def sample(directory: Path, force: bool) -> int:
     """サンプル（架空の「さくら県」）の入力ファイルを書き出す / write the sample inputs.
 
-    境界（N03形式 GeoJSON）・計画（TOML）・参照レイヤ・施設・人口の CSV を
+    境界（N03形式 GeoJSON）・計画（TOML）・参照レイヤ・施設・人口・将来推計人口の CSV と
+    シナリオ（scenario.toml）を
     DIRECTORY（既定 ./out/sample）に書き出します。書式の見本としても使えます。
     既にあるファイルを編集していれば、書き直さずに終了します（--force で書き直し）。
     """

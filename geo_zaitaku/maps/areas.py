@@ -90,7 +90,7 @@ def area_map(
     choropleth: str | None = None,
     title: str | None = None,
     marks: Marks | None = None,
-    show_choropleth: bool = False,
+    show_choropleth: bool | None = None,
     rates: Path | None = None,
 ) -> MapDocument:
     """Build the planner's map of a checked plan.
@@ -124,7 +124,8 @@ def area_map(
         Municipalities and facilities to point out, and values to shade areas by
         (comparisons, robustness, designs).
     show_choropleth
-        Show the choropleth layer when the page opens (it starts hidden otherwise).
+        Show the choropleth layer when the page opens (default: yes, as ``map areas
+        --choropleth`` does; ``False`` starts it hidden in the layer list).
     rates
         Demand rate table for ``patients_per_1000`` (default: the shipped national rates).
 
@@ -167,7 +168,7 @@ def area_map(
     values: list[str] = []
     if choropleth:
         shade, choropleth_legend, values = _choropleth(run, geoms, choropleth, rates)
-        shade["show"] = show_choropleth
+        shade["show"] = show_choropleth is not False
         shade["covers"] = t["areas_layer"]
     # 1. areas, drawn per unit so that each unit's tooltip tells its area and status
     fills = [colors.get(a, "#FFFFFF") if a else "#FFFFFF" for a in area_of]
