@@ -351,3 +351,29 @@ def test_design_outputs_keep_names_as_data(tmp_path, sample_files, capsys):
                for line in proposed.splitlines() if line)  # fmt: skip
     md = (out / "design.md").read_text(encoding="utf-8")
     assert "<script>" not in md and "南部&lt;script&gt;alert(1)&lt;/script&gt; \\[evil\\] x = 1 \\|" in md
+
+
+def test_import_log_keeps_a_preset_credit_and_a_list_file_name_as_text(tmp_path, sample_files, capsys):
+    """A preset's credit and the file name of a --key-institutions list went into
+    import_log.md as they were: rendered, the <img onerror> ran."""
+    from geo_zaitaku.cli import main
+
+    preset = tmp_path / "my.toml"
+    preset.write_text(
+        '[preset]\nname = "my"\ntitle = "my"\nfiles = ["*.csv"]\ndetect = ["name"]\n'
+        'credit = "出典 <img src=x onerror=alert(1)>\\n# injected\\n[click](javascript:alert(1))"\n'
+        '[columns]\nid = "id"\nname = "name"\nlat = "lat"\nlon = "lon"\n',
+        encoding="utf-8",
+    )
+    listed = tmp_path / "<img src=x onerror=alert(2)>.csv"
+    listed.write_text("名称\n架空の病院\n", encoding="utf-8")
+    out = tmp_path / "o"
+    code = main(
+        ["facilities", "import", str(sample_files.facilities), "--units", str(sample_files.units),
+         "--preset", str(preset), "--key-institutions", str(listed), "--out", str(out)]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    log = (out / "import_log.md").read_text(encoding="utf-8")
+    assert "<img" not in log and "\n# injected" not in log and "[click](" not in log
+    assert "- 出典 &lt;img src=x onerror=alert(1)&gt; # injected \\[click\\](javascript:alert(1))" in log
+    assert "（&lt;img src=x onerror=alert(2)&gt;.csv）" in log

@@ -192,7 +192,9 @@ def import_markdown(
         counts = m.counts()
         what = FIELDS[m.field]
         lines += ["", f"## {what}: {_md(Path(m.source).name)}", ""]
-        lines.append("- " + t["list"].format(what=what, file=Path(m.source).name, n=len(m.entries), **counts))
+        lines.append(
+            "- " + t["list"].format(what=what, file=_md(Path(m.source).name), n=len(m.entries), **counts)
+        )
         if m.other_notifications:
             lines.append("- " + t["other_notifications"].format(n=len(m.other_notifications)))
         if m.field == "hub" and counts["unmatched"]:
@@ -212,7 +214,7 @@ def import_markdown(
     if towns is not None:
         credits.append(labels.ISJ_CREDIT)
     lines += ["", f"## {t['credits']}", ""]
-    lines += [f"- {c}" for c in credits]
+    lines += [f"- {_md(c)}" for c in credits]  # (a preset's credit is the user's text)
     if units is not None:
         lines.append(f"- {labels.N03_CREDIT}")
     lines.append("")
