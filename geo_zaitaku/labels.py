@@ -1835,6 +1835,16 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "フォルダ（既にあるフォルダか、末尾に / を付けた名前。その中に既定の名前で書きます）を指定してください。",
             "the output file name must end in {suffixes_en}, or name a folder (an existing one, or end it in /); choose another --out.",
         ),
+        "output_in_input_folder": Message(
+            "出力フォルダ {target} は入力のフォルダ {folder}（またはその中）です。次の実行で出力が入力として読まれてしまうため、"
+            "--out に別のフォルダを指定してください。",
+            "the output folder is (inside) an input folder, whose files would be read as inputs next time; choose another --out.",
+        ),
+        "output_foreign_manifest": Message(
+            "出力フォルダの {target} は geo_zaitaku が書いた記録ではありません（同じ名前の別のファイル）。"
+            "上書きしないよう止めました。--out に別のフォルダを指定してください。",
+            "run.json in the output folder was not written by geo_zaitaku; it was left alone. Choose another --out.",
+        ),
         "output_is_input": Message(
             "出力 {target} は入力ファイル {clash} と同じファイルです。--out に別のファイル名を指定してください。",
             "the output would replace an input file; choose another --out.",

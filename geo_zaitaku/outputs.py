@@ -32,6 +32,8 @@ from geo_zaitaku._io import write_text
 
 #: The manifest of an output folder.
 MANIFEST = "run.json"
+#: A ``run.json`` larger than this is no manifest of ours (it lists a few hundred names).
+MANIFEST_LIMIT = 16 * 1024 * 1024
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Stage:
         and record the run in the folder's ``run.json``."""
         files = sorted(p for p in self.dir.rglob("*") if p.is_file())
         targets = [self.final(p) for p in files]
+        _check_manifest(self.directory, self.inputs)
         for target in targets:
             clash = _input_at(target, self.inputs)
             if clash is not None:
@@ -87,9 +90,9 @@ class Stage:
         for staged, target in zip(files, targets, strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
-        for name in earlier:  # what the same command wrote last time and not now
+        for name, stamp in earlier.items():  # what the same command wrote last time and not now
             if name not in names:
-                _remove_own(self.directory, name, self.inputs)
+                _remove_own(self.directory, name, stamp, self.inputs)
         _write_manifest(self.directory, self.command, names, complete=True)
         self.written = [*targets, self.directory / MANIFEST]
         return list(self.written)
@@ -119,6 +122,11 @@ def staged(directory: str | Path, *, inputs: Iterable[str | Path] = (), command:
             labels.error("output_is_file"),
             path=directory,
             where="--out",
+        )
+    folder = _inside_input_folder(directory, tuple(Path(p) for p in inputs))
+    if folder is not None:  # the next run would read the outputs as inputs
+        raise InputError(
+            labels.error("output_in_input_folder", target=directory, folder=folder), where="--out"
         )
     parent = directory.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -207,20 +215,73 @@ def _input_at(target: Path, inputs: tuple[Path, ...]) -> Path | None:
     return None
 
 
-def _files_of(directory: Path, command: str) -> list[str]:
-    """The files ``run.json`` says the last run of ``command`` wrote into ``directory``."""
-    with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
-        runs = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("runs", {})
-        files = runs.get(command, {}).get("files", [])
-        return [f for f in files if isinstance(f, str)]
-    return []
+def _inside_input_folder(directory: Path, inputs: tuple[Path, ...]) -> Path | None:
+    """The input folder that ``directory`` is, or lies inside (boundary folders are read
+    with their subfolders), if any."""
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
+        here = directory.resolve()
+        for source in inputs:
+            if source.is_dir() and here.is_relative_to(source.resolve()):
+                return source
+    return None
 
 
-def _remove_own(directory: Path, name: str, inputs: tuple[Path, ...]) -> None:
+def _check_manifest(directory: Path, inputs: tuple[Path, ...]) -> None:
+    """Refuse to replace a ``run.json`` in the output folder that is an input, or that
+    geo_zaitaku did not write (a file of the user's of that name)."""
+    path = directory / MANIFEST
+    if not path.exists():
+        return
+    clash = _input_at(path, inputs)
+    if clash is None and _read_manifest(path) is not None:
+        return
+    raise InputError(
+        labels.error("output_is_input_folder", target=path, clash=clash or path)
+        if clash is not None
+        else labels.error("output_foreign_manifest", target=path),
+        where="--out",
+    )
+
+
+def _read_manifest(path: Path) -> dict[str, dict[str, object]] | None:
+    """The runs of a ``run.json`` this tool wrote, or ``None`` for any other file."""
+    try:
+        if path.stat().st_size > MANIFEST_LIMIT:
+            return None
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("runs"), dict) or "note" not in body:
+        return None
+    return {k: v for k, v in body["runs"].items() if isinstance(k, str) and isinstance(v, dict)}
+
+
+def _files_of(directory: Path, command: str) -> dict[str, list[int] | None]:
+    """The files ``run.json`` says the last run of ``command`` wrote into ``directory``,
+    with the size and modification time each had then (``None`` when not recorded)."""
+    runs = _read_manifest(directory / MANIFEST) or {}
+    run = runs.get(command, {})
+    files, stamps = run.get("files", []), run.get("stamps", {})
+    if not isinstance(files, list):
+        return {}
+    stamps = stamps if isinstance(stamps, dict) else {}
+    return {f: stamps.get(f) for f in files if isinstance(f, str)}
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """Size and modification time (ns) of a file, as recorded in ``run.json``."""
+    with contextlib.suppress(OSError):
+        st = path.stat()
+        return [st.st_size, st.st_mtime_ns]
+    return None
+
+
+def _remove_own(directory: Path, name: str, stamp: object, inputs: tuple[Path, ...]) -> None:
     """Remove a file an earlier run wrote (a list page the new run no longer has), so
     that the folder holds one run's outputs, not old pages beside new ones. Only a
-    regular file inside ``directory`` that is no input is removed (``run.json`` is
-    a text a user could edit)."""
+    regular file inside ``directory`` that is no input, and whose size and
+    modification time are still those recorded when it was written, is removed
+    (``run.json`` is a text anyone could edit or bring along)."""
     path = directory / name
     with contextlib.suppress(OSError, ValueError):
         if Path(name).is_absolute() or ".." in Path(name).parts or name == MANIFEST:
@@ -229,19 +290,22 @@ def _remove_own(directory: Path, name: str, inputs: tuple[Path, ...]) -> None:
             return
         if path.is_symlink() or not path.is_file() or _input_at(path, inputs) is not None:
             return
+        if stamp is None or _stamp(path) != stamp:
+            return
         path.unlink()
 
 
 def _write_manifest(directory: Path, command: str, files: list[str], *, complete: bool) -> None:
     path = directory / MANIFEST
-    runs: dict[str, dict[str, object]] = {}
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        previous = json.loads(path.read_text(encoding="utf-8"))
-        runs = {k: v for k, v in previous.get("runs", {}).items() if isinstance(v, dict)}
+    runs = _read_manifest(path) or {}
     for other in runs.values():  # files this run rewrites no longer belong to earlier runs
-        other["files"] = [f for f in other.get("files", []) if f not in files]
+        kept = other.get("files", [])
+        other["files"] = (
+            [f for f in kept if isinstance(f, str) and f not in files] if isinstance(kept, list) else []
+        )
     runs[command] = {
         "files": files,
+        "stamps": {f: _stamp(directory / f) for f in files} if complete else {},
         "complete": complete,
         "time": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
         "version": __version__,

@@ -166,3 +166,61 @@ def test_a_rerun_never_removes_an_input(tmp_path):
     with staged(out, inputs=[out / "a.csv"], command="t") as stage:
         stage.path("b.txt").write_text("", encoding="utf-8")
     assert (out / "a.csv").read_text(encoding="utf-8") == "now an input"
+
+
+def test_a_file_listed_in_run_json_is_removed_only_if_it_is_still_the_one_written(tmp_path):
+    """A run.json brought along (or edited) that names the user's files made the next
+    run delete them: only files whose size and time are still those recorded go."""
+    out = tmp_path / "o"
+    with staged(out, command="t") as stage:
+        stage.path("page_p2.html").write_text("old page", encoding="utf-8")
+        stage.path("kept.html").write_text("x", encoding="utf-8")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["runs"]["t"]["files"] += ["important.docx", "sub/keep.txt"]
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (out / "important.docx").write_text("the user's", encoding="utf-8")
+    (out / "sub").mkdir()
+    (out / "sub" / "keep.txt").write_text("the user's", encoding="utf-8")
+    with staged(out, command="t") as stage:
+        stage.path("kept.html").write_text("y", encoding="utf-8")
+    assert not (out / "page_p2.html").exists()  # the page it wrote and no longer writes
+    assert (out / "important.docx").read_text(encoding="utf-8") == "the user's"
+    assert (out / "sub" / "keep.txt").read_text(encoding="utf-8") == "the user's"
+
+
+def test_a_run_json_that_is_not_ours_or_is_an_input_is_never_replaced(tmp_path, capsys):
+    from geo_zaitaku import InputError
+
+    out = tmp_path / "o"
+    out.mkdir()
+    foreign = out / MANIFEST
+    foreign.write_text('{"runs": {"check": {"files": ["important.docx"]}}}', encoding="utf-8")
+    (out / "important.docx").write_text("the user's", encoding="utf-8")
+    with (
+        pytest.raises(InputError, match="geo_zaitaku が書いた記録ではありません"),
+        staged(out, command="check") as stage,
+    ):
+        stage.path("report.json").write_text("{}", encoding="utf-8")
+    assert foreign.read_text(encoding="utf-8").startswith('{"runs"') and (out / "important.docx").exists()
+    assert not (out / "report.json").exists()
+    # an input file called run.json in the output folder (a boundary file, say)
+    ours = tmp_path / "p"
+    with staged(ours, command="check") as stage:
+        stage.path("a.txt").write_text("", encoding="utf-8")
+    with (
+        pytest.raises(InputError, match="と同じファイルです"),
+        staged(ours, inputs=[ours / MANIFEST], command="check") as stage,
+    ):
+        stage.path("a.txt").write_text("", encoding="utf-8")
+
+
+def test_the_output_folder_may_not_be_an_input_folder(sample_files, tmp_path, capsys):
+    """--out onto the --units folder put report.json and run.json among the boundary
+    files, and the next run with the same --units failed."""
+    folder = tmp_path / "bnd"
+    folder.mkdir()
+    shutil.copy(sample_files.units, folder / "units.geojson")
+    for out in (folder, folder / "sub"):
+        assert main(["check", str(sample_files.plan), "--units", str(folder), "--out", str(out), "-q"]) == 2
+        assert "は入力のフォルダ" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["units.geojson"]
