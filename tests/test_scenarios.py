@@ -258,6 +258,25 @@ def test_diff_of_two_plans(grid_run, capsys):
     assert marked["tips"] == [{"t": "町8（99209）", "l": ["移動: B → A"]}]
 
 
+def test_findings_of_one_kind_in_one_area_are_each_listed(grid_run):
+    """Findings with the same rule, area and units (two entries matching no municipality)
+    were one key: of 5 unmatched names a diff listed 1, and counted 7 errors → 3 new."""
+    run, tmp = grid_run
+    plan_b = write_plan(
+        tmp / "typos.toml",
+        PLAN.replace(
+            '"A" = ["99201", "99202", "99203"]', '"A" = ["99201", "99202", "99203", "三角町", "松橋町"]'
+        ),
+    )
+    after, cmp = compare_plans(run, plan_b)
+    unmatched = [f.message for f in cmp.new if "一致する市区町村がありません" in f.message]
+    assert unmatched == [
+        "圏域「A」の「三角町」に一致する市区町村がありません",
+        "圏域「A」の「松橋町」に一致する市区町村がありません",
+    ]
+    assert len(cmp.new) == len(after.report.findings) - len(run.report.findings) + len(cmp.resolved)
+
+
 def test_read_scenario_needs_utf8(tmp_path):
     path = tmp_path / "s.toml"
     path.write_bytes("[scenario]\nname = '閉院'\n".encode("cp932"))

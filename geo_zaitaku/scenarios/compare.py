@@ -166,10 +166,10 @@ def compare_runs(
     renamed_from = {a for a, _ in renamed}
     renamed_to = {b for _, b in renamed}
     # a renamed area is the same area: its findings match under the new name
-    keys_b = {_key(f, before.plan.areas, dict(renamed)): f for f in rb.findings}
-    keys_a = {_key(f, after.plan.areas): f for f in ra.findings}
-    resolved = tuple(f for k, f in keys_b.items() if k not in keys_a)
-    new = tuple(f for k, f in keys_a.items() if k not in keys_b)
+    resolved, new = _unmatched(
+        [(_key(f, before.plan.areas, dict(renamed)), f) for f in rb.findings],
+        [(_key(f, after.plan.areas), f) for f in ra.findings],
+    )
     fig_b = _figures(before)
     fig_a = _figures(after)
     old_name = {b: a for a, b in renamed}
@@ -255,10 +255,40 @@ def _key(
 ) -> tuple[object, ...]:
     """What identifies a finding across two runs: its units, or only its area when they
     are all of the area's units (in that run's plan); an area renamed between the runs
-    (``renamed``: before → after name) is keyed by its new name."""
+    (``renamed``: before → after name) is keyed by its new name. A finding about no
+    unit (an entry that matches no municipality, a reference layer's regions) is told
+    from the others of its kind by its message."""
     whole = f.area is not None and set(f.units) == set(areas.get(f.area, ())) and bool(f.units)
     area = (renamed or {}).get(f.area, f.area) if f.area is not None else None
-    return (f.rule, f.code, area, None if whole else f.units, f.severity)
+    which: object = None if whole else (f.units or f.message)
+    return (f.rule, f.code, area, which, f.severity)
+
+
+def _unmatched(
+    before: list[tuple[tuple[object, ...], Finding]], after: list[tuple[tuple[object, ...], Finding]]
+) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """The findings of ``before`` with no partner of the same key in ``after`` (resolved)
+    and those of ``after`` with none in ``before`` (new), pairing equal keys one to one,
+    so that two findings of one key are never one."""
+    left: dict[tuple[object, ...], int] = {}
+    for key, _ in after:
+        left[key] = left.get(key, 0) + 1
+    resolved = []
+    for key, f in before:
+        if left.get(key, 0):
+            left[key] -= 1
+        else:
+            resolved.append(f)
+    right: dict[tuple[object, ...], int] = {}
+    for key, _ in before:
+        right[key] = right.get(key, 0) + 1
+    new = []
+    for key, f in after:
+        if right.get(key, 0):
+            right[key] -= 1
+        else:
+            new.append(f)
+    return tuple(resolved), tuple(new)
 
 
 def _figures(run: CheckRun) -> dict[str, AreaFigures]:
