@@ -233,10 +233,17 @@ def plan_prefectures(spec: PlanSpec, units: gpd.GeoDataFrame) -> tuple[str, ...]
             else:
                 names.append(entry)
     if names and "pref_code" in units.columns:
-        lookup = UnitLookup(units)
         pref_of = units["pref_code"]
+        coded = set(found)
+        # a name is looked for first in the prefectures the codes name: 「中央区」 beside
+        # Kumamoto's codes is 熊本市中央区, not Tokyo's 中央区 of the national file
+        near = UnitLookup(units[pref_of.astype(str).str[:2].isin(coded)]) if coded else None
+        anywhere: UnitLookup | None = None
         for entry in names:
-            res = lookup.resolve(entry)
+            res = near.resolve(entry) if near is not None else None
+            if res is None or not (res.codes and res.status in ("ok", "ward_to_city")):
+                anywhere = anywhere or UnitLookup(units)
+                res = anywhere.resolve(entry)
             if res.codes and res.status in ("ok", "ward_to_city"):
                 found += [str(pref_of.get(c, ""))[:2] for c in res.codes]
     return tuple(sorted({p for p in found if p in PREFECTURES}))

@@ -251,3 +251,26 @@ def test_check_plan_takes_one_path_an_n03_frame_and_refuses_tables(sample_files)
         with pytest.raises(InputError) as err:
             check_plan(plan, **kwargs)
         assert err.value.where == where
+
+
+def test_a_ward_name_is_looked_for_in_the_plan_s_own_prefecture_first():
+    """「中央区」 in a Kumamoto plan checked against the national file was Tokyo's 中央区
+    (unique there as a municipality), which pulled all of Tokyo into the plan."""
+    import pandas as pd
+
+    from geo_zaitaku.pipeline import check_plan
+    from geo_zaitaku.plan import plan_prefectures
+
+    east = make_grid(3, 3, pref="43")
+    east.loc[0, ["N03_003", "N03_004", "N03_007"]] = ["熊本市", "中央区", "43101"]  # a ward of 熊本市
+    tokyo = make_grid(3, 1, pref="13", first=101)
+    tokyo.loc[1, "N03_004"] = "中央区"  # 13102, a special ward: a municipality of its own
+    tokyo["geometry"] = tokyo.geometry.translate(3.0, 2.0)
+    units = units_from_frame(pd.concat([east, tokyo], ignore_index=True))
+    spec = parse_plan(
+        '[areas]\nA = ["中央区", "43202", "43203"]\nB = ["43204", "43205", "43206", "43207", "43208", "43209"]\n'
+    )
+    assert plan_prefectures(spec, units) == ("43",)
+    run = check_plan(spec, units=units)
+    assert dict(run.plan.areas)["A"] == ("43100", "43202", "43203")
+    assert set(run.plan.units["pref_code"]) == {"43"}
