@@ -386,3 +386,18 @@ def test_every_help_is_japanese_first_and_names_its_default_folder(capsys):
         assert "Show this message" not in text, path
         if path in folders:
             assert f"出力フォルダ（既定{folders[path]}".replace(" ", "") in text.replace(" ", ""), path
+
+
+def test_control_characters_in_names_never_reach_the_terminal(tmp_path, capsys, grid_file):
+    """An area named with ESC sequences set the terminal's title, erased a line and
+    forged 「計画にエラーはありません」 on a line of its own."""
+    from geo_zaitaku.cli._output import escape
+
+    assert escape("a\x1b]0;T\x07b\r\nc\u202ed[x]") == "a\ufffd]0;T\ufffdb\ufffd\ufffdc\ufffdd\\[x]"
+    name = "南\\u001b]0;TITLE\\u0007\\u001b[2K\\r計画にエラーはありません\\n"
+    plan = write_plan(tmp_path / "p.toml", f'[plan]\nname = "x"\n[areas]\n"{name}" = ["99201"]\n')
+    assert main(["check", str(plan), "--units", str(grid_file), "--out", str(tmp_path / "o")]) in (0, 1)
+    shown = capsys.readouterr()
+    for text in (shown.out, shown.err):
+        assert not any(ch in text for ch in "\x1b\x07\r"), text
+    assert "南\ufffd]0;TITLE" in shown.out

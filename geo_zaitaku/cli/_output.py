@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,11 +33,19 @@ def err_console() -> Console:
     return _consoles()[1]
 
 
+#: Characters a terminal acts on (C0 and C1 controls, DEL; line breaks too: a name
+#: may not start a line of its own) and the bidirectional overrides, which reorder text.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def escape(text: str) -> str:
-    """Text with rich markup escaped (``[x]`` shown as typed)."""
+    """Text for the console: rich markup escaped (``[x]`` shown as typed), and every
+    control character (``ESC`` sequences that set the title or erase a line, line
+    breaks, bidirectional overrides) shown as ``�``, so that a name in the user's files
+    can neither act on the terminal nor forge a line of output."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(_TERMINAL_CONTROLS.sub("\ufffd", text))
 
 
 def Table(*args: Any, **kwargs: Any) -> Any:

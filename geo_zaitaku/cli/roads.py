@@ -73,8 +73,7 @@ def build(
     あればその時間）を取り出し、--pref の都道府県（と --margin-km の幅）で切り出して保存します。
     抽出が都道府県を含まない・道路が残らない・速度の表の誤りは終了コード 2 で、何も保存しません。
     """
-    from rich.markup import escape
-
+    from geo_zaitaku.cli._output import escape
     from geo_zaitaku.codes import prefecture_code
     from geo_zaitaku.pipeline import resolve_units
     from geo_zaitaku.roads import build_network, describe_extract, read_speeds, save_network
@@ -161,9 +160,9 @@ def _with_progress(job):  # noqa: ANN001, ANN202
 def list_() -> int:
     """作成済みの道路網の一覧 / list the road networks."""
     from rich import box, filesize
-    from rich.markup import escape
     from rich.table import Table
 
+    from geo_zaitaku.cli._output import escape
     from geo_zaitaku.roads import list_networks
     from geo_zaitaku.roads.store import folder
 
@@ -197,8 +196,7 @@ def delete(names: tuple[str, ...]) -> int:
     \b
     NAMES は geo-zaitaku roads list に表示される名前。ない名前は終了コード 2 で、何も削除しません。
     """
-    from rich.markup import escape
-
+    from geo_zaitaku.cli._output import escape
     from geo_zaitaku.roads.store import delete_network, stored_network
 
     for name in names:  # every name is checked before anything is removed
@@ -212,8 +210,7 @@ def delete(names: tuple[str, ...]) -> int:
 @roads.command("clear")
 def clear() -> int:
     """作成済みの道路網をすべて削除 / remove every road network."""
-    from rich.markup import escape
-
+    from geo_zaitaku.cli._output import escape
     from geo_zaitaku.roads import clear_networks
 
     n = clear_networks()
