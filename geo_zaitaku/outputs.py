@@ -233,14 +233,10 @@ def _check_manifest(directory: Path, inputs: tuple[Path, ...]) -> None:
     if not path.exists():
         return
     clash = _input_at(path, inputs)
-    if clash is None and _read_manifest(path) is not None:
-        return
-    raise InputError(
-        labels.error("output_is_input_folder", target=path, clash=clash or path)
-        if clash is not None
-        else labels.error("output_foreign_manifest", target=path),
-        where="--out",
-    )
+    if clash is not None:
+        raise InputError(labels.error("output_is_input_folder", target=path, clash=clash), where="--out")
+    if _read_manifest(path) is None:
+        raise InputError(labels.error("output_foreign_manifest", target=path), where="--out")
 
 
 def _read_manifest(path: Path) -> dict[str, dict[str, object]] | None:
