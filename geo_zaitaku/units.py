@@ -55,6 +55,9 @@ Level = Literal["municipality", "ward"]
 LEVELS: tuple[str, ...] = ("municipality", "ward")
 
 #: Extensions read as boundary files.
+#: Largest unpacked size of a boundary zip given by the user (the national N03 zip,
+#: GML, Shapefile and GeoJSON together, is a few GB; a zip bomb is far more).
+MAX_ZIP_UNPACKED = 20_000_000_000
 VECTOR_EXTENSIONS = (".geojson", ".json", ".shp", ".gpkg", ".parquet", ".zip")
 #: Columns of the unit frame, in order (the index is ``code``).
 UNIT_COLUMNS = (
@@ -289,14 +292,20 @@ def boundary_files(names: Iterable[Path]) -> list[Path]:
 def read_boundary_file(path: Path) -> pd.DataFrame:
     """Read one boundary file (or every boundary member of a zip) as raw N03 rows."""
     if path.suffix.lower() == ".zip":
+        from geo_zaitaku.sources._archive import check_zip
+
         try:
             with zipfile.ZipFile(path) as zf:
-                members = [Path(n) for n in zf.namelist() if not n.endswith("/")]
+                zf.namelist()
         except zipfile.BadZipFile as exc:
             raise InputError(
                 labels.error("units_bad_zip"),
                 path=path,
             ) from exc
+        # entries outside the archive (absolute, ..), links, thousands of entries and
+        # bombs are refused before GDAL reads a member, as for downloaded archives
+        infos = check_zip(path, max_unpacked=MAX_ZIP_UNPACKED)
+        members = [Path(i.filename) for i in infos if not i.is_dir()]
         chosen = boundary_files(m for m in members if m.suffix.lower() != ".zip")
         if not chosen:
             raise InputError(

@@ -460,3 +460,30 @@ def test_files_read_side_by_side_fail_as_one_at_a_time(tmp_path, monkeypatch):
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
     assert "b_bad.geojson" in messages[0] and "c_bad" not in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("entries", "needle"),
+    [
+        (["/tmp/abs.geojson"], "絶対パスです"),
+        (["../up.geojson"], "zip に安全でない項目 '../up.geojson'"),
+        (
+            [f"x/{k}.txt" for k in range(1001)] + ["N03.geojson"],
+            "zip の項目数が 1,002 個で、上限 1,000 個を超えています",
+        ),
+    ],
+)
+def test_a_boundary_zip_given_by_the_user_gets_the_archive_checks(tmp_path, entries, needle):
+    """--units ZIP was read through GDAL's /vsizip/ without the checks downloads get:
+    absolute and .. entries and 20,001 entries were accepted."""
+    from geo_zaitaku import InputError
+    from geo_zaitaku.units import load_units
+
+    geojson = tmp_path / "g.geojson"
+    make_grid().to_file(geojson, driver="GeoJSON")
+    path = tmp_path / "N03.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name in entries:
+            zf.writestr(name, geojson.read_bytes() if name.endswith(".geojson") else "x")
+    with pytest.raises(InputError, match=needle):
+        load_units(path, cache=False)
