@@ -2228,6 +2228,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "zip に安全でない項目 {filename!r} があるため、展開せずに中止しました（{reason}）。正規の N03 の zip か確認してください。",
             "unsafe archive entry refused; nothing was unpacked.",
         ),
+        "table_zip_unsafe_entry": Message(
+            "zip に安全でない項目 {filename!r} があるため、読まずに中止しました（{reason}）。CSV を1つだけ入れた zip にしてください。",
+            "unsafe archive entry refused; nothing was read. Give a zip holding one CSV.",
+        ),
         "zip_too_large": Message(
             "zip を展開すると {size} になり、上限 {limit} を超えるため中止しました。",
             "the archive would unpack to {size} (limit {limit}).",

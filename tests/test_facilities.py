@@ -483,6 +483,19 @@ def test_excel_and_zipped_csv(tmp_path, grid):
         zf.writestr("b.csv", "name,lat,lon\n")
     with pytest.raises(InputError, match=r"a\.csv, b\.csv"):
         load_facilities(tmp_path / "two.zip", grid)
+    # the entries any archive refuses: read as a CSV before
+    with zipfile.ZipFile(tmp_path / "slip.zip", "w") as zf:
+        zf.writestr("../f.csv", "name,lat,lon\n")
+    with pytest.raises(
+        InputError, match=r"zip に安全でない項目 '\.\./f\.csv' があるため、読まずに中止しました"
+    ):
+        load_facilities(tmp_path / "slip.zip", grid)
+    link = zipfile.ZipInfo("l.csv")
+    link.external_attr = 0o120777 << 16  # a symbolic link
+    with zipfile.ZipFile(tmp_path / "link.zip", "w") as zf:
+        zf.writestr(link, "/etc/passwd")
+    with pytest.raises(InputError, match=r"zip に安全でない項目 'l\.csv'"):
+        load_facilities(tmp_path / "link.zip", grid)
     (tmp_path / "bad.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(InputError, match="xlsx"):
         load_facilities(tmp_path / "bad.xlsx", grid)

@@ -238,8 +238,16 @@ def _read_zipped_csv(
     path: Path, *, what: str, header_hint: Sequence[str], comment: str | None = None
 ) -> TextTable:
     path = check_input_path(path, what=what)
+    from geo_zaitaku.sources._archive import unsafe_entry
+
     try:
         with zipfile.ZipFile(path) as zf:
+            for item in zf.infolist():  # the same entries refused as in any archive
+                reason = unsafe_entry(item)
+                if reason:
+                    raise InputError(
+                        labels.error("table_zip_unsafe_entry", filename=item.filename, reason=reason), path=path
+                    )
             members = [
                 i
                 for i in zf.infolist()
