@@ -274,6 +274,12 @@ def one_line(value: object) -> str:
     return _LINE_BREAKS.sub(" ", "" if value is None else str(value))
 
 
+def toml_error(exc: Exception) -> str:
+    """What is wrong with a TOML text, for messages: tomllib's own words, or that it is
+    nested too deep for it (a ``RecursionError``)."""
+    return labels.TEXT["toml_too_deep"] if isinstance(exc, RecursionError) else str(exc)
+
+
 def toml_string(value: object) -> str:
     """``value`` as a TOML basic string (JSON escapes are TOML escapes; TOML also bars DEL)."""
     return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")

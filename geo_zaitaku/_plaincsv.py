@@ -21,7 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
+from geo_zaitaku import labels
 from geo_zaitaku._cells import header_of, tidy_cell
+from geo_zaitaku._errors import InputError
 
 #: Rows among which the header is looked for (as :func:`geo_zaitaku._io._parse_rows`).
 HEAD_ROWS = 20
@@ -92,7 +94,12 @@ def read_plain(
     for k in range(len(starts)):
         if lengths[k] == 0:
             continue
-        row = next(csv.reader([raw[starts[k] : stops[k]].decode(encoding)], delimiter=delimiter))
+        try:
+            row = next(csv.reader([raw[starts[k] : stops[k]].decode(encoding)], delimiter=delimiter))
+        except csv.Error as exc:  # a cell longer than the csv module's limit (131,072 characters)
+            raise InputError(
+                labels.error("csv_unreadable", error=exc), path=path, where=labels.at_line(k + 1)
+            ) from exc
         if "".join(row).strip():
             head.append((k + 1, row))
             if len(head) == HEAD_ROWS:

@@ -833,6 +833,7 @@ TEXT = MappingProxyType(
         "roles_unchecked_hub": "連携拠点",
         "error_label": "エラー / error",
         "warning_label": "注意 / warning",
+        "toml_too_deep": "入れ子が深すぎます（配列や表の中の配列・表が何千段も続いています） / nested too deep",
         "help_option": "この説明を表示して終わる / show this message and exit.",
         "version_option": "版を表示して終わる / show the version and exit.",
         "ok": "OK",
@@ -1604,8 +1605,8 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "header only, no rows.",
         ),
         "csv_unreadable": Message(
-            "CSVとして読めません: {error}",
-            "not a readable CSV.",
+            'CSVとして読めません（{error}）。セルが長すぎないか（13万字まで）、引用符 " の閉じ忘れがないか確かめてください。',
+            "not a readable CSV ({error}): a cell too long (131,072 characters at most) or an unclosed quote.",
         ),
         # batch.py
         "dask_missing": Message(
@@ -1835,6 +1836,20 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "フォルダ（既にあるフォルダか、末尾に / を付けた名前。その中に既定の名前で書きます）を指定してください。",
             "the output file name must end in {suffixes_en}, or name a folder (an existing one, or end it in /); choose another --out.",
         ),
+        "output_unwritable": Message(
+            "出力フォルダを作れません（{error}）。--out に書き込めるフォルダを指定してください（途中にファイルがない・"
+            "名前が長すぎない・書き込みの権限がある場所）。",
+            "cannot create the output folder ({error}); choose another --out.",
+        ),
+        "output_not_written": Message(
+            "出力を書けませんでした（{error}）。何も置き換えていません。--out の名前（長すぎないか）と空き容量を確かめてください。",
+            "an output could not be written ({error}); nothing was replaced. Check the --out name and the free space.",
+        ),
+        "output_target_folder": Message(
+            "出力 {target} の場所にフォルダ（またはファイル）があり、置き換えられません。何も書き換えずに止めました。"
+            "それを移すか、--out に別のフォルダを指定してください。",
+            "an output would replace a folder; nothing was replaced. Move it or choose another --out.",
+        ),
         "output_in_input_folder": Message(
             "出力フォルダ {target} は入力のフォルダ {folder}（またはその中）です。次の実行で出力が入力として読まれてしまうため、"
             "--out に別のフォルダを指定してください。",
@@ -1914,6 +1929,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         "plan_bad_reference": Message(
             "reference にはCSVのパスを文字列で指定してください。",
             "reference must be a path.",
+        ),
+        "plan_path_unusable": Message(
+            "パス {value!r} をたどれません（{error}）。シンボリックリンクの輪などがないか確かめてください。",
+            "the path cannot be followed (a loop of symbolic links?).",
         ),
         "plan_path_nul": Message(
             "パスに NUL 文字（\\x00）が含まれています（{value!r}）。パスを書き直してください。",

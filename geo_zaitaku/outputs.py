@@ -83,7 +83,19 @@ class Stage:
                     labels.error("output_is_input_folder", target=target, clash=clash),
                     where="--out",
                 )
-        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                labels.error("output_unwritable", error=_os_reason(exc)), path=self.directory, where="--out"
+            ) from None
+        for target in targets:  # nothing is moved while one of them cannot be replaced
+            if target.is_dir() or any(
+                p.exists() and not p.is_dir()
+                for p in target.parents
+                if p != self.directory and self.directory in p.parents
+            ):
+                raise InputError(labels.error("output_target_folder", target=target), where="--out")
         names = [str(t.relative_to(self.directory)) for t in targets]
         earlier = _files_of(self.directory, self.command)
         _write_manifest(self.directory, self.command, names, complete=False)
@@ -117,7 +129,15 @@ def staged(directory: str | Path, *, inputs: Iterable[str | Path] = (), command:
         ``directory`` is an existing file, or an output would replace an input.
     """
     directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
+    try:
+        not_a_folder = (directory.exists() and not directory.is_dir()) or (
+            directory.is_symlink() and not directory.exists()
+        )
+    except OSError as exc:  # a name too long ...
+        raise InputError(
+            labels.error("output_unwritable", error=_os_reason(exc)), path=directory, where="--out"
+        ) from None
+    if not_a_folder:
         raise InputError(
             labels.error("output_is_file"),
             path=directory,
@@ -129,12 +149,25 @@ def staged(directory: str | Path, *, inputs: Iterable[str | Path] = (), command:
             labels.error("output_in_input_folder", target=directory, folder=folder), where="--out"
         )
     parent = directory.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".partial", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".partial", dir=parent))
+    except OSError as exc:  # a file on the way, no such place, no permission, a name too long
+        raise InputError(
+            labels.error("output_unwritable", error=_os_reason(exc)), path=directory, where="--out"
+        ) from None
     stage = Stage(directory, tmp, tuple(Path(p) for p in inputs), command)
     try:
         yield stage
         stage.commit()
+    except OSError as exc:
+        if os.path.abspath(str(exc.filename or "")).startswith(
+            os.path.abspath(tmp)
+        ):  # a name too long, a full disk …
+            raise InputError(
+                labels.error("output_not_written", error=_os_reason(exc)), path=directory, where="--out"
+            ) from None
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -206,13 +239,21 @@ def check_suffix(target: str | Path, suffixes: tuple[str, ...]) -> None:
 
 def _input_at(target: Path, inputs: tuple[Path, ...]) -> Path | None:
     """The input that ``target`` is (same file or same resolved path), if any."""
-    if not target.exists():
+    try:
+        if not target.exists():
+            return None
+    except OSError:  # (a name too long: it is no input, and writing it says why)
         return None
     for source in inputs:
         with contextlib.suppress(OSError, ValueError):
             if source.exists() and source.is_file() and os.path.samefile(source, target):
                 return source
     return None
+
+
+def _os_reason(exc: OSError) -> str:
+    """An operating-system error as a short reason (its text, without Python's class)."""
+    return exc.strerror or str(exc)
 
 
 def _inside_input_folder(directory: Path, inputs: tuple[Path, ...]) -> Path | None:

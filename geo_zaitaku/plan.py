@@ -44,7 +44,7 @@ import pandas as pd
 from geo_zaitaku import graph as graph_mod
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import read_input_text
+from geo_zaitaku._io import read_input_text, toml_error
 from geo_zaitaku.codes import PREFECTURES, normalize_code, prefecture_code
 from geo_zaitaku.config import CheckConfig
 from geo_zaitaku.lookup import UnitLookup
@@ -165,8 +165,8 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
     """
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(labels.error("plan_bad_toml", error=exc), path=source) from exc
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:  # (arrays nested thousands deep)
+        raise InputError(labels.error("plan_bad_toml", error=toml_error(exc)), path=source) from None
     plan, level = _plan_table(data, source)
     areas = _areas(data, source)
     links = _links(data, source)
@@ -316,7 +316,12 @@ def _plan_path(base: Path, value: str, source: Path | None, where: str) -> Path:
             path=source,
             where=where,
         )
-    return (base / value).resolve()
+    try:
+        return (base / value).resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
+        raise InputError(
+            labels.error("plan_path_unusable", value=value, error=exc), path=source, where=where
+        ) from None
 
 
 def _table(value: Any, where: str, source: Path | None) -> dict[str, Any]:

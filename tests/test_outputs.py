@@ -224,3 +224,53 @@ def test_the_output_folder_may_not_be_an_input_folder(sample_files, tmp_path, ca
         assert main(["check", str(sample_files.plan), "--units", str(folder), "--out", str(out), "-q"]) == 2
         assert "は入力のフォルダ" in capsys.readouterr().err
     assert sorted(p.name for p in folder.iterdir()) == ["units.geojson"]
+
+
+def test_unusable_output_places_exit_2_without_a_traceback(sample_files, tmp_path, capsys):
+    """A file on the way, a name too long, a dangling link and a folder where an output
+    goes gave tracebacks with exit 1 (the status that means 「errors in the plan」)."""
+    plan = str(sample_files.plan)
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "o" / "report.md").mkdir(parents=True)
+    long = "x" * 300
+    cases = [
+        (["check", plan, "--out", f"{plan}/sub"], "出力フォルダを作れません"),
+        (["check", plan, "--out", str(tmp_path / long)], "出力フォルダを作れません"),
+        (["map", "areas", plan, "--out", str(tmp_path / f"{long}.html")], "出力を書けませんでした"),
+        (["check", plan, "--out", str(tmp_path / "dangling")], "--out"),
+        (
+            ["check", plan, "--out", str(tmp_path / "o")],
+            "の場所にフォルダ（またはファイル）があり、置き換えられません",
+        ),
+    ]
+    for args, needle in cases:
+        assert main([*args, "-q"] if args[0] == "check" else args) == 2, args
+        err = capsys.readouterr().err
+        assert needle in err and "Traceback" not in err, (args, err)
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["report.md"]  # nothing half-replaced
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_inputs_that_break_the_parsers_exit_2(sample_files, tmp_path, capsys):
+    """A cell over the csv module's 131,072 characters, TOML nested thousands deep and a
+    loop of symbolic links raised _csv.Error, RecursionError and OSError."""
+    from geo_zaitaku import InputError, check_plan
+    from geo_zaitaku.plan import parse_plan
+
+    with pytest.raises(InputError, match="入れ子が深すぎます"):
+        parse_plan("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    long = tmp_path / "long.csv"
+    long.write_text("id,name,lat,lon\nA," + "名" * 200_000 + ",31.2,137.1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"\(行 2\): CSVとして読めません"):
+        check_plan(sample_files.plan, facilities=[long])
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "loop").symlink_to(folder / "loop")
+    import re
+
+    text = re.sub(
+        r'population = "[^"]*"', 'population = "loop"', sample_files.plan.read_text(encoding="utf-8")
+    )
+    (folder / "plan.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[plan\] population.*をたどれません"):
+        check_plan(folder / "plan.toml")

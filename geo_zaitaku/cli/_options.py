@@ -205,7 +205,11 @@ def out_file(out: Path | None, folder: Path, name: str) -> Path:
     it does not exist yet."""
     if out is None:
         return folder / name
-    return out / name if out.is_dir() or isinstance(out, FolderPath) else out
+    try:
+        folder_given = out.is_dir() or isinstance(out, FolderPath)
+    except OSError:  # a name too long …: the output step says so
+        folder_given = False
+    return out / name if folder_given else out
 
 
 out_opt = out_option()

@@ -36,7 +36,7 @@ from types import MappingProxyType
 
 from geo_zaitaku import labels
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import read_input_bytes
+from geo_zaitaku._io import read_input_bytes, toml_error
 
 #: Default speeds (km/h) per ``highway`` class: typical driving speeds in Japan
 #: (expressways about 80, national roads 40-50, town streets 20), not legal limits.
@@ -134,8 +134,8 @@ def read_speeds(path: str | Path | None) -> SpeedTable:
     raw = read_input_bytes(p, what=labels.FILES["speeds"])
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(labels.error("speeds_bad_toml", error=exc), path=p) from exc
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError(labels.error("speeds_bad_toml", error=toml_error(exc)), path=p) from None
     unknown = [k for k in data if k not in ("highway", "ferry", "maxspeed")]
     if unknown:
         raise InputError(

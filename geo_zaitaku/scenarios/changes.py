@@ -51,7 +51,7 @@ import pandas as pd
 
 from geo_zaitaku import crs, labels, schema
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import read_input_text
+from geo_zaitaku._io import read_input_text, toml_error
 from geo_zaitaku.checks import run_checks
 from geo_zaitaku.lookup import UnitLookup
 from geo_zaitaku.pipeline import CheckRun
@@ -150,8 +150,8 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
     """Parse scenario TOML text (see :func:`read_scenario`)."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(labels.error("scenario_bad_toml", error=exc), path=source) from exc
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:  # (arrays nested thousands deep)
+        raise InputError(labels.error("scenario_bad_toml", error=toml_error(exc)), path=source) from None
     unknown = sorted(set(data) - set(_TABLES))
     if unknown:
         raise InputError(

@@ -53,7 +53,7 @@ from types import MappingProxyType
 from geo_zaitaku import labels, schema
 from geo_zaitaku._cells import clean_header
 from geo_zaitaku._errors import InputError
-from geo_zaitaku._io import read_input_bytes
+from geo_zaitaku._io import read_input_bytes, toml_error
 
 #: Canonical facility fields a preset may map (the canonical CSV's columns).
 CANONICAL_FIELDS = schema.CANONICAL_FIELDS
@@ -360,8 +360,8 @@ def load_preset_file(path: str | Path) -> Preset:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise InputError(labels.error("preset_not_utf8"), path=path) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(labels.error("preset_bad_toml", error=exc), path=path) from exc
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:  # (arrays nested thousands deep)
+        raise InputError(labels.error("preset_bad_toml", error=toml_error(exc)), path=path) from None
     return preset_from_dict(data, source=path)
 
 

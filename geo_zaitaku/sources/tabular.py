@@ -246,7 +246,8 @@ def _read_zipped_csv(
                 reason = unsafe_entry(item)
                 if reason:
                     raise InputError(
-                        labels.error("table_zip_unsafe_entry", filename=item.filename, reason=reason), path=path
+                        labels.error("table_zip_unsafe_entry", filename=item.filename, reason=reason),
+                        path=path,
                     )
             members = [
                 i
