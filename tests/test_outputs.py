@@ -274,3 +274,22 @@ def test_inputs_that_break_the_parsers_exit_2(sample_files, tmp_path, capsys):
     (folder / "plan.toml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=r"\[plan\] population.*をたどれません"):
         check_plan(folder / "plan.toml")
+
+
+def test_sigterm_stops_like_ctrl_c_and_leaves_nothing(tmp_path):
+    """``kill`` (SIGTERM) or a closed terminal (SIGHUP) left the staging folder with
+    half-written pages beside the output; only Ctrl-C cleaned up."""
+    import signal
+
+    from geo_zaitaku.cli import _stop_on_signals
+
+    replaced = _stop_on_signals()
+    try:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with pytest.raises(KeyboardInterrupt), staged(tmp_path / "o", command="t") as stage:
+                stage.path("page.html").write_text("half", encoding="utf-8")
+                os.kill(os.getpid(), signum)
+            assert list(tmp_path.iterdir()) == []
+    finally:
+        for signum, handler in replaced.items():
+            signal.signal(signum, handler)

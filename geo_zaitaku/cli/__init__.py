@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Callable
@@ -207,6 +208,26 @@ def _package_warnings(fallback: Callable[..., None]) -> Callable[..., None]:
     return show
 
 
+def _stop_on_signals() -> dict[int, object]:
+    """Stop on SIGTERM and SIGHUP (``kill``, a closed terminal) as on Ctrl-C: the
+    staging folders and temporary files are removed, nothing half-written is left.
+    Returns the handlers replaced (none outside the main thread)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    replaced = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            replaced[signum] = signal.signal(signum, stop)
+    return replaced
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (and exit with it when ``argv`` is ``None``,
     as the console script does)."""
@@ -220,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     safe_err = sys.stderr = PipeSafe(stderr)  # type: ignore[assignment]  (… 2>&1 | head: the same)
     show_warning = warnings.showwarning
     warnings.showwarning = _package_warnings(show_warning)
+    handlers = _stop_on_signals()
     try:
         result = cli.main(args=argv, prog_name="geo-zaitaku", standalone_mode=False)
     except click.exceptions.Abort:
@@ -248,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         gc.set_threshold(*thresholds)
         sys.stdout, sys.stderr = stdout, stderr
         warnings.showwarning = show_warning
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     for wrapper, stream in ((safe, stdout), (safe_err, stderr)):
         if wrapper.gone:  # nothing more can reach the reader; Python's flush at exit must not fail either
             with contextlib.suppress(OSError, ValueError):
