@@ -1930,6 +1930,27 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "reference にはCSVのパスを文字列で指定してください。",
             "reference must be a path.",
         ),
+        "plan_one_path": Message(
+            "ここにはファイルを1つだけ書いてください（{n}個書かれています）。複数の表は1つにまとめてください。",
+            "give one file here ({n} given).",
+        ),
+        "plan_area_name_bad": Message(
+            "圏域名 {name!r} が空か、制御文字を含んでいます。表に出せる名前を書いてください。",
+            "an area name is empty or holds control characters.",
+        ),
+        "plan_area_names_alike": Message(
+            "圏域名 {a!r} と {b!r} は空白や全角半角の違いだけで、表や地図では同じ名前に見えます。どちらかに"
+            "まとめるか、別の名前にしてください。",
+            "two area names differ only in spaces or character width.",
+        ),
+        "plan_entry_twice": Message(
+            "{entry!r} が{first}番目と{i}番目の2回書かれています。別の市区町村のコードの書き誤りでないか確かめ、1つにしてください。",
+            "{entry!r} is listed twice (entries {first} and {i}).",
+        ),
+        "plan_link_self": Message(
+            "連結の a と b が同じ市区町村（{a}）です。連結は2つの市区町村を結びます。",
+            "a link from a municipality to itself ({a}).",
+        ),
         "plan_path_unusable": Message(
             "パス {value!r} をたどれません（{error}）。シンボリックリンクの輪などがないか確かめてください。",
             "the path cannot be followed (a loop of symbolic links?).",

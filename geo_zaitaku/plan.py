@@ -30,6 +30,7 @@ completeness check to report.
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -279,6 +280,20 @@ def _areas(data: Mapping[str, Any], source: Path | None) -> tuple[AreaSpec, ...]
     areas_table = _table(data["areas"], "[areas]", source)
     if not areas_table:
         raise InputError(labels.error("plan_areas_empty"), path=source, where="[areas]")
+    seen: dict[str, str] = {}
+    for name in areas_table:
+        key = unicodedata.normalize("NFKC", name).strip()
+        if not key or any(unicodedata.category(ch) == "Cc" for ch in name):
+            raise InputError(
+                labels.error("plan_area_name_bad", name=name), path=source, where=f'[areas] "{name}"'
+            )
+        if key in seen:  # 「有明」 and 「有明 」: two areas that read the same everywhere
+            raise InputError(
+                labels.error("plan_area_names_alike", a=seen[key], b=name),
+                path=source,
+                where=f'[areas] "{name}"',
+            )
+        seen[key] = name
     return tuple(_area(name, value, source) for name, value in areas_table.items())
 
 
@@ -301,6 +316,12 @@ def _plan_inputs(
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
                 raise InputError(labels.error("plan_bad_paths"), path=source, where=f"[plan] {key}")
+            if (
+                key in ("population", "projection") and len(items) != 1
+            ):  # one table each: the rest was ignored
+                raise InputError(
+                    labels.error("plan_one_path", n=len(items)), path=source, where=f"[plan] {key}"
+                )
             inputs[key] = tuple(_plan_path(base, v, source, f"[plan] {key}") for v in items)
     reference = plan.get("reference")
     if reference is not None and not isinstance(reference, str):
@@ -364,6 +385,12 @@ def _area(name: str, value: Any, source: Path | None) -> AreaSpec:
         text = f"{item:05d}" if isinstance(item, int) else item.strip()
         if not text:
             raise InputError(labels.error("plan_entry_empty", i=i), path=source, where=where)
+        if text in entries:  # often a typo for another code: not merged without a word
+            raise InputError(
+                labels.error("plan_entry_twice", entry=text, first=entries.index(text) + 1, i=i),
+                path=source,
+                where=where,
+            )
         entries.append(text)
     return AreaSpec(name=name, entries=tuple(entries), note=note)
 
@@ -394,6 +421,8 @@ def _link(i: int, item: Any, source: Path | None) -> LinkSpec:
             where=where,
         )
     a, b = (f"{item[k]:05d}" if isinstance(item[k], int) else str(item[k]).strip() for k in ("a", "b"))
+    if a == b:
+        raise InputError(labels.error("plan_link_self", a=a), path=source, where=where)
     return LinkSpec(a=a, b=b, kind=kind, note=str(item.get("note", "")))
 
 

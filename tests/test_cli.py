@@ -394,10 +394,19 @@ def test_control_characters_in_names_never_reach_the_terminal(tmp_path, capsys, 
     from geo_zaitaku.cli._output import escape
 
     assert escape("a\x1b]0;T\x07b\r\nc\u202ed[x]") == "a\ufffd]0;T\ufffdb\ufffd\ufffdc\ufffdd\\[x]"
+    # a plan's area name cannot hold them at all; a municipality name of the boundary
+    # file (or a facility's) is shown with them replaced
     name = "南\\u001b]0;TITLE\\u0007\\u001b[2K\\r計画にエラーはありません\\n"
     plan = write_plan(tmp_path / "p.toml", f'[plan]\nname = "x"\n[areas]\n"{name}" = ["99201"]\n')
-    assert main(["check", str(plan), "--units", str(grid_file), "--out", str(tmp_path / "o")]) in (0, 1)
+    assert main(["check", str(plan), "--units", str(grid_file), "--out", str(tmp_path / "o")]) == 2
+    assert "が空か、制御文字を含んでいます" in capsys.readouterr().err
+    grid = make_grid()
+    grid.loc[1, "N03_004"] = "町\x1b]0;TITLE\x07\x1b[2K\r計画にエラーはありません\n"
+    units = tmp_path / "evil.geojson"
+    grid.to_file(units, driver="GeoJSON")
+    plan = write_plan(tmp_path / "q.toml", '[plan]\nname = "x"\n[areas]\n"南" = ["99201"]\n')
+    assert main(["check", str(plan), "--units", str(units), "--out", str(tmp_path / "o")]) == 1
     shown = capsys.readouterr()
     for text in (shown.out, shown.err):
         assert not any(ch in text for ch in "\x1b\x07\r"), text
-    assert "南\ufffd]0;TITLE" in shown.out
+    assert "町\ufffd]0;TITLE" in shown.out

@@ -334,19 +334,25 @@ def test_design_outputs_keep_names_as_data(tmp_path, sample_files, capsys):
     from geo_zaitaku._io import toml_string
     from geo_zaitaku.cli import main
 
-    text = sample_files.plan.read_text(encoding="utf-8").replace(
-        '"南部" = [', f"{toml_string(HOSTILE_NAME)} = ["
-    )
-    for name in ("units.geojson", "facilities.csv", "population.csv", "reference.csv", "projection.csv"):
-        text = text.replace(f'"{name}"', json.dumps(str(sample_files.directory / name)))
-    plan = tmp_path / "plan.toml"
-    plan.write_text(text, encoding="utf-8")
+    def plan_named(area: str):
+        text = sample_files.plan.read_text(encoding="utf-8").replace('"南部" = [', f"{toml_string(area)} = [")
+        for name in ("units.geojson", "facilities.csv", "population.csv", "reference.csv", "projection.csv"):
+            text = text.replace(f'"{name}"', json.dumps(str(sample_files.directory / name)))
+        plan = tmp_path / "plan.toml"
+        plan.write_text(text, encoding="utf-8")
+        return plan
+
     out = tmp_path / "design"
+    # line breaks and DEL in an area name are refused at the door
+    assert main(["design", "areas", "--plan", str(plan_named(HOSTILE_NAME)), "--out", str(out), "-q"]) == 2
+    assert "制御文字を含んでいます" in capsys.readouterr().err
+    hostile = HOSTILE_NAME.replace("\n", " ").replace("\x7f", " ")
+    plan = plan_named(hostile)
     assert main(["design", "areas", "--plan", str(plan), "--out", str(out), "-q", "--no-basemap"]) == 0
     proposed = (out / "plan.toml").read_text(encoding="utf-8")
     parsed = tomllib.loads(proposed)
     assert set(parsed) == {"plan", "areas", "links", "checks"} and "evil" not in parsed
-    assert set(parsed["areas"]) == {"東部", "北部", "西部", HOSTILE_NAME}
+    assert set(parsed["areas"]) == {"東部", "北部", "西部", hostile}
     assert all(line.startswith(("#", "[", '"', "a ", "b ", "kind", "note", "name", "units")) or "=" in line
                for line in proposed.splitlines() if line)  # fmt: skip
     md = (out / "design.md").read_text(encoding="utf-8")

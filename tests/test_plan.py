@@ -274,3 +274,38 @@ def test_a_ward_name_is_looked_for_in_the_plan_s_own_prefecture_first():
     run = check_plan(spec, units=units)
     assert dict(run.plan.areas)["A"] == ("43100", "43202", "43203")
     assert set(run.plan.units["pref_code"]) == {"43"}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "needle"),
+    [
+        ('[areas]\n"" = ["43208"]\n', '[areas] ""', "圏域名 '' が空か、制御文字を含んでいます"),
+        (
+            '[areas]\n"有明" = ["43204"]\n"有明 " = ["43206"]\n',
+            '[areas] "有明 "',
+            "圏域名 '有明' と '有明 ' は",
+        ),
+        (
+            '[areas]\n"八代" = ["43202", "43203", "43202"]\n',
+            '[areas] "八代"',
+            "'43202' が1番目と3番目の2回書かれています",
+        ),
+        (
+            '[areas]\n"A" = ["43212"]\n[[links]]\na = "43212"\nb = "43212"\n',
+            "[[links]] 1番目",
+            "連結の a と b が同じ市区町村（43212）です",
+        ),
+        (
+            '[plan]\npopulation = ["a.csv", "b.csv"]\n[areas]\n"A" = ["43212"]\n',
+            "[plan] population",
+            "ファイルを1つだけ書いてください（2個書かれています）",
+        ),
+    ],
+)
+def test_plan_mistakes_that_were_taken_silently(text, where, needle):
+    """A blank area name, two names that read the same, an entry written twice (merged
+    without a word), a link to itself and a second population file (ignored) were all
+    accepted with exit 0."""
+    with pytest.raises(InputError) as err:
+        parse_plan(text)
+    assert err.value.where == where and needle in str(err.value)
