@@ -1951,6 +1951,11 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "連結の a と b が同じ市区町村（{a}）です。連結は2つの市区町村を結びます。",
             "a link from a municipality to itself ({a}).",
         ),
+        "plan_prefecture_absent": Message(
+            "計画の都道府県（{missing}）が境界データにありません（境界データの都道府県: {present}）。"
+            "[plan] prefecture か --units・--pref の境界データを確かめてください。",
+            "the plan's prefecture is not in the boundaries; check [plan] prefecture or the boundaries.",
+        ),
         "plan_path_unusable": Message(
             "パス {value!r} をたどれません（{error}）。シンボリックリンクの輪などがないか確かめてください。",
             "the path cannot be followed (a loop of symbolic links?).",

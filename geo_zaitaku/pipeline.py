@@ -169,6 +169,21 @@ def check_plan(
         default=spec.inputs.get("boundaries"),
         source=spec.source,
     )
+    if spec.prefectures and "pref_code" in unit_frame.columns:
+        present = set(unit_frame["pref_code"])
+        missing = [p for p in spec.prefectures if p not in present]
+        if missing:  # [plan] prefecture = 46 against Kumamoto's boundaries: nothing to check
+            from geo_zaitaku.codes import PREFECTURES
+
+            raise InputError(
+                labels.error(
+                    "plan_prefecture_absent",
+                    missing="・".join(PREFECTURES.get(p, p) for p in missing),
+                    present="・".join(PREFECTURES.get(p, p) for p in sorted(present)),
+                ),
+                path=spec.source,
+                where="[plan] prefecture",
+            )
     unit_frame = restrict_to_prefectures(unit_frame, plan_prefectures(spec, unit_frame))
     edges = adjacency(unit_frame, cache=cache)
     for what, value in (("population", population), ("reference", reference)):

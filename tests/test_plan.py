@@ -309,3 +309,17 @@ def test_plan_mistakes_that_were_taken_silently(text, where, needle):
     with pytest.raises(InputError) as err:
         parse_plan(text)
     assert err.value.where == where and needle in str(err.value)
+
+
+def test_a_declared_prefecture_the_boundaries_lack_is_refused():
+    """[plan] prefecture = 46 against boundaries without 鹿児島県 was ignored (exit 0)."""
+    from geo_zaitaku.pipeline import check_plan
+
+    spec = parse_plan('[plan]\nprefecture = 46\n[areas]\nA = ["43201"]\n')
+    with pytest.raises(InputError) as err:
+        check_plan(spec, units=_two_prefectures())
+    assert err.value.where == "[plan] prefecture"
+    assert (
+        "計画の都道府県（鹿児島県）が境界データにありません（境界データの都道府県: 長崎県・熊本県）"
+        in str(err.value)
+    )
