@@ -2128,6 +2128,15 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "{table} は表で書いてください。",
             "must be a table.",
         ),
+        "scenario_move_ward": Message(
+            "{entry!r} は区ですが、この計画は市区町村単位なので、移すと{city}全体が移ります。全体を移すなら"
+            ' {city!r} と書き、区ごとに分けるなら区単位の計画（[plan] units = "ward"）にしてください。',
+            "{entry!r} is a ward; the plan is by municipality, so all of {city} would move. Write {city!r}, or use a ward plan.",
+        ),
+        "scenario_move_twice": Message(
+            "[move] の {entry!r} と {other!r} は同じ市区町村（{unit}）です。移す先を1つにしてください。",
+            "two [move] entries name the same municipality ({unit}).",
+        ),
         "scenario_move_array": Message(
             "移動は [[move]] ではなく、1つの表 [move] に「市区町村 = 移す先の圏域」の形で書いてください"
             '（例: [move] の下に "美里町" = "上益城"。1行に1市区町村）。',

@@ -421,3 +421,26 @@ def test_console_lists_what_was_resolved_too(sample_files, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "解消 ［西部］連携を担う拠点がありません（0か所、必要数 1）" in out
     assert "新しい指摘 ［北部］連携を担う拠点がありません（0か所、必要数 1）" in out
+
+
+@pytest.mark.parametrize(
+    ("move", "needle"),
+    [
+        (
+            '"港原市" = "北部"\n"99201" = "西部"\n',
+            "[move] の '99201' と '港原市' は同じ市区町村（港原市）です。移す先を1つにしてください。",
+        ),
+        (
+            '"さくら市中央区" = "北部"\n',
+            "'さくら市中央区' は区ですが、この計画は市区町村単位なので、移すとさくら市全体が移ります。",
+        ),
+    ],
+)
+def test_a_move_that_would_be_taken_otherwise_is_refused(sample_files, tmp_path, capsys, move, needle):
+    """Two [move] entries for one municipality (the last won without a word), and a ward
+    of a municipality plan (its whole city moved, the city's area vanished)."""
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(f'[scenario]\nname = "x"\n[move]\n{move}', encoding="utf-8")
+    assert main(["scenario", str(sample_files.plan), str(scenario), "--out", str(tmp_path / "o"), "-q"]) == 2
+    assert needle in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -596,6 +596,7 @@ def _moves(
 ) -> tuple[dict[str, str], list[dict[str, object]]]:
     moves: dict[str, str] = {}
     moved = []
+    given: dict[str, str] = {}  # code -> the entry that moved it
     for entry, area in spec.move.items():
         res = lookup.resolve(entry)
         if not res.codes or res.status == "ambiguous":
@@ -609,7 +610,22 @@ def _moves(
                 path=spec.source,
                 where=f'[move] "{entry}"',
             )
+        if res.status == "ward_to_city":  # a ward of a municipality plan: the whole city would move
+            raise InputError(
+                labels.error("scenario_move_ward", entry=entry, city=plan.unit_name(res.codes[0])),
+                path=spec.source,
+                where=f'[move] "{entry}"',
+            )
         for code in res.codes:
+            if code in given:  # 「美里町」 and 「43348」: the last one won without a word
+                raise InputError(
+                    labels.error(
+                        "scenario_move_twice", entry=entry, other=given[code], unit=plan.unit_name(code)
+                    ),
+                    path=spec.source,
+                    where=f'[move] "{entry}"',
+                )
+            given[code] = entry
             moves[code] = area
             moved.append(
                 {"code": code, "name": plan.unit_name(code), "from": plan.assignment.get(code), "to": area}
