@@ -2580,6 +2580,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "レイヤの列（例: secondary_medical_area, health_center）がありません。",
             "no layer column.",
         ),
+        "reference_code_twice": Message(
+            "コード {code} の行が行 {line} にもあり、値が違います。どちらが正しいか確かめて1行にしてください。",
+            "code {code} is on line {line} too, with other values; keep one row.",
+        ),
         "reference_bad_code": Message(
             "コード {code!r} を読めません。5桁（または検査数字付き6桁）で書いてください。",
             "malformed code.",

@@ -180,3 +180,15 @@ def test_old_excel_files_are_named_as_such(tmp_path, kind):
     with pytest.raises(InputError, match=r"古い Excel 形式（\.xls）") as e:
         read_as(kind, path)
     assert "文字コード" not in str(e.value)
+
+
+def test_a_reference_code_with_two_different_rows_is_refused(tmp_path):
+    """A second row of one code with other values was merged into 「八代・球磨」 without a
+    word; a row repeated as it is stays harmless."""
+    path = tmp_path / "ref.csv"
+    path.write_text("code,secondary_medical_area\n99201,北\n99202,南\n99201,北\n", encoding="utf-8")
+    assert load_reference(path, UNITS).loc["99201", "secondary_medical_area"] == "北"
+    path.write_text("code,secondary_medical_area\n99201,北\n99202,南\n99201,南\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_reference(path, UNITS)
+    assert err.value.where == "行 4" and "コード 99201 の行が行 2 にもあり、値が違います" in str(err.value)

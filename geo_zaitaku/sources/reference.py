@@ -86,6 +86,7 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
     targets = unit_targets(units)
     rows: dict[str, list[dict[str, str | None]]] = {}
     unmatched = []
+    first: dict[str, dict[str, object]] = {}  # code -> its first row
     for record in frame.to_dict("records"):
         code = codes.normalize_code(record[key])
         if code is None:
@@ -94,6 +95,16 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
                 path=path,
                 where=labels.at_line(record[LINE]),
             )
+        if code in first:  # a second row of one code: the same (skipped) or a contradiction
+            earlier = first[code]
+            if any(earlier[layer] != record[layer] for layer in layers):
+                raise InputError(
+                    labels.error("reference_code_twice", code=code, line=earlier[LINE]),
+                    path=path,
+                    where=labels.at_line(record[LINE]),
+                )
+            continue
+        first[code] = record
         found = targets.get(code)
         if not found and "municipality_code" in frame.columns:
             found = targets.get(codes.normalize_code(record["municipality_code"]) or "")
