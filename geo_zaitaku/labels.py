@@ -400,6 +400,7 @@ COLUMNS = MappingProxyType(
         "max_reach_km": "最遠距離(km)",
         "max_reach_min": "最遠所要時間(分)",
         "reach_left_out": "最遠に含まない市区町村（積極的医療機関に届かない）",
+        "note": "備考",
         "functions_missing": "不足する機能",
         "errors": "エラー",
         "warnings": "警告",

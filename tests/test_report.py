@@ -408,3 +408,24 @@ def test_the_same_run_writes_the_same_bytes(sample_run, tmp_path, monkeypatch):
 
     core = zipfile.ZipFile(tmp_path / "a" / "report.xlsx").read("docProps/core.xml").decode()
     assert "2025-12-01T00:00:00Z" in core
+
+
+def test_an_area_note_of_the_plan_is_in_the_tables(sample_files, tmp_path):
+    """[areas."上益城"] note = … reached only the map's tooltip: none of report.md,
+    areas.csv, report.json or report.xlsx had it."""
+    from geo_zaitaku import check_plan
+
+    text = sample_files.plan.read_text(encoding="utf-8")
+    assert "備考" not in areas_frame(check_plan(sample_files.plan).report).columns  # none: no column
+    text = text.replace('"北部" = [', '"北部" = { note = "町村会と協議中", units = [', 1)
+    head, sep, rest = text.partition('"北部" = { note = "町村会と協議中", units = [')
+    rest = rest.replace("]\n", "] }\n", 1)
+    plan = sample_files.directory / "noted.toml"
+    plan.write_text(head + sep + rest, encoding="utf-8")
+    try:
+        run = check_plan(plan)
+    finally:
+        plan.unlink()
+    frame = areas_frame(run.report).set_index("圏域")
+    assert frame.loc["北部", "備考"] == "町村会と協議中" and frame.loc["東部", "備考"] == ""
+    assert next(a for a in run.report.areas if a.name == "北部").to_dict()["note"] == "町村会と協議中"

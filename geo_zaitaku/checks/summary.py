@@ -67,6 +67,8 @@ class AreaSummary:
     unreachable
         Its units from which no key institution of the area can be reached by road or
         ferry at all (left out of ``max_reach_km``).
+    note
+        The plan's note on the area (``[areas."名前"] note``), empty when none.
     """
 
     name: str
@@ -94,6 +96,7 @@ class AreaSummary:
     ages_unknown: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     reach_beyond: tuple[str, ...] = ()
     unreachable: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def n_key_institutions(self) -> int | None:
@@ -152,6 +155,7 @@ class AreaSummary:
             "ages_unknown": {code: list(columns) for code, columns in self.ages_unknown.items()},
             "reach_beyond": list(self.reach_beyond),
             "unreachable": list(self.unreachable),
+            "note": self.note,
         }
 
 
@@ -276,6 +280,8 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
     if ctx.plan.reference is not None:
         layers = {layer: ctx.plan.reference[layer].to_dict() for layer in ctx.plan.reference.columns}
     checked = ctx.has_facility_data
+    spec = getattr(ctx.plan, "spec", None)
+    notes = {a.name: a.note for a in spec.areas if a.note} if spec is not None else {}
     # a function is known when some facility row says yes or no (the functions rule)
     known = {f: checked and bool(ctx.facilities[f].notna().any()) for f in schema.FUNCTION_FIELDS}
     provides = {f: ctx.column(f) == 1 for f in schema.FUNCTION_FIELDS}
@@ -320,6 +326,7 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
                 hubs_checked=ctx.roles_known["hub"],
                 population_unknown=_unknown(columns, "population", codes) if pop is not None else (),
                 ages_unknown=MappingProxyType(_ages_unknown(columns, codes)),
+                note=notes.get(area, ""),
                 reach_beyond=tuple(c for c in codes if c in beyond.get(area, ())),
                 unreachable=tuple(c for c in codes if c in cut_off.get(area, ())),
             )

@@ -32,6 +32,7 @@ def areas_frame(report: Report) -> pd.DataFrame:
     unknown = labels.TEXT["not_checked"]
     partial = any(a.population_unknown or a.ages_unknown for a in report.areas)  # a lower bound
     left_out = any(a.reach_beyond or a.unreachable for a in report.areas)  # the 最遠 figure too
+    noted = any(a.note for a in report.areas)  # the plan's notes on its areas
     horizon = float((network(report) or {}).get("horizon_min") or 0)
     for a in report.areas:
         checked = a.facilities_checked
@@ -88,6 +89,8 @@ def areas_frame(report: Report) -> pd.DataFrame:
         }
         for layer, regions in a.reference.items():
             row[labels.LAYERS.get(layer, (layer,))[0]] = "・".join(regions)
+        if noted:
+            row[c["note"]] = a.note
         row[c["errors"]] = errors
         row[c["warnings"]] = warnings
         rows.append(row)
