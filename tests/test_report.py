@@ -429,3 +429,18 @@ def test_an_area_note_of_the_plan_is_in_the_tables(sample_files, tmp_path):
     frame = areas_frame(run.report).set_index("圏域")
     assert frame.loc["北部", "備考"] == "町村会と協議中" and frame.loc["東部", "備考"] == ""
     assert next(a for a in run.report.areas if a.name == "北部").to_dict()["note"] == "町村会と協議中"
+
+
+def test_a_header_that_reads_as_a_formula_keeps_the_text_prefix(tmp_path):
+    """A reference layer named 「=HYPERLINK(…)」 was a header cell without the prefix:
+    F2 and Enter in Excel made it a formula."""
+    import openpyxl
+    import pandas as pd
+
+    from geo_zaitaku.report.workbook import write_workbook
+
+    frame = pd.DataFrame({"圏域": ["A"], '=HYPERLINK("http://x","y")': ["b"]})
+    path = write_workbook(tmp_path / "w.xlsx", [("圏域", frame)])
+    first, second = next(openpyxl.load_workbook(path).active.iter_rows(min_row=1, max_row=1))
+    assert (first.value, first.quotePrefix) == ("圏域", False)
+    assert (second.value, second.data_type, second.quotePrefix) == ('=HYPERLINK("http://x","y")', "s", True)

@@ -54,7 +54,8 @@ def write_workbook(path: str | Path, sheets: Sequence[tuple[str, pd.DataFrame]])
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     workbook.set_properties({"created": _created()})
     try:
-        header = workbook.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True})
+        look = {"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True}
+        header = workbook.add_format(look), workbook.add_format({**look, "quote_prefix": True})
         text = workbook.add_format({"num_format": "@"})
         quoted = workbook.add_format({"num_format": "@", "quote_prefix": True})
         for name, frame in sheets:
@@ -75,12 +76,17 @@ def _created() -> datetime.datetime:
     return datetime.datetime(today.year, today.month, today.day)
 
 
-def _sheet(ws: object, frame: pd.DataFrame, header: object, text: object, quoted: object) -> None:
-    """One sheet: the header, the cells by type, frozen header, filter, widths."""
+def _sheet(
+    ws: object, frame: pd.DataFrame, header: tuple[object, object], text: object, quoted: object
+) -> None:
+    """One sheet: the header, the cells by type, frozen header, filter, widths. A header
+    (a reference layer's column name is the user's text) that would read as a formula
+    gets the text prefix too."""
     columns = [str(c) for c in frame.columns]
     n = min(len(frame), MAX_ROWS - 1)
     for j, column in enumerate(columns):
-        ws.write_string(0, j, column, header)
+        risky = bool(column) and column[0] in _PREFIXES and neutralise_cell(column) != column
+        ws.write_string(0, j, column, header[risky])
     widths = []
     for j, column in enumerate(frame.columns):
         series = frame[column].iloc[:n]
