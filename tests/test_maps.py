@@ -516,3 +516,53 @@ def test_list_page_leaves_out_empty_columns_and_prints_landscape(sample_files, t
         csv.reader((tmp_path / "l" / "resources_list.csv").read_text(encoding="utf-8-sig").splitlines())
     )
     assert "電話" in listed and "ウェブサイト" in listed
+
+
+def test_the_encoding_is_declared_before_the_inlined_libraries(sample_run):
+    """<meta charset> came after 250 kB of inlined Leaflet, beyond the first 1,024 bytes
+    where browsers look for it."""
+    from geo_zaitaku.maps import area_map, resource_map
+
+    for doc in (area_map(sample_run, basemap=False), resource_map(sample_run)):
+        page = doc.html()
+        assert page.encode("utf-8").find(b"charset=UTF-8") < 1024
+        assert page.count("charset") == 1
+
+
+PHONES = [
+    "=1+1",
+    "096-123-4567（代表）",
+    "+81-96-000-0000",
+    "(096) 123",
+    "12",
+    "電話: 096",
+    "",
+    "0990 11 2222",
+]
+
+
+def test_a_phone_link_is_made_from_the_number_the_cell_starts_with():
+    """「=1+1」 became the link tel:1+1 (the digits of any text were taken)."""
+    from geo_zaitaku.maps._facilities import tel_href
+
+    assert [tel_href(p) for p in PHONES] == [
+        None, "tel:0961234567", "tel:+81960000000", "tel:096123", None, None, None, "tel:0990112222",
+    ]  # fmt: skip
+
+
+def test_the_page_script_makes_the_same_phone_links():
+    """The map's popups (gz_map.js telHref) and the list (Python tel_href) agree."""
+    import shutil
+    import subprocess
+    from importlib import resources
+
+    from geo_zaitaku.maps._facilities import tel_href
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed (the page script's rule is run with it)")
+    script = resources.files("geo_zaitaku").joinpath("maps/static/gz_map.js").read_text(encoding="utf-8")
+    function = re.search(r"function telHref\(phone\) \{.*?\n  \}", script, flags=re.S).group(0)
+    program = f"{function}\nconsole.log(JSON.stringify({json.dumps(PHONES)}.map(telHref)));"
+    out = subprocess.run([node, "-e", program], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [tel_href(p) for p in PHONES]

@@ -46,11 +46,16 @@ def safe_url(value: object) -> str | None:
     return value if isinstance(value, str) and _SAFE_URL.match(value.strip()) else None
 
 
+_PHONE_LEAD = re.compile(r"\s*(\+?[(0-9][0-9\-\s().]*)")
+
+
 def tel_href(phone: object) -> str | None:
-    """A ``tel:`` link of the digits (and ``+``) of a phone number, ``None`` when it has
-    fewer than three digits (the same rule as the page script's)."""
-    digits = "".join(ch for ch in str(phone or "") if ch in "0123456789+")
-    return f"tel:{digits}" if len(digits) >= 3 else None
+    """A ``tel:`` link of the number at the start of a phone cell (its digits and
+    ``+``; 「096-123-4567（代表）」 dials 0961234567), ``None`` when the cell does not
+    start with one of three digits or more (「=1+1」); the same rule as the page script's."""
+    lead = _PHONE_LEAD.match(str(phone or ""))
+    digits = "".join(ch for ch in lead.group(1) if ch in "0123456789+") if lead else ""
+    return f"tel:{digits}" if len(digits.replace("+", "")) >= 3 else None
 
 
 def facility_table(

@@ -187,6 +187,8 @@ def render(doc: MapDocument, *, self_contained: bool) -> str:
     _number_elements(root, doc.control)
     for i, asset in enumerate(assets(cluster=doc.cluster, self_contained=self_contained)):
         root.header.add_child(Element(asset.html()), name=f"gz_asset_{i}", index=i)
+    if "meta_http" in root.header._children:  # the encoding before the inlined libraries:
+        root.header._children.move_to_end("meta_http", last=False)  # browsers look in the first 1,024 bytes
     title = str(doc.config.get("title", {}).get("title", ""))
     root.header.add_child(_Title(title), name="gz_title")
     root.html.add_child(_JsonData(doc.config), name="gz_config")

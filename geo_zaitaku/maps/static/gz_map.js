@@ -32,8 +32,11 @@
     return typeof url === "string" && /^https?:\/\//i.test(url.trim()) ? url.trim() : null;
   }
   function telHref(phone) {
-    var digits = String(phone || "").replace(/[^0-9+]/g, "");
-    return digits.length >= 3 ? "tel:" + digits : null;
+    // a number at the start of the cell (「096-123-4567（代表）」), not digits picked out of
+    // any text (「=1+1」 was tel:1+1)
+    var lead = /^\s*(\+?[(0-9][0-9\-\s().]*)/.exec(String(phone || ""));
+    var digits = lead ? lead[1].replace(/[^0-9+]/g, "") : "";
+    return digits.replace(/\+/g, "").length >= 3 ? "tel:" + digits : null;
   }
   function norm(s) {
     return String(s || "").normalize("NFKC").toLowerCase().replace(/\s+/g, "");
