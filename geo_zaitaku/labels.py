@@ -1636,6 +1636,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "cannot write the cache folder; check free space and permissions, or set GEO_ZAITAKU_CACHE_DIR.",
         ),
         # cli/_options.py
+        "option_path_empty": Message(
+            "パスが空です。ファイルかフォルダの名前を指定してください（今のフォルダなら . と書きます）。",
+            "the path is empty; name a file or folder (. for the current one).",
+        ),
         "option_path_nul": Message(
             "パスに NUL 文字（\\x00）が含まれています。パスを書き直してください。",
             "the path contains a NUL byte; correct it.",

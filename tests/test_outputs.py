@@ -293,3 +293,12 @@ def test_sigterm_stops_like_ctrl_c_and_leaves_nothing(tmp_path):
     finally:
         for signum, handler in replaced.items():
             signal.signal(signum, handler)
+
+
+def test_an_empty_out_is_refused(sample_files, tmp_path, capsys, monkeypatch):
+    """--out "" wrote every output into the current folder without a word."""
+    monkeypatch.chdir(tmp_path)
+    for args in (["check", str(sample_files.plan)], ["map", "areas", str(sample_files.plan)]):
+        assert main([*args, "--out", ""]) == 2
+        assert "--out: パスが空です" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

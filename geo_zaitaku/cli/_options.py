@@ -109,13 +109,17 @@ class PathParam(click.Path):
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
         """Refuse a NUL byte, then convert as :class:`click.Path` does."""
+        where = (param.opts[0] if param.opts else param.name) if param is not None else None
         if isinstance(value, str | bytes | os.PathLike) and ("\0" in os.fsdecode(value)):
-            where = (param.opts[0] if param.opts else param.name) if param is not None else None
             raise InputError(
                 labels.error("option_path_nul"),
                 path=os.fsdecode(value),
                 where=where,
             )
+        if (
+            isinstance(value, str | bytes) and not os.fsdecode(value).strip()
+        ):  # --out "" was the current folder
+            raise InputError(labels.error("option_path_empty"), where=where)
         return super().convert(value, param, ctx)
 
 
