@@ -1525,6 +1525,9 @@ AGE_TEXT = MappingProxyType({"age": "{age}歳", "open": "{lo}歳以上", "range"
 #: Pieces of error messages that depend on the case (put into :data:`ERRORS` placeholders).
 ERROR_PARTS = MappingProxyType(
     {
+        "code_check_digit": "（6桁の検査数字が合いません。{right} か、5桁で書いてください）",
+        "code_other_pref": "（{pref}のコードです。境界データ・計画の都道府県は {held}）",
+        "code_not_held": "（境界データにこのコードの市区町村はありません。合併などで今はないコードか、書き誤りです）",
         "pref_code": "都道府県コード {code} ",
         "did_you_mean": "「{name}」のことですか？ ",
         "range_unit": "（{unit}）",

@@ -323,3 +323,24 @@ def test_a_declared_prefecture_the_boundaries_lack_is_refused():
         "計画の都道府県（鹿児島県）が境界データにありません（境界データの都道府県: 長崎県・熊本県）"
         in str(err.value)
     )
+
+
+def test_a_code_that_matches_no_unit_is_said_what_it_is(tmp_path):
+    """46208 in a Kumamoto plan got 「候補: 43208 山鹿市…」, names of like digits; a wrong
+    check digit and a code merged away got no word on what was wrong."""
+    from geo_zaitaku.codes import check_digit
+    from geo_zaitaku.pipeline import check_plan
+
+    wrong = "99201" + str((int(check_digit("99201")) + 1) % 10)
+    spec = parse_plan(
+        f'[areas]\nA = ["99201", "46208", "99299", "{wrong}"]\n'
+        'B = ["99202", "99203", "99204", "99205", "99206", "99207", "99208", "99209"]\n'
+    )
+    run = check_plan(spec, units=units_from_frame(make_grid()))
+    messages = [f.message for f in run.report.findings if f.code == "unknown_entry"]
+    assert messages == [
+        "圏域「A」の「46208」に一致する市区町村がありません（鹿児島県のコードです。境界データ・計画の都道府県は テスト県）",
+        "圏域「A」の「99299」に一致する市区町村がありません"
+        "（境界データにこのコードの市区町村はありません。合併などで今はないコードか、書き誤りです）",
+        f"圏域「A」の「{wrong}」に一致する市区町村がありません（6桁の検査数字が合いません。99201{check_digit('99201')} か、5桁で書いてください）",
+    ]

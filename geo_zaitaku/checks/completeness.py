@@ -35,6 +35,9 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
             parts = labels.ERROR_PARTS
             hint = parts["candidates"].format(names="・".join(p.candidates)) if p.candidates else ""
             hint_en = parts["candidates_en"].format(names=", ".join(p.candidates)) if p.candidates else ""
+            about = _code_hint(plan, p.entry)
+            if about is not None:  # a code: say what it is rather than list names of like digits
+                hint, hint_en = about
             out.append(
                 finding("error", "unknown_entry", area=p.area, entry=p.entry, hint=hint, hint_en=hint_en)
             )
@@ -64,6 +67,36 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
         elif p.kind == "empty_area":
             out.append(finding("error", "empty_area", area=p.area))
     return out
+
+
+def _code_hint(plan: Plan, entry: str) -> tuple[str, str] | None:
+    """What an entry written as a code that matches no unit is, when it is a code: a
+    code of a prefecture the boundaries do not hold (46208 in a Kumamoto plan), a six
+    digit code whose check digit is wrong, or a code of the prefecture that no unit has
+    (a municipality merged away, or a typo). ``None`` for a name."""
+    import unicodedata
+
+    from geo_zaitaku.codes import PREFECTURES, check_digit, normalize_code
+
+    text = unicodedata.normalize("NFKC", entry).strip()
+    if not text.isdigit() or len(text) not in (5, 6):
+        return None
+    parts = labels.ERROR_PARTS
+    if len(text) == 6 and normalize_code(text) is None:
+        return parts["code_check_digit"].format(
+            right=text[:5] + check_digit(text[:5])
+        ), " (wrong check digit)"
+    pref = text[:2]
+    held = sorted({str(c)[:2] for c in plan.units.index})
+    if pref not in held:
+        named = {}
+        if "pref" in plan.units.columns:  # the boundaries' own names (a test prefecture has no code)
+            named = {str(c)[:2]: str(n) for c, n in zip(plan.units.index, plan.units["pref"], strict=True)}
+        names = "・".join(PREFECTURES.get(h) or named.get(h, h) for h in held)
+        return parts["code_other_pref"].format(
+            pref=PREFECTURES.get(pref, pref), held=names
+        ), " (another prefecture)"
+    return parts["code_not_held"], " (no unit has this code: merged away, or a typo)"
 
 
 def _unit(plan: Plan, code: str) -> str:
