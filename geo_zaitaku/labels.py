@@ -646,8 +646,8 @@ MESSAGES = MappingProxyType(
     {
         "unassigned": ("{unit}がどの圏域にも含まれていません", "{unit} is in no area"),
         "duplicate": (
-            "{unit}が複数の圏域（{areas}）に含まれています",
-            "{unit} is in several areas ({areas})",
+            "{unit}が複数の圏域（{areas}）に含まれています{hint}",
+            "{unit} is in several areas ({areas}){hint_en}",
         ),
         "unknown_entry": (
             "圏域「{area}」の「{entry}」に一致する市区町村がありません{hint}",
@@ -1525,6 +1525,7 @@ AGE_TEXT = MappingProxyType({"age": "{age}歳", "open": "{lo}歳以上", "range"
 #: Pieces of error messages that depend on the case (put into :data:`ERRORS` placeholders).
 ERROR_PARTS = MappingProxyType(
     {
+        "wards_split": '（区ごとに別の圏域にするなら、計画を区単位に: [plan] units = "ward"）',
         "code_check_digit": "（6桁の検査数字が合いません。{right} か、5桁で書いてください）",
         "code_other_pref": "（{pref}のコードです。境界データ・計画の都道府県は {held}）",
         "code_not_held": "（境界データにこのコードの市区町村はありません。合併などで今はないコードか、書き誤りです）",

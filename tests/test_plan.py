@@ -344,3 +344,20 @@ def test_a_code_that_matches_no_unit_is_said_what_it_is(tmp_path):
         "（境界データにこのコードの市区町村はありません。合併などで今はないコードか、書き誤りです）",
         f"圏域「A」の「{wrong}」に一致する市区町村がありません（6桁の検査数字が合いません。99201{check_digit('99201')} か、5桁で書いてください）",
     ]
+
+
+def test_a_city_split_by_its_wards_in_a_municipality_plan_points_at_ward_plans():
+    from geo_zaitaku.pipeline import check_plan
+
+    east = make_grid(3, 3, pref="43")
+    east.loc[0, ["N03_003", "N03_004", "N03_005", "N03_007"]] = ["熊本市", "熊本市", "中央区", "43101"]
+    east.loc[1, ["N03_003", "N03_004", "N03_005", "N03_007"]] = ["熊本市", "熊本市", "北区", "43105"]
+    spec = parse_plan(
+        '[areas]\nA = ["熊本市中央区", "43203"]\nB = ["熊本市北区", "43204", "43205", "43206", "43207", "43208", "43209"]\n'
+    )
+    run = check_plan(spec, units=units_from_frame(east))
+    [dup] = [f.message for f in run.report.findings if f.code == "duplicate"]
+    assert (
+        dup
+        == '熊本市（43100）が複数の圏域（A・B）に含まれています（区ごとに別の圏域にするなら、計画を区単位に: [plan] units = "ward"）'
+    )

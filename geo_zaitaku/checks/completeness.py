@@ -19,8 +19,11 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
     for code in plan.units.index.tolist():
         if code not in assigned:
             out.append(finding("error", "unassigned", units=(code,), unit=_unit(plan, code)))
+    # a city in several areas because its wards were written in them (a municipality plan)
+    by_ward = {u for p in plan.problems if p.kind == "ward_to_city" for u in p.units}
     for p in plan.problems:
         if p.kind == "duplicate":
+            split = p.units[0] in by_ward
             out.append(
                 finding(
                     "error",
@@ -29,6 +32,8 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
                     units=p.units,
                     unit=_unit(plan, p.units[0]),
                     areas="・".join(p.candidates),
+                    hint=labels.ERROR_PARTS["wards_split"] if split else "",
+                    hint_en=' (a ward plan: [plan] units = "ward")' if split else "",
                 )
             )
         elif p.kind == "unknown":
