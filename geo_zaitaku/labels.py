@@ -2593,6 +2593,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "コード {code} の行が行 {line} にもあり、値が違います。どちらが正しいか確かめて1行にしてください。",
             "code {code} is on line {line} too, with other values; keep one row.",
         ),
+        "reference_empty_code": Message(
+            "{column} の列が空です。市区町村コードを書くか、その行を消してください。",
+            "the code cell is empty.",
+        ),
         "reference_bad_code": Message(
             "コード {code!r} を読めません。5桁（または検査数字付き6桁）で書いてください。",
             "malformed code.",

@@ -192,3 +192,14 @@ def test_a_reference_code_with_two_different_rows_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         load_reference(path, UNITS)
     assert err.value.where == "行 4" and "コード 99201 の行が行 2 にもあり、値が違います" in str(err.value)
+
+
+def test_an_empty_reference_code_cell_says_so(tmp_path):
+    """It read 「コード None を読めません」."""
+    path = tmp_path / "ref.csv"
+    path.write_text("code,secondary_medical_area\n99201,北\n,南\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_reference(path, UNITS)
+    assert (
+        err.value.where == "行 3" and "code の列が空です" in str(err.value) and "None" not in str(err.value)
+    )

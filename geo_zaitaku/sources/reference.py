@@ -89,6 +89,12 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
     first: dict[str, dict[str, object]] = {}  # code -> its first row
     for record in frame.to_dict("records"):
         code = codes.normalize_code(record[key])
+        if code is None and not record[key]:
+            raise InputError(
+                labels.error("reference_empty_code", column=key),
+                path=path,
+                where=labels.at_line(record[LINE]),
+            )
         if code is None:
             raise InputError(
                 labels.error("reference_bad_code", code=record[key]),
