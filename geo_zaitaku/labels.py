@@ -790,6 +790,10 @@ MESSAGES = MappingProxyType(
             "{file}の{n}行は前の行とすべての列が同じため、同じ施設として1件にまとめました（詳細は report.json）",
             "{n} rows of {file} repeat an earlier row cell for cell and were counted once (see report.json)",
         ),
+        "reference_note_columns": (
+            "参照レイヤCSVの列「{columns}」は備考として読み、圏域を比べるレイヤには使いません",
+            "reference CSV columns read as notes, not layers: {columns}",
+        ),
         "reference_unmatched": (
             "参照レイヤCSVの{n}行のコードがどの市区町村にも一致しません（行 {lines}）",
             "rows of the reference CSV that match no unit: {n} (lines {lines})",

@@ -203,3 +203,11 @@ def test_an_empty_reference_code_cell_says_so(tmp_path):
     assert (
         err.value.where == "行 3" and "code の列が空です" in str(err.value) and "None" not in str(err.value)
     )
+
+
+def test_a_free_text_reference_column_is_no_layer(tmp_path):
+    """A 「備考」 column was a layer: every area 「備考の2圏域（メモ7・メモ38）をまとめています」."""
+    path = tmp_path / "ref.csv"
+    path.write_text("code,secondary_medical_area,備考\n99201,北,メモ1\n99202,北,メモ2\n", encoding="utf-8")
+    ref = load_reference(path, UNITS)
+    assert list(ref.columns) == ["secondary_medical_area"] and ref.attrs["note_columns"] == ["備考"]

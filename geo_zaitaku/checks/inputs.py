@@ -118,6 +118,8 @@ def check_inputs(ctx: CheckContext) -> list[Finding]:
         unmatched = ref.attrs["unmatched"]
         lines = ", ".join(str(u["line"]) for u in unmatched[:10]) + (" …" if len(unmatched) > 10 else "")
         out.append(finding("warning", "reference_unmatched", n=len(unmatched), lines=lines))
+    if ref is not None and ref.attrs.get("note_columns"):
+        out.append(finding("info", "reference_note_columns", columns="・".join(ref.attrs["note_columns"])))
     return out
 
 

@@ -38,6 +38,9 @@ NAME_COLUMNS = {
     "市区町村コード",
     "団体コード",
 }
+#: Free-text columns that are no layer (「備考」 as a layer made every area 「備考の2圏域
+#: （メモ7・メモ38）をまとめています」); they are named in an info finding.
+NOTE_COLUMNS = {"備考", "メモ", "注記", "摘要", "note", "notes", "memo", "remarks", "comment", "comments"}
 
 
 def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -77,7 +80,8 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
             path=path,
             where=labels.PLACES["first_line"],
         )
-    layers = [c for c in frame.columns if c not in NAME_COLUMNS and c != LINE]
+    layers = [c for c in frame.columns if c not in NAME_COLUMNS and c not in NOTE_COLUMNS and c != LINE]
+    notes = [c for c in frame.columns if c in NOTE_COLUMNS]
     if not layers:
         raise InputError(
             labels.error("reference_no_layers"),
@@ -128,6 +132,7 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
                     seen.append(v[layer])
             out.at[unit, layer] = "・".join(seen) if seen else None
     out.attrs["unmatched"] = unmatched
+    out.attrs["note_columns"] = notes
     out.attrs["source"] = str(path)
     return out
 
