@@ -839,6 +839,7 @@ TEXT = MappingProxyType(
         "error_label": "エラー / error",
         "warning_label": "注意 / warning",
         "toml_too_deep": "入れ子が深すぎます（配列や表の中の配列・表が何千段も続いています） / nested too deep",
+        "xlsx_cut": "…（Excel のセルに入らないため省略。全文は CSV に）",
         "help_option": "この説明を表示して終わる / show this message and exit.",
         "version_option": "版を表示して終わる / show the version and exit.",
         "ok": "OK",

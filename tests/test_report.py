@@ -444,3 +444,18 @@ def test_a_header_that_reads_as_a_formula_keeps_the_text_prefix(tmp_path):
     first, second = next(openpyxl.load_workbook(path).active.iter_rows(min_row=1, max_row=1))
     assert (first.value, first.quotePrefix) == ("圏域", False)
     assert (second.value, second.data_type, second.quotePrefix) == ('=HYPERLINK("http://x","y")', "s", True)
+
+
+def test_a_text_too_long_for_excel_is_cut_with_a_mark(tmp_path):
+    """XlsxWriter cut a 40,001-character name to 32,767 without a word."""
+    import openpyxl
+    import pandas as pd
+
+    from geo_zaitaku import labels
+    from geo_zaitaku.report.workbook import MAX_CELL, write_workbook
+
+    frame = pd.DataFrame({"名称": ["名" * 40_001, "短い"]})
+    path = write_workbook(tmp_path / "w.xlsx", [("施設", frame)])
+    long, short = (r[0].value for r in openpyxl.load_workbook(path).active.iter_rows(min_row=2))
+    assert len(long) == MAX_CELL and long.endswith(labels.TEXT["xlsx_cut"]) and long.startswith("名名")
+    assert short == "短い"

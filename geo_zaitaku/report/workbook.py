@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo_zaitaku import labels
 from geo_zaitaku._cells import FORMULA_PREFIXES, neutralise_cell
 
 #: Column widths (in characters, a full-width character counting 2).
@@ -28,6 +29,9 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 #: Excel's limits: sheet names of 31 characters, 1,048,576 rows.
 MAX_SHEET_NAME = 31
 MAX_ROWS = 1_048_576
+#: Excel's longest text in a cell (a longer one is cut, ending with
+#: ``labels.TEXT["xlsx_cut"]``; the CSVs keep the whole text).
+MAX_CELL = 32_767
 _PREFIXES = "".join(FORMULA_PREFIXES)
 
 
@@ -137,7 +141,11 @@ def _number(value: object) -> float | None:
 def _text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return str(value)
+    text = str(value)
+    if len(text) > MAX_CELL:  # Excel holds no more: cut with a mark, not silently
+        mark = labels.TEXT["xlsx_cut"]
+        return text[: MAX_CELL - len(mark)] + mark
+    return text
 
 
 def _width(text: str) -> int:
