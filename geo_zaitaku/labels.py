@@ -860,6 +860,7 @@ TEXT = MappingProxyType(
         "whole_area": "全域",
         "robustness_summary": "単一障害点 {n}施設{pairs}",
         "robustness_pairs": "、2施設の組 {n}組（{tested:,}組を点検）",
+        "comparison_renamed": "名前の変わった圏域: {a} → {b}（市区町村は同じ）",
         "comparison_moved": "移動した市区町村: {name}（{code}） {a} → {b}",
         "comparison_infos": "ほかに情報の指摘 {n}件（解消・新規。一覧は comparison.md）",
         "comparison_summary": "エラー {a}件 → {b}件（解消した指摘 {resolved}件・新しい指摘 {new}件・移動した市区町村 {moved}）",

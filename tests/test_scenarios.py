@@ -212,6 +212,13 @@ def test_diff_of_two_plans(grid_run, capsys):
     )
     _after, cmp = compare_plans(run, plan_b)
     assert cmp.renamed_areas == (("A", "南"),) and cmp.moved == () and cmp.added_areas == ()
+    from geo_zaitaku.cli._output import print_comparison
+
+    capsys.readouterr()
+    print_comparison(cmp)
+    assert (
+        "名前の変わった圏域: A → 南（市区町村は同じ）" in capsys.readouterr().out
+    )  # (only comparison.md had it)
     plan_c = write_plan(
         tmp / "c.toml",
         PLAN.replace(

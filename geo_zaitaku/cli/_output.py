@@ -197,6 +197,8 @@ def print_comparison(cmp: object, *, quiet: bool = False) -> None:
             )
         if table.row_count:
             console().print(table)
+        for a, b in getattr(cmp, "renamed_areas", ()):
+            console().print(escape(labels.TEXT["comparison_renamed"].format(a=a, b=b)), soft_wrap=True)
         for m in cmp.moved:
             if m.area_before != m.area_after:
                 line = labels.TEXT["comparison_moved"].format(
