@@ -270,25 +270,23 @@ def _unmatched(
     """The findings of ``before`` with no partner of the same key in ``after`` (resolved)
     and those of ``after`` with none in ``before`` (new), pairing equal keys one to one,
     so that two findings of one key are never one."""
-    left: dict[tuple[object, ...], int] = {}
-    for key, _ in after:
-        left[key] = left.get(key, 0) + 1
-    resolved = []
-    for key, f in before:
-        if left.get(key, 0):
-            left[key] -= 1
+    return _left_over(before, after), _left_over(after, before)
+
+
+def _left_over(
+    these: list[tuple[tuple[object, ...], Finding]], others: list[tuple[tuple[object, ...], Finding]]
+) -> tuple[Finding, ...]:
+    """The findings of ``these`` left when each of ``others`` takes one of its key."""
+    from collections import Counter
+
+    partners = Counter(key for key, _ in others)
+    out = []
+    for key, f in these:
+        if partners[key]:
+            partners[key] -= 1
         else:
-            resolved.append(f)
-    right: dict[tuple[object, ...], int] = {}
-    for key, _ in before:
-        right[key] = right.get(key, 0) + 1
-    new = []
-    for key, f in after:
-        if right.get(key, 0):
-            right[key] -= 1
-        else:
-            new.append(f)
-    return tuple(resolved), tuple(new)
+            out.append(f)
+    return tuple(out)
 
 
 def _figures(run: CheckRun) -> dict[str, AreaFigures]:

@@ -264,13 +264,7 @@ class Placer:
         code, address or postal code names another prefecture or municipality
         (``location_conflict``: 「市区町村コード: 荒尾市（43204）、住所: 玉名市（43206）」)."""
         said = [i for i in coded if rows.address[i] or rows.postcode[i] or rows.id_pref[i]]
-        matches = {i: self.address.match(rows.address[i]) if rows.address[i] else _NO_MATCH for i in said}
-        postcodes = {}
-        for i in said:
-            post = rows.postcode[i] or matches[i].postcode
-            if post is not None:
-                postcodes[i] = post
-        self._lookup(postcodes.values())
+        matches, postcodes = self._addresses(rows, said)
         names = self.units["name"].to_dict() if "name" in self.units.columns else {}
         for i in said:
             unit, m = out.unit[i], matches[i]
@@ -291,14 +285,20 @@ class Placer:
 
     # --- rules 3-6 -------------------------------------------------------------------
 
-    def _place_by_names(self, rows: RowPlaces, todo: list[int], out: Placement) -> None:
-        matches = {i: self.address.match(rows.address[i]) if rows.address[i] else _NO_MATCH for i in todo}
+    def _addresses(self, rows: RowPlaces, which: list[int]) -> tuple[dict[int, AddressMatch], dict[int, str]]:
+        """Where the addresses of rows ``which`` point, and their postal codes (a column's,
+        or one written at the start of the address), looked up at once."""
+        matches = {i: self.address.match(rows.address[i]) if rows.address[i] else _NO_MATCH for i in which}
         postcodes = {}
-        for i in todo:
+        for i in which:
             code = rows.postcode[i] or matches[i].postcode
             if code is not None:
                 postcodes[i] = code
         self._lookup(postcodes.values())
+        return matches, postcodes
+
+    def _place_by_names(self, rows: RowPlaces, todo: list[int], out: Placement) -> None:
+        matches, postcodes = self._addresses(rows, todo)
         decided: dict[tuple[object, ...], tuple[object, ...]] = {}
         for i in todo:
             m = matches[i]
