@@ -274,10 +274,32 @@ def one_line(value: object) -> str:
     return _LINE_BREAKS.sub(" ", "" if value is None else str(value))
 
 
-def toml_error(exc: Exception) -> str:
-    """What is wrong with a TOML text, for messages: tomllib's own words, or that it is
+#: Characters a Japanese input method types in place of TOML's own (＝ for =, “ ” for ",
+#: 、 for a comma, ［ ］ for brackets, the full-width space).
+_WIDE_PUNCTUATION = re.compile("[＝“”＂、，［］｛｝\u3000]")
+_TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def toml_error(exc: Exception, text: str | None = None) -> str:
+    """What is wrong with a TOML text, for messages: tomllib's own words (with a hint
+    when the line has full-width punctuation, or a bare key in Japanese), or that it is
     nested too deep for it (a ``RecursionError``)."""
-    return labels.TEXT["toml_too_deep"] if isinstance(exc, RecursionError) else str(exc)
+    if isinstance(exc, RecursionError):
+        return labels.TEXT["toml_too_deep"]
+    words = str(exc)
+    at = _TOML_AT.search(words)
+    if text is None or at is None:
+        return words
+    lines = text.splitlines()
+    number = int(at.group(1))
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    code = line.split("#", 1)[0]
+    if _WIDE_PUNCTUATION.search(re.sub(r'"[^"]*"', "", code)):  # (in a quoted name, 、 is just text)
+        return words + labels.TEXT["toml_wide_punctuation"]
+    key = code.split("=", 1)[0].strip()
+    if "=" in code and key and not key.startswith(('"', "'", "[")) and re.search(r"[^\x00-\x7f]", key):
+        return words + labels.TEXT["toml_bare_key"].format(key=key)
+    return words
 
 
 def toml_string(value: object) -> str:

@@ -361,3 +361,28 @@ def test_a_city_split_by_its_wards_in_a_municipality_plan_points_at_ward_plans()
         dup
         == '熊本市（43100）が複数の圏域（A・B）に含まれています（区ごとに別の圏域にするなら、計画を区単位に: [plan] units = "ward"）'
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        (
+            '[areas]\n"A" ＝ ["43201"]\n',
+            "その行に全角の記号（＝・“”・、・［］・全角の空白など）があります。半角で書いてください",
+        ),
+        ('[areas]\n"A" = ["43201"、"43202"]\n', "その行に全角の記号"),
+        (
+            '[plan]\n備考 = "x"\n[areas]\nA = ["1"]\n',
+            '日本語のキーは引用符で囲んでください（例: "備考" = …）',
+        ),
+    ],
+)
+def test_toml_typed_in_japanese_input_mode_gets_a_hint(text, hint):
+    """tomllib's 「Invalid statement」 alone did not say that ＝ or 、 was full-width or that
+    a Japanese key needs quotes."""
+    with pytest.raises(InputError) as err:
+        parse_plan(text)
+    assert hint in str(err.value)
+    with pytest.raises(InputError) as err:
+        parse_plan('[areas]\n"熊本、上益城" = ["43201"\n')  # (、 inside a name is no hint)
+    assert "全角" not in str(err.value)

@@ -151,7 +151,9 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
     try:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:  # (arrays nested thousands deep)
-        raise InputError(labels.error("scenario_bad_toml", error=toml_error(exc)), path=source) from None
+        raise InputError(
+            labels.error("scenario_bad_toml", error=toml_error(exc, text)), path=source
+        ) from None
     unknown = sorted(set(data) - set(_TABLES))
     if unknown:
         raise InputError(
