@@ -299,6 +299,8 @@ def toml_error(exc: Exception, text: str | None = None) -> str:
     key = code.split("=", 1)[0].strip()
     if "=" in code and key and not key.startswith(('"', "'", "[")) and re.search(r"[^\x00-\x7f]", key):
         return words + labels.TEXT["toml_bare_key"].format(key=key)
+    if words.startswith("Cannot overwrite a value") and "=" in code and key:  # a key written twice
+        return words + labels.TEXT["toml_key_twice"].format(key=key.strip("\"'"))
     return words
 
 

@@ -840,6 +840,7 @@ TEXT = MappingProxyType(
         "warning_label": "注意 / warning",
         "toml_wide_punctuation": "。その行に全角の記号（＝・“”・、・［］・全角の空白など）があります。半角で書いてください",
         "toml_bare_key": '。日本語のキーは引用符で囲んでください（例: "{key}" = …）',
+        "toml_key_twice": "。{key} が2回書かれています（同じ圏域名・同じキーは1つにまとめてください）",
         "toml_too_deep": "入れ子が深すぎます（配列や表の中の配列・表が何千段も続いています） / nested too deep",
         "xlsx_cut": "…（Excel のセルに入らないため省略。全文は CSV に）",
         "help_option": "この説明を表示して終わる / show this message and exit.",
