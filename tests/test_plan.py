@@ -375,6 +375,10 @@ def test_a_city_split_by_its_wards_in_a_municipality_plan_points_at_ward_plans()
             '[plan]\n備考 = "x"\n[areas]\nA = ["1"]\n',
             '日本語のキーは引用符で囲んでください（例: "備考" = …）',
         ),
+        (
+            '[areas]\n"八代" = ["43202"]\n"八代" = ["43203"]\n',
+            "八代 が2回書かれています（同じ圏域名・同じキーは1つにまとめてください）",
+        ),
     ],
 )
 def test_toml_typed_in_japanese_input_mode_gets_a_hint(text, hint):
