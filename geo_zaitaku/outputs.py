@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +151,7 @@ def staged(directory: str | Path, *, inputs: Iterable[str | Path] = (), command:
             labels.error("output_in_input_folder", target=directory, folder=folder), where="--out"
         )
     parent = directory.parent
+    _sweep_stale(parent, directory.name)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".partial", dir=parent))
@@ -249,6 +252,22 @@ def _input_at(target: Path, inputs: tuple[Path, ...]) -> Path | None:
             if source.exists() and source.is_file() and os.path.samefile(source, target):
                 return source
     return None
+
+
+#: A staging folder left this long (a run killed with SIGKILL, a power cut) is stale.
+STALE_SECONDS = 24 * 3600
+
+
+def _sweep_stale(parent: Path, name: str) -> None:
+    """Remove the staging folders of ``name`` that a run killed outright left beside it
+    (``.<name>.<random>.partial``, untouched for a day): Ctrl-C, SIGTERM and errors
+    remove their own, SIGKILL cannot."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for stale in parent.glob(f".{glob.escape(name)}.*.partial"):
+            with contextlib.suppress(OSError):
+                if stale.is_dir() and not stale.is_symlink() and now - stale.stat().st_mtime > STALE_SECONDS:
+                    shutil.rmtree(stale)
 
 
 def _os_reason(exc: OSError) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 
 import pytest
 
@@ -302,3 +303,20 @@ def test_an_empty_out_is_refused(sample_files, tmp_path, capsys, monkeypatch):
         assert main([*args, "--out", ""]) == 2
         assert "--out: パスが空です" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_staging_folder_left_by_a_killed_run_is_swept_a_day_later(tmp_path):
+    """SIGKILL leaves .<name>.<random>.partial beside the output; no later run removed it."""
+    old = tmp_path / ".o.abc123.partial"
+    (old / "sub").mkdir(parents=True)
+    (old / "sub" / "page.html").write_text("half", encoding="utf-8")
+    recent = tmp_path / ".o.def456.partial"  # (perhaps a run going on now)
+    recent.mkdir()
+    other = tmp_path / ".other.abc.partial"
+    other.mkdir()
+    day_ago = time.time() - 25 * 3600
+    for path in (old, other):
+        os.utime(path, (day_ago, day_ago))
+    with staged(tmp_path / "o", command="t") as stage:
+        stage.path("a.txt").write_text("", encoding="utf-8")
+    assert not old.exists() and recent.exists() and other.exists()
