@@ -662,7 +662,7 @@ MESSAGES = MappingProxyType(
             "ward '{entry}' in area '{area}' read as its city {unit} (municipality-level plan)",
         ),
         "unknown_link": (
-            "連結（{kind}）の「{entry}」に一致する市区町村がありません",
+            "連結（{kind}）の「{entry}」に一致する市区町村がありません{hint}",
             "link ({kind}) endpoint '{entry}' matches no unit",
         ),
         "empty_area": ("圏域「{area}」に市区町村がありません", "area '{area}' has no unit"),
@@ -1534,6 +1534,7 @@ AGE_TEXT = MappingProxyType({"age": "{age}歳", "open": "{lo}歳以上", "range"
 #: Pieces of error messages that depend on the case (put into :data:`ERRORS` placeholders).
 ERROR_PARTS = MappingProxyType(
     {
+        "link_several": "（この名前は {names} の複数の単位です。連結は2つの単位を結ぶので、そのうちの1つを書いてください）",
         "wards_split": '（区ごとに別の圏域にするなら、計画を区単位に: [plan] units = "ward"）',
         "code_check_digit": "（6桁の検査数字が合いません。{right} か、5桁で書いてください）",
         "code_other_pref": "（{pref}のコードです。境界データ・計画の都道府県は {held}）",

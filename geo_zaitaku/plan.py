@@ -556,9 +556,16 @@ class Plan:
             ends = []
             for entry in (link.a, link.b):
                 res = lookup.resolve(entry)
-                if len(res.codes) != 1:
+                if len(res.codes) != 1:  # no unit, or several (a city of a ward plan: name one ward)
                     problems.append(
-                        EntryProblem("unknown_link", None, entry, candidates=res.candidates, detail=link.kind)
+                        EntryProblem(
+                            "unknown_link",
+                            None,
+                            entry,
+                            units=res.codes,
+                            candidates=res.candidates,
+                            detail=link.kind,
+                        )
                     )
                 else:
                     ends.append(res.codes[0])

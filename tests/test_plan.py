@@ -390,3 +390,24 @@ def test_toml_typed_in_japanese_input_mode_gets_a_hint(text, hint):
     with pytest.raises(InputError) as err:
         parse_plan('[areas]\n"熊本、上益城" = ["43201"\n')  # (、 inside a name is no hint)
     assert "全角" not in str(err.value)
+
+
+def test_a_link_end_naming_several_units_or_a_near_name_says_so():
+    """「熊本市」 as a link end of a ward plan (five wards) and 「上天草」 (a near name) got
+    「一致する市区町村がありません」 with no word of why or of candidates."""
+    from geo_zaitaku.pipeline import check_plan
+
+    east = make_grid(3, 3, pref="43")
+    east.loc[0, ["N03_003", "N03_004", "N03_005", "N03_007"]] = ["熊本市", "熊本市", "中央区", "43101"]
+    east.loc[1, ["N03_003", "N03_004", "N03_005", "N03_007"]] = ["熊本市", "熊本市", "北区", "43105"]
+    spec = parse_plan(
+        '[plan]\nunits = "ward"\n[areas]\nA = ["熊本市", "43203", "43204", "43205", "43206", "43207", "43208", "43209"]\n'
+        '[[links]]\na = "熊本市"\nb = "43209"\n[[links]]\na = "町"\nb = "43209"\n'
+    )
+    run = check_plan(spec, units=units_from_frame(east, level="ward"))
+    messages = [f.message for f in run.report.findings if f.code == "unknown_link"]
+    assert messages[0] == (
+        "連結（bridge）の「熊本市」に一致する市区町村がありません（この名前は 熊本市中央区・熊本市北区 の複数の単位です。"
+        "連結は2つの単位を結ぶので、そのうちの1つを書いてください）"
+    )
+    assert messages[1].startswith("連結（bridge）の「町」に一致する市区町村がありません（候補: ")

@@ -68,7 +68,14 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
                 )
             )
         elif p.kind == "unknown_link":
-            out.append(finding("error", "unknown_link", entry=p.entry, kind=p.detail))
+            parts = labels.ERROR_PARTS
+            if len(p.units) > 1:  # 「熊本市」 in a ward plan is five wards; a link joins two units
+                hint = parts["link_several"].format(names="・".join(plan.unit_name(u) for u in p.units))
+            elif p.candidates:
+                hint = parts["candidates"].format(names="・".join(p.candidates))
+            else:
+                hint = _code_hint(plan, p.entry)[0] if _code_hint(plan, p.entry) else ""
+            out.append(finding("error", "unknown_link", entry=p.entry, kind=p.detail, hint=hint))
         elif p.kind == "empty_area":
             out.append(finding("error", "empty_area", area=p.area))
     return out
