@@ -74,7 +74,8 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
             elif p.candidates:
                 hint = parts["candidates"].format(names="・".join(p.candidates))
             else:
-                hint = _code_hint(plan, p.entry)[0] if _code_hint(plan, p.entry) else ""
+                about = _code_hint(plan, p.entry)
+                hint = about[0] if about is not None else ""
             out.append(finding("error", "unknown_link", entry=p.entry, kind=p.detail, hint=hint))
         elif p.kind == "empty_area":
             out.append(finding("error", "empty_area", area=p.area))
