@@ -566,3 +566,36 @@ def test_the_page_script_makes_the_same_phone_links():
     program = f"{function}\nconsole.log(JSON.stringify({json.dumps(PHONES)}.map(telHref)));"
     out = subprocess.run([node, "-e", program], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [tel_href(p) for p in PHONES]
+
+
+def test_cdn_links_carry_subresource_integrity():
+    """--cdn pages loaded Leaflet from jsDelivr with no integrity check."""
+    import base64
+    import hashlib
+
+    from geo_zaitaku.maps._assets import INTEGRITY, _xstatic, assets
+
+    linked = [a for a in assets(cluster=True, self_contained=False) if a.url is not None]
+    assert len(linked) == 4
+    for asset in linked:
+        known = INTEGRITY.get(asset.url.split("/npm/", 1)[1])
+        if known is None:  # a newer XStatic release than the hashes shipped: linked without
+            assert "integrity" not in asset.html()
+            continue
+        assert f'integrity="{known}" crossorigin="anonymous"' in asset.html()
+    # the XStatic copies of three of the files are the npm package's bytes: their hashes
+    # must be the ones shipped (MarkerCluster.css of XStatic differs from npm's)
+    for module, name, key in (
+        ("leaflet", "leaflet.js", "leaflet@1.9.3/dist/leaflet.js"),
+        ("leaflet", "leaflet.css", "leaflet@1.9.3/dist/leaflet.css"),
+        (
+            "leaflet_markercluster",
+            "leaflet.markercluster.js",
+            "leaflet.markercluster@1.4.1/dist/leaflet.markercluster.js",
+        ),
+    ):
+        folder, version = _xstatic(module)
+        if key.split("@", 1)[1].split("/", 1)[0] != version:
+            continue
+        digest = base64.b64encode(hashlib.sha384((folder / name).read_bytes()).digest()).decode("ascii")
+        assert INTEGRITY[key] == f"sha384-{digest}"

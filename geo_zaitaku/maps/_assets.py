@@ -17,6 +17,20 @@ from pathlib import Path
 
 LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/"
 CLUSTER_CDN = "https://cdn.jsdelivr.net/npm/leaflet.markercluster@{version}/dist/"
+#: Subresource Integrity of the CDN files, for the versions the XStatic packages hold:
+#: SHA-384 of the files of the npm packages (``npm pack leaflet@1.9.3
+#: leaflet.markercluster@1.4.1``), which jsDelivr serves unchanged. A browser refuses a
+#: linked file whose bytes differ. Another version is linked without (no hash known).
+INTEGRITY = {
+    "leaflet@1.9.3/dist/leaflet.js": "sha384-okbbMvvx/qfQkmiQKfd5VifbKZ/W8p1qIsWvE1ROPUfHWsDcC8/BnHohF7vPg2T6",
+    "leaflet@1.9.3/dist/leaflet.css": "sha384-o/2yZuJZWGJ4s/adjxVW71R+EO/LyCwdQfP5UWSgX/w87iiTXuvDZaejd3TsN7mf",
+    "leaflet.markercluster@1.4.1/dist/leaflet.markercluster.js": (
+        "sha384-RLIyj5q1b5XJTn0tqUhucRZe40nFTocRP91R/NkRJHwAe4XxnTV77FXy/vGLiec2"
+    ),
+    "leaflet.markercluster@1.4.1/dist/MarkerCluster.css": (
+        "sha384-lPzjPsFQL6te2x+VxmV6q1DpRxpRk0tmnl2cpwAO5y04ESyc752tnEWPKDfl1olr"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -31,9 +45,11 @@ class Asset:
     def html(self) -> str:
         """The ``<script>``/``<style>`` (inline) or ``<script src>``/``<link>`` element."""
         if self.url is not None:
+            known = INTEGRITY.get(self.url.split("/npm/", 1)[-1])
+            check = f' integrity="{known}" crossorigin="anonymous"' if known else ""
             if self.kind == "js":
-                return f'<script src="{self.url}"></script>'
-            return f'<link rel="stylesheet" href="{self.url}"/>'
+                return f'<script src="{self.url}"{check}></script>'
+            return f'<link rel="stylesheet" href="{self.url}"{check}/>'
         body = (self.text or "").replace("</script", "<\\/script") if self.kind == "js" else self.text or ""
         if self.kind == "js":
             return f"<script>/* {self.name} */\n{body}\n</script>"
