@@ -2305,6 +2305,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "zip に安全でない項目 {filename!r} があるため、読まずに中止しました（{reason}）。CSV を1つだけ入れた zip にしてください。",
             "unsafe archive entry refused; nothing was read. Give a zip holding one CSV.",
         ),
+        "zip_bomb": Message(
+            "zip の項目 {filename!r} は {packed} から {size} に広がります（圧縮率が異常に高い、いわゆる zip 爆弾）。展開せずに中止しました。",
+            "archive entry unpacks far beyond its packed size (a zip bomb); nothing was unpacked.",
+        ),
         "zip_too_large": Message(
             "zip を展開すると {size} になり、上限 {limit} を超えるため中止しました。",
             "the archive would unpack to {size} (limit {limit}).",

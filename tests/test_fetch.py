@@ -6,6 +6,7 @@ import contextlib
 import http.server
 import io
 import json
+import os
 import re
 import socket
 import stat
@@ -590,3 +591,22 @@ def test_check_pref_option_errors(tmp_path, capsys, grid_file, extra, needle):
     code, _, err = run(capsys, "check", plan, *args, "--out", tmp_path / "o")
     assert code == 2
     assert needle in err
+
+
+def test_an_entry_that_unpacks_hundreds_of_times_its_size_is_a_bomb(tmp_path, monkeypatch):
+    """A 3 MB zip unpacking to 3 GB (within the declared-size limit of --units zips) was
+    streamed through GDAL for half a minute."""
+    from geo_zaitaku.sources import _archive
+
+    monkeypatch.setattr(_archive, "BOMB_MIN_BYTES", 1_000_000)  # (a small bomb for the test)
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("N03.geojson", b"\0" * 5_000_000)
+        zf.writestr("ok.geojson", os.urandom(2_000_000))  # 2 MB that packs 1 to 1
+    with pytest.raises(
+        InputError, match=r"'N03\.geojson' は .* から 5\.0 MB に広がります（圧縮率が異常に高い"
+    ):
+        check_zip(archive)
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("ok.geojson", os.urandom(2_000_000))
+    assert [i.filename for i in check_zip(archive)] == ["ok.geojson"]

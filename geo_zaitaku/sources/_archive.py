@@ -41,6 +41,10 @@ from geo_zaitaku._errors import FetchError, InputError, size_text
 MAX_UNPACKED_BYTES = 2_000_000_000
 #: Most entries an archive may hold by default.
 MAX_ENTRIES = 1_000
+#: An entry over this size that unpacks to more than ``BOMB_RATIO`` times its packed
+#: size is refused as a zip bomb (text and geometry pack 5-20 to 1).
+BOMB_MIN_BYTES = 100_000_000
+BOMB_RATIO = 200
 
 _CHUNK = 1 << 16
 
@@ -133,6 +137,16 @@ def check_zip(
         if reason:
             raise _error(
                 labels.error("zip_unsafe_entry", filename=info.filename, reason=reason),
+                **where,
+            )
+        if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(info.compress_size, 1):
+            raise _error(  # a bomb: geographic data packs 5-20 to 1, not hundreds
+                labels.error(
+                    "zip_bomb",
+                    filename=info.filename,
+                    size=size_text(info.file_size),
+                    packed=size_text(info.compress_size),
+                ),
                 **where,
             )
         total += info.file_size
