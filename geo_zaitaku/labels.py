@@ -1870,9 +1870,9 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "an output would replace a folder; nothing was replaced. Move it or choose another --out.",
         ),
         "output_in_input_folder": Message(
-            "出力フォルダ {target} は入力のフォルダ {folder}（またはその中）です。次の実行で出力が入力として読まれてしまうため、"
-            "--out に別のフォルダを指定してください。",
-            "the output folder is (inside) an input folder, whose files would be read as inputs next time; choose another --out.",
+            "出力フォルダ {target} は入力のフォルダ {folder} です。次の実行で出力が入力として読まれてしまうため、"
+            "--out に別のフォルダ（その中のフォルダでも構いません）を指定してください。",
+            "the output folder is an input folder, whose files would be read as inputs next time; choose another --out.",
         ),
         "output_foreign_manifest": Message(
             "出力フォルダの {target} は geo_zaitaku が書いた記録ではありません（同じ名前の別のファイル）。"

@@ -276,14 +276,19 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _inside_input_folder(directory: Path, inputs: tuple[Path, ...]) -> Path | None:
-    """The input folder that ``directory`` is, or lies inside (boundary folders are read
-    with their subfolders), if any."""
+    """The input folder that ``directory`` is, if any (an output folder inside one is
+    fine: boundary folders are read without the output folders of this tool in them)."""
     with contextlib.suppress(OSError, ValueError, RuntimeError):
         here = directory.resolve()
         for source in inputs:
-            if source.is_dir() and here.is_relative_to(source.resolve()):
+            if source.is_dir() and here == source.resolve():
                 return source
     return None
+
+
+def is_manifest(path: Path) -> bool:
+    """Whether ``path`` is a ``run.json`` this tool wrote (it marks an output folder)."""
+    return path.is_file() and _read_manifest(path) is not None
 
 
 def _check_manifest(directory: Path, inputs: tuple[Path, ...]) -> None:

@@ -247,6 +247,20 @@ def _units_from_raw(raw: pd.DataFrame, level: Level) -> gpd.GeoDataFrame:
 # --- reading ---------------------------------------------------------------------
 
 
+def _output_of_ours(path: Path, top: Path) -> bool:
+    """Whether ``path``, found under the folder ``top``, lies in an output folder of this
+    tool (one holding its ``run.json``) or a hidden folder (a staging ``.….partial``):
+    ``--units .`` with the default ``./out/…`` must not read the reports as boundaries."""
+    from geo_zaitaku.outputs import MANIFEST, is_manifest
+
+    for folder in path.relative_to(top).parents:
+        if folder == Path("."):
+            break
+        if folder.name.startswith(".") or is_manifest(top / folder / MANIFEST):
+            return True
+    return False
+
+
 def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     if not items:
@@ -256,7 +270,9 @@ def _expand_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
         p = check_input_path(item, what=labels.FILES["boundaries"], folder_ok=True)
         if p.is_dir():
             # only regular files are read: a FIFO or socket in the folder is never opened
-            found = boundary_files(sorted(x for x in p.rglob("*") if is_regular_file(x)))
+            found = boundary_files(
+                sorted(x for x in p.rglob("*") if is_regular_file(x) and not _output_of_ours(x, p))
+            )
             if not found:
                 raise InputError(
                     labels.error("units_empty_folder"),

@@ -215,16 +215,22 @@ def test_a_run_json_that_is_not_ours_or_is_an_input_is_never_replaced(tmp_path, 
         stage.path("a.txt").write_text("", encoding="utf-8")
 
 
-def test_the_output_folder_may_not_be_an_input_folder(sample_files, tmp_path, capsys):
+def test_the_output_folder_may_not_be_an_input_folder(sample_files, tmp_path, capsys, monkeypatch):
     """--out onto the --units folder put report.json and run.json among the boundary
-    files, and the next run with the same --units failed."""
+    files, and the next run with the same --units failed. An output folder inside it
+    (``--units .`` with the default ./out/…) is fine: its files are not read as boundaries."""
     folder = tmp_path / "bnd"
     folder.mkdir()
     shutil.copy(sample_files.units, folder / "units.geojson")
-    for out in (folder, folder / "sub"):
-        assert main(["check", str(sample_files.plan), "--units", str(folder), "--out", str(out), "-q"]) == 2
-        assert "は入力のフォルダ" in capsys.readouterr().err
+    assert main(["check", str(sample_files.plan), "--units", str(folder), "--out", str(folder), "-q"]) == 2
+    assert "は入力のフォルダ" in capsys.readouterr().err
     assert sorted(p.name for p in folder.iterdir()) == ["units.geojson"]
+    monkeypatch.chdir(folder)
+    for _ in range(2):  # the second run reads the folder with the first run's outputs in out/
+        assert main(["check", str(sample_files.plan), "--units", ".", "--out", "out/x", "-q"]) == 1
+        err = capsys.readouterr().err
+        assert "エラー / error" not in err, err
+    assert (folder / "out" / "x" / "report.json").exists()
 
 
 def test_unusable_output_places_exit_2_without_a_traceback(sample_files, tmp_path, capsys):
