@@ -155,6 +155,12 @@ def clean_header(name: str) -> str:
     return _JAPANESE_SPACE.sub("", text)
 
 
+def as_written(names: list[str], row: list[str]) -> dict[str, str]:
+    """Cleaned column name -> the header cell as the file has it (for messages that
+    name a column: 「Memo」, not 「memo」), where the two differ."""
+    return {n: c.strip() for n, c in zip(names, row, strict=False) if c.strip() and n != c.strip()}
+
+
 def _unique_names(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []

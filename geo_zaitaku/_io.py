@@ -33,14 +33,14 @@ import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from geo_zaitaku import labels
-from geo_zaitaku._cells import FORMULA_PREFIXES, header_of, neutralise_cell, tidy_cells
+from geo_zaitaku._cells import FORMULA_PREFIXES, as_written, header_of, neutralise_cell, tidy_cells
 from geo_zaitaku._errors import InputError
 from geo_zaitaku._plaincsv import read_plain
 from geo_zaitaku.labels import Message
@@ -205,6 +205,11 @@ class TextTable:
     encoding: str
     header_line: int
     comments: tuple[str, ...] = ()
+    written: Mapping[str, str] = field(default_factory=dict)
+
+    def as_written(self, column: str) -> str:
+        """A column's header as the file has it (the frame's names are cleaned)."""
+        return self.written.get(column, column)
 
 
 def decode_text(path: Path, *, what: str) -> tuple[str, str]:
@@ -502,9 +507,11 @@ def read_text_table(
             _rows_with_lines(stream, delimiter, path), path=path, what=what, header_hint=header_hint
         )
         del stream, raw
-    header_line, names, cells, lines = parsed
+    header_line, names, cells, lines, written = parsed
     frame = _frame_of(names, cells, lines)
-    return TextTable(frame=frame, path=path, encoding=encoding, header_line=header_line, comments=comments)
+    return TextTable(
+        frame=frame, path=path, encoding=encoding, header_line=header_line, comments=comments, written=written
+    )
 
 
 def table_from_rows(
@@ -527,9 +534,15 @@ def table_from_rows(
     InputError
         No rows, or a header with no row under it.
     """
-    header_line, names, cells, lines = _parse_rows(rows, path=path, what=what, header_hint=header_hint)
+    header_line, names, cells, lines, written = _parse_rows(
+        rows, path=path, what=what, header_hint=header_hint
+    )
     return TextTable(
-        frame=_frame_of(names, cells, lines), path=path, encoding=encoding, header_line=header_line
+        frame=_frame_of(names, cells, lines),
+        path=path,
+        encoding=encoding,
+        header_line=header_line,
+        written=written,
     )
 
 
@@ -552,6 +565,7 @@ def _parse_rows(
         if len(head) == 20:
             break
     header_index, header_line, names = header_of(head, path=path, what=what, header_hint=header_hint)
+    written = as_written(names, head[header_index][1])
     width = len(names)
     chunks: list[np.ndarray] = []
     lines: list[int] = []
@@ -571,7 +585,7 @@ def _parse_rows(
             where=labels.at_line(header_line),
         )
     cells = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
-    return header_line, names, cells, np.asarray(lines, dtype=np.int64)
+    return header_line, names, cells, np.asarray(lines, dtype=np.int64), written
 
 
 def _cells_of(batch: list[tuple[int, list[str]]], width: int, lines: list[int]) -> np.ndarray:

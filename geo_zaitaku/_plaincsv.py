@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from geo_zaitaku import labels
-from geo_zaitaku._cells import header_of, tidy_cell
+from geo_zaitaku._cells import as_written, header_of, tidy_cell
 from geo_zaitaku._errors import InputError
 
 #: Rows among which the header is looked for (as :func:`geo_zaitaku._io._parse_rows`).
@@ -50,8 +50,9 @@ class PlainTable:
     names: list[str]
     table: object
     lines: np.ndarray
+    written: dict[str, str]
 
-    def cells(self) -> tuple[int, list[str], np.ndarray, np.ndarray] | None:
+    def cells(self) -> tuple[int, list[str], np.ndarray, np.ndarray, dict[str, str]] | None:
         """The header line, names, cells (2-D object array, as
         :func:`geo_zaitaku._cells.tidy_cells` makes them) and line numbers; ``None`` when
         every row is blank. The Arrow columns are let go one by one as they are
@@ -73,7 +74,7 @@ class PlainTable:
         lines = self.lines
         if not keep.all():
             values, lines = values[keep], lines[keep]
-        return self.header_line, self.names, values, lines
+        return self.header_line, self.names, values, lines, self.written
 
 
 def read_plain(
@@ -113,7 +114,7 @@ def read_plain(
     lines = np.flatnonzero(lengths[below:] > 0) + below + 1  # Arrow skips empty lines only
     if table is None or table.num_rows != len(lines):  # type: ignore[attr-defined]
         return None
-    return PlainTable(header_line, names, table, lines)
+    return PlainTable(header_line, names, table, lines, as_written(names, head[header_index][1]))
 
 
 def _line_bounds(raw: bytes, offset: int) -> tuple[np.ndarray, np.ndarray]:

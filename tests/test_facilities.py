@@ -919,3 +919,13 @@ def test_one_facility_in_two_rows_or_two_files_is_counted_once(tmp_path, grid):
     c.write_text("id,name,lat,lon\nC1,さくら診療所,1,1\n", encoding="utf-8")
     again = load_facilities([a, c], grid)
     assert again.frame["id"].tolist() == ["C1", "C2"] and len(again.logs[1].merged) == 1
+
+
+@pytest.mark.parametrize("quoted", [False, True])  # the Arrow reader and the csv module
+def test_unused_columns_are_named_as_the_file_writes_them(tmp_path, grid, quoted):
+    """「使っていない列 2: memo・abc」 for the headers Memo and ＡＢＣ: names the user could
+    not find in the file."""
+    lat, lon = centre(grid, "99202")
+    name = '"甲"' if quoted else "甲"
+    path = write(tmp_path, f"名称,緯度,経度,Memo,ＡＢＣ\n{name},{lat},{lon},x,y\n")
+    assert load_facilities(path, grid).logs[0].unused_columns == ("Memo", "ＡＢＣ")

@@ -552,7 +552,9 @@ def _import_log(
         preset=cells.preset.label,
         preset_detected=detected,
         credit=cells.preset.credit,
-        unused_columns=_unused_columns(cells.table.frame.columns, cells.found),
+        unused_columns=tuple(
+            cells.table.as_written(c) for c in _unused_columns(cells.table.frame.columns, cells.found)
+        ),
         fields=tuple(f for f, header in cells.found.items() if header is not None),
     )
 
