@@ -211,3 +211,14 @@ def test_a_free_text_reference_column_is_no_layer(tmp_path):
     path.write_text("code,secondary_medical_area,備考\n99201,北,メモ1\n99202,北,メモ2\n", encoding="utf-8")
     ref = load_reference(path, UNITS)
     assert list(ref.columns) == ["secondary_medical_area"] and ref.attrs["note_columns"] == ["備考"]
+
+
+def test_a_layer_of_the_user_s_own_keeps_its_name_as_written(tmp_path):
+    """A reference column 「My Area」 (or =HYPERLINK(…)) was shown lower-cased: the user's
+    text changed."""
+    path = tmp_path / "ref.csv"
+    path.write_text("Code,Secondary_Medical_Area,My Area,Memo\n99201,北,X,m\n", encoding="utf-8")
+    ref = load_reference(path, UNITS)
+    assert list(ref.columns) == ["secondary_medical_area", "My Area"] and ref.attrs["note_columns"] == [
+        "Memo"
+    ]

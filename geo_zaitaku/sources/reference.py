@@ -131,8 +131,11 @@ def load_reference(path: str | Path, units: gpd.GeoDataFrame) -> pd.DataFrame:
                 if v[layer] and v[layer] not in seen:
                     seen.append(v[layer])
             out.at[unit, layer] = "・".join(seen) if seen else None
+    # a layer of the user's own is named as the file writes it (the known ones keep
+    # their keys: secondary_medical_area …, which the reports translate)
+    out = out.rename(columns={c: table.as_written(c) for c in layers if c not in labels.LAYERS})
     out.attrs["unmatched"] = unmatched
-    out.attrs["note_columns"] = notes
+    out.attrs["note_columns"] = [table.as_written(c) for c in notes]
     out.attrs["source"] = str(path)
     return out
 
