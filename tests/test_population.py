@@ -737,3 +737,12 @@ def test_a_workbook_is_read_from_its_table_sheet_and_several_tables_are_refused(
     with pytest.raises(InputError) as err:
         load_population(path, units)
     assert "ブックの複数のシート（人口・2025年）に表があります" in str(err.value)
+
+
+def test_a_population_file_s_columns_are_named_as_written_in_messages(tmp_path):
+    units = units_from_frame(make_grid(2, 1))
+    path = tmp_path / "pop.csv"
+    path.write_text("Code,Pop Total\n99201,100\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_population(path, units)
+    assert "Code, Pop Total" in str(err.value) and "pop total" not in str(err.value)

@@ -582,7 +582,9 @@ def _read(
     if code_col is None:
         raise InputError(
             labels.error(
-                "population_no_code_column", names=", ".join(COLUMNS["code"]), found=", ".join(columns)
+                "population_no_code_column",
+                names=", ".join(COLUMNS["code"]),
+                found=", ".join(map(table.as_written, columns)),
             ),
             path=path,
             where=where,
@@ -591,7 +593,9 @@ def _read(
     if need_year and year_col is None:
         raise InputError(
             labels.error(
-                "population_no_year_column", names=", ".join(YEAR_COLUMNS), found=", ".join(columns)
+                "population_no_year_column",
+                names=", ".join(YEAR_COLUMNS),
+                found=", ".join(map(table.as_written, columns)),
             ),
             path=path,
             where=where,
@@ -663,18 +667,18 @@ def _read_wide(table: TextTable, path: Path, code_col: str, year_col: str | None
             unknown_col = col
         elif _looks_like_age(col) and col not in known:
             raise InputError(
-                labels.error("population_bad_age_header", col=col),
+                labels.error("population_bad_age_header", col=table.as_written(col)),
                 path=path,
                 where=where,
             )
-    scheme = _scheme(items, path=path, where=where, shown={c: c for c in columns})
+    scheme = _scheme(items, path=path, where=where, shown={c: table.as_written(c) for c in columns})
     found = {f: _find(columns, names) for f, names in COLUMNS.items() if f != "code"}
     if scheme is None and found["population"] is None:
         raise InputError(
             labels.error(
                 "population_no_count_columns",
                 names=", ".join(COLUMNS["population"]),
-                found=", ".join(columns),
+                found=", ".join(map(table.as_written, columns)),
             ),
             path=path,
             where=where,
@@ -800,7 +804,9 @@ def _read_long(table: TextTable, path: Path, code_col: str, year_col: str | None
     if value_col is None:
         raise InputError(
             labels.error(
-                "population_no_value_column", names=", ".join(VALUE_COLUMNS), found=", ".join(columns)
+                "population_no_value_column",
+                names=", ".join(VALUE_COLUMNS),
+                found=", ".join(map(table.as_written, columns)),
             ),
             path=path,
             where=labels.at_line(table.header_line),
