@@ -2016,7 +2016,8 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "unknown link kind.",
         ),
         "plan_level_mismatch": Message(
-            '計画は units = "{level}" ですが、境界は {loaded} 単位で読み込まれています。',
+            '計画は units = "{level}" ですが、境界は {loaded} 単位で読み込まれています。'
+            "比べる計画（diff の PLAN_B など）の [plan] units をそろえるか、それぞれを check してください。",
             "the plan's unit level differs from the loaded units.",
         ),
         "move_unknown_units": Message(

@@ -451,3 +451,12 @@ def test_a_move_that_would_be_taken_otherwise_is_refused(sample_files, tmp_path,
     assert main(["scenario", str(sample_files.plan), str(scenario), "--out", str(tmp_path / "o"), "-q"]) == 2
     assert needle in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_diff_across_unit_levels_says_what_to_do(grid_run):
+    run, tmp = grid_run
+    plan_b = write_plan(tmp / "ward.toml", PLAN.replace("[plan]\n", '[plan]\nunits = "ward"\n', 1))
+    with pytest.raises(InputError) as err:
+        compare_plans(run, plan_b)
+    assert '計画は units = "ward" ですが、境界は municipality 単位で読み込まれています。' in str(err.value)
+    assert "[plan] units をそろえるか、それぞれを check してください" in str(err.value)
