@@ -282,7 +282,18 @@ def one_line(value: object) -> str:
 #: Characters a Japanese input method types in place of TOML's own (＝ for =, “ ” for ",
 #: 、 for a comma, ［ ］ for brackets, the full-width space).
 _WIDE_PUNCTUATION = re.compile("[＝“”＂、，［］｛｝\u3000]")
-_TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_japanese(words: str) -> str:
+    """tomllib's message with its meaning in Japanese first and the place as
+    「3行目・5列目」: 「キーのあとに = がありません（3行目・5列目。Expected '=' …）」."""
+    ja = next((v for k, v in labels.TOML_ERRORS.items() if words.startswith(k)), None)
+    if ja is None:
+        return words
+    at = _TOML_AT.search(words)
+    place = labels.TEXT["toml_at"].format(line=at.group(1), column=at.group(2)) if at else ""
+    return f"{ja}（{place}{words}）"
 
 
 def toml_error(exc: Exception, text: str | None = None) -> str:
@@ -291,8 +302,8 @@ def toml_error(exc: Exception, text: str | None = None) -> str:
     nested too deep for it (a ``RecursionError``)."""
     if isinstance(exc, RecursionError):
         return labels.TEXT["toml_too_deep"]
-    words = str(exc)
-    at = _TOML_AT.search(words)
+    words = _toml_japanese(str(exc))
+    at = _TOML_AT.search(str(exc))
     if text is None or at is None:
         return words
     lines = text.splitlines()
@@ -304,7 +315,7 @@ def toml_error(exc: Exception, text: str | None = None) -> str:
     key = code.split("=", 1)[0].strip()
     if "=" in code and key and not key.startswith(('"', "'", "[")) and re.search(r"[^\x00-\x7f]", key):
         return words + labels.TEXT["toml_bare_key"].format(key=key)
-    if words.startswith("Cannot overwrite a value") and "=" in code and key:  # a key written twice
+    if str(exc).startswith("Cannot overwrite a value") and "=" in code and key:  # a key written twice
         return words + labels.TEXT["toml_key_twice"].format(key=key.strip("\"'"))
     return words
 

@@ -465,6 +465,30 @@ TABLE_COLUMNS = MappingProxyType(
     }
 )
 
+#: tomllib's messages, by how they begin, in Japanese (the English follows in the message).
+TOML_ERRORS = MappingProxyType(
+    {
+        "Cannot overwrite a value": "同じキーが2回書かれています",
+        "Cannot declare": "同じ表が2回書かれています",
+        "Cannot redefine namespace": "同じ表が2回書かれています",
+        "Cannot mutate immutable namespace": "一度書いた表に、あとから書き足しています",
+        "Duplicate inline table key": "{ } の中に同じキーが2回あります",
+        "Expected '=' after a key in a key/value pair": "キーのあとに = がありません",
+        "Expected ']' at the end of a table declaration": "表の見出しの ] がありません",
+        "Expected ']]' at the end of an array declaration": "[[ ]] の閉じ括弧がありません",
+        "Expected newline or end of document after a statement": "1行に2つの項目があります（改行が必要です）",
+        "Invalid statement": "TOML として読めない行です",
+        "Invalid value": '値の書き方が正しくありません（文字列は "…" で囲みます）',
+        "Invalid initial character for a key part": "キーの書き方が正しくありません",
+        "Unclosed array": "配列の ] がありません",
+        "Unclosed inline table": "{ } の } がありません",
+        "Unterminated string": "文字列の閉じる引用符がありません",
+        "Illegal character": "使えない文字（制御文字など）があります",
+        "Found invalid character": "使えない文字があります",
+        "Invalid date or datetime": "日付の書き方が正しくありません",
+    }
+)
+
 #: Population counts by their column, as notes name them.
 POPULATION_GROUPS = MappingProxyType(
     {"population": "総数", "pop_65over": "65歳以上", "pop_75over": "75歳以上", "pop_85over": "85歳以上"}
@@ -840,6 +864,7 @@ TEXT = MappingProxyType(
         "warning_label": "注意 / warning",
         "toml_wide_punctuation": "。その行に全角の記号（＝・“”・、・［］・全角の空白など）があります。半角で書いてください",
         "toml_bare_key": '。日本語のキーは引用符で囲んでください（例: "{key}" = …）',
+        "toml_at": "{line}行目・{column}列目。",
         "toml_key_twice": "。{key} が2回書かれています（同じ圏域名・同じキーは1つにまとめてください）",
         "toml_too_deep": "入れ子が深すぎます（配列や表の中の配列・表が何千段も続いています） / nested too deep",
         "xlsx_cut": "…（Excel のセルに入らないため省略。全文は CSV に）",

@@ -411,3 +411,20 @@ def test_a_link_end_naming_several_units_or_a_near_name_says_so():
         "連結は2つの単位を結ぶので、そのうちの1つを書いてください）"
     )
     assert messages[1].startswith("連結（bridge）の「町」に一致する市区町村がありません（候補: ")
+
+
+def test_tomllib_s_words_come_with_their_meaning_in_japanese():
+    with pytest.raises(InputError) as err:
+        parse_plan('[plan]\nname = x\n[areas]\nA = ["1"]\n')
+    assert (
+        '値の書き方が正しくありません（文字列は "…" で囲みます）（2行目・8列目。Invalid value (at line 2, column 8)）'
+        in str(err.value)
+    )
+    import tomllib
+
+    from geo_zaitaku import labels
+
+    for text in ("a = [1\n", 'a = "x\n', "[a\n", "a 1\n", "a = 1 b = 2\n"):  # every one has its Japanese
+        with pytest.raises(tomllib.TOMLDecodeError) as raised:
+            tomllib.loads(text)
+        assert any(str(raised.value).startswith(k) for k in labels.TOML_ERRORS), str(raised.value)
