@@ -1940,7 +1940,7 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         ),
         "plan_bad_toml": Message(
             "TOML の書き方に誤りがあります: {error}。引用符・括弧・カンマを確認してください。",
-            "malformed TOML.",
+            "malformed TOML: {error_en}.",
         ),
         "plan_unknown_tables": Message(
             "未知の表 {tables} があります。使える表: [plan] [areas] [[links]] [checks]",
@@ -2159,7 +2159,7 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         ),
         "scenario_bad_toml": Message(
             "TOML の書き方に誤りがあります: {error}",
-            "malformed TOML.",
+            "malformed TOML: {error_en}.",
         ),
         "scenario_unknown_tables": Message(
             "未知の表 {tables} があります。使える表: [scenario] [[close]] [[designate]] [[add]] [move] [checks]",
@@ -2590,7 +2590,7 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
         ),
         "preset_bad_toml": Message(
             "TOML として読めません: {error}",
-            "invalid TOML.",
+            "invalid TOML: {error_en}.",
         ),
         "preset_unknown": Message(
             "プリセット「{name}」はありません。{hint}組み込み: {builtin}。自作のプリセットは .toml ファイルのパスで指定します。",

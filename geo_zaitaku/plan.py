@@ -167,7 +167,9 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
     try:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:  # (arrays nested thousands deep)
-        raise InputError(labels.error("plan_bad_toml", error=toml_error(exc, text)), path=source) from None
+        raise InputError(
+            labels.error("plan_bad_toml", error=toml_error(exc, text), error_en=exc), path=source
+        ) from None
     plan, level = _plan_table(data, source)
     areas = _areas(data, source)
     links = _links(data, source)

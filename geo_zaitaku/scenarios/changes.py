@@ -152,7 +152,7 @@ def parse_scenario(text: str, *, source: Path | None = None) -> ScenarioSpec:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:  # (arrays nested thousands deep)
         raise InputError(
-            labels.error("scenario_bad_toml", error=toml_error(exc, text)), path=source
+            labels.error("scenario_bad_toml", error=toml_error(exc, text), error_en=exc), path=source
         ) from None
     unknown = sorted(set(data) - set(_TABLES))
     if unknown:

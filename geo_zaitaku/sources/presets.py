@@ -361,7 +361,9 @@ def load_preset_file(path: str | Path) -> Preset:
     except UnicodeDecodeError as exc:
         raise InputError(labels.error("preset_not_utf8"), path=path) from exc
     except (tomllib.TOMLDecodeError, RecursionError) as exc:  # (arrays nested thousands deep)
-        raise InputError(labels.error("preset_bad_toml", error=toml_error(exc)), path=path) from None
+        raise InputError(
+            labels.error("preset_bad_toml", error=toml_error(exc), error_en=exc), path=path
+        ) from None
     return preset_from_dict(data, source=path)
 
 
