@@ -1974,6 +1974,10 @@ ERRORS: Mapping[str, Message] = MappingProxyType(
             "reference にはCSVのパスを文字列で指定してください。",
             "reference must be a path.",
         ),
+        "plan_not_text": Message(
+            '{key} は文字列で書いてください（例: {key} = "…"）。',
+            "{key} must be a string.",
+        ),
         "plan_one_path": Message(
             "ここにはファイルを1つだけ書いてください（{n}個書かれています）。複数の表は1つにまとめてください。",
             "give one file here ({n} given).",

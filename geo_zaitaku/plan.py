@@ -176,7 +176,10 @@ def parse_plan(text: str, *, source: Path | None = None) -> PlanSpec:
     checks = _table(data.get("checks", {}), "[checks]", source)
     CheckConfig().updated(checks, path=source)  # validate now, at the door
     inputs, reference = _plan_inputs(plan, source.parent if source is not None else Path.cwd(), source)
-    name = plan.get("name") or (source.stem if source else "plan")
+    for key in ("name", "description"):  # texts (123 or true was taken as the name)
+        if key in plan and not isinstance(plan[key], str):
+            raise InputError(labels.error("plan_not_text", key=key), path=source, where=f"[plan] {key}")
+    name = plan.get("name", "").strip() or (source.stem if source else "plan")
     prefectures = _prefectures(plan.get("prefecture"), source)
     return PlanSpec(
         name=str(name),
@@ -368,7 +371,9 @@ def _area(name: str, value: Any, source: Path | None) -> AreaSpec:
                 path=source,
                 where=where,
             )
-        note = str(value.get("note", ""))
+        note = value.get("note", "")
+        if not isinstance(note, str):
+            raise InputError(labels.error("plan_not_text", key="note"), path=source, where=where)
         value = value.get("units")
     if not isinstance(value, list):
         raise InputError(
@@ -425,7 +430,10 @@ def _link(i: int, item: Any, source: Path | None) -> LinkSpec:
     a, b = (f"{item[k]:05d}" if isinstance(item[k], int) else str(item[k]).strip() for k in ("a", "b"))
     if a == b:
         raise InputError(labels.error("plan_link_self", a=a), path=source, where=where)
-    return LinkSpec(a=a, b=b, kind=kind, note=str(item.get("note", "")))
+    note = item.get("note", "")
+    if not isinstance(note, str):
+        raise InputError(labels.error("plan_not_text", key="note"), path=source, where=where)
+    return LinkSpec(a=a, b=b, kind=kind, note=note)
 
 
 @dataclass(frozen=True)

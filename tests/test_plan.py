@@ -300,6 +300,8 @@ def test_a_ward_name_is_looked_for_in_the_plan_s_own_prefecture_first():
             "[plan] population",
             "ファイルを1つだけ書いてください（2個書かれています）",
         ),
+        ('[plan]\nname = 123\n[areas]\n"A" = ["43212"]\n', "[plan] name", "name は文字列で書いてください"),
+        ('[areas.A]\nunits = ["43212"]\nnote = 5\n', '[areas] "A"', "note は文字列で書いてください"),
     ],
 )
 def test_plan_mistakes_that_were_taken_silently(text, where, needle):
