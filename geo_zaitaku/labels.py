@@ -685,6 +685,10 @@ MESSAGES = MappingProxyType(
             "圏域「{area}」の区「{entry}」を市単位の「{unit}」として扱いました",
             "ward '{entry}' in area '{area}' read as its city {unit} (municipality-level plan)",
         ),
+        "ward_to_city_link": (
+            "連結（{kind}）の区「{entry}」を市単位の「{unit}」の連結として扱いました",
+            "link ({kind}) end, ward '{entry}', read as its city {unit} (municipality-level plan)",
+        ),
         "unknown_link": (
             "連結（{kind}）の「{entry}」に一致する市区町村がありません{hint}",
             "link ({kind}) endpoint '{entry}' matches no unit",

@@ -578,6 +578,10 @@ class Plan:
                         )
                     )
                 else:
+                    if res.status == "ward_to_city":  # a ward of a municipality plan: the link is its city's
+                        problems.append(
+                            EntryProblem("ward_to_city_link", None, entry, res.codes, detail=link.kind)
+                        )
                     ends.append(res.codes[0])
             if len(ends) == 2:
                 links.append(graph_mod.Link(ends[0], ends[1], link.kind, link.note))

@@ -430,3 +430,22 @@ def test_tomllib_s_words_come_with_their_meaning_in_japanese():
         with pytest.raises(tomllib.TOMLDecodeError) as raised:
             tomllib.loads(text)
         assert any(str(raised.value).startswith(k) for k in labels.TOML_ERRORS), str(raised.value)
+
+
+def test_a_link_to_a_ward_of_a_municipality_plan_is_said_to_be_its_city_s():
+    """The link became the city's without a word (an area's ward entry gets an info)."""
+    from geo_zaitaku.pipeline import check_plan
+
+    east = make_grid(3, 3, pref="43")
+    east.loc[0, ["N03_003", "N03_004", "N03_005", "N03_007"]] = ["熊本市", "熊本市", "中央区", "43101"]
+    spec = parse_plan(
+        '[areas]\nA = ["熊本市", "43202", "43203", "43204", "43205", "43206", "43207", "43208", "43209"]\n'
+        '[[links]]\na = "熊本市中央区"\nb = "43209"\nkind = "ferry"\n'
+    )
+    run = check_plan(spec, units=units_from_frame(east))
+    [note] = [f for f in run.report.findings if f.code == "ward_to_city_link"]
+    assert note.severity == "info"
+    assert (
+        note.message == "連結（ferry）の区「熊本市中央区」を市単位の「熊本市（43100）」の連結として扱いました"
+    )
+    assert [(link.a, link.b) for link in run.plan.links] == [("43100", "43209")]

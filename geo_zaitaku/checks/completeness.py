@@ -77,6 +77,17 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
                 about = _code_hint(plan, p.entry)
                 hint = about[0] if about is not None else ""
             out.append(finding("error", "unknown_link", entry=p.entry, kind=p.detail, hint=hint))
+        elif p.kind == "ward_to_city_link":
+            out.append(
+                finding(
+                    "info",
+                    "ward_to_city_link",
+                    units=p.units,
+                    entry=p.entry,
+                    kind=p.detail,
+                    unit=_unit(plan, p.units[0]),
+                )
+            )
         elif p.kind == "empty_area":
             out.append(finding("error", "empty_area", area=p.area))
     return out
