@@ -77,7 +77,7 @@ class Stage:
         and record the run in the folder's ``run.json``."""
         files = sorted(p for p in self.dir.rglob("*") if p.is_file())
         targets = [self.final(p) for p in files]
-        _check_manifest(self.directory, self.inputs)
+        runs = _earlier_runs(self.directory, self.inputs)
         for target in targets:
             clash = _input_at(target, self.inputs)
             if clash is not None:
@@ -99,15 +99,15 @@ class Stage:
             ):
                 raise InputError(labels.error("output_target_folder", target=target), where="--out")
         names = [str(t.relative_to(self.directory)) for t in targets]
-        earlier = _files_of(self.directory, self.command)
-        _write_manifest(self.directory, self.command, names, complete=False)
+        earlier = _files_of(runs, self.command)
+        _write_manifest(self.directory, runs, self.command, names, complete=False)
         for staged, target in zip(files, targets, strict=True):
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
         for name, stamp in earlier.items():  # what the same command wrote last time and not now
             if name not in names:
                 _remove_own(self.directory, name, stamp, self.inputs)
-        _write_manifest(self.directory, self.command, names, complete=True)
+        _write_manifest(self.directory, runs, self.command, names, complete=True)
         self.written = [*targets, self.directory / MANIFEST]
         return list(self.written)
 
@@ -291,17 +291,20 @@ def is_manifest(path: Path) -> bool:
     return path.is_file() and _read_manifest(path) is not None
 
 
-def _check_manifest(directory: Path, inputs: tuple[Path, ...]) -> None:
-    """Refuse to replace a ``run.json`` in the output folder that is an input, or that
-    geo_zaitaku did not write (a file of the user's of that name)."""
+def _earlier_runs(directory: Path, inputs: tuple[Path, ...]) -> dict[str, dict[str, object]]:
+    """The runs the output folder's ``run.json`` records (none without one), read once
+    per commit. A ``run.json`` that is an input, or that geo_zaitaku did not write (a
+    file of the user's of that name), is refused: it is never replaced."""
     path = directory / MANIFEST
     if not path.exists():
-        return
+        return {}
     clash = _input_at(path, inputs)
     if clash is not None:
         raise InputError(labels.error("output_is_input_folder", target=path, clash=clash), where="--out")
-    if _read_manifest(path) is None:
+    runs = _read_manifest(path)
+    if runs is None:
         raise InputError(labels.error("output_foreign_manifest", target=path), where="--out")
+    return runs
 
 
 def _read_manifest(path: Path) -> dict[str, dict[str, object]] | None:
@@ -317,10 +320,9 @@ def _read_manifest(path: Path) -> dict[str, dict[str, object]] | None:
     return {k: v for k, v in body["runs"].items() if isinstance(k, str) and isinstance(v, dict)}
 
 
-def _files_of(directory: Path, command: str) -> dict[str, list[int] | None]:
-    """The files ``run.json`` says the last run of ``command`` wrote into ``directory``,
-    with the size and modification time each had then (``None`` when not recorded)."""
-    runs = _read_manifest(directory / MANIFEST) or {}
+def _files_of(runs: dict[str, dict[str, object]], command: str) -> dict[str, list[int] | None]:
+    """The files the last run of ``command`` wrote (of the manifest's ``runs``), with the
+    size and modification time each had then (``None`` when not recorded)."""
     run = runs.get(command, {})
     files, stamps = run.get("files", []), run.get("stamps", {})
     if not isinstance(files, list):
@@ -356,9 +358,12 @@ def _remove_own(directory: Path, name: str, stamp: object, inputs: tuple[Path, .
         path.unlink()
 
 
-def _write_manifest(directory: Path, command: str, files: list[str], *, complete: bool) -> None:
+def _write_manifest(
+    directory: Path, runs: dict[str, dict[str, object]], command: str, files: list[str], *, complete: bool
+) -> None:
+    """Record ``command``'s files in ``runs`` (the folder's earlier runs, updated in
+    place) and write them as ``run.json``."""
     path = directory / MANIFEST
-    runs = _read_manifest(path) or {}
     for other in runs.values():  # files this run rewrites no longer belong to earlier runs
         kept = other.get("files", [])
         other["files"] = (

@@ -56,16 +56,10 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
                     candidates="・".join(p.candidates),
                 )
             )
-        elif p.kind == "ward_to_city":
+        elif p.kind in ("ward_to_city", "ward_to_city_link"):  # an area's entry, or a link's end
+            where = {"area": p.area} if p.kind == "ward_to_city" else {"kind": p.detail}
             out.append(
-                finding(
-                    "info",
-                    "ward_to_city",
-                    area=p.area,
-                    units=p.units,
-                    entry=p.entry,
-                    unit=_unit(plan, p.units[0]),
-                )
+                finding("info", p.kind, units=p.units, entry=p.entry, unit=_unit(plan, p.units[0]), **where)
             )
         elif p.kind == "unknown_link":
             parts = labels.ERROR_PARTS
@@ -77,17 +71,6 @@ def check_completeness(ctx: CheckContext) -> list[Finding]:
                 about = _code_hint(plan, p.entry)
                 hint = about[0] if about is not None else ""
             out.append(finding("error", "unknown_link", entry=p.entry, kind=p.detail, hint=hint))
-        elif p.kind == "ward_to_city_link":
-            out.append(
-                finding(
-                    "info",
-                    "ward_to_city_link",
-                    units=p.units,
-                    entry=p.entry,
-                    kind=p.detail,
-                    unit=_unit(plan, p.units[0]),
-                )
-            )
         elif p.kind == "empty_area":
             out.append(finding("error", "empty_area", area=p.area))
     return out

@@ -267,15 +267,11 @@ def summarize(ctx: CheckContext) -> tuple[AreaSummary, ...]:
     reach = ctx.reach
     finite = reach[np.isfinite(reach["km"].to_numpy(dtype=float))]
     max_km = finite.groupby("area")["km"].max().to_dict() if len(finite) else {}
-    out_of_reach = reach[np.isinf(reach["km"].to_numpy(dtype=float))]
-    beyond = {
-        area: set(part.index[part["reachable"].to_numpy(dtype=bool)])
-        for area, part in out_of_reach.groupby("area")
-    }
-    cut_off = {
-        area: set(part.index[~part["reachable"].to_numpy(dtype=bool)])
-        for area, part in out_of_reach.groupby("area")
-    }
+    beyond: dict[str, set[str]] = {}  # beyond the horizon, and with no route at all
+    cut_off: dict[str, set[str]] = {}
+    for area, part in reach[np.isinf(reach["km"].to_numpy(dtype=float))].groupby("area"):
+        routed = part["reachable"].to_numpy(dtype=bool)
+        beyond[area], cut_off[area] = set(part.index[routed]), set(part.index[~routed])
     layers = {}
     if ctx.plan.reference is not None:
         layers = {layer: ctx.plan.reference[layer].to_dict() for layer in ctx.plan.reference.columns}
